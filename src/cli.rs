@@ -1,0 +1,223 @@
+//! The command line, as clap types only. The `///` on each field is its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+/// Record seminars, conferences and meetings, who organized them and who took part.
+#[derive(Debug, Parser)]
+#[command(name = "events", version, max_term_width = 100)]
+#[command(after_help = "\
+Examples:
+  id=$(events add-event --title \"Regional seminar\" --start 2021-03-16 --end 2021-03-18)
+  events add-participant \"$id\" --name \"V. V. Barchuk\" --role \"head of delegation\"
+  events list --from 2021-01-01 --to 2021-12-31
+  events show \"$id\"")]
+pub struct Cli {
+    /// The SQLite database file [default: $XDG_DATA_HOME/events/events.db, else
+    /// ~/.local/share/events/events.db]
+    #[arg(
+        long,
+        global = true,
+        env = "EVENTS_DB",
+        value_name = "PATH",
+        hide_env_values = true,
+        help_heading = "Global options"
+    )]
+    pub db: Option<PathBuf>,
+
+    /// Print nothing on stderr but errors
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record a new event and print its id
+    #[command(after_help = ADD_EVENT_EXAMPLE)]
+    AddEvent(AddEventArgs),
+    /// Record that someone took part in an event and print the participation's id
+    #[command(after_help = ADD_PARTICIPANT_EXAMPLE)]
+    AddParticipant(AddParticipantArgs),
+    /// List events, by start date
+    #[command(after_help = LIST_EXAMPLE)]
+    List(ListArgs),
+    /// Show one event with its participants
+    #[command(after_help = SHOW_EXAMPLE)]
+    Show(ShowArgs),
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_EXAMPLE)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    #[command(after_help = "Example:\n  events man > ~/.local/share/man/man1/events.1")]
+    Man,
+}
+
+const ADD_EVENT_EXAMPLE: &str = "\
+Example:
+  id=$(events add-event \\
+        --title \"Virtual regional seminar on judicial and law enforcement cooperation\" \\
+        --kind seminar --start 2021-03-16 --end 2021-03-18 --mode virtual \\
+        --region \"Central Asia\" \\
+        --organizer \"UN Counter-Terrorism Centre\" --organizer \"UN Office on Drugs and Crime\" \\
+        --partner \"UN Regional Centre for Preventive Diplomacy for Central Asia\" \\
+        --project \"Exploring the Relationship between Terrorism, Weapons and Crime\" \\
+        --tag counter-terrorism --tag SALW --key rats-2021-03-16)
+  echo \"recorded event $id\"";
+
+const ADD_PARTICIPANT_EXAMPLE: &str = "\
+Example:
+  events add-participant rats-2021-03-16 --name \"V. V. Barchuk\" \\
+        --org \"RATS SCO Executive Committee\" --position \"Deputy Director\" \\
+        --role \"head of delegation\" --contribution report \\
+        --session \"The role of international and regional organizations\"";
+
+const LIST_EXAMPLE: &str = "\
+Examples:
+  events list --from 2021-01-01 --to 2021-12-31 --org \"rats sco executive committee\"
+  events list --from 2021-03-17 --to 2021-03-17      # events running on that day
+  events list --format csv > events.csv";
+
+const SHOW_EXAMPLE: &str = "\
+Examples:
+  events show 1
+  events show rats-2021-03-16 --format json";
+
+const COMPLETIONS_EXAMPLE: &str = "\
+Examples:
+  events completions bash > ~/.local/share/bash-completion/completions/events
+  events completions zsh > ~/.zfunc/_events
+  events completions fish > ~/.config/fish/completions/events.fish";
+
+#[derive(Debug, Args)]
+pub struct AddEventArgs {
+    /// What the event was called
+    #[arg(long, value_name = "T")]
+    pub title: String,
+    /// First day, YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+    /// Last day, YYYY-MM-DD, inclusive [default: the start]
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+    /// seminar, conference, meeting, workshop, summit... (stored lower-case)
+    #[arg(long, value_name = "K")]
+    pub kind: Option<String>,
+    /// How it was held: in-person, virtual or hybrid
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Where it was held (city, venue)
+    #[arg(long, value_name = "L")]
+    pub location: Option<String>,
+    /// The region it concerned (Central Asia, ...)
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// An organization that organized it (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub organizer: Vec<String>,
+    /// An organization that partnered (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub partner: Vec<String>,
+    /// The framework project or programme it was held under
+    #[arg(long, value_name = "P")]
+    pub project: Option<String>,
+    /// What happened, in prose
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Where the record comes from: a URL or a publisher
+    #[arg(long, value_name = "S")]
+    pub source: Option<String>,
+    /// A tag (repeatable)
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
+    /// A unique, stable id of your own, usable wherever an event id is
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddParticipantArgs {
+    /// The event: its id or key
+    #[arg(value_name = "EVENT")]
+    pub event: String,
+    /// The person's name
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// The organization or delegation they represented
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// The position they held at the time
+    #[arg(long, value_name = "P")]
+    pub position: Option<String>,
+    /// Their role: head of delegation, delegate, speaker, opening address, moderator...
+    #[arg(long, value_name = "R")]
+    pub role: Option<String>,
+    /// The session of the event they took part in (created if new)
+    #[arg(long, value_name = "S")]
+    pub session: Option<String>,
+    /// What they contributed: report, presentation...
+    #[arg(long, value_name = "C")]
+    pub contribution: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only events that end on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only events that start on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only events this organization organized, partnered or sent someone to
+    /// (name, case-insensitive)
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The event: its id or key
+    #[arg(value_name = "EVENT")]
+    pub event: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

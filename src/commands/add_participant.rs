@@ -1,0 +1,37 @@
+//! `events add-participant`: record that someone took part in an event.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::Context;
+use crate::cli::AddParticipantArgs;
+use crate::model::ParticipantRecord;
+use crate::store::Store;
+
+pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
+    let record = ParticipantRecord {
+        name: args.name.clone(),
+        organization: args.org.clone(),
+        position: args.position.clone(),
+        role: args.role.clone(),
+        session: args.session.clone(),
+        contribution: args.contribution.clone(),
+    };
+    let participant = record.validate().map_err(|e| {
+        super::invalid_flags(vec![e], |field| match field {
+            "organization" => "org",
+            other => other,
+        })
+    })?;
+
+    let mut store = Store::open(&ctx.db_path)?;
+    let event_id = super::resolve_event(&store, &args.event)?;
+    let id = store.add_participant(event_id, &participant)?;
+    writeln!(std::io::stdout(), "{id}")?;
+    ctx.note(&format!(
+        "Added {} to event {event_id} (participation {id})",
+        participant.name
+    ));
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! `events show`: one event with everything recorded about it.
+
+use std::io::{BufWriter, Write};
+
+use anyhow::{Result, anyhow};
+
+use crate::Context;
+use crate::cli::{ShowArgs, ShowFormat};
+use crate::formats;
+use crate::render::{Terminal, tables};
+use crate::store::Store;
+
+pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
+    let store = Store::open_for_reading(&ctx.db_path)?;
+    let id = super::resolve_event(&store, &args.event)?;
+    let event = store
+        .get_event(id)?
+        .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
+
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ShowFormat::Json => formats::json::write_event(&mut out, &event)?,
+        ShowFormat::Table => {
+            let term = Terminal::detect();
+            writeln!(out, "{}", tables::event_fields(&event, term))?;
+            if event.participants.is_empty() {
+                writeln!(out, "No participants recorded.")?;
+            } else {
+                writeln!(out, "Participants ({})", event.participants.len())?;
+                writeln!(out, "{}", tables::participants(&event.participants, term))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

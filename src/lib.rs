@@ -1,0 +1,75 @@
+//! `events`: a command-line manager for records of seminars, conferences and meetings: what
+//! the event was, when and where, which organizations organized it or partnered, and who took
+//! part, as what. Records live in one local SQLite file.
+//!
+//! Data flows one way: command-line arguments (`cli`) are validated into domain values
+//! (`model`), written to or read from the database (`store`), and rendered (`render`,
+//! `formats`). `run` is the whole program; `main` only maps its result to an exit code.
+
+pub mod cli;
+pub mod commands;
+pub mod dates;
+pub mod formats;
+pub mod model;
+pub mod render;
+pub mod store;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+
+/// What every command may need: where the database is and how chatty to be on stderr.
+pub struct Context {
+    /// The database file, resolved from `--db`, `$EVENTS_DB` or the default location.
+    pub db_path: PathBuf,
+    /// Print nothing on stderr but errors.
+    pub quiet: bool,
+}
+
+impl Context {
+    /// Prints a message meant for a person on stderr, unless `--quiet`.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{}", render::text::escape(message));
+        }
+    }
+}
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let Cli { db, quiet, command } = cli;
+    // Commands that need no database never look for one.
+    let context = || -> Result<Context> {
+        let db_path = match db {
+            Some(path) if !path.as_os_str().is_empty() => path,
+            _ => store::default_path()?,
+        };
+        Ok(Context { db_path, quiet })
+    };
+    match command {
+        Command::AddEvent(args) => commands::add_event::run(&context()?, &args),
+        Command::AddParticipant(args) => commands::add_participant::run(&context()?, &args),
+        Command::List(args) => commands::list::run(&context()?, &args),
+        Command::Show(args) => commands::show::run(&context()?, &args),
+        Command::Completions(args) => commands::completions::run(&args),
+        Command::Man => commands::man::run(),
+    }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            e.kind() == BrokenPipe
+        } else if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+            e.io_error_kind() == Some(BrokenPipe)
+        } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe)
+        } else {
+            false
+        }
+    })
+}

@@ -1,0 +1,536 @@
+//! The domain: events, the organizations and people linked to them, and the one interchange
+//! shape (`EventRecord`) that `--format json`, export and import all share.
+//!
+//! Raw input (command-line flags or a record read from a file) arrives as an [`EventRecord`];
+//! [`EventRecord::validate`] turns it into a [`NewEvent`] whose every field is known to be good,
+//! or into the list of every field that is not. The store only ever sees validated values.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dates;
+
+/// How an event was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    InPerson,
+    Virtual,
+    Hybrid,
+}
+
+impl Mode {
+    /// The accepted spellings, as shown in messages and help.
+    pub const CHOICES: &'static str = "in-person, virtual, hybrid";
+
+    /// The canonical name, as stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::InPerson => "in-person",
+            Mode::Virtual => "virtual",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+
+    /// Parses a mode case-insensitively; `in person` is taken for `in-person`.
+    pub fn parse(text: &str) -> Option<Mode> {
+        match normalize_name(text).to_lowercase().as_str() {
+            "in-person" | "in person" => Some(Mode::InPerson),
+            "virtual" => Some(Mode::Virtual),
+            "hybrid" => Some(Mode::Hybrid),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The role an organization plays in an event, other than sending participants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgRole {
+    Organizer,
+    Partner,
+}
+
+impl OrgRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgRole::Organizer => "organizer",
+            OrgRole::Partner => "partner",
+        }
+    }
+}
+
+/// One event in the interchange shape: what `--format json` prints and what import reads.
+///
+/// Every field but `title` and `start` may be left out on input; on output every field is
+/// present, absent values as `null` and lists as arrays.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventRecord {
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub project: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub organizers: Vec<String>,
+    #[serde(default)]
+    pub partners: Vec<String>,
+    #[serde(default)]
+    pub sessions: Vec<String>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantRecord>,
+}
+
+/// One participant in the interchange shape, nested in its event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantRecord {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub organization: Option<String>,
+    #[serde(default)]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub session: Option<String>,
+    #[serde(default)]
+    pub contribution: Option<String>,
+}
+
+/// A field that failed validation: which field, the value given and why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name in the interchange shape (`start`, `participants[2].name`, ...).
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    fn new(field: impl Into<String>, value: &str, reason: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `{:?}` quotes the value and escapes any control character in it.
+        write!(f, "{} {:?}: {}", self.field, self.value, self.reason)
+    }
+}
+
+/// A validated event, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub key: Option<String>,
+    pub title: String,
+    pub kind: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub mode: Option<Mode>,
+    pub location: Option<String>,
+    pub region: Option<String>,
+    pub project: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+    pub organizers: Vec<String>,
+    pub partners: Vec<String>,
+    pub sessions: Vec<String>,
+    pub participants: Vec<NewParticipant>,
+}
+
+/// A validated participation, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewParticipant {
+    pub name: String,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub role: Option<String>,
+    pub session: Option<String>,
+    pub contribution: Option<String>,
+}
+
+impl EventRecord {
+    /// Checks every field and returns the validated event, or every problem found.
+    ///
+    /// Names (organizations, people, sessions, tags, key, kind) have their white space
+    /// normalized; prose (title, description, ...) is kept exactly. A blank optional field is
+    /// taken as absent.
+    pub fn validate(&self) -> Result<NewEvent, Vec<FieldError>> {
+        let mut errors = Vec::new();
+
+        if self.title.trim().is_empty() {
+            errors.push(FieldError::new("title", &self.title, "must not be empty"));
+        }
+        let key = optional_name(self.key.as_deref());
+        let start = match dates::parse_date(&self.start) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                errors.push(FieldError::new("start", &self.start, reason));
+                None
+            }
+        };
+        let end = match self.end.as_deref().filter(|e| !e.trim().is_empty()) {
+            None => start,
+            Some(text) => match dates::parse_date(text) {
+                Ok(end) => {
+                    if let Some(start) = start.filter(|&start| end < start) {
+                        errors.push(FieldError::new(
+                            "end",
+                            text,
+                            format!("is before the start, {}", dates::iso(start)),
+                        ));
+                    }
+                    Some(end)
+                }
+                Err(reason) => {
+                    errors.push(FieldError::new("end", text, reason));
+                    None
+                }
+            },
+        };
+        let mode = match optional_text(self.mode.as_deref()) {
+            None => None,
+            Some(text) => match Mode::parse(text) {
+                Some(mode) => Some(mode),
+                None => {
+                    errors.push(FieldError::new(
+                        "mode",
+                        text,
+                        format!("expected one of {}", Mode::CHOICES),
+                    ));
+                    None
+                }
+            },
+        };
+
+        let mut participants = Vec::with_capacity(self.participants.len());
+        for (i, p) in self.participants.iter().enumerate() {
+            match p.validate() {
+                Ok(p) => participants.push(p),
+                Err(mut e) => {
+                    e.field = format!("participants[{i}].{}", e.field);
+                    errors.push(e);
+                }
+            }
+        }
+
+        // A session named by a participant is a session of the event.
+        let named: Vec<String> = self
+            .sessions
+            .iter()
+            .cloned()
+            .chain(participants.iter().filter_map(|p| p.session.clone()))
+            .collect();
+        let sessions = name_set(&named);
+
+        match (start, end) {
+            (Some(start), Some(end)) if errors.is_empty() => Ok(NewEvent {
+                key,
+                title: self.title.clone(),
+                kind: optional_name(self.kind.as_deref()).map(|k| k.to_lowercase()),
+                start,
+                end,
+                mode,
+                location: optional_text(self.location.as_deref()).map(str::to_string),
+                region: optional_text(self.region.as_deref()).map(str::to_string),
+                project: optional_text(self.project.as_deref()).map(str::to_string),
+                description: optional_text(self.description.as_deref()).map(str::to_string),
+                source: optional_text(self.source.as_deref()).map(str::to_string),
+                tags: name_set(&self.tags),
+                organizers: name_set(&self.organizers),
+                partners: name_set(&self.partners),
+                sessions,
+                participants,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl ParticipantRecord {
+    /// Checks a participant; the error's field is relative to the participant.
+    pub fn validate(&self) -> Result<NewParticipant, FieldError> {
+        let Some(name) = optional_name(Some(&self.name)) else {
+            return Err(FieldError::new("name", &self.name, "must not be empty"));
+        };
+        Ok(NewParticipant {
+            name,
+            organization: optional_name(self.organization.as_deref()),
+            position: optional_text(self.position.as_deref()).map(str::to_string),
+            role: optional_text(self.role.as_deref()).map(str::to_string),
+            session: optional_name(self.session.as_deref()),
+            contribution: optional_text(self.contribution.as_deref()).map(str::to_string),
+        })
+    }
+}
+
+/// Collapses runs of white space to one space and trims both ends: how names are stored.
+pub fn normalize_name(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The key two names are compared by: normalized white space, case folded.
+pub fn name_key(name: &str) -> String {
+    normalize_name(name).to_lowercase()
+}
+
+/// Prose is kept exactly, but blank counts as absent.
+fn optional_text(text: Option<&str>) -> Option<&str> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+fn optional_name(text: Option<&str>) -> Option<String> {
+    text.map(normalize_name).filter(|t| !t.is_empty())
+}
+
+/// Normalizes names, drops blanks and drops repeats (compared case-insensitively), keeping
+/// the first spelling and the order given.
+fn name_set(names: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .iter()
+        .map(|n| normalize_name(n))
+        .filter(|n| !n.is_empty() && seen.insert(n.to_lowercase()))
+        .collect()
+}
+
+/// An event as stored, with everything linked to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: i64,
+    pub key: Option<String>,
+    pub title: String,
+    pub kind: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub mode: Option<Mode>,
+    pub location: Option<String>,
+    pub region: Option<String>,
+    pub project: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub tags: Vec<String>,
+    pub organizers: Vec<String>,
+    pub partners: Vec<String>,
+    pub sessions: Vec<String>,
+    pub participants: Vec<Participant>,
+}
+
+/// A participation as stored: who took part, for whom, as what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub id: i64,
+    pub name: String,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub role: Option<String>,
+    pub session: Option<String>,
+    pub contribution: Option<String>,
+}
+
+impl From<&Event> for EventRecord {
+    fn from(e: &Event) -> Self {
+        EventRecord {
+            id: Some(e.id),
+            key: e.key.clone(),
+            title: e.title.clone(),
+            kind: e.kind.clone(),
+            start: dates::iso(e.start),
+            end: Some(dates::iso(e.end)),
+            mode: e.mode.map(|m| m.as_str().to_string()),
+            location: e.location.clone(),
+            region: e.region.clone(),
+            project: e.project.clone(),
+            description: e.description.clone(),
+            source: e.source.clone(),
+            tags: e.tags.clone(),
+            organizers: e.organizers.clone(),
+            partners: e.partners.clone(),
+            sessions: e.sessions.clone(),
+            participants: e.participants.iter().map(ParticipantRecord::from).collect(),
+        }
+    }
+}
+
+impl From<&Participant> for ParticipantRecord {
+    fn from(p: &Participant) -> Self {
+        ParticipantRecord {
+            name: p.name.clone(),
+            organization: p.organization.clone(),
+            position: p.position.clone(),
+            role: p.role.clone(),
+            session: p.session.clone(),
+            contribution: p.contribution.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> EventRecord {
+        EventRecord {
+            title: "Seminar".into(),
+            start: "2021-03-16".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn end_defaults_to_start() {
+        let e = record().validate().unwrap();
+        assert_eq!(e.start, e.end);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let r = EventRecord {
+            title: "  ".into(),
+            start: "2021-02-30".into(),
+            end: Some("2021-13-01".into()),
+            mode: Some("online".into()),
+            participants: vec![ParticipantRecord::default()],
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(r.validate().unwrap_err()),
+            ["title", "start", "end", "mode", "participants[0].name"]
+        );
+    }
+
+    #[test]
+    fn end_before_start_names_both() {
+        let r = EventRecord {
+            end: Some("2021-03-15".into()),
+            ..record()
+        };
+        let errors = r.validate().unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            r#"end "2021-03-15": is before the start, 2021-03-16"#
+        );
+    }
+
+    #[test]
+    fn names_are_normalized_and_deduplicated_prose_is_kept() {
+        let r = EventRecord {
+            title: " A  title ".into(),
+            kind: Some(" Seminar ".into()),
+            mode: Some("Virtual".into()),
+            tags: vec![
+                "SALW".into(),
+                "salw".into(),
+                " ".into(),
+                "counter-terrorism".into(),
+            ],
+            organizers: vec!["UN  Office".into(), "un office".into()],
+            ..record()
+        };
+        let e = r.validate().unwrap();
+        assert_eq!(e.title, " A  title ");
+        assert_eq!(e.kind.as_deref(), Some("seminar"));
+        assert_eq!(e.mode, Some(Mode::Virtual));
+        assert_eq!(e.tags, ["SALW", "counter-terrorism"]);
+        assert_eq!(e.organizers, ["UN Office"]);
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(Mode::parse("In-Person"), Some(Mode::InPerson));
+        assert_eq!(Mode::parse("in  person"), Some(Mode::InPerson));
+        assert_eq!(Mode::parse("HYBRID"), Some(Mode::Hybrid));
+        assert_eq!(Mode::parse("online"), None);
+    }
+
+    #[test]
+    fn json_shape_has_every_field() {
+        let e = record().validate().unwrap();
+        let stored = Event {
+            id: 1,
+            key: e.key,
+            title: e.title,
+            kind: None,
+            start: e.start,
+            end: e.end,
+            mode: None,
+            location: None,
+            region: None,
+            project: None,
+            description: None,
+            source: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            tags: vec![],
+            organizers: vec![],
+            partners: vec![],
+            sessions: vec![],
+            participants: vec![],
+        };
+        let json = serde_json::to_string(&EventRecord::from(&stored)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":1,"key":null,"title":"Seminar","kind":null,"start":"2021-03-16","end":"2021-03-16","mode":null,"location":null,"region":null,"project":null,"description":null,"source":null,"tags":[],"organizers":[],"partners":[],"sessions":[],"participants":[]}"#
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err = serde_json::from_str::<EventRecord>(r#"{"titel": "x", "start": "2021-01-01"}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown field `titel`"), "{err}");
+    }
+}
+
+/// Which events `list` (and later `export`) returns; every condition present must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Events that end on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Events that start on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Events linked to this organization (matched by name, case-insensitively) in any role.
+    pub org: Option<String>,
+}

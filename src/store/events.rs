@@ -1,0 +1,358 @@
+//! Queries and writes on events and everything linked to them.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+
+use super::Store;
+use crate::model::{
+    Event, EventFilter, Mode, NewEvent, NewParticipant, OrgRole, Participant, name_key,
+};
+
+/// The moment a row is written, as stored in `created_at` and `updated_at`.
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Store {
+    /// Finds an event by its numeric id or, failing that, by its key.
+    pub fn resolve_event(&self, reference: &str) -> Result<Option<i64>> {
+        if let Ok(id) = reference.parse::<i64>() {
+            let found = self
+                .conn
+                .prepare_cached("SELECT id FROM event WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM event WHERE key = ?1")?
+            .query_row([reference], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Records a new event with its organizations, tags, sessions and participants, in one
+    /// transaction. Returns its id.
+    pub fn add_event(&mut self, event: &NewEvent) -> Result<i64> {
+        let tx = self.write()?;
+        if let Some(key) = &event.key {
+            let existing: Option<i64> = tx
+                .prepare_cached("SELECT id FROM event WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?;
+            if let Some(id) = existing {
+                bail!("an event with key {key:?} already exists (id {id}); choose another --key");
+            }
+        }
+        let stamp = now();
+        tx.prepare_cached(
+            "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
+                                project, description, source, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        )?
+        .execute(params![
+            event.key,
+            event.title,
+            event.kind,
+            event.start,
+            event.end,
+            event.mode.map(Mode::as_str),
+            event.location,
+            event.region,
+            event.project,
+            event.description,
+            event.source,
+            stamp,
+        ])?;
+        let id = tx.last_insert_rowid();
+        insert_links(&tx, id, event, &stamp)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records one participation in an existing event. Returns its id.
+    pub fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
+        let tx = self.write()?;
+        let stamp = now();
+        let id = insert_participant(&tx, event_id, p, &stamp)?;
+        tx.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![event_id, stamp])?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Another event with the same title (compared case-insensitively) and start date, if any.
+    pub fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, title FROM event WHERE start_date = ?1 ORDER BY id")?;
+        let mut rows = stmt.query([start])?;
+        let wanted = name_key(title);
+        while let Some(row) = rows.next()? {
+            let other: String = row.get(1)?;
+            if name_key(&other) == wanted {
+                return Ok(Some(row.get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The events that pass `filter`, ordered by start date then id, with all their links.
+    pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut sql = String::from("SELECT ");
+        sql.push_str(EVENT_COLUMNS);
+        sql.push_str(" FROM event e WHERE 1 = 1");
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(from) = filter.from {
+            sql.push_str(" AND e.end_date >= ?");
+            values.push(Value::Text(crate::dates::iso(from)));
+        }
+        if let Some(to) = filter.to {
+            sql.push_str(" AND e.start_date <= ?");
+            values.push(Value::Text(crate::dates::iso(to)));
+        }
+        if let Some(org) = &filter.org {
+            let Some(org_id) = self.organization_id(org)? else {
+                return Ok(Vec::new());
+            };
+            sql.push_str(
+                " AND e.id IN (SELECT event_id FROM event_organization WHERE organization_id = ?
+                               UNION SELECT event_id FROM participation WHERE organization_id = ?)",
+            );
+            values.push(Value::Integer(org_id));
+            values.push(Value::Integer(org_id));
+        }
+        sql.push_str(" ORDER BY e.start_date, e.id");
+
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut events = stmt
+            .query_map(params_from_iter(values), event_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for event in &mut events {
+            load_links(&self.conn, event)?;
+        }
+        Ok(events)
+    }
+
+    /// One event with all its links.
+    pub fn get_event(&self, id: i64) -> Result<Option<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.id = ?1");
+        let event = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], event_from_row)
+            .optional()?;
+        match event {
+            Some(mut event) => {
+                load_links(&self.conn, &mut event)?;
+                Ok(Some(event))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The id of the organization known by `name` (case-insensitively), if any.
+    pub fn organization_id(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
+            .query_row([name_key(name)], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+const EVENT_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
+     e.location, e.region, e.project, e.description, e.source, e.created_at, e.updated_at";
+
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    let mode: Option<String> = row.get(6)?;
+    Ok(Event {
+        id: row.get(0)?,
+        key: row.get(1)?,
+        title: row.get(2)?,
+        kind: row.get(3)?,
+        start: row.get(4)?,
+        end: row.get(5)?,
+        // The schema's CHECK admits only the three modes.
+        mode: mode.as_deref().and_then(Mode::parse),
+        location: row.get(7)?,
+        region: row.get(8)?,
+        project: row.get(9)?,
+        description: row.get(10)?,
+        source: row.get(11)?,
+        created_at: row.get(12)?,
+        updated_at: row.get(13)?,
+        tags: Vec::new(),
+        organizers: Vec::new(),
+        partners: Vec::new(),
+        sessions: Vec::new(),
+        participants: Vec::new(),
+    })
+}
+
+fn load_links(conn: &Connection, event: &mut Event) -> Result<()> {
+    event.tags = conn
+        .prepare_cached("SELECT tag FROM event_tag WHERE event_id = ?1 ORDER BY ord")?
+        .query_map([event.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT eo.role, o.name FROM event_organization eo
+           JOIN organization o ON o.id = eo.organization_id
+          WHERE eo.event_id = ?1 ORDER BY eo.role, eo.ord",
+    )?;
+    let mut rows = stmt.query([event.id])?;
+    while let Some(row) = rows.next()? {
+        let role: String = row.get(0)?;
+        let name: String = row.get(1)?;
+        if role == OrgRole::Organizer.as_str() {
+            event.organizers.push(name);
+        } else {
+            event.partners.push(name);
+        }
+    }
+    event.sessions = conn
+        .prepare_cached("SELECT name FROM session WHERE event_id = ?1 ORDER BY id")?
+        .query_map([event.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    event.participants = conn
+        .prepare_cached(
+            "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+               FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               LEFT JOIN organization o ON o.id = p.organization_id
+               LEFT JOIN session s ON s.id = p.session_id
+              WHERE p.event_id = ?1 ORDER BY p.id",
+        )?
+        .query_map([event.id], |r| {
+            Ok(Participant {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                organization: r.get(2)?,
+                position: r.get(3)?,
+                role: r.get(4)?,
+                session: r.get(5)?,
+                contribution: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(())
+}
+
+/// Writes an event's tags, organizations, sessions and participants.
+fn insert_links(conn: &Connection, event_id: i64, event: &NewEvent, stamp: &str) -> Result<()> {
+    let mut tag =
+        conn.prepare_cached("INSERT INTO event_tag (event_id, ord, tag) VALUES (?1, ?2, ?3)")?;
+    for (ord, t) in event.tags.iter().enumerate() {
+        tag.execute(params![event_id, ord as i64, t])?;
+    }
+    for (role, names) in [
+        (OrgRole::Organizer, &event.organizers),
+        (OrgRole::Partner, &event.partners),
+    ] {
+        for (ord, name) in names.iter().enumerate() {
+            let org = organization_for(conn, name, stamp)?;
+            conn.prepare_cached(
+                "INSERT INTO event_organization (event_id, role, ord, organization_id)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![event_id, role.as_str(), ord as i64, org])?;
+        }
+    }
+    for name in &event.sessions {
+        session_for(conn, event_id, name)?;
+    }
+    for p in &event.participants {
+        insert_participant(conn, event_id, p, stamp)?;
+    }
+    Ok(())
+}
+
+fn insert_participant(
+    conn: &Connection,
+    event_id: i64,
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<i64> {
+    let person = person_for(conn, &p.name, stamp)?;
+    let org = match &p.organization {
+        Some(name) => Some(organization_for(conn, name, stamp)?),
+        None => None,
+    };
+    let session = match &p.session {
+        Some(name) => Some(session_for(conn, event_id, name)?),
+        None => None,
+    };
+    conn.prepare_cached(
+        "INSERT INTO participation (event_id, person_id, organization_id, position, role,
+                                    session_id, contribution, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        event_id,
+        person,
+        org,
+        p.position,
+        p.role,
+        session,
+        p.contribution,
+        stamp
+    ])
+    .with_context(|| format!("recording participant {:?}", p.name))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The organization known by `name`, created if new.
+fn organization_for(conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
+    let key = name_key(name);
+    let found = conn
+        .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO organization (name, created_at) VALUES (?1, ?2)")?
+        .execute(params![name, stamp])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![key, id, name])?;
+    Ok(id)
+}
+
+/// The person known by `name`, created if new.
+fn person_for(conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
+    let key = name_key(name);
+    let found = conn
+        .prepare_cached("SELECT person_id FROM person_name WHERE name_key = ?1")?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO person (name, created_at) VALUES (?1, ?2)")?
+        .execute(params![name, stamp])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)")?
+        .execute(params![key, id, name])?;
+    Ok(id)
+}
+
+/// The session of the event called `name`, created if new.
+fn session_for(conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
+    let key = name_key(name);
+    let found = conn
+        .prepare_cached("SELECT id FROM session WHERE event_id = ?1 AND name_key = ?2")?
+        .query_row(params![event_id, key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?
+        .execute(params![event_id, name, key])?;
+    Ok(conn.last_insert_rowid())
+}

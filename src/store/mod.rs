@@ -1,0 +1,205 @@
+//! The only place with SQL: opening the database file, migrating its schema, and every query
+//! and transaction. Every value reaches SQLite as a bound parameter.
+
+mod events;
+mod schema;
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+/// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
+pub const APPLICATION_ID: i32 = 0x4556_4E54;
+
+/// The schema version this binary writes, `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = schema::MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open `events` database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating it and its directories if needed) the database at `path`, and brings
+    /// its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        create_parent_dirs(path)?;
+        create_private_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open database {}", path.display()))?;
+        Store::setup(conn, path)
+    }
+
+    /// Opens the database at `path` if it exists; otherwise an empty one in memory, so that a
+    /// command that only reads never creates a file.
+    pub fn open_for_reading(path: &Path) -> Result<Store> {
+        if path.exists() {
+            Store::open(path)
+        } else {
+            Store::open_in_memory()
+        }
+    }
+
+    /// An empty database in memory.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        Store::setup(conn, Path::new(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        check_ours(&conn, path)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrate(&mut conn, path)?;
+        // WAL lets readers go on while one process writes; FULL syncs each commit, so a
+        // recorded event survives a power loss once the command has returned.
+        let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(Store { conn })
+    }
+
+    fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+/// Where the database lives when `--db` and `$EVENTS_DB` are not given:
+/// `$XDG_DATA_HOME/events/events.db`, else `~/.local/share/events/events.db`.
+pub fn default_path() -> Result<PathBuf> {
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute()) // the XDG spec says to ignore a relative path
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("share"))
+        });
+    match data_home {
+        Some(dir) => Ok(dir.join("events").join("events.db")),
+        None => bail!(
+            "cannot find a place for the database: $HOME is not set; give one with --db PATH or $EVENTS_DB"
+        ),
+    }
+}
+
+fn create_parent_dirs(path: &Path) -> Result<()> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if parent.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(parent)
+        .with_context(|| format!("cannot create directory {}", parent.display()))
+}
+
+/// Creates a new database file readable and writable by its owner only; SQLite gives its
+/// journal files the same permissions.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create database {}", path.display())),
+    }
+}
+
+/// Refuses a file that is not SQLite, or is a SQLite database of some other program.
+fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
+    let not_sqlite = || {
+        format!(
+            "{} is not an events database (it is not a SQLite file); check the path given with --db or $EVENTS_DB",
+            path.display()
+        )
+    };
+    let app_id: i32 = match conn.query_row("PRAGMA application_id", [], |r| r.get(0)) {
+        Ok(id) => id,
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            bail!(not_sqlite())
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if app_id == APPLICATION_ID {
+        return Ok(());
+    }
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if app_id != 0 || tables != 0 {
+        bail!(
+            "{} is a SQLite database of another program, not an events database; it was left untouched",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to date in one write transaction. The version is read again after the
+/// write lock is taken, so processes racing to create the same new file migrate it once.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    if user_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version = user_version(&tx)?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "{} has schema version {version}, newer than this events understands ({SCHEMA_VERSION}); upgrade events to use it",
+            path.display()
+        );
+    }
+    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("migrating {} to schema version {}", path.display(), i + 1))?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_to_an_empty_database() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(user_version(&store.conn).unwrap(), SCHEMA_VERSION);
+        let fk: Vec<String> = store
+            .conn
+            .prepare("PRAGMA foreign_key_check")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(fk.is_empty());
+    }
+}

@@ -1,0 +1,96 @@
+//! The schema, as numbered migrations. Migration `n` (1-based) takes a database from
+//! `user_version` n-1 to n. Never edit a migration that has shipped: add a new one.
+
+/// The SQL of each migration, in order.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: events, organizations, people, sessions and participations.
+    r#"
+CREATE TABLE organization (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+-- Every name an organization is known by, its own and (later) its aliases, so that a name is
+-- unique across all of them and one lookup finds the organization whichever is typed.
+CREATE TABLE organization_name (
+    name_key        TEXT PRIMARY KEY,   -- white space normalized, case folded
+    organization_id INTEGER NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+    name            TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX organization_name_organization ON organization_name(organization_id);
+
+CREATE TABLE person (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE person_name (
+    name_key    TEXT PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX person_name_person ON person_name(person_id);
+
+CREATE TABLE event (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT UNIQUE,
+    title       TEXT NOT NULL CHECK (trim(title) <> ''),
+    kind        TEXT,
+    start_date  TEXT NOT NULL,          -- YYYY-MM-DD
+    end_date    TEXT NOT NULL,          -- YYYY-MM-DD, inclusive
+    mode        TEXT CHECK (mode IN ('in-person', 'virtual', 'hybrid')),
+    location    TEXT,
+    region      TEXT,
+    project     TEXT,
+    description TEXT,
+    source      TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    CHECK (end_date >= start_date)
+);
+CREATE INDEX event_start ON event(start_date, id);
+CREATE INDEX event_end ON event(end_date);
+
+CREATE TABLE event_tag (
+    event_id    INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    tag         TEXT NOT NULL,
+    PRIMARY KEY (event_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX event_tag_tag ON event_tag(tag);
+
+CREATE TABLE event_organization (
+    event_id        INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    role            TEXT NOT NULL CHECK (role IN ('organizer', 'partner')),
+    ord             INTEGER NOT NULL,
+    organization_id INTEGER NOT NULL REFERENCES organization(id),
+    PRIMARY KEY (event_id, role, ord),
+    UNIQUE (event_id, role, organization_id)
+) WITHOUT ROWID;
+CREATE INDEX event_organization_organization ON event_organization(organization_id, event_id);
+
+CREATE TABLE session (
+    id          INTEGER PRIMARY KEY,
+    event_id    INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    name_key    TEXT NOT NULL,
+    UNIQUE (event_id, name_key)
+);
+
+CREATE TABLE participation (
+    id              INTEGER PRIMARY KEY,
+    event_id        INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    person_id       INTEGER NOT NULL REFERENCES person(id),
+    organization_id INTEGER REFERENCES organization(id),
+    position        TEXT,
+    role            TEXT,
+    session_id      INTEGER REFERENCES session(id) ON DELETE SET NULL,
+    contribution    TEXT,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX participation_event ON participation(event_id);
+CREATE INDEX participation_person ON participation(person_id, event_id);
+CREATE INDEX participation_organization ON participation(organization_id, event_id);
+CREATE INDEX participation_session ON participation(session_id);
+"#,
+];

@@ -1,0 +1,5 @@
+//! The real `events` binary driven on temporary databases, as a user would drive it.
+
+mod util;
+
+mod core;

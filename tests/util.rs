@@ -1,0 +1,206 @@
+//! Helpers: a temporary directory with a database, and the binary run against it.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use rusqlite::{Connection, OpenFlags};
+use tempfile::TempDir;
+
+/// A temporary directory holding one database, removed at the end of the test.
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = dir.path().join("events.db");
+        Env { dir, db }
+    }
+
+    /// The binary with `--db` set, a fixed table width, no colour and no inherited settings.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = bare_cmd();
+        cmd.arg("--db").arg(&self.db);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        let out = self.cmd().args(args).output().expect("run events");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "events {args:?} failed: {}", out.stderr);
+        out.stdout
+    }
+
+    /// Runs and expects failure with `code`; returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, code, "events {args:?}: {out:?}");
+        assert!(out.stdout.is_empty(), "nothing on stdout: {out:?}");
+        out.stderr
+    }
+
+    /// Every row of every table, so a test can tell that nothing changed.
+    pub fn dump(&self) -> String {
+        if !self.db.exists() {
+            return String::from("(no database)");
+        }
+        let conn = Connection::open_with_flags(&self.db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open database");
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut dump = String::new();
+        for table in tables {
+            dump.push_str(&format!("## {table}\n"));
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                let cells: Vec<String> = (0..columns)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                dump.push_str(&cells.join(" | "));
+                dump.push('\n');
+            }
+        }
+        dump
+    }
+
+    /// Runs a SQL statement directly on the database (to set up unusual states).
+    pub fn sql(&self, sql: &str) {
+        Connection::open(&self.db)
+            .expect("open database")
+            .execute_batch(sql)
+            .expect("sql runs");
+    }
+}
+
+/// The binary with a clean environment: no database setting, fixed width, no colour.
+pub fn bare_cmd() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("events"));
+    cmd.env_remove("EVENTS_DB")
+        .env_remove("XDG_DATA_HOME")
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Records the seed seminar (16-18 March 2021) with two participants; returns its id.
+pub fn record_seed(env: &Env) -> String {
+    let id = env
+        .ok(&[
+            "add-event",
+            "--title",
+            "Virtual regional seminar on judicial and law enforcement cooperation and information exchange",
+            "--kind",
+            "Seminar",
+            "--start",
+            "2021-03-16",
+            "--end",
+            "2021-03-18",
+            "--mode",
+            "virtual",
+            "--region",
+            "Central Asia",
+            "--organizer",
+            "UN Counter-Terrorism Centre",
+            "--organizer",
+            "UN Office of Counter-Terrorism",
+            "--organizer",
+            "UN Office on Drugs and Crime",
+            "--partner",
+            "UN Regional Centre for Preventive Diplomacy for Central Asia",
+            "--project",
+            "Exploring the Relationship between Terrorism, Weapons and Crime",
+            "--description",
+            "A three-day virtual regional seminar.",
+            "--source",
+            "Executive Committee RATS SCO",
+            "--tag",
+            "counter-terrorism",
+            "--tag",
+            "SALW",
+            "--key",
+            "rats-2021-03",
+        ])
+        .trim()
+        .to_string();
+    env.ok(&[
+        "add-participant",
+        &id,
+        "--name",
+        "V. V. Barchuk",
+        "--org",
+        "RATS SCO Executive Committee",
+        "--position",
+        "Deputy Director",
+        "--role",
+        "head of delegation",
+        "--session",
+        "The role of international and regional organizations",
+        "--contribution",
+        "report",
+    ]);
+    env.ok(&[
+        "add-participant",
+        &id,
+        "--name",
+        "V. I. Voronkov",
+        "--org",
+        "UN Office of Counter-Terrorism",
+        "--position",
+        "Under-Secretary-General",
+        "--role",
+        "opening address",
+    ]);
+    id
+}
+
+/// Records a one-line event; returns its id.
+pub fn add(env: &Env, title: &str, start: &str, end: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "add-event",
+        "--title",
+        title,
+        "--start",
+        start,
+        "--end",
+        end,
+    ];
+    args.extend_from_slice(extra);
+    env.ok(&args).trim().to_string()
+}
+
+/// The ids in a `list --format json` output, in order.
+pub fn ids(json: &str) -> Vec<i64> {
+    let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|e| e["id"].as_i64().expect("an id"))
+        .collect()
+}
