@@ -49,6 +49,12 @@ pub enum Command {
     /// Show one event with its participants
     #[command(after_help = SHOW_EXAMPLE)]
     Show(ShowArgs),
+    /// Load events, or participants, from a JSON, NDJSON or CSV file, in one transaction
+    #[command(after_help = IMPORT_EXAMPLE)]
+    Import(ImportArgs),
+    /// Write events out as NDJSON, JSON, CSV or iCalendar
+    #[command(after_help = EXPORT_EXAMPLE)]
+    Export(ExportArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_EXAMPLE)]
     Completions(CompletionsArgs),
@@ -86,6 +92,24 @@ const SHOW_EXAMPLE: &str = "\
 Examples:
   events show 1
   events show rats-2021-03-16 --format json";
+
+const IMPORT_EXAMPLE: &str = "\
+Examples:
+  events import examples/seminars.json
+  events import --dry-run events.ndjson      # check a file and say what would change
+  other-tool --dump | events import --format ndjson
+  events import participants.csv            # a CSV with `event` and `name` columns
+
+The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv),
+else the content: `[` starts a JSON array, `{` starts NDJSON.";
+
+const EXPORT_EXAMPLE: &str = "\
+Examples:
+  events export > all.ndjson
+  events export --format ics --from 2021 --output seminars.ics
+  events export --format csv --org \"UN Office on Drugs and Crime\" > unodc.csv
+
+The format comes from --format, else the --output file's extension, else ndjson.";
 
 const COMPLETIONS_EXAMPLE: &str = "\
 Examples:
@@ -164,8 +188,9 @@ pub struct AddParticipantArgs {
     pub contribution: Option<String>,
 }
 
+/// The filters `list` and `export` share; all of them must hold.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub struct FilterArgs {
     /// Only events that end on or after this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -176,9 +201,55 @@ pub struct ListArgs {
     /// (name, case-insensitive)
     #[arg(long, value_name = "ORG")]
     pub org: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read; `-` or nothing reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The file's format [default: from the extension, else the content]
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+    /// Check everything and report what would change, without writing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format [default: from the --output extension, else ndjson]
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Write to this file (replaced whole, only once complete) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Ndjson,
+    Json,
+    Csv,
+    Ics,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -53,6 +53,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::AddParticipant(args) => commands::add_participant::run(&context()?, &args),
         Command::List(args) => commands::list::run(&context()?, &args),
         Command::Show(args) => commands::show::run(&context()?, &args),
+        Command::Import(args) => commands::import::run(&context()?, &args),
+        Command::Export(args) => commands::export::run(&context()?, &args),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man => commands::man::run(),
     }

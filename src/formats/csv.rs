@@ -1,11 +1,19 @@
-//! CSV: one row per event, columns named as the JSON fields, list fields joined with `; `.
+//! CSV: one row per event, columns named as the JSON fields, list fields joined with `; `;
+//! or, when the header has `event` and `name` columns, one row per participant.
+//!
+//! Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
+//! a carriage return) are written with a `'` in front, and the reader takes that `'` off
+//! again, so a CSV round trip gives the text back exactly. (A cell that already starts with
+//! `'` before such a character gets one more `'`, for the same reason.)
 
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{BufRead, Read, Write};
 
 use anyhow::Result;
 
+use super::{Item, MAX_RECORD_BYTES, Problem, ReadResult};
 use crate::dates::iso;
-use crate::model::Event;
+use crate::model::{Event, EventRecord, ParticipantRecord};
 
 /// The columns of an event row, in order.
 pub const EVENT_COLUMNS: [&str; 16] = [
@@ -27,16 +35,66 @@ pub const EVENT_COLUMNS: [&str; 16] = [
     "sessions",
 ];
 
-/// Writes a header row and one row per event.
-pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(EVENT_COLUMNS)?;
-    for e in events {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        writer.write_record([
+/// The columns of a participant row; `event` and `name` are required.
+pub const PARTICIPANT_COLUMNS: [&str; 7] = [
+    "event",
+    "name",
+    "organization",
+    "position",
+    "role",
+    "session",
+    "contribution",
+];
+
+const LIST_SEPARATOR: &str = "; ";
+
+fn starts_like_formula(text: &str) -> bool {
+    let rest = text.trim_start_matches('\'');
+    matches!(
+        rest.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
+/// A cell as written: formulas neutralized with a leading `'`.
+pub fn guard(text: &str) -> Cow<'_, str> {
+    if starts_like_formula(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A cell as read: the `'` that [`guard`] adds is taken off.
+pub fn unguard(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest) => rest,
+        _ => text,
+    }
+}
+
+/// Writes event rows, one [`Event`] at a time, after a header row.
+pub struct EventWriter<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> EventWriter<W> {
+    pub fn new(out: W) -> Result<Self> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(EVENT_COLUMNS)?;
+        Ok(EventWriter { writer })
+    }
+
+    pub fn write(&mut self, e: &Event) -> Result<()> {
+        let opt = |v: &Option<String>| v.as_deref().map(guard).unwrap_or_default().into_owned();
+        let list = |v: &[String]| {
+            let items: Vec<Cow<'_, str>> = v.iter().map(|i| guard(i)).collect();
+            items.join(LIST_SEPARATOR)
+        };
+        self.writer.write_record([
             e.id.to_string(),
             opt(&e.key),
-            e.title.clone(),
+            guard(&e.title).into_owned(),
             opt(&e.kind),
             iso(e.start),
             iso(e.end),
@@ -46,12 +104,444 @@ pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
             opt(&e.project),
             opt(&e.description),
             opt(&e.source),
-            e.tags.join("; "),
-            e.organizers.join("; "),
-            e.partners.join("; "),
-            e.sessions.join("; "),
+            list(&e.tags),
+            list(&e.organizers),
+            list(&e.partners),
+            list(&e.sessions),
         ])?;
+        Ok(())
     }
-    writer.flush()?;
-    Ok(())
+
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush()?;
+        Ok(())
+    }
+}
+
+/// Writes a header row and one row per event.
+pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
+    let mut writer = EventWriter::new(out)?;
+    for e in events {
+        writer.write(e)?;
+    }
+    writer.finish()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Events,
+    Participants,
+}
+
+/// Reads event rows or participant rows, whichever the header says, one row at a time.
+///
+/// Rows are split by hand rather than by the csv crate, whose line numbers drift on blank
+/// lines and `\r\n` endings: a problem must point at the right line.
+pub struct Reader<R: BufRead> {
+    input: R,
+    /// The last line read, from 1.
+    line: u64,
+    /// The bytes of the row being read, and its cells.
+    buf: Vec<u8>,
+    row: Vec<Vec<u8>>,
+    /// The column each cell of a row belongs to.
+    columns: Vec<String>,
+    kind: Kind,
+    /// Problems with the header, reported before anything else.
+    pending: Vec<Problem>,
+    done: bool,
+}
+
+impl<R: BufRead> Reader<R> {
+    pub fn new(input: R) -> Self {
+        let mut reader = Reader {
+            input,
+            line: 0,
+            buf: Vec::new(),
+            row: Vec::new(),
+            columns: Vec::new(),
+            kind: Kind::Events,
+            pending: Vec::new(),
+            done: false,
+        };
+        if let Err(problems) = reader.read_header() {
+            reader.pending = problems;
+            reader.pending.reverse(); // popped from the end
+            reader.done = true;
+        }
+        reader
+    }
+
+    /// Reads the next row that is not blank into `row`; returns the line it starts on, or
+    /// `None` at the end of the input. A quoted cell may span lines.
+    fn read_row(&mut self) -> Result<Option<u64>, Problem> {
+        loop {
+            self.buf.clear();
+            let start = self.line + 1;
+            let mut in_quotes = false;
+            loop {
+                let before = self.buf.len();
+                let read = read_physical_line(&mut self.input, &mut self.buf)
+                    .map_err(|e| Problem::new(start, format!("cannot read: {e}")))?;
+                if read == 0 {
+                    break;
+                }
+                self.line += 1;
+                if self.buf.len() > MAX_RECORD_BYTES {
+                    return Err(Problem::new(
+                        start,
+                        format!("the row is longer than {} MiB", MAX_RECORD_BYTES >> 20),
+                    ));
+                }
+                let quotes = self.buf[before..].iter().filter(|&&b| b == b'"').count();
+                in_quotes ^= quotes % 2 == 1;
+                if !in_quotes {
+                    break;
+                }
+            }
+            if self.buf.is_empty() {
+                return Ok(None);
+            }
+            if in_quotes {
+                return Err(Problem::new(
+                    start,
+                    "broken CSV: a quoted cell is not closed before the end of the input",
+                ));
+            }
+            let mut end = self.buf.len();
+            if self.buf[..end].ends_with(b"\n") {
+                end -= 1;
+            }
+            if self.buf[..end].ends_with(b"\r") {
+                end -= 1;
+            }
+            if end == 0 {
+                continue; // a blank line
+            }
+            split_cells(&self.buf[..end], &mut self.row);
+            return Ok(Some(start));
+        }
+    }
+
+    fn read_header(&mut self) -> Result<(), Vec<Problem>> {
+        match self.read_row() {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                self.done = true; // empty input: no records
+                return Ok(());
+            }
+            Err(problem) => return Err(vec![problem]),
+        }
+        let line = self.line;
+        let mut columns = Vec::with_capacity(self.row.len());
+        for (i, cell) in self.row.iter().enumerate() {
+            let cell = if i == 0 {
+                cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
+            } else {
+                cell
+            };
+            match std::str::from_utf8(cell) {
+                Ok(name) => columns.push(name.trim().to_lowercase()),
+                Err(_) => return Err(vec![Problem::new(line, "invalid UTF-8 in the header")]),
+            }
+        }
+        let has = |name: &str| columns.iter().any(|c| c == name);
+        self.kind = if has("event") && has("name") {
+            Kind::Participants
+        } else {
+            Kind::Events
+        };
+        let (known, required): (&[&str], &[&str]) = match self.kind {
+            Kind::Events => (&EVENT_COLUMNS, &["title", "start"]),
+            Kind::Participants => (&PARTICIPANT_COLUMNS, &["event", "name"]),
+        };
+        let mut problems = Vec::new();
+        for (i, column) in columns.iter().enumerate() {
+            if !known.contains(&column.as_str()) {
+                problems.push(Problem::field(
+                    line,
+                    column.clone(),
+                    format!("unknown column; expected some of: {}", known.join(", ")),
+                ));
+            } else if columns[..i].contains(column) {
+                problems.push(Problem::field(
+                    line,
+                    column.clone(),
+                    "the column appears twice",
+                ));
+            }
+        }
+        for column in required {
+            if !has(column) {
+                problems.push(Problem::field(
+                    line,
+                    *column,
+                    "a required column is missing",
+                ));
+            }
+        }
+        self.columns = columns;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn convert(&self, line: u64) -> ReadResult {
+        if self.row.len() != self.columns.len() {
+            return Err(Problem::new(
+                line,
+                format!(
+                    "the row has {} cells, the header {}",
+                    self.row.len(),
+                    self.columns.len()
+                ),
+            ));
+        }
+        let mut cells = Vec::with_capacity(self.columns.len());
+        for (column, cell) in self.columns.iter().zip(self.row.iter()) {
+            match std::str::from_utf8(cell) {
+                Ok(text) => cells.push((column.as_str(), unguard(text))),
+                Err(_) => return Err(Problem::field(line, column.clone(), "invalid UTF-8")),
+            }
+        }
+        let text = |value: &str| (!value.is_empty()).then(|| value.to_string());
+        let list = |value: &str| -> Vec<String> {
+            value
+                .split(';')
+                .map(|item| unguard(item.trim()).to_string())
+                .filter(|item| !item.is_empty())
+                .collect()
+        };
+        match self.kind {
+            Kind::Events => {
+                let mut record = EventRecord::default();
+                for (column, value) in cells {
+                    match column {
+                        "id" if !value.trim().is_empty() => match value.trim().parse() {
+                            Ok(id) => record.id = Some(id),
+                            Err(_) => {
+                                return Err(Problem {
+                                    value: Some(value.to_string()),
+                                    ..Problem::field(line, "id", "expected a whole number")
+                                });
+                            }
+                        },
+                        "key" => record.key = text(value),
+                        "title" => record.title = value.to_string(),
+                        "kind" => record.kind = text(value),
+                        "start" => record.start = value.to_string(),
+                        "end" => record.end = text(value),
+                        "mode" => record.mode = text(value),
+                        "location" => record.location = text(value),
+                        "region" => record.region = text(value),
+                        "project" => record.project = text(value),
+                        "description" => record.description = text(value),
+                        "source" => record.source = text(value),
+                        "tags" => record.tags = list(value),
+                        "organizers" => record.organizers = list(value),
+                        "partners" => record.partners = list(value),
+                        "sessions" => record.sessions = list(value),
+                        _ => {}
+                    }
+                }
+                Ok(Item::Event {
+                    line,
+                    record: Box::new(record),
+                })
+            }
+            Kind::Participants => {
+                let mut event = String::new();
+                let mut record = ParticipantRecord::default();
+                for (column, value) in cells {
+                    match column {
+                        "event" => event = value.trim().to_string(),
+                        "name" => record.name = value.to_string(),
+                        "organization" => record.organization = text(value),
+                        "position" => record.position = text(value),
+                        "role" => record.role = text(value),
+                        "session" => record.session = text(value),
+                        "contribution" => record.contribution = text(value),
+                        _ => {}
+                    }
+                }
+                if event.is_empty() {
+                    return Err(Problem::field(line, "event", "must not be empty"));
+                }
+                Ok(Item::Participant {
+                    line,
+                    event,
+                    record,
+                })
+            }
+        }
+    }
+}
+
+/// Appends one line, with its `\n`, to `buf`; returns the number of bytes read.
+fn read_physical_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let limit = (MAX_RECORD_BYTES + 2) as u64;
+    let mut limited = input.take(limit.saturating_sub(buf.len() as u64));
+    limited.read_until(b'\n', buf)
+}
+
+/// Splits one row into its cells (RFC 4180: `"` quotes a cell, `""` inside it is a `"`).
+/// Like most readers, it takes stray quotes in an unquoted cell as they are.
+fn split_cells(row: &[u8], cells: &mut Vec<Vec<u8>>) {
+    cells.clear();
+    let mut i = 0;
+    loop {
+        let mut cell = Vec::new();
+        if row.get(i) == Some(&b'"') {
+            i += 1;
+            while i < row.len() {
+                if row[i] == b'"' {
+                    if row.get(i + 1) == Some(&b'"') {
+                        cell.push(b'"');
+                        i += 2;
+                    } else {
+                        i += 1;
+                        break;
+                    }
+                } else {
+                    cell.push(row[i]);
+                    i += 1;
+                }
+            }
+        }
+        while i < row.len() && row[i] != b',' {
+            cell.push(row[i]);
+            i += 1;
+        }
+        cells.push(cell);
+        if i >= row.len() {
+            return;
+        }
+        i += 1; // the comma
+    }
+}
+
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = ReadResult;
+
+    fn next(&mut self) -> Option<ReadResult> {
+        if let Some(problem) = self.pending.pop() {
+            return Some(Err(problem));
+        }
+        if self.done {
+            return None;
+        }
+        match self.read_row() {
+            Ok(Some(line)) => Some(self.convert(line)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(problem) => {
+                self.done = true;
+                Some(Err(problem))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_and_unguard_are_inverse() {
+        for text in [
+            "=SUM(A1)", "+1", "-x", "@a", "\tx", "\rx", "'=x", "''@", "'plain", "plain", "",
+        ] {
+            assert_eq!(unguard(&guard(text)), text, "{text:?}");
+        }
+        assert_eq!(guard("=1+1"), "'=1+1");
+        assert_eq!(guard("plain"), "plain");
+    }
+
+    #[test]
+    fn event_rows() {
+        let input = "title,start,end,tags,organizers,id\r\nSeminar,2021-03-16,2021-03-18,a; b;,'=X; Y,7\r\n\r\nOther,2021-04-01,,,,\r\n";
+        let items: Vec<_> = Reader::new(input.as_bytes()).collect();
+        assert_eq!(items.len(), 2);
+        let Ok(Item::Event { line, record }) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(*line, 2);
+        assert_eq!(record.tags, ["a", "b"]);
+        assert_eq!(record.organizers, ["=X", "Y"]);
+        assert_eq!(record.id, Some(7));
+        let Ok(Item::Event { line, record }) = &items[1] else {
+            panic!("{items:?}")
+        };
+        assert_eq!((*line, record.end.as_deref()), (4, None));
+    }
+
+    #[test]
+    fn quoted_cells_span_lines_and_keep_their_bytes() {
+        let input = "title,start,description\n\"A, \"\"quoted\"\"\",2021-01-01,\"one\r\ntwo\n\"\n\nB,2021-01-02,\n";
+        let items: Vec<_> = Reader::new(input.as_bytes()).collect();
+        let Ok(Item::Event { line: 2, record }) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(record.title, "A, \"quoted\"");
+        assert_eq!(record.description.as_deref(), Some("one\r\ntwo\n"));
+        assert!(
+            matches!(&items[1], Ok(Item::Event { line: 6, .. })),
+            "{items:?}"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_a_problem() {
+        let items: Vec<_> =
+            Reader::new("title,start\n\"A,2021-01-01\nB,2021\n".as_bytes()).collect();
+        assert_eq!(
+            items,
+            [Err(Problem::new(
+                2,
+                "broken CSV: a quoted cell is not closed before the end of the input"
+            ))]
+        );
+    }
+
+    #[test]
+    fn participant_rows() {
+        let input = "event,name,role\nrats-2021,V. V. Barchuk,head of delegation\n,Nobody,\n";
+        let items: Vec<_> = Reader::new(input.as_bytes()).collect();
+        assert!(
+            matches!(&items[0], Ok(Item::Participant { line: 2, event, .. }) if event == "rats-2021")
+        );
+        assert_eq!(
+            items[1],
+            Err(Problem::field(3, "event", "must not be empty"))
+        );
+    }
+
+    #[test]
+    fn header_problems() {
+        let items: Vec<_> = Reader::new("titel,start\nx,2021-01-01\n".as_bytes()).collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(
+            items[0].clone().unwrap_err().field.as_deref(),
+            Some("titel")
+        );
+        assert_eq!(
+            items[1].clone().unwrap_err().field.as_deref(),
+            Some("title")
+        );
+    }
+
+    #[test]
+    fn ragged_rows_and_bad_bytes() {
+        let input = b"title,start\nA,2021-01-01,extra\nB\xff,2021-01-01\n";
+        let items: Vec<_> = Reader::new(&input[..]).collect();
+        assert_eq!(
+            items[0],
+            Err(Problem::new(2, "the row has 3 cells, the header 2"))
+        );
+        assert_eq!(items[1], Err(Problem::field(3, "title", "invalid UTF-8")));
+    }
 }

@@ -1,4 +1,225 @@
-//! Machine-readable formats, one module each. They print text exactly as stored.
+//! Machine-readable formats, one module each: reading records for `import` and writing them
+//! for `list`, `show` and `export`. Text is read and written exactly as it is.
 
 pub mod csv;
+pub mod ics;
 pub mod json;
+pub mod ndjson;
+
+use std::fmt;
+use std::io::{self, BufRead};
+
+use crate::model::{EventRecord, FieldError, ParticipantRecord};
+
+/// The longest record (a JSON element, an NDJSON line) an import accepts, so that a file with
+/// no line breaks cannot make `events` hold it whole.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// One record read from a file, with the line it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Event {
+        line: u64,
+        record: Box<EventRecord>,
+    },
+    /// A row of a participants CSV: someone who took part in the event `event` (id or key).
+    Participant {
+        line: u64,
+        event: String,
+        record: ParticipantRecord,
+    },
+}
+
+/// Something wrong with the input, pointing at the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u64,
+    /// The field (or column) at fault, when there is one.
+    pub field: Option<String>,
+    /// The value refused, when it can be shown.
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+impl Problem {
+    pub fn new(line: u64, reason: impl Into<String>) -> Problem {
+        Problem {
+            line,
+            field: None,
+            value: None,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn field(line: u64, field: impl Into<String>, reason: impl Into<String>) -> Problem {
+        Problem {
+            field: Some(field.into()),
+            ..Problem::new(line, reason)
+        }
+    }
+
+    pub fn from_field_error(line: u64, e: FieldError) -> Problem {
+        Problem {
+            line,
+            field: Some(e.field),
+            value: Some(e.value),
+            reason: e.reason,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: ", self.line)?;
+        match (&self.field, &self.value) {
+            (Some(field), Some(value)) => write!(f, "{field} {value:?}: ")?,
+            (Some(field), None) => write!(f, "{field}: ")?,
+            _ => {}
+        }
+        f.write_str(&self.reason)
+    }
+}
+
+/// What a reader yields: a record, or a problem. After a problem that the reader cannot
+/// recover from (broken JSON in an array, an unreadable file) it yields nothing more.
+pub type ReadResult = Result<Item, Problem>;
+
+/// The formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Json,
+    Ndjson,
+    Csv,
+}
+
+impl InputFormat {
+    /// The format a file name's extension says, if any.
+    pub fn from_extension(path: &std::path::Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(InputFormat::Json),
+            "ndjson" | "jsonl" => Some(InputFormat::Ndjson),
+            "csv" => Some(InputFormat::Csv),
+            _ => None,
+        }
+    }
+
+    /// The format the content starts like: `[` for a JSON array, `{` for NDJSON. Empty input
+    /// (nothing but white space) reads as NDJSON with no records.
+    pub fn sniff(reader: &mut impl BufRead) -> io::Result<Option<InputFormat>> {
+        let buf = reader.fill_buf()?;
+        let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+        Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => Some(InputFormat::Json),
+            Some(b'{') => Some(InputFormat::Ndjson),
+            None if buf.is_empty() || buf.iter().all(u8::is_ascii_whitespace) => {
+                Some(InputFormat::Ndjson)
+            }
+            _ => None,
+        })
+    }
+}
+
+/// Reads one line (without its `\n` or `\r\n`) into `buf`, at most `limit` bytes of it; the
+/// rest of a longer line is skipped. Returns `None` at the end of input, else whether the line
+/// was cut short.
+pub(crate) fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut read_any = false;
+    let mut too_long = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, done) = match memchr_newline(available) {
+            Some(i) => (&available[..i], Some(i + 1)),
+            None => (available, None),
+        };
+        if !too_long {
+            if buf.len() + chunk.len() > limit {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        let used = done.unwrap_or(available.len());
+        reader.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Some(too_long))
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+/// Turns a serde error on a record into a problem naming the field it arose in.
+pub(crate) fn json_problem(
+    line: u64,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> Problem {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    let mut reason = inner.to_string();
+    // serde_json ends its messages with the position in the record; the line given is the
+    // record's own, so the position would only confuse.
+    if let Some(at) = reason.rfind(" at line ") {
+        reason.truncate(at);
+    }
+    let reason = match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("broken JSON: {reason}")
+        }
+        _ => reason,
+    };
+    if path == "." || path.is_empty() {
+        Problem::new(line, reason)
+    } else {
+        Problem::field(line, path, reason)
+    }
+}
+
+/// Parses one JSON object into an event record.
+pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = line
+            + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+        return Err(Problem::new(at, "invalid UTF-8"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let record: EventRecord =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| json_problem(line, e))?;
+    de.end().map_err(|e| {
+        let mut reason = e.to_string();
+        if let Some(at) = reason.rfind(" at line ") {
+            reason.truncate(at);
+        }
+        Problem::new(line, format!("broken JSON: {reason}"))
+    })?;
+    Ok(Item::Event {
+        line,
+        record: Box::new(record),
+    })
+}

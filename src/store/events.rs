@@ -1,5 +1,7 @@
 //! Queries and writes on events and everything linked to them.
 
+use std::collections::HashMap;
+
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
@@ -10,7 +12,7 @@ use crate::model::{
 };
 
 /// The moment a row is written, as stored in `created_at` and `updated_at`.
-fn now() -> String {
+pub(super) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -68,7 +70,7 @@ impl Store {
             stamp,
         ])?;
         let id = tx.last_insert_rowid();
-        insert_links(&tx, id, event, &stamp)?;
+        insert_links(&tx, &mut Names::default(), id, event, &stamp)?;
         tx.commit()?;
         Ok(id)
     }
@@ -77,7 +79,7 @@ impl Store {
     pub fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
         let tx = self.write()?;
         let stamp = now();
-        let id = insert_participant(&tx, event_id, p, &stamp)?;
+        let id = insert_participant(&tx, &mut Names::default(), event_id, p, &stamp)?;
         tx.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
             .execute(params![event_id, stamp])?;
         tx.commit()?;
@@ -102,6 +104,21 @@ impl Store {
 
     /// The events that pass `filter`, ordered by start date then id, with all their links.
     pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        self.each_event(filter, |event| {
+            events.push(event);
+            Ok(())
+        })?;
+        Ok(events)
+    }
+
+    /// Calls `f` with each event that passes `filter`, in order of start date then id, holding
+    /// one event at a time.
+    pub fn each_event(
+        &self,
+        filter: &EventFilter,
+        mut f: impl FnMut(Event) -> Result<()>,
+    ) -> Result<()> {
         let mut sql = String::from("SELECT ");
         sql.push_str(EVENT_COLUMNS);
         sql.push_str(" FROM event e WHERE 1 = 1");
@@ -116,7 +133,7 @@ impl Store {
         }
         if let Some(org) = &filter.org {
             let Some(org_id) = self.organization_id(org)? else {
-                return Ok(Vec::new());
+                return Ok(());
             };
             sql.push_str(
                 " AND e.id IN (SELECT event_id FROM event_organization WHERE organization_id = ?
@@ -127,14 +144,20 @@ impl Store {
         }
         sql.push_str(" ORDER BY e.start_date, e.id");
 
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut events = stmt
-            .query_map(params_from_iter(values), event_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for event in &mut events {
-            load_links(&self.conn, event)?;
+        // One read transaction: every event and link comes from the same snapshot, even
+        // while another process writes.
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut stmt = tx.prepare(&sql)?;
+            let mut rows = stmt.query(params_from_iter(values))?;
+            while let Some(row) = rows.next()? {
+                let mut event = event_from_row(row)?;
+                load_links(&tx, &mut event)?;
+                f(event)?;
+            }
         }
-        Ok(events)
+        tx.finish()?;
+        Ok(())
     }
 
     /// One event with all its links.
@@ -164,10 +187,10 @@ impl Store {
     }
 }
 
-const EVENT_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
      e.location, e.region, e.project, e.description, e.source, e.created_at, e.updated_at";
 
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     let mode: Option<String> = row.get(6)?;
     Ok(Event {
         id: row.get(0)?,
@@ -193,7 +216,7 @@ fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-fn load_links(conn: &Connection, event: &mut Event) -> Result<()> {
+pub(super) fn load_links(conn: &Connection, event: &mut Event) -> Result<()> {
     event.tags = conn
         .prepare_cached("SELECT tag FROM event_tag WHERE event_id = ?1 ORDER BY ord")?
         .query_map([event.id], |r| r.get(0))?
@@ -242,18 +265,24 @@ fn load_links(conn: &Connection, event: &mut Event) -> Result<()> {
 }
 
 /// Writes an event's tags, organizations, sessions and participants.
-fn insert_links(conn: &Connection, event_id: i64, event: &NewEvent, stamp: &str) -> Result<()> {
+pub(super) fn insert_links(
+    conn: &Connection,
+    names: &mut Names,
+    event_id: i64,
+    event: &NewEvent,
+    stamp: &str,
+) -> Result<()> {
     let mut tag =
         conn.prepare_cached("INSERT INTO event_tag (event_id, ord, tag) VALUES (?1, ?2, ?3)")?;
     for (ord, t) in event.tags.iter().enumerate() {
         tag.execute(params![event_id, ord as i64, t])?;
     }
-    for (role, names) in [
+    for (role, orgs) in [
         (OrgRole::Organizer, &event.organizers),
         (OrgRole::Partner, &event.partners),
     ] {
-        for (ord, name) in names.iter().enumerate() {
-            let org = organization_for(conn, name, stamp)?;
+        for (ord, name) in orgs.iter().enumerate() {
+            let org = names.organization(conn, name, stamp)?;
             conn.prepare_cached(
                 "INSERT INTO event_organization (event_id, role, ord, organization_id)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -265,20 +294,21 @@ fn insert_links(conn: &Connection, event_id: i64, event: &NewEvent, stamp: &str)
         session_for(conn, event_id, name)?;
     }
     for p in &event.participants {
-        insert_participant(conn, event_id, p, stamp)?;
+        insert_participant(conn, names, event_id, p, stamp)?;
     }
     Ok(())
 }
 
-fn insert_participant(
+pub(super) fn insert_participant(
     conn: &Connection,
+    names: &mut Names,
     event_id: i64,
     p: &NewParticipant,
     stamp: &str,
 ) -> Result<i64> {
-    let person = person_for(conn, &p.name, stamp)?;
+    let person = names.person(conn, &p.name, stamp)?;
     let org = match &p.organization {
-        Some(name) => Some(organization_for(conn, name, stamp)?),
+        Some(name) => Some(names.organization(conn, name, stamp)?),
         None => None,
     };
     let session = match &p.session {
@@ -304,46 +334,92 @@ fn insert_participant(
     Ok(conn.last_insert_rowid())
 }
 
-/// The organization known by `name`, created if new.
-fn organization_for(conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
-    let key = name_key(name);
-    let found = conn
-        .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
-        .query_row([&key], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = found {
-        return Ok(id);
-    }
-    conn.prepare_cached("INSERT INTO organization (name, created_at) VALUES (?1, ?2)")?
-        .execute(params![name, stamp])?;
-    let id = conn.last_insert_rowid();
-    conn.prepare_cached(
-        "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![key, id, name])?;
-    Ok(id)
+/// Finds organizations and people by name, creating them when new, and remembers the ids it
+/// has seen so that a long import does not look the same name up a thousand times.
+#[derive(Default)]
+pub(super) struct Names {
+    orgs: HashMap<String, i64>,
+    people: HashMap<String, i64>,
+    /// How many organizations were created through this cache.
+    pub orgs_created: u64,
+    /// How many people were created through this cache.
+    pub people_created: u64,
 }
 
-/// The person known by `name`, created if new.
-fn person_for(conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
-    let key = name_key(name);
-    let found = conn
-        .prepare_cached("SELECT person_id FROM person_name WHERE name_key = ?1")?
-        .query_row([&key], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = found {
-        return Ok(id);
+/// Past this many remembered names, the cache starts afresh, so memory stays bounded.
+const NAME_CACHE_LIMIT: usize = 200_000;
+
+impl Names {
+    /// The organization known by `name`, created if new.
+    pub(super) fn organization(
+        &mut self,
+        conn: &Connection,
+        name: &str,
+        stamp: &str,
+    ) -> Result<i64> {
+        let key = name_key(name);
+        if let Some(&id) = self.orgs.get(&key) {
+            return Ok(id);
+        }
+        let found = conn
+            .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                conn.prepare_cached("INSERT INTO organization (name, created_at) VALUES (?1, ?2)")?
+                    .execute(params![name, stamp])?;
+                let id = conn.last_insert_rowid();
+                conn.prepare_cached(
+                    "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![key, id, name])?;
+                self.orgs_created += 1;
+                id
+            }
+        };
+        if self.orgs.len() >= NAME_CACHE_LIMIT {
+            self.orgs.clear();
+        }
+        self.orgs.insert(key, id);
+        Ok(id)
     }
-    conn.prepare_cached("INSERT INTO person (name, created_at) VALUES (?1, ?2)")?
-        .execute(params![name, stamp])?;
-    let id = conn.last_insert_rowid();
-    conn.prepare_cached("INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)")?
-        .execute(params![key, id, name])?;
-    Ok(id)
+
+    /// The person known by `name`, created if new.
+    pub(super) fn person(&mut self, conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
+        let key = name_key(name);
+        if let Some(&id) = self.people.get(&key) {
+            return Ok(id);
+        }
+        let found = conn
+            .prepare_cached("SELECT person_id FROM person_name WHERE name_key = ?1")?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                conn.prepare_cached("INSERT INTO person (name, created_at) VALUES (?1, ?2)")?
+                    .execute(params![name, stamp])?;
+                let id = conn.last_insert_rowid();
+                conn.prepare_cached(
+                    "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![key, id, name])?;
+                self.people_created += 1;
+                id
+            }
+        };
+        if self.people.len() >= NAME_CACHE_LIMIT {
+            self.people.clear();
+        }
+        self.people.insert(key, id);
+        Ok(id)
+    }
 }
 
 /// The session of the event called `name`, created if new.
-fn session_for(conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
+pub(super) fn session_for(conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
     let key = name_key(name);
     let found = conn
         .prepare_cached("SELECT id FROM session WHERE event_id = ?1 AND name_key = ?2")?

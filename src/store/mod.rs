@@ -2,6 +2,7 @@
 //! and transaction. Every value reaches SQLite as a bound parameter.
 
 mod events;
+mod import;
 mod schema;
 
 use std::fs;
@@ -11,6 +12,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use import::{Import, ImportStats, Outcome};
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
 pub const APPLICATION_ID: i32 = 0x4556_4E54;

@@ -1,0 +1,293 @@
+//! Batch writes: one import is one transaction, whatever the number of records, and applying
+//! the same record twice changes nothing the second time.
+
+use anyhow::Result;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Store;
+use super::events::{
+    EVENT_COLUMNS, Names, event_from_row, insert_links, insert_participant, load_links, now,
+};
+use crate::model::{Event, Mode, NewEvent, NewParticipant, name_key};
+
+/// What applying one record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Counts of what an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportStats {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub orgs_created: u64,
+    pub people_created: u64,
+}
+
+/// An import in progress: a write transaction that is committed or rolled back as a whole.
+pub struct Import<'a> {
+    tx: Transaction<'a>,
+    names: Names,
+    stamp: String,
+    stats: ImportStats,
+}
+
+impl Store {
+    /// Starts an import: takes the write lock for the whole of it.
+    pub fn begin_import(&mut self) -> Result<Import<'_>> {
+        // A larger page cache keeps the indexes of a big import in memory (16 MiB).
+        self.conn.pragma_update(None, "cache_size", -16_384)?;
+        Ok(Import {
+            tx: self.write()?,
+            names: Names::default(),
+            stamp: now(),
+            stats: ImportStats::default(),
+        })
+    }
+}
+
+impl Import<'_> {
+    /// Creates the event, or updates the one it matches (by key, else by title and start
+    /// date), replacing its links with the record's.
+    pub fn apply(&mut self, event: &NewEvent) -> Result<Outcome> {
+        let existing = match &event.key {
+            Some(key) => self
+                .tx
+                .prepare_cached("SELECT id FROM event WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?,
+            None => self.same_title_and_start(event)?,
+        };
+        let outcome = match existing {
+            None => {
+                self.insert(event)?;
+                Outcome::Created
+            }
+            Some(id) => {
+                let stored = self.load(id)?;
+                if same_event(&stored, event) {
+                    Outcome::Unchanged
+                } else {
+                    self.replace(id, event)?;
+                    Outcome::Updated
+                }
+            }
+        };
+        match outcome {
+            Outcome::Created => self.stats.created += 1,
+            Outcome::Updated => self.stats.updated += 1,
+            Outcome::Unchanged => self.stats.unchanged += 1,
+        }
+        Ok(outcome)
+    }
+
+    /// Adds a participation to an existing event (id or key) unless an identical one is there.
+    /// `Ok(None)` when there is no such event.
+    pub fn apply_participant(
+        &mut self,
+        event_ref: &str,
+        p: &NewParticipant,
+    ) -> Result<Option<Outcome>> {
+        let Some(event_id) = self.resolve_event(event_ref)? else {
+            return Ok(None);
+        };
+        let event = self.load(event_id)?;
+        let exists = event.participants.iter().any(|q| {
+            name_key(&q.name) == name_key(&p.name)
+                && keys_eq(q.organization.as_deref(), p.organization.as_deref())
+                && q.position == p.position
+                && q.role == p.role
+                && keys_eq(q.session.as_deref(), p.session.as_deref())
+                && q.contribution == p.contribution
+        });
+        let outcome = if exists {
+            self.stats.unchanged += 1;
+            Outcome::Unchanged
+        } else {
+            insert_participant(&self.tx, &mut self.names, event_id, p, &self.stamp)?;
+            self.tx
+                .prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
+                .execute(params![event_id, self.stamp])?;
+            self.stats.created += 1;
+            Outcome::Created
+        };
+        Ok(Some(outcome))
+    }
+
+    /// Whether an event has this id or key.
+    pub fn event_exists(&self, reference: &str) -> Result<bool> {
+        Ok(self.resolve_event(reference)?.is_some())
+    }
+
+    /// What has been done so far.
+    pub fn stats(&self) -> ImportStats {
+        ImportStats {
+            orgs_created: self.names.orgs_created,
+            people_created: self.names.people_created,
+            ..self.stats
+        }
+    }
+
+    /// Makes the import permanent.
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// Discards everything the import did.
+    pub fn rollback(self) -> Result<()> {
+        self.tx.rollback()?;
+        Ok(())
+    }
+
+    fn resolve_event(&self, reference: &str) -> Result<Option<i64>> {
+        if let Ok(id) = reference.parse::<i64>() {
+            let found = self
+                .tx
+                .prepare_cached("SELECT id FROM event WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id FROM event WHERE key = ?1")?
+            .query_row([reference], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn same_title_and_start(&self, event: &NewEvent) -> Result<Option<i64>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id, title FROM event WHERE start_date = ?1 ORDER BY id")?;
+        let mut rows = stmt.query([event.start])?;
+        let wanted = name_key(&event.title);
+        while let Some(row) = rows.next()? {
+            let title: String = row.get(1)?;
+            if name_key(&title) == wanted {
+                return Ok(Some(row.get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
+    fn load(&self, id: i64) -> Result<Event> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.id = ?1");
+        let mut event = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], event_from_row)?;
+        load_links(&self.tx, &mut event)?;
+        Ok(event)
+    }
+
+    fn insert(&mut self, event: &NewEvent) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
+                                    project, description, source, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            )?
+            .execute(params![
+                event.key,
+                event.title,
+                event.kind,
+                event.start,
+                event.end,
+                event.mode.map(Mode::as_str),
+                event.location,
+                event.region,
+                event.project,
+                event.description,
+                event.source,
+                self.stamp,
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        insert_links(&self.tx, &mut self.names, id, event, &self.stamp)?;
+        Ok(id)
+    }
+
+    /// Overwrites the event's fields and replaces all its links. A record without a key
+    /// leaves the stored key as it is.
+    fn replace(&mut self, id: i64, event: &NewEvent) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE event SET key = coalesce(?2, key), title = ?3, kind = ?4, start_date = ?5,
+                        end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
+                        description = ?11, source = ?12, updated_at = ?13
+                  WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                event.key,
+                event.title,
+                event.kind,
+                event.start,
+                event.end,
+                event.mode.map(Mode::as_str),
+                event.location,
+                event.region,
+                event.project,
+                event.description,
+                event.source,
+                self.stamp,
+            ])?;
+        for sql in [
+            "DELETE FROM participation WHERE event_id = ?1",
+            "DELETE FROM session WHERE event_id = ?1",
+            "DELETE FROM event_organization WHERE event_id = ?1",
+            "DELETE FROM event_tag WHERE event_id = ?1",
+        ] {
+            self.tx.prepare_cached(sql)?.execute([id])?;
+        }
+        insert_links(&self.tx, &mut self.names, id, event, &self.stamp)
+    }
+}
+
+fn keys_eq(a: Option<&str>, b: Option<&str>) -> bool {
+    a.map(name_key) == b.map(name_key)
+}
+
+fn names_eq(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| name_key(a) == name_key(b))
+}
+
+/// Whether storing `new` over `stored` would change nothing a user can see. Organizations
+/// and people are compared by name key, since they resolve to the same entity.
+fn same_event(stored: &Event, new: &NewEvent) -> bool {
+    let key_same = new.key.is_none() || new.key == stored.key;
+    key_same
+        && stored.title == new.title
+        && stored.kind == new.kind
+        && stored.start == new.start
+        && stored.end == new.end
+        && stored.mode == new.mode
+        && stored.location == new.location
+        && stored.region == new.region
+        && stored.project == new.project
+        && stored.description == new.description
+        && stored.source == new.source
+        && stored.tags == new.tags
+        && names_eq(&stored.organizers, &new.organizers)
+        && names_eq(&stored.partners, &new.partners)
+        && stored.sessions == new.sessions
+        && stored.participants.len() == new.participants.len()
+        && stored
+            .participants
+            .iter()
+            .zip(&new.participants)
+            .all(|(s, n)| {
+                name_key(&s.name) == name_key(&n.name)
+                    && keys_eq(s.organization.as_deref(), n.organization.as_deref())
+                    && s.position == n.position
+                    && s.role == n.role
+                    && keys_eq(s.session.as_deref(), n.session.as_deref())
+                    && s.contribution == n.contribution
+            })
+}
