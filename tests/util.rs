@@ -35,7 +35,17 @@ impl Env {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        let out = self.cmd().args(args).output().expect("run events");
+        self.run_stdin(args, b"")
+    }
+
+    /// Runs with `input` on stdin.
+    pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        let out = self
+            .cmd()
+            .args(args)
+            .write_stdin(input)
+            .output()
+            .expect("run events");
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
@@ -56,6 +66,13 @@ impl Env {
         assert_eq!(out.code, code, "events {args:?}: {out:?}");
         assert!(out.stdout.is_empty(), "nothing on stdout: {out:?}");
         out.stderr
+    }
+
+    /// Writes a file in the temporary directory; returns its path as a string.
+    pub fn file(&self, name: &str, content: impl AsRef<[u8]>) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).expect("write file");
+        path.to_str().expect("UTF-8 path").to_string()
     }
 
     /// Every row of every table, so a test can tell that nothing changed.
@@ -202,5 +219,22 @@ pub fn ids(json: &str) -> Vec<i64> {
         .expect("an array")
         .iter()
         .map(|e| e["id"].as_i64().expect("an id"))
+        .collect()
+}
+
+/// The path of a file in `examples/`.
+pub fn example(name: &str) -> String {
+    format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Export output with the ids taken out, to compare two databases.
+pub fn without_ids(ndjson: &str) -> Vec<serde_json::Value> {
+    ndjson
+        .lines()
+        .map(|line| {
+            let mut v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+            v.as_object_mut().expect("an object").remove("id");
+            v
+        })
         .collect()
 }

@@ -1,0 +1,565 @@
+//! import and export: every format, atomicity, idempotence, line numbers, the round trip.
+
+use crate::util::{Env, example, ids, record_seed, without_ids};
+
+const SEED_KEY: &str = "rats-sco-2021-03-16-un-virtual-seminar";
+
+fn event_line(title: &str, start: &str, extra: &str) -> String {
+    format!(r#"{{"title": "{title}", "start": "{start}"{extra}}}"#)
+}
+
+#[test]
+fn the_examples_load_and_reload_unchanged() {
+    let env = Env::new();
+    let out = env.run(&["import", &example("seminars.json")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("Imported 4 events from ")
+            && out.stderr.contains(
+                ": 4 created, 0 updated, 0 unchanged; 9 new organizations, 8 new people ("
+            ),
+        "{}",
+        out.stderr
+    );
+    let seed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", SEED_KEY, "--format", "json"])).unwrap();
+    assert_eq!(seed["participants"].as_array().unwrap().len(), 8);
+    assert_eq!(seed["participants"][7]["name"], "V. V. Barchuk");
+    assert_eq!(seed["participants"][7]["role"], "head of delegation");
+
+    let before = env.dump();
+    let out = env.run(&["import", &example("seminars.json")]);
+    assert!(
+        out.stderr
+            .contains("0 created, 0 updated, 4 unchanged; 0 new organizations, 0 new people"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), before, "a second import changed nothing");
+}
+
+#[test]
+fn a_changed_record_replaces_the_event() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let changed = format!(
+        r#"{{"key": "{SEED_KEY}", "title": "Renamed seminar", "start": "2021-03-16", "end": "2021-03-17",
+            "tags": ["one"], "organizers": ["UN Office on Drugs and Crime"],
+            "participants": [{{"name": "V. V. Barchuk", "organization": "RATS SCO Executive Committee", "role": "speaker"}}]}}"#
+    );
+    let ndjson = changed.replace('\n', " ");
+    let out = env.run_stdin(&["import", "--format", "ndjson"], ndjson.as_bytes());
+    assert!(
+        out.stderr
+            .contains("1 event from <stdin>: 0 created, 1 updated, 0 unchanged"),
+        "{}",
+        out.stderr
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", SEED_KEY, "--format", "json"])).unwrap();
+    assert_eq!(v["title"], "Renamed seminar");
+    assert_eq!(v["end"], "2021-03-17");
+    assert!(v["region"].is_null());
+    assert_eq!(v["tags"], serde_json::json!(["one"]));
+    assert_eq!(
+        v["organizers"],
+        serde_json::json!(["UN Office on Drugs and Crime"])
+    );
+    assert_eq!(v["partners"], serde_json::json!([]));
+    assert_eq!(v["sessions"], serde_json::json!([]));
+    assert_eq!(v["participants"].as_array().unwrap().len(), 1);
+    // The other events, and every organization and person, are still there.
+    assert_eq!(ids(&env.ok(&["list", "--format", "json"])).len(), 4);
+    assert!(
+        env.ok(&["list", "--org", "united nations", "--format", "json"])
+            .contains("[]")
+    );
+}
+
+#[test]
+fn records_without_a_key_match_by_title_and_start() {
+    let env = Env::new();
+    let first = event_line("Expert Meeting", "2021-05-01", r#", "kind": "meeting""#);
+    env.run_stdin(&["import"], first.as_bytes());
+    let again = event_line("expert meeting", "2021-05-01", r#", "kind": "workshop""#);
+    let out = env.run_stdin(&["import"], again.as_bytes());
+    assert!(
+        out.stderr.contains("0 created, 1 updated"),
+        "{}",
+        out.stderr
+    );
+    let other_day = event_line("Expert Meeting", "2021-05-02", "");
+    let out = env.run_stdin(&["import"], other_day.as_bytes());
+    assert!(out.stderr.contains("1 created"), "{}", out.stderr);
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["list", "--format", "json"])).unwrap();
+    assert_eq!(list[0]["title"], "expert meeting");
+    assert_eq!(list[0]["kind"], "workshop");
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn formats_come_from_the_flag_the_extension_or_the_content() {
+    let env = Env::new();
+    let line = event_line("A", "2021-01-01", "");
+    let jsonl = env.file("events.jsonl", format!("{line}\n"));
+    env.ok(&["import", &jsonl]);
+    let array = format!("  [\n{}\n]", event_line("B", "2021-01-02", ""));
+    let out = env.run_stdin(&["import", "-"], array.as_bytes());
+    assert!(
+        out.stderr.contains("1 event from <stdin>: 1 created"),
+        "{}",
+        out.stderr
+    );
+    let ndjson = event_line("C", "2021-01-03", "");
+    let txt = env.file("events.txt", &ndjson);
+    env.ok(&["import", &txt]);
+    let csv = "title,start\nD,2021-01-04\n";
+    env.run_stdin(&["import", "--format", "csv"], csv.as_bytes());
+    assert_eq!(ids(&env.ok(&["list", "--format", "json"])), [1, 2, 3, 4]);
+
+    let stderr = env.fails(1, &["import", &env.file("events.dat", "title,start\n")]);
+    assert!(stderr.contains("cannot tell the format of"), "{stderr}");
+    assert!(
+        stderr.contains("give --format json, ndjson or csv"),
+        "{stderr}"
+    );
+    let stderr = env.fails(1, &["import", "missing.json"]);
+    assert!(
+        stderr.starts_with("error: cannot open missing.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn csv_events_and_participants() {
+    let env = Env::new();
+    let events = "key,title,kind,start,end,mode,tags,organizers,partners,sessions\n\
+        k1,\"Seminar, with comma\",Seminar,2021-03-16,2021-03-18,virtual,SALW; counter-terrorism,UNODC; UNOCT,UNRCCA,Opening\n\
+        k2,Meeting,,2021-04-01,,,,,,\n";
+    let path = env.file("events.csv", events);
+    env.ok(&["import", &path]);
+    let people = "event,name,organization,position,role,session,contribution\n\
+        k1,V. V. Barchuk,RATS SCO Executive Committee,Deputy Director,head of delegation,Opening,report\n\
+        2,Jehangir Khan,UN Counter-Terrorism Centre,,speaker,,\n";
+    let path = env.file("participants.csv", people);
+    let out = env.run(&["import", &path]);
+    assert!(out.stderr.contains("2 participants from"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("2 added, 0 already there"),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["import", &path]);
+    assert!(
+        out.stderr.contains("0 added, 2 already there"),
+        "{}",
+        out.stderr
+    );
+
+    let k1: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "k1", "--format", "json"])).unwrap();
+    assert_eq!(k1["title"], "Seminar, with comma");
+    assert_eq!(k1["kind"], "seminar");
+    assert_eq!(k1["tags"], serde_json::json!(["SALW", "counter-terrorism"]));
+    assert_eq!(k1["organizers"], serde_json::json!(["UNODC", "UNOCT"]));
+    assert_eq!(k1["participants"][0]["session"], "Opening");
+    assert_eq!(k1["participants"][0]["contribution"], "report");
+    let k2: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "k2", "--format", "json"])).unwrap();
+    assert_eq!(k2["end"], "2021-04-01");
+    assert_eq!(k2["participants"][0]["name"], "Jehangir Khan");
+
+    let before = env.dump();
+    let bad = env.file("bad.csv", "event,name\nk1,Someone\nnope,Nobody\n");
+    let stderr = env.fails(1, &["import", &bad]);
+    assert!(
+        stderr.contains("bad.csv: line 3: event \"nope\": no event has this id or key"),
+        "{stderr}"
+    );
+    assert_eq!(env.dump(), before);
+}
+
+/// Each bad file: the problem lines expected on stderr, in order.
+#[test]
+fn bad_records_are_reported_by_line_and_nothing_is_written() {
+    let env = Env::new();
+    record_seed(&env);
+    let before = env.dump();
+    let good = event_line("Good", "2021-01-01", "");
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "dates.ndjson",
+            [
+                good.clone(),
+                event_line("Bad", "2021-02-30", ""),
+                String::new(),
+                event_line("Bad", "2021/02/03", ""),
+                event_line("Bad", "2021-03-02", r#", "end": "2021-03-01""#),
+            ]
+            .join("\n"),
+            vec![
+                r#"line 2: start "2021-02-30": February 2021 has 28 days"#,
+                r#"line 4: start "2021/02/03": expected a date as YYYY-MM-DD"#,
+                r#"line 5: end "2021-03-01": is before the start, 2021-03-02"#,
+            ],
+        ),
+        (
+            "fields.ndjson",
+            [
+                r#"{"start": "2021-01-01"}"#.to_string(),
+                event_line("  ", "2021-01-01", ""),
+                event_line("T", "2021-01-01", r#", "mode": "online""#),
+                r#"{"titel": "T", "start": "2021-01-01"}"#.to_string(),
+                r#"{"title": "T", "start": 20210101}"#.to_string(),
+                r#"{"title": "T", "start": "2021-01-01", "tags": "x"}"#.to_string(),
+                r#"{"title": "T", "start": "#.to_string(),
+                r#"{"title": "T", "start": "2021-01-01", "participants": [{"name": ""}]}"#.to_string(),
+            ]
+            .join("\n"),
+            vec![
+                r#"line 1: title "": must not be empty"#,
+                r#"line 2: title "  ": must not be empty"#,
+                r#"line 3: mode "online": expected one of in-person, virtual, hybrid"#,
+                "line 4: titel: unknown field `titel`, expected one of",
+                "line 5: start: invalid type: integer `20210101`, expected a string",
+                "line 6: tags: invalid type: string \"x\", expected a sequence",
+                "line 7: start: broken JSON: EOF while parsing a value",
+                r#"line 8: participants[0].name "": must not be empty"#,
+            ],
+        ),
+        (
+            "array.json",
+            format!(
+                "[\n  {good},\n  {{\n    \"title\": \"Bad\",\n    \"start\": \"2021-13-01\"\n  }},\n  {}\n]\n",
+                event_line("Bad", "2021-01-01", r#", "mode": "remote""#)
+            ),
+            vec![
+                r#"line 3: start "2021-13-01": there is no month 13"#,
+                r#"line 7: mode "remote": expected one of in-person, virtual, hybrid"#,
+            ],
+        ),
+        (
+            "broken.json",
+            format!("[\n  {good},\n  {{\"title\": \"x\",\n"),
+            vec!["line 3: broken JSON: the input ends inside this record"],
+        ),
+        (
+            "keys.ndjson",
+            [
+                event_line("A", "2021-01-01", r#", "key": "k""#),
+                event_line("B", "2021-01-02", ""),
+                event_line("C", "2021-01-03", r#", "key": "k""#),
+            ]
+            .join("\n"),
+            vec![r#"line 3: key "k": the same key is on line 1"#],
+        ),
+        (
+            "rows.csv",
+            "title,start,mode\nGood,2021-01-01,\n\nBad,2021-02-29,\nBad,2021-01-01,online\nToo,2021-01-01,,many\n"
+                .to_string(),
+            vec![
+                r#"line 4: start "2021-02-29": February 2021 has 28 days"#,
+                r#"line 5: mode "online": expected one of in-person, virtual, hybrid"#,
+                "line 6: the row has 4 cells, the header 3",
+            ],
+        ),
+        (
+            "header.csv",
+            "titel,start\nGood,2021-01-01\n".to_string(),
+            vec![
+                "line 1: titel: unknown column; expected some of: id, key, title",
+                "line 1: title: a required column is missing",
+            ],
+        ),
+    ];
+    for (name, content, expected) in cases {
+        let path = env.file(name, content);
+        let stderr = env.fails(1, &["import", &path]);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), expected.len() + 1, "{name}: {stderr}");
+        for (line, want) in lines.iter().zip(&expected) {
+            let want = format!("{path}: {want}");
+            assert!(
+                line.starts_with(&want),
+                "{name}:\n  got  {line}\n  want {want}"
+            );
+        }
+        let n = expected.len();
+        let last = format!(
+            "error: {n} {} in {path}; nothing was imported",
+            if n == 1 { "problem" } else { "problems" }
+        );
+        assert_eq!(lines[n], last, "{name}");
+        assert_eq!(env.dump(), before, "{name} changed the database");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_by_line() {
+    let env = Env::new();
+    let mut content = event_line("Good", "2021-01-01", "").into_bytes();
+    content.extend_from_slice(b"\n{\"title\": \"caf\xe9\", \"start\": \"2021-01-01\"}\n");
+    let path = env.file("latin1.ndjson", content);
+    let stderr = env.fails(1, &["import", &path]);
+    assert!(
+        stderr.contains(&format!("{path}: line 2: invalid UTF-8")),
+        "{stderr}"
+    );
+    let csv = env.file("latin1.csv", b"title,start\ncaf\xe9,2021-01-01\n");
+    let stderr = env.fails(1, &["import", &csv]);
+    assert!(
+        stderr.contains(&format!("{csv}: line 2: title: invalid UTF-8")),
+        "{stderr}"
+    );
+    assert_eq!(env.ok(&["list", "--format", "json"]), "[]\n");
+}
+
+#[test]
+fn many_problems_are_listed_up_to_twenty_then_counted() {
+    let env = Env::new();
+    let lines: Vec<String> = (1..=25)
+        .map(|i| event_line(&format!("E{i}"), "2021-02-30", ""))
+        .collect();
+    let out = env.run_stdin(
+        &["import", "--format", "ndjson"],
+        lines.join("\n").as_bytes(),
+    );
+    assert_eq!(out.code, 1);
+    let stderr: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(stderr.len(), 22, "{}", out.stderr);
+    assert!(
+        stderr[19].starts_with("<stdin>: line 20: start"),
+        "{}",
+        stderr[19]
+    );
+    assert_eq!(stderr[20], "... and 5 more problems");
+    assert_eq!(
+        stderr[21],
+        "error: 25 problems in <stdin>; nothing was imported"
+    );
+}
+
+#[test]
+fn a_dry_run_writes_nothing() {
+    let env = Env::new();
+    let out = env.run(&["import", "--dry-run", &example("seminars.json")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("Dry run, nothing written: would import 4 events from ")
+            && out
+                .stderr
+                .contains("4 created, 0 updated, 0 unchanged; 9 new organizations, 8 new people"),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.db.exists(), "a dry run created the database");
+
+    env.ok(&["import", &example("seminars.json")]);
+    let before = env.dump();
+    let changed = event_line("New", "2021-01-01", r#", "organizers": ["A new body"]"#);
+    let out = env.run_stdin(&["import", "--dry-run"], changed.as_bytes());
+    assert!(
+        out.stderr
+            .contains("1 created, 0 updated, 0 unchanged; 1 new organization, 0 new people"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), before);
+    // Problems are found in a dry run too.
+    let bad = event_line("Bad", "2021-02-30", "");
+    let stderr = env.fails(
+        1,
+        &[
+            "import",
+            "--dry-run",
+            "--format",
+            "ndjson",
+            &env.file("x", bad),
+        ],
+    );
+    assert!(stderr.contains("line 1: start \"2021-02-30\""), "{stderr}");
+}
+
+#[test]
+fn export_then_import_gives_back_the_same_records() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let tricky = r#"{"title": " Quotes \" and, commas; and\nnewlines\r\n ", "start": "2020-02-29",
+        "description": "=1+1 tab\there \u001b[31m 研讨会 👍", "tags": ["-minus", "@at", "plain"],
+        "location": "'=already", "participants": [{"name": "Ünïcödé Nåme", "role": "+plus"}]}"#
+        .replace('\n', " ");
+    env.run_stdin(&["import", "--format", "ndjson"], tricky.as_bytes());
+    let exported = env.ok(&["export"]);
+    assert_eq!(exported.lines().count(), 5);
+
+    for format in ["ndjson", "json", "csv"] {
+        let copy = Env::new();
+        let file = env.ok(&["export", "--format", format]);
+        let out = copy.run_stdin(&["import", "--format", format], file.as_bytes());
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        let again = copy.ok(&["export"]);
+        if format == "csv" {
+            // CSV carries no participants.
+            let strip = |s: &str| {
+                without_ids(s)
+                    .into_iter()
+                    .map(|mut v| {
+                        v.as_object_mut().unwrap().remove("participants");
+                        v
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(strip(&again), strip(&exported), "{format}");
+        } else {
+            assert_eq!(without_ids(&again), without_ids(&exported), "{format}");
+        }
+    }
+}
+
+#[test]
+fn export_formats_and_filters() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 4);
+    assert_eq!(json[0]["participants"].as_array().unwrap().len(), 8);
+    let filtered = env.ok(&[
+        "export",
+        "--from",
+        "2021-03-17",
+        "--to",
+        "2021-10-05",
+        "--org",
+        "RATS SCO Executive Committee",
+    ]);
+    let keys: Vec<_> = without_ids(&filtered)
+        .iter()
+        .map(|v| v["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [SEED_KEY, "osce-2021-10-annual-counter-terrorism-conference"]
+    );
+    assert_eq!(
+        env.ok(&["export", "--format", "json", "--from", "2030-01-01"]),
+        "[]\n"
+    );
+    assert_eq!(env.ok(&["export", "--from", "2030-01-01"]), "");
+
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(csv.starts_with("id,key,title,kind,start,end,mode,location,region,project,description,source,tags,organizers,partners,sessions\n"));
+    assert_eq!(csv.lines().count(), 5);
+
+    // --output: the format from the extension; the file appears whole.
+    let out = env.dir.path().join("out.ics");
+    let stderr = env
+        .run(&["export", "--output", out.to_str().unwrap()])
+        .stderr;
+    assert!(stderr.contains("Exported 4 events to"), "{stderr}");
+    let ics = std::fs::read_to_string(&out).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn formulas_are_neutralized_in_csv() {
+    let env = Env::new();
+    env.run_stdin(
+        &["import"],
+        event_line("=HYPERLINK(\\\"x\\\")", "2021-01-01", r#", "tags": ["+1"]"#).as_bytes(),
+    );
+    let csv = env.ok(&["export", "--format", "csv"]);
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.contains(r#""'=HYPERLINK(""x"")""#), "{row}");
+    assert!(row.contains(",'+1,"), "{row}");
+}
+
+/// Parses the calendar with Python's `icalendar`, an independent implementation of RFC 5545.
+#[test]
+fn ics_export_is_valid_icalendar() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let path = env.dir.path().join("events.ics");
+    env.ok(&[
+        "export",
+        "--format",
+        "ics",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    let script = r#"
+import json, sys
+import icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+out = []
+for ev in cal.walk('VEVENT'):
+    cats = ev.get('CATEGORIES')
+    cats = [] if cats is None else [str(c) for c in cats.cats]
+    out.append({
+        'uid': str(ev['UID']),
+        'start': ev.decoded('DTSTART').isoformat(),
+        'end': ev.decoded('DTEND').isoformat(),
+        'summary': str(ev['SUMMARY']),
+        'location': str(ev.get('LOCATION', '')),
+        'categories': cats,
+        'description': str(ev['DESCRIPTION']),
+        'stamp': ev.decoded('DTSTAMP').isoformat(),
+    })
+print(json.dumps({'version': str(cal['VERSION']), 'events': out}))
+"#;
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .expect("python3 runs (CI installs it with icalendar)");
+    assert!(
+        output.status.success(),
+        "icalendar could not parse the export (is it installed? `pip install icalendar`): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed["version"], "2.0");
+    let events = parsed["events"].as_array().unwrap();
+    assert_eq!(events.len(), 4);
+    let seed = &events[0];
+    assert_eq!(seed["uid"], format!("key-{SEED_KEY}@events"));
+    assert_eq!(seed["start"], "2021-03-16");
+    assert_eq!(
+        seed["end"], "2021-03-19",
+        "DTEND is the day after the last day"
+    );
+    assert_eq!(
+        seed["summary"],
+        "Virtual regional seminar on judicial and law enforcement cooperation and information exchange"
+    );
+    assert_eq!(
+        seed["categories"],
+        serde_json::json!([
+            "seminar",
+            "counter-terrorism",
+            "SALW",
+            "law enforcement cooperation"
+        ])
+    );
+    let description = seed["description"].as_str().unwrap();
+    assert!(description.contains("Organizers: UN Counter-Terrorism Centre; UN Office of Counter-Terrorism; UN Office on Drugs and Crime"), "{description}");
+    assert!(
+        description
+            .contains("Partners: UN Regional Centre for Preventive Diplomacy for Central Asia"),
+        "{description}"
+    );
+    assert!(description.contains("- V. V. Barchuk (Deputy Director, RATS SCO Executive Committee): head of delegation; session: The role of international"), "{description}");
+    assert_eq!(events[1]["location"], "Vienna");
+    assert_eq!(events[3]["start"], "2023-04-12");
+    assert_eq!(events[3]["end"], "2023-04-13");
+}
