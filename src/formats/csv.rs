@@ -48,6 +48,9 @@ pub const PARTICIPANT_COLUMNS: [&str; 7] = [
 
 const LIST_SEPARATOR: &str = "; ";
 
+/// The columns that hold lists, each item guarded on its own.
+const LIST_COLUMNS: [&str; 4] = ["tags", "organizers", "partners", "sessions"];
+
 fn starts_like_formula(text: &str) -> bool {
     let rest = text.trim_start_matches('\'');
     matches!(
@@ -302,6 +305,10 @@ impl<R: BufRead> Reader<R> {
         let mut cells = Vec::with_capacity(self.columns.len());
         for (column, cell) in self.columns.iter().zip(self.row.iter()) {
             match std::str::from_utf8(cell) {
+                // List cells are unguarded item by item, below.
+                Ok(text) if LIST_COLUMNS.contains(&column.as_str()) => {
+                    cells.push((column.as_str(), text))
+                }
                 Ok(text) => cells.push((column.as_str(), unguard(text))),
                 Err(_) => return Err(Problem::field(line, column.clone(), "invalid UTF-8")),
             }
