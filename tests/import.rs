@@ -256,6 +256,18 @@ fn bad_records_are_reported_by_line_and_nothing_is_written() {
             vec![r#"line 3: key "k": the same key is on line 1"#],
         ),
         (
+            "twins.ndjson",
+            [
+                event_line("Twin", "2021-01-01", ""),
+                event_line("Other", "2021-01-01", ""),
+                event_line("TWIN", "2021-01-01", ""),
+            ]
+            .join("\n"),
+            vec![
+                r#"line 3: title "TWIN": the same title and start date are on line 1; give the records keys to tell them apart"#,
+            ],
+        ),
+        (
             "rows.csv",
             "title,start,mode\nGood,2021-01-01,\n\nBad,2021-02-29,\nBad,2021-01-01,online\nToo,2021-01-01,,many\n"
                 .to_string(),

@@ -1,11 +1,10 @@
 //! `events import`: load a file of events (JSON, NDJSON, CSV) or participants (CSV) in one
 //! transaction: all of it, or, if any record is wrong, none of it.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Read};
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -14,8 +13,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Context;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
+use crate::model::{FieldError, NewEvent, NewParticipant};
 use crate::render::text::escape;
-use crate::store::{ImportStats, Store};
+use crate::store::{ImportStats, Outcome, Store};
 
 /// How many problems are listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -26,12 +26,8 @@ const PROGRESS_DELAY: Duration = Duration::from_millis(300);
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let started = Instant::now();
     let path = args.file.as_deref().filter(|p| *p != Path::new("-"));
-    let (name, input, size): (String, Box<dyn Read>, Option<u64>) = match path {
-        None => (
-            "<stdin>".to_string(),
-            Box::new(std::io::stdin().lock()),
-            None,
-        ),
+    let (name, input, size): (String, Box<dyn Read + Send>, Option<u64>) = match path {
+        None => ("<stdin>".to_string(), Box::new(std::io::stdin()), None),
         Some(path) => {
             let file =
                 File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -55,12 +51,6 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 })?,
         },
     };
-    let records: Box<dyn Iterator<Item = ReadResult>> = match format {
-        InputFormat::Json => Box::new(formats::json::ArrayReader::new(input)),
-        InputFormat::Ndjson => Box::new(formats::ndjson::Reader::new(input)),
-        InputFormat::Csv => Box::new(formats::csv::Reader::new(input)),
-    };
-
     // A dry run never creates a database that is not there.
     let mut store = if args.dry_run {
         Store::open_for_reading(&ctx.db_path)?
@@ -69,69 +59,91 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     };
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();
-    let mut keys: HashMap<String, u64> = HashMap::new();
     let mut kind = "events";
-    for (n, item) in records.enumerate() {
-        if n % 1024 == 0 {
-            progress.tick();
-        }
-        match item {
-            Err(problem) => problems.push(problem),
-            Ok(Item::Event { line, record }) => match record.validate() {
-                Err(errors) => {
-                    for e in errors {
-                        problems.push(Problem::from_field_error(line, e));
+
+    // One thread reads and validates records while this one writes them: the two halves
+    // take about as long as each other on a large file. The channel is bounded, so memory
+    // stays bounded whatever the file's size.
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Checked>>(4);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            let records: Box<dyn Iterator<Item = ReadResult>> = match format {
+                InputFormat::Json => Box::new(formats::json::ArrayReader::new(input)),
+                InputFormat::Ndjson => Box::new(formats::ndjson::Reader::new(input)),
+                InputFormat::Csv => Box::new(formats::csv::Reader::new(input)),
+            };
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in records {
+                batch.push(check(item));
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if sender.send(full).is_err() {
+                        return; // the writer has stopped
                     }
                 }
-                Ok(event) => {
-                    if let Some(key) = &event.key {
-                        match keys.entry(key.clone()) {
-                            Entry::Occupied(first) => {
-                                problems.push(Problem {
-                                    value: Some(key.clone()),
-                                    ..Problem::field(
-                                        line,
-                                        "key",
-                                        format!("the same key is on line {}", first.get()),
-                                    )
-                                });
-                                continue;
-                            }
-                            Entry::Vacant(slot) => {
-                                slot.insert(line);
-                            }
+            }
+            let _ = sender.send(batch);
+        });
+
+        for checked in receiver.iter().flatten() {
+            progress.tick();
+            match checked {
+                Checked::Problem(problem) => problems.push(problem),
+                Checked::Event { line, event } => match *event {
+                    Err(errors) => {
+                        for e in errors {
+                            problems.push(Problem::from_field_error(line, e));
                         }
                     }
-                    if problems.is_empty() {
-                        import.apply(&event)?;
-                    }
-                }
-            },
-            Ok(Item::Participant {
-                line,
-                event,
-                record,
-            }) => {
-                kind = "participants";
-                match record.validate() {
-                    Err(e) => problems.push(Problem::from_field_error(line, e)),
-                    Ok(participant) => {
-                        let found = if problems.is_empty() {
-                            import.apply_participant(&event, &participant)?.is_some()
-                        } else {
-                            import.event_exists(&event)?
-                        };
-                        if !found {
+                    Ok(event) => {
+                        // Records are written even after a problem (all is rolled back
+                        // then), so that every problem of the file is found in one go.
+                        if let Outcome::SameAsLine(first) = import.apply(&event, line)? {
+                            let (field, value, reason) = match &event.key {
+                                Some(key) => (
+                                    "key",
+                                    key.clone(),
+                                    format!("the same key is on line {first}"),
+                                ),
+                                None => (
+                                    "title",
+                                    event.title.clone(),
+                                    format!(
+                                        "the same title and start date are on line {first}; \
+                                         give the records keys to tell them apart"
+                                    ),
+                                ),
+                            };
                             problems.push(Problem {
-                                value: Some(event),
-                                ..Problem::field(line, "event", "no event has this id or key")
+                                value: Some(value),
+                                ..Problem::field(line, field, reason)
                             });
+                        }
+                    }
+                },
+                Checked::Participant {
+                    line,
+                    event,
+                    participant,
+                } => {
+                    kind = "participants";
+                    match participant {
+                        Err(e) => problems.push(Problem::from_field_error(line, e)),
+                        Ok(participant) => {
+                            let found = import.apply_participant(&event, &participant)?.is_some();
+                            if !found {
+                                problems.push(Problem {
+                                    value: Some(event),
+                                    ..Problem::field(line, "event", "no event has this id or key")
+                                });
+                            }
                         }
                     }
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     progress.bar.finish_and_clear();
 
     if problems.count > 0 {
@@ -169,6 +181,42 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// Records travel from the reading thread in batches of this many.
+const BATCH: usize = 128;
+
+/// A record read and validated, or what was wrong with it.
+enum Checked {
+    Problem(Problem),
+    Event {
+        line: u64,
+        event: Box<Result<NewEvent, Vec<FieldError>>>,
+    },
+    Participant {
+        line: u64,
+        event: String,
+        participant: Result<NewParticipant, FieldError>,
+    },
+}
+
+fn check(item: ReadResult) -> Checked {
+    match item {
+        Err(problem) => Checked::Problem(problem),
+        Ok(Item::Event { line, record }) => Checked::Event {
+            line,
+            event: Box::new(record.validate()),
+        },
+        Ok(Item::Participant {
+            line,
+            event,
+            record,
+        }) => Checked::Participant {
+            line,
+            event,
+            participant: record.validate(),
+        },
+    }
+}
+
 /// The problems found: all counted, the first few kept to be shown.
 #[derive(Default)]
 struct Problems {
@@ -182,10 +230,6 @@ impl Problems {
         if self.shown.len() < SHOWN_PROBLEMS {
             self.shown.push(problem);
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.count == 0
     }
 }
 
@@ -236,6 +280,7 @@ struct Progress {
     started: Instant,
     enabled: bool,
     shown: std::cell::Cell<bool>,
+    ticks: std::cell::Cell<u64>,
 }
 
 impl Progress {
@@ -256,10 +301,16 @@ impl Progress {
             started,
             enabled,
             shown: std::cell::Cell::new(false),
+            ticks: std::cell::Cell::new(0),
         }
     }
 
     fn tick(&self) {
+        let n = self.ticks.get() + 1;
+        self.ticks.set(n);
+        if n % 1024 != 0 {
+            return;
+        }
         if self.enabled && !self.shown.get() && self.started.elapsed() > PROGRESS_DELAY {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
             self.shown.set(true);
