@@ -308,7 +308,7 @@ impl Progress {
     fn tick(&self) {
         let n = self.ticks.get() + 1;
         self.ticks.set(n);
-        if n % 1024 != 0 {
+        if !n.is_multiple_of(1024) {
             return;
         }
         if self.enabled && !self.shown.get() && self.started.elapsed() > PROGRESS_DELAY {
