@@ -302,12 +302,46 @@ impl ParticipantRecord {
 
 /// Collapses runs of white space to one space and trims both ends: how names are stored.
 pub fn normalize_name(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ")
+    if is_normalized(name) {
+        name.to_string()
+    } else {
+        name.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Whether a name already has single spaces only, none at either end (the common case,
+/// checked without allocating).
+fn is_normalized(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_ascii() {
+        return bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && !bytes.windows(2).any(|w| w == b"  ")
+            && !bytes
+                .iter()
+                .any(|&b| b != b' ' && (b.is_ascii_whitespace() || b == 0x0b));
+    }
+    let mut after_space = true;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || name.is_empty()
 }
 
 /// The key two names are compared by: normalized white space, case folded.
 pub fn name_key(name: &str) -> String {
-    normalize_name(name).to_lowercase()
+    if is_normalized(name) {
+        name.to_lowercase()
+    } else {
+        normalize_name(name).to_lowercase()
+    }
 }
 
 /// Prose is kept exactly, but blank counts as absent.
@@ -475,6 +509,21 @@ mod tests {
         assert_eq!(e.mode, Some(Mode::Virtual));
         assert_eq!(e.tags, ["SALW", "counter-terrorism"]);
         assert_eq!(e.organizers, ["UN Office"]);
+    }
+
+    #[test]
+    fn name_normalization() {
+        for (name, normalized) in [
+            ("UN Office", "UN Office"),
+            ("", ""),
+            (" UN  Office\t", "UN Office"),
+            ("UN\u{a0}Office", "UN Office"),
+            ("a ", "a"),
+            (" a", "a"),
+        ] {
+            assert_eq!(normalize_name(name), normalized, "{name:?}");
+            assert_eq!(name_key(name), normalized.to_lowercase(), "{name:?}");
+        }
     }
 
     #[test]

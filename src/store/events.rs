@@ -79,7 +79,14 @@ impl Store {
     pub fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
         let tx = self.write()?;
         let stamp = now();
-        let id = insert_participant(&tx, &mut Names::default(), event_id, p, &stamp)?;
+        let id = insert_participant(
+            &tx,
+            &mut Names::default(),
+            &mut Sessions::default(),
+            event_id,
+            p,
+            &stamp,
+        )?;
         tx.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
             .execute(params![event_id, stamp])?;
         tx.commit()?;
@@ -290,11 +297,12 @@ pub(super) fn insert_links(
             .execute(params![event_id, role.as_str(), ord as i64, org])?;
         }
     }
+    let mut sessions = Sessions::default();
     for name in &event.sessions {
-        session_for(conn, event_id, name)?;
+        sessions.id(conn, event_id, name)?;
     }
     for p in &event.participants {
-        insert_participant(conn, names, event_id, p, stamp)?;
+        insert_participant(conn, names, &mut sessions, event_id, p, stamp)?;
     }
     Ok(())
 }
@@ -302,6 +310,7 @@ pub(super) fn insert_links(
 pub(super) fn insert_participant(
     conn: &Connection,
     names: &mut Names,
+    sessions: &mut Sessions,
     event_id: i64,
     p: &NewParticipant,
     stamp: &str,
@@ -312,7 +321,7 @@ pub(super) fn insert_participant(
         None => None,
     };
     let session = match &p.session {
-        Some(name) => Some(session_for(conn, event_id, name)?),
+        Some(name) => Some(sessions.id(conn, event_id, name)?),
         None => None,
     };
     conn.prepare_cached(
@@ -418,9 +427,25 @@ impl Names {
     }
 }
 
+/// The sessions of one event met so far, by name key.
+#[derive(Default)]
+pub(super) struct Sessions(Vec<(String, i64)>);
+
+impl Sessions {
+    /// The session of the event called `name`, created if new.
+    pub(super) fn id(&mut self, conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
+        let key = name_key(name);
+        if let Some((_, id)) = self.0.iter().find(|(k, _)| *k == key) {
+            return Ok(*id);
+        }
+        let id = session_for(conn, event_id, name, &key)?;
+        self.0.push((key, id));
+        Ok(id)
+    }
+}
+
 /// The session of the event called `name`, created if new.
-pub(super) fn session_for(conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
-    let key = name_key(name);
+fn session_for(conn: &Connection, event_id: i64, name: &str, key: &str) -> Result<i64> {
     let found = conn
         .prepare_cached("SELECT id FROM session WHERE event_id = ?1 AND name_key = ?2")?
         .query_row(params![event_id, key], |r| r.get(0))

@@ -6,7 +6,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use super::events::{
-    EVENT_COLUMNS, Names, event_from_row, insert_links, insert_participant, load_links, now,
+    EVENT_COLUMNS, Names, Sessions, event_from_row, insert_links, insert_participant, load_links,
+    now,
 };
 use crate::model::{Event, Mode, NewEvent, NewParticipant, name_key};
 
@@ -44,9 +45,12 @@ pub struct Import<'a> {
 
 /// Indexes that an import into an empty database builds once at the end rather than row by
 /// row: building an index from sorted data is several times faster than inserting into it at
-/// random. The import itself never reads them. (Unique indexes stay: they enforce the keys.)
+/// random. An import into an empty database never reads them: it never replaces an event it
+/// did not write itself. (Unique indexes stay: they enforce the keys; and `event_start` finds
+/// records without a key.)
 const DEFERRABLE_INDEXES: &[&str] = &[
     "event_end",
+    "participation_event",
     "event_tag_tag",
     "event_organization_organization",
     "participation_person",
@@ -169,7 +173,14 @@ impl Import<'_> {
             self.stats.unchanged += 1;
             Outcome::Unchanged
         } else {
-            insert_participant(&self.tx, &mut self.names, event_id, p, &self.stamp)?;
+            insert_participant(
+                &self.tx,
+                &mut self.names,
+                &mut Sessions::default(),
+                event_id,
+                p,
+                &self.stamp,
+            )?;
             self.tx
                 .prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
                 .execute(params![event_id, self.stamp])?;
