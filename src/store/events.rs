@@ -19,58 +19,19 @@ pub(super) fn now() -> String {
 impl Store {
     /// Finds an event by its numeric id or, failing that, by its key.
     pub fn resolve_event(&self, reference: &str) -> Result<Option<i64>> {
-        if let Ok(id) = reference.parse::<i64>() {
-            let found = self
-                .conn
-                .prepare_cached("SELECT id FROM event WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            if found.is_some() {
-                return Ok(found);
-            }
-        }
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM event WHERE key = ?1")?
-            .query_row([reference], |r| r.get(0))
-            .optional()?)
+        resolve_event(&self.conn, reference)
     }
 
     /// Records a new event with its organizations, tags, sessions and participants, in one
     /// transaction. Returns its id.
     pub fn add_event(&mut self, event: &NewEvent) -> Result<i64> {
         let tx = self.write()?;
-        if let Some(key) = &event.key {
-            let existing: Option<i64> = tx
-                .prepare_cached("SELECT id FROM event WHERE key = ?1")?
-                .query_row([key], |r| r.get(0))
-                .optional()?;
-            if let Some(id) = existing {
-                bail!("an event with key {key:?} already exists (id {id}); choose another --key");
-            }
+        if let Some(key) = &event.key
+            && let Some(id) = event_with_key(&tx, key)?
+        {
+            bail!("an event with key {key:?} already exists (id {id}); choose another --key");
         }
-        let stamp = now();
-        tx.prepare_cached(
-            "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
-                                project, description, source, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        )?
-        .execute(params![
-            event.key,
-            event.title,
-            event.kind,
-            event.start,
-            event.end,
-            event.mode.map(Mode::as_str),
-            event.location,
-            event.region,
-            event.project,
-            event.description,
-            event.source,
-            stamp,
-        ])?;
-        let id = tx.last_insert_rowid();
-        insert_links(&tx, &mut Names::default(), id, event, &stamp)?;
+        let id = insert_event(&tx, &mut Names::default(), event, &now())?;
         tx.commit()?;
         Ok(id)
     }
@@ -87,26 +48,14 @@ impl Store {
             p,
             &stamp,
         )?;
-        tx.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
-            .execute(params![event_id, stamp])?;
+        touch_event(&tx, event_id, &stamp)?;
         tx.commit()?;
         Ok(id)
     }
 
     /// Another event with the same title (compared case-insensitively) and start date, if any.
     pub fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, title FROM event WHERE start_date = ?1 ORDER BY id")?;
-        let mut rows = stmt.query([start])?;
-        let wanted = name_key(title);
-        while let Some(row) = rows.next()? {
-            let other: String = row.get(1)?;
-            if name_key(&other) == wanted {
-                return Ok(Some(row.get(0)?));
-            }
-        }
-        Ok(None)
+        find_same_event(&self.conn, title, start)
     }
 
     /// The events that pass `filter`, ordered by start date then id, with all their links.
@@ -169,19 +118,7 @@ impl Store {
 
     /// One event with all its links.
     pub fn get_event(&self, id: i64) -> Result<Option<Event>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.id = ?1");
-        let event = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([id], event_from_row)
-            .optional()?;
-        match event {
-            Some(mut event) => {
-                load_links(&self.conn, &mut event)?;
-                Ok(Some(event))
-            }
-            None => Ok(None),
-        }
+        get_event(&self.conn, id)
     }
 
     /// The id of the organization known by `name` (case-insensitively), if any.
@@ -192,6 +129,101 @@ impl Store {
             .query_row([name_key(name)], |r| r.get(0))
             .optional()?)
     }
+}
+
+/// Finds an event by its numeric id or, failing that, by its key.
+pub(super) fn resolve_event(conn: &Connection, reference: &str) -> Result<Option<i64>> {
+    if let Ok(id) = reference.parse::<i64>() {
+        let found = conn
+            .prepare_cached("SELECT id FROM event WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    event_with_key(conn, reference)
+}
+
+/// The event with this key, if any.
+pub(super) fn event_with_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM event WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// The first event with this title (compared as names are) and start date, if any.
+pub(super) fn find_same_event(
+    conn: &Connection,
+    title: &str,
+    start: NaiveDate,
+) -> Result<Option<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, title FROM event WHERE start_date = ?1 ORDER BY id")?;
+    let mut rows = stmt.query([start])?;
+    let wanted = name_key(title);
+    while let Some(row) = rows.next()? {
+        let other: String = row.get(1)?;
+        if name_key(&other) == wanted {
+            return Ok(Some(row.get(0)?));
+        }
+    }
+    Ok(None)
+}
+
+/// One event with all its links.
+pub(super) fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.id = ?1");
+    let event = conn
+        .prepare_cached(&sql)?
+        .query_row([id], event_from_row)
+        .optional()?;
+    match event {
+        Some(mut event) => {
+            load_links(conn, &mut event)?;
+            Ok(Some(event))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Writes a new event and its links; returns its id.
+pub(super) fn insert_event(
+    conn: &Connection,
+    names: &mut Names,
+    event: &NewEvent,
+    stamp: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
+                            project, description, source, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+    )?
+    .execute(params![
+        event.key,
+        event.title,
+        event.kind,
+        event.start,
+        event.end,
+        event.mode.map(Mode::as_str),
+        event.location,
+        event.region,
+        event.project,
+        event.description,
+        event.source,
+        stamp,
+    ])?;
+    let id = conn.last_insert_rowid();
+    insert_links(conn, names, id, event, stamp)?;
+    Ok(id)
+}
+
+/// Marks an event as changed now.
+pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, stamp])?;
+    Ok(())
 }
 
 pub(super) const EVENT_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
@@ -358,6 +390,61 @@ pub(super) struct Names {
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
 
+/// The SQL that finds and creates one kind of named entity.
+struct EntitySql {
+    find: &'static str,
+    insert: &'static str,
+    insert_name: &'static str,
+}
+
+const ORGANIZATION_SQL: EntitySql = EntitySql {
+    find: "SELECT organization_id FROM organization_name WHERE name_key = ?1",
+    insert: "INSERT INTO organization (name, created_at) VALUES (?1, ?2)",
+    insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
+};
+
+const PERSON_SQL: EntitySql = EntitySql {
+    find: "SELECT person_id FROM person_name WHERE name_key = ?1",
+    insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",
+    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
+};
+
+/// Finds the entity known by `name`, creating it if new; `created` counts creations.
+fn find_or_create(
+    conn: &Connection,
+    sql: &EntitySql,
+    cache: &mut HashMap<String, i64>,
+    created: &mut u64,
+    name: &str,
+    stamp: &str,
+) -> Result<i64> {
+    let key = name_key(name);
+    if let Some(&id) = cache.get(&key) {
+        return Ok(id);
+    }
+    let found = conn
+        .prepare_cached(sql.find)?
+        .query_row([&key], |r| r.get(0))
+        .optional()?;
+    let id = match found {
+        Some(id) => id,
+        None => {
+            conn.prepare_cached(sql.insert)?
+                .execute(params![name, stamp])?;
+            let id = conn.last_insert_rowid();
+            conn.prepare_cached(sql.insert_name)?
+                .execute(params![key, id, name])?;
+            *created += 1;
+            id
+        }
+    };
+    if cache.len() >= NAME_CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(key, id);
+    Ok(id)
+}
+
 impl Names {
     /// The organization known by `name`, created if new.
     pub(super) fn organization(
@@ -366,64 +453,26 @@ impl Names {
         name: &str,
         stamp: &str,
     ) -> Result<i64> {
-        let key = name_key(name);
-        if let Some(&id) = self.orgs.get(&key) {
-            return Ok(id);
-        }
-        let found = conn
-            .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
-            .query_row([&key], |r| r.get(0))
-            .optional()?;
-        let id = match found {
-            Some(id) => id,
-            None => {
-                conn.prepare_cached("INSERT INTO organization (name, created_at) VALUES (?1, ?2)")?
-                    .execute(params![name, stamp])?;
-                let id = conn.last_insert_rowid();
-                conn.prepare_cached(
-                    "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![key, id, name])?;
-                self.orgs_created += 1;
-                id
-            }
-        };
-        if self.orgs.len() >= NAME_CACHE_LIMIT {
-            self.orgs.clear();
-        }
-        self.orgs.insert(key, id);
-        Ok(id)
+        find_or_create(
+            conn,
+            &ORGANIZATION_SQL,
+            &mut self.orgs,
+            &mut self.orgs_created,
+            name,
+            stamp,
+        )
     }
 
     /// The person known by `name`, created if new.
     pub(super) fn person(&mut self, conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
-        let key = name_key(name);
-        if let Some(&id) = self.people.get(&key) {
-            return Ok(id);
-        }
-        let found = conn
-            .prepare_cached("SELECT person_id FROM person_name WHERE name_key = ?1")?
-            .query_row([&key], |r| r.get(0))
-            .optional()?;
-        let id = match found {
-            Some(id) => id,
-            None => {
-                conn.prepare_cached("INSERT INTO person (name, created_at) VALUES (?1, ?2)")?
-                    .execute(params![name, stamp])?;
-                let id = conn.last_insert_rowid();
-                conn.prepare_cached(
-                    "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![key, id, name])?;
-                self.people_created += 1;
-                id
-            }
-        };
-        if self.people.len() >= NAME_CACHE_LIMIT {
-            self.people.clear();
-        }
-        self.people.insert(key, id);
-        Ok(id)
+        find_or_create(
+            conn,
+            &PERSON_SQL,
+            &mut self.people,
+            &mut self.people_created,
+            name,
+            stamp,
+        )
     }
 }
 

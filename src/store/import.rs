@@ -1,13 +1,13 @@
 //! Batch writes: one import is one transaction, whatever the number of records, and applying
 //! the same record twice changes nothing the second time.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use super::events::{
-    EVENT_COLUMNS, Names, Sessions, event_from_row, insert_links, insert_participant, load_links,
-    now,
+    Names, Sessions, event_with_key, find_same_event, get_event, insert_event, insert_links,
+    insert_participant, now, resolve_event, touch_event,
 };
 use crate::model::{Event, Mode, NewEvent, NewParticipant, name_key};
 
@@ -109,12 +109,8 @@ impl Import<'_> {
     /// date), replacing its links with the record's. `line` is where the record is.
     pub fn apply(&mut self, event: &NewEvent, line: u64) -> Result<Outcome> {
         let existing = match &event.key {
-            Some(key) => self
-                .tx
-                .prepare_cached("SELECT id FROM event WHERE key = ?1")?
-                .query_row([key], |r| r.get(0))
-                .optional()?,
-            None => self.same_title_and_start(event)?,
+            Some(key) => event_with_key(&self.tx, key)?,
+            None => find_same_event(&self.tx, &event.title, event.start)?,
         };
         if let Some(id) = existing {
             let earlier: Option<i64> = self
@@ -127,7 +123,10 @@ impl Import<'_> {
             }
         }
         let (id, outcome) = match existing {
-            None => (self.insert(event)?, Outcome::Created),
+            None => (
+                insert_event(&self.tx, &mut self.names, event, &self.stamp)?,
+                Outcome::Created,
+            ),
             Some(id) => {
                 let stored = self.load(id)?;
                 if same_event(&stored, event) {
@@ -157,7 +156,7 @@ impl Import<'_> {
         event_ref: &str,
         p: &NewParticipant,
     ) -> Result<Option<Outcome>> {
-        let Some(event_id) = self.resolve_event(event_ref)? else {
+        let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
             return Ok(None);
         };
         let event = self.load(event_id)?;
@@ -181,9 +180,7 @@ impl Import<'_> {
                 p,
                 &self.stamp,
             )?;
-            self.tx
-                .prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
-                .execute(params![event_id, self.stamp])?;
+            touch_event(&self.tx, event_id, &self.stamp)?;
             self.stats.created += 1;
             Outcome::Created
         };
@@ -214,73 +211,8 @@ impl Import<'_> {
         Ok(())
     }
 
-    fn resolve_event(&self, reference: &str) -> Result<Option<i64>> {
-        if let Ok(id) = reference.parse::<i64>() {
-            let found = self
-                .tx
-                .prepare_cached("SELECT id FROM event WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            if found.is_some() {
-                return Ok(found);
-            }
-        }
-        Ok(self
-            .tx
-            .prepare_cached("SELECT id FROM event WHERE key = ?1")?
-            .query_row([reference], |r| r.get(0))
-            .optional()?)
-    }
-
-    fn same_title_and_start(&self, event: &NewEvent) -> Result<Option<i64>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id, title FROM event WHERE start_date = ?1 ORDER BY id")?;
-        let mut rows = stmt.query([event.start])?;
-        let wanted = name_key(&event.title);
-        while let Some(row) = rows.next()? {
-            let title: String = row.get(1)?;
-            if name_key(&title) == wanted {
-                return Ok(Some(row.get(0)?));
-            }
-        }
-        Ok(None)
-    }
-
     fn load(&self, id: i64) -> Result<Event> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.id = ?1");
-        let mut event = self
-            .tx
-            .prepare_cached(&sql)?
-            .query_row([id], event_from_row)?;
-        load_links(&self.tx, &mut event)?;
-        Ok(event)
-    }
-
-    fn insert(&mut self, event: &NewEvent) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
-                                    project, description, source, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-            )?
-            .execute(params![
-                event.key,
-                event.title,
-                event.kind,
-                event.start,
-                event.end,
-                event.mode.map(Mode::as_str),
-                event.location,
-                event.region,
-                event.project,
-                event.description,
-                event.source,
-                self.stamp,
-            ])?;
-        let id = self.tx.last_insert_rowid();
-        insert_links(&self.tx, &mut self.names, id, event, &self.stamp)?;
-        Ok(id)
+        get_event(&self.tx, id)?.with_context(|| format!("event {id} has gone"))
     }
 
     /// Overwrites the event's fields and replaces all its links. A record without a key
