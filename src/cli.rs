@@ -188,19 +188,84 @@ pub struct AddParticipantArgs {
     pub contribution: Option<String>,
 }
 
-/// The filters `list` and `export` share; all of them must hold.
+/// The filters `list`, `export` and `stats` share; all of them must hold.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    /// Only events that end on or after this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    /// Only events that end on or after this day; a year (2021) or a month (2021-03) means
+    /// its first day
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
     pub from: Option<String>,
-    /// Only events that start on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    /// Only events that start on or before this day; a year or a month means its last day
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
     pub to: Option<String>,
-    /// Only events this organization organized, partnered or sent someone to
-    /// (name, case-insensitive)
-    #[arg(long, value_name = "ORG")]
+    /// Only events running on this day, or at some time in this month (2021-03) or year (2021)
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
+    pub on: Option<String>,
+    /// Only events this organization (name or alias, any case) organized, partnered or sent
+    /// someone to
+    #[arg(long, value_name = "ORG", help_heading = "Filters")]
     pub org: Option<String>,
+    /// With --org: only in this role
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ROLE",
+        requires = "org",
+        help_heading = "Filters"
+    )]
+    pub org_role: Option<OrgRoleArg>,
+    /// Only events this person (name or alias, any case) took part in
+    #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    pub person: Option<String>,
+    /// Only events where someone took part in this role (with --person: that person)
+    #[arg(long, value_name = "ROLE", help_heading = "Filters")]
+    pub role: Option<String>,
+    /// Only events of this kind (seminar, conference...)
+    #[arg(long, value_name = "K", help_heading = "Filters")]
+    pub kind: Option<String>,
+    /// Only events held this way: in-person, virtual or hybrid
+    #[arg(long, value_name = "M", help_heading = "Filters")]
+    pub mode: Option<String>,
+    /// Only events in this region
+    #[arg(long, value_name = "R", help_heading = "Filters")]
+    pub region: Option<String>,
+    /// Only events whose project contains this text
+    #[arg(long, value_name = "TEXT", help_heading = "Filters")]
+    pub project: Option<String>,
+    /// Only events with this tag (repeatable: every tag must be there)
+    #[arg(long, value_name = "T", help_heading = "Filters")]
+    pub tag: Vec<String>,
+    /// Full-text search in titles, descriptions, projects, tags and session names: words
+    /// (all must appear), "quoted phrases", prefix*
+    #[arg(long, value_name = "TEXT", help_heading = "Filters")]
+    pub search: Option<String>,
+    /// Order: start (default), -start (latest first) or title
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ORDER",
+        allow_hyphen_values = true,
+        help_heading = "Filters"
+    )]
+    pub sort: Option<SortArg>,
+    /// At most this many events
+    #[arg(long, value_name = "N", help_heading = "Filters")]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrgRoleArg {
+    Organizer,
+    Partner,
+    Participant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Start,
+    #[value(name = "-start")]
+    StartDescending,
+    Title,
 }
 
 #[derive(Debug, Args)]

@@ -64,6 +64,38 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         .unwrap_or(28)
 }
 
+/// Parses a day (`2021-03-16`), a month (`2021-03`) or a year (`2021`) as the period of days it
+/// covers: its first and its last day.
+pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // Slicing below is by byte; anything but ASCII is malformed anyway.
+    let len = if text.is_ascii() { text.len() } else { 0 };
+    match len {
+        10 => parse_date(text).map(|d| (d, d)),
+        7 if digits(&text[..4]) && text.as_bytes()[4] == b'-' && digits(&text[5..]) => {
+            let first = parse_date(&format!("{text}-01"))?;
+            let year = first.year();
+            let last =
+                NaiveDate::from_ymd_opt(year, first.month(), days_in_month(year, first.month()))
+                    .unwrap_or(first);
+            Ok((first, last))
+        }
+        4 if digits(text) => {
+            let first = parse_date(&format!("{text}-01-01"))?;
+            let last = NaiveDate::from_ymd_opt(first.year(), 12, 31).unwrap_or(first);
+            Ok((first, last))
+        }
+        _ => Err("expected a date as YYYY-MM-DD, a month as YYYY-MM or a year as YYYY".to_string()),
+    }
+    .map_err(|reason| {
+        if reason == "expected a date as YYYY-MM-DD" {
+            "expected a date as YYYY-MM-DD, a month as YYYY-MM or a year as YYYY".to_string()
+        } else {
+            reason
+        }
+    })
+}
+
 /// Formats a date as `YYYY-MM-DD`, the one form used in storage, JSON and CSV.
 pub fn iso(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
@@ -149,6 +181,44 @@ mod tests {
                 parse_date(text),
                 Err("expected a date as YYYY-MM-DD".to_string()),
                 "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(parse_period("2021"), Ok((d(2021, 1, 1), d(2021, 12, 31))));
+        assert_eq!(parse_period("2024-02"), Ok((d(2024, 2, 1), d(2024, 2, 29))));
+        assert_eq!(parse_period("2021-02"), Ok((d(2021, 2, 1), d(2021, 2, 28))));
+        assert_eq!(
+            parse_period("2021-03-16"),
+            Ok((d(2021, 3, 16), d(2021, 3, 16)))
+        );
+        assert_eq!(
+            parse_period("2021-13"),
+            Err("there is no month 13".to_string())
+        );
+        assert_eq!(
+            parse_period("2021-02-30"),
+            Err("February 2021 has 28 days".to_string())
+        );
+        for bad in [
+            "21",
+            "2021-3",
+            "2021/03",
+            "march",
+            "",
+            "2021-03-1",
+            "20é1-0",
+            "２０２１",
+        ] {
+            assert_eq!(
+                parse_period(bad),
+                Err(
+                    "expected a date as YYYY-MM-DD, a month as YYYY-MM or a year as YYYY"
+                        .to_string()
+                ),
+                "{bad:?}"
             );
         }
     }

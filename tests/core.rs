@@ -518,7 +518,7 @@ fn a_newer_database_is_refused() {
     let stderr = env.fails(1, &["list"]);
     assert!(
         stderr.contains(
-            "has schema version 99, newer than this events understands (1); upgrade events"
+            "has schema version 99, newer than this events understands (2); upgrade events"
         ),
         "{stderr}"
     );

@@ -20,10 +20,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         .or_else(|| args.output.as_deref().and_then(format_of))
         .unwrap_or(ExportFormat::Ndjson);
     let store = Store::open_for_reading(&ctx.db_path)?;
-    match &args.output {
+    let count = match &args.output {
         None => {
             let out = BufWriter::new(std::io::stdout().lock());
-            write(&store, &filter, format, out)?;
+            write(&store, &filter, format, out)?
         }
         Some(path) => {
             let count = write_file(&store, &filter, format, path)?;
@@ -32,7 +32,11 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
                 if count == 1 { "event" } else { "events" },
                 path.display()
             ));
+            count
         }
+    };
+    if count == 0 {
+        super::suggest_names(ctx, &store, &filter)?;
     }
     Ok(())
 }

@@ -7,7 +7,6 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{ListArgs, ListFormat};
 use crate::formats;
-use crate::model::EventFilter;
 use crate::render::{Terminal, tables};
 use crate::store::Store;
 
@@ -21,7 +20,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ListFormat::Json => formats::json::write_events(&mut out, &events)?,
         ListFormat::Csv => formats::csv::write_events(&mut out, &events)?,
         ListFormat::Table if events.is_empty() => {
-            let filtered = filter != EventFilter::default();
+            let filtered = filter.is_narrowed();
             let message = if filtered {
                 "No events match."
             } else {
@@ -34,5 +33,9 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         }
     }
     out.flush()?;
+    drop(out);
+    if events.is_empty() {
+        super::suggest_names(ctx, &store, &filter)?;
+    }
     Ok(())
 }

@@ -10,11 +10,12 @@ pub mod list;
 pub mod man;
 pub mod show;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 
-use crate::cli::FilterArgs;
-use crate::dates::parse_date;
-use crate::model::{EventFilter, FieldError, name_key};
+use crate::Context;
+use crate::cli::{FilterArgs, OrgRoleArg, SortArg};
+use crate::dates::parse_period;
+use crate::model::{EventFilter, FieldError, LinkRole, Mode, Sort, normalize_name, search_query};
 use crate::store::Store;
 
 /// Turns validation problems into one error that names each flag, value and reason.
@@ -42,26 +43,103 @@ fn resolve_event(store: &Store, reference: &str) -> Result<i64> {
 
 /// Turns the filter flags into a validated filter.
 fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
-    let date = |flag: &str, text: &Option<String>| {
+    let period = |flag: &str, text: &Option<String>| {
         text.as_deref()
-            .map(|t| parse_date(t).map_err(|reason| anyhow!("invalid --{flag} {t:?}: {reason}")))
+            .map(|t| parse_period(t).map_err(|reason| anyhow!("invalid --{flag} {t:?}: {reason}")))
             .transpose()
     };
-    let from = date("from", &args.from)?;
-    let to = date("to", &args.to)?;
+    let mut from = period("from", &args.from)?.map(|(first, _)| first);
+    let mut to = period("to", &args.to)?.map(|(_, last)| last);
     if let (Some(from), Some(to)) = (from, to)
         && to < from
     {
-        return Err(anyhow!(
+        bail!(
             "invalid --to {:?}: is before --from {:?}",
             args.to.as_deref().unwrap_or(""),
             args.from.as_deref().unwrap_or("")
-        ));
+        );
     }
-    let org = args
-        .org
-        .as_deref()
-        .filter(|o| !name_key(o).is_empty())
-        .map(str::to_string);
-    Ok(EventFilter { from, to, org })
+    // --on is the overlap with one period: narrow the range to it.
+    if let Some((first, last)) = period("on", &args.on)? {
+        from = Some(from.map_or(first, |f| f.max(first)));
+        to = Some(to.map_or(last, |t| t.min(last)));
+    }
+    let name = |text: &Option<String>| {
+        text.as_deref()
+            .map(normalize_name)
+            .filter(|n| !n.is_empty())
+    };
+    let mode = match args.mode.as_deref() {
+        None => None,
+        Some(text) => Some(Mode::parse(text).ok_or_else(|| {
+            anyhow!("invalid --mode {text:?}: expected one of {}", Mode::CHOICES)
+        })?),
+    };
+    let search = match args.search.as_deref() {
+        None => None,
+        Some(text) => Some(
+            search_query(text).map_err(|reason| anyhow!("invalid --search {text:?}: {reason}"))?,
+        ),
+    };
+    Ok(EventFilter {
+        from,
+        to,
+        org: name(&args.org),
+        org_role: args.org_role.map(|r| match r {
+            OrgRoleArg::Organizer => LinkRole::Organizer,
+            OrgRoleArg::Partner => LinkRole::Partner,
+            OrgRoleArg::Participant => LinkRole::Participant,
+        }),
+        person: name(&args.person),
+        role: name(&args.role),
+        kind: name(&args.kind).map(|k| k.to_lowercase()),
+        mode,
+        region: name(&args.region),
+        project: name(&args.project),
+        tags: args
+            .tag
+            .iter()
+            .map(|t| normalize_name(t))
+            .filter(|t| !t.is_empty())
+            .collect(),
+        search,
+        sort: match args.sort {
+            None | Some(SortArg::Start) => Sort::Start,
+            Some(SortArg::StartDescending) => Sort::StartDescending,
+            Some(SortArg::Title) => Sort::Title,
+        },
+        limit: args.limit,
+    })
+}
+
+/// Says on stderr, when `--org` or `--person` names no one known, which known names are
+/// closest.
+fn suggest_names(ctx: &Context, store: &Store, filter: &EventFilter) -> Result<()> {
+    if let Some(org) = &filter.org
+        && store.organization_id(org)?.is_none()
+    {
+        let close = store.similar_organizations(org, 3)?;
+        ctx.note(&no_such_name("organization", org, &close));
+    }
+    if let Some(person) = &filter.person
+        && store.person_id(person)?.is_none()
+    {
+        let close = store.similar_people(person, 3)?;
+        ctx.note(&no_such_name("person", person, &close));
+    }
+    Ok(())
+}
+
+/// `No organization is called "X"; did you mean "A" or "B"?`
+fn no_such_name(what: &str, name: &str, close: &[String]) -> String {
+    let mut message = format!("No {what} is called {name:?}");
+    if !close.is_empty() {
+        let quoted: Vec<String> = close.iter().map(|c| format!("{c:?}")).collect();
+        let list = match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => quoted.join(""),
+        };
+        message.push_str(&format!("; did you mean {list}?"));
+    }
+    message
 }

@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use super::Store;
+use super::schema::{FTS_INSERT, FTS_SELECT};
 use crate::model::{
-    Event, EventFilter, Mode, NewEvent, NewParticipant, OrgRole, Participant, name_key,
+    Event, EventFilter, LinkRole, Mode, NewEvent, NewParticipant, OrgRole, Participant, Sort,
+    name_key,
 };
 
 /// The moment a row is written, as stored in `created_at` and `updated_at`.
@@ -32,6 +34,7 @@ impl Store {
             bail!("an event with key {key:?} already exists (id {id}); choose another --key");
         }
         let id = insert_event(&tx, &mut Names::default(), event, &now())?;
+        refresh_search(&tx, id)?;
         tx.commit()?;
         Ok(id)
     }
@@ -49,6 +52,7 @@ impl Store {
             &stamp,
         )?;
         touch_event(&tx, event_id, &stamp)?;
+        refresh_search(&tx, event_id)?;
         tx.commit()?;
         Ok(id)
     }
@@ -68,45 +72,21 @@ impl Store {
         Ok(events)
     }
 
-    /// Calls `f` with each event that passes `filter`, in order of start date then id, holding
-    /// one event at a time.
+    /// Calls `f` with each event that passes `filter`, in the filter's order, holding one
+    /// event at a time. All of it is read from one snapshot of the database.
     pub fn each_event(
         &self,
         filter: &EventFilter,
         mut f: impl FnMut(Event) -> Result<()>,
     ) -> Result<()> {
-        let mut sql = String::from("SELECT ");
-        sql.push_str(EVENT_COLUMNS);
-        sql.push_str(" FROM event e WHERE 1 = 1");
-        let mut values: Vec<Value> = Vec::new();
-        if let Some(from) = filter.from {
-            sql.push_str(" AND e.end_date >= ?");
-            values.push(Value::Text(crate::dates::iso(from)));
-        }
-        if let Some(to) = filter.to {
-            sql.push_str(" AND e.start_date <= ?");
-            values.push(Value::Text(crate::dates::iso(to)));
-        }
-        if let Some(org) = &filter.org {
-            let Some(org_id) = self.organization_id(org)? else {
-                return Ok(());
-            };
-            sql.push_str(
-                " AND e.id IN (SELECT event_id FROM event_organization WHERE organization_id = ?
-                               UNION SELECT event_id FROM participation WHERE organization_id = ?)",
-            );
-            values.push(Value::Integer(org_id));
-            values.push(Value::Integer(org_id));
-        }
-        sql.push_str(" ORDER BY e.start_date, e.id");
-
-        // One read transaction: every event and link comes from the same snapshot, even
-        // while another process writes.
         let tx = self.conn.unchecked_transaction()?;
         {
+            let Some((sql, values)) = event_query(&tx, filter)? else {
+                return Ok(()); // an organization or person no one has heard of
+            };
             let mut stmt = tx.prepare(&sql)?;
-            let mut rows = stmt.query(params_from_iter(values))?;
-            while let Some(row) = rows.next()? {
+            let mut rows = stmt.query(params_from_iter(values)).map_err(search_error)?;
+            while let Some(row) = rows.next().map_err(search_error)? {
                 let mut event = event_from_row(row)?;
                 load_links(&tx, &mut event)?;
                 f(event)?;
@@ -116,19 +96,190 @@ impl Store {
         Ok(())
     }
 
+    /// The ids of the events that pass `filter`, in its order.
+    pub fn event_ids(&self, filter: &EventFilter) -> Result<Vec<i64>> {
+        let mut ids = Vec::new();
+        let Some((sql, values)) = event_query(&self.conn, filter)? else {
+            return Ok(ids);
+        };
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(values)).map_err(search_error)?;
+        while let Some(row) = rows.next().map_err(search_error)? {
+            ids.push(row.get(0)?);
+        }
+        Ok(ids)
+    }
+
     /// One event with all its links.
     pub fn get_event(&self, id: i64) -> Result<Option<Event>> {
         get_event(&self.conn, id)
     }
 
+    /// The id of the person known by `name` (or an alias), if any.
+    pub fn person_id(&self, name: &str) -> Result<Option<i64>> {
+        person_id(&self.conn, name)
+    }
+
+    /// Up to `n` known organization names (or aliases) closest to `name`, closest first.
+    pub fn similar_organizations(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        similar(&self.conn, "SELECT name FROM organization_name", name, n)
+    }
+
+    /// Up to `n` known names (or aliases) of people closest to `name`, closest first.
+    pub fn similar_people(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        similar(&self.conn, "SELECT name FROM person_name", name, n)
+    }
+
     /// The id of the organization known by `name` (case-insensitively), if any.
     pub fn organization_id(&self, name: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
-            .query_row([name_key(name)], |r| r.get(0))
-            .optional()?)
+        organization_id(&self.conn, name)
     }
+}
+
+/// The SQL (and its bound values) that selects the events passing `filter`, in its order;
+/// `None` when it names an organization or person that does not exist, so nothing can pass.
+/// The text is put together from fixed fragments only: every value is a bound parameter.
+fn event_query(conn: &Connection, filter: &EventFilter) -> Result<Option<(String, Vec<Value>)>> {
+    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE 1 = 1");
+    let mut values: Vec<Value> = Vec::new();
+    let text = |s: &str| Value::Text(s.to_string());
+    if let Some(from) = filter.from {
+        sql.push_str(" AND e.end_date >= ?");
+        values.push(Value::Text(crate::dates::iso(from)));
+    }
+    if let Some(to) = filter.to {
+        sql.push_str(" AND e.start_date <= ?");
+        values.push(Value::Text(crate::dates::iso(to)));
+    }
+    if let Some(org) = &filter.org {
+        let Some(org_id) = organization_id(conn, org)? else {
+            return Ok(None);
+        };
+        let links = match filter.org_role {
+            Some(LinkRole::Organizer) => {
+                "SELECT event_id FROM event_organization WHERE organization_id = ? AND role = 'organizer'"
+            }
+            Some(LinkRole::Partner) => {
+                "SELECT event_id FROM event_organization WHERE organization_id = ? AND role = 'partner'"
+            }
+            Some(LinkRole::Participant) => {
+                "SELECT event_id FROM participation WHERE organization_id = ?"
+            }
+            None => {
+                "SELECT event_id FROM event_organization WHERE organization_id = ?
+                 UNION SELECT event_id FROM participation WHERE organization_id = ?"
+            }
+        };
+        sql.push_str(&format!(" AND e.id IN ({links})"));
+        let binds = if filter.org_role.is_none() { 2 } else { 1 };
+        values.extend(std::iter::repeat_n(Value::Integer(org_id), binds));
+    }
+    match (&filter.person, &filter.role) {
+        (Some(person), role) => {
+            let Some(person_id) = person_id(conn, person)? else {
+                return Ok(None);
+            };
+            sql.push_str(" AND e.id IN (SELECT event_id FROM participation WHERE person_id = ?");
+            values.push(Value::Integer(person_id));
+            if let Some(role) = role {
+                sql.push_str(" AND events_key(role) = ?");
+                values.push(Value::Text(name_key(role)));
+            }
+            sql.push(')');
+        }
+        (None, Some(role)) => {
+            sql.push_str(
+                " AND e.id IN (SELECT event_id FROM participation WHERE events_key(role) = ?)",
+            );
+            values.push(Value::Text(name_key(role)));
+        }
+        (None, None) => {}
+    }
+    if let Some(kind) = &filter.kind {
+        sql.push_str(" AND e.kind = ?");
+        values.push(text(kind));
+    }
+    if let Some(mode) = filter.mode {
+        sql.push_str(" AND e.mode = ?");
+        values.push(text(mode.as_str()));
+    }
+    if let Some(region) = &filter.region {
+        sql.push_str(" AND events_key(e.region) = ?");
+        values.push(Value::Text(name_key(region)));
+    }
+    if let Some(project) = &filter.project {
+        sql.push_str(" AND instr(events_key(e.project), ?) > 0");
+        values.push(Value::Text(name_key(project)));
+    }
+    for tag in &filter.tags {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM event_tag t WHERE t.event_id = e.id AND events_key(t.tag) = ?)",
+        );
+        values.push(Value::Text(name_key(tag)));
+    }
+    if let Some(search) = &filter.search {
+        sql.push_str(" AND e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)");
+        values.push(text(search));
+    }
+    sql.push_str(match filter.sort {
+        Sort::Start => " ORDER BY e.start_date, e.id",
+        Sort::StartDescending => " ORDER BY e.start_date DESC, e.id DESC",
+        Sort::Title => " ORDER BY events_key(e.title), e.start_date, e.id",
+    });
+    if let Some(limit) = filter.limit {
+        sql.push_str(" LIMIT ?");
+        values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    }
+    Ok(Some((sql, values)))
+}
+
+/// A failed full-text query says so, rather than in SQLite's words alone.
+fn search_error(e: rusqlite::Error) -> anyhow::Error {
+    let message = e.to_string();
+    if message.contains("fts5") {
+        anyhow::anyhow!("the --search text cannot be searched for: {message}")
+    } else {
+        e.into()
+    }
+}
+
+/// The id of the organization known by `name` or an alias, if any.
+pub(super) fn organization_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
+        .query_row([name_key(name)], |r| r.get(0))
+        .optional()?)
+}
+
+/// The id of the person known by `name` or an alias, if any.
+pub(super) fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT person_id FROM person_name WHERE name_key = ?1")?
+        .query_row([name_key(name)], |r| r.get(0))
+        .optional()?)
+}
+
+/// The `n` names from `names_sql` most like `name`: those that contain it or that it contains
+/// first, then by Jaro-Winkler similarity of their keys; none that are not alike at all.
+fn similar(conn: &Connection, names_sql: &str, name: &str, n: usize) -> Result<Vec<String>> {
+    let wanted = name_key(name);
+    let mut stmt = conn.prepare(names_sql)?;
+    let mut rows = stmt.query([])?;
+    let mut scored: Vec<(f64, String)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let candidate: String = row.get(0)?;
+        let key = name_key(&candidate);
+        let mut score = strsim::jaro_winkler(&wanted, &key);
+        if !wanted.is_empty() && (key.contains(&wanted) || wanted.contains(&key)) {
+            score += 1.0;
+        }
+        if score >= 0.75 {
+            scored.push((score, candidate));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.truncate(n);
+    Ok(scored.into_iter().map(|(_, name)| name).collect())
 }
 
 /// Finds an event by its numeric id or, failing that, by its key.
@@ -217,6 +368,15 @@ pub(super) fn insert_event(
     let id = conn.last_insert_rowid();
     insert_links(conn, names, id, event, stamp)?;
     Ok(id)
+}
+
+/// Brings the event's full-text search row up to date (or removes it, if the event is gone).
+pub(super) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
+        .execute([id])?;
+    let insert = format!("{FTS_INSERT} {FTS_SELECT} WHERE e.id = ?1");
+    conn.prepare_cached(&insert)?.execute([id])?;
+    Ok(())
 }
 
 /// Marks an event as changed now.

@@ -7,8 +7,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::Store;
 use super::events::{
     Names, Sessions, event_with_key, find_same_event, get_event, insert_event, insert_links,
-    insert_participant, now, resolve_event, touch_event,
+    insert_participant, now, refresh_search, resolve_event, touch_event,
 };
+use super::schema::{FTS_INSERT, FTS_SELECT};
 use crate::model::{Event, Mode, NewEvent, NewParticipant, name_key};
 
 /// What applying one record did.
@@ -137,6 +138,10 @@ impl Import<'_> {
                 }
             }
         };
+        // A bulk load indexes all its events for search at the end, in one go.
+        if outcome != Outcome::Unchanged && self.deferred_indexes.is_empty() {
+            refresh_search(&self.tx, id)?;
+        }
         self.tx
             .prepare_cached("INSERT INTO temp.import_line (event_id, line) VALUES (?1, ?2)")?
             .execute(params![id, i64::try_from(line).unwrap_or(i64::MAX)])?;
@@ -181,6 +186,7 @@ impl Import<'_> {
                 &self.stamp,
             )?;
             touch_event(&self.tx, event_id, &self.stamp)?;
+            refresh_search(&self.tx, event_id)?;
             self.stats.created += 1;
             Outcome::Created
         };
@@ -198,8 +204,11 @@ impl Import<'_> {
 
     /// Makes the import permanent.
     pub fn commit(self) -> Result<()> {
-        for sql in &self.deferred_indexes {
-            self.tx.execute_batch(sql)?;
+        if !self.deferred_indexes.is_empty() {
+            for sql in &self.deferred_indexes {
+                self.tx.execute_batch(sql)?;
+            }
+            self.tx.execute(&format!("{FTS_INSERT} {FTS_SELECT}"), [])?;
         }
         self.tx.commit()?;
         Ok(())

@@ -3,7 +3,7 @@
 
 mod events;
 mod import;
-mod schema;
+pub(crate) mod schema;
 
 use std::fs;
 use std::io::ErrorKind;
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use import::{Import, ImportStats, Outcome};
@@ -61,6 +62,17 @@ impl Store {
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // `events_key(text)`: the key names are compared by (white space normalized, case
+        // folded with Unicode's rules, which SQLite's lower() does not know).
+        conn.create_scalar_function(
+            "events_key",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let text: Option<String> = ctx.get(0)?;
+                Ok(text.map(|t| crate::model::name_key(&t)))
+            },
+        )?;
         check_ours(&conn, path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrate(&mut conn, path)?;
@@ -177,8 +189,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             path.display()
         );
     }
-    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.execute_batch(sql)
+    for (i, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        migration(&tx)
             .with_context(|| format!("migrating {} to schema version {}", path.display(), i + 1))?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;

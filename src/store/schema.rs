@@ -1,10 +1,23 @@
 //! The schema, as numbered migrations. Migration `n` (1-based) takes a database from
 //! `user_version` n-1 to n. Never edit a migration that has shipped: add a new one.
 
-/// The SQL of each migration, in order.
-pub const MIGRATIONS: &[&str] = &[
-    // 1: events, organizations, people, sessions and participations.
-    r#"
+use rusqlite::Transaction;
+
+/// One schema upgrade, run inside the migrating transaction.
+pub type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+
+/// Every migration, in order.
+pub const MIGRATIONS: &[Migration] = &[
+    |tx| tx.execute_batch(V1_EVENTS),
+    |tx| {
+        tx.execute_batch(V2_SEARCH)?;
+        tx.execute(&format!("{FTS_INSERT} {FTS_SELECT}"), [])?;
+        Ok(())
+    },
+];
+
+/// 1: events, organizations, people, sessions and participations.
+const V1_EVENTS: &str = r#"
 CREATE TABLE organization (
     id          INTEGER PRIMARY KEY,
     name        TEXT NOT NULL,
@@ -92,5 +105,23 @@ CREATE INDEX participation_event ON participation(event_id);
 CREATE INDEX participation_person ON participation(person_id, event_id);
 CREATE INDEX participation_organization ON participation(organization_id, event_id);
 CREATE INDEX participation_session ON participation(session_id);
-"#,
-];
+"#;
+
+/// 2: full-text search over events (`list --search`): title, description, project, tags and
+/// session names. Diacritics are folded, so `cafe` finds `café`.
+const V2_SEARCH: &str = r#"
+CREATE VIRTUAL TABLE event_fts USING fts5(
+    title, description, project, tags, sessions,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"#;
+
+/// Writes search rows; followed by [`FTS_SELECT`], optionally narrowed to one event.
+pub const FTS_INSERT: &str =
+    "INSERT INTO event_fts (rowid, title, description, project, tags, sessions)";
+
+/// The text an event is found by.
+pub const FTS_SELECT: &str = "SELECT e.id, e.title, e.description, e.project,
+        (SELECT group_concat(tag, ' ') FROM event_tag WHERE event_id = e.id),
+        (SELECT group_concat(name, ' ') FROM session WHERE event_id = e.id)
+   FROM event e";
