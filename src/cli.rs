@@ -43,6 +43,20 @@ pub enum Command {
     /// Record that someone took part in an event and print the participation's id
     #[command(after_help = ADD_PARTICIPANT_EXAMPLE)]
     AddParticipant(AddParticipantArgs),
+    /// Change an event: only the fields given change; lists can be edited item by item
+    #[command(after_help = EDIT_EVENT_EXAMPLE)]
+    EditEvent(EditEventArgs),
+    /// Change what a participation records (its id is shown by `show`)
+    #[command(after_help = EDIT_PARTICIPANT_EXAMPLE)]
+    EditParticipant(EditParticipantArgs),
+    /// Remove one participation (its id is shown by `show`); the person stays
+    #[command(after_help = "Example:\n  events remove-participant 12")]
+    RemoveParticipant(RemoveParticipantArgs),
+    /// Remove an event with its links, sessions and participations; organizations and people stay
+    #[command(
+        after_help = "Examples:\n  events remove-event 7          # asks first, on a terminal\n  events remove-event rats-2021-03 --yes"
+    )]
+    RemoveEvent(RemoveEventArgs),
     /// List events, by start date
     #[command(after_help = LIST_EXAMPLE)]
     List(ListArgs),
@@ -55,6 +69,21 @@ pub enum Command {
     /// Write events out as NDJSON, JSON, CSV or iCalendar
     #[command(after_help = EXPORT_EXAMPLE)]
     Export(ExportArgs),
+    /// List organizations with their aliases, how many events they took part in and in what role
+    #[command(after_help = ORGS_EXAMPLE)]
+    Orgs(OrgsArgs),
+    /// Give an organization another name, rename it, or merge two into one
+    #[command(subcommand, after_help = ORG_EXAMPLE)]
+    Org(OrgCommand),
+    /// List people with how many events they took part in and their latest position
+    #[command(after_help = PEOPLE_EXAMPLE)]
+    People(PeopleArgs),
+    /// Show what one person took part in over the years; or merge, alias, rename people
+    #[command(after_help = PERSON_EXAMPLE)]
+    Person(PersonArgs),
+    /// Count events by year, kind, mode, organization or region, with a bar for each count
+    #[command(after_help = STATS_EXAMPLE)]
+    Stats(StatsArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_EXAMPLE)]
     Completions(CompletionsArgs),
@@ -81,6 +110,19 @@ Example:
         --org \"RATS SCO Executive Committee\" --position \"Deputy Director\" \\
         --role \"head of delegation\" --contribution report \\
         --session \"The role of international and regional organizations\"";
+
+const EDIT_EVENT_EXAMPLE: &str = "\
+Examples:
+  events edit-event 1 --title \"Regional seminar on judicial cooperation\" --end 2021-03-18
+  events edit-event rats-2021-03 --add-tag SALW --remove-tag weapons
+  events edit-event 1 --add-partner \"OSCE\" --remove-organizer \"UNODC\"
+  events edit-event 1 --location \"\"            # an empty value clears a field
+  events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list";
+
+const EDIT_PARTICIPANT_EXAMPLE: &str = "\
+Examples:
+  events edit-participant 12 --position \"Director\" --role speaker
+  events edit-participant 12 --session \"\"     # an empty value clears a field";
 
 const LIST_EXAMPLE: &str = "\
 Examples:
@@ -110,6 +152,36 @@ Examples:
   events export --format csv --org \"UN Office on Drugs and Crime\" > unodc.csv
 
 The format comes from --format, else the --output file's extension, else ndjson.";
+
+const ORGS_EXAMPLE: &str = "\
+Examples:
+  events orgs
+  events orgs --search rats --format json";
+
+const ORG_EXAMPLE: &str = "\
+Examples:
+  events org alias \"RATS SCO Executive Committee\" \"SCO RATS\"
+  events org rename \"UNOCT\" \"UN Office of Counter-Terrorism\"    # UNOCT stays an alias
+  events org merge \"RATS SCO Executive Committee\" \"Executive Committee of the SCO RATS\"";
+
+const PEOPLE_EXAMPLE: &str = "\
+Examples:
+  events people
+  events people --org \"RATS SCO Executive Committee\" --format csv";
+
+const PERSON_EXAMPLE: &str = "\
+Examples:
+  events person \"V. V. Barchuk\"
+  events person barchuk --format json              # names and aliases, any case
+  events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
+  events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
+  events person rename \"M. Conynx\" \"Michèle Coninsx\"";
+
+const STATS_EXAMPLE: &str = "\
+Examples:
+  events stats --by year
+  events stats --by org --from 2021 --to 2021 --kind seminar
+  events stats --by kind --format json";
 
 const COMPLETIONS_EXAMPLE: &str = "\
 Examples:
@@ -269,6 +341,115 @@ pub enum SortArg {
 }
 
 #[derive(Debug, Args)]
+pub struct EditEventArgs {
+    /// The event: its id or key
+    #[arg(value_name = "EVENT")]
+    pub event: String,
+    /// New title
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+    /// New first day, YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// New last day, YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+    /// New kind
+    #[arg(long, value_name = "K")]
+    pub kind: Option<String>,
+    /// New mode: in-person, virtual or hybrid
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// New location
+    #[arg(long, value_name = "L")]
+    pub location: Option<String>,
+    /// New region
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Replace the organizers with these (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub organizer: Vec<String>,
+    /// Replace the partners with these (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub partner: Vec<String>,
+    /// New project
+    #[arg(long, value_name = "P")]
+    pub project: Option<String>,
+    /// New description
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// New source
+    #[arg(long, value_name = "S")]
+    pub source: Option<String>,
+    /// Replace the tags with these (repeatable)
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
+    /// New key
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Add an organizer (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub add_organizer: Vec<String>,
+    /// Remove an organizer (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub remove_organizer: Vec<String>,
+    /// Add a partner (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub add_partner: Vec<String>,
+    /// Remove a partner (repeatable)
+    #[arg(long, value_name = "ORG")]
+    pub remove_partner: Vec<String>,
+    /// Add a tag (repeatable)
+    #[arg(long, value_name = "T")]
+    pub add_tag: Vec<String>,
+    /// Remove a tag (repeatable)
+    #[arg(long, value_name = "T")]
+    pub remove_tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditParticipantArgs {
+    /// The participation's id, as `show` prints it
+    #[arg(value_name = "ID")]
+    pub id: i64,
+    /// Another person (name or alias; created if new)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The organization or delegation represented
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// The position held at the time
+    #[arg(long, value_name = "P")]
+    pub position: Option<String>,
+    /// The role
+    #[arg(long, value_name = "R")]
+    pub role: Option<String>,
+    /// The session of the event (created if new)
+    #[arg(long, value_name = "S")]
+    pub session: Option<String>,
+    /// The contribution
+    #[arg(long, value_name = "C")]
+    pub contribution: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveParticipantArgs {
+    /// The participation's id, as `show` prints it
+    #[arg(value_name = "ID")]
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveEventArgs {
+    /// The event: its id or key
+    #[arg(value_name = "EVENT")]
+    pub event: String,
+    /// Remove without asking (needed when standard input is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -338,6 +519,110 @@ pub struct ShowArgs {
 pub enum ShowFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgsArgs {
+    /// Only organizations with a name or alias containing this text (any case)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Make ALIAS another name of ORG, matched wherever a name is
+    Alias {
+        /// The organization (a name or alias)
+        org: String,
+        /// The other name
+        alias: String,
+    },
+    /// Rename an organization; the old name stays as an alias
+    Rename {
+        /// The organization (a name or alias)
+        org: String,
+        /// Its new name
+        new: String,
+    },
+    /// Move every link of OTHER to KEEP; OTHER's names become aliases of KEEP
+    Merge {
+        /// The organization that stays
+        keep: String,
+        /// The organization merged into it
+        other: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PeopleArgs {
+    /// Only people who represented this organization (name or alias) at some event
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct PersonArgs {
+    #[command(subcommand)]
+    pub command: Option<PersonCommand>,
+    /// The person: a name or an alias, any case
+    #[arg(value_name = "NAME", required = true)]
+    pub name: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Move every participation of OTHER to KEEP; OTHER's names become aliases of KEEP
+    Merge {
+        /// The person who stays
+        keep: String,
+        /// The person merged into them
+        other: String,
+    },
+    /// Make ALIAS another name of PERSON
+    Alias {
+        /// The person (a name or alias)
+        person: String,
+        /// The other name
+        alias: String,
+    },
+    /// Rename a person; the old name stays as an alias
+    Rename {
+        /// The person (a name or alias)
+        person: String,
+        /// Their new name
+        new: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// What to count events by
+    #[arg(long, value_enum)]
+    pub by: StatsByArg,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsByArg {
+    Year,
+    Kind,
+    Mode,
+    Org,
+    Region,
 }
 
 #[derive(Debug, Args)]

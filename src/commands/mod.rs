@@ -4,11 +4,16 @@
 pub mod add_event;
 pub mod add_participant;
 pub mod completions;
+pub mod curate;
+pub mod edit;
 pub mod export;
 pub mod import;
 pub mod list;
 pub mod man;
+pub mod orgs;
+pub mod people;
 pub mod show;
+pub mod stats;
 
 use anyhow::{Result, anyhow, bail};
 

@@ -130,6 +130,21 @@ pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
     writer.finish()
 }
 
+/// Writes any table of text as CSV: a header, then the rows, every cell guarded.
+pub fn write_table<'a>(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cow<'a, str>>>,
+) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row.iter().map(|cell| guard(cell).into_owned()))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Events,

@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 use super::Terminal;
 use super::text::{escape, escape_multiline};
 use crate::dates::compact_range;
-use crate::model::{Event, Participant};
+use crate::model::{Event, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow};
 
 fn new_table(term: Terminal, header: &[&str]) -> Table {
     let mut table = Table::new();
@@ -266,4 +266,155 @@ pub fn participants(list: &[Participant], term: Terminal) -> Table {
     }
     fit_columns(&mut table, term.width, &[1]);
     table
+}
+
+fn dates_or_blank(first: &Option<String>, last: &Option<String>) -> Cell {
+    match (first, last) {
+        (Some(first), Some(last)) if first == last => Cell::new(first),
+        (Some(first), Some(last)) => Cell::new(format!("{first} – {last}")),
+        _ => Cell::new(""),
+    }
+}
+
+/// `events orgs`: one row per organization.
+pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> Table {
+    let mut table = new_table(
+        term,
+        &[
+            "Organization",
+            "Also known as",
+            "Events",
+            "Organizer",
+            "Partner",
+            "Participant",
+            "First – last",
+        ],
+    );
+    for o in orgs {
+        let aliases: Vec<_> = o.aliases.iter().map(|a| escape(a)).collect();
+        table.add_row(vec![
+            text(&o.name),
+            Cell::new(aliases.join("\n")),
+            number(o.events),
+            number(o.as_organizer),
+            number(o.as_partner),
+            number(o.as_participant),
+            dates_or_blank(&o.first, &o.last),
+        ]);
+    }
+    fit_columns(&mut table, term.width, &[2, 3, 4, 5]);
+    table
+}
+
+/// `events people`: one row per person.
+pub fn people(people: &[PersonSummary], term: Terminal) -> Table {
+    let mut table = new_table(
+        term,
+        &[
+            "Name",
+            "Also known as",
+            "Events",
+            "Latest position",
+            "Latest organization",
+            "First – last",
+        ],
+    );
+    for p in people {
+        let aliases: Vec<_> = p.aliases.iter().map(|a| escape(a)).collect();
+        table.add_row(vec![
+            text(&p.name),
+            Cell::new(aliases.join("\n")),
+            number(p.events),
+            optional(p.position.as_deref()),
+            optional(p.organization.as_deref()),
+            dates_or_blank(&p.first, &p.last),
+        ]);
+    }
+    fit_columns(&mut table, term.width, &[2]);
+    table
+}
+
+/// `events person NAME`: one row per participation, oldest first.
+pub fn history(entries: &[HistoryEntry], term: Terminal) -> Table {
+    let mut table = new_table(
+        term,
+        &[
+            "Dates",
+            "Event",
+            "Position",
+            "Organization",
+            "Role",
+            "Session",
+            "Contribution",
+        ],
+    );
+    for h in entries {
+        let dates = match (
+            crate::dates::parse_date(&h.start),
+            crate::dates::parse_date(&h.end),
+        ) {
+            (Ok(start), Ok(end)) => compact_range(start, end),
+            _ => h.start.clone(),
+        };
+        table.add_row(vec![
+            Cell::new(dates),
+            Cell::new(format!("{} (#{})", escape(&h.title), h.event)),
+            optional(h.position.as_deref()),
+            optional(h.organization.as_deref()),
+            optional(h.role.as_deref()),
+            optional(h.session.as_deref()),
+            optional(h.contribution.as_deref()),
+        ]);
+    }
+    fit_columns(&mut table, term.width, &[0]);
+    table
+}
+
+/// `events stats`: each group with its count and a bar as long as the count (the largest fills
+/// the bar's width), so that a trend shows at a glance.
+pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> Table {
+    let heading = match by {
+        "org" => "Organization",
+        "year" => "Year",
+        "kind" => "Kind",
+        "mode" => "Mode",
+        _ => "Region",
+    };
+    let mut table = new_table(term, &[heading, "Events", ""]);
+    let max = rows.iter().map(|r| r.events).max().unwrap_or(0).max(1);
+    let bar_width = term
+        .width
+        .map(|w| usize::from(w).saturating_sub(40).clamp(10, 50))
+        .unwrap_or(40);
+    for r in rows {
+        let eighths = (r.events as f64 / max as f64 * (bar_width * 8) as f64).round() as usize;
+        table.add_row(vec![
+            r.value.as_deref().map_or(Cell::new("(none)"), text),
+            number(r.events),
+            Cell::new(bar(eighths.max(usize::from(r.events > 0)))),
+        ]);
+    }
+    fit_columns(&mut table, term.width, &[1, 2]);
+    table
+}
+
+/// A bar `eighths`/8 characters long, in Unicode block elements.
+fn bar(eighths: usize) -> String {
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    let mut bar = "█".repeat(eighths / 8);
+    bar.push_str(PARTS[eighths % 8]);
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_grow_by_eighths() {
+        assert_eq!(bar(0), "");
+        assert_eq!(bar(1), "▏");
+        assert_eq!(bar(8), "█");
+        assert_eq!(bar(20), "██▌");
+    }
 }

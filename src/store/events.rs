@@ -81,7 +81,7 @@ impl Store {
     ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         {
-            let Some((sql, values)) = event_query(&tx, filter)? else {
+            let Some((sql, values)) = event_query(&tx, filter, EVENT_COLUMNS)? else {
                 return Ok(()); // an organization or person no one has heard of
             };
             let mut stmt = tx.prepare(&sql)?;
@@ -99,7 +99,7 @@ impl Store {
     /// The ids of the events that pass `filter`, in its order.
     pub fn event_ids(&self, filter: &EventFilter) -> Result<Vec<i64>> {
         let mut ids = Vec::new();
-        let Some((sql, values)) = event_query(&self.conn, filter)? else {
+        let Some((sql, values)) = event_query(&self.conn, filter, "e.id")? else {
             return Ok(ids);
         };
         let mut stmt = self.conn.prepare(&sql)?;
@@ -130,6 +130,18 @@ impl Store {
         similar(&self.conn, "SELECT name FROM person_name", name, n)
     }
 
+    /// The own name of the organization known by `name` (or an alias), if any.
+    pub fn organization_name(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
+                  WHERE n.name_key = ?1",
+            )?
+            .query_row([name_key(name)], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The id of the organization known by `name` (case-insensitively), if any.
     pub fn organization_id(&self, name: &str) -> Result<Option<i64>> {
         organization_id(&self.conn, name)
@@ -139,8 +151,12 @@ impl Store {
 /// The SQL (and its bound values) that selects the events passing `filter`, in its order;
 /// `None` when it names an organization or person that does not exist, so nothing can pass.
 /// The text is put together from fixed fragments only: every value is a bound parameter.
-fn event_query(conn: &Connection, filter: &EventFilter) -> Result<Option<(String, Vec<Value>)>> {
-    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE 1 = 1");
+pub(super) fn event_query(
+    conn: &Connection,
+    filter: &EventFilter,
+    columns: &str,
+) -> Result<Option<(String, Vec<Value>)>> {
+    let mut sql = format!("SELECT {columns} FROM event e WHERE 1 = 1");
     let mut values: Vec<Value> = Vec::new();
     let text = |s: &str| Value::Text(s.to_string());
     if let Some(from) = filter.from {
@@ -471,24 +487,23 @@ pub(super) fn insert_links(
     event: &NewEvent,
     stamp: &str,
 ) -> Result<()> {
-    let mut tag =
-        conn.prepare_cached("INSERT INTO event_tag (event_id, ord, tag) VALUES (?1, ?2, ?3)")?;
-    for (ord, t) in event.tags.iter().enumerate() {
-        tag.execute(params![event_id, ord as i64, t])?;
-    }
-    for (role, orgs) in [
-        (OrgRole::Organizer, &event.organizers),
-        (OrgRole::Partner, &event.partners),
-    ] {
-        for (ord, name) in orgs.iter().enumerate() {
-            let org = names.organization(conn, name, stamp)?;
-            conn.prepare_cached(
-                "INSERT INTO event_organization (event_id, role, ord, organization_id)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![event_id, role.as_str(), ord as i64, org])?;
-        }
-    }
+    insert_tags(conn, event_id, &event.tags)?;
+    insert_orgs(
+        conn,
+        names,
+        event_id,
+        OrgRole::Organizer,
+        &event.organizers,
+        stamp,
+    )?;
+    insert_orgs(
+        conn,
+        names,
+        event_id,
+        OrgRole::Partner,
+        &event.partners,
+        stamp,
+    )?;
     let mut sessions = Sessions::default();
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
@@ -499,14 +514,75 @@ pub(super) fn insert_links(
     Ok(())
 }
 
-pub(super) fn insert_participant(
+fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
+    let mut insert =
+        conn.prepare_cached("INSERT INTO event_tag (event_id, ord, tag) VALUES (?1, ?2, ?3)")?;
+    for (ord, tag) in tags.iter().enumerate() {
+        insert.execute(params![event_id, ord as i64, tag])?;
+    }
+    Ok(())
+}
+
+fn insert_orgs(
+    conn: &Connection,
+    names: &mut Names,
+    event_id: i64,
+    role: OrgRole,
+    orgs: &[String],
+    stamp: &str,
+) -> Result<()> {
+    for (ord, name) in orgs.iter().enumerate() {
+        let org = names.organization(conn, name, stamp)?;
+        conn.prepare_cached(
+            "INSERT INTO event_organization (event_id, role, ord, organization_id)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![event_id, role.as_str(), ord as i64, org])?;
+    }
+    Ok(())
+}
+
+/// Replaces an event's tags.
+pub(super) fn replace_event_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM event_tag WHERE event_id = ?1")?
+        .execute([event_id])?;
+    insert_tags(conn, event_id, tags)
+}
+
+/// Replaces an event's organizers, partners, or both, with `event`'s.
+pub(super) fn replace_event_orgs(
+    conn: &Connection,
+    names: &mut Names,
+    event_id: i64,
+    event: &NewEvent,
+    stamp: &str,
+    organizers: bool,
+    partners: bool,
+) -> Result<()> {
+    for (role, list, replace) in [
+        (OrgRole::Organizer, &event.organizers, organizers),
+        (OrgRole::Partner, &event.partners, partners),
+    ] {
+        if replace {
+            conn.prepare_cached(
+                "DELETE FROM event_organization WHERE event_id = ?1 AND role = ?2",
+            )?
+            .execute(params![event_id, role.as_str()])?;
+            insert_orgs(conn, names, event_id, role, list, stamp)?;
+        }
+    }
+    Ok(())
+}
+
+/// The person, organization and session a participation refers to, created if new.
+pub(super) fn participant_refs(
     conn: &Connection,
     names: &mut Names,
     sessions: &mut Sessions,
     event_id: i64,
     p: &NewParticipant,
     stamp: &str,
-) -> Result<i64> {
+) -> Result<(i64, Option<i64>, Option<i64>)> {
     let person = names.person(conn, &p.name, stamp)?;
     let org = match &p.organization {
         Some(name) => Some(names.organization(conn, name, stamp)?),
@@ -516,6 +592,18 @@ pub(super) fn insert_participant(
         Some(name) => Some(sessions.id(conn, event_id, name)?),
         None => None,
     };
+    Ok((person, org, session))
+}
+
+pub(super) fn insert_participant(
+    conn: &Connection,
+    names: &mut Names,
+    sessions: &mut Sessions,
+    event_id: i64,
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<i64> {
+    let (person, org, session) = participant_refs(conn, names, sessions, event_id, p, stamp)?;
     conn.prepare_cached(
         "INSERT INTO participation (event_id, person_id, organization_id, position, role,
                                     session_id, contribution, created_at)

@@ -1,9 +1,11 @@
 //! The only place with SQL: opening the database file, migrating its schema, and every query
 //! and transaction. Every value reaches SQLite as a bound parameter.
 
+mod curate;
 mod events;
 mod import;
 pub(crate) mod schema;
+mod views;
 
 use std::fs;
 use std::io::ErrorKind;
@@ -14,6 +16,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use curate::{AliasOutcome, Entity, ListsChanged, Merged, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome};
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".

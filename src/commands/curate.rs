@@ -1,0 +1,77 @@
+//! `events org alias|rename|merge` and `events person merge|alias|rename`: the same body
+//! written three ways made one, without losing any name.
+
+use anyhow::Result;
+
+use crate::Context;
+use crate::cli::{OrgCommand, PersonCommand};
+use crate::model::normalize_name;
+use crate::store::{AliasOutcome, Entity, ORGANIZATION, PERSON, Store};
+
+pub fn org(ctx: &Context, command: &OrgCommand) -> Result<()> {
+    match command {
+        OrgCommand::Alias { org, alias } => alias_of(ctx, &ORGANIZATION, org, alias),
+        OrgCommand::Rename { org, new } => rename(ctx, &ORGANIZATION, org, new),
+        OrgCommand::Merge { keep, other } => merge(ctx, &ORGANIZATION, keep, other),
+    }
+}
+
+pub fn person(ctx: &Context, command: &PersonCommand) -> Result<()> {
+    match command {
+        PersonCommand::Merge { keep, other } => merge(ctx, &PERSON, keep, other),
+        PersonCommand::Alias { person, alias } => alias_of(ctx, &PERSON, person, alias),
+        PersonCommand::Rename { person, new } => rename(ctx, &PERSON, person, new),
+    }
+}
+
+/// A name as stored: white space normalized; refused when blank.
+fn checked_name(what: &str, name: &str) -> Result<String> {
+    let name = normalize_name(name);
+    if name.is_empty() {
+        anyhow::bail!("invalid {what} {name:?}: must not be empty");
+    }
+    Ok(name)
+}
+
+fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str) -> Result<()> {
+    let alias = checked_name("alias", alias)?;
+    let mut store = Store::open(&ctx.db_path)?;
+    match store.add_alias(entity, name, &alias)? {
+        AliasOutcome::Added { name } => {
+            ctx.note(&format!("{alias:?} is now another name of {name:?}"))
+        }
+        AliasOutcome::AlreadyThere { name } => ctx.note(&format!(
+            "{alias:?} is already a name of {name:?}; nothing changed"
+        )),
+    }
+    Ok(())
+}
+
+fn rename(ctx: &Context, entity: &Entity, name: &str, new: &str) -> Result<()> {
+    let new = checked_name("new name", new)?;
+    let mut store = Store::open(&ctx.db_path)?;
+    let old = store.rename(entity, name, &new)?;
+    ctx.note(&format!(
+        "Renamed {old:?} to {new:?}; {old:?} stays as an alias"
+    ));
+    Ok(())
+}
+
+fn merge(ctx: &Context, entity: &Entity, keep: &str, other: &str) -> Result<()> {
+    let mut store = Store::open(&ctx.db_path)?;
+    let merged = store.merge(entity, keep, other)?;
+    let r = merged.report;
+    let moved = if entity.what == ORGANIZATION.what {
+        format!(
+            "{} organizer or partner links and {} participations moved",
+            r.links, r.participations
+        )
+    } else {
+        format!("{} participations moved", r.participations)
+    };
+    ctx.note(&format!(
+        "Merged {:?} into {:?}: {moved}; {} names became aliases",
+        merged.other, merged.keep, r.names
+    ));
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! `events edit-event`, `edit-participant`, `remove-participant` and `remove-event`: careful
+//! changes to what is recorded; each changes exactly what it says and nothing else.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::Context;
+use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
+use crate::dates::compact_range;
+use crate::model::{EventRecord, name_key};
+use crate::store::{ListsChanged, Store};
+
+/// Opens the database for a change to something that must already exist in it: a missing
+/// file is not created.
+fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
+    if !ctx.db_path.exists() {
+        bail!(
+            "no {what}: there is no database at {} yet",
+            ctx.db_path.display()
+        );
+    }
+    Store::open(&ctx.db_path)
+}
+
+pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
+    let mut store = open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
+    let id = super::resolve_event(&store, &args.event)?;
+    let current = store
+        .get_event(id)?
+        .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
+    let mut record = EventRecord {
+        sessions: Vec::new(),
+        participants: Vec::new(),
+        ..EventRecord::from(&current)
+    };
+    let before = record
+        .validate()
+        .map_err(|_| anyhow!("event {id} is not valid as stored"))?;
+
+    let set = |field: &mut Option<String>, value: &Option<String>| {
+        if let Some(value) = value {
+            *field = Some(value.clone());
+        }
+    };
+    if let Some(title) = &args.title {
+        record.title = title.clone();
+    }
+    if let Some(start) = &args.start {
+        record.start = start.clone();
+    }
+    set(&mut record.end, &args.end);
+    set(&mut record.kind, &args.kind);
+    set(&mut record.mode, &args.mode);
+    set(&mut record.location, &args.location);
+    set(&mut record.region, &args.region);
+    set(&mut record.project, &args.project);
+    set(&mut record.description, &args.description);
+    set(&mut record.source, &args.source);
+    set(&mut record.key, &args.key);
+
+    let mut lists = ListsChanged::default();
+    let canonical = |name: &str| -> Result<String> {
+        Ok(store
+            .organization_name(name)?
+            .unwrap_or_else(|| name.to_string()))
+    };
+    for (list, replace, add, remove, changed, what) in [
+        (
+            &mut record.organizers,
+            &args.organizer,
+            &args.add_organizer,
+            &args.remove_organizer,
+            &mut lists.organizers,
+            "an organizer",
+        ),
+        (
+            &mut record.partners,
+            &args.partner,
+            &args.add_partner,
+            &args.remove_partner,
+            &mut lists.partners,
+            "a partner",
+        ),
+    ] {
+        if !replace.is_empty() {
+            *list = replace.clone();
+        }
+        for name in add {
+            let target = name_key(&canonical(name)?);
+            if !list.iter().any(|o| name_key(o) == target) {
+                list.push(name.clone());
+            }
+        }
+        for name in remove {
+            let target = name_key(&canonical(name)?);
+            let Some(at) = list.iter().position(|o| name_key(o) == target) else {
+                bail!("{name:?} is not {what} of event {id}");
+            };
+            list.remove(at);
+        }
+        *changed = !replace.is_empty() || !add.is_empty() || !remove.is_empty();
+    }
+    if !args.tag.is_empty() {
+        record.tags = args.tag.clone();
+    }
+    for tag in &args.add_tag {
+        if !record.tags.iter().any(|t| name_key(t) == name_key(tag)) {
+            record.tags.push(tag.clone());
+        }
+    }
+    for tag in &args.remove_tag {
+        let Some(at) = record
+            .tags
+            .iter()
+            .position(|t| name_key(t) == name_key(tag))
+        else {
+            bail!("{tag:?} is not a tag of event {id}");
+        };
+        record.tags.remove(at);
+    }
+    lists.tags = !args.tag.is_empty() || !args.add_tag.is_empty() || !args.remove_tag.is_empty();
+
+    let after = record.validate().map_err(|errors| {
+        super::invalid_flags(errors, |field| match field {
+            "organizers" => "organizer",
+            "partners" => "partner",
+            "tags" => "tag",
+            other => other,
+        })
+    })?;
+    let lists = ListsChanged {
+        tags: lists.tags && after.tags != before.tags,
+        organizers: lists.organizers && after.organizers != before.organizers,
+        partners: lists.partners && after.partners != before.partners,
+    };
+    if after == before {
+        ctx.note(&format!("Event {id} already says that; nothing changed"));
+        return Ok(());
+    }
+    store.edit_event(id, &after, lists)?;
+    ctx.note(&format!("Updated event {id}: {}", after.title));
+    Ok(())
+}
+
+pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
+    let mut store = open_existing(ctx, &format!("participation {}", args.id))?;
+    let (event_id, current) = store
+        .participation(args.id)?
+        .ok_or_else(|| no_participation(args.id))?;
+    let before = current
+        .validate()
+        .map_err(|e| anyhow!("participation {} is not valid as stored: {e}", args.id))?;
+    let mut record = current;
+    let set = |field: &mut Option<String>, value: &Option<String>| {
+        if let Some(value) = value {
+            *field = Some(value.clone());
+        }
+    };
+    if let Some(name) = &args.name {
+        record.name = name.clone();
+    }
+    set(&mut record.organization, &args.org);
+    set(&mut record.position, &args.position);
+    set(&mut record.role, &args.role);
+    set(&mut record.session, &args.session);
+    set(&mut record.contribution, &args.contribution);
+    let after = record.validate().map_err(|e| {
+        super::invalid_flags(vec![e], |field| match field {
+            "organization" => "org",
+            other => other,
+        })
+    })?;
+    if after == before {
+        ctx.note(&format!(
+            "Participation {} already says that; nothing changed",
+            args.id
+        ));
+        return Ok(());
+    }
+    store.edit_participation(args.id, event_id, &after)?;
+    ctx.note(&format!(
+        "Updated participation {} ({} at event {event_id})",
+        args.id, after.name
+    ));
+    Ok(())
+}
+
+fn no_participation(id: i64) -> anyhow::Error {
+    anyhow!("no participation has id {id}; `events show EVENT` lists an event's participations")
+}
+
+pub fn remove_participant(ctx: &Context, args: &RemoveParticipantArgs) -> Result<()> {
+    let mut store = open_existing(ctx, &format!("participation {}", args.id))?;
+    let (event_id, record) = store
+        .participation(args.id)?
+        .ok_or_else(|| no_participation(args.id))?;
+    store.remove_participation(args.id, event_id)?;
+    ctx.note(&format!(
+        "Removed participation {}: {} at event {event_id}",
+        args.id, record.name
+    ));
+    Ok(())
+}
+
+pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
+    let mut store = open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
+    let id = super::resolve_event(&store, &args.event)?;
+    let event = store
+        .get_event(id)?
+        .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
+    let n = event.participants.len();
+    let what = crate::render::text::escape(&format!(
+        "event {id}, {:?} ({}), with its {n} {}",
+        event.title,
+        compact_range(event.start, event.end),
+        if n == 1 {
+            "participation"
+        } else {
+            "participations"
+        }
+    ))
+    .into_owned();
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("not removing {what} without --yes (there is no terminal to ask on)");
+        }
+        eprint!("Remove {what}? [y/N] ");
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            ctx.note("Nothing removed.");
+            return Ok(());
+        }
+    }
+    store.remove_event(id)?;
+    ctx.note(&format!("Removed {what}"));
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! `events people` (everyone, with their latest position) and `events person NAME` (one
+//! person's history), and the person curation subcommands.
+
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
+
+use anyhow::{Result, bail};
+
+use crate::Context;
+use crate::cli::{ListFormat, PeopleArgs, PersonArgs};
+use crate::formats;
+use crate::model::EventFilter;
+use crate::render::{Terminal, tables};
+use crate::store::Store;
+
+pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
+    let store = Store::open_for_reading(&ctx.db_path)?;
+    let people = store.people(args.org.as_deref())?.unwrap_or_default();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &people)?;
+            writeln!(out)?;
+        }
+        ListFormat::Csv => formats::csv::write_table(
+            &mut out,
+            &[
+                "name",
+                "aliases",
+                "events",
+                "position",
+                "organization",
+                "first",
+                "last",
+            ],
+            people.iter().map(|p| {
+                vec![
+                    Cow::from(p.name.as_str()),
+                    Cow::from(p.aliases.join("; ")),
+                    Cow::from(p.events.to_string()),
+                    Cow::from(p.position.as_deref().unwrap_or("")),
+                    Cow::from(p.organization.as_deref().unwrap_or("")),
+                    Cow::from(p.first.as_deref().unwrap_or("")),
+                    Cow::from(p.last.as_deref().unwrap_or("")),
+                ]
+            }),
+        )?,
+        ListFormat::Table if people.is_empty() => writeln!(out, "No people.")?,
+        ListFormat::Table => writeln!(out, "{}", tables::people(&people, Terminal::detect()))?,
+    }
+    out.flush()?;
+    drop(out);
+    if people.is_empty() && args.org.is_some() {
+        let filter = EventFilter {
+            org: args.org.clone(),
+            ..EventFilter::default()
+        };
+        super::suggest_names(ctx, &store, &filter)?;
+    }
+    Ok(())
+}
+
+pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
+    if let Some(command) = &args.command {
+        return super::curate::person(ctx, command);
+    }
+    let Some(name) = args.name.as_deref() else {
+        bail!("give a person's name");
+    };
+    let store = Store::open_for_reading(&ctx.db_path)?;
+    let Some(history) = store.person_history(name)? else {
+        let close = store.similar_people(name, 3)?;
+        let message = super::no_such_name("person", name, &close);
+        bail!("n{}", &message[1..]);
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &history)?;
+            writeln!(out)?;
+        }
+        ListFormat::Csv => formats::csv::write_table(
+            &mut out,
+            &[
+                "event",
+                "key",
+                "start",
+                "end",
+                "title",
+                "position",
+                "organization",
+                "role",
+                "session",
+                "contribution",
+                "participation",
+            ],
+            history.history.iter().map(|h| {
+                let opt = |v: &Option<String>| Cow::from(v.clone().unwrap_or_default());
+                vec![
+                    Cow::from(h.event.to_string()),
+                    opt(&h.key),
+                    Cow::from(h.start.as_str()),
+                    Cow::from(h.end.as_str()),
+                    Cow::from(h.title.as_str()),
+                    opt(&h.position),
+                    opt(&h.organization),
+                    opt(&h.role),
+                    opt(&h.session),
+                    opt(&h.contribution),
+                    Cow::from(h.participation.to_string()),
+                ]
+            }),
+        )?,
+        ListFormat::Table => {
+            let mut heading = history.name.clone();
+            if !history.aliases.is_empty() {
+                heading.push_str(&format!(" (also {})", history.aliases.join(", ")));
+            }
+            let n = history.history.len();
+            heading.push_str(&format!(
+                ": {n} {}",
+                if n == 1 {
+                    "participation"
+                } else {
+                    "participations"
+                }
+            ));
+            writeln!(out, "{}", crate::render::text::escape(&heading))?;
+            if n > 0 {
+                writeln!(
+                    out,
+                    "{}",
+                    tables::history(&history.history, Terminal::detect())
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

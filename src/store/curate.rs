@@ -1,0 +1,370 @@
+//! Curation: other names (aliases), renames and merges of organizations and people; editing
+//! and removing events and participations. Nothing here removes an organization or a person
+//! that something still refers to, and every change is one transaction.
+
+use anyhow::{Result, bail};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Store;
+use super::events::{
+    Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
+    touch_event,
+};
+use crate::model::{Mode, NewEvent, NewParticipant, ParticipantRecord, name_key};
+
+/// The tables of one kind of named entity. Only these constants are ever put into SQL text.
+pub struct Entity {
+    /// "organization" or "person", as messages say it.
+    pub what: &'static str,
+    find: &'static str,
+    find_name: &'static str,
+    insert_name: &'static str,
+    update_name: &'static str,
+    set_entity_name: &'static str,
+    move_names: &'static str,
+    delete: &'static str,
+}
+
+pub const ORGANIZATION: Entity = Entity {
+    what: "organization",
+    find: "SELECT organization_id FROM organization_name WHERE name_key = ?1",
+    find_name: "SELECT name FROM organization WHERE id = ?1",
+    insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
+    update_name: "UPDATE organization_name SET name = ?2 WHERE name_key = ?1",
+    set_entity_name: "UPDATE organization SET name = ?2 WHERE id = ?1",
+    move_names: "UPDATE organization_name SET organization_id = ?1 WHERE organization_id = ?2",
+    delete: "DELETE FROM organization WHERE id = ?1",
+};
+
+pub const PERSON: Entity = Entity {
+    what: "person",
+    find: "SELECT person_id FROM person_name WHERE name_key = ?1",
+    find_name: "SELECT name FROM person WHERE id = ?1",
+    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
+    update_name: "UPDATE person_name SET name = ?2 WHERE name_key = ?1",
+    set_entity_name: "UPDATE person SET name = ?2 WHERE id = ?1",
+    move_names: "UPDATE person_name SET person_id = ?1 WHERE person_id = ?2",
+    delete: "DELETE FROM person WHERE id = ?1",
+};
+
+/// An entity found by one of its names: its id and its own name.
+struct Found {
+    id: i64,
+    name: String,
+}
+
+fn find(conn: &Connection, entity: &Entity, name: &str) -> Result<Option<Found>> {
+    let id: Option<i64> = conn
+        .prepare_cached(entity.find)?
+        .query_row([name_key(name)], |r| r.get(0))
+        .optional()?;
+    match id {
+        None => Ok(None),
+        Some(id) => {
+            let name = conn.query_row(entity.find_name, [id], |r| r.get(0))?;
+            Ok(Some(Found { id, name }))
+        }
+    }
+}
+
+fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
+    find(conn, entity, name)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "no {} is called {name:?}; `events {}` lists them",
+            entity.what,
+            if entity.what == "person" {
+                "people"
+            } else {
+                "orgs"
+            }
+        )
+    })
+}
+
+/// What an alias request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasOutcome {
+    Added { name: String },
+    AlreadyThere { name: String },
+}
+
+/// What a merge moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MergeReport {
+    /// Organizer and partner links moved (organizations only).
+    pub links: usize,
+    /// Participations whose person or organization changed.
+    pub participations: usize,
+    /// Names (the merged one's own and its aliases) that became aliases.
+    pub names: usize,
+}
+
+/// What a merge did, with both names as they were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub keep: String,
+    pub other: String,
+    pub report: MergeReport,
+}
+
+impl Store {
+    /// Makes `alias` another name of the entity known by `name`.
+    pub fn add_alias(&mut self, entity: &Entity, name: &str, alias: &str) -> Result<AliasOutcome> {
+        let tx = self.write()?;
+        let found = require(&tx, entity, name)?;
+        let outcome = match find(&tx, entity, alias)? {
+            Some(owner) if owner.id == found.id => AliasOutcome::AlreadyThere { name: found.name },
+            Some(owner) => bail!(
+                "{alias:?} is already a name of another {}, {:?}; to make them one, use `events {} merge`",
+                entity.what,
+                owner.name,
+                if entity.what == "person" {
+                    "person"
+                } else {
+                    "org"
+                }
+            ),
+            None => {
+                tx.prepare_cached(entity.insert_name)?.execute(params![
+                    name_key(alias),
+                    found.id,
+                    alias
+                ])?;
+                AliasOutcome::Added { name: found.name }
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Renames the entity known by `name`; the old name stays as an alias. Returns the old name.
+    pub fn rename(&mut self, entity: &Entity, name: &str, new: &str) -> Result<String> {
+        let tx = self.write()?;
+        let found = require(&tx, entity, name)?;
+        match find(&tx, entity, new)? {
+            Some(owner) if owner.id != found.id => bail!(
+                "{new:?} is already a name of another {}, {:?}; to make them one, use `events {} merge`",
+                entity.what,
+                owner.name,
+                if entity.what == "person" {
+                    "person"
+                } else {
+                    "org"
+                }
+            ),
+            // Already one of its names (perhaps spelt otherwise): that spelling becomes it.
+            Some(_) => {
+                tx.prepare_cached(entity.update_name)?
+                    .execute(params![name_key(new), new])?;
+            }
+            None => {
+                tx.prepare_cached(entity.insert_name)?.execute(params![
+                    name_key(new),
+                    found.id,
+                    new
+                ])?;
+            }
+        }
+        tx.prepare_cached(entity.set_entity_name)?
+            .execute(params![found.id, new])?;
+        tx.commit()?;
+        Ok(found.name)
+    }
+
+    /// Moves every link of `other` to `keep`; `other`'s names become aliases of `keep`, and
+    /// `other` is no more.
+    pub fn merge(&mut self, entity: &Entity, keep: &str, other: &str) -> Result<Merged> {
+        let tx = self.write()?;
+        let kept = require(&tx, entity, keep)?;
+        let merged = require(&tx, entity, other)?;
+        if kept.id == merged.id {
+            bail!(
+                "{keep:?} and {other:?} are already the same {}, {:?}",
+                entity.what,
+                kept.name
+            );
+        }
+        let (keep_id, other_id) = (kept.id, merged.id);
+        let mut report = MergeReport::default();
+        if entity.what == ORGANIZATION.what {
+            // Where both were linked to an event in the same role, one link is enough.
+            tx.execute(
+                "DELETE FROM event_organization
+                  WHERE organization_id = ?2 AND EXISTS (
+                        SELECT 1 FROM event_organization k
+                         WHERE k.event_id = event_organization.event_id
+                           AND k.role = event_organization.role AND k.organization_id = ?1)",
+                params![keep_id, other_id],
+            )?;
+            report.links = tx.execute(
+                "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
+                params![keep_id, other_id],
+            )?;
+            report.participations = tx.execute(
+                "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
+                params![keep_id, other_id],
+            )?;
+        } else {
+            report.participations = tx.execute(
+                "UPDATE participation SET person_id = ?1 WHERE person_id = ?2",
+                params![keep_id, other_id],
+            )?;
+        }
+        report.names = tx
+            .prepare_cached(entity.move_names)?
+            .execute(params![keep_id, other_id])?;
+        tx.prepare_cached(entity.delete)?.execute([other_id])?;
+        tx.commit()?;
+        Ok(Merged {
+            keep: kept.name,
+            other: merged.name,
+            report,
+        })
+    }
+
+    /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
+    /// where `lists` says they changed. Its sessions and participants stay as they are.
+    pub fn edit_event(&mut self, id: i64, event: &NewEvent, lists: ListsChanged) -> Result<()> {
+        let tx = self.write()?;
+        if let Some(key) = &event.key {
+            let other: Option<i64> = tx
+                .prepare_cached("SELECT id FROM event WHERE key = ?1 AND id <> ?2")?
+                .query_row(params![key, id], |r| r.get(0))
+                .optional()?;
+            if let Some(other) = other {
+                bail!("invalid --key {key:?}: event {other} has it already");
+            }
+        }
+        let stamp = now();
+        tx.prepare_cached(
+            "UPDATE event SET key = ?2, title = ?3, kind = ?4, start_date = ?5, end_date = ?6,
+                    mode = ?7, location = ?8, region = ?9, project = ?10, description = ?11,
+                    source = ?12, updated_at = ?13
+              WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            event.key,
+            event.title,
+            event.kind,
+            event.start,
+            event.end,
+            event.mode.map(Mode::as_str),
+            event.location,
+            event.region,
+            event.project,
+            event.description,
+            event.source,
+            stamp,
+        ])?;
+        let mut names = Names::default();
+        if lists.tags {
+            replace_event_tags(&tx, id, &event.tags)?;
+        }
+        if lists.organizers || lists.partners {
+            replace_event_orgs(
+                &tx,
+                &mut names,
+                id,
+                event,
+                &stamp,
+                lists.organizers,
+                lists.partners,
+            )?;
+        }
+        refresh_search(&tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A participation: the event it belongs to and what it records.
+    pub fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+                   FROM participation p
+                   JOIN person pe ON pe.id = p.person_id
+                   LEFT JOIN organization o ON o.id = p.organization_id
+                   LEFT JOIN session s ON s.id = p.session_id
+                  WHERE p.id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    ParticipantRecord {
+                        name: r.get(1)?,
+                        organization: r.get(2)?,
+                        position: r.get(3)?,
+                        role: r.get(4)?,
+                        session: r.get(5)?,
+                        contribution: r.get(6)?,
+                    },
+                ))
+            })
+            .optional()?)
+    }
+
+    /// Overwrites what participation `id` of event `event_id` records.
+    pub fn edit_participation(&mut self, id: i64, event_id: i64, p: &NewParticipant) -> Result<()> {
+        let tx = self.write()?;
+        let stamp = now();
+        let mut names = Names::default();
+        let (person, org, session) = participant_refs(
+            &tx,
+            &mut names,
+            &mut Sessions::default(),
+            event_id,
+            p,
+            &stamp,
+        )?;
+        tx.prepare_cached(
+            "UPDATE participation SET person_id = ?2, organization_id = ?3, position = ?4,
+                    role = ?5, session_id = ?6, contribution = ?7
+              WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            person,
+            org,
+            p.position,
+            p.role,
+            session,
+            p.contribution
+        ])?;
+        touch_event(&tx, event_id, &stamp)?;
+        refresh_search(&tx, event_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes one participation; the person and organization stay.
+    pub fn remove_participation(&mut self, id: i64, event_id: i64) -> Result<()> {
+        let tx = self.write()?;
+        tx.prepare_cached("DELETE FROM participation WHERE id = ?1")?
+            .execute([id])?;
+        touch_event(&tx, event_id, &now())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes an event with its links, sessions and participations; organizations and
+    /// people stay.
+    pub fn remove_event(&mut self, id: i64) -> Result<()> {
+        let tx = self.write()?;
+        tx.prepare_cached("DELETE FROM event WHERE id = ?1")?
+            .execute([id])?;
+        tx.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
+            .execute([id])?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Which of an event's lists an edit changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListsChanged {
+    pub tags: bool,
+    pub organizers: bool,
+    pub partners: bool,
+}

@@ -1,0 +1,220 @@
+//! Read-only views across events: organizations, people, a person's history, counts.
+
+use anyhow::Result;
+use rusqlite::{Connection, params, params_from_iter, types::Value};
+
+use super::Store;
+use super::events::{event_query, organization_id, person_id};
+use crate::model::{
+    EventFilter, HistoryEntry, OrgSummary, PersonHistory, PersonSummary, StatsBy, StatsRow,
+    name_key,
+};
+
+/// The other names (aliases) an entity is known by, from `sql` (`?1`: its id, `?2`: the key of
+/// its own name).
+fn aliases(conn: &Connection, sql: &str, id: i64, name: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map(params![id, name_key(name)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+const ORG_ALIASES: &str = "SELECT name FROM organization_name
+    WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key";
+const PERSON_ALIASES: &str =
+    "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key";
+
+impl Store {
+    /// Every organization (or those with a name or alias containing `search`), by name.
+    pub fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+        let mut stmt = self.conn.prepare(
+            "WITH links (organization_id, event_id, role) AS (
+                 SELECT organization_id, event_id, role FROM event_organization
+                 UNION ALL
+                 SELECT organization_id, event_id, 'participant' FROM participation
+                  WHERE organization_id IS NOT NULL
+             )
+             SELECT o.id, o.name,
+                    count(DISTINCT l.event_id),
+                    count(DISTINCT CASE WHEN l.role = 'organizer' THEN l.event_id END),
+                    count(DISTINCT CASE WHEN l.role = 'partner' THEN l.event_id END),
+                    count(DISTINCT CASE WHEN l.role = 'participant' THEN l.event_id END),
+                    min(e.start_date), max(e.start_date)
+               FROM organization o
+               LEFT JOIN links l ON l.organization_id = o.id
+               LEFT JOIN event e ON e.id = l.event_id
+              WHERE ?1 IS NULL OR EXISTS (
+                    SELECT 1 FROM organization_name n
+                     WHERE n.organization_id = o.id AND instr(n.name_key, ?1) > 0)
+              GROUP BY o.id
+              ORDER BY events_key(o.name), o.id",
+        )?;
+        let search = search.map(name_key);
+        let rows = stmt
+            .query_map([search], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    OrgSummary {
+                        name: r.get(1)?,
+                        aliases: Vec::new(),
+                        events: r.get(2)?,
+                        as_organizer: r.get(3)?,
+                        as_partner: r.get(4)?,
+                        as_participant: r.get(5)?,
+                        first: r.get(6)?,
+                        last: r.get(7)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, mut org)| {
+                org.aliases = aliases(&self.conn, ORG_ALIASES, id, &org.name)?;
+                Ok(org)
+            })
+            .collect()
+    }
+
+    /// Every person (or those who represented `org`), by name. `Ok(None)` when `org` is
+    /// known by no one.
+    pub fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+        let org_id = match org {
+            None => None,
+            Some(name) => match organization_id(&self.conn, name)? {
+                Some(id) => Some(id),
+                None => return Ok(None),
+            },
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id, p.name, count(DISTINCT pa.event_id), min(e.start_date), max(e.start_date),
+                    (SELECT q.position FROM participation q JOIN event f ON f.id = q.event_id
+                      WHERE q.person_id = p.id AND q.position IS NOT NULL
+                      ORDER BY f.start_date DESC, q.id DESC LIMIT 1),
+                    (SELECT o.name FROM participation q JOIN event f ON f.id = q.event_id
+                       JOIN organization o ON o.id = q.organization_id
+                      WHERE q.person_id = p.id
+                      ORDER BY f.start_date DESC, q.id DESC LIMIT 1)
+               FROM person p
+               LEFT JOIN participation pa ON pa.person_id = p.id
+               LEFT JOIN event e ON e.id = pa.event_id
+              WHERE ?1 IS NULL
+                 OR p.id IN (SELECT person_id FROM participation WHERE organization_id = ?1)
+              GROUP BY p.id
+              ORDER BY events_key(p.name), p.id",
+        )?;
+        let rows = stmt
+            .query_map([org_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    PersonSummary {
+                        name: r.get(1)?,
+                        aliases: Vec::new(),
+                        events: r.get(2)?,
+                        first: r.get(3)?,
+                        last: r.get(4)?,
+                        position: r.get(5)?,
+                        organization: r.get(6)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let people = rows
+            .into_iter()
+            .map(|(id, mut person)| {
+                person.aliases = aliases(&self.conn, PERSON_ALIASES, id, &person.name)?;
+                Ok(person)
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(people))
+    }
+
+    /// Everything the person known by `name` (or an alias) took part in, oldest first.
+    pub fn person_history(&self, name: &str) -> Result<Option<PersonHistory>> {
+        let Some(id) = person_id(&self.conn, name)? else {
+            return Ok(None);
+        };
+        let canonical: String =
+            self.conn
+                .query_row("SELECT name FROM person WHERE id = ?1", [id], |r| r.get(0))?;
+        let history = self
+            .conn
+            .prepare(
+                "SELECT e.id, e.key, e.start_date, e.end_date, e.title, pa.position, o.name,
+                        pa.role, s.name, pa.contribution, pa.id
+                   FROM participation pa
+                   JOIN event e ON e.id = pa.event_id
+                   LEFT JOIN organization o ON o.id = pa.organization_id
+                   LEFT JOIN session s ON s.id = pa.session_id
+                  WHERE pa.person_id = ?1
+                  ORDER BY e.start_date, e.id, pa.id",
+            )?
+            .query_map([id], |r| {
+                Ok(HistoryEntry {
+                    event: r.get(0)?,
+                    key: r.get(1)?,
+                    start: r.get(2)?,
+                    end: r.get(3)?,
+                    title: r.get(4)?,
+                    position: r.get(5)?,
+                    organization: r.get(6)?,
+                    role: r.get(7)?,
+                    session: r.get(8)?,
+                    contribution: r.get(9)?,
+                    participation: r.get(10)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(PersonHistory {
+            aliases: aliases(&self.conn, PERSON_ALIASES, id, &canonical)?,
+            name: canonical,
+            history,
+        }))
+    }
+
+    /// How many of the events passing `filter` fall in each group. Years in order; other
+    /// groups most events first, then by name.
+    pub fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+        let Some((events, values)) = event_query(&self.conn, filter, "e.id")? else {
+            return Ok(Vec::new());
+        };
+        let sql = match by {
+            StatsBy::Year => format!(
+                "SELECT substr(e.start_date, 1, 4), count(*) FROM event e
+                  WHERE e.id IN (SELECT id FROM ({events})) GROUP BY 1 ORDER BY 1"
+            ),
+            StatsBy::Kind | StatsBy::Mode | StatsBy::Region => {
+                let column = match by {
+                    StatsBy::Kind => "e.kind",
+                    StatsBy::Mode => "e.mode",
+                    _ => "e.region",
+                };
+                format!(
+                    "SELECT {column}, count(*) FROM event e
+                      WHERE e.id IN (SELECT id FROM ({events}))
+                      GROUP BY events_key({column}) ORDER BY 2 DESC, events_key({column})"
+                )
+            }
+            StatsBy::Org => format!(
+                "WITH chosen (id) AS (SELECT id FROM ({events})),
+                      links (organization_id, event_id) AS (
+                          SELECT organization_id, event_id FROM event_organization
+                           WHERE event_id IN chosen
+                          UNION
+                          SELECT organization_id, event_id FROM participation
+                           WHERE organization_id IS NOT NULL AND event_id IN chosen)
+                 SELECT o.name, count(*) FROM links l JOIN organization o ON o.id = l.organization_id
+                  GROUP BY o.id ORDER BY 2 DESC, events_key(o.name)"
+            ),
+        };
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(values.to_vec()), |r| {
+                Ok(StatsRow {
+                    value: r.get(0)?,
+                    events: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
