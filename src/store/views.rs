@@ -1,7 +1,7 @@
 //! Read-only views across events: organizations, people, a person's history, counts.
 
 use anyhow::Result;
-use rusqlite::{Connection, params, params_from_iter, types::Value};
+use rusqlite::{Connection, params, params_from_iter};
 
 use super::Store;
 use super::events::{event_query, organization_id, person_id};
