@@ -8,6 +8,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::dates;
@@ -77,11 +78,11 @@ pub struct EventRecord {
     pub id: Option<i64>,
     #[serde(default)]
     pub key: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_null")]
     pub title: String,
     #[serde(default)]
     pub kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_null")]
     pub start: String,
     #[serde(default)]
     pub end: Option<String>,
@@ -97,23 +98,62 @@ pub struct EventRecord {
     pub description: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list_or_null")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list_or_null")]
     pub organizers: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list_or_null")]
     pub partners: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list_or_null")]
     pub sessions: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "participants_or_null")]
     pub participants: Vec<ParticipantRecord>,
+}
+
+/// A required text field: `null` reads as empty, which validation then refuses by name.
+fn text_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A list field: `null` reads as the empty list.
+fn list_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// The participants: `null` reads as none, and each must be an object (serde would otherwise
+/// take an array for a participant, its fields by position).
+fn participants_or_null<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<ParticipantRecord>, D::Error> {
+    let list = Option::<Vec<ObjectOnly<ParticipantRecord>>>::deserialize(d)?;
+    Ok(list.unwrap_or_default().into_iter().map(|o| o.0).collect())
+}
+
+/// A value that must be written as a JSON object.
+struct ObjectOnly<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Objects<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Objects<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a participant object, {\"name\": ...}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Objects(std::marker::PhantomData))
+            .map(ObjectOnly)
+    }
 }
 
 /// One participant in the interchange shape, nested in its event.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantRecord {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_null")]
     pub name: String,
     #[serde(default)]
     pub organization: Option<String>,
@@ -172,6 +212,54 @@ pub struct NewEvent {
     pub partners: Vec<String>,
     pub sessions: Vec<String>,
     pub participants: Vec<NewParticipant>,
+}
+
+impl NewEvent {
+    /// Takes, for each field named in `absent`, the stored event's value instead: a record
+    /// that cannot say something (a CSV row has no participants, and may lack columns) leaves
+    /// it as it is.
+    pub fn keep_absent(&mut self, stored: &Event, absent: &[&str]) {
+        for field in absent {
+            match *field {
+                "key" => self.key = stored.key.clone(),
+                "kind" => self.kind = stored.kind.clone(),
+                "end" => self.end = stored.end.max(self.start),
+                "mode" => self.mode = stored.mode,
+                "location" => self.location = stored.location.clone(),
+                "region" => self.region = stored.region.clone(),
+                "project" => self.project = stored.project.clone(),
+                "description" => self.description = stored.description.clone(),
+                "source" => self.source = stored.source.clone(),
+                "tags" => self.tags = stored.tags.clone(),
+                "organizers" => self.organizers = stored.organizers.clone(),
+                "partners" => self.partners = stored.partners.clone(),
+                "sessions" => self.sessions = stored.sessions.clone(),
+                "participants" => {
+                    self.participants = stored
+                        .participants
+                        .iter()
+                        .map(|p| NewParticipant {
+                            name: p.name.clone(),
+                            organization: p.organization.clone(),
+                            position: p.position.clone(),
+                            role: p.role.clone(),
+                            session: p.session.clone(),
+                            contribution: p.contribution.clone(),
+                        })
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        // Every session a participant names is a session of the event.
+        let named: Vec<String> = self
+            .sessions
+            .iter()
+            .cloned()
+            .chain(self.participants.iter().filter_map(|p| p.session.clone()))
+            .collect();
+        self.sessions = name_set(&named);
+    }
 }
 
 /// A validated participation, ready to be stored.

@@ -7,7 +7,6 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::AddParticipantArgs;
 use crate::model::ParticipantRecord;
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
     let record = ParticipantRecord {
@@ -25,7 +24,7 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
         })
     })?;
 
-    let mut store = Store::open(&ctx.db_path)?;
+    let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     let event_id = super::resolve_event(&store, &args.event)?;
     let id = store.add_participant(event_id, &participant)?;
     writeln!(std::io::stdout(), "{id}")?;

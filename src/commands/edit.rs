@@ -9,22 +9,10 @@ use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::compact_range;
 use crate::model::{EventRecord, name_key};
-use crate::store::{ListsChanged, Store};
-
-/// Opens the database for a change to something that must already exist in it: a missing
-/// file is not created.
-fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
-    if !ctx.db_path.exists() {
-        bail!(
-            "no {what}: there is no database at {} yet",
-            ctx.db_path.display()
-        );
-    }
-    Store::open(&ctx.db_path)
-}
+use crate::store::ListsChanged;
 
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
-    let mut store = open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
+    let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     let id = super::resolve_event(&store, &args.event)?;
     let current = store
         .get_event(id)?
@@ -144,7 +132,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
 }
 
 pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
-    let mut store = open_existing(ctx, &format!("participation {}", args.id))?;
+    let mut store = super::open_existing(ctx, &format!("participation {}", args.id))?;
     let (event_id, current) = store
         .participation(args.id)?
         .ok_or_else(|| no_participation(args.id))?;
@@ -191,7 +179,7 @@ fn no_participation(id: i64) -> anyhow::Error {
 }
 
 pub fn remove_participant(ctx: &Context, args: &RemoveParticipantArgs) -> Result<()> {
-    let mut store = open_existing(ctx, &format!("participation {}", args.id))?;
+    let mut store = super::open_existing(ctx, &format!("participation {}", args.id))?;
     let (event_id, record) = store
         .participation(args.id)?
         .ok_or_else(|| no_participation(args.id))?;
@@ -204,7 +192,7 @@ pub fn remove_participant(ctx: &Context, args: &RemoveParticipantArgs) -> Result
 }
 
 pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
-    let mut store = open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
+    let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     let id = super::resolve_event(&store, &args.event)?;
     let event = store
         .get_event(id)?

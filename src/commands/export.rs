@@ -20,7 +20,9 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         .or_else(|| args.output.as_deref().and_then(format_of))
         .unwrap_or(ExportFormat::Ndjson);
     let store = Store::open_for_reading(&ctx.db_path)?;
-    let count = match &args.output {
+    // `--output -` is standard output, as everywhere.
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let count = match output {
         None => {
             let out = BufWriter::new(std::io::stdout().lock());
             write(&store, &filter, format, out)?

@@ -2,8 +2,8 @@
 //! transaction: all of it, or, if any record is wrong, none of it.
 
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read};
-use std::path::Path;
+use std::io::{self, BufReader, IsTerminal, Read};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -36,26 +36,35 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         }
     };
     let progress = Progress::new(size, started);
-    let mut input = BufReader::with_capacity(1 << 18, progress.bar.wrap_read(input));
+    let input: Box<dyn Read + Send> = Box::new(progress.bar.wrap_read(input));
 
-    let format = match args.format {
-        Some(ImportFormat::Json) => InputFormat::Json,
-        Some(ImportFormat::Ndjson) => InputFormat::Ndjson,
-        Some(ImportFormat::Csv) => InputFormat::Csv,
+    let (format, input) = match args.format {
+        Some(ImportFormat::Json) => (InputFormat::Json, input),
+        Some(ImportFormat::Ndjson) => (InputFormat::Ndjson, input),
+        Some(ImportFormat::Csv) => (InputFormat::Csv, input),
         None => match path.and_then(InputFormat::from_extension) {
-            Some(format) => format,
-            None => InputFormat::sniff(&mut input)
-                .with_context(|| format!("cannot read {name}"))?
-                .with_context(|| {
+            Some(format) => (format, input),
+            None => {
+                let (format, input) =
+                    sniff(input).with_context(|| format!("cannot read {name}"))?;
+                let format = format.with_context(|| {
                     format!("cannot tell the format of {name}; give --format json, ndjson or csv")
-                })?,
+                })?;
+                (format, input)
+            }
         },
     };
-    // A dry run never creates a database that is not there.
-    let mut store = if args.dry_run {
-        Store::open_for_reading(&ctx.db_path)?
-    } else {
-        Store::open(&ctx.db_path)?
+    let input = BufReader::with_capacity(1 << 18, input);
+
+    // A dry run never creates a database that is not there; a real import into a database
+    // that is not there builds it beside its place and moves it there only once complete,
+    // so a failed import leaves no file behind.
+    let fresh = !args.dry_run && !ctx.db_path.exists();
+    let building = fresh.then(|| NewDatabase::beside(&ctx.db_path));
+    let mut store = match (&building, args.dry_run) {
+        (_, true) => Store::open_for_reading(&ctx.db_path)?,
+        (Some(new), false) => Store::open(&new.path)?,
+        (None, false) => Store::open(&ctx.db_path)?,
     };
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();
@@ -89,7 +98,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             progress.tick();
             match checked {
                 Checked::Problem(problem) => problems.push(problem),
-                Checked::Event { line, event } => match *event {
+                Checked::Event {
+                    line,
+                    event,
+                    absent,
+                } => match *event {
                     Err(errors) => {
                         for e in errors {
                             problems.push(Problem::from_field_error(line, e));
@@ -98,7 +111,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     Ok(event) => {
                         // Records are written even after a problem (all is rolled back
                         // then), so that every problem of the file is found in one go.
-                        if let Outcome::SameAsLine(first) = import.apply(&event, line)? {
+                        if let Outcome::SameAsLine(first) = import.apply(&event, line, &absent)? {
                             let (field, value, reason) = match &event.key {
                                 Some(key) => (
                                     "key",
@@ -171,6 +184,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     } else {
         import.commit()?;
     }
+    drop(store);
+    if let Some(new) = building {
+        new.put_in_place(&ctx.db_path)?;
+    }
     ctx.note(&summary(
         &name,
         kind,
@@ -179,6 +196,101 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         started.elapsed(),
     ));
     Ok(())
+}
+
+/// Reads up to the first byte that is not white space, to tell the format from it: `[` starts
+/// a JSON array, `{` NDJSON; nothing but white space is empty NDJSON. Gives back a reader of
+/// the whole input, the white space read reduced to its line breaks (all that matters to JSON,
+/// and all that line numbers need).
+fn sniff(
+    mut input: Box<dyn Read + Send>,
+) -> io::Result<(Option<InputFormat>, Box<dyn Read + Send>)> {
+    let mut kept = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut at_start = true;
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok((Some(InputFormat::Ndjson), Box::new(io::Cursor::new(kept))));
+        }
+        let mut chunk = &buf[..n];
+        if at_start {
+            chunk = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
+            at_start = false;
+        }
+        match chunk.iter().position(|b| !b.is_ascii_whitespace()) {
+            None => kept.extend(chunk.iter().filter(|&&b| b == b'\n')),
+            Some(i) => {
+                kept.extend(chunk[..i].iter().filter(|&&b| b == b'\n'));
+                let format = match chunk[i] {
+                    b'[' => Some(InputFormat::Json),
+                    b'{' => Some(InputFormat::Ndjson),
+                    _ => None,
+                };
+                kept.extend_from_slice(&chunk[i..]);
+                return Ok((format, Box::new(io::Cursor::new(kept).chain(input))));
+            }
+        }
+    }
+}
+
+/// A database being built by an import at a temporary path beside where it belongs; removed
+/// unless put in place.
+struct NewDatabase {
+    path: PathBuf,
+    placed: bool,
+}
+
+impl NewDatabase {
+    fn beside(target: &Path) -> NewDatabase {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "events.db".to_string());
+        let path = target.with_file_name(format!(".{name}.import-{}", std::process::id()));
+        NewDatabase {
+            path,
+            placed: false,
+        }
+    }
+
+    /// Moves the finished database to `target`, unless another process has created one there
+    /// meanwhile (a hard link never replaces a file).
+    fn put_in_place(mut self, target: &Path) -> Result<()> {
+        match std::fs::hard_link(&self.path, target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
+                "{} was created by another process during the import; nothing was imported, run it again",
+                target.display()
+            ),
+            // A file system without hard links: rename, having checked that nothing is there.
+            Err(_) if !target.exists() => std::fs::rename(&self.path, target)
+                .with_context(|| format!("cannot create {}", target.display()))?,
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot create {}", target.display()));
+            }
+        }
+        self.placed = true;
+        let _ = std::fs::remove_file(&self.path);
+        Ok(())
+    }
+}
+
+impl Drop for NewDatabase {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = self.path.clone().into_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
+    }
 }
 
 /// Records travel from the reading thread in batches of this many.
@@ -190,6 +302,7 @@ enum Checked {
     Event {
         line: u64,
         event: Box<Result<NewEvent, Vec<FieldError>>>,
+        absent: Vec<&'static str>,
     },
     Participant {
         line: u64,
@@ -201,9 +314,14 @@ enum Checked {
 fn check(item: ReadResult) -> Checked {
     match item {
         Err(problem) => Checked::Problem(problem),
-        Ok(Item::Event { line, record }) => Checked::Event {
+        Ok(Item::Event {
+            line,
+            record,
+            absent,
+        }) => Checked::Event {
             line,
             event: Box::new(record.validate()),
+            absent,
         },
         Ok(Item::Participant {
             line,

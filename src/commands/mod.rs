@@ -39,6 +39,18 @@ fn invalid_flags(errors: Vec<FieldError>, flag_of: impl Fn(&str) -> &str) -> any
     anyhow!(problems.join("; "))
 }
 
+/// Opens the database for a change to something that must already exist in it: a missing
+/// file is not created. `what` names that thing, for the message.
+fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
+    if !ctx.db_path.exists() {
+        bail!(
+            "no {what}: there is no database at {} yet",
+            ctx.db_path.display()
+        );
+    }
+    Store::open(&ctx.db_path)
+}
+
 /// Finds an event by id or key, or says that there is none.
 fn resolve_event(store: &Store, reference: &str) -> Result<i64> {
     store.resolve_event(reference)?.ok_or_else(|| {
@@ -69,10 +81,15 @@ fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
         from = Some(from.map_or(first, |f| f.max(first)));
         to = Some(to.map_or(last, |t| t.min(last)));
     }
-    let name = |text: &Option<String>| {
-        text.as_deref()
-            .map(normalize_name)
-            .filter(|n| !n.is_empty())
+    // A filter given empty is a mistake (an unset shell variable, say), not "no filter".
+    let name = |flag: &str, text: &Option<String>| -> Result<Option<String>> {
+        match text.as_deref() {
+            None => Ok(None),
+            Some(t) if normalize_name(t).is_empty() => {
+                bail!("invalid --{flag} {t:?}: must not be empty")
+            }
+            Some(t) => Ok(Some(normalize_name(t))),
+        }
     };
     let mode = match args.mode.as_deref() {
         None => None,
@@ -89,24 +106,23 @@ fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
     Ok(EventFilter {
         from,
         to,
-        org: name(&args.org),
+        org: name("org", &args.org)?,
         org_role: args.org_role.map(|r| match r {
             OrgRoleArg::Organizer => LinkRole::Organizer,
             OrgRoleArg::Partner => LinkRole::Partner,
             OrgRoleArg::Participant => LinkRole::Participant,
         }),
-        person: name(&args.person),
-        role: name(&args.role),
-        kind: name(&args.kind).map(|k| k.to_lowercase()),
+        person: name("person", &args.person)?,
+        role: name("role", &args.role)?,
+        kind: name("kind", &args.kind)?.map(|k| k.to_lowercase()),
         mode,
-        region: name(&args.region),
-        project: name(&args.project),
+        region: name("region", &args.region)?,
+        project: name("project", &args.project)?,
         tags: args
             .tag
             .iter()
-            .map(|t| normalize_name(t))
-            .filter(|t| !t.is_empty())
-            .collect(),
+            .map(|t| Ok(name("tag", &Some(t.clone()))?.unwrap_or_default()))
+            .collect::<Result<_>>()?,
         search,
         sort: match args.sort {
             None | Some(SortArg::Start) => Sort::Start,

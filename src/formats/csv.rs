@@ -167,6 +167,8 @@ pub struct Reader<R: BufRead> {
     kind: Kind,
     /// Problems with the header, reported before anything else.
     pending: Vec<Problem>,
+    /// The event fields this file has no column for.
+    absent: Vec<&'static str>,
     done: bool,
 }
 
@@ -180,6 +182,7 @@ impl<R: BufRead> Reader<R> {
             columns: Vec::new(),
             kind: Kind::Events,
             pending: Vec::new(),
+            absent: Vec::new(),
             done: false,
         };
         if let Err(problems) = reader.read_header() {
@@ -196,7 +199,7 @@ impl<R: BufRead> Reader<R> {
         loop {
             self.buf.clear();
             let start = self.line + 1;
-            let mut in_quotes = false;
+            let mut quotes = QuoteState::default();
             loop {
                 let before = self.buf.len();
                 let read = read_physical_line(&mut self.input, &mut self.buf)
@@ -211,12 +214,12 @@ impl<R: BufRead> Reader<R> {
                         format!("the row is longer than {} MiB", MAX_RECORD_BYTES >> 20),
                     ));
                 }
-                let quotes = self.buf[before..].iter().filter(|&&b| b == b'"').count();
-                in_quotes ^= quotes % 2 == 1;
-                if !in_quotes {
+                quotes.scan(&self.buf[before..]);
+                if !quotes.in_quotes {
                     break;
                 }
             }
+            let in_quotes = quotes.in_quotes;
             if self.buf.is_empty() {
                 return Ok(None);
             }
@@ -298,6 +301,14 @@ impl<R: BufRead> Reader<R> {
                 ));
             }
         }
+        // A CSV row never holds participants; an update keeps them, and any field this file
+        // has no column for.
+        self.absent = EVENT_COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| *c != "id" && !columns.iter().any(|have| have == c))
+            .chain(["participants"])
+            .collect();
         self.columns = columns;
         if problems.is_empty() {
             Ok(())
@@ -371,6 +382,7 @@ impl<R: BufRead> Reader<R> {
                 Ok(Item::Event {
                     line,
                     record: Box::new(record),
+                    absent: self.absent.clone(),
                 })
             }
             Kind::Participants => {
@@ -397,6 +409,60 @@ impl<R: BufRead> Reader<R> {
                     record,
                 })
             }
+        }
+    }
+}
+
+/// Where a row's reading stands: inside a quoted cell or not, and at the start of a cell or
+/// not (a `"` opens a quoted cell only there; elsewhere it is just a character).
+struct QuoteState {
+    in_quotes: bool,
+    at_cell_start: bool,
+    /// Inside quotes, a `"` just seen: the end of the cell, unless another `"` follows.
+    quote_pending: bool,
+}
+
+impl Default for QuoteState {
+    fn default() -> Self {
+        QuoteState {
+            in_quotes: false,
+            at_cell_start: true,
+            quote_pending: false,
+        }
+    }
+}
+
+impl QuoteState {
+    fn scan(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.in_quotes {
+                if self.quote_pending {
+                    self.quote_pending = false;
+                    if b == b'"' {
+                        continue; // "" is a quote inside the cell
+                    }
+                    self.in_quotes = false;
+                } else {
+                    if b == b'"' {
+                        self.quote_pending = true;
+                    }
+                    continue;
+                }
+            }
+            match b {
+                b'"' if self.at_cell_start => {
+                    self.in_quotes = true;
+                    self.at_cell_start = false;
+                }
+                b',' | b'\n' => self.at_cell_start = true,
+                b'\r' => {}
+                _ => self.at_cell_start = false,
+            }
+        }
+        // A quote that ends the input's last line closes its cell.
+        if self.quote_pending && bytes.last() != Some(&b'"') {
+            self.quote_pending = false;
+            self.in_quotes = false;
         }
     }
 }
@@ -488,14 +554,14 @@ mod tests {
         let input = "title,start,end,tags,organizers,id\r\nSeminar,2021-03-16,2021-03-18,a; b;,'=X; Y,7\r\n\r\nOther,2021-04-01,,,,\r\n";
         let items: Vec<_> = Reader::new(input.as_bytes()).collect();
         assert_eq!(items.len(), 2);
-        let Ok(Item::Event { line, record }) = &items[0] else {
+        let Ok(Item::Event { line, record, .. }) = &items[0] else {
             panic!("{items:?}")
         };
         assert_eq!(*line, 2);
         assert_eq!(record.tags, ["a", "b"]);
         assert_eq!(record.organizers, ["=X", "Y"]);
         assert_eq!(record.id, Some(7));
-        let Ok(Item::Event { line, record }) = &items[1] else {
+        let Ok(Item::Event { line, record, .. }) = &items[1] else {
             panic!("{items:?}")
         };
         assert_eq!((*line, record.end.as_deref()), (4, None));
@@ -505,7 +571,10 @@ mod tests {
     fn quoted_cells_span_lines_and_keep_their_bytes() {
         let input = "title,start,description\n\"A, \"\"quoted\"\"\",2021-01-01,\"one\r\ntwo\n\"\n\nB,2021-01-02,\n";
         let items: Vec<_> = Reader::new(input.as_bytes()).collect();
-        let Ok(Item::Event { line: 2, record }) = &items[0] else {
+        let Ok(Item::Event {
+            line: 2, record, ..
+        }) = &items[0]
+        else {
             panic!("{items:?}")
         };
         assert_eq!(record.title, "A, \"quoted\"");
@@ -514,6 +583,17 @@ mod tests {
             matches!(&items[1], Ok(Item::Event { line: 6, .. })),
             "{items:?}"
         );
+    }
+
+    #[test]
+    fn a_stray_quote_inside_a_cell_is_just_a_character() {
+        let input = "title,start\nthe \"best\" seminar,2021-01-01\nB,2021-01-02\n";
+        let items: Vec<_> = Reader::new(input.as_bytes()).collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        let Ok(Item::Event { record, .. }) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(record.title, "the \"best\" seminar");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::Days;
+use chrono::{Datelike, Days};
 
 use crate::model::Event;
 
@@ -43,8 +43,13 @@ impl<W: Write> CalendarWriter<W> {
             out,
             &format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")),
         )?;
-        // DTEND is exclusive: the day after the last day.
-        let after = e.end.checked_add_days(Days::new(1)).unwrap_or(e.end);
+        // DTEND is exclusive: the day after the last day (which iCalendar cannot write after
+        // the year 9999, so an event ending on 9999-12-31 ends a day early there).
+        let after = e
+            .end
+            .checked_add_days(Days::new(1))
+            .filter(|d| d.year() <= 9999)
+            .unwrap_or(e.end);
         write_line(out, &format!("DTEND;VALUE=DATE:{}", after.format("%Y%m%d")))?;
         write_line(out, &format!("SUMMARY:{}", text(&e.title)))?;
         if let Some(location) = &e.location {

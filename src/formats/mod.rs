@@ -21,6 +21,9 @@ pub enum Item {
     Event {
         line: u64,
         record: Box<EventRecord>,
+        /// The fields the record cannot hold or leaves out (a CSV file's missing columns, and
+        /// always `participants`): an update keeps what is stored for them.
+        absent: Vec<&'static str>,
     },
     /// A row of a participants CSV: someone who took part in the event `event` (id or key).
     Participant {
@@ -103,21 +106,6 @@ impl InputFormat {
             _ => None,
         }
     }
-
-    /// The format the content starts like: `[` for a JSON array, `{` for NDJSON. Empty input
-    /// (nothing but white space) reads as NDJSON with no records.
-    pub fn sniff(reader: &mut impl BufRead) -> io::Result<Option<InputFormat>> {
-        let buf = reader.fill_buf()?;
-        let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
-        Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'[') => Some(InputFormat::Json),
-            Some(b'{') => Some(InputFormat::Ndjson),
-            None if buf.is_empty() || buf.iter().all(u8::is_ascii_whitespace) => {
-                Some(InputFormat::Ndjson)
-            }
-            _ => None,
-        })
-    }
 }
 
 /// Reads one line (without its `\n` or `\r\n`) into `buf`, at most `limit` bytes of it; the
@@ -185,13 +173,16 @@ pub(crate) fn json_problem(
     if let Some(at) = reason.rfind(" at line ") {
         reason.truncate(at);
     }
+    let reason = reason
+        .replace("struct EventRecord", "an event object")
+        .replace("struct ParticipantRecord", "a participant object");
     let reason = match inner.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             format!("broken JSON: {reason}")
         }
         _ => reason,
     };
-    if path == "." || path.is_empty() {
+    if path == "." || path == "?" || path.is_empty() {
         Problem::new(line, reason)
     } else {
         Problem::field(line, path, reason)
@@ -208,6 +199,13 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
                 .count() as u64;
         return Err(Problem::new(at, "invalid UTF-8"));
     }
+    // serde would take an array for an event, its fields by position.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Problem::new(
+            line,
+            "expected an event object, {\"title\": ...}",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let record: EventRecord =
         serde_path_to_error::deserialize(&mut de).map_err(|e| json_problem(line, e))?;
@@ -221,5 +219,6 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
     Ok(Item::Event {
         line,
         record: Box::new(record),
+        absent: Vec::new(),
     })
 }

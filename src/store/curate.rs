@@ -239,7 +239,7 @@ impl Store {
         tx.prepare_cached(
             "UPDATE event SET key = ?2, title = ?3, kind = ?4, start_date = ?5, end_date = ?6,
                     mode = ?7, location = ?8, region = ?9, project = ?10, description = ?11,
-                    source = ?12, updated_at = ?13
+                    source = ?12, updated_at = ?13, title_key = ?14
               WHERE id = ?1",
         )?
         .execute(params![
@@ -256,6 +256,7 @@ impl Store {
             event.description,
             event.source,
             stamp,
+            name_key(&event.title),
         ])?;
         let mut names = Names::default();
         if lists.tags {

@@ -10,7 +10,7 @@ use super::Store;
 use super::schema::{FTS_INSERT, FTS_SELECT};
 use crate::model::{
     Event, EventFilter, LinkRole, Mode, NewEvent, NewParticipant, OrgRole, Participant, Sort,
-    name_key,
+    name_key, normalize_name,
 };
 
 /// The moment a row is written, as stored in `created_at` and `updated_at`.
@@ -300,6 +300,8 @@ fn similar(conn: &Connection, names_sql: &str, name: &str, n: usize) -> Result<V
 
 /// Finds an event by its numeric id or, failing that, by its key.
 pub(super) fn resolve_event(conn: &Connection, reference: &str) -> Result<Option<i64>> {
+    // Keys are stored with their white space normalized; so is what is looked up.
+    let reference = normalize_name(reference);
     if let Ok(id) = reference.parse::<i64>() {
         let found = conn
             .prepare_cached("SELECT id FROM event WHERE id = ?1")?
@@ -309,7 +311,7 @@ pub(super) fn resolve_event(conn: &Connection, reference: &str) -> Result<Option
             return Ok(found);
         }
     }
-    event_with_key(conn, reference)
+    event_with_key(conn, &reference)
 }
 
 /// The event with this key, if any.
@@ -326,17 +328,12 @@ pub(super) fn find_same_event(
     title: &str,
     start: NaiveDate,
 ) -> Result<Option<i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, title FROM event WHERE start_date = ?1 ORDER BY id")?;
-    let mut rows = stmt.query([start])?;
-    let wanted = name_key(title);
-    while let Some(row) = rows.next()? {
-        let other: String = row.get(1)?;
-        if name_key(&other) == wanted {
-            return Ok(Some(row.get(0)?));
-        }
-    }
-    Ok(None)
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM event WHERE start_date = ?1 AND title_key = ?2 ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![start, name_key(title)], |r| r.get(0))
+        .optional()?)
 }
 
 /// One event with all its links.
@@ -364,8 +361,8 @@ pub(super) fn insert_event(
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
-                            project, description, source, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                            project, description, source, created_at, updated_at, title_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
     )?
     .execute(params![
         event.key,
@@ -380,6 +377,7 @@ pub(super) fn insert_event(
         event.description,
         event.source,
         stamp,
+        name_key(&event.title),
     ])?;
     let id = conn.last_insert_rowid();
     insert_links(conn, names, id, event, stamp)?;
@@ -739,6 +737,14 @@ impl Sessions {
         self.0.push((key, id));
         Ok(id)
     }
+}
+
+/// The id of the event's session called `name`, if any.
+pub(super) fn session_id(conn: &Connection, event_id: i64, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM session WHERE event_id = ?1 AND name_key = ?2")?
+        .query_row(params![event_id, name_key(name)], |r| r.get(0))
+        .optional()?)
 }
 
 /// The session of the event called `name`, created if new.

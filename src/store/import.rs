@@ -1,13 +1,16 @@
 //! Batch writes: one import is one transaction, whatever the number of records, and applying
 //! the same record twice changes nothing the second time.
 
+use std::collections::BTreeSet;
+
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use super::events::{
     Names, Sessions, event_with_key, find_same_event, get_event, insert_event, insert_links,
-    insert_participant, now, refresh_search, resolve_event, touch_event,
+    insert_participant, now, organization_id, person_id, refresh_search, resolve_event, session_id,
+    touch_event,
 };
 use super::schema::{FTS_INSERT, FTS_SELECT};
 use crate::model::{Event, Mode, NewEvent, NewParticipant, name_key};
@@ -39,6 +42,8 @@ pub struct Import<'a> {
     names: Names,
     stamp: String,
     stats: ImportStats,
+    /// Events whose participants a participants file changed.
+    touched: BTreeSet<i64>,
     /// Indexes dropped for a bulk load into an empty database, as `CREATE INDEX` statements
     /// to run again before the commit.
     deferred_indexes: Vec<String>,
@@ -92,6 +97,7 @@ impl Store {
             stamp: now(),
             stats: ImportStats::default(),
             deferred_indexes,
+            touched: BTreeSet::new(),
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -108,7 +114,8 @@ impl Store {
 impl Import<'_> {
     /// Creates the event, or updates the one it matches (by key, else by title and start
     /// date), replacing its links with the record's. `line` is where the record is.
-    pub fn apply(&mut self, event: &NewEvent, line: u64) -> Result<Outcome> {
+    /// Fields named in `absent` are ones the record cannot hold: a matched event keeps its own.
+    pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
         let existing = match &event.key {
             Some(key) => event_with_key(&self.tx, key)?,
             None => find_same_event(&self.tx, &event.title, event.start)?,
@@ -130,6 +137,17 @@ impl Import<'_> {
             ),
             Some(id) => {
                 let stored = self.load(id)?;
+                let merged;
+                let event = if absent.is_empty() {
+                    event
+                } else {
+                    merged = {
+                        let mut e = event.clone();
+                        e.keep_absent(&stored, absent);
+                        e
+                    };
+                    &merged
+                };
                 if same_event(&stored, event) {
                     (id, Outcome::Unchanged)
                 } else {
@@ -164,16 +182,7 @@ impl Import<'_> {
         let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
             return Ok(None);
         };
-        let event = self.load(event_id)?;
-        let exists = event.participants.iter().any(|q| {
-            name_key(&q.name) == name_key(&p.name)
-                && keys_eq(q.organization.as_deref(), p.organization.as_deref())
-                && q.position == p.position
-                && q.role == p.role
-                && keys_eq(q.session.as_deref(), p.session.as_deref())
-                && q.contribution == p.contribution
-        });
-        let outcome = if exists {
+        let outcome = if self.has_participation(event_id, p)? {
             self.stats.unchanged += 1;
             Outcome::Unchanged
         } else {
@@ -185,12 +194,53 @@ impl Import<'_> {
                 p,
                 &self.stamp,
             )?;
-            touch_event(&self.tx, event_id, &self.stamp)?;
-            refresh_search(&self.tx, event_id)?;
+            // Its time stamp and search text are brought up to date once, at the end.
+            self.touched.insert(event_id);
             self.stats.created += 1;
             Outcome::Created
         };
         Ok(Some(outcome))
+    }
+
+    /// Whether the event already has a participation recording exactly this.
+    fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
+        let Some(person) = person_id(&self.tx, &p.name)? else {
+            return Ok(false);
+        };
+        let org = match &p.organization {
+            None => None,
+            Some(name) => match organization_id(&self.tx, name)? {
+                Some(id) => Some(id),
+                None => return Ok(false),
+            },
+        };
+        let session = match &p.session {
+            None => None,
+            Some(name) => match session_id(&self.tx, event_id, name)? {
+                Some(id) => Some(id),
+                None => return Ok(false),
+            },
+        };
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM participation
+                  WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
+                    AND position IS ?4 AND role IS ?5 AND session_id IS ?6
+                    AND contribution IS ?7)",
+            )?
+            .query_row(
+                params![
+                    event_id,
+                    person,
+                    org,
+                    p.position,
+                    p.role,
+                    session,
+                    p.contribution
+                ],
+                |r| r.get(0),
+            )?)
     }
 
     /// What has been done so far.
@@ -204,6 +254,10 @@ impl Import<'_> {
 
     /// Makes the import permanent.
     pub fn commit(self) -> Result<()> {
+        for &id in &self.touched {
+            touch_event(&self.tx, id, &self.stamp)?;
+            refresh_search(&self.tx, id)?;
+        }
         if !self.deferred_indexes.is_empty() {
             for sql in &self.deferred_indexes {
                 self.tx.execute_batch(sql)?;
@@ -231,7 +285,7 @@ impl Import<'_> {
             .prepare_cached(
                 "UPDATE event SET key = coalesce(?2, key), title = ?3, kind = ?4, start_date = ?5,
                         end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
-                        description = ?11, source = ?12, updated_at = ?13
+                        description = ?11, source = ?12, updated_at = ?13, title_key = ?14
                   WHERE id = ?1",
             )?
             .execute(params![
@@ -248,6 +302,7 @@ impl Import<'_> {
                 event.description,
                 event.source,
                 self.stamp,
+                name_key(&event.title),
             ])?;
         for sql in [
             "DELETE FROM participation WHERE event_id = ?1",
