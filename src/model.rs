@@ -167,6 +167,20 @@ pub struct ParticipantRecord {
     pub contribution: Option<String>,
 }
 
+/// The other names of one organization or person, as export writes them after the events and
+/// import reads them back: `{"organization": "RATS SCO Executive Committee", "aliases":
+/// ["SCO RATS"]}` (or `"person": ...`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AliasRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default, deserialize_with = "list_or_null")]
+    pub aliases: Vec<String>,
+}
+
 /// A field that failed validation: which field, the value given and why it was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -368,6 +382,45 @@ impl EventRecord {
             }),
             _ => Err(errors),
         }
+    }
+}
+
+impl AliasRecord {
+    /// Checks an alias record: it names exactly one organization or person, and its names are
+    /// not blank.
+    pub fn validate(&self) -> Result<AliasRecord, FieldError> {
+        let (field, name) = match (&self.organization, &self.person) {
+            (Some(_), Some(_)) => {
+                return Err(FieldError::new(
+                    "person",
+                    self.person.as_deref().unwrap_or(""),
+                    "an alias record names an organization or a person, not both",
+                ));
+            }
+            (Some(name), None) => ("organization", name),
+            (None, Some(name)) => ("person", name),
+            (None, None) => {
+                return Err(FieldError::new(
+                    "organization",
+                    "",
+                    "an alias record names an organization or a person",
+                ));
+            }
+        };
+        let Some(name) = optional_name(Some(name)) else {
+            return Err(FieldError::new(field, name, "must not be empty"));
+        };
+        let aliases = name_set(&self.aliases);
+        let (organization, person) = if field == "organization" {
+            (Some(name), None)
+        } else {
+            (None, Some(name))
+        };
+        Ok(AliasRecord {
+            organization,
+            person,
+            aliases,
+        })
     }
 }
 

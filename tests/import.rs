@@ -575,3 +575,118 @@ print(json.dumps({'version': str(cal['VERSION']), 'events': out}))
     assert_eq!(events[3]["start"], "2023-04-12");
     assert_eq!(events[3]["end"], "2023-04-13");
 }
+
+#[test]
+fn a_csv_update_keeps_what_csv_cannot_hold() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let csv = env.ok(&["export", "--format", "csv"]);
+    let path = env.file("events.csv", &csv);
+    let out = env.run(&["import", &path]);
+    assert!(
+        out.stderr.contains("0 created, 0 updated, 4 unchanged"),
+        "{}",
+        out.stderr
+    );
+    // A file with fewer columns changes only those it has.
+    let path = env.file(
+        "titles.csv",
+        format!("key,title,start\n{SEED_KEY},Renamed,2021-03-16\n"),
+    );
+    let out = env.run(&["import", &path]);
+    assert!(
+        out.stderr.contains("0 created, 1 updated"),
+        "{}",
+        out.stderr
+    );
+    let seed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", SEED_KEY, "--format", "json"])).unwrap();
+    assert_eq!(seed["title"], "Renamed");
+    assert_eq!(seed["end"], "2021-03-18");
+    assert_eq!(seed["region"], "Central Asia");
+    assert_eq!(seed["organizers"].as_array().unwrap().len(), 3);
+    assert_eq!(seed["participants"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn records_must_be_objects() {
+    let env = Env::new();
+    for (input, want) in [
+        (
+            r#"[null, "k", "Title", null, "2021-01-01"]"#,
+            "line 1: expected an event object",
+        ),
+        (
+            r#"{"title": "P", "start": "2021-01-01", "participants": [["Alice", "Org"]]}"#,
+            "line 1: participants[0]: invalid type: sequence, expected a participant object",
+        ),
+    ] {
+        let out = env.run_stdin(&["import", "--format", "ndjson"], input.as_bytes());
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stderr.starts_with(&format!("<stdin>: {want}")),
+            "{}",
+            out.stderr
+        );
+    }
+    // null is an absent value, for lists too.
+    let out = env.run_stdin(
+        &["import", "--format", "ndjson"],
+        br#"{"title": "N", "start": "2021-01-01", "tags": null, "participants": null, "key": null}"#,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn the_format_is_sniffed_past_any_amount_of_white_space() {
+    let env = Env::new();
+    let mut input = "\n".repeat(100_000).into_bytes();
+    input.extend_from_slice(
+        br#"[{"title": "A", "start": "2021-01-01"}, {"title": "B", "start": "2021-02-30"}]"#,
+    );
+    let out = env.run_stdin(&["import"], &input);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .starts_with("<stdin>: line 100001: start \"2021-02-30\""),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_failed_import_leaves_no_database_behind() {
+    let env = Env::new();
+    let bad = env.file("bad.ndjson", r#"{"title": "A", "start": "2021-02-30"}"#);
+    env.fails(1, &["import", &bad]);
+    assert!(!env.db.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    env.ok(&["import", &example("seminars.json")]);
+    assert!(env.db.exists());
+}
+
+#[test]
+fn keys_are_found_however_they_are_spaced() {
+    let env = Env::new();
+    let id = env.ok(&[
+        "add-event",
+        "--title",
+        "K",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "  my   key ",
+    ]);
+    assert_eq!(
+        env.ok(&["show", " my key", "--format", "json"])
+            .contains(&format!("\"id\": {}", id.trim())),
+        true
+    );
+    let path = env.file("p.csv", "event,name\n my  key ,Someone\n");
+    env.ok(&["import", &path]);
+}

@@ -90,16 +90,27 @@ fn write(
 ) -> Result<u64> {
     let mut count = 0;
     match format {
-        ExportFormat::Ndjson => store.each_event(filter, |e| {
-            count += 1;
-            formats::ndjson::write_event(&mut out, &e)
-        })?,
+        ExportFormat::Ndjson => {
+            store.each_event(filter, |e| {
+                count += 1;
+                formats::ndjson::write_event(&mut out, &e)
+            })?;
+            // The other names of the organizations and people in them, so that an import
+            // into an empty database gives them back too.
+            for record in store.alias_records(filter)? {
+                serde_json::to_writer(&mut out, &record)?;
+                out.write_all(b"\n")?;
+            }
+        }
         ExportFormat::Json => {
             let mut writer = formats::json::ArrayWriter::new(&mut out);
             store.each_event(filter, |e| {
                 count += 1;
                 writer.write(&e)
             })?;
+            for record in store.alias_records(filter)? {
+                writer.write_value(&record)?;
+            }
             writer.finish()?;
         }
         ExportFormat::Csv => {

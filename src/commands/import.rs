@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Context;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
-use crate::model::{FieldError, NewEvent, NewParticipant};
+use crate::model::{AliasRecord, FieldError, NewEvent, NewParticipant};
 use crate::render::text::escape;
 use crate::store::{ImportStats, Outcome, Store};
 
@@ -130,6 +130,26 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             problems.push(Problem {
                                 value: Some(value),
                                 ..Problem::field(line, field, reason)
+                            });
+                        }
+                    }
+                },
+                Checked::Aliases { line, aliases } => match aliases {
+                    Err(e) => problems.push(Problem::from_field_error(line, e)),
+                    Ok(record) => {
+                        if let Err((alias, owner)) = import.apply_aliases(&record)? {
+                            let what = if record.organization.is_some() {
+                                "organization"
+                            } else {
+                                "person"
+                            };
+                            problems.push(Problem {
+                                value: Some(alias),
+                                ..Problem::field(
+                                    line,
+                                    "aliases",
+                                    format!("is already a name of another {what}, {owner:?}"),
+                                )
                             });
                         }
                     }
@@ -309,6 +329,10 @@ enum Checked {
         event: String,
         participant: Result<NewParticipant, FieldError>,
     },
+    Aliases {
+        line: u64,
+        aliases: Result<AliasRecord, FieldError>,
+    },
 }
 
 fn check(item: ReadResult) -> Checked {
@@ -322,6 +346,10 @@ fn check(item: ReadResult) -> Checked {
             line,
             event: Box::new(record.validate()),
             absent,
+        },
+        Ok(Item::Aliases { line, record }) => Checked::Aliases {
+            line,
+            aliases: record.validate(),
         },
         Ok(Item::Participant {
             line,
@@ -373,13 +401,20 @@ fn summary(name: &str, kind: &str, s: ImportStats, dry_run: bool, took: Duration
             s.unchanged
         )
     };
-    let entities = format!(
+    let mut entities = format!(
         "{} new {}, {} new {}",
         s.orgs_created,
         plural(s.orgs_created, "organization", "organizations"),
         s.people_created,
         plural(s.people_created, "person", "people")
     );
+    if s.aliases_added > 0 {
+        entities.push_str(&format!(
+            ", {} new {}",
+            s.aliases_added,
+            plural(s.aliases_added, "alias", "aliases")
+        ));
+    }
     let prefix = if dry_run {
         "Dry run, nothing written: would import"
     } else {

@@ -44,6 +44,15 @@ impl<W: Write> ArrayWriter<W> {
         Ok(())
     }
 
+    /// Writes any other element, such as an alias record.
+    pub fn write_value(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        self.out
+            .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.out, value)?;
+        self.count += 1;
+        Ok(())
+    }
+
     pub fn finish(mut self) -> Result<W> {
         self.out
             .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;

@@ -9,7 +9,7 @@ pub mod ndjson;
 use std::fmt;
 use std::io::{self, BufRead};
 
-use crate::model::{EventRecord, FieldError, ParticipantRecord};
+use crate::model::{AliasRecord, EventRecord, FieldError, ParticipantRecord};
 
 /// The longest record (a JSON element, an NDJSON line) an import accepts, so that a file with
 /// no line breaks cannot make `events` hold it whole.
@@ -25,6 +25,8 @@ pub enum Item {
         /// always `participants`): an update keeps what is stored for them.
         absent: Vec<&'static str>,
     },
+    /// Other names of an organization or a person.
+    Aliases { line: u64, record: AliasRecord },
     /// A row of a participants CSV: someone who took part in the event `event` (id or key).
     Participant {
         line: u64,
@@ -189,7 +191,7 @@ pub(crate) fn json_problem(
     }
 }
 
-/// Parses one JSON object into an event record.
+/// Parses one JSON object into an event record (or an alias record).
 pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
     if let Err(e) = std::str::from_utf8(bytes) {
         let at = line
@@ -205,6 +207,16 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
             line,
             "expected an event object, {\"title\": ...}",
         ));
+    }
+    // An alias record (which export writes after the events) says "aliases"; an event that
+    // merely mentions the word is read as an event when it does not fit.
+    if memchr::memmem::find(bytes, b"\"aliases\"").is_some() {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        if let Ok(record) = serde_path_to_error::deserialize::<_, AliasRecord>(&mut de)
+            && de.end().is_ok()
+        {
+            return Ok(Item::Aliases { line, record });
+        }
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let record: EventRecord =

@@ -81,6 +81,32 @@ fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
     })
 }
 
+/// Gives entity `id` each of `aliases` that it does not have yet. Stops at the first that is
+/// a name of another entity and returns it with that entity's name.
+pub(super) fn add_aliases(
+    conn: &Connection,
+    entity: &Entity,
+    id: i64,
+    aliases: &[String],
+) -> Result<Result<u64, (String, String)>> {
+    let mut added = 0;
+    for alias in aliases {
+        match find(conn, entity, alias)? {
+            Some(owner) if owner.id == id => {}
+            Some(owner) => return Ok(Err((alias.clone(), owner.name))),
+            None => {
+                conn.prepare_cached(entity.insert_name)?.execute(params![
+                    name_key(alias),
+                    id,
+                    alias
+                ])?;
+                added += 1;
+            }
+        }
+    }
+    Ok(Ok(added))
+}
+
 /// What an alias request did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AliasOutcome {
@@ -188,7 +214,7 @@ impl Store {
         let mut report = MergeReport::default();
         if entity.what == ORGANIZATION.what {
             // Where both were linked to an event in the same role, one link is enough.
-            tx.execute(
+            let merged_links = tx.execute(
                 "DELETE FROM event_organization
                   WHERE organization_id = ?2 AND EXISTS (
                         SELECT 1 FROM event_organization k
@@ -196,10 +222,11 @@ impl Store {
                            AND k.role = event_organization.role AND k.organization_id = ?1)",
                 params![keep_id, other_id],
             )?;
-            report.links = tx.execute(
-                "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
-                params![keep_id, other_id],
-            )?;
+            report.links = merged_links
+                + tx.execute(
+                    "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
+                    params![keep_id, other_id],
+                )?;
             report.participations = tx.execute(
                 "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
                 params![keep_id, other_id],

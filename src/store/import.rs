@@ -7,13 +7,14 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
+use super::curate::{ORGANIZATION, PERSON, add_aliases};
 use super::events::{
     Names, Sessions, event_with_key, find_same_event, get_event, insert_event, insert_links,
     insert_participant, now, organization_id, person_id, refresh_search, resolve_event, session_id,
     touch_event,
 };
 use super::schema::{FTS_INSERT, FTS_SELECT};
-use crate::model::{Event, Mode, NewEvent, NewParticipant, name_key};
+use crate::model::{AliasRecord, Event, Mode, NewEvent, NewParticipant, name_key};
 
 /// What applying one record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub struct ImportStats {
     pub unchanged: u64,
     pub orgs_created: u64,
     pub people_created: u64,
+    /// Other names given to organizations and people.
+    pub aliases_added: u64,
 }
 
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
@@ -200,6 +203,24 @@ impl Import<'_> {
             Outcome::Created
         };
         Ok(Some(outcome))
+    }
+
+    /// Gives the organization or person that `record` names (created if new) the other names
+    /// it lists. `Ok(Err((alias, owner)))` when an alias is a name of someone else.
+    pub fn apply_aliases(&mut self, record: &AliasRecord) -> Result<Result<(), (String, String)>> {
+        let (entity, id) = match (&record.organization, &record.person) {
+            (Some(name), _) => (
+                &ORGANIZATION,
+                self.names.organization(&self.tx, name, &self.stamp)?,
+            ),
+            (None, Some(name)) => (&PERSON, self.names.person(&self.tx, name, &self.stamp)?),
+            (None, None) => return Ok(Ok(())),
+        };
+        Ok(
+            add_aliases(&self.tx, entity, id, &record.aliases)?.map(|added| {
+                self.stats.aliases_added += added;
+            }),
+        )
     }
 
     /// Whether the event already has a participation recording exactly this.

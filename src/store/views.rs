@@ -6,8 +6,8 @@ use rusqlite::{Connection, params, params_from_iter};
 use super::Store;
 use super::events::{event_query, organization_id, person_id};
 use crate::model::{
-    EventFilter, HistoryEntry, OrgSummary, PersonHistory, PersonSummary, StatsBy, StatsRow,
-    name_key,
+    AliasRecord, EventFilter, HistoryEntry, OrgSummary, PersonHistory, PersonSummary, StatsBy,
+    StatsRow, name_key,
 };
 
 /// The other names (aliases) an entity is known by, from `sql` (`?1`: its id, `?2`: the key of
@@ -169,6 +169,70 @@ impl Store {
             name: canonical,
             history,
         }))
+    }
+
+    /// The aliases of the organizations and people linked to the events passing `filter`, as
+    /// records that an import gives back: what an export writes after the events.
+    pub fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
+        let Some((events, values)) = event_query(&self.conn, filter, "e.id")? else {
+            return Ok(Vec::new());
+        };
+        let mut records = Vec::new();
+        let queries = [
+            (
+                format!(
+                    "WITH chosen (id) AS (SELECT id FROM ({events}))
+                     SELECT o.id, o.name FROM organization o
+                      WHERE EXISTS (SELECT 1 FROM organization_name n
+                                     WHERE n.organization_id = o.id
+                                       AND n.name_key <> events_key(o.name))
+                        AND o.id IN (SELECT organization_id FROM event_organization
+                                      WHERE event_id IN chosen
+                                     UNION SELECT organization_id FROM participation
+                                      WHERE event_id IN chosen)
+                      ORDER BY o.id"
+                ),
+                ORG_ALIASES,
+                true,
+            ),
+            (
+                format!(
+                    "WITH chosen (id) AS (SELECT id FROM ({events}))
+                     SELECT p.id, p.name FROM person p
+                      WHERE EXISTS (SELECT 1 FROM person_name n
+                                     WHERE n.person_id = p.id AND n.name_key <> events_key(p.name))
+                        AND p.id IN (SELECT person_id FROM participation WHERE event_id IN chosen)
+                      ORDER BY p.id"
+                ),
+                PERSON_ALIASES,
+                false,
+            ),
+        ];
+        for (sql, aliases_sql, is_org) in queries {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let entities = stmt
+                .query_map(params_from_iter(values.to_vec()), |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (id, name) in entities {
+                let aliases = aliases(&self.conn, aliases_sql, id, &name)?;
+                records.push(if is_org {
+                    AliasRecord {
+                        organization: Some(name),
+                        person: None,
+                        aliases,
+                    }
+                } else {
+                    AliasRecord {
+                        organization: None,
+                        person: Some(name),
+                        aliases,
+                    }
+                });
+            }
+        }
+        Ok(records)
     }
 
     /// How many of the events passing `filter` fall in each group. Years in order; other
