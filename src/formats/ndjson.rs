@@ -83,7 +83,7 @@ mod tests {
             .map(|r| {
                 r.map(|item| match item {
                     Item::Event { line, .. } => line,
-                    Item::Participant { line, .. } => line,
+                    Item::Participant { line, .. } | Item::Aliases { line, .. } => line,
                 })
             })
             .collect()
