@@ -4,4 +4,5 @@ mod util;
 
 mod core;
 mod import;
+mod query;
 mod roundtrip;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
@@ -97,8 +98,12 @@ impl Env {
             let mut rows = stmt.query([]).unwrap();
             while let Some(row) = rows.next().unwrap() {
                 let cells: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .map(|i| match row.get_ref(i).unwrap() {
+                        ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+                        other => format!("{other:?}"),
+                    })
                     .collect();
+                dump.push_str(&format!("{table}: "));
                 dump.push_str(&cells.join(" | "));
                 dump.push('\n');
             }

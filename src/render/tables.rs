@@ -286,7 +286,7 @@ pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> Table {
             "Events",
             "Organizer",
             "Partner",
-            "Participant",
+            "Attended",
             "First – last",
         ],
     );
@@ -302,7 +302,7 @@ pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> Table {
             dates_or_blank(&o.first, &o.last),
         ]);
     }
-    fit_columns(&mut table, term.width, &[2, 3, 4, 5]);
+    fit_columns(&mut table, term.width, &[2, 3, 4, 5, 6]);
     table
 }
 
@@ -330,7 +330,7 @@ pub fn people(people: &[PersonSummary], term: Terminal) -> Table {
             dates_or_blank(&p.first, &p.last),
         ]);
     }
-    fit_columns(&mut table, term.width, &[2]);
+    fit_columns(&mut table, term.width, &[2, 5]);
     table
 }
 

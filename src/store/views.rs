@@ -255,7 +255,8 @@ impl Store {
                 format!(
                     "SELECT {column}, count(*) FROM event e
                       WHERE e.id IN (SELECT id FROM ({events}))
-                      GROUP BY events_key({column}) ORDER BY 2 DESC, events_key({column})"
+                      GROUP BY events_key({column})
+                      ORDER BY {column} IS NULL, 2 DESC, events_key({column})"
                 )
             }
             StatsBy::Org => format!(
