@@ -1,6 +1,6 @@
 //! Asking the records questions: filters, views, curation (issue 4).
 
-use crate::util::{Env, add, ids};
+use crate::util::{Env, add};
 
 /// Six events, chosen so that each filter keeps a different subset.
 const FIXTURE: &str = r#"{"key": "e1", "title": "Regional seminar on border security", "kind": "seminar", "start": "2020-12-30", "end": "2021-01-02", "mode": "virtual", "region": "Central Asia", "project": "Border Management Programme", "tags": ["borders", "SALW"], "organizers": ["UNODC"], "partners": ["OSCE"], "sessions": ["Opening"], "participants": [{"name": "V. V. Barchuk", "organization": "RATS SCO", "position": "Deputy Director", "role": "head of delegation", "session": "Opening", "contribution": "report"}]}
@@ -661,5 +661,131 @@ fn the_help_of_every_new_command_has_an_example() {
         let help = String::from_utf8(out.stdout).unwrap();
         assert!(help.contains("Example"), "{args:?}: {help}");
     }
-    let _ = ids;
+}
+
+mod brute_force {
+    use proptest::prelude::*;
+
+    use crate::util::{Env, ids};
+
+    const ORGS: [&str; 4] = [
+        "UNODC",
+        "OSCE",
+        "RATS SCO",
+        "UN Office of Counter-Terrorism",
+    ];
+
+    #[derive(Debug, Clone)]
+    struct Generated {
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+        organizers: Vec<usize>,
+        partners: Vec<usize>,
+        delegations: Vec<usize>,
+    }
+
+    fn event() -> impl Strategy<Value = Generated> {
+        (
+            0u64..900,
+            0u64..12,
+            prop::collection::btree_set(0..4usize, 0..3),
+            prop::collection::btree_set(0..4usize, 0..2),
+            prop::collection::vec(0..4usize, 0..3),
+        )
+            .prop_map(|(day, len, organizers, partners, delegations)| {
+                let start =
+                    chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(day);
+                Generated {
+                    start,
+                    end: start + chrono::Days::new(len),
+                    organizers: organizers.into_iter().collect(),
+                    partners: partners.into_iter().collect(),
+                    delegations,
+                }
+            })
+    }
+
+    fn query() -> impl Strategy<Value = (Option<u64>, Option<u64>, Option<(usize, bool)>)> {
+        (
+            prop::option::of(0u64..950),
+            prop::option::of(0u64..950),
+            prop::option::of((0..4usize, any::<bool>())),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// `list --from --to --org` returns exactly the events a plain scan would, in order.
+        #[test]
+        fn list_agrees_with_a_scan(
+            events in prop::collection::vec(event(), 0..25),
+            queries in prop::collection::vec(query(), 1..5),
+        ) {
+            let env = Env::new();
+            let ndjson: String = events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let names = |ix: &[usize]| ix.iter().map(|&i| ORGS[i]).collect::<Vec<_>>();
+                    let participants: Vec<serde_json::Value> = e
+                        .delegations
+                        .iter()
+                        .map(|&o| serde_json::json!({"name": format!("P{o}"), "organization": ORGS[o]}))
+                        .collect();
+                    format!(
+                        "{}\n",
+                        serde_json::json!({
+                            "key": format!("k{i}"),
+                            "title": format!("Event {i}"),
+                            "start": e.start.to_string(),
+                            "end": e.end.to_string(),
+                            "organizers": names(&e.organizers),
+                            "partners": names(&e.partners),
+                            "participants": participants,
+                        })
+                    )
+                })
+                .collect();
+            let out = env.run_stdin(&["import", "--format", "ndjson"], ndjson.as_bytes());
+            prop_assert_eq!(out.code, 0, "{}", out.stderr);
+
+            let day = |d: u64| chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(d);
+            for (from, to, org) in queries {
+                let (from, to) = match (from, to) {
+                    (Some(a), Some(b)) if b < a => (Some(b), Some(a)),
+                    other => other,
+                };
+                let mut args = vec!["list".to_string(), "--format".into(), "json".into()];
+                if let Some(f) = from {
+                    args.extend(["--from".into(), day(f).to_string()]);
+                }
+                if let Some(t) = to {
+                    args.extend(["--to".into(), day(t).to_string()]);
+                }
+                if let Some((o, shout)) = org {
+                    let name = if shout { ORGS[o].to_uppercase() } else { ORGS[o].to_lowercase() };
+                    args.extend(["--org".into(), name]);
+                }
+                let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+                let got = ids(&env.ok(&argv));
+
+                let mut want: Vec<(chrono::NaiveDate, i64)> = events
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| from.is_none_or(|f| e.end >= day(f)))
+                    .filter(|(_, e)| to.is_none_or(|t| e.start <= day(t)))
+                    .filter(|(_, e)| {
+                        org.is_none_or(|(o, _)| {
+                            e.organizers.contains(&o) || e.partners.contains(&o) || e.delegations.contains(&o)
+                        })
+                    })
+                    .map(|(i, e)| (e.start, i as i64 + 1))
+                    .collect();
+                want.sort();
+                let want: Vec<i64> = want.into_iter().map(|(_, id)| id).collect();
+                prop_assert_eq!(got, want, "{:?}", args);
+            }
+        }
+    }
 }
