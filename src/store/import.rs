@@ -49,15 +49,22 @@ pub struct Import<'a> {
     touched: BTreeSet<i64>,
     /// Indexes dropped for a bulk load into an empty database, as `CREATE INDEX` statements
     /// to run again before the commit.
-    deferred_indexes: Vec<String>,
+    deferred_indexes: Vec<(String, String)>,
+    /// Whether this is such a bulk load, whose search index is built at the end too.
+    bulk: bool,
 }
+
+/// The index that finds a record without a key: built as soon as one comes.
+const TITLE_INDEX: &str = "event_start_title";
 
 /// Indexes that an import into an empty database builds once at the end rather than row by
 /// row: building an index from sorted data is several times faster than inserting into it at
-/// random. An import into an empty database never reads them: it never replaces an event it
-/// did not write itself. (Unique indexes stay: they enforce the keys; and `event_start` finds
-/// records without a key.)
+/// random. An import into an empty database never reads them (it never replaces an event it
+/// did not write itself), but for the title index, built as soon as a record without a key
+/// needs it. Unique indexes stay: they enforce the keys.
 const DEFERRABLE_INDEXES: &[&str] = &[
+    TITLE_INDEX,
+    "event_start",
     "event_end",
     "participation_event",
     "event_tag_tag",
@@ -90,7 +97,7 @@ impl Store {
                 if DEFERRABLE_INDEXES.contains(&name.as_str()) {
                     // The name comes from the schema, never from input.
                     tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-                    deferred_indexes.push(sql);
+                    deferred_indexes.push((name, sql));
                 }
             }
         }
@@ -100,6 +107,7 @@ impl Store {
             stamp: now(),
             stats: ImportStats::default(),
             deferred_indexes,
+            bulk: empty,
             touched: BTreeSet::new(),
         })
         .and_then(|import| {
@@ -121,7 +129,12 @@ impl Import<'_> {
     pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
         let existing = match &event.key {
             Some(key) => event_with_key(&self.tx, key)?,
-            None => find_same_event(&self.tx, &event.title, event.start)?,
+            None => {
+                // Records without a key are matched by title and start date: that index
+                // is needed from here on.
+                self.build_now(TITLE_INDEX)?;
+                find_same_event(&self.tx, &event.title, event.start)?
+            }
         };
         if let Some(id) = existing {
             let earlier: Option<i64> = self
@@ -160,7 +173,7 @@ impl Import<'_> {
             }
         };
         // A bulk load indexes all its events for search at the end, in one go.
-        if outcome != Outcome::Unchanged && self.deferred_indexes.is_empty() {
+        if outcome != Outcome::Unchanged && !self.bulk {
             refresh_search(&self.tx, id)?;
         }
         self.tx
@@ -223,6 +236,15 @@ impl Import<'_> {
         )
     }
 
+    /// Builds a deferred index now rather than at the end.
+    fn build_now(&mut self, name: &str) -> Result<()> {
+        if let Some(at) = self.deferred_indexes.iter().position(|(n, _)| n == name) {
+            let (_, sql) = self.deferred_indexes.remove(at);
+            self.tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+
     /// Whether the event already has a participation recording exactly this.
     fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
         let Some(person) = person_id(&self.tx, &p.name)? else {
@@ -279,10 +301,10 @@ impl Import<'_> {
             touch_event(&self.tx, id, &self.stamp)?;
             refresh_search(&self.tx, id)?;
         }
-        if !self.deferred_indexes.is_empty() {
-            for sql in &self.deferred_indexes {
-                self.tx.execute_batch(sql)?;
-            }
+        for (_, sql) in &self.deferred_indexes {
+            self.tx.execute_batch(sql)?;
+        }
+        if self.bulk {
             self.tx.execute(&format!("{FTS_INSERT} {FTS_SELECT}"), [])?;
         }
         self.tx.commit()?;

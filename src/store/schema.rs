@@ -112,12 +112,14 @@ CREATE INDEX participation_session ON participation(session_id);
 "#;
 
 /// 2: full-text search over events (`list --search`): title, description, project, tags and
-/// session names. Diacritics are folded, so `cafe` finds `café`. And each title's name key,
+/// session names. Diacritics are folded, so `cafe` finds `café`. The index keeps no copy of
+/// the text (`content = ''`): the event table has it. And each title's name key,
 /// indexed with the start date, to match a record without a key to its event in one lookup.
 const V2_SEARCH: &str = r#"
 ALTER TABLE event ADD COLUMN title_key TEXT;
 CREATE VIRTUAL TABLE event_fts USING fts5(
     title, description, project, tags, sessions,
+    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 "#;
