@@ -41,7 +41,8 @@ for n in "${sizes[@]}"; do
     fi
     if [ ! -s "$base" ]; then
         echo "loading the baseline of $n events ..." >&2
-        (cd "$data/csv" && sqlite3 ../baseline.db < "$PWD/../../../bench/baseline.sql")
+        sql=$PWD/bench/baseline.sql
+        (cd "$data/csv" && sqlite3 ../baseline.db < "$sql")
         sqlite3 "$base" < bench/baseline_fts.sql
     fi
 
@@ -81,17 +82,23 @@ for n in "${sizes[@]}"; do
         FROM organization o LEFT JOIN links l ON l.organization_id = o.id
         LEFT JOIN event e ON e.id = l.event_id GROUP BY o.id ORDER BY lower(o.name), o.id"
 
+    # Each statement goes in a file, so that no shell quoting stands between it and sqlite3.
+    for name in org person search orgs; do
+        var=sql_$name
+        printf '%s;\n' "${!var}" > "$data/query-$name.sql"
+    done
+
     echo "== $n events: queries, $runs runs each" >&2
     hyperfine --runs "$runs" --warmup 1 --style basic \
         --export-markdown "$results/queries-$n.md" --export-json "$results/queries-$n.json" \
         --command-name "events list --org --from --to" \
         "$events --db $db list --org '$(printf '%s' "$org")' --from $from --to $to" \
-        --command-name "sqlite3: the same" "sqlite3 $base \"$sql_org\"" \
+        --command-name "sqlite3: the same" "sqlite3 $base < $data/query-org.sql" \
         --command-name "events list --person" "$events --db $db list --person '$person'" \
-        --command-name "sqlite3: the same" "sqlite3 $base \"$sql_person\"" \
+        --command-name "sqlite3: the same" "sqlite3 $base < $data/query-person.sql" \
         --command-name "events list --search" "$events --db $db list --search '$phrase'" \
-        --command-name "sqlite3: the same" "sqlite3 $base \"$sql_search\"" \
+        --command-name "sqlite3: the same" "sqlite3 $base < $data/query-search.sql" \
         --command-name "events orgs" "$events --db $db orgs" \
-        --command-name "sqlite3: the same" "sqlite3 $base \"$sql_orgs\""
+        --command-name "sqlite3: the same" "sqlite3 $base < $data/query-orgs.sql"
     cat "$results/queries-$n.md"
 done

@@ -527,6 +527,8 @@ pub struct Event {
     pub partners: Vec<String>,
     pub sessions: Vec<String>,
     pub participants: Vec<Participant>,
+    /// How many participations it has (also when `participants` was not loaded).
+    pub participant_count: usize,
 }
 
 /// A participation as stored: who took part, for whom, as what.
@@ -713,6 +715,7 @@ mod tests {
             partners: vec![],
             sessions: vec![],
             participants: vec![],
+            participant_count: 0,
         };
         let json = serde_json::to_string(&EventRecord::from(&stored)).unwrap();
         assert_eq!(

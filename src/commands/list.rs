@@ -13,7 +13,11 @@ use crate::store::Store;
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = super::event_filter(&args.filter)?;
     let store = Store::open_for_reading(&ctx.db_path)?;
-    let events = store.list_events(&filter)?;
+    // A table shows a line per event: no need to read what it does not show.
+    let events = match args.format {
+        ListFormat::Table => store.list_summaries(&filter)?,
+        ListFormat::Json | ListFormat::Csv => store.list_events(&filter)?,
+    };
 
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {

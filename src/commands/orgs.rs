@@ -13,6 +13,7 @@ use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
     let store = Store::open_for_reading(&ctx.db_path)?;
+    store.read_everything()?;
     let orgs = store.organizations(args.search.as_deref())?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {

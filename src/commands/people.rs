@@ -15,6 +15,7 @@ use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
     let store = Store::open_for_reading(&ctx.db_path)?;
+    store.read_everything()?;
     let people = store.people(args.org.as_deref())?.unwrap_or_default();
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {

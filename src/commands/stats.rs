@@ -24,6 +24,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         StatsByArg::Region => StatsBy::Region,
     };
     let store = Store::open_for_reading(&ctx.db_path)?;
+    store.read_everything()?;
     let rows = store.stats(by, &filter)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {

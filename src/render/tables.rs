@@ -151,7 +151,7 @@ pub fn event_list(events: &[Event], term: Terminal) -> Table {
             optional(e.kind.as_deref()),
             Cell::new(e.mode.map(|m| m.as_str()).unwrap_or("")),
             text(&e.organizers.join("; ")),
-            number(e.participants.len()),
+            number(e.participant_count),
         ]);
     }
     fit_columns(&mut table, term.width, &[0, 1, 6]);

@@ -62,13 +62,49 @@ impl Store {
         find_same_event(&self.conn, title, start)
     }
 
-    /// The events that pass `filter`, ordered by start date then id, with all their links.
+    /// The events that pass `filter`, in its order, with all their links.
     pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut events = Vec::new();
         self.each_event(filter, |event| {
             events.push(event);
             Ok(())
         })?;
+        Ok(events)
+    }
+
+    /// The events that pass `filter`, in its order, with what a one-line summary shows: their
+    /// organizers and how many participations they have (no tags, sessions or participants).
+    pub fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let Some((sql, values)) = event_query(&self.conn, filter, EVENT_COLUMNS)? else {
+            return Ok(Vec::new());
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        // Read the events first, then their links: statements stepped while a full-text
+        // cursor is open are prepared again at every step.
+        let mut events = {
+            let mut stmt = tx.prepare(&sql)?;
+            stmt.query_map(params_from_iter(values), event_from_row)
+                .map_err(search_error)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(search_error)?
+        };
+        {
+            let mut organizers = tx.prepare(
+                "SELECT o.name FROM event_organization eo
+                   JOIN organization o ON o.id = eo.organization_id
+                  WHERE eo.event_id = ?1 AND eo.role = 'organizer' ORDER BY eo.ord",
+            )?;
+            let mut participations =
+                tx.prepare("SELECT count(*) FROM participation WHERE event_id = ?1")?;
+            for event in &mut events {
+                event.organizers = organizers
+                    .query_map([event.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let count: i64 = participations.query_row([event.id], |r| r.get(0))?;
+                event.participant_count = usize::try_from(count).unwrap_or(0);
+            }
+        }
+        tx.finish()?;
         Ok(events)
     }
 
@@ -85,10 +121,11 @@ impl Store {
                 return Ok(()); // an organization or person no one has heard of
             };
             let mut stmt = tx.prepare(&sql)?;
+            let mut links = LinkReader::new(&tx)?;
             let mut rows = stmt.query(params_from_iter(values)).map_err(search_error)?;
             while let Some(row) = rows.next().map_err(search_error)? {
                 let mut event = event_from_row(row)?;
-                load_links(&tx, &mut event)?;
+                links.load(&mut event)?;
                 f(event)?;
             }
         }
@@ -234,8 +271,21 @@ pub(super) fn event_query(
         values.push(Value::Text(name_key(tag)));
     }
     if let Some(search) = &filter.search {
-        sql.push_str(" AND e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)");
-        values.push(text(search));
+        // The full-text query runs on its own, its hits passed on as a JSON array: inside a
+        // larger statement, a MATCH with a bound value makes SQLite prepare it anew.
+        let mut hits = String::from("[");
+        let mut stmt =
+            conn.prepare_cached("SELECT rowid FROM event_fts WHERE event_fts MATCH ?1")?;
+        let mut rows = stmt.query([search]).map_err(search_error)?;
+        while let Some(row) = rows.next().map_err(search_error)? {
+            if hits.len() > 1 {
+                hits.push(',');
+            }
+            hits.push_str(&row.get::<_, i64>(0)?.to_string());
+        }
+        hits.push(']');
+        sql.push_str(" AND e.id IN (SELECT value FROM json_each(?))");
+        values.push(Value::Text(hits));
     }
     sql.push_str(match filter.sort {
         Sort::Start => " ORDER BY e.start_date, e.id",
@@ -426,55 +476,83 @@ pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
         partners: Vec::new(),
         sessions: Vec::new(),
         participants: Vec::new(),
+        participant_count: 0,
     })
 }
 
+/// Loads an event's tags, organizations, sessions and participants.
 pub(super) fn load_links(conn: &Connection, event: &mut Event) -> Result<()> {
-    event.tags = conn
-        .prepare_cached("SELECT tag FROM event_tag WHERE event_id = ?1 ORDER BY ord")?
-        .query_map([event.id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT eo.role, o.name FROM event_organization eo
-           JOIN organization o ON o.id = eo.organization_id
-          WHERE eo.event_id = ?1 ORDER BY eo.role, eo.ord",
-    )?;
-    let mut rows = stmt.query([event.id])?;
-    while let Some(row) = rows.next()? {
-        let role: String = row.get(0)?;
-        let name: String = row.get(1)?;
-        if role == OrgRole::Organizer.as_str() {
-            event.organizers.push(name);
-        } else {
-            event.partners.push(name);
-        }
+    LinkReader::new(conn)?.load(event)
+}
+
+/// The statements that read an event's links, prepared once for many events (a statement
+/// looked up in rusqlite's cache for every event costs more than the query itself).
+pub(super) struct LinkReader<'c> {
+    tags: rusqlite::Statement<'c>,
+    orgs: rusqlite::Statement<'c>,
+    sessions: rusqlite::Statement<'c>,
+    participants: rusqlite::Statement<'c>,
+}
+
+impl<'c> LinkReader<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(LinkReader {
+            tags: conn.prepare("SELECT tag FROM event_tag WHERE event_id = ?1 ORDER BY ord")?,
+            orgs: conn.prepare(
+                "SELECT eo.role, o.name FROM event_organization eo
+                   JOIN organization o ON o.id = eo.organization_id
+                  WHERE eo.event_id = ?1 ORDER BY eo.role, eo.ord",
+            )?,
+            sessions: conn.prepare("SELECT name FROM session WHERE event_id = ?1 ORDER BY id")?,
+            participants: conn.prepare(
+                "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+                   FROM participation p
+                   JOIN person pe ON pe.id = p.person_id
+                   LEFT JOIN organization o ON o.id = p.organization_id
+                   LEFT JOIN session s ON s.id = p.session_id
+                  WHERE p.event_id = ?1 ORDER BY p.id",
+            )?,
+        })
     }
-    event.sessions = conn
-        .prepare_cached("SELECT name FROM session WHERE event_id = ?1 ORDER BY id")?
-        .query_map([event.id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    event.participants = conn
-        .prepare_cached(
-            "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
-               FROM participation p
-               JOIN person pe ON pe.id = p.person_id
-               LEFT JOIN organization o ON o.id = p.organization_id
-               LEFT JOIN session s ON s.id = p.session_id
-              WHERE p.event_id = ?1 ORDER BY p.id",
-        )?
-        .query_map([event.id], |r| {
-            Ok(Participant {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                organization: r.get(2)?,
-                position: r.get(3)?,
-                role: r.get(4)?,
-                session: r.get(5)?,
-                contribution: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(())
+
+    pub(super) fn load(&mut self, event: &mut Event) -> Result<()> {
+        event.tags = self
+            .tags
+            .query_map([event.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        event.organizers.clear();
+        event.partners.clear();
+        let mut rows = self.orgs.query([event.id])?;
+        while let Some(row) = rows.next()? {
+            let role: String = row.get(0)?;
+            let name: String = row.get(1)?;
+            if role == OrgRole::Organizer.as_str() {
+                event.organizers.push(name);
+            } else {
+                event.partners.push(name);
+            }
+        }
+        event.sessions = self
+            .sessions
+            .query_map([event.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        event.participants = self
+            .participants
+            .query_map([event.id], |r| {
+                Ok(Participant {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    organization: r.get(2)?,
+                    position: r.get(3)?,
+                    role: r.get(4)?,
+                    session: r.get(5)?,
+                    contribution: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        event.participant_count = event.participants.len();
+        Ok(())
+    }
 }
 
 /// Writes an event's tags, organizations, sessions and participants.

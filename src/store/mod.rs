@@ -51,13 +51,7 @@ impl Store {
     /// command that only reads never creates a file.
     pub fn open_for_reading(path: &Path) -> Result<Store> {
         if path.exists() {
-            let store = Store::open(path)?;
-            // Reading through a memory map spares a system call per page read: views that
-            // look at everything (orgs, stats) read every page.
-            let _: i64 = store
-                .conn
-                .query_row("PRAGMA mmap_size = 1073741824", [], |r| r.get(0))?;
-            Ok(store)
+            Store::open(path)
         } else {
             Store::open_in_memory()
         }
@@ -71,6 +65,9 @@ impl Store {
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // More statements than rusqlite's default of 16 take turns in an import; past the
+        // capacity, every lookup would prepare its statement again.
+        conn.set_prepared_statement_cache_capacity(64);
         // `events_key(text)`: the key names are compared by (white space normalized, case
         // folded with Unicode's rules, which SQLite's lower() does not know).
         conn.create_scalar_function(
@@ -90,6 +87,15 @@ impl Store {
         let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(Store { conn })
+    }
+
+    /// Reads through a memory map from now on: for views that read every page (orgs, people,
+    /// stats), it spares a system call per page; for a few pages it costs more than it saves.
+    pub fn read_everything(&self) -> Result<()> {
+        let _: i64 = self
+            .conn
+            .query_row("PRAGMA mmap_size = 1073741824", [], |r| r.get(0))?;
+        Ok(())
     }
 
     fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
