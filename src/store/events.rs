@@ -75,36 +75,22 @@ impl Store {
     /// The events that pass `filter`, in its order, with what a one-line summary shows: their
     /// organizers and how many participations they have (no tags, sessions or participants).
     pub fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
-        let Some((sql, values)) = event_query(&self.conn, filter, EVENT_COLUMNS)? else {
+        let Some((sql, values)) = event_query(&self.conn, filter, SUMMARY_COLUMNS)? else {
             return Ok(Vec::new());
         };
-        let tx = self.conn.unchecked_transaction()?;
-        // Read the events first, then their links: statements stepped while a full-text
-        // cursor is open are prepared again at every step.
-        let mut events = {
-            let mut stmt = tx.prepare(&sql)?;
-            stmt.query_map(params_from_iter(values), event_from_row)
-                .map_err(search_error)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(search_error)?
-        };
-        {
-            let mut organizers = tx.prepare(
-                "SELECT o.name FROM event_organization eo
-                   JOIN organization o ON o.id = eo.organization_id
-                  WHERE eo.event_id = ?1 AND eo.role = 'organizer' ORDER BY eo.ord",
-            )?;
-            let mut participations =
-                tx.prepare("SELECT count(*) FROM participation WHERE event_id = ?1")?;
-            for event in &mut events {
-                event.organizers = organizers
-                    .query_map([event.id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let count: i64 = participations.query_row([event.id], |r| r.get(0))?;
-                event.participant_count = usize::try_from(count).unwrap_or(0);
-            }
-        }
-        tx.finish()?;
+        let mut stmt = self.conn.prepare(&sql)?;
+        let events = stmt
+            .query_map(params_from_iter(values), |row| {
+                let mut event = event_from_row(row)?;
+                let organizers: String = row.get(14)?;
+                // json_group_array of TEXT values: always an array of strings.
+                event.organizers = serde_json::from_str(&organizers).unwrap_or_default();
+                event.participant_count = usize::try_from(row.get::<_, i64>(15)?).unwrap_or(0);
+                Ok(event)
+            })
+            .map_err(search_error)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(search_error)?;
         Ok(events)
     }
 
@@ -271,21 +257,8 @@ pub(super) fn event_query(
         values.push(Value::Text(name_key(tag)));
     }
     if let Some(search) = &filter.search {
-        // The full-text query runs on its own, its hits passed on as a JSON array: inside a
-        // larger statement, a MATCH with a bound value makes SQLite prepare it anew.
-        let mut hits = String::from("[");
-        let mut stmt =
-            conn.prepare_cached("SELECT rowid FROM event_fts WHERE event_fts MATCH ?1")?;
-        let mut rows = stmt.query([search]).map_err(search_error)?;
-        while let Some(row) = rows.next().map_err(search_error)? {
-            if hits.len() > 1 {
-                hits.push(',');
-            }
-            hits.push_str(&row.get::<_, i64>(0)?.to_string());
-        }
-        hits.push(']');
-        sql.push_str(" AND e.id IN (SELECT value FROM json_each(?))");
-        values.push(Value::Text(hits));
+        sql.push_str(" AND e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)");
+        values.push(text(search));
     }
     sql.push_str(match filter.sort {
         Sort::Start => " ORDER BY e.start_date, e.id",
@@ -449,6 +422,15 @@ pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()>
         .execute(params![id, stamp])?;
     Ok(())
 }
+
+/// The columns of [`EVENT_COLUMNS`] a one-line summary shows (the others read as NULL), then
+/// its organizers as a JSON array and its number of participations, in one statement.
+const SUMMARY_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
+     NULL, NULL, NULL, NULL, NULL, e.created_at, e.updated_at, \
+     (SELECT json_group_array(name) FROM (SELECT o.name FROM event_organization eo \
+        JOIN organization o ON o.id = eo.organization_id \
+       WHERE eo.event_id = e.id AND eo.role = 'organizer' ORDER BY eo.ord)), \
+     (SELECT count(*) FROM participation p WHERE p.event_id = e.id)";
 
 pub(super) const EVENT_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
      e.location, e.region, e.project, e.description, e.source, e.created_at, e.updated_at";
