@@ -6,3 +6,4 @@ mod core;
 mod import;
 mod query;
 mod roundtrip;
+mod robust;

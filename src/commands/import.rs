@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Context;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
-use crate::model::{AliasRecord, FieldError, NewEvent, NewParticipant};
+use crate::model::{AliasRecord, EventFilter, EventRecord, FieldError, NewEvent, NewParticipant};
 use crate::render::text::escape;
 use crate::store::{ImportStats, Outcome, Store};
 
@@ -60,7 +60,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     // that is not there builds it beside its place and moves it there only once complete,
     // so a failed import leaves no file behind.
     let fresh = !args.dry_run && !ctx.db_path.exists();
-    let building = fresh.then(|| NewDatabase::beside(&ctx.db_path));
+    let mut building = fresh.then(|| NewDatabase::beside(&ctx.db_path));
     let mut store = match (&building, args.dry_run) {
         (_, true) => Store::open_for_reading(&ctx.db_path)?,
         (Some(new), false) => Store::open(&new.path)?,
@@ -198,15 +198,18 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         );
     }
 
-    let stats = import.stats();
+    let mut stats = import.stats();
     if args.dry_run {
         import.rollback()?;
     } else {
         import.commit()?;
     }
     drop(store);
-    if let Some(new) = building {
-        new.put_in_place(&ctx.db_path)?;
+    if let Some(new) = building.as_mut()
+        && !new.put_in_place(&ctx.db_path)?
+    {
+        // Another process created the database meanwhile: what was built goes into it.
+        stats = merge_into(&new.path, &ctx.db_path, &name)?;
     }
     ctx.note(&summary(
         &name,
@@ -279,14 +282,11 @@ impl NewDatabase {
     }
 
     /// Moves the finished database to `target`, unless another process has created one there
-    /// meanwhile (a hard link never replaces a file).
-    fn put_in_place(mut self, target: &Path) -> Result<()> {
+    /// meanwhile (a hard link never replaces a file): then says `false`, and keeps it.
+    fn put_in_place(&mut self, target: &Path) -> Result<bool> {
         match std::fs::hard_link(&self.path, target) {
             Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
-                "{} was created by another process during the import; nothing was imported, run it again",
-                target.display()
-            ),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
             // A file system without hard links: rename, having checked that nothing is there.
             Err(_) if !target.exists() => std::fs::rename(&self.path, target)
                 .with_context(|| format!("cannot create {}", target.display()))?,
@@ -296,8 +296,37 @@ impl NewDatabase {
         }
         self.placed = true;
         let _ = std::fs::remove_file(&self.path);
-        Ok(())
+        Ok(true)
     }
+}
+
+/// Imports everything in the database at `from` into the one at `to`, in one transaction, as
+/// an import of the original file would have: events matched by key or title and start date,
+/// aliases added.
+fn merge_into(from: &Path, to: &Path, name: &str) -> Result<ImportStats> {
+    let source = Store::open(from)?;
+    let mut target = Store::open(to)?;
+    let mut import = target.begin_import()?;
+    let mut line = 0;
+    source.each_event(&EventFilter::default(), |event| {
+        line += 1;
+        let record = EventRecord::from(&event);
+        let event = record
+            .validate()
+            .map_err(|_| anyhow::anyhow!("event {} of {name} no longer validates", event.id))?;
+        if let Outcome::SameAsLine(_) = import.apply(&event, line, &[])? {
+            bail!("{name} holds the same event twice");
+        }
+        Ok(())
+    })?;
+    for record in source.alias_records(&EventFilter::default())? {
+        if let Err((alias, owner)) = import.apply_aliases(&record)? {
+            bail!("alias {alias:?} in {name} is already a name of {owner:?} in {}", to.display());
+        }
+    }
+    let stats = import.stats();
+    import.commit()?;
+    Ok(stats)
 }
 
 impl Drop for NewDatabase {
