@@ -84,6 +84,12 @@ pub enum Command {
     /// Count events by year, kind, mode, organization or region, with a bar for each count
     #[command(after_help = STATS_EXAMPLE)]
     Stats(StatsArgs),
+    /// Check the database: integrity, foreign keys, the search index
+    #[command(after_help = "Example:\n  events check")]
+    Check,
+    /// Write a consistent copy of the database to FILE, even while others write to it
+    #[command(after_help = "Example:\n  events backup ~/backups/events-$(date +%F).db")]
+    Backup(BackupArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_EXAMPLE)]
     Completions(CompletionsArgs),
@@ -623,6 +629,13 @@ pub enum StatsByArg {
     Mode,
     Org,
     Region,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (a new file)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -64,6 +64,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::People(args) => commands::people::run(&context()?, &args),
         Command::Person(args) => commands::people::person(&context()?, &args),
         Command::Stats(args) => commands::stats::run(&context()?, &args),
+        Command::Check => commands::maintain::check(&context()?),
+        Command::Backup(args) => commands::maintain::backup(&context()?, &args),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man => commands::man::run(),
     }

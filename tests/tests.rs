@@ -5,5 +5,5 @@ mod util;
 mod core;
 mod import;
 mod query;
-mod roundtrip;
 mod robust;
+mod roundtrip;

@@ -321,7 +321,10 @@ fn merge_into(from: &Path, to: &Path, name: &str) -> Result<ImportStats> {
     })?;
     for record in source.alias_records(&EventFilter::default())? {
         if let Err((alias, owner)) = import.apply_aliases(&record)? {
-            bail!("alias {alias:?} in {name} is already a name of {owner:?} in {}", to.display());
+            bail!(
+                "alias {alias:?} in {name} is already a name of {owner:?} in {}",
+                to.display()
+            );
         }
     }
     let stats = import.stats();

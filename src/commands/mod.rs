@@ -9,6 +9,7 @@ pub mod edit;
 pub mod export;
 pub mod import;
 pub mod list;
+pub mod maintain;
 pub mod man;
 pub mod orgs;
 pub mod people;

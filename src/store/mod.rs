@@ -89,6 +89,76 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
+    /// when all is well.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        problems.extend(
+            rows.into_iter()
+                .filter(|r| r != "ok")
+                .map(|r| format!("integrity: {r}")),
+        );
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let table: String = r.get(0)?;
+                let rowid: Option<i64> = r.get(1)?;
+                let parent: String = r.get(2)?;
+                Ok(format!(
+                    "foreign key: row {} of {table} refers to a missing row of {parent}",
+                    rowid.map_or("?".to_string(), |id| id.to_string())
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        problems.extend(rows);
+        if let Err(e) = self.conn.execute(
+            "INSERT INTO event_fts (event_fts) VALUES ('integrity-check')",
+            [],
+        ) {
+            problems.push(format!("search index: {e}"));
+        }
+        Ok(problems)
+    }
+
+    /// How many events, organizations, people and participations there are.
+    pub fn counts(&self) -> Result<[i64; 4]> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM event), (SELECT count(*) FROM organization),
+                    (SELECT count(*) FROM person), (SELECT count(*) FROM participation)",
+            [],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )?)
+    }
+
+    /// Writes a consistent copy of the database to `to` (`VACUUM INTO`: one read snapshot,
+    /// so writers may go on meanwhile), readable by its owner only.
+    pub fn backup(&self, to: &Path) -> Result<()> {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(to).map_err(|e| {
+            if e.kind() == ErrorKind::AlreadyExists {
+                anyhow::anyhow!(
+                    "{} already exists; give the name of a new file",
+                    to.display()
+                )
+            } else {
+                anyhow::Error::new(e).context(format!("cannot create {}", to.display()))
+            }
+        })?;
+        let target = to.to_string_lossy().into_owned();
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [target]) {
+            let _ = fs::remove_file(to);
+            return Err(e).with_context(|| format!("cannot write {}", to.display()));
+        }
+        Ok(())
+    }
+
     /// Reads through a memory map from now on: for views that read every page (orgs, people,
     /// stats), it spares a system call per page; for a few pages it costs more than it saves.
     pub fn read_everything(&self) -> Result<()> {
