@@ -232,8 +232,16 @@ fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
             path.display()
         )
     };
-    let app_id: i32 = match conn.query_row("PRAGMA application_id", [], |r| r.get(0)) {
-        Ok(id) => id,
+    // Both from one snapshot: another process may be creating our schema in this very file,
+    // and its tables without its mark would look like another program's.
+    let read = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id),
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?)),
+    );
+    let (app_id, tables) = match read {
+        Ok(read) => read,
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::NotADatabase =>
         {
@@ -244,9 +252,6 @@ fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
     if app_id == APPLICATION_ID {
         return Ok(());
     }
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-        .with_context(|| format!("cannot read {}", path.display()))?;
     if app_id != 0 || tables != 0 {
         bail!(
             "{} is a SQLite database of another program, not an events database; it was left untouched",
