@@ -190,3 +190,44 @@ fn a_backup_while_others_write_is_consistent() {
         assert!(backup.ok(&["check"]).contains("integrity: ok"));
     }
 }
+
+#[test]
+fn an_older_database_is_backed_up_then_upgraded() {
+    let env = Env::new();
+    crate::util::record_seed(&env);
+    // Schema version 1: before the search index and the title key.
+    env.sql(
+        "DROP TABLE event_fts; DROP INDEX event_start_title; ALTER TABLE event DROP COLUMN title_key;
+         PRAGMA user_version = 1;",
+    );
+    let out = env.run(&["list", "--search", "seminar", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("\"key\": \"rats-2021-03\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("from schema version 1 to 2; a copy as it was is in"),
+        "{}",
+        out.stderr
+    );
+    let backups: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains(".v1-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let old = rusqlite::Connection::open(&backups[0]).unwrap();
+    let version: i64 = old
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    // Once upgraded, no more copies.
+    let out = env.run(&["list"]);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    // A keyless re-import matches by the new title key.
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
+}

@@ -268,8 +268,27 @@ fn user_version(conn: &Connection) -> Result<i64> {
 /// Brings the schema up to date in one write transaction. The version is read again after the
 /// write lock is taken, so processes racing to create the same new file migrate it once.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    if user_version(conn)? == SCHEMA_VERSION {
+    let found = user_version(conn)?;
+    if found == SCHEMA_VERSION {
         return Ok(());
+    }
+    // An older database is copied as it is before it is upgraded, beside itself.
+    if found > 0 && found < SCHEMA_VERSION && path.is_file() {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(
+            ".v{found}-{}.bak",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        ));
+        let backup = PathBuf::from(name);
+        if !backup.exists() {
+            conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])
+                .with_context(|| format!("backing up {} before upgrading it", path.display()))?;
+            eprintln!(
+                "events: upgrading {} from schema version {found} to {SCHEMA_VERSION}; a copy as it was is in {}",
+                path.display(),
+                backup.display()
+            );
+        }
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version = user_version(&tx)?;
