@@ -462,6 +462,10 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+    /// CSV: write cells exactly, without the ' that keeps a spreadsheet from running a cell
+    /// that starts with = + - @ (or a tab or carriage return) as a formula
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -492,6 +496,10 @@ pub struct ExportArgs {
     /// Write to this file (replaced whole, only once complete) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// CSV: write cells exactly, without the ' that keeps a spreadsheet from running a cell
+    /// that starts with = + - @ (or a tab or carriage return) as a formula
+    #[arg(long)]
+    pub raw: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
 }

@@ -493,6 +493,13 @@ fn formulas_are_neutralized_in_csv() {
     let row = csv.lines().nth(1).unwrap();
     assert!(row.contains(r#""'=HYPERLINK(""x"")""#), "{row}");
     assert!(row.contains(",'+1,"), "{row}");
+    // --raw writes the text as it is.
+    let raw = env.ok(&["export", "--format", "csv", "--raw"]);
+    let row = raw.lines().nth(1).unwrap();
+    assert!(row.contains(r#","=HYPERLINK(""x"")","#), "{row}");
+    assert!(row.contains(",+1,"), "{row}");
+    let listed = env.ok(&["list", "--format", "csv", "--raw"]);
+    assert_eq!(listed, raw);
 }
 
 /// Parses the calendar with Python's `icalendar`, an independent implementation of RFC 5545.

@@ -25,10 +25,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let count = match output {
         None => {
             let out = BufWriter::new(std::io::stdout().lock());
-            write(&store, &filter, format, out)?
+            write(&store, &filter, format, args.raw, out)?
         }
         Some(path) => {
-            let count = write_file(&store, &filter, format, path)?;
+            let count = write_file(&store, &filter, format, args.raw, path)?;
             ctx.note(&format!(
                 "Exported {count} {} to {}",
                 if count == 1 { "event" } else { "events" },
@@ -59,6 +59,7 @@ fn write_file(
     store: &Store,
     filter: &EventFilter,
     format: ExportFormat,
+    raw: bool,
     path: &Path,
 ) -> Result<u64> {
     let file_name = path
@@ -71,7 +72,7 @@ fn write_file(
     let result = (|| {
         let file =
             File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-        let count = write(store, filter, format, BufWriter::new(&file))?;
+        let count = write(store, filter, format, raw, BufWriter::new(&file))?;
         file.sync_all()?;
         fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(count)
@@ -86,6 +87,7 @@ fn write(
     store: &Store,
     filter: &EventFilter,
     format: ExportFormat,
+    raw: bool,
     mut out: impl Write,
 ) -> Result<u64> {
     let mut count = 0;
@@ -114,7 +116,7 @@ fn write(
             writer.finish()?;
         }
         ExportFormat::Csv => {
-            let mut writer = formats::csv::EventWriter::new(&mut out)?;
+            let mut writer = formats::csv::EventWriter::new(&mut out, !raw)?;
             store.each_event(filter, |e| {
                 count += 1;
                 writer.write(&e)

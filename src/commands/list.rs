@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
         ListFormat::Json => formats::json::write_events(&mut out, &events)?,
-        ListFormat::Csv => formats::csv::write_events(&mut out, &events)?,
+        ListFormat::Csv => formats::csv::write_events(&mut out, &events, !args.raw)?,
         ListFormat::Table if events.is_empty() => {
             let filtered = filter.is_narrowed();
             let message = if filtered {

@@ -79,25 +79,36 @@ pub fn unguard(text: &str) -> &str {
 /// Writes event rows, one [`Event`] at a time, after a header row.
 pub struct EventWriter<W: Write> {
     writer: csv::Writer<W>,
+    /// Whether cells that a spreadsheet would run as formulas get a leading `'`.
+    guarded: bool,
 }
 
 impl<W: Write> EventWriter<W> {
-    pub fn new(out: W) -> Result<Self> {
+    /// `guarded`: neutralize formulas (the default everywhere); `false` writes text exactly.
+    pub fn new(out: W, guarded: bool) -> Result<Self> {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(EVENT_COLUMNS)?;
-        Ok(EventWriter { writer })
+        Ok(EventWriter { writer, guarded })
     }
 
     pub fn write(&mut self, e: &Event) -> Result<()> {
-        let opt = |v: &Option<String>| v.as_deref().map(guard).unwrap_or_default().into_owned();
+        let guarded = self.guarded;
+        let cell = move |text: &str| -> String {
+            if guarded {
+                guard(text).into_owned()
+            } else {
+                text.to_string()
+            }
+        };
+        let opt = |v: &Option<String>| v.as_deref().map(cell).unwrap_or_default();
         let list = |v: &[String]| {
-            let items: Vec<Cow<'_, str>> = v.iter().map(|i| guard(i)).collect();
+            let items: Vec<String> = v.iter().map(|i| cell(i)).collect();
             items.join(LIST_SEPARATOR)
         };
         self.writer.write_record([
             e.id.to_string(),
             opt(&e.key),
-            guard(&e.title).into_owned(),
+            cell(&e.title),
             opt(&e.kind),
             iso(e.start),
             iso(e.end),
@@ -122,8 +133,8 @@ impl<W: Write> EventWriter<W> {
 }
 
 /// Writes a header row and one row per event.
-pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
-    let mut writer = EventWriter::new(out)?;
+pub fn write_events(out: &mut impl Write, events: &[Event], guarded: bool) -> Result<()> {
+    let mut writer = EventWriter::new(out, guarded)?;
     for e in events {
         writer.write(e)?;
     }
