@@ -178,7 +178,7 @@ Examples:
 const PERSON_EXAMPLE: &str = "\
 Examples:
   events person \"V. V. Barchuk\"
-  events person barchuk --format json              # names and aliases, any case
+  events person \"v. v. barchuk\" --format json      # a name or an alias, any case
   events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
   events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
   events person rename \"M. Conynx\" \"Michèle Coninsx\"";

@@ -645,6 +645,126 @@ fn export_and_import_carry_aliases() {
 }
 
 #[test]
+fn two_names_of_one_organization_are_one_link() {
+    let env = fixture();
+    env.ok(&["org", "alias", "UNODC", "UN Office on Drugs and Crime"]);
+    let id = env.ok(&[
+        "add-event",
+        "--title",
+        "Z",
+        "--start",
+        "2024-01-01",
+        "--key",
+        "z",
+        "--organizer",
+        "UNODC",
+        "--organizer",
+        "UN Office on Drugs and Crime",
+        "--organizer",
+        "OSCE",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", id.trim(), "--format", "json"])).unwrap();
+    assert_eq!(v["organizers"], serde_json::json!(["UNODC", "OSCE"]));
+    // After a merge, the original records import again, unchanged.
+    env.ok(&["org", "merge", "OSCE", "UNOCT"]);
+    let out = env.run_stdin(&["import", "--format", "ndjson"], FIXTURE.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("0 created, 0 updated, 6 unchanged"),
+        "{}",
+        out.stderr
+    );
+    env.ok(&[
+        "edit-event",
+        "z",
+        "--organizer",
+        "unodc",
+        "--organizer",
+        "un office on drugs and crime",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", "z", "--format", "json"])).unwrap();
+    assert_eq!(v["organizers"], serde_json::json!(["UNODC"]));
+}
+
+#[test]
+fn the_latest_position_comes_with_its_own_organization() {
+    let env = Env::new();
+    let a = env.ok(&["add-event", "--title", "A", "--start", "2021-01-01"]);
+    let b = env.ok(&["add-event", "--title", "B", "--start", "2022-01-01"]);
+    env.ok(&[
+        "add-participant",
+        a.trim(),
+        "--name",
+        "Pat",
+        "--position",
+        "Pos A",
+        "--org",
+        "X",
+    ]);
+    env.ok(&["add-participant", b.trim(), "--name", "Pat", "--org", "Y"]);
+    let people: serde_json::Value =
+        serde_json::from_str(&env.ok(&["people", "--format", "json"])).unwrap();
+    assert_eq!(people[0]["position"], "Pos A");
+    assert_eq!(people[0]["organization"], "X");
+}
+
+#[test]
+fn a_full_export_keeps_every_alias_in_a_stable_order() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "A",
+        "--start",
+        "2022-01-01",
+        "--organizer",
+        "Late",
+    ]);
+    env.ok(&[
+        "add-event",
+        "--title",
+        "B",
+        "--start",
+        "2021-01-01",
+        "--organizer",
+        "Early",
+    ]);
+    env.ok(&["org", "alias", "Late", "L"]);
+    env.ok(&["org", "alias", "Early", "E"]);
+    env.ok(&[
+        "add-event",
+        "--title",
+        "C",
+        "--start",
+        "2023-01-01",
+        "--organizer",
+        "Gone",
+    ]);
+    env.ok(&["org", "alias", "Gone", "G"]);
+    env.ok(&["edit-event", "3", "--remove-organizer", "G"]);
+    let first = env.ok(&["export"]);
+    assert!(
+        first.contains(r#"{"organization":"Gone","aliases":["G"]}"#),
+        "{first}"
+    );
+    let copy = Env::new();
+    copy.run_stdin(&["import", "--format", "ndjson"], first.as_bytes());
+    let again = copy.ok(&["export"]);
+    assert_eq!(
+        crate::util::without_ids(&again),
+        crate::util::without_ids(&first)
+    );
+    // A narrowed export has only the aliases of what it holds.
+    let narrowed = env.ok(&["export", "--from", "2022"]);
+    assert!(
+        narrowed.contains(r#""aliases":["L"]"#) && !narrowed.contains(r#""aliases":["E"]"#),
+        "{narrowed}"
+    );
+}
+
+#[test]
 fn the_help_of_every_new_command_has_an_example() {
     for args in [
         &["orgs", "--help"][..],

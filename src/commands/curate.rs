@@ -51,9 +51,13 @@ fn rename(ctx: &Context, entity: &Entity, name: &str, new: &str) -> Result<()> {
     let new = checked_name("new name", new)?;
     let mut store = Store::open(&ctx.db_path)?;
     let old = store.rename(entity, name, &new)?;
-    ctx.note(&format!(
-        "Renamed {old:?} to {new:?}; {old:?} stays as an alias"
-    ));
+    if crate::model::name_key(&old) == crate::model::name_key(&new) {
+        ctx.note(&format!("Renamed {old:?} to {new:?}"));
+    } else {
+        ctx.note(&format!(
+            "Renamed {old:?} to {new:?}; {old:?} stays as an alias"
+        ));
+    }
     Ok(())
 }
 
@@ -61,17 +65,35 @@ fn merge(ctx: &Context, entity: &Entity, keep: &str, other: &str) -> Result<()> 
     let mut store = Store::open(&ctx.db_path)?;
     let merged = store.merge(entity, keep, other)?;
     let r = merged.report;
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     let moved = if entity.what == ORGANIZATION.what {
         format!(
-            "{} organizer or partner links and {} participations moved",
-            r.links, r.participations
+            "{} and {} moved",
+            n(
+                r.links,
+                "organizer or partner link",
+                "organizer or partner links"
+            ),
+            n(r.participations, "participation", "participations")
         )
     } else {
-        format!("{} participations moved", r.participations)
+        format!(
+            "{} moved",
+            n(r.participations, "participation", "participations")
+        )
     };
     ctx.note(&format!(
-        "Merged {:?} into {:?}: {moved}; {} names became aliases",
-        merged.other, merged.keep, r.names
+        "Merged {:?} into {:?}: {moved}; {} now {}",
+        merged.other,
+        merged.keep,
+        n(r.names, "name", "names"),
+        if r.names == 1 {
+            "is an alias"
+        } else {
+            "are aliases"
+        }
     ));
     Ok(())
 }

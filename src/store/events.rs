@@ -416,6 +416,52 @@ pub(super) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The event as it would read once stored: every organization and person under the name it
+/// is stored under (an alias gives way to the name), and two names of one organization in a
+/// list made one. What an update is compared by.
+pub(super) fn canonical(conn: &Connection, event: &NewEvent) -> Result<NewEvent> {
+    let org = |name: &str| -> Result<String> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
+                  WHERE n.name_key = ?1",
+            )?
+            .query_row([name_key(name)], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| name.to_string()))
+    };
+    let person = |name: &str| -> Result<String> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT p.name FROM person_name n JOIN person p ON p.id = n.person_id
+                  WHERE n.name_key = ?1",
+            )?
+            .query_row([name_key(name)], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| name.to_string()))
+    };
+    let orgs = |names: &[String]| -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::with_capacity(names.len());
+        for name in names {
+            let name = org(name)?;
+            if !out.iter().any(|o| name_key(o) == name_key(&name)) {
+                out.push(name);
+            }
+        }
+        Ok(out)
+    };
+    let mut event = event.clone();
+    event.organizers = orgs(&event.organizers)?;
+    event.partners = orgs(&event.partners)?;
+    for p in &mut event.participants {
+        p.name = person(&p.name)?;
+        if let Some(o) = &p.organization {
+            p.organization = Some(org(o)?);
+        }
+    }
+    Ok(event)
+}
+
 /// Marks an event as changed now.
 pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()> {
     conn.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
@@ -589,13 +635,19 @@ fn insert_orgs(
     orgs: &[String],
     stamp: &str,
 ) -> Result<()> {
-    for (ord, name) in orgs.iter().enumerate() {
+    // Two names of one organization (its name and an alias) are one link.
+    let mut linked = Vec::with_capacity(orgs.len());
+    for name in orgs {
         let org = names.organization(conn, name, stamp)?;
+        if linked.contains(&org) {
+            continue;
+        }
         conn.prepare_cached(
             "INSERT INTO event_organization (event_id, role, ord, organization_id)
              VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![event_id, role.as_str(), ord as i64, org])?;
+        .execute(params![event_id, role.as_str(), linked.len() as i64, org])?;
+        linked.push(org);
     }
     Ok(())
 }

@@ -9,9 +9,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::Store;
 use super::curate::{ORGANIZATION, PERSON, add_aliases};
 use super::events::{
-    Names, Sessions, event_with_key, find_same_event, get_event, insert_event, insert_links,
-    insert_participant, now, organization_id, person_id, refresh_search, resolve_event, session_id,
-    touch_event,
+    Names, Sessions, canonical, event_with_key, find_same_event, get_event, insert_event,
+    insert_links, insert_participant, now, organization_id, person_id, refresh_search,
+    resolve_event, session_id, touch_event,
 };
 use super::schema::{FTS_INSERT, FTS_SELECT};
 use crate::model::{AliasRecord, Event, Mode, NewEvent, NewParticipant, name_key};
@@ -164,7 +164,7 @@ impl Import<'_> {
                     };
                     &merged
                 };
-                if same_event(&stored, event) {
+                if same_event(&stored, &canonical(&self.tx, event)?) {
                     (id, Outcome::Unchanged)
                 } else {
                     self.replace(id, event)?;

@@ -87,13 +87,12 @@ impl Store {
         };
         let mut stmt = self.conn.prepare(
             "SELECT p.id, p.name, count(DISTINCT pa.event_id), min(e.start_date), max(e.start_date),
-                    (SELECT q.position FROM participation q JOIN event f ON f.id = q.event_id
-                      WHERE q.person_id = p.id AND q.position IS NOT NULL
-                      ORDER BY f.start_date DESC, q.id DESC LIMIT 1),
-                    (SELECT o.name FROM participation q JOIN event f ON f.id = q.event_id
-                       JOIN organization o ON o.id = q.organization_id
+                    (SELECT json_array(q.position, o.name) FROM participation q
+                       JOIN event f ON f.id = q.event_id
+                       LEFT JOIN organization o ON o.id = q.organization_id
                       WHERE q.person_id = p.id
-                      ORDER BY f.start_date DESC, q.id DESC LIMIT 1)
+                        AND (q.position IS NOT NULL OR q.organization_id IS NOT NULL)
+                      ORDER BY q.position IS NULL, f.start_date DESC, q.id DESC LIMIT 1)
                FROM person p
                LEFT JOIN participation pa ON pa.person_id = p.id
                LEFT JOIN event e ON e.id = pa.event_id
@@ -112,19 +111,28 @@ impl Store {
                         events: r.get(2)?,
                         first: r.get(3)?,
                         last: r.get(4)?,
-                        position: r.get(5)?,
-                        organization: r.get(6)?,
+                        position: None,
+                        organization: None,
                     },
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let people = rows
-            .into_iter()
-            .map(|(id, mut person)| {
-                person.aliases = aliases(&self.conn, PERSON_ALIASES, id, &person.name)?;
-                Ok(person)
-            })
-            .collect::<Result<_>>()?;
+        let people =
+            rows.into_iter()
+                .map(|(id, mut person, latest)| {
+                    // The position and organization of one participation: the latest that records
+                    // a position, else the latest that records an organization.
+                    if let Some((position, organization)) = latest.as_deref().and_then(|j| {
+                        serde_json::from_str::<(Option<String>, Option<String>)>(j).ok()
+                    }) {
+                        person.position = position;
+                        person.organization = organization;
+                    }
+                    person.aliases = aliases(&self.conn, PERSON_ALIASES, id, &person.name)?;
+                    Ok(person)
+                })
+                .collect::<Result<_>>()?;
         Ok(Some(people))
     }
 
@@ -171,38 +179,54 @@ impl Store {
         }))
     }
 
-    /// The aliases of the organizations and people linked to the events passing `filter`, as
-    /// records that an import gives back: what an export writes after the events.
+    /// The aliases of organizations and people, as records that an import gives back: what an
+    /// export writes after its events. A full export has every organization and person with
+    /// an alias; one narrowed by `filter` has those linked to its events. By name, so that the
+    /// same data gives the same records in any database.
     pub fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
-        let Some((events, values)) = event_query(&self.conn, filter, "e.id")? else {
-            return Ok(Vec::new());
+        let whole = !filter.is_narrowed() && filter.limit.is_none();
+        let (chosen, values) = if whole {
+            ("SELECT id FROM event".to_string(), Vec::new())
+        } else {
+            match event_query(&self.conn, filter, "e.id")? {
+                Some(query) => query,
+                None => return Ok(Vec::new()),
+            }
+        };
+        let org_links = if whole {
+            ""
+        } else {
+            "AND o.id IN (SELECT organization_id FROM event_organization WHERE event_id IN chosen
+                          UNION SELECT organization_id FROM participation WHERE event_id IN chosen)"
+        };
+        let person_links = if whole {
+            ""
+        } else {
+            "AND p.id IN (SELECT person_id FROM participation WHERE event_id IN chosen)"
         };
         let mut records = Vec::new();
         let queries = [
             (
                 format!(
-                    "WITH chosen (id) AS (SELECT id FROM ({events}))
+                    "WITH chosen (id) AS (SELECT id FROM ({chosen}))
                      SELECT o.id, o.name FROM organization o
                       WHERE EXISTS (SELECT 1 FROM organization_name n
                                      WHERE n.organization_id = o.id
                                        AND n.name_key <> events_key(o.name))
-                        AND o.id IN (SELECT organization_id FROM event_organization
-                                      WHERE event_id IN chosen
-                                     UNION SELECT organization_id FROM participation
-                                      WHERE event_id IN chosen)
-                      ORDER BY o.id"
+                        {org_links}
+                      ORDER BY events_key(o.name), o.id"
                 ),
                 ORG_ALIASES,
                 true,
             ),
             (
                 format!(
-                    "WITH chosen (id) AS (SELECT id FROM ({events}))
+                    "WITH chosen (id) AS (SELECT id FROM ({chosen}))
                      SELECT p.id, p.name FROM person p
                       WHERE EXISTS (SELECT 1 FROM person_name n
                                      WHERE n.person_id = p.id AND n.name_key <> events_key(p.name))
-                        AND p.id IN (SELECT person_id FROM participation WHERE event_id IN chosen)
-                      ORDER BY p.id"
+                        {person_links}
+                      ORDER BY events_key(p.name), p.id"
                 ),
                 PERSON_ALIASES,
                 false,
@@ -217,18 +241,15 @@ impl Store {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             for (id, name) in entities {
                 let aliases = aliases(&self.conn, aliases_sql, id, &name)?;
-                records.push(if is_org {
-                    AliasRecord {
-                        organization: Some(name),
-                        person: None,
-                        aliases,
-                    }
+                let (organization, person) = if is_org {
+                    (Some(name), None)
                 } else {
-                    AliasRecord {
-                        organization: None,
-                        person: Some(name),
-                        aliases,
-                    }
+                    (None, Some(name))
+                };
+                records.push(AliasRecord {
+                    organization,
+                    person,
+                    aliases,
                 });
             }
         }
