@@ -71,6 +71,29 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// What to tell a user about a failure of the database file itself, when that is what failed.
+pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    use rusqlite::ErrorCode::*;
+    let code = err
+        .chain()
+        .find_map(|cause| match cause.downcast_ref::<rusqlite::Error>() {
+            Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
+            _ => None,
+        })?;
+    match code {
+        DiskFull => Some("the disk is full; nothing was written"),
+        SystemIoFailure => {
+            Some("the disk may be full, or a file size limit reached; nothing was written")
+        }
+        ReadOnly => Some("the database file or its directory is read-only; nothing was written"),
+        CannotOpen => Some("check that its directory exists and can be written"),
+        DatabaseBusy | DatabaseLocked => {
+            Some("another process kept the database busy for too long; try again")
+        }
+        _ => None,
+    }
+}
+
 /// Whether an error comes from writing to a pipe whose reader has gone.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     use std::io::ErrorKind::BrokenPipe;

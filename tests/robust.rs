@@ -231,3 +231,78 @@ fn an_older_database_is_backed_up_then_upgraded() {
     // A keyless re-import matches by the new title key.
     assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
+
+/// NDJSON of `n` events with long descriptions, keys `{prefix}-{i}`.
+fn big_file(env: &Env, name: &str, prefix: &str, n: usize) -> String {
+    let text = "word ".repeat(200);
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"key": "{prefix}-{i}", "title": "Event {i}", "start": "2021-01-01", "description": "{text}", "organizers": ["Org {}"], "participants": [{{"name": "Person {}", "organization": "Org {}"}}]}}"#,
+                i % 50,
+                i % 300,
+                i % 40
+            )
+        })
+        .collect();
+    env.file(name, lines.join("\n"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_past_a_file_size_limit_fails_cleanly() {
+    let env = Env::new();
+    crate::util::record_seed(&env);
+    let before = env.dump();
+    let size = std::fs::metadata(&env.db).unwrap().len();
+    let file = big_file(&env, "big.ndjson", "big", 3000);
+    // ulimit -f counts blocks of 512 bytes: room for the database to grow by a little only.
+    let limit = size / 512 + 100;
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f {limit}; exec \"$0\" --db \"$1\" import \"$2\"",
+        ))
+        .arg(assert_cmd::cargo::cargo_bin!("events"))
+        .arg(&env.db)
+        .arg(&file)
+        .env_remove("EVENTS_DB")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a file size limit reached; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(env.dump(), before);
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_during_an_import_leaves_all_or_nothing() {
+    let env = Env::new();
+    crate::util::record_seed(&env);
+    let file = big_file(&env, "big.ndjson", "k", 6000);
+    for delay_ms in [5, 30, 80, 150, 300, 600] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"))
+            .arg("--db")
+            .arg(&env.db)
+            .args(["-q", "import", &file])
+            .env_remove("EVENTS_DB")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        assert!(
+            env.ok(&["check"]).contains("integrity: ok"),
+            "after {delay_ms} ms"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&env.ok(&["list", "--format", "json"])).unwrap();
+        let n = v.as_array().unwrap().len();
+        assert!(n == 1 || n == 6001, "after {delay_ms} ms: {n} events");
+    }
+}

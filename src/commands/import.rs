@@ -94,7 +94,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             let _ = sender.send(batch);
         });
 
-        for checked in receiver.iter().flatten() {
+        // Owned by the loop: if a write fails, the receiver goes with it, and the reading
+        // thread, blocked on a full channel, is told so and stops.
+        for checked in receiver.into_iter().flatten() {
             progress.tick();
             match checked {
                 Checked::Problem(problem) => problems.push(problem),
