@@ -234,3 +234,71 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
         absent: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Whatever bytes arrive, the readers end with records or problems, never a panic.
+
+    use proptest::prelude::*;
+
+    use super::{csv, json, ndjson};
+
+    /// Bytes that look a little like our formats, and some that do not at all.
+    fn input() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"{\"title\": \"T\", \"start\": \"2021-01-01\"}".to_vec()),
+            Just(b"[".to_vec()),
+            Just(b"]".to_vec()),
+            Just(b"{".to_vec()),
+            Just(b"}".to_vec()),
+            Just(b",".to_vec()),
+            Just(b"\"".to_vec()),
+            Just(b"\\".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"title,start\n".to_vec()),
+            Just(b"event,name\n".to_vec()),
+            Just(b"\xff\xfe".to_vec()),
+            Just(b"\xEF\xBB\xBF".to_vec()),
+            Just(b"\"aliases\"".to_vec()),
+            prop::collection::vec(any::<u8>(), 0..20),
+        ];
+        prop::collection::vec(piece, 0..30).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn readers_never_panic(bytes in input()) {
+            let n = bytes.len() + 2;
+            prop_assert!(ndjson::Reader::new(&bytes[..]).take(n).count() <= n);
+            prop_assert!(json::ArrayReader::new(&bytes[..]).take(n).count() <= n);
+            prop_assert!(csv::Reader::new(&bytes[..]).take(n).count() <= n);
+        }
+
+        #[test]
+        fn dates_and_searches_never_panic(text in "\\\\PC{0,12}|[0-9-]{0,12}") {
+            let _ = crate::dates::parse_date(&text);
+            let _ = crate::dates::parse_period(&text);
+            let _ = crate::model::search_query(&text);
+        }
+    }
+
+    #[test]
+    fn a_huge_line_is_a_problem_not_a_crash() {
+        let mut bytes = b"{\"title\": \"".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', super::MAX_RECORD_BYTES + 10));
+        bytes.extend_from_slice(b"\"}\n{\"title\": \"B\", \"start\": \"2021-01-01\"}\n");
+        let items: Vec<_> = ndjson::Reader::new(&bytes[..]).collect();
+        assert_eq!(items.len(), 2);
+        assert!(
+            items[0]
+                .as_ref()
+                .unwrap_err()
+                .reason
+                .contains("longer than 16 MiB")
+        );
+        assert!(items[1].is_ok());
+    }
+}

@@ -95,3 +95,34 @@ mod tests {
         assert_eq!(escape_multiline("a\rb\u{1b}"), "a\\rb\\u{1b}");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn dangerous(c: char) -> bool {
+        c.is_control() || needs_escape(c)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// No control character, escape sequence introducer, bidirectional override or
+        /// zero-width character ever reaches the terminal.
+        #[test]
+        fn escaped_text_is_inert(text in any::<String>()) {
+            let out = escape(&text);
+            prop_assert!(!out.chars().any(dangerous), "{:?}", out);
+            let multi = escape_multiline(&text);
+            prop_assert!(!multi.chars().any(|c| c != '\n' && dangerous(c)), "{:?}", multi);
+        }
+
+        /// Text that needs no escaping is printed as it is.
+        #[test]
+        fn plain_text_is_kept(text in "[a-zA-Z0-9 éü中文👍,.;:'\"-]{0,40}") {
+            prop_assert_eq!(escape(&text), text.as_str());
+        }
+    }
+}
