@@ -86,7 +86,9 @@ pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
             Some("the disk may be full, or a file size limit reached; nothing was written")
         }
         ReadOnly => Some("the database file or its directory is read-only; nothing was written"),
-        CannotOpen => Some("check that its directory exists and can be written"),
+        CannotOpen => {
+            Some("check that the file and its directory exist and that you may read and write them")
+        }
         DatabaseBusy | DatabaseLocked => {
             Some("another process kept the database busy for too long; try again")
         }

@@ -306,3 +306,60 @@ fn kill_9_during_an_import_leaves_all_or_nothing() {
         assert!(n == 1 || n == 6001, "after {delay_ms} ms: {n} events");
     }
 }
+
+/// As another user (root reads and writes anything): a database that user may read but not
+/// write is read as it stands; a write is refused with a clear error and changes nothing.
+#[cfg(unix)]
+#[test]
+fn a_read_only_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if !is_root || !setpriv.exists() {
+        eprintln!("skipped: needs root and setpriv to act as another user");
+        return;
+    }
+    let env = Env::new();
+    crate::util::record_seed(&env);
+    let before = env.dump();
+    let binary = env.dir.path().join("events");
+    std::fs::copy(assert_cmd::cargo::cargo_bin!("events"), &binary).unwrap();
+    let mode = |p: &std::path::Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    mode(env.dir.path(), 0o755);
+    mode(&binary, 0o755);
+    mode(&env.db, 0o644);
+    let as_nobody = |args: &[&str]| {
+        std::process::Command::new(setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary)
+            .arg("--db")
+            .arg(&env.db)
+            .args(args)
+            .env_remove("EVENTS_DB")
+            .output()
+            .unwrap()
+    };
+    let out = as_nobody(&["list", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rats-2021-03"));
+    let out = as_nobody(&["add-event", "--title", "B", "--start", "2021-01-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Read-only, or (with journal files left by the owner) not even openable for writing.
+    assert!(
+        stderr.contains("the database file or its directory is read-only; nothing was written")
+            || stderr.contains("that you may read and write them"),
+        "{stderr}"
+    );
+    assert_eq!(env.dump(), before);
+}

@@ -50,11 +50,43 @@ impl Store {
     /// Opens the database at `path` if it exists; otherwise an empty one in memory, so that a
     /// command that only reads never creates a file.
     pub fn open_for_reading(path: &Path) -> Result<Store> {
-        if path.exists() {
-            Store::open(path)
-        } else {
-            Store::open_in_memory()
+        if !path.exists() {
+            return Store::open_in_memory();
         }
+        match Store::open(path) {
+            Ok(store) => Ok(store),
+            // A database someone may read but not write (an archive, a read-only share):
+            // WAL needs files beside it that cannot be made, so read it as it stands.
+            Err(e) if is_read_only(&e) => Store::open_immutable(path).map_err(|_| e),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens a database that cannot be written, for reading only, as it stands on disk.
+    fn open_immutable(path: &Path) -> Result<Store> {
+        let mut uri = String::from("file:");
+        for c in path.to_string_lossy().chars() {
+            match c {
+                '?' | '#' | '%' => uri.push_str(&format!("%{:02X}", c as u32)),
+                c => uri.push(c),
+            }
+        }
+        uri.push_str("?immutable=1");
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        register_functions(&conn)?;
+        check_ours(&conn, path)?;
+        let version = user_version(&conn)?;
+        if version != SCHEMA_VERSION {
+            bail!(
+                "{} has schema version {version} and cannot be upgraded to {SCHEMA_VERSION}: it is read-only",
+                path.display()
+            );
+        }
+        Ok(Store { conn })
     }
 
     /// An empty database in memory.
@@ -65,20 +97,11 @@ impl Store {
 
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        register_functions(&conn)?;
         // More statements than rusqlite's default of 16 take turns in an import; past the
         // capacity, every lookup would prepare its statement again.
         conn.set_prepared_statement_cache_capacity(64);
-        // `events_key(text)`: the key names are compared by (white space normalized, case
-        // folded with Unicode's rules, which SQLite's lower() does not know).
-        conn.create_scalar_function(
-            "events_key",
-            1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let text: Option<String> = ctx.get(0)?;
-                Ok(text.map(|t| crate::model::name_key(&t)))
-            },
-        )?;
+
         check_ours(&conn, path)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrate(&mut conn, path)?;
@@ -175,6 +198,32 @@ impl Store {
     }
 }
 
+/// `events_key(text)`: the key names are compared by (white space normalized, case folded
+/// with Unicode's rules, which SQLite's lower() does not know).
+fn register_functions(conn: &Connection) -> Result<()> {
+    conn.create_scalar_function(
+        "events_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::model::name_key(&t)))
+        },
+    )?;
+    Ok(())
+}
+
+/// Whether opening failed because the file or its directory cannot be written.
+fn is_read_only(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+        )
+    })
+}
+
 /// Where the database lives when `--db` and `$EVENTS_DB` are not given:
 /// `$XDG_DATA_HOME/events/events.db`, else `~/.local/share/events/events.db`.
 pub fn default_path() -> Result<PathBuf> {
@@ -247,7 +296,7 @@ fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
         {
             bail!(not_sqlite())
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
     };
     if app_id == APPLICATION_ID {
         return Ok(());
