@@ -428,6 +428,11 @@ fn hostile_text_is_escaped_in_tables_and_exact_in_json() {
         serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
     assert_eq!(v["title"], title);
     assert_eq!(v["organizers"][0], "Org\u{9b}31m");
+    // Error messages escape what they quote too.
+    let stderr = env.fails(1, &["show", "\u{1b}[2Jnope"]);
+    assert!(stderr.contains("\\u{1b}[2Jnope"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'));
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
 
 #[test]

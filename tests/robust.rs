@@ -82,6 +82,7 @@ fn six_importers_and_two_add_event_loops_on_a_new_file() {
         40,
         "one organization per name, whoever wrote it first"
     );
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
 
 #[test]
@@ -116,6 +117,8 @@ fn sixteen_processes_open_a_new_database_at_once() {
     let out = events(&db, &["list".into(), "--format".into(), "json".into()]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 16);
+    let out = events(&db, &["check".into()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("integrity: ok"));
 }
 
 #[test]
@@ -362,4 +365,69 @@ fn a_read_only_database() {
         "{stderr}"
     );
     assert_eq!(env.dump(), before);
+}
+
+#[test]
+fn readers_see_all_of_an_import_or_none_of_it() {
+    let env = Env::new();
+    crate::util::record_seed(&env);
+    let file = big_file(&env, "big.ndjson", "r", 4000);
+    let db = env.db.clone();
+    let importer = thread::spawn(move || events(&db, &["-q".into(), "import".into(), file]));
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let out = events(&env.db, &["list".into(), "--format".into(), "csv".into()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        seen.insert(String::from_utf8_lossy(&out.stdout).lines().count() - 1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let out = importer.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        seen.iter().all(|&n| n == 1 || n == 4001),
+        "counts seen: {seen:?}"
+    );
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
+}
+
+#[test]
+fn tables_stay_aligned_with_wide_text() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "研讨会：执法合作 👩‍⚖️ café",
+        "--start",
+        "2021-03-16",
+        "--kind",
+        "セミナー",
+    ]);
+    env.ok(&[
+        "add-event",
+        "--title",
+        "Cafe\u{301} e\u{301}change, 国际",
+        "--start",
+        "2021-03-17",
+        "--organizer",
+        "联合国毒品和犯罪问题办公室",
+    ]);
+    let table = env.ok(&["list"]);
+    let widths: std::collections::BTreeSet<usize> = table
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .collect();
+    assert_eq!(
+        widths.len(),
+        1,
+        "every line as wide as the others:\n{table}"
+    );
+    assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
