@@ -8,9 +8,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::Store;
 use super::events::{
     Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
-    touch_event,
+    touch_event, update_event_row,
 };
-use crate::model::{Mode, NewEvent, NewParticipant, ParticipantRecord, name_key};
+use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
 
 /// The tables of one kind of named entity. Only these constants are ever put into SQL text.
 pub struct Entity {
@@ -263,28 +263,7 @@ impl Store {
             }
         }
         let stamp = now();
-        tx.prepare_cached(
-            "UPDATE event SET key = ?2, title = ?3, kind = ?4, start_date = ?5, end_date = ?6,
-                    mode = ?7, location = ?8, region = ?9, project = ?10, description = ?11,
-                    source = ?12, updated_at = ?13, title_key = ?14
-              WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            event.key,
-            event.title,
-            event.kind,
-            event.start,
-            event.end,
-            event.mode.map(Mode::as_str),
-            event.location,
-            event.region,
-            event.project,
-            event.description,
-            event.source,
-            stamp,
-            name_key(&event.title),
-        ])?;
+        update_event_row(&tx, id, event, &stamp, false)?;
         let mut names = Names::default();
         if lists.tags {
             replace_event_tags(&tx, id, &event.tags)?;

@@ -462,6 +462,45 @@ pub(super) fn canonical(conn: &Connection, event: &NewEvent) -> Result<NewEvent>
     Ok(event)
 }
 
+/// Overwrites an event's own fields (not its links). With `keep_key`, a `None` key leaves the
+/// stored key as it is (an import record without a key); without, it clears it (an edit).
+pub(super) fn update_event_row(
+    conn: &Connection,
+    id: i64,
+    event: &NewEvent,
+    stamp: &str,
+    keep_key: bool,
+) -> Result<()> {
+    let sql = if keep_key {
+        "UPDATE event SET key = coalesce(?2, key), title = ?3, kind = ?4, start_date = ?5,
+                end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
+                description = ?11, source = ?12, updated_at = ?13, title_key = ?14
+          WHERE id = ?1"
+    } else {
+        "UPDATE event SET key = ?2, title = ?3, kind = ?4, start_date = ?5,
+                end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
+                description = ?11, source = ?12, updated_at = ?13, title_key = ?14
+          WHERE id = ?1"
+    };
+    conn.prepare_cached(sql)?.execute(params![
+        id,
+        event.key,
+        event.title,
+        event.kind,
+        event.start,
+        event.end,
+        event.mode.map(Mode::as_str),
+        event.location,
+        event.region,
+        event.project,
+        event.description,
+        event.source,
+        stamp,
+        name_key(&event.title),
+    ])?;
+    Ok(())
+}
+
 /// Marks an event as changed now.
 pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()> {
     conn.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?

@@ -11,10 +11,10 @@ use super::curate::{ORGANIZATION, PERSON, add_aliases};
 use super::events::{
     Names, Sessions, canonical, event_with_key, find_same_event, get_event, insert_event,
     insert_links, insert_participant, now, organization_id, person_id, refresh_search,
-    resolve_event, session_id, touch_event,
+    resolve_event, session_id, touch_event, update_event_row,
 };
 use super::schema::{FTS_INSERT, FTS_SELECT};
-use crate::model::{AliasRecord, Event, Mode, NewEvent, NewParticipant, name_key};
+use crate::model::{AliasRecord, Event, NewEvent, NewParticipant, name_key};
 
 /// What applying one record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,29 +324,7 @@ impl Import<'_> {
     /// Overwrites the event's fields and replaces all its links. A record without a key
     /// leaves the stored key as it is.
     fn replace(&mut self, id: i64, event: &NewEvent) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "UPDATE event SET key = coalesce(?2, key), title = ?3, kind = ?4, start_date = ?5,
-                        end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
-                        description = ?11, source = ?12, updated_at = ?13, title_key = ?14
-                  WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                event.key,
-                event.title,
-                event.kind,
-                event.start,
-                event.end,
-                event.mode.map(Mode::as_str),
-                event.location,
-                event.region,
-                event.project,
-                event.description,
-                event.source,
-                self.stamp,
-                name_key(&event.title),
-            ])?;
+        update_event_row(&self.tx, id, event, &self.stamp, true)?;
         for sql in [
             "DELETE FROM participation WHERE event_id = ?1",
             "DELETE FROM session WHERE event_id = ?1",
