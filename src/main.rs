@@ -13,7 +13,17 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
-    let cli = events::cli::Cli::parse();
+    let cli = match events::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go out as clap writes them.
+        Err(err) if !err.use_stderr() => err.exit(),
+        // A usage error quotes what was typed: shown escaped, like every other message.
+        Err(err) => {
+            let message = err.render().to_string();
+            eprint!("{}", events::render::text::escape_multiline(&message));
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
     match events::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // `events list | head -1`: the reader has gone, which is no failure of ours.

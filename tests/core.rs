@@ -363,6 +363,24 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn usage_errors_quote_hostile_text_escaped() {
+    let env = Env::new();
+    for args in [
+        &["list", "--limit", "1\u{1b}]52;c;aGk=\u{7}\r\u{202e}\u{9b}"][..],
+        &["list", "--format", "x\u{1b}[2J"],
+        &["frob\u{200b}\u{1b}[31m"],
+    ] {
+        let stderr = env.fails(2, args);
+        assert!(
+            !stderr
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}' || c == '\u{200b}'),
+            "{stderr:?}"
+        );
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let env = Env::new();
     for args in [
@@ -501,6 +519,15 @@ fn foreign_files_are_refused_and_left_untouched() {
     assert_eq!(
         std::fs::read_to_string(&env.db).unwrap(),
         "name,date\nnot,a database\n"
+    );
+
+    // Marked by another program with a version, but no tables yet.
+    let versioned = Env::new();
+    versioned.sql("PRAGMA user_version = 7;");
+    let stderr = versioned.fails(1, &["list"]);
+    assert!(
+        stderr.contains("is a SQLite database of another program"),
+        "{stderr}"
     );
 
     let other = Env::new();

@@ -223,6 +223,12 @@ fn an_older_database_is_backed_up_then_upgraded() {
         .filter(|p| p.to_string_lossy().contains(".v1-"))
         .collect();
     assert_eq!(backups.len(), 1, "{backups:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backups[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
     let old = rusqlite::Connection::open(&backups[0]).unwrap();
     let version: i64 = old
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -355,6 +361,22 @@ fn a_read_only_database() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("rats-2021-03"));
+    // Looking after it needs no write either.
+    let out = as_nobody(&["check"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("integrity: ok"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy =
+        std::path::Path::new("/tmp").join(format!("events-ro-backup-{}.db", std::process::id()));
+    let out = as_nobody(&["backup", copy.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(&copy);
     let out = as_nobody(&["add-event", "--title", "B", "--start", "2021-01-01"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);

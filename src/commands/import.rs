@@ -68,6 +68,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     };
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();
+    let mut file_absent: Option<Vec<&'static str>> = None;
     let mut kind = "events";
 
     // One thread reads and validates records while this one writes them: the two halves
@@ -104,38 +105,46 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     line,
                     event,
                     absent,
-                } => match *event {
-                    Err(errors) => {
-                        for e in errors {
-                            problems.push(Problem::from_field_error(line, e));
-                        }
+                } => {
+                    // What a file's records cannot hold is the same for all of them.
+                    if file_absent.is_none() {
+                        file_absent = Some(absent.clone());
                     }
-                    Ok(event) => {
-                        // Records are written even after a problem (all is rolled back
-                        // then), so that every problem of the file is found in one go.
-                        if let Outcome::SameAsLine(first) = import.apply(&event, line, &absent)? {
-                            let (field, value, reason) = match &event.key {
-                                Some(key) => (
-                                    "key",
-                                    key.clone(),
-                                    format!("the same key is on line {first}"),
-                                ),
-                                None => (
-                                    "title",
-                                    event.title.clone(),
-                                    format!(
-                                        "the same title and start date are on line {first}; \
-                                         give the records keys to tell them apart"
+                    match *event {
+                        Err(errors) => {
+                            for e in errors {
+                                problems.push(Problem::from_field_error(line, e));
+                            }
+                        }
+                        Ok(event) => {
+                            // Records are written even after a problem (all is rolled back
+                            // then), so that every problem of the file is found in one go.
+                            if let Outcome::SameAsLine(first) =
+                                import.apply(&event, line, &absent)?
+                            {
+                                let (field, value, reason) = match &event.key {
+                                    Some(key) => (
+                                        "key",
+                                        key.clone(),
+                                        format!("the same key is on line {first}"),
                                     ),
-                                ),
-                            };
-                            problems.push(Problem {
-                                value: Some(value),
-                                ..Problem::field(line, field, reason)
-                            });
+                                    None => (
+                                        "title",
+                                        event.title.clone(),
+                                        format!(
+                                            "the same title and start date are on line {first}; \
+                                         give the records keys to tell them apart"
+                                        ),
+                                    ),
+                                };
+                                problems.push(Problem {
+                                    value: Some(value),
+                                    ..Problem::field(line, field, reason)
+                                });
+                            }
                         }
                     }
-                },
+                }
                 Checked::Aliases { line, aliases } => match aliases {
                     Err(e) => problems.push(Problem::from_field_error(line, e)),
                     Ok(record) => {
@@ -211,7 +220,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         && !new.put_in_place(&ctx.db_path)?
     {
         // Another process created the database meanwhile: what was built goes into it.
-        stats = merge_into(&new.path, &ctx.db_path, &name)?;
+        let absent = file_absent.unwrap_or_default();
+        stats = merge_into(&new.path, &ctx.db_path, &name, &absent)?;
     }
     ctx.note(&summary(
         &name,
@@ -305,7 +315,7 @@ impl NewDatabase {
 /// Imports everything in the database at `from` into the one at `to`, in one transaction, as
 /// an import of the original file would have: events matched by key or title and start date,
 /// aliases added.
-fn merge_into(from: &Path, to: &Path, name: &str) -> Result<ImportStats> {
+fn merge_into(from: &Path, to: &Path, name: &str, absent: &[&str]) -> Result<ImportStats> {
     let source = Store::open(from)?;
     let mut target = Store::open(to)?;
     let mut import = target.begin_import()?;
@@ -316,7 +326,7 @@ fn merge_into(from: &Path, to: &Path, name: &str) -> Result<ImportStats> {
         let event = record
             .validate()
             .map_err(|_| anyhow::anyhow!("event {} of {name} no longer validates", event.id))?;
-        if let Outcome::SameAsLine(_) = import.apply(&event, line, &[])? {
+        if let Outcome::SameAsLine(_) = import.apply(&event, line, absent)? {
             bail!("{name} holds the same event twice");
         }
         Ok(())

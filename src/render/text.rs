@@ -19,6 +19,11 @@ fn needs_escape(c: char) -> bool {
         | '\u{2066}'..='\u{2069}' // bidirectional isolates
         | '\u{061c}'              // Arabic letter mark
         | '\u{feff}'              // zero-width no-break space (BOM)
+        | '\u{00ad}'              // soft hyphen
+        | '\u{034f}'              // combining grapheme joiner
+        | '\u{180e}'              // Mongolian vowel separator
+        | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' // Hangul fillers
+        | '\u{fff9}'..='\u{fffb}' // interlinear annotation
     )
 }
 

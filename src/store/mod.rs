@@ -57,7 +57,14 @@ impl Store {
             Ok(store) => Ok(store),
             // A database someone may read but not write (an archive, a read-only share):
             // WAL needs files beside it that cannot be made, so read it as it stands.
-            Err(e) if is_read_only(&e) => Store::open_immutable(path).map_err(|_| e),
+            Err(e) if is_read_only(&e) => Store::open_immutable(path).map_err(|read_only| {
+                // Its own reason is the better one when it is about the schema's version.
+                if format!("{read_only}").contains("schema version") {
+                    read_only
+                } else {
+                    e
+                }
+            }),
             Err(e) => Err(e),
         }
     }
@@ -114,20 +121,25 @@ impl Store {
 
     /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
     /// when all is well.
+    /// Each check runs even when another fails: on a damaged file, every finding counts.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        problems.extend(
-            rows.into_iter()
-                .filter(|r| r != "ok")
-                .map(|r| format!("integrity: {r}")),
-        );
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let rows: Vec<String> = stmt
-            .query_map([], |r| {
+        let integrity = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect()
+        })();
+        match integrity {
+            Ok(rows) => problems.extend(
+                rows.into_iter()
+                    .filter(|r| r != "ok")
+                    .map(|r| format!("integrity: {r}")),
+            ),
+            Err(e) => problems.push(format!("integrity: {e}")),
+        }
+        let foreign = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+            let rows = stmt.query_map([], |r| {
                 let table: String = r.get(0)?;
                 let rowid: Option<i64> = r.get(1)?;
                 let parent: String = r.get(2)?;
@@ -135,14 +147,23 @@ impl Store {
                     "foreign key: row {} of {table} refers to a missing row of {parent}",
                     rowid.map_or("?".to_string(), |id| id.to_string())
                 ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        problems.extend(rows);
-        if let Err(e) = self.conn.execute(
+            })?;
+            rows.collect()
+        })();
+        match foreign {
+            Ok(rows) => problems.extend(rows),
+            Err(e) => problems.push(format!("foreign keys: {e}")),
+        }
+        // FTS5 checks itself through an INSERT, which a read-only connection may not run;
+        // there, the index is not checked (it cannot have been changed either).
+        match self.conn.execute(
             "INSERT INTO event_fts (event_fts) VALUES ('integrity-check')",
             [],
         ) {
-            problems.push(format!("search index: {e}"));
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ReadOnly => {}
+            Err(e) => problems.push(format!("search index: {e}")),
         }
         Ok(problems)
     }
@@ -160,26 +181,7 @@ impl Store {
     /// Writes a consistent copy of the database to `to` (`VACUUM INTO`: one read snapshot,
     /// so writers may go on meanwhile), readable by its owner only.
     pub fn backup(&self, to: &Path) -> Result<()> {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(to).map_err(|e| {
-            if e.kind() == ErrorKind::AlreadyExists {
-                anyhow::anyhow!(
-                    "{} already exists; give the name of a new file",
-                    to.display()
-                )
-            } else {
-                anyhow::Error::new(e).context(format!("cannot create {}", to.display()))
-            }
-        })?;
-        let target = to.to_string_lossy().into_owned();
-        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [target]) {
-            let _ = fs::remove_file(to);
-            return Err(e).with_context(|| format!("cannot write {}", to.display()));
-        }
-        Ok(())
+        vacuum_into(&self.conn, to)
     }
 
     /// Reads through a memory map from now on: for views that read every page (orgs, people,
@@ -196,6 +198,30 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
+}
+
+/// Writes a consistent copy of the database to a new file, readable by its owner only.
+fn vacuum_into(conn: &Connection, to: &Path) -> Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(to).map_err(|e| {
+        if e.kind() == ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists; give the name of a new file",
+                to.display()
+            )
+        } else {
+            anyhow::Error::new(e).context(format!("cannot create {}", to.display()))
+        }
+    })?;
+    let target = to.to_string_lossy().into_owned();
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [target]) {
+        let _ = fs::remove_file(to);
+        return Err(e).with_context(|| format!("cannot write {}", to.display()));
+    }
+    Ok(())
 }
 
 /// `events_key(text)`: the key names are compared by (white space normalized, case folded
@@ -285,7 +311,7 @@ fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
     // and its tables without its mark would look like another program's.
     let read = conn.query_row(
         "SELECT (SELECT application_id FROM pragma_application_id),
-                (SELECT count(*) FROM sqlite_schema)",
+                (SELECT count(*) FROM sqlite_schema) + (SELECT user_version FROM pragma_user_version)",
         [],
         |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?)),
     );
@@ -330,7 +356,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         ));
         let backup = PathBuf::from(name);
         if !backup.exists() {
-            conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])
+            vacuum_into(conn, &backup)
                 .with_context(|| format!("backing up {} before upgrading it", path.display()))?;
             eprintln!(
                 "events: upgrading {} from schema version {found} to {SCHEMA_VERSION}; a copy as it was is in {}",
