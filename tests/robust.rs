@@ -453,3 +453,20 @@ fn tables_stay_aligned_with_wide_text() {
     );
     assert!(env.ok(&["check"]).contains("integrity: ok"));
 }
+
+#[cfg(unix)]
+#[test]
+fn what_a_killed_fresh_import_left_is_cleaned_up() {
+    let env = Env::new();
+    let stale = env.dir.path().join(".events.db.import-999999");
+    std::fs::write(&stale, b"half a database").unwrap();
+    std::fs::write(env.dir.path().join(".events.db.import-999999-wal"), b"").unwrap();
+    env.ok(&["import", &crate::util::example("seminars.json")]);
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".import-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -286,7 +286,9 @@ impl NewDatabase {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "events.db".to_string());
-        let path = target.with_file_name(format!(".{name}.import-{}", std::process::id()));
+        let prefix = format!(".{name}.import-");
+        remove_stale(target, &prefix);
+        let path = target.with_file_name(format!("{prefix}{}", std::process::id()));
         NewDatabase {
             path,
             placed: false,
@@ -342,6 +344,56 @@ fn merge_into(from: &Path, to: &Path, name: &str, absent: &[&str]) -> Result<Imp
     let stats = import.stats();
     import.commit()?;
     Ok(stats)
+}
+
+/// Removes what imports killed before they finished left beside `target`: files named
+/// `{prefix}{pid}` (and their journals) whose process is gone, or is this one (a reused id).
+fn remove_stale(target: &Path, prefix: &str) {
+    let Some(dir) = target.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        }
+    }) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let gone = match pid {
+            Some(pid) if pid == std::process::id() => true,
+            Some(pid) => !process_alive(pid),
+            None => false,
+        };
+        if gone {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id is running (on Unix; elsewhere, assume it is).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let status = unsafe { libc::kill(pid, 0) };
+        status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 impl Drop for NewDatabase {
