@@ -549,36 +549,74 @@ pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
 
 /// Loads an event's tags, organizations, sessions and participants.
 pub(super) fn load_links(conn: &Connection, event: &mut Event) -> Result<()> {
-    LinkReader::new(conn)?.load(event)
+    LinkReader::cached(conn)?.load(event)
 }
 
 /// The statements that read an event's links, prepared once for many events (a statement
 /// looked up in rusqlite's cache for every event costs more than the query itself).
 pub(super) struct LinkReader<'c> {
-    tags: rusqlite::Statement<'c>,
-    orgs: rusqlite::Statement<'c>,
-    sessions: rusqlite::Statement<'c>,
-    participants: rusqlite::Statement<'c>,
+    tags: LinkStatement<'c>,
+    orgs: LinkStatement<'c>,
+    sessions: LinkStatement<'c>,
+    participants: LinkStatement<'c>,
 }
 
+/// A statement of its own, or one borrowed from the connection's cache.
+enum LinkStatement<'c> {
+    Own(rusqlite::Statement<'c>),
+    Cached(rusqlite::CachedStatement<'c>),
+}
+
+impl<'c> std::ops::Deref for LinkStatement<'c> {
+    type Target = rusqlite::Statement<'c>;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            LinkStatement::Own(s) => s,
+            LinkStatement::Cached(s) => s,
+        }
+    }
+}
+
+impl std::ops::DerefMut for LinkStatement<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match self {
+            LinkStatement::Own(s) => s,
+            LinkStatement::Cached(s) => s,
+        }
+    }
+}
+
+const LINK_TAGS: &str = "SELECT tag FROM event_tag WHERE event_id = ?1 ORDER BY ord";
+const LINK_ORGS: &str = "SELECT eo.role, o.name FROM event_organization eo
+       JOIN organization o ON o.id = eo.organization_id
+      WHERE eo.event_id = ?1 ORDER BY eo.role, eo.ord";
+const LINK_SESSIONS: &str = "SELECT name FROM session WHERE event_id = ?1 ORDER BY id";
+const LINK_PARTICIPANTS: &str =
+    "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+       FROM participation p
+       JOIN person pe ON pe.id = p.person_id
+       LEFT JOIN organization o ON o.id = p.organization_id
+       LEFT JOIN session s ON s.id = p.session_id
+      WHERE p.event_id = ?1 ORDER BY p.id";
+
 impl<'c> LinkReader<'c> {
+    /// Statements prepared for this reader alone: for a loop over many events.
     pub(super) fn new(conn: &'c Connection) -> Result<Self> {
         Ok(LinkReader {
-            tags: conn.prepare("SELECT tag FROM event_tag WHERE event_id = ?1 ORDER BY ord")?,
-            orgs: conn.prepare(
-                "SELECT eo.role, o.name FROM event_organization eo
-                   JOIN organization o ON o.id = eo.organization_id
-                  WHERE eo.event_id = ?1 ORDER BY eo.role, eo.ord",
-            )?,
-            sessions: conn.prepare("SELECT name FROM session WHERE event_id = ?1 ORDER BY id")?,
-            participants: conn.prepare(
-                "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
-                   FROM participation p
-                   JOIN person pe ON pe.id = p.person_id
-                   LEFT JOIN organization o ON o.id = p.organization_id
-                   LEFT JOIN session s ON s.id = p.session_id
-                  WHERE p.event_id = ?1 ORDER BY p.id",
-            )?,
+            tags: LinkStatement::Own(conn.prepare(LINK_TAGS)?),
+            orgs: LinkStatement::Own(conn.prepare(LINK_ORGS)?),
+            sessions: LinkStatement::Own(conn.prepare(LINK_SESSIONS)?),
+            participants: LinkStatement::Own(conn.prepare(LINK_PARTICIPANTS)?),
+        })
+    }
+
+    /// Statements from the connection's cache: for one event now and then.
+    pub(super) fn cached(conn: &'c Connection) -> Result<Self> {
+        Ok(LinkReader {
+            tags: LinkStatement::Cached(conn.prepare_cached(LINK_TAGS)?),
+            orgs: LinkStatement::Cached(conn.prepare_cached(LINK_ORGS)?),
+            sessions: LinkStatement::Cached(conn.prepare_cached(LINK_SESSIONS)?),
+            participants: LinkStatement::Cached(conn.prepare_cached(LINK_PARTICIPANTS)?),
         })
     }
 

@@ -105,6 +105,13 @@ impl Store {
     fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         register_functions(&conn)?;
+        // The bundled SQLite is built with STAT4, which prepares a statement again whenever a
+        // new value is bound to a parameter its plan might depend on: for an import's few
+        // statements run a million times, that was half the time. Plans stay as prepared.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // More statements than rusqlite's default of 16 take turns in an import; past the
         // capacity, every lookup would prepare its statement again.
         conn.set_prepared_statement_cache_capacity(64);
