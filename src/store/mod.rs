@@ -116,12 +116,18 @@ impl Store {
         // capacity, every lookup would prepare its statement again.
         conn.set_prepared_statement_cache_capacity(64);
 
-        check_ours(&conn, path)?;
+        // While processes race to create a new file, SQLite may answer "busy" at once rather
+        // than wait (changing the journal mode, or a lock it cannot upgrade without risking a
+        // deadlock): those steps are tried again until the busy timeout.
+        retry_busy(|| check_ours(&conn, path))?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        migrate(&mut conn, path)?;
+        retry_busy(|| migrate(&mut conn, path))?;
         // WAL lets readers go on while one process writes; FULL syncs each commit, so a
         // recorded event survives a power loss once the command has returned.
-        let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        retry_busy(|| {
+            let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            Ok(())
+        })?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         Ok(Store { conn })
     }
@@ -244,6 +250,31 @@ fn register_functions(conn: &Connection) -> Result<()> {
         },
     )?;
     Ok(())
+}
+
+/// Runs `step` again while SQLite says the database is busy, for up to [`BUSY_TIMEOUT`].
+fn retry_busy<T>(mut step: impl FnMut() -> Result<T>) -> Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match step() {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_busy(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    })
 }
 
 /// Whether opening failed because the file or its directory cannot be written.
