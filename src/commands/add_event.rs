@@ -30,14 +30,9 @@ pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
         sessions: Vec::new(),
         participants: Vec::new(),
     };
-    let event = record.validate().map_err(|errors| {
-        super::invalid_flags(errors, |field| match field {
-            "organizers" => "organizer",
-            "partners" => "partner",
-            "tags" => "tag",
-            other => other,
-        })
-    })?;
+    let event = record
+        .validate()
+        .map_err(|errors| super::invalid_flags(errors, super::event_flag))?;
 
     let mut store = Store::open(&ctx.db_path)?;
     let same = store.find_same_event(&event.title, event.start)?;

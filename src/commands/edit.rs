@@ -11,6 +11,13 @@ use crate::dates::compact_range;
 use crate::model::{EventRecord, name_key};
 use crate::store::ListsChanged;
 
+/// A flag given replaces the field (an empty value clears it, once validated).
+fn set(field: &mut Option<String>, value: &Option<String>) {
+    if let Some(value) = value {
+        *field = Some(value.clone());
+    }
+}
+
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     let id = super::resolve_event(&store, &args.event)?;
@@ -26,11 +33,6 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
         .validate()
         .map_err(|_| anyhow!("event {id} is not valid as stored"))?;
 
-    let set = |field: &mut Option<String>, value: &Option<String>| {
-        if let Some(value) = value {
-            *field = Some(value.clone());
-        }
-    };
     if let Some(title) = &args.title {
         record.title = title.clone();
     }
@@ -109,14 +111,9 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     }
     lists.tags = !args.tag.is_empty() || !args.add_tag.is_empty() || !args.remove_tag.is_empty();
 
-    let after = record.validate().map_err(|errors| {
-        super::invalid_flags(errors, |field| match field {
-            "organizers" => "organizer",
-            "partners" => "partner",
-            "tags" => "tag",
-            other => other,
-        })
-    })?;
+    let after = record
+        .validate()
+        .map_err(|errors| super::invalid_flags(errors, super::event_flag))?;
     let lists = ListsChanged {
         tags: lists.tags && after.tags != before.tags,
         organizers: lists.organizers && after.organizers != before.organizers,
@@ -140,11 +137,6 @@ pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
         .validate()
         .map_err(|e| anyhow!("participation {} is not valid as stored: {e}", args.id))?;
     let mut record = current;
-    let set = |field: &mut Option<String>, value: &Option<String>| {
-        if let Some(value) = value {
-            *field = Some(value.clone());
-        }
-    };
     if let Some(name) = &args.name {
         record.name = name.clone();
     }

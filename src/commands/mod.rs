@@ -16,12 +16,17 @@ pub mod people;
 pub mod show;
 pub mod stats;
 
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
+
 use anyhow::{Result, anyhow, bail};
 
 use crate::Context;
-use crate::cli::{FilterArgs, OrgRoleArg, SortArg};
+use crate::cli::{FilterArgs, ListFormat, OrgRoleArg, SortArg};
 use crate::dates::parse_period;
+use crate::formats;
 use crate::model::{EventFilter, FieldError, LinkRole, Mode, Sort, normalize_name, search_query};
+use crate::render::Terminal;
 use crate::store::Store;
 
 /// Turns validation problems into one error that names each flag, value and reason.
@@ -40,6 +45,30 @@ fn invalid_flags(errors: Vec<FieldError>, flag_of: impl Fn(&str) -> &str) -> any
     anyhow!(problems.join("; "))
 }
 
+/// Prints a view in the format asked for: `json` as JSON, `header` and `rows` as CSV, or the
+/// table `table` draws; `empty` instead of a table when there is nothing to show.
+fn print_view<'a>(
+    format: ListFormat,
+    json: &impl serde::Serialize,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<Cow<'a, str>>>,
+    empty: Option<&str>,
+    table: impl FnOnce(Terminal) -> comfy_table::Table,
+) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match (format, empty) {
+        (ListFormat::Json, _) => {
+            serde_json::to_writer_pretty(&mut out, json)?;
+            writeln!(out)?;
+        }
+        (ListFormat::Csv, _) => formats::csv::write_table(&mut out, header, rows)?,
+        (ListFormat::Table, Some(message)) => writeln!(out, "{message}")?,
+        (ListFormat::Table, None) => writeln!(out, "{}", table(Terminal::detect()))?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Opens the database for a change to something that must already exist in it: a missing
 /// file is not created. `what` names that thing, for the message.
 fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
@@ -50,6 +79,17 @@ fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
         );
     }
     Store::open(&ctx.db_path)
+}
+
+/// The flag a field of an event record comes from, for messages about `add-event` and
+/// `edit-event`.
+fn event_flag(field: &str) -> &str {
+    match field {
+        "organizers" => "organizer",
+        "partners" => "partner",
+        "tags" => "tag",
+        other => other,
+    }
 }
 
 /// Finds an event by id or key, or says that there is none.
@@ -141,20 +181,21 @@ fn suggest_names(ctx: &Context, store: &Store, filter: &EventFilter) -> Result<(
         && store.organization_id(org)?.is_none()
     {
         let close = store.similar_organizations(org, 3)?;
-        ctx.note(&no_such_name("organization", org, &close));
+        ctx.note(&no_such_name("No", "organization", org, &close));
     }
     if let Some(person) = &filter.person
         && store.person_id(person)?.is_none()
     {
         let close = store.similar_people(person, 3)?;
-        ctx.note(&no_such_name("person", person, &close));
+        ctx.note(&no_such_name("No", "person", person, &close));
     }
     Ok(())
 }
 
-/// `No organization is called "X"; did you mean "A" or "B"?`
-fn no_such_name(what: &str, name: &str, close: &[String]) -> String {
-    let mut message = format!("No {what} is called {name:?}");
+/// `No organization is called "X"; did you mean "A" or "B"?`; `no` is `No` for a note, which
+/// starts a sentence, and `no` for an error, which follows `error: `.
+fn no_such_name(no: &str, what: &str, name: &str, close: &[String]) -> String {
+    let mut message = format!("{no} {what} is called {name:?}");
     if !close.is_empty() {
         let quoted: Vec<String> = close.iter().map(|c| format!("{c:?}")).collect();
         let list = match quoted.split_last() {

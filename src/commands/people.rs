@@ -17,40 +17,32 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
     let store = Store::open_for_reading(&ctx.db_path)?;
     store.read_everything()?;
     let people = store.people(args.org.as_deref())?.unwrap_or_default();
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    match args.format {
-        ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &people)?;
-            writeln!(out)?;
-        }
-        ListFormat::Csv => formats::csv::write_table(
-            &mut out,
-            &[
-                "name",
-                "aliases",
-                "events",
-                "position",
-                "organization",
-                "first",
-                "last",
-            ],
-            people.iter().map(|p| {
-                vec![
-                    Cow::from(p.name.as_str()),
-                    Cow::from(p.aliases.join("; ")),
-                    Cow::from(p.events.to_string()),
-                    Cow::from(p.position.as_deref().unwrap_or("")),
-                    Cow::from(p.organization.as_deref().unwrap_or("")),
-                    Cow::from(p.first.as_deref().unwrap_or("")),
-                    Cow::from(p.last.as_deref().unwrap_or("")),
-                ]
-            }),
-        )?,
-        ListFormat::Table if people.is_empty() => writeln!(out, "No people.")?,
-        ListFormat::Table => writeln!(out, "{}", tables::people(&people, Terminal::detect()))?,
-    }
-    out.flush()?;
-    drop(out);
+    super::print_view(
+        args.format,
+        &people,
+        &[
+            "name",
+            "aliases",
+            "events",
+            "position",
+            "organization",
+            "first",
+            "last",
+        ],
+        people.iter().map(|p| {
+            vec![
+                Cow::from(p.name.as_str()),
+                Cow::from(p.aliases.join("; ")),
+                Cow::from(p.events.to_string()),
+                Cow::from(p.position.as_deref().unwrap_or("")),
+                Cow::from(p.organization.as_deref().unwrap_or("")),
+                Cow::from(p.first.as_deref().unwrap_or("")),
+                Cow::from(p.last.as_deref().unwrap_or("")),
+            ]
+        }),
+        people.is_empty().then_some("No people."),
+        |term| tables::people(&people, term),
+    )?;
     if people.is_empty() && args.org.is_some() {
         let filter = EventFilter {
             org: args.org.clone(),
@@ -71,8 +63,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
     let store = Store::open_for_reading(&ctx.db_path)?;
     let Some(history) = store.person_history(name)? else {
         let close = store.similar_people(name, 3)?;
-        let message = super::no_such_name("person", name, &close);
-        bail!("n{}", &message[1..]);
+        bail!("{}", super::no_such_name("no", "person", name, &close));
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {

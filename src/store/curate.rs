@@ -6,79 +6,31 @@ use anyhow::{Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Store;
+use super::entity::{Entity, Found, ORGANIZATION, find};
 use super::events::{
     Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
     touch_event, update_event_row,
 };
 use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
 
-/// The tables of one kind of named entity. Only these constants are ever put into SQL text.
-pub struct Entity {
-    /// "organization" or "person", as messages say it.
-    pub what: &'static str,
-    find: &'static str,
-    find_name: &'static str,
-    insert_name: &'static str,
-    update_name: &'static str,
-    set_entity_name: &'static str,
-    move_names: &'static str,
-    delete: &'static str,
-}
-
-pub const ORGANIZATION: Entity = Entity {
-    what: "organization",
-    find: "SELECT organization_id FROM organization_name WHERE name_key = ?1",
-    find_name: "SELECT name FROM organization WHERE id = ?1",
-    insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
-    update_name: "UPDATE organization_name SET name = ?2 WHERE name_key = ?1",
-    set_entity_name: "UPDATE organization SET name = ?2 WHERE id = ?1",
-    move_names: "UPDATE organization_name SET organization_id = ?1 WHERE organization_id = ?2",
-    delete: "DELETE FROM organization WHERE id = ?1",
-};
-
-pub const PERSON: Entity = Entity {
-    what: "person",
-    find: "SELECT person_id FROM person_name WHERE name_key = ?1",
-    find_name: "SELECT name FROM person WHERE id = ?1",
-    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
-    update_name: "UPDATE person_name SET name = ?2 WHERE name_key = ?1",
-    set_entity_name: "UPDATE person SET name = ?2 WHERE id = ?1",
-    move_names: "UPDATE person_name SET person_id = ?1 WHERE person_id = ?2",
-    delete: "DELETE FROM person WHERE id = ?1",
-};
-
-/// An entity found by one of its names: its id and its own name.
-struct Found {
-    id: i64,
-    name: String,
-}
-
-fn find(conn: &Connection, entity: &Entity, name: &str) -> Result<Option<Found>> {
-    let id: Option<i64> = conn
-        .prepare_cached(entity.find)?
-        .query_row([name_key(name)], |r| r.get(0))
-        .optional()?;
-    match id {
-        None => Ok(None),
-        Some(id) => {
-            let name = conn.query_row(entity.find_name, [id], |r| r.get(0))?;
-            Ok(Some(Found { id, name }))
-        }
-    }
-}
-
 fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
     find(conn, entity, name)?.ok_or_else(|| {
         anyhow::anyhow!(
             "no {} is called {name:?}; `events {}` lists them",
             entity.what,
-            if entity.what == "person" {
-                "people"
-            } else {
-                "orgs"
-            }
+            entity.listing
         )
     })
+}
+
+/// The error for a name that is already another entity's.
+fn taken(entity: &Entity, name: &str, owner: &Found) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{name:?} is already a name of another {}, {:?}; to make them one, use `events {} merge`",
+        entity.what,
+        owner.name,
+        entity.command
+    )
 }
 
 /// Gives entity `id` each of `aliases` that it does not have yet. Stops at the first that is
@@ -140,16 +92,7 @@ impl Store {
         let found = require(&tx, entity, name)?;
         let outcome = match find(&tx, entity, alias)? {
             Some(owner) if owner.id == found.id => AliasOutcome::AlreadyThere { name: found.name },
-            Some(owner) => bail!(
-                "{alias:?} is already a name of another {}, {:?}; to make them one, use `events {} merge`",
-                entity.what,
-                owner.name,
-                if entity.what == "person" {
-                    "person"
-                } else {
-                    "org"
-                }
-            ),
+            Some(owner) => return Err(taken(entity, alias, &owner)),
             None => {
                 tx.prepare_cached(entity.insert_name)?.execute(params![
                     name_key(alias),
@@ -168,16 +111,7 @@ impl Store {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
         match find(&tx, entity, new)? {
-            Some(owner) if owner.id != found.id => bail!(
-                "{new:?} is already a name of another {}, {:?}; to make them one, use `events {} merge`",
-                entity.what,
-                owner.name,
-                if entity.what == "person" {
-                    "person"
-                } else {
-                    "org"
-                }
-            ),
+            Some(owner) if owner.id != found.id => return Err(taken(entity, new, &owner)),
             // Already one of its names (perhaps spelt otherwise): that spelling becomes it.
             Some(_) => {
                 tx.prepare_cached(entity.update_name)?

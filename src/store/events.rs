@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use super::Store;
-use super::schema::{FTS_INSERT, FTS_SELECT};
+use super::entity::{Entity, ORGANIZATION, PERSON, find, find_by_key};
+use super::schema::FTS_FILL_ONE;
 use crate::model::{
     Event, EventFilter, LinkRole, Mode, NewEvent, NewParticipant, OrgRole, Participant, Sort,
     name_key, normalize_name,
@@ -119,20 +120,6 @@ impl Store {
         Ok(())
     }
 
-    /// The ids of the events that pass `filter`, in its order.
-    pub fn event_ids(&self, filter: &EventFilter) -> Result<Vec<i64>> {
-        let mut ids = Vec::new();
-        let Some((sql, values)) = event_query(&self.conn, filter, "e.id")? else {
-            return Ok(ids);
-        };
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params_from_iter(values)).map_err(search_error)?;
-        while let Some(row) = rows.next().map_err(search_error)? {
-            ids.push(row.get(0)?);
-        }
-        Ok(ids)
-    }
-
     /// One event with all its links.
     pub fn get_event(&self, id: i64) -> Result<Option<Event>> {
         get_event(&self.conn, id)
@@ -155,14 +142,7 @@ impl Store {
 
     /// The own name of the organization known by `name` (or an alias), if any.
     pub fn organization_name(&self, name: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
-                  WHERE n.name_key = ?1",
-            )?
-            .query_row([name_key(name)], |r| r.get(0))
-            .optional()?)
+        Ok(find(&self.conn, &ORGANIZATION, name)?.map(|found| found.name))
     }
 
     /// The id of the organization known by `name` (case-insensitively), if any.
@@ -284,18 +264,12 @@ fn search_error(e: rusqlite::Error) -> anyhow::Error {
 
 /// The id of the organization known by `name` or an alias, if any.
 pub(super) fn organization_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT organization_id FROM organization_name WHERE name_key = ?1")?
-        .query_row([name_key(name)], |r| r.get(0))
-        .optional()?)
+    Ok(find(conn, &ORGANIZATION, name)?.map(|found| found.id))
 }
 
 /// The id of the person known by `name` or an alias, if any.
 pub(super) fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT person_id FROM person_name WHERE name_key = ?1")?
-        .query_row([name_key(name)], |r| r.get(0))
-        .optional()?)
+    Ok(find(conn, &PERSON, name)?.map(|found| found.id))
 }
 
 /// The `n` names from `names_sql` most like `name`: those that contain it or that it contains
@@ -361,9 +335,8 @@ pub(super) fn find_same_event(
 
 /// One event with all its links.
 pub(super) fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.id = ?1");
     let event = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(EVENT_BY_ID)?
         .query_row([id], event_from_row)
         .optional()?;
     match event {
@@ -382,26 +355,15 @@ pub(super) fn insert_event(
     event: &NewEvent,
     stamp: &str,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO event (key, title, kind, start_date, end_date, mode, location, region,
+    write_event_row(
+        conn,
+        "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
                             project, description, source, created_at, updated_at, title_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
-    )?
-    .execute(params![
-        event.key,
-        event.title,
-        event.kind,
-        event.start,
-        event.end,
-        event.mode.map(Mode::as_str),
-        event.location,
-        event.region,
-        event.project,
-        event.description,
-        event.source,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+        None,
+        event,
         stamp,
-        name_key(&event.title),
-    ])?;
+    )?;
     let id = conn.last_insert_rowid();
     insert_links(conn, names, id, event, stamp)?;
     Ok(id)
@@ -411,8 +373,7 @@ pub(super) fn insert_event(
 pub(super) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
         .execute([id])?;
-    let insert = format!("{FTS_INSERT} {FTS_SELECT} WHERE e.id = ?1");
-    conn.prepare_cached(&insert)?.execute([id])?;
+    conn.prepare_cached(FTS_FILL_ONE)?.execute([id])?;
     Ok(())
 }
 
@@ -420,26 +381,11 @@ pub(super) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
 /// is stored under (an alias gives way to the name), and two names of one organization in a
 /// list made one. What an update is compared by.
 pub(super) fn canonical(conn: &Connection, event: &NewEvent) -> Result<NewEvent> {
-    let org = |name: &str| -> Result<String> {
-        Ok(conn
-            .prepare_cached(
-                "SELECT o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
-                  WHERE n.name_key = ?1",
-            )?
-            .query_row([name_key(name)], |r| r.get(0))
-            .optional()?
-            .unwrap_or_else(|| name.to_string()))
+    let own_name = |entity: &Entity, name: &str| -> Result<String> {
+        Ok(find(conn, entity, name)?.map_or_else(|| name.to_string(), |found| found.name))
     };
-    let person = |name: &str| -> Result<String> {
-        Ok(conn
-            .prepare_cached(
-                "SELECT p.name FROM person_name n JOIN person p ON p.id = n.person_id
-                  WHERE n.name_key = ?1",
-            )?
-            .query_row([name_key(name)], |r| r.get(0))
-            .optional()?
-            .unwrap_or_else(|| name.to_string()))
-    };
+    let org = |name: &str| own_name(&ORGANIZATION, name);
+    let person = |name: &str| own_name(&PERSON, name);
     let orgs = |names: &[String]| -> Result<Vec<String>> {
         let mut out: Vec<String> = Vec::with_capacity(names.len());
         for name in names {
@@ -482,6 +428,18 @@ pub(super) fn update_event_row(
                 description = ?11, source = ?12, updated_at = ?13, title_key = ?14
           WHERE id = ?1"
     };
+    write_event_row(conn, sql, Some(id), event, stamp)
+}
+
+/// Runs an INSERT or UPDATE of an event's own fields, whose parameters are `?1` the id (none
+/// for a new event), then its fields in table order, `?13` the time and `?14` the title key.
+fn write_event_row(
+    conn: &Connection,
+    sql: &str,
+    id: Option<i64>,
+    event: &NewEvent,
+    stamp: &str,
+) -> Result<()> {
     conn.prepare_cached(sql)?.execute(params![
         id,
         event.key,
@@ -517,8 +475,17 @@ const SUMMARY_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end
        WHERE eo.event_id = e.id AND eo.role = 'organizer' ORDER BY eo.ord)), \
      (SELECT count(*) FROM participation p WHERE p.event_id = e.id)";
 
-pub(super) const EVENT_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
-     e.location, e.region, e.project, e.description, e.source, e.created_at, e.updated_at";
+/// The columns [`event_from_row`] reads. A macro so that [`EVENT_BY_ID`] is a constant.
+macro_rules! event_columns {
+    () => {
+        "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
+         e.location, e.region, e.project, e.description, e.source, e.created_at, e.updated_at"
+    };
+}
+
+pub(super) const EVENT_COLUMNS: &str = event_columns!();
+
+const EVENT_BY_ID: &str = concat!("SELECT ", event_columns!(), " FROM event e WHERE e.id = ?1");
 
 pub(super) fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     let mode: Option<String> = row.get(6)?;
@@ -825,29 +792,10 @@ pub(super) struct Names {
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
 
-/// The SQL that finds and creates one kind of named entity.
-struct EntitySql {
-    find: &'static str,
-    insert: &'static str,
-    insert_name: &'static str,
-}
-
-const ORGANIZATION_SQL: EntitySql = EntitySql {
-    find: "SELECT organization_id FROM organization_name WHERE name_key = ?1",
-    insert: "INSERT INTO organization (name, created_at) VALUES (?1, ?2)",
-    insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
-};
-
-const PERSON_SQL: EntitySql = EntitySql {
-    find: "SELECT person_id FROM person_name WHERE name_key = ?1",
-    insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",
-    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
-};
-
 /// Finds the entity known by `name`, creating it if new; `created` counts creations.
 fn find_or_create(
     conn: &Connection,
-    sql: &EntitySql,
+    entity: &Entity,
     cache: &mut HashMap<String, i64>,
     created: &mut u64,
     name: &str,
@@ -857,17 +805,13 @@ fn find_or_create(
     if let Some(&id) = cache.get(&key) {
         return Ok(id);
     }
-    let found = conn
-        .prepare_cached(sql.find)?
-        .query_row([&key], |r| r.get(0))
-        .optional()?;
-    let id = match found {
-        Some(id) => id,
+    let id = match find_by_key(conn, entity, &key)? {
+        Some(found) => found.id,
         None => {
-            conn.prepare_cached(sql.insert)?
+            conn.prepare_cached(entity.insert)?
                 .execute(params![name, stamp])?;
             let id = conn.last_insert_rowid();
-            conn.prepare_cached(sql.insert_name)?
+            conn.prepare_cached(entity.insert_name)?
                 .execute(params![key, id, name])?;
             *created += 1;
             id
@@ -890,7 +834,7 @@ impl Names {
     ) -> Result<i64> {
         find_or_create(
             conn,
-            &ORGANIZATION_SQL,
+            &ORGANIZATION,
             &mut self.orgs,
             &mut self.orgs_created,
             name,
@@ -902,7 +846,7 @@ impl Names {
     pub(super) fn person(&mut self, conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
         find_or_create(
             conn,
-            &PERSON_SQL,
+            &PERSON,
             &mut self.people,
             &mut self.people_created,
             name,
@@ -930,19 +874,19 @@ impl Sessions {
 
 /// The id of the event's session called `name`, if any.
 pub(super) fn session_id(conn: &Connection, event_id: i64, name: &str) -> Result<Option<i64>> {
+    session_by_key(conn, event_id, &name_key(name))
+}
+
+fn session_by_key(conn: &Connection, event_id: i64, key: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM session WHERE event_id = ?1 AND name_key = ?2")?
-        .query_row(params![event_id, name_key(name)], |r| r.get(0))
+        .query_row(params![event_id, key], |r| r.get(0))
         .optional()?)
 }
 
 /// The session of the event called `name`, created if new.
 fn session_for(conn: &Connection, event_id: i64, name: &str, key: &str) -> Result<i64> {
-    let found = conn
-        .prepare_cached("SELECT id FROM session WHERE event_id = ?1 AND name_key = ?2")?
-        .query_row(params![event_id, key], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = found {
+    if let Some(id) = session_by_key(conn, event_id, key)? {
         return Ok(id);
     }
     conn.prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?

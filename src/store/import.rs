@@ -7,13 +7,14 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
-use super::curate::{ORGANIZATION, PERSON, add_aliases};
+use super::curate::add_aliases;
+use super::entity::{ORGANIZATION, PERSON};
 use super::events::{
     Names, Sessions, canonical, event_with_key, find_same_event, get_event, insert_event,
     insert_links, insert_participant, now, organization_id, person_id, refresh_search,
     resolve_event, session_id, touch_event, update_event_row,
 };
-use super::schema::{FTS_INSERT, FTS_SELECT};
+use super::schema::FTS_FILL;
 use crate::model::{AliasRecord, Event, NewEvent, NewParticipant, name_key};
 
 /// What applying one record did.
@@ -305,7 +306,7 @@ impl Import<'_> {
             self.tx.execute_batch(sql)?;
         }
         if self.bulk {
-            self.tx.execute(&format!("{FTS_INSERT} {FTS_SELECT}"), [])?;
+            self.tx.execute(FTS_FILL, [])?;
         }
         self.tx.commit()?;
         Ok(())

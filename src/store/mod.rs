@@ -2,6 +2,7 @@
 //! and transaction. Every value reaches SQLite as a bound parameter.
 
 mod curate;
+mod entity;
 mod events;
 mod import;
 pub(crate) mod schema;
@@ -16,7 +17,8 @@ use anyhow::{Context, Result, bail};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use curate::{AliasOutcome, Entity, ListsChanged, Merged, ORGANIZATION, PERSON};
+pub use curate::{AliasOutcome, ListsChanged, Merged};
+pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome};
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".

@@ -11,7 +11,7 @@ pub const MIGRATIONS: &[Migration] = &[
     |tx| tx.execute_batch(V1_EVENTS),
     |tx| {
         tx.execute_batch(V2_SEARCH)?;
-        tx.execute(&format!("{FTS_INSERT} {FTS_SELECT}"), [])?;
+        tx.execute(FTS_FILL, [])?;
         // events_key() is the store's own function, registered on every connection.
         tx.execute_batch(
             "UPDATE event SET title_key = events_key(title);
@@ -124,12 +124,20 @@ CREATE VIRTUAL TABLE event_fts USING fts5(
 );
 "#;
 
-/// Writes search rows; followed by [`FTS_SELECT`], optionally narrowed to one event.
-pub const FTS_INSERT: &str =
-    "INSERT INTO event_fts (rowid, title, description, project, tags, sessions)";
+/// Writes the search rows of events: the text an event is found by. A macro so that the
+/// statements below are constants, not strings put together at every use.
+macro_rules! fts_fill {
+    () => {
+        "INSERT INTO event_fts (rowid, title, description, project, tags, sessions)
+         SELECT e.id, e.title, e.description, e.project,
+                (SELECT group_concat(tag, ' ') FROM event_tag WHERE event_id = e.id),
+                (SELECT group_concat(name, ' ') FROM session WHERE event_id = e.id)
+           FROM event e"
+    };
+}
 
-/// The text an event is found by.
-pub const FTS_SELECT: &str = "SELECT e.id, e.title, e.description, e.project,
-        (SELECT group_concat(tag, ' ') FROM event_tag WHERE event_id = e.id),
-        (SELECT group_concat(name, ' ') FROM session WHERE event_id = e.id)
-   FROM event e";
+/// Search rows for every event.
+pub const FTS_FILL: &str = fts_fill!();
+
+/// The search row of event `?1`.
+pub const FTS_FILL_ONE: &str = concat!(fts_fill!(), " WHERE e.id = ?1");

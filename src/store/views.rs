@@ -1,28 +1,15 @@
 //! Read-only views across events: organizations, people, a person's history, counts.
 
 use anyhow::Result;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::params_from_iter;
 
 use super::Store;
+use super::entity::{ORGANIZATION, PERSON, aliases};
 use super::events::{event_query, organization_id, person_id};
 use crate::model::{
     AliasRecord, EventFilter, HistoryEntry, OrgSummary, PersonHistory, PersonSummary, StatsBy,
     StatsRow, name_key,
 };
-
-/// The other names (aliases) an entity is known by, from `sql` (`?1`: its id, `?2`: the key of
-/// its own name).
-fn aliases(conn: &Connection, sql: &str, id: i64, name: &str) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare_cached(sql)?
-        .query_map(params![id, name_key(name)], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
-const ORG_ALIASES: &str = "SELECT name FROM organization_name
-    WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key";
-const PERSON_ALIASES: &str =
-    "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key";
 
 impl Store {
     /// Every organization (or those with a name or alias containing `search`), by name.
@@ -69,7 +56,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(id, mut org)| {
-                org.aliases = aliases(&self.conn, ORG_ALIASES, id, &org.name)?;
+                org.aliases = aliases(&self.conn, &ORGANIZATION, id, &org.name)?;
                 Ok(org)
             })
             .collect()
@@ -129,7 +116,7 @@ impl Store {
                         person.position = position;
                         person.organization = organization;
                     }
-                    person.aliases = aliases(&self.conn, PERSON_ALIASES, id, &person.name)?;
+                    person.aliases = aliases(&self.conn, &PERSON, id, &person.name)?;
                     Ok(person)
                 })
                 .collect::<Result<_>>()?;
@@ -173,7 +160,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(PersonHistory {
-            aliases: aliases(&self.conn, PERSON_ALIASES, id, &canonical)?,
+            aliases: aliases(&self.conn, &PERSON, id, &canonical)?,
             name: canonical,
             history,
         }))
@@ -216,7 +203,7 @@ impl Store {
                         {org_links}
                       ORDER BY events_key(o.name), o.id"
                 ),
-                ORG_ALIASES,
+                &ORGANIZATION,
                 true,
             ),
             (
@@ -228,11 +215,11 @@ impl Store {
                         {person_links}
                       ORDER BY events_key(p.name), p.id"
                 ),
-                PERSON_ALIASES,
+                &PERSON,
                 false,
             ),
         ];
-        for (sql, aliases_sql, is_org) in queries {
+        for (sql, entity, is_org) in queries {
             let mut stmt = self.conn.prepare(&sql)?;
             let entities = stmt
                 .query_map(params_from_iter(values.to_vec()), |r| {
@@ -240,7 +227,7 @@ impl Store {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             for (id, name) in entities {
-                let aliases = aliases(&self.conn, aliases_sql, id, &name)?;
+                let aliases = aliases(&self.conn, entity, id, &name)?;
                 let (organization, person) = if is_org {
                     (Some(name), None)
                 } else {

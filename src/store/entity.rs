@@ -1,0 +1,100 @@
+//! Organizations and people: named entities, each known by its own name and any aliases, all
+//! unique by name key in one table of names. One description of each kind's tables, used by
+//! every lookup, import and curation.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::name_key;
+
+/// The SQL of one kind of named entity. Only these constants are ever put into SQL text.
+pub struct Entity {
+    /// "organization" or "person", as messages say it.
+    pub what: &'static str,
+    /// The command that curates this kind (`events org ...`) and the one that lists it.
+    pub(super) command: &'static str,
+    pub(super) listing: &'static str,
+    /// `?1` a name key: the entity's id and own name.
+    pub(super) find: &'static str,
+    /// `?1` a name, `?2` the time: a new entity (its name row comes from `insert_name`).
+    pub(super) insert: &'static str,
+    /// `?1` name key, `?2` id, `?3` name.
+    pub(super) insert_name: &'static str,
+    /// `?1` name key, `?2` the name as it is to be spelt.
+    pub(super) update_name: &'static str,
+    /// `?1` id, `?2` its new own name.
+    pub(super) set_entity_name: &'static str,
+    /// Every name of entity `?2` becomes a name of entity `?1`.
+    pub(super) move_names: &'static str,
+    /// `?1` id.
+    pub(super) delete: &'static str,
+    /// `?1` id, `?2` the key of its own name: its other names, by key.
+    pub(super) aliases: &'static str,
+}
+
+pub const ORGANIZATION: Entity = Entity {
+    what: "organization",
+    command: "org",
+    listing: "orgs",
+    find: "SELECT o.id, o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
+            WHERE n.name_key = ?1",
+    insert: "INSERT INTO organization (name, created_at) VALUES (?1, ?2)",
+    insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
+    update_name: "UPDATE organization_name SET name = ?2 WHERE name_key = ?1",
+    set_entity_name: "UPDATE organization SET name = ?2 WHERE id = ?1",
+    move_names: "UPDATE organization_name SET organization_id = ?1 WHERE organization_id = ?2",
+    delete: "DELETE FROM organization WHERE id = ?1",
+    aliases: "SELECT name FROM organization_name
+               WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key",
+};
+
+pub const PERSON: Entity = Entity {
+    what: "person",
+    command: "person",
+    listing: "people",
+    find: "SELECT p.id, p.name FROM person_name n JOIN person p ON p.id = n.person_id
+            WHERE n.name_key = ?1",
+    insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",
+    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
+    update_name: "UPDATE person_name SET name = ?2 WHERE name_key = ?1",
+    set_entity_name: "UPDATE person SET name = ?2 WHERE id = ?1",
+    move_names: "UPDATE person_name SET person_id = ?1 WHERE person_id = ?2",
+    delete: "DELETE FROM person WHERE id = ?1",
+    aliases: "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key",
+};
+
+/// An entity found by one of its names: its id and its own name.
+pub(super) struct Found {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The entity known by `name` (its own or an alias, compared as names are), if any.
+pub(super) fn find(conn: &Connection, entity: &Entity, name: &str) -> Result<Option<Found>> {
+    find_by_key(conn, entity, &name_key(name))
+}
+
+pub(super) fn find_by_key(conn: &Connection, entity: &Entity, key: &str) -> Result<Option<Found>> {
+    Ok(conn
+        .prepare_cached(entity.find)?
+        .query_row([key], |r| {
+            Ok(Found {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The other names an entity is known by, by key.
+pub(super) fn aliases(
+    conn: &Connection,
+    entity: &Entity,
+    id: i64,
+    name: &str,
+) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(entity.aliases)?
+        .query_map(params![id, name_key(name)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
