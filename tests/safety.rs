@@ -78,8 +78,10 @@ fn export_output_never_writes_over_the_database() {
     let files = files_in(env.dir.path());
     for (spelling, what) in own_file_spellings(&env) {
         for db in ["events.db", env.db.to_str().unwrap()] {
-            let (code, stdout, stderr) =
-                run_in(env.dir.path(), &["--db", db, "export", "--output", &spelling]);
+            let (code, stdout, stderr) = run_in(
+                env.dir.path(),
+                &["--db", db, "export", "--output", &spelling],
+            );
             assert_eq!(code, 1, "--output {spelling} with --db {db}: {stderr}");
             assert!(stdout.is_empty());
             assert!(
@@ -109,8 +111,7 @@ fn backup_never_writes_over_the_database() {
     let env = seeded();
     let before = env.dump();
     for (spelling, what) in own_file_spellings(&env) {
-        let (code, _, stderr) =
-            run_in(env.dir.path(), &["--db", "events.db", "backup", &spelling]);
+        let (code, _, stderr) = run_in(env.dir.path(), &["--db", "events.db", "backup", &spelling]);
         assert_eq!(code, 1, "backup {spelling}: {stderr}");
         assert!(
             stderr.starts_with(&format!("error: {spelling:?} is ")),
@@ -238,10 +239,15 @@ fn reading_a_missing_database_is_reading_an_empty_one() {
             .output()
             .unwrap();
         let b = empty.cmd().args(*args).output().unwrap();
-        let (a_err, b_err) = (
-            String::from_utf8_lossy(&a.stderr).replace(missing_db.to_str().unwrap(), "DB"),
-            String::from_utf8_lossy(&b.stderr).replace(empty.db.to_str().unwrap(), "DB"),
-        );
+        // The paths differ, and so may the time a dry run took (its last words).
+        let clean = |stderr: &[u8], db: &Path| {
+            let text = String::from_utf8_lossy(stderr).replace(db.to_str().unwrap(), "DB");
+            match text.rfind(" (") {
+                Some(at) if text.ends_with(" s)\n") => text[..at].to_string(),
+                _ => text,
+            }
+        };
+        let (a_err, b_err) = (clean(&a.stderr, &missing_db), clean(&b.stderr, &empty.db));
         assert!(!a_err.contains("Query returned"), "{args:?}: {a_err}");
         assert_eq!(a.status.code(), b.status.code(), "{args:?}: {a_err}");
         assert_eq!(
@@ -267,7 +273,10 @@ fn reading_a_missing_database_is_reading_an_empty_one() {
     assert_eq!(run(&["people"]), "No people.\n");
     assert_eq!(run(&["orgs", "--format", "json"]), "[]\n");
     assert_eq!(run(&["stats", "--by", "year"]), "No events match.\n");
-    assert_eq!(run(&["stats", "--by", "year", "--format", "csv"]), "year,events\n");
+    assert_eq!(
+        run(&["stats", "--by", "year", "--format", "csv"]),
+        "year,events\n"
+    );
     assert!(!missing.dir.path().join("not").exists());
 }
 
@@ -302,7 +311,7 @@ fn a_failing_write_on_a_missing_database_creates_nothing() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("error: "), "{args:?}: {stderr}");
         assert!(
             !env.dir.path().join("not").exists(),
             "{args:?} created the database"
@@ -396,7 +405,7 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
     );
     // The advice: export, then import into a new database; following it rescues everything.
     assert!(
-        !out.stderr.contains("events backup"),
+        !out.stderr.contains("`events backup` can still copy"),
         "backup copies the damage: {}",
         out.stderr
     );
@@ -405,7 +414,12 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
     env.ok(&["export", "--output", rescue.to_str().unwrap()]);
     let new_db = env.dir.path().join("new.db");
     let new = |args: &[&str]| {
-        let out = bare_cmd().arg("--db").arg(&new_db).args(args).output().unwrap();
+        let out = bare_cmd()
+            .arg("--db")
+            .arg(&new_db)
+            .args(args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{args:?}: {out:?}");
         String::from_utf8(out.stdout).unwrap()
     };
@@ -415,7 +429,12 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
         crate::util::without_ids(&new(&["export"])),
         crate::util::without_ids(&std::fs::read_to_string(&rescue).unwrap())
     );
-    assert_eq!(new(&["list", "--format", "json"]).matches("\"title\"").count(), 4);
+    assert_eq!(
+        new(&["list", "--format", "json"])
+            .matches("\"title\"")
+            .count(),
+        4
+    );
 }
 
 #[test]
@@ -497,10 +516,7 @@ fn a_person_called_merge_can_be_shown() {
 #[test]
 fn day_and_month_zero_are_named() {
     let env = Env::new();
-    let stderr = env.fails(
-        1,
-        &["add-event", "--title", "X", "--start", "2021-01-00"],
-    );
+    let stderr = env.fails(1, &["add-event", "--title", "X", "--start", "2021-01-00"]);
     assert!(stderr.contains("there is no day 00"), "{stderr}");
     assert!(!stderr.contains("has 31 days"), "{stderr}");
     let stderr = env.fails(1, &["list", "--from", "2021-00"]);
@@ -540,7 +556,12 @@ fn a_directory_given_as_the_database_is_named_as_one() {
         &["check"],
         &["orgs"],
     ] {
-        let out = bare_cmd().arg("--db").arg(&dir).args(args).output().unwrap();
+        let out = bare_cmd()
+            .arg("--db")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(stderr.contains("is a directory"), "{args:?}: {stderr}");
