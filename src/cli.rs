@@ -500,7 +500,8 @@ pub struct ExportArgs {
     /// Output format [default: from the --output extension, else ndjson]
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
-    /// Write to this file (replaced whole, only once complete) instead of standard output
+    /// Write to this file instead of standard output: replaced whole once complete, keeping
+    /// its mode, through a symbolic link; never the database or its journals
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// CSV: write cells exactly, without the ' that keeps a spreadsheet from running a cell

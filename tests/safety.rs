@@ -189,6 +189,16 @@ fn export_output_writes_through_a_symlink() {
     assert_eq!(files_in(&real_dir), ["all.ndjson", "new.ndjson"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn export_output_to_a_device_writes_to_it() {
+    let env = seeded();
+    let out = env.run(&["-q", "export", "--output", "/dev/stdout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 4);
+    env.ok(&["export", "--output", "/dev/null"]);
+}
+
 #[test]
 fn export_output_to_a_directory_says_so() {
     let env = seeded();

@@ -72,8 +72,7 @@ fn write_file(
     raw: bool,
     path: &Path,
 ) -> Result<u64> {
-    let real = crate::store::resolve(path);
-    let existing = match fs::metadata(&real) {
+    let existing = match fs::metadata(path) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
@@ -85,15 +84,17 @@ fn write_file(
                 path.display()
             );
         }
+        // Opened as named: `/dev/stdout` leads through links that name no file.
         if !meta.is_file() {
             let file = OpenOptions::new()
                 .write(true)
                 .truncate(true)
-                .open(&real)
+                .open(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             return write(store, filter, format, raw, BufWriter::new(file));
         }
     }
+    let real = crate::store::resolve(path);
     let file_name = real
         .file_name()
         .with_context(|| format!("--output {:?} is not a file name", path.display()))?;
