@@ -91,8 +91,7 @@ fn told(ctx: &Context, mut store: Store) -> Result<Store> {
 /// Opens the database for a change to something that must already exist in it: a missing
 /// file is not created. `what` names that thing, for the message.
 fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
-    // A directory is not "no database": the open says what it is.
-    if !ctx.db_path.exists() && !ctx.db_path.is_symlink() {
+    if !ctx.db_path.exists() {
         bail!(
             "no {what}: there is no database at {} yet",
             ctx.db_path.display()

@@ -57,9 +57,10 @@ impl Store {
     /// command that only reads never creates a file.
     pub fn open_for_reading(path: &Path) -> Result<Store> {
         refuse_directory(path)?;
-        // Only a path that surely names nothing reads as empty: a directory that cannot be
-        // searched is reported by the open below, not taken for a missing database.
-        if matches!(fs::symlink_metadata(path), Err(e) if e.kind() == ErrorKind::NotFound) {
+        // Only a path that surely names nothing (or a link to nothing) reads as empty: a
+        // directory that cannot be searched is reported by the open below, not taken for a
+        // missing database.
+        if matches!(fs::metadata(path), Err(e) if e.kind() == ErrorKind::NotFound) {
             return Store::open_in_memory();
         }
         match Store::open(path) {
