@@ -140,7 +140,7 @@ fn export_output_keeps_the_mode_of_an_existing_file() {
         std::fs::metadata(&out).unwrap().permissions().mode() & 0o7777,
         0o600
     );
-    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 4);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), env.ok(&["export"]));
     // And a more open one stays as open: the mode is the file's, not ours.
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
     env.ok(&["export", "--output", out.to_str().unwrap()]);
@@ -167,7 +167,10 @@ fn export_output_writes_through_a_symlink() {
             .file_type()
             .is_symlink()
     );
-    assert_eq!(std::fs::read_to_string(&target).unwrap().lines().count(), 4);
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        env.ok(&["export"])
+    );
     // A symlink to a file not there yet: the file is created where it points.
     let dangling = env.dir.path().join("new.ndjson");
     std::os::unix::fs::symlink("real/new.ndjson", &dangling).unwrap();
@@ -179,11 +182,8 @@ fn export_output_writes_through_a_symlink() {
             .is_symlink()
     );
     assert_eq!(
-        std::fs::read_to_string(real_dir.join("new.ndjson"))
-            .unwrap()
-            .lines()
-            .count(),
-        4
+        std::fs::read_to_string(real_dir.join("new.ndjson")).unwrap(),
+        env.ok(&["export"])
     );
     // No temporary file is left, beside the link or beside the target.
     assert_eq!(files_in(&real_dir), ["all.ndjson", "new.ndjson"]);
@@ -195,7 +195,7 @@ fn export_output_to_a_device_writes_to_it() {
     let env = seeded();
     let out = env.run(&["-q", "export", "--output", "/dev/stdout"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout.lines().count(), 4);
+    assert_eq!(out.stdout, env.ok(&["export"]));
     env.ok(&["export", "--output", "/dev/null"]);
 }
 
@@ -395,6 +395,8 @@ fn damage_table(db: &Path) {
 #[test]
 fn check_reports_one_finding_per_line_and_advice_that_works() {
     let env = seeded();
+    let healthy = env.ok(&["check"]);
+    let counts = healthy.lines().nth(1).unwrap().to_string();
     damage_index(&env.db, "event_end");
     let out = env.run(&["check"]);
     assert_eq!(out.code, 1, "{out:?}");
@@ -407,9 +409,10 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
     assert!(findings.len() > 5, "{}", out.stdout);
     assert!(!out.stdout.contains("*** in database"), "{}", out.stdout);
     // The counts are the tables', not a damaged index's.
-    assert!(
-        out.stdout
-            .contains("4 events, 9 organizations, 8 people, 11 participations"),
+    assert!(counts.ends_with(" participations"), "{healthy}");
+    assert_eq!(
+        out.stdout.lines().nth(1),
+        Some(counts.as_str()),
         "{}",
         out.stdout
     );
@@ -439,12 +442,7 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
         crate::util::without_ids(&new(&["export"])),
         crate::util::without_ids(&std::fs::read_to_string(&rescue).unwrap())
     );
-    assert_eq!(
-        new(&["list", "--format", "json"])
-            .matches("\"title\"")
-            .count(),
-        4
-    );
+    assert_eq!(new(&["check"]).lines().nth(1), Some(counts.as_str()));
 }
 
 #[test]

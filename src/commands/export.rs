@@ -94,6 +94,14 @@ fn write_file(
             return write(store, filter, format, raw, BufWriter::new(file));
         }
     }
+    // A file one may not write is not replaced either, as the shell would not write it:
+    // opened for writing (not truncated) only to ask.
+    if existing.is_some() {
+        OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let real = crate::store::resolve(path);
     let file_name = real
         .file_name()
