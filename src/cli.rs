@@ -23,7 +23,13 @@ pub struct Cli {
         env = "EVENTS_DB",
         value_name = "PATH",
         hide_env_values = true,
-        help_heading = "Global options"
+        help_heading = "Global options",
+        // Any path, even an empty one: `EVENTS_DB=` means the default place, as an unset
+        // variable does (clap's own parser for paths refuses an empty value).
+        value_parser = clap::builder::TypedValueParser::map(
+            clap::builder::OsStringValueParser::new(),
+            PathBuf::from
+        )
     )]
     pub db: Option<PathBuf>,
 
@@ -181,7 +187,8 @@ Examples:
   events person \"v. v. barchuk\" --format json      # a name or an alias, any case
   events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
   events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
-  events person rename \"M. Conynx\" \"Michèle Coninsx\"";
+  events person rename \"M. Conynx\" \"Michèle Coninsx\"
+  events person show merge      # a person called \"merge\" (or: events person -- merge)";
 
 const STATS_EXAMPLE: &str = "\
 Examples:
@@ -493,7 +500,8 @@ pub struct ExportArgs {
     /// Output format [default: from the --output extension, else ndjson]
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
-    /// Write to this file (replaced whole, only once complete) instead of standard output
+    /// Write to this file instead of standard output: replaced whole once complete, keeping
+    /// its mode, through a symbolic link; never the database or its journals
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// CSV: write cells exactly, without the ' that keeps a spreadsheet from running a cell
@@ -584,10 +592,30 @@ pub struct PeopleArgs {
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct PersonArgs {
     #[command(subcommand)]
-    pub command: Option<PersonCommand>,
+    pub command: Option<PersonAction>,
     /// The person: a name or an alias, any case
     #[arg(value_name = "NAME", required = true)]
     pub name: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// What `person` does besides showing someone: show them explicitly, or curate.
+#[derive(Debug, Subcommand)]
+pub enum PersonAction {
+    /// Show what one person took part in, as `person NAME` does; also for a person whose name
+    /// is a subcommand's (show, merge, alias, rename)
+    Show(PersonShowArgs),
+    #[command(flatten)]
+    Curate(PersonCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonShowArgs {
+    /// The person: a name or an alias, any case
+    #[arg(value_name = "NAME")]
+    pub name: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,

@@ -31,6 +31,10 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     if !(1..=12).contains(&month) {
         return Err(format!("there is no month {month:02}"));
     }
+    // Day 00 is no day of any month: saying how many days the month has would not help.
+    if day == 0 {
+        return Err("there is no day 00".to_string());
+    }
     // `year` has at most four digits, so it fits an i32.
     let year = year as i32;
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
@@ -154,7 +158,15 @@ mod tests {
         );
         assert_eq!(
             parse_date("2021-01-00"),
+            Err("there is no day 00".to_string())
+        );
+        assert_eq!(
+            parse_date("2021-01-32"),
             Err("January 2021 has 31 days".to_string())
+        );
+        assert_eq!(
+            parse_date("2021-00-00"),
+            Err("there is no month 00".to_string())
         );
         assert_eq!(
             parse_date("0000-01-01"),

@@ -14,7 +14,7 @@ pub mod model;
 pub mod render;
 pub mod store;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -41,34 +41,93 @@ impl Context {
 pub fn run(cli: Cli) -> Result<()> {
     let Cli { db, quiet, command } = cli;
     // Commands that need no database never look for one.
-    let context = || -> Result<Context> {
-        let db_path = match db {
-            Some(path) if !path.as_os_str().is_empty() => path,
-            _ => store::default_path()?,
-        };
-        Ok(Context { db_path, quiet })
-    };
     match command {
-        Command::AddEvent(args) => commands::add_event::run(&context()?, &args),
-        Command::AddParticipant(args) => commands::add_participant::run(&context()?, &args),
-        Command::EditEvent(args) => commands::edit::event(&context()?, &args),
-        Command::EditParticipant(args) => commands::edit::participant(&context()?, &args),
-        Command::RemoveParticipant(args) => commands::edit::remove_participant(&context()?, &args),
-        Command::RemoveEvent(args) => commands::edit::remove_event(&context()?, &args),
-        Command::List(args) => commands::list::run(&context()?, &args),
-        Command::Show(args) => commands::show::run(&context()?, &args),
-        Command::Import(args) => commands::import::run(&context()?, &args),
-        Command::Export(args) => commands::export::run(&context()?, &args),
-        Command::Orgs(args) => commands::orgs::run(&context()?, &args),
-        Command::Org(command) => commands::curate::org(&context()?, &command),
-        Command::People(args) => commands::people::run(&context()?, &args),
-        Command::Person(args) => commands::people::person(&context()?, &args),
-        Command::Stats(args) => commands::stats::run(&context()?, &args),
-        Command::Check => commands::maintain::check(&context()?),
-        Command::Backup(args) => commands::maintain::backup(&context()?, &args),
+        Command::Completions(args) => return commands::completions::run(&args),
+        Command::Man => return commands::man::run(),
+        _ => {}
+    }
+    let db_path = match db {
+        Some(path) if !path.as_os_str().is_empty() => path,
+        _ => store::default_path()?,
+    };
+    let ctx = Context { db_path, quiet };
+    // A command that fails leaves no trace: no database (each command sees to that) and none
+    // of the directories that would have held it.
+    let missing_dirs = missing_ancestors(&ctx.db_path);
+    let result = dispatch(&ctx, command);
+    if result.is_err() && !ctx.db_path.exists() {
+        // Deepest first; one that is not empty (someone else's file) stays, with those above.
+        for dir in &missing_dirs {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    }
+    result
+}
+
+fn dispatch(ctx: &Context, command: Command) -> Result<()> {
+    match command {
+        Command::AddEvent(args) => commands::add_event::run(ctx, &args),
+        Command::AddParticipant(args) => commands::add_participant::run(ctx, &args),
+        Command::EditEvent(args) => commands::edit::event(ctx, &args),
+        Command::EditParticipant(args) => commands::edit::participant(ctx, &args),
+        Command::RemoveParticipant(args) => commands::edit::remove_participant(ctx, &args),
+        Command::RemoveEvent(args) => commands::edit::remove_event(ctx, &args),
+        Command::List(args) => commands::list::run(ctx, &args),
+        Command::Show(args) => commands::show::run(ctx, &args),
+        Command::Import(args) => commands::import::run(ctx, &args),
+        Command::Export(args) => commands::export::run(ctx, &args),
+        Command::Orgs(args) => commands::orgs::run(ctx, &args),
+        Command::Org(command) => commands::curate::org(ctx, &command),
+        Command::People(args) => commands::people::run(ctx, &args),
+        Command::Person(args) => commands::people::person(ctx, &args),
+        Command::Stats(args) => commands::stats::run(ctx, &args),
+        Command::Check => commands::maintain::check(ctx),
+        Command::Backup(args) => commands::maintain::backup(ctx, &args),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man => commands::man::run(),
     }
+}
+
+/// The directories above `path` that do not exist, deepest first.
+fn missing_ancestors(path: &Path) -> Vec<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .take_while(|dir| matches!(std::fs::symlink_metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound))
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+/// The message for an error: each cause once, joined by `: `, then what to do when the database
+/// file itself failed. SQLite's own text is given once: rusqlite shows it, then its source
+/// again as "Error code 5: database is locked".
+pub fn message(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut after_sqlite = false;
+    for cause in err.chain() {
+        let text = match cause.downcast_ref::<rusqlite::Error>() {
+            // Without a message of its own, rusqlite shows the code's: say it in words.
+            Some(rusqlite::Error::SqliteFailure(e, None)) => {
+                rusqlite::ffi::code_to_str(e.extended_code).to_string()
+            }
+            _ if after_sqlite && cause.is::<rusqlite::ffi::Error>() => continue,
+            _ => cause.to_string(),
+        };
+        after_sqlite = cause.is::<rusqlite::Error>();
+        // A context that already ends with what its cause says (`cannot open x: ...`).
+        if parts.last().is_some_and(|last| last.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    let mut message = parts.join(": ");
+    if let Some(hint) = hint(err) {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    message
 }
 
 /// What to tell a user about a failure of the database file itself, when that is what failed.
@@ -92,6 +151,9 @@ pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
         DatabaseBusy | DatabaseLocked => {
             Some("another process kept the database busy for too long; try again")
         }
+        DatabaseCorrupt => Some(
+            "the database file is damaged; `events check` says what is wrong and how to rescue what can be read",
+        ),
         _ => None,
     }
 }
@@ -110,4 +172,41 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             false
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(code: i32, text: Option<&str>) -> anyhow::Error {
+        anyhow::Error::new(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            text.map(String::from),
+        ))
+    }
+
+    #[test]
+    fn sqlite_text_is_said_once() {
+        let err = sqlite_error(5, Some("database is locked")).context("adding the event");
+        assert_eq!(
+            message(&err),
+            "adding the event: database is locked; another process kept the database busy for too long; try again"
+        );
+        let err = sqlite_error(5, None);
+        assert_eq!(
+            message(&err),
+            "database is locked; another process kept the database busy for too long; try again"
+        );
+        let err = sqlite_error(11, Some("database disk image is malformed"));
+        assert!(
+            message(&err).starts_with(
+                "database disk image is malformed; the database file is damaged; `events check`"
+            ),
+            "{}",
+            message(&err)
+        );
+        // Other errors are as anyhow shows them with `{:#}`.
+        let err = anyhow::anyhow!("no such thing").context("reading x");
+        assert_eq!(message(&err), "reading x: no such thing");
+    }
 }

@@ -29,11 +29,7 @@ fn main() -> ExitCode {
         // `events list | head -1`: the reader has gone, which is no failure of ours.
         Err(err) if events::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let mut message = format!("{err:#}");
-            if let Some(hint) = events::hint(&err) {
-                message.push_str("; ");
-                message.push_str(hint);
-            }
+            let message = events::message(&err);
             eprintln!("error: {}", events::render::text::escape(&message));
             ExitCode::FAILURE
         }

@@ -8,7 +8,6 @@ use crate::Context;
 use crate::cli::AddEventArgs;
 use crate::dates::compact_range;
 use crate::model::EventRecord;
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
     let record = EventRecord {
@@ -34,7 +33,7 @@ pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
         .validate()
         .map_err(|errors| super::invalid_flags(errors, super::event_flag))?;
 
-    let mut store = Store::open(&ctx.db_path)?;
+    let mut store = super::open(ctx)?;
     let same = store.find_same_event(&event.title, event.start)?;
     let id = store.add_event(&event)?;
     writeln!(std::io::stdout(), "{id}")?;

@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{OrgCommand, PersonCommand};
 use crate::model::normalize_name;
-use crate::store::{AliasOutcome, Entity, ORGANIZATION, PERSON, Store};
+use crate::store::{AliasOutcome, Entity, ORGANIZATION, PERSON};
 
 pub fn org(ctx: &Context, command: &OrgCommand) -> Result<()> {
     match command {
@@ -35,7 +35,7 @@ fn checked_name(what: &str, name: &str) -> Result<String> {
 
 fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str) -> Result<()> {
     let alias = checked_name("alias", alias)?;
-    let mut store = Store::open(&ctx.db_path)?;
+    let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity.what))?;
     match store.add_alias(entity, name, &alias)? {
         AliasOutcome::Added { name } => {
             ctx.note(&format!("{alias:?} is now another name of {name:?}"))
@@ -49,7 +49,7 @@ fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str) -> Result<(
 
 fn rename(ctx: &Context, entity: &Entity, name: &str, new: &str) -> Result<()> {
     let new = checked_name("new name", new)?;
-    let mut store = Store::open(&ctx.db_path)?;
+    let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity.what))?;
     let old = store.rename(entity, name, &new)?;
     if crate::model::name_key(&old) == crate::model::name_key(&new) {
         ctx.note(&format!("Renamed {old:?} to {new:?}"));
@@ -62,7 +62,7 @@ fn rename(ctx: &Context, entity: &Entity, name: &str, new: &str) -> Result<()> {
 }
 
 fn merge(ctx: &Context, entity: &Entity, keep: &str, other: &str) -> Result<()> {
-    let mut store = Store::open(&ctx.db_path)?;
+    let mut store = super::open_existing(ctx, &format!("{} is called {keep:?}", entity.what))?;
     let merged = store.merge(entity, keep, other)?;
     let r = merged.report;
     let n = |count: usize, one: &str, many: &str| {

@@ -1,11 +1,11 @@
 //! `events export`: every event that passes the filters, with everything linked to it, as
 //! NDJSON, JSON, CSV or iCalendar; streamed, one event at a time.
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::fs::{self, OpenOptions};
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
 use crate::Context;
 use crate::cli::{ExportArgs, ExportFormat};
@@ -19,9 +19,16 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         .format
         .or_else(|| args.output.as_deref().and_then(format_of))
         .unwrap_or(ExportFormat::Ndjson);
-    let store = Store::open_for_reading(&ctx.db_path)?;
     // `--output -` is standard output, as everywhere.
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(path) = output {
+        crate::store::refuse_database_file(
+            &ctx.db_path,
+            path,
+            &format!("--output {:?}", path.display()),
+        )?;
+    }
+    let store = super::open_for_reading(ctx)?;
     let count = match output {
         None => {
             let out = BufWriter::new(std::io::stdout().lock());
@@ -53,8 +60,11 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
     }
 }
 
-/// Writes to a temporary file beside `path`, then renames it over `path`: a reader never sees
-/// half an export, and a failed export leaves an older file as it was.
+/// Writes to `path` as a shell's `>` would, but whole or not at all: through a symbolic link
+/// to the file it names, keeping an existing file's mode (and owner, where allowed). A
+/// regular file is written as a temporary file beside it, then renamed over it, so a reader
+/// never sees half an export and a failed export leaves the older file as it was; a device or
+/// a pipe (`/dev/stdout`) is written in place.
 fn write_file(
     store: &Store,
     filter: &EventFilter,
@@ -62,19 +72,71 @@ fn write_file(
     raw: bool,
     path: &Path,
 ) -> Result<u64> {
-    let file_name = path
+    let existing = match fs::metadata(path) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+    };
+    if let Some(meta) = &existing {
+        if meta.is_dir() {
+            bail!(
+                "--output {:?} is a directory; give the name of a file",
+                path.display()
+            );
+        }
+        // Opened as named: `/dev/stdout` leads through links that name no file.
+        if !meta.is_file() {
+            let file = OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            return write(store, filter, format, raw, BufWriter::new(file));
+        }
+    }
+    // A file one may not write is not replaced either, as the shell would not write it:
+    // opened for writing (not truncated) only to ask.
+    if existing.is_some() {
+        OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let real = crate::store::resolve(path);
+    let file_name = real
         .file_name()
         .with_context(|| format!("--output {:?} is not a file name", path.display()))?;
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(file_name);
     temp_name.push(format!(".tmp{}", std::process::id()));
-    let temp: PathBuf = path.with_file_name(temp_name);
+    // Beside the file itself, not beside a link to it: a rename cannot cross file systems.
+    let temp: PathBuf = real.with_file_name(temp_name);
     let result = (|| {
-        let file =
-            File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+        let _ = fs::remove_file(&temp);
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        // Never more open than the file it replaces, even for a moment.
+        #[cfg(unix)]
+        if let Some(meta) = &existing {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            options.mode(meta.permissions().mode() & 0o777);
+        }
+        let file = options
+            .open(&temp)
+            .with_context(|| format!("cannot create {}", temp.display()))?;
+        #[cfg(unix)]
+        if let Some(meta) = &existing {
+            use std::os::unix::fs::MetadataExt;
+            // Only root may give a file away; others keep their own, as a new file would be.
+            let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
+            // Exactly the old mode: the umask narrowed it at creation, and chown may clear
+            // set-id bits.
+            file.set_permissions(meta.permissions())
+                .with_context(|| format!("cannot set the mode of {}", temp.display()))?;
+        }
         let count = write(store, filter, format, raw, BufWriter::new(&file))?;
         file.sync_all()?;
-        fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        fs::rename(&temp, &real).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(count)
     })();
     if result.is_err() {
@@ -83,7 +145,8 @@ fn write_file(
     result
 }
 
-fn write(
+/// Writes the events that pass `filter` to `out`; returns how many.
+pub(super) fn write(
     store: &Store,
     filter: &EventFilter,
     format: ExportFormat,

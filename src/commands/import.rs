@@ -62,9 +62,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let fresh = !args.dry_run && !ctx.db_path.exists();
     let mut building = fresh.then(|| NewDatabase::beside(&ctx.db_path));
     let mut store = match (&building, args.dry_run) {
-        (_, true) => Store::open_for_reading(&ctx.db_path)?,
+        (_, true) => super::open_for_reading(ctx)?,
         (Some(new), false) => Store::open(&new.path)?,
-        (None, false) => Store::open(&ctx.db_path)?,
+        (None, false) => super::open(ctx)?,
     };
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();

@@ -8,11 +8,10 @@ use crate::Context;
 use crate::cli::{ListArgs, ListFormat};
 use crate::formats;
 use crate::render::{Terminal, tables};
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = super::event_filter(&args.filter)?;
-    let store = Store::open_for_reading(&ctx.db_path)?;
+    let store = super::open_for_reading(ctx)?;
     // A table shows a line per event: no need to read what it does not show.
     let events = match args.format {
         ListFormat::Table => store.list_summaries(&filter)?,

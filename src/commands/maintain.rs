@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use crate::Context;
-use crate::cli::BackupArgs;
+use crate::cli::{BackupArgs, ExportFormat};
+use crate::model::EventFilter;
 use crate::store::Store;
 
 /// Opens the database for looking at it: one that may be read but not written will do.
@@ -13,7 +14,7 @@ fn open_existing(ctx: &Context) -> Result<Store> {
     if !ctx.db_path.exists() {
         bail!("there is no database at {}", ctx.db_path.display());
     }
-    Store::open_for_reading(&ctx.db_path)
+    super::open_for_reading(ctx)
 }
 
 pub fn check(ctx: &Context) -> Result<()> {
@@ -35,14 +36,42 @@ pub fn check(ctx: &Context) -> Result<()> {
     for problem in &problems {
         writeln!(out, "{}", crate::render::text::escape(problem))?;
     }
-    bail!(
-        "{} problems found in {}; `events backup` can still copy what is readable",
-        problems.len(),
-        ctx.db_path.display()
+    out.flush()?;
+    let db = ctx.db_path.display();
+    // A copy made by `backup` carries the damage with it (VACUUM INTO copies the pages of a
+    // damaged index as they are): the way out is to read every record and write it into a
+    // new database, which is what export then import do. Whether that works is tried here:
+    // the export must read as many events as the table holds.
+    let events = store.counts().map(|[events, ..]| events).ok();
+    let exported = super::export::write(
+        &store,
+        &EventFilter::default(),
+        ExportFormat::Ndjson,
+        false,
+        std::io::sink(),
     )
+    .ok();
+    let n = problems.len();
+    let found = format!(
+        "{n} {} found in {db}",
+        if n == 1 { "problem" } else { "problems" }
+    );
+    match (events, exported) {
+        (Some(events), Some(exported)) if u64::try_from(events).ok() == Some(exported) => bail!(
+            "{found}; every event can still be read: rescue them into a new database with `events --db {db} export --output rescue.ndjson` then `events --db NEW.db import rescue.ndjson`, and use NEW.db once `events --db NEW.db check` passes (a copy made by `events backup` would carry the damage)"
+        ),
+        _ => bail!(
+            "{found}, and some records cannot be read any more: restore the latest copy made with `events backup` before the damage, and keep {db} as it is meanwhile"
+        ),
+    }
 }
 
 pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
+    crate::store::refuse_database_file(
+        &ctx.db_path,
+        &args.file,
+        &format!("{:?}", args.file.display()),
+    )?;
     let store = open_existing(ctx)?;
     store.backup(&args.file)?;
     ctx.note(&format!(

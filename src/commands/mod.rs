@@ -69,6 +69,25 @@ fn print_view<'a>(
     Ok(())
 }
 
+/// Opens the database for writing, creating it if need be; says on stderr (unless `--quiet`)
+/// what opening did, such as upgrading an older schema.
+fn open(ctx: &Context) -> Result<Store> {
+    told(ctx, Store::open(&ctx.db_path)?)
+}
+
+/// Opens the database for a command that only reads: one that does not exist reads as empty
+/// and is not created.
+fn open_for_reading(ctx: &Context) -> Result<Store> {
+    told(ctx, Store::open_for_reading(&ctx.db_path)?)
+}
+
+fn told(ctx: &Context, mut store: Store) -> Result<Store> {
+    if let Some(notice) = store.take_notice() {
+        ctx.note(&notice);
+    }
+    Ok(store)
+}
+
 /// Opens the database for a change to something that must already exist in it: a missing
 /// file is not created. `what` names that thing, for the message.
 fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
@@ -78,7 +97,7 @@ fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
             ctx.db_path.display()
         );
     }
-    Store::open(&ctx.db_path)
+    open(ctx)
 }
 
 /// The flag a field of an event record comes from, for messages about `add-event` and

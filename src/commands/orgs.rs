@@ -7,10 +7,9 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::OrgsArgs;
 use crate::render::tables;
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
-    let store = Store::open_for_reading(&ctx.db_path)?;
+    let store = super::open_for_reading(ctx)?;
     store.read_everything()?;
     let orgs = store.organizations(args.search.as_deref())?;
     super::print_view(

@@ -7,14 +7,13 @@ use std::io::{BufWriter, Write};
 use anyhow::{Result, bail};
 
 use crate::Context;
-use crate::cli::{ListFormat, PeopleArgs, PersonArgs};
+use crate::cli::{ListFormat, PeopleArgs, PersonAction, PersonArgs};
 use crate::formats;
 use crate::model::EventFilter;
 use crate::render::{Terminal, tables};
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
-    let store = Store::open_for_reading(&ctx.db_path)?;
+    let store = super::open_for_reading(ctx)?;
     store.read_everything()?;
     let people = store.people(args.org.as_deref())?.unwrap_or_default();
     super::print_view(
@@ -54,19 +53,22 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
 }
 
 pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
-    if let Some(command) = &args.command {
-        return super::curate::person(ctx, command);
-    }
-    let Some(name) = args.name.as_deref() else {
-        bail!("give a person's name");
+    // `person show merge` reaches a person whose name is a subcommand's.
+    let (name, format) = match &args.command {
+        Some(PersonAction::Curate(command)) => return super::curate::person(ctx, command),
+        Some(PersonAction::Show(show)) => (show.name.as_str(), show.format),
+        None => match args.name.as_deref() {
+            Some(name) => (name, args.format),
+            None => bail!("give a person's name"),
+        },
     };
-    let store = Store::open_for_reading(&ctx.db_path)?;
+    let store = super::open_for_reading(ctx)?;
     let Some(history) = store.person_history(name)? else {
         let close = store.similar_people(name, 3)?;
         bail!("{}", super::no_such_name("no", "person", name, &close));
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
-    match args.format {
+    match format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &history)?;
             writeln!(out)?;

@@ -8,10 +8,9 @@ use crate::Context;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::formats;
 use crate::render::{Terminal, tables};
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
-    let store = Store::open_for_reading(&ctx.db_path)?;
+    let store = super::open_for_reading(ctx)?;
     let id = super::resolve_event(&store, &args.event)?;
     let event = store
         .get_event(id)?

@@ -10,7 +10,6 @@ use crate::Context;
 use crate::cli::{StatsArgs, StatsByArg};
 use crate::model::StatsBy;
 use crate::render::tables;
-use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
     let filter = super::event_filter(&args.filter)?;
@@ -21,7 +20,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         StatsByArg::Org => StatsBy::Org,
         StatsByArg::Region => StatsBy::Region,
     };
-    let store = Store::open_for_reading(&ctx.db_path)?;
+    let store = super::open_for_reading(ctx)?;
     store.read_everything()?;
     let rows = store.stats(by, &filter)?;
     let json: Vec<Value> = rows

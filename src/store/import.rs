@@ -115,8 +115,11 @@ impl Store {
             // Which event each record of this import wrote, by line: a second record for the
             // same event is an error. On disk, not in memory, so that memory does not grow
             // with the file. Dropped with the transaction.
+            // Temporary tables belong to the connection, not to the transaction: one left by
+            // an earlier import on this connection (committed with it) is replaced.
             import.tx.execute_batch(
-                "CREATE TEMP TABLE import_line (event_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)",
+                "DROP TABLE IF EXISTS temp.import_line;
+                 CREATE TEMP TABLE import_line (event_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)",
             )?;
             Ok(import)
         })
@@ -308,6 +311,7 @@ impl Import<'_> {
         if self.bulk {
             self.tx.execute(FTS_FILL, [])?;
         }
+        self.tx.execute_batch("DROP TABLE temp.import_line")?;
         self.tx.commit()?;
         Ok(())
     }
@@ -378,4 +382,50 @@ fn same_event(stored: &Event, new: &NewEvent) -> bool {
                     && keys_eq(s.session.as_deref(), n.session.as_deref())
                     && s.contribution == n.contribution
             })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EventRecord;
+
+    fn event(json: &str) -> NewEvent {
+        serde_json::from_str::<EventRecord>(json)
+            .unwrap()
+            .validate()
+            .unwrap()
+    }
+
+    #[test]
+    fn imports_can_follow_each_other_on_one_connection() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = event(r#"{"key": "a", "title": "A", "start": "2021-03-16"}"#);
+        let second = event(r#"{"key": "b", "title": "B", "start": "2021-03-17"}"#);
+        let mut import = store.begin_import().unwrap();
+        assert!(matches!(
+            import.apply(&first, 1, &[]).unwrap(),
+            Outcome::Created
+        ));
+        import.commit().unwrap();
+        // A second import, committed; then a third, rolled back: each starts afresh, and
+        // the first record of each is its own, whatever line earlier imports wrote.
+        let mut import = store.begin_import().unwrap();
+        assert!(matches!(
+            import.apply(&first, 1, &[]).unwrap(),
+            Outcome::Unchanged
+        ));
+        assert!(matches!(
+            import.apply(&second, 2, &[]).unwrap(),
+            Outcome::Created
+        ));
+        import.commit().unwrap();
+        let mut import = store.begin_import().unwrap();
+        assert!(matches!(
+            import.apply(&second, 1, &[]).unwrap(),
+            Outcome::Unchanged
+        ));
+        import.rollback().unwrap();
+        let import = store.begin_import().unwrap();
+        import.commit().unwrap();
+    }
 }

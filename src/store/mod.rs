@@ -33,12 +33,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// An open `events` database.
 pub struct Store {
     conn: Connection,
+    /// What opening did that a person should hear of (an upgrade of the schema), for the
+    /// command to print, or not under `--quiet`.
+    notice: Option<String>,
 }
 
 impl Store {
     /// Opens (creating it and its directories if needed) the database at `path`, and brings
     /// its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        refuse_directory(path)?;
         create_parent_dirs(path)?;
         create_private_file(path)?;
         let conn = Connection::open_with_flags(
@@ -52,7 +56,11 @@ impl Store {
     /// Opens the database at `path` if it exists; otherwise an empty one in memory, so that a
     /// command that only reads never creates a file.
     pub fn open_for_reading(path: &Path) -> Result<Store> {
-        if !path.exists() {
+        refuse_directory(path)?;
+        // Only a path that surely names nothing (or a link to nothing) reads as empty: a
+        // directory that cannot be searched is reported by the open below, not taken for a
+        // missing database.
+        if matches!(fs::metadata(path), Err(e) if e.kind() == ErrorKind::NotFound) {
             return Store::open_in_memory();
         }
         match Store::open(path) {
@@ -95,7 +103,7 @@ impl Store {
                 path.display()
             );
         }
-        Ok(Store { conn })
+        Ok(Store { conn, notice: None })
     }
 
     /// An empty database in memory.
@@ -123,7 +131,7 @@ impl Store {
         // deadlock): those steps are tried again until the busy timeout.
         retry_busy(|| check_ours(&conn, path))?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        retry_busy(|| migrate(&mut conn, path))?;
+        let notice = retry_busy(|| migrate(&mut conn, path))?;
         // WAL lets readers go on while one process writes; FULL syncs each commit, so a
         // recorded event survives a power loss once the command has returned.
         retry_busy(|| {
@@ -131,7 +139,13 @@ impl Store {
             Ok(())
         })?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(Store { conn })
+        Ok(Store { conn, notice })
+    }
+
+    /// What opening did that a person should hear of, once: the upgrade of an older schema,
+    /// and where the copy of the database as it was is.
+    pub fn take_notice(&mut self) -> Option<String> {
+        self.notice.take()
     }
 
     /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
@@ -144,11 +158,14 @@ impl Store {
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect()
         })();
+        // One row of the report may hold several findings, one per line, under a heading
+        // naming the schema (`*** in database main ***`): one finding per line here.
         match integrity {
             Ok(rows) => problems.extend(
-                rows.into_iter()
-                    .filter(|r| r != "ok")
-                    .map(|r| format!("integrity: {r}")),
+                rows.iter()
+                    .flat_map(|r| r.lines())
+                    .filter(|l| *l != "ok" && !l.starts_with("*** in database"))
+                    .map(|l| format!("integrity: {l}")),
             ),
             Err(e) => problems.push(format!("integrity: {e}")),
         }
@@ -183,11 +200,15 @@ impl Store {
         Ok(problems)
     }
 
-    /// How many events, organizations, people and participations there are.
+    /// How many events, organizations, people and participations there are. Counted in the
+    /// tables themselves: SQLite would count the entries of the smallest index, which on a
+    /// damaged file may be anything.
     pub fn counts(&self) -> Result<[i64; 4]> {
         Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM event), (SELECT count(*) FROM organization),
-                    (SELECT count(*) FROM person), (SELECT count(*) FROM participation)",
+            "SELECT (SELECT count(*) FROM event NOT INDEXED),
+                    (SELECT count(*) FROM organization NOT INDEXED),
+                    (SELECT count(*) FROM person NOT INDEXED),
+                    (SELECT count(*) FROM participation NOT INDEXED)",
             [],
             |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
         )?)
@@ -202,9 +223,13 @@ impl Store {
     /// Reads through a memory map from now on: for views that read every page (orgs, people,
     /// stats), it spares a system call per page; for a few pages it costs more than it saves.
     pub fn read_everything(&self) -> Result<()> {
-        let _: i64 = self
-            .conn
-            .query_row("PRAGMA mmap_size = 1073741824", [], |r| r.get(0))?;
+        // A database in memory (the stand-in for one that does not exist) answers no row.
+        self.conn
+            .pragma_update_and_check(None, "mmap_size", 1_073_741_824_i64, |_| Ok(()))
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(()),
+                e => Err(e),
+            })?;
         Ok(())
     }
 
@@ -309,6 +334,91 @@ pub fn default_path() -> Result<PathBuf> {
     }
 }
 
+/// Refuses a directory given as the database, before SQLite says it cannot open it.
+fn refuse_directory(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "{} is a directory, not a database file; give a file's path with --db or $EVENTS_DB (such as {})",
+            path.display(),
+            path.join("events.db").display()
+        );
+    }
+    Ok(())
+}
+
+/// The files SQLite keeps for the database at `db`: the file itself, then those it makes
+/// beside it, each with what it is, for messages.
+const DATABASE_FILES: [(&str, &str); 4] = [
+    ("", "the database itself"),
+    ("-wal", "the database's write-ahead log"),
+    ("-shm", "the database's shared memory index"),
+    ("-journal", "the database's rollback journal"),
+];
+
+/// Refuses `target` as a file to write when it is the database at `db` or one of the files
+/// SQLite keeps beside it, however it is spelled: relative, through `..`, a symbolic link or
+/// a hard link. `what` names the target in the message (`--output "x.db"`).
+pub fn refuse_database_file(db: &Path, target: &Path, what: &str) -> Result<()> {
+    // SQLite finds the journals beside the file a link points to, not beside the link.
+    let mut bases = vec![db.to_path_buf(), resolve(db)];
+    bases.dedup();
+    let target_meta = fs::metadata(target).ok();
+    let target_real = resolve(target);
+    for base in &bases {
+        for (suffix, name) in DATABASE_FILES {
+            let mut file = base.as_os_str().to_owned();
+            file.push(suffix);
+            let file = PathBuf::from(file);
+            // An existing file is the same file when it is the same inode: that sees hard
+            // links too. One that does not exist yet (a journal) is compared by its place.
+            let same = match (&target_meta, fs::metadata(&file)) {
+                (Some(t), Ok(f)) => same_inode(t, &f),
+                _ => target_real == resolve(&file),
+            };
+            if same {
+                bail!("{what} is {name} ({}); choose another file", file.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+    false
+}
+
+/// Where writing to `path` would write: symbolic links followed, even to a file that does not
+/// exist yet, and the directory made absolute and canonical. Falls back to the path as given
+/// (made absolute) where a directory cannot be resolved.
+pub fn resolve(path: &Path) -> PathBuf {
+    let mut path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // As the kernel does, give up after 40 links (a loop).
+    for _ in 0..40 {
+        match fs::read_link(&path) {
+            Ok(target) => {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                path = dir.join(target);
+            }
+            Err(_) => break,
+        }
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(dir), Some(name)) => match fs::canonicalize(dir) {
+            Ok(dir) => dir.join(name),
+            Err(_) => path,
+        },
+        // `/`, or a path ending in `..`: canonical as a whole if it exists.
+        _ => fs::canonicalize(&path).unwrap_or(path),
+    }
+}
+
 fn create_parent_dirs(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
@@ -382,11 +492,13 @@ fn user_version(conn: &Connection) -> Result<i64> {
 
 /// Brings the schema up to date in one write transaction. The version is read again after the
 /// write lock is taken, so processes racing to create the same new file migrate it once.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+/// Returns what to tell the user when an older database was upgraded.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<Option<String>> {
     let found = user_version(conn)?;
     if found == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(None);
     }
+    let mut notice = None;
     // An older database is copied as it is before it is upgraded, beside itself.
     if found > 0 && found < SCHEMA_VERSION && path.is_file() {
         let mut name = path.as_os_str().to_owned();
@@ -398,11 +510,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         if !backup.exists() {
             vacuum_into(conn, &backup)
                 .with_context(|| format!("backing up {} before upgrading it", path.display()))?;
-            eprintln!(
-                "events: upgrading {} from schema version {found} to {SCHEMA_VERSION}; a copy as it was is in {}",
+            notice = Some(format!(
+                "Upgraded {} from schema version {found} to {SCHEMA_VERSION}; a copy as it was is in {}",
                 path.display(),
                 backup.display()
-            );
+            ));
         }
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -420,7 +532,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
-    Ok(())
+    Ok(notice)
 }
 
 #[cfg(test)]
