@@ -243,14 +243,15 @@ pub struct AddEventArgs {
     /// A tag (repeatable)
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
-    /// A unique, stable id of your own, usable wherever an event id is
+    /// A unique, stable name of your own for the event, usable wherever an id is (not digits
+    /// only); without it, one is made from the start date and title
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct AddParticipantArgs {
-    /// The event: its id or key
+    /// The event: its id (a plain number), its key, or `key:KEY`
     #[arg(value_name = "EVENT")]
     pub event: String,
     /// The person's name
@@ -355,7 +356,7 @@ pub enum SortArg {
 
 #[derive(Debug, Args)]
 pub struct EditEventArgs {
-    /// The event: its id or key
+    /// The event: its id (a plain number), its key, or `key:KEY`
     #[arg(value_name = "EVENT")]
     pub event: String,
     /// New title
@@ -397,7 +398,7 @@ pub struct EditEventArgs {
     /// Replace the tags with these (repeatable)
     #[arg(long, value_name = "T")]
     pub tag: Vec<String>,
-    /// New key
+    /// New key (not digits only; a key can be changed, not removed)
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
     /// Add an organizer (repeatable)
@@ -454,7 +455,7 @@ pub struct RemoveParticipantArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveEventArgs {
-    /// The event: its id or key
+    /// The event: its id (a plain number), its key, or `key:KEY`
     #[arg(value_name = "EVENT")]
     pub event: String,
     /// Remove without asking (needed when standard input is not a terminal)
@@ -529,7 +530,7 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The event: its id or key
+    /// The event: its id (a plain number), its key, or `key:KEY`
     #[arg(value_name = "EVENT")]
     pub event: String,
     /// Output format

@@ -185,8 +185,9 @@ fn show_json_has_nulls_and_empty_lists() {
     let v: serde_json::Value =
         serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
     assert_eq!(v["end"], "2022-02-01");
+    // Every event has a key: one not given is generated.
+    assert_eq!(v["key"], "2022-02-01-briefing");
     for field in [
-        "key",
         "kind",
         "mode",
         "location",
@@ -312,7 +313,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         ),
         (
             &["add-participant", "99", "--name", "X"],
-            "error: no event with id or key \"99\"; `events list` shows the events there are",
+            "error: no event with id 99; `events list` shows the events there are",
         ),
         (
             &["add-participant", "1", "--name", " "],
@@ -320,7 +321,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
         ),
         (
             &["show", "no-such-key"],
-            "error: no event with id or key \"no-such-key\"; `events list` shows the events there are",
+            "error: no event with key \"no-such-key\"; `events list` shows the events there are",
         ),
         (
             &["list", "--from", "2021-13-01"],
@@ -550,7 +551,7 @@ fn a_newer_database_is_refused() {
     let stderr = env.fails(1, &["list"]);
     assert!(
         stderr.contains(
-            "has schema version 99, newer than this events understands (2); upgrade events"
+            "has schema version 99, newer than this events understands (3); upgrade events"
         ),
         "{stderr}"
     );

@@ -175,7 +175,7 @@ fn csv_events_and_participants() {
     let bad = env.file("bad.csv", "event,name\nk1,Someone\nnope,Nobody\n");
     let stderr = env.fails(1, &["import", &bad]);
     assert!(
-        stderr.contains("bad.csv: line 3: event \"nope\": no event has this id or key"),
+        stderr.contains("bad.csv: line 3: event \"nope\": no event has this key"),
         "{stderr}"
     );
     assert_eq!(env.dump(), before);

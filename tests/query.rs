@@ -513,7 +513,7 @@ fn edits_change_exactly_what_they_say() {
         ),
         (
             &["edit-event", "e99", "--title", "x"],
-            "error: no event with id or key \"e99\"; `events list` shows the events there are",
+            "error: no event with key \"e99\"; `events list` shows the events there are",
         ),
         (
             &["edit-participant", "999", "--role", "x"],
@@ -592,10 +592,7 @@ fn removals_keep_organizations_and_people() {
         orgs_before
     );
     let stderr = env.fails(1, &["show", "e2"]);
-    assert!(
-        stderr.contains("no event with id or key \"e2\""),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no event with key \"e2\""), "{stderr}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod util;
 
 mod core;
+mod identity;
 mod import;
 mod query;
 mod robust;

@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::Context;
 use crate::cli::AddEventArgs;
 use crate::dates::compact_range;
-use crate::model::EventRecord;
+use crate::model::{EventRecord, Identity, key_problem};
 
 pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
     let record = EventRecord {
@@ -32,18 +32,25 @@ pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
     let event = record
         .validate()
         .map_err(|errors| super::invalid_flags(errors, super::event_flag))?;
+    if let Some(key) = &event.key
+        && let Some(reason) = key_problem(key)
+    {
+        bail!("invalid --key {key:?}: {reason}");
+    }
 
     let mut store = super::open(ctx)?;
     let same = store.find_same_event(&event.title, event.start)?;
-    let id = store.add_event(&event)?;
+    let Identity { id, key } = store.add_event(&event)?;
     writeln!(std::io::stdout(), "{id}")?;
     if let Some(other) = same {
         ctx.note(&format!(
-            "warning: event {other} has the same title and start date; `events show {other}` to compare"
+            "warning: event {} ({}) has the same title and start date; `events show {}` to compare",
+            other.id, other.key, other.id
         ));
     }
+    // The key is said, generated or not: it is how other databases and files know the event.
     ctx.note(&format!(
-        "Added event {id} ({}): {}",
+        "Added event {id}, key {key} ({}): {}",
         compact_range(event.start, event.end),
         event.title
     ));

@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow, bail};
 use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::compact_range;
-use crate::model::{EventRecord, name_key};
+use crate::model::{EventRecord, key_problem, name_key, normalize_name};
 use crate::store::ListsChanged;
 
 /// A flag given replaces the field (an empty value clears it, once validated).
@@ -47,7 +47,23 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     set(&mut record.project, &args.project);
     set(&mut record.description, &args.description);
     set(&mut record.source, &args.source);
-    set(&mut record.key, &args.key);
+    if let Some(key) = &args.key {
+        // Every event has a key: it may be changed, never taken away. A new one must not read
+        // as an id.
+        let key = normalize_name(key);
+        if key.is_empty() {
+            bail!(
+                "invalid --key {:?}: every event keeps a key (other databases and files know it by it); give a new key instead",
+                args.key.as_deref().unwrap_or_default()
+            );
+        }
+        if current.key.as_deref() != Some(key.as_str())
+            && let Some(reason) = key_problem(&key)
+        {
+            bail!("invalid --key {key:?}: {reason}");
+        }
+        record.key = Some(key);
+    }
 
     let mut lists = ListsChanged::default();
     let canonical = |name: &str| -> Result<String> {

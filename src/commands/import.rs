@@ -13,7 +13,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Context;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
-use crate::model::{AliasRecord, EventFilter, EventRecord, FieldError, NewEvent, NewParticipant};
+use crate::model::{
+    AliasRecord, EventFilter, EventRecord, EventRef, FieldError, NewEvent, NewParticipant,
+    key_problem,
+};
 use crate::render::text::escape;
 use crate::store::{ImportStats, Outcome, Store};
 
@@ -117,12 +120,22 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             }
                         }
                         Ok(event) => {
+                            // A new key must not read as an id; one already stored (from
+                            // before that rule) still matches its event.
+                            if let Some(key) = &event.key
+                                && let Some(reason) = key_problem(key)
+                                && !import.has_key(key)?
+                            {
+                                problems.push(Problem {
+                                    value: Some(key.clone()),
+                                    ..Problem::field(line, "key", reason)
+                                });
+                                continue;
+                            }
                             // Records are written even after a problem (all is rolled back
                             // then), so that every problem of the file is found in one go.
-                            if let Outcome::SameAsLine(first) =
-                                import.apply(&event, line, &absent)?
-                            {
-                                let (field, value, reason) = match &event.key {
+                            let problem = match import.apply(&event, line, &absent)? {
+                                Outcome::SameAsLine(first) => Some(match &event.key {
                                     Some(key) => (
                                         "key",
                                         key.clone(),
@@ -136,7 +149,20 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                          give the records keys to tell them apart"
                                         ),
                                     ),
-                                };
+                                }),
+                                Outcome::Ambiguous(keys) => Some((
+                                    "title",
+                                    event.title.clone(),
+                                    format!(
+                                        "the record has no key, and several events have this \
+                                         title and start date (keys {}); give it the key of \
+                                         the one it is for",
+                                        quoted_list(&keys)
+                                    ),
+                                )),
+                                _ => None,
+                            };
+                            if let Some((field, value, reason)) = problem {
                                 problems.push(Problem {
                                     value: Some(value),
                                     ..Problem::field(line, field, reason)
@@ -174,11 +200,27 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     match participant {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
                         Ok(participant) => {
-                            let found = import.apply_participant(&event, &participant)?.is_some();
+                            let reference = EventRef::parse(&event);
+                            let found = import
+                                .apply_participant(&reference, &participant)?
+                                .is_some();
                             if !found {
+                                let hint = super::unresolved_hint(
+                                    &reference,
+                                    |text| import.keys_like(text),
+                                    |id| import.has_id(id),
+                                )?;
+                                let what = match reference {
+                                    EventRef::Id(_) => "no event has this id",
+                                    EventRef::Key(_) => "no event has this key",
+                                };
+                                let reason = match hint {
+                                    Some(hint) => format!("{what}; {hint}"),
+                                    None => what.to_string(),
+                                };
                                 problems.push(Problem {
                                     value: Some(event),
-                                    ..Problem::field(line, "event", "no event has this id or key")
+                                    ..Problem::field(line, "event", reason)
                                 });
                             }
                         }
@@ -472,6 +514,15 @@ impl Problems {
         if self.shown.len() < SHOWN_PROBLEMS {
             self.shown.push(problem);
         }
+    }
+}
+
+/// `"a", "b" and "c"`.
+fn quoted_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.join(""),
     }
 }
 

@@ -25,7 +25,9 @@ use crate::Context;
 use crate::cli::{FilterArgs, ListFormat, OrgRoleArg, SortArg};
 use crate::dates::parse_period;
 use crate::formats;
-use crate::model::{EventFilter, FieldError, LinkRole, Mode, Sort, normalize_name, search_query};
+use crate::model::{
+    EventFilter, EventRef, FieldError, LinkRole, Mode, Sort, normalize_name, search_query,
+};
 use crate::render::Terminal;
 use crate::store::Store;
 
@@ -111,10 +113,54 @@ fn event_flag(field: &str) -> &str {
     }
 }
 
-/// Finds an event by id or key, or says that there is none.
+/// Finds the event a reference (an id, a key, or `key:KEY`) names, or says that there is none
+/// and what may have been meant.
 fn resolve_event(store: &Store, reference: &str) -> Result<i64> {
-    store.resolve_event(reference)?.ok_or_else(|| {
-        anyhow!("no event with id or key {reference:?}; `events list` shows the events there are")
+    let parsed = EventRef::parse(reference);
+    match store.resolve_event(&parsed)? {
+        Some(id) => Ok(id),
+        None => bail!(
+            "no event with {parsed}; {}",
+            unresolved_hint(
+                &parsed,
+                |text| store.keys_like(text),
+                |id| Ok(store.resolve_event(&EventRef::Id(id))?.is_some())
+            )?
+            .unwrap_or_else(|| "`events list` shows the events there are".to_string())
+        ),
+    }
+}
+
+/// What a reference that names no event may have meant: the `key:` form of an all-digit key
+/// (from before such keys were refused), a key that differs only by case (keys are
+/// case-sensitive), or the plain form of an id written `02` or `+2`.
+/// `keys_like` gives the stored keys equal to a text but for case; `id_exists` says whether an
+/// id is taken.
+fn unresolved_hint(
+    reference: &EventRef,
+    keys_like: impl Fn(&str) -> Result<Vec<String>>,
+    id_exists: impl Fn(i64) -> Result<bool>,
+) -> Result<Option<String>> {
+    Ok(match reference {
+        EventRef::Id(id) => {
+            let text = id.to_string();
+            keys_like(&text)?
+                .contains(&text)
+                .then(|| format!("an event has the key {text:?}: to name it, write `key:{text}`"))
+        }
+        EventRef::Key(key) => {
+            let like = keys_like(key)?;
+            if let Some(other) = like.first() {
+                Some(format!("did you mean {other:?}? (keys are case-sensitive)"))
+            } else if let Ok(id) = key.parse::<i64>()
+                && id > 0
+                && id_exists(id)?
+            {
+                Some(format!("an id is written as a plain number: {id}"))
+            } else {
+                None
+            }
+        }
     })
 }
 

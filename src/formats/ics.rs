@@ -32,7 +32,8 @@ impl<W: Write> CalendarWriter<W> {
     pub fn write(&mut self, e: &Event) -> Result<()> {
         let out = &mut self.out;
         write_line(out, "BEGIN:VEVENT")?;
-        // A key is stable across databases; an id only within one.
+        // From the key, which every event has and keeps wherever it goes; never from the id,
+        // which is local to one database. (`id-ID` is only for a record that lacks one.)
         let uid = match &e.key {
             Some(key) => format!("key-{key}@events"),
             None => format!("id-{}@events", e.id),
@@ -43,14 +44,22 @@ impl<W: Write> CalendarWriter<W> {
             out,
             &format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")),
         )?;
-        // DTEND is exclusive: the day after the last day (which iCalendar cannot write after
-        // the year 9999, so an event ending on 9999-12-31 ends a day early there).
-        let after = e
+        // DTEND is exclusive: the day after the last day. iCalendar cannot write a date after
+        // the year 9999, so an event that ends on 9999-12-31 says how many days it lasts
+        // instead (DURATION, which RFC 5545 allows in place of DTEND).
+        match e
             .end
             .checked_add_days(Days::new(1))
             .filter(|d| d.year() <= 9999)
-            .unwrap_or(e.end);
-        write_line(out, &format!("DTEND;VALUE=DATE:{}", after.format("%Y%m%d")))?;
+        {
+            Some(after) => {
+                write_line(out, &format!("DTEND;VALUE=DATE:{}", after.format("%Y%m%d")))?
+            }
+            None => {
+                let days = (e.end - e.start).num_days() + 1;
+                write_line(out, &format!("DURATION:P{days}D"))?
+            }
+        }
         write_line(out, &format!("SUMMARY:{}", text(&e.title)))?;
         if let Some(location) = &e.location {
             write_line(out, &format!("LOCATION:{}", text(location)))?;
@@ -59,7 +68,11 @@ impl<W: Write> CalendarWriter<W> {
         if !categories.is_empty() {
             write_line(out, &format!("CATEGORIES:{}", categories.join(",")))?;
         }
-        write_line(out, &format!("DESCRIPTION:{}", text(&description(e))))?;
+        // Nothing to say is no DESCRIPTION at all, rather than an empty one.
+        let description = text(&description(e));
+        if !description.trim().is_empty() {
+            write_line(out, &format!("DESCRIPTION:{description}"))?;
+        }
         if let Some(url) = e.source.as_deref().filter(|s| is_url(s)) {
             write_line(out, &format!("URL:{}", strip_controls(url)))?;
         }

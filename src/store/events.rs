@@ -10,8 +10,8 @@ use super::Store;
 use super::entity::{Entity, ORGANIZATION, PERSON, find, find_by_key};
 use super::schema::FTS_FILL_ONE;
 use crate::model::{
-    Event, EventFilter, LinkRole, Mode, NewEvent, NewParticipant, OrgRole, Participant, Sort,
-    name_key, normalize_name,
+    Event, EventFilter, EventRef, Identity, LinkRole, Mode, NewEvent, NewParticipant, OrgRole,
+    Participant, Sort, generated_key, name_key,
 };
 
 /// The moment a row is written, as stored in `created_at` and `updated_at`.
@@ -20,24 +20,30 @@ pub(super) fn now() -> String {
 }
 
 impl Store {
-    /// Finds an event by its numeric id or, failing that, by its key.
-    pub fn resolve_event(&self, reference: &str) -> Result<Option<i64>> {
+    /// The event a reference names, if any.
+    pub fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>> {
         resolve_event(&self.conn, reference)
     }
 
+    /// The stored keys equal to `text` but for case (`text` itself included, if stored): what
+    /// a reference that found nothing may have meant.
+    pub fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+        keys_like(&self.conn, text)
+    }
+
     /// Records a new event with its organizations, tags, sessions and participants, in one
-    /// transaction. Returns its id.
-    pub fn add_event(&mut self, event: &NewEvent) -> Result<i64> {
+    /// transaction; one without a key is given one (see [`generated_key`]).
+    pub fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
         let tx = self.write()?;
         if let Some(key) = &event.key
             && let Some(id) = event_with_key(&tx, key)?
         {
             bail!("an event with key {key:?} already exists (id {id}); choose another --key");
         }
-        let id = insert_event(&tx, &mut Names::default(), event, &now())?;
-        refresh_search(&tx, id)?;
+        let added = insert_event(&tx, &mut Names::default(), event, &now())?;
+        refresh_search(&tx, added.id)?;
         tx.commit()?;
-        Ok(id)
+        Ok(added)
     }
 
     /// Records one participation in an existing event. Returns its id.
@@ -58,9 +64,10 @@ impl Store {
         Ok(id)
     }
 
-    /// Another event with the same title (compared case-insensitively) and start date, if any.
-    pub fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<i64>> {
-        find_same_event(&self.conn, title, start)
+    /// The first event with the same title (compared case-insensitively) and start date, if
+    /// any.
+    pub fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<Identity>> {
+        Ok(same_events(&self.conn, title, start)?.into_iter().next())
     }
 
     /// The events that pass `filter`, in its order, with all their links.
@@ -295,20 +302,27 @@ fn similar(conn: &Connection, names_sql: &str, name: &str, n: usize) -> Result<V
     Ok(scored.into_iter().map(|(_, name)| name).collect())
 }
 
-/// Finds an event by its numeric id or, failing that, by its key.
-pub(super) fn resolve_event(conn: &Connection, reference: &str) -> Result<Option<i64>> {
-    // Keys are stored with their white space normalized; so is what is looked up.
-    let reference = normalize_name(reference);
-    if let Ok(id) = reference.parse::<i64>() {
-        let found = conn
+/// The event a reference names, if any: an id is only ever looked up as an id, a key as a key.
+pub(super) fn resolve_event(conn: &Connection, reference: &EventRef) -> Result<Option<i64>> {
+    match reference {
+        EventRef::Id(id) => Ok(conn
             .prepare_cached("SELECT id FROM event WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
-        }
+            .optional()?),
+        EventRef::Key(key) => event_with_key(conn, key),
     }
-    event_with_key(conn, &reference)
+}
+
+/// The stored keys equal to `text` but for case, `text` itself first if stored; a few at most.
+/// Reads every key: only for a reference that found nothing.
+pub(super) fn keys_like(conn: &Connection, text: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key FROM event WHERE events_key(key) = ?1 ORDER BY key = ?2 DESC, key LIMIT 5",
+    )?;
+    let keys = stmt
+        .query_map(params![name_key(text), text], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
 }
 
 /// The event with this key, if any.
@@ -319,18 +333,43 @@ pub(super) fn event_with_key(conn: &Connection, key: &str) -> Result<Option<i64>
         .optional()?)
 }
 
-/// The first event with this title (compared as names are) and start date, if any.
-pub(super) fn find_same_event(
+/// The events with this title (compared as names are) and start date, oldest first; at most
+/// a few, which is all a message needs.
+pub(super) fn same_events(
     conn: &Connection,
     title: &str,
     start: NaiveDate,
-) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id FROM event WHERE start_date = ?1 AND title_key = ?2 ORDER BY id LIMIT 1",
-        )?
-        .query_row(params![start, name_key(title)], |r| r.get(0))
-        .optional()?)
+) -> Result<Vec<Identity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, key FROM event WHERE start_date = ?1 AND title_key = ?2 ORDER BY id LIMIT 5",
+    )?;
+    let found = stmt
+        .query_map(params![start, name_key(title)], |r| {
+            Ok(Identity {
+                id: r.get(0)?,
+                key: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
+/// A key no event has yet for an event with this title and start date: [`generated_key`],
+/// then with `-2`, `-3`... until one is free.
+pub(super) fn unique_key(
+    conn: &Connection,
+    title: &str,
+    start: NaiveDate,
+) -> rusqlite::Result<String> {
+    let base = generated_key(title, start);
+    let mut taken = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM event WHERE key = ?1)")?;
+    let mut key = base.clone();
+    let mut n = 1u64;
+    while taken.query_row([&key], |r| r.get::<_, bool>(0))? {
+        n += 1;
+        key = format!("{base}-{n}");
+    }
+    Ok(key)
 }
 
 /// One event with all its links.
@@ -348,25 +387,30 @@ pub(super) fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
     }
 }
 
-/// Writes a new event and its links; returns its id.
+/// Writes a new event and its links, giving it a key if it has none; returns its id and key.
 pub(super) fn insert_event(
     conn: &Connection,
     names: &mut Names,
     event: &NewEvent,
     stamp: &str,
-) -> Result<i64> {
+) -> Result<Identity> {
+    let key = match &event.key {
+        Some(key) => key.clone(),
+        None => unique_key(conn, &event.title, event.start)?,
+    };
     write_event_row(
         conn,
         "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
                             project, description, source, created_at, updated_at, title_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
         None,
+        Some(&key),
         event,
         stamp,
     )?;
     let id = conn.last_insert_rowid();
     insert_links(conn, names, id, event, stamp)?;
-    Ok(id)
+    Ok(Identity { id, key })
 }
 
 /// Brings the event's full-text search row up to date (or removes it, if the event is gone).
@@ -428,21 +472,23 @@ pub(super) fn update_event_row(
                 description = ?11, source = ?12, updated_at = ?13, title_key = ?14
           WHERE id = ?1"
     };
-    write_event_row(conn, sql, Some(id), event, stamp)
+    write_event_row(conn, sql, Some(id), event.key.as_deref(), event, stamp)
 }
 
 /// Runs an INSERT or UPDATE of an event's own fields, whose parameters are `?1` the id (none
-/// for a new event), then its fields in table order, `?13` the time and `?14` the title key.
+/// for a new event), then its fields in table order (`?2` is `key`, which stands for the
+/// event's), `?13` the time and `?14` the title key.
 fn write_event_row(
     conn: &Connection,
     sql: &str,
     id: Option<i64>,
+    key: Option<&str>,
     event: &NewEvent,
     stamp: &str,
 ) -> Result<()> {
     conn.prepare_cached(sql)?.execute(params![
         id,
-        event.key,
+        key,
         event.title,
         event.kind,
         event.start,

@@ -10,15 +10,15 @@ use super::Store;
 use super::curate::add_aliases;
 use super::entity::{ORGANIZATION, PERSON};
 use super::events::{
-    Names, Sessions, canonical, event_with_key, find_same_event, get_event, insert_event,
-    insert_links, insert_participant, now, organization_id, person_id, refresh_search,
-    resolve_event, session_id, touch_event, update_event_row,
+    Names, Sessions, canonical, event_with_key, get_event, insert_event, insert_links,
+    insert_participant, keys_like, now, organization_id, person_id, refresh_search, resolve_event,
+    same_events, session_id, touch_event, update_event_row,
 };
 use super::schema::FTS_FILL;
-use crate::model::{AliasRecord, Event, NewEvent, NewParticipant, name_key};
+use crate::model::{AliasRecord, Event, EventRef, NewEvent, NewParticipant, name_key};
 
 /// What applying one record did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Created,
     Updated,
@@ -26,6 +26,9 @@ pub enum Outcome {
     /// Nothing: the record matches (by key, or by title and start date) an event that an
     /// earlier record of the same import, on this line, already wrote.
     SameAsLine(u64),
+    /// Nothing: the record has no key, and several stored events have its title and start
+    /// date; these are their keys (the first few).
+    Ambiguous(Vec<String>),
 }
 
 /// Counts of what an import did (or, in a dry run, would do).
@@ -131,13 +134,21 @@ impl Import<'_> {
     /// date), replacing its links with the record's. `line` is where the record is.
     /// Fields named in `absent` are ones the record cannot hold: a matched event keeps its own.
     pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
+        // A record is matched by its key: every stored event has one, and every export
+        // carries it. Ids are never matched: they are local to one database.
         let existing = match &event.key {
             Some(key) => event_with_key(&self.tx, key)?,
             None => {
-                // Records without a key are matched by title and start date: that index
-                // is needed from here on.
+                // Only a record without a key (from some other source) is matched by title
+                // and start date: that index is needed from here on.
                 self.build_now(TITLE_INDEX)?;
-                find_same_event(&self.tx, &event.title, event.start)?
+                let mut same = same_events(&self.tx, &event.title, event.start)?;
+                if same.len() > 1 {
+                    return Ok(Outcome::Ambiguous(
+                        same.into_iter().map(|e| e.key).collect(),
+                    ));
+                }
+                same.pop().map(|e| e.id)
             }
         };
         if let Some(id) = existing {
@@ -152,7 +163,7 @@ impl Import<'_> {
         }
         let (id, outcome) = match existing {
             None => (
-                insert_event(&self.tx, &mut self.names, event, &self.stamp)?,
+                insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id,
                 Outcome::Created,
             ),
             Some(id) => {
@@ -187,16 +198,16 @@ impl Import<'_> {
             Outcome::Created => self.stats.created += 1,
             Outcome::Updated => self.stats.updated += 1,
             Outcome::Unchanged => self.stats.unchanged += 1,
-            Outcome::SameAsLine(_) => {}
+            Outcome::SameAsLine(_) | Outcome::Ambiguous(_) => {}
         }
         Ok(outcome)
     }
 
-    /// Adds a participation to an existing event (id or key) unless an identical one is there.
+    /// Adds a participation to an existing event unless an identical one is there.
     /// `Ok(None)` when there is no such event.
     pub fn apply_participant(
         &mut self,
-        event_ref: &str,
+        event_ref: &EventRef,
         p: &NewParticipant,
     ) -> Result<Option<Outcome>> {
         let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
@@ -238,6 +249,21 @@ impl Import<'_> {
                 self.stats.aliases_added += added;
             }),
         )
+    }
+
+    /// Whether a stored event (or one this import wrote) has this key.
+    pub fn has_key(&self, key: &str) -> Result<bool> {
+        Ok(event_with_key(&self.tx, key)?.is_some())
+    }
+
+    /// Whether a stored event (or one this import wrote) has this id.
+    pub fn has_id(&self, id: i64) -> Result<bool> {
+        Ok(resolve_event(&self.tx, &EventRef::Id(id))?.is_some())
+    }
+
+    /// The stored keys equal to `text` but for case, as [`Store::keys_like`].
+    pub fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+        keys_like(&self.tx, text)
     }
 
     /// Builds a deferred index now rather than at the end.

@@ -130,8 +130,12 @@ impl Store {
         // than wait (changing the journal mode, or a lock it cannot upgrade without risking a
         // deadlock): those steps are tried again until the busy timeout.
         retry_busy(|| check_ours(&conn, path))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
+        // Foreign keys are enforced once the schema is up to date: a migration that builds a
+        // table anew drops the old one, which must neither cascade nor be refused. (The
+        // bundled SQLite enforces them by default: they are turned off explicitly.)
+        conn.pragma_update(None, "foreign_keys", false)?;
         let notice = retry_busy(|| migrate(&mut conn, path))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets readers go on while one process writes; FULL syncs each commit, so a
         // recorded event survives a power loss once the command has returned.
         retry_busy(|| {

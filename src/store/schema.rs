@@ -18,7 +18,85 @@ pub const MIGRATIONS: &[Migration] = &[
              CREATE INDEX event_start_title ON event(start_date, title_key);",
         )
     },
+    |tx| {
+        give_keys(tx)?;
+        tx.execute_batch(V3_IDENTITY)
+    },
 ];
+
+/// 3, first: every event without a key is given one, generated from its start date and title
+/// as `add-event` does, oldest (lowest id) first, so that the same database always gets the
+/// same keys.
+fn give_keys(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let keyless: Vec<(i64, String, chrono::NaiveDate)> = tx
+        .prepare("SELECT id, title, start_date FROM event WHERE key IS NULL ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, title, start) in keyless {
+        let key = super::events::unique_key(tx, &title, start)?;
+        tx.execute("UPDATE event SET key = ?2 WHERE id = ?1", (id, key))?;
+    }
+    Ok(())
+}
+
+/// 3, then: ids are never given again once their row is removed (`AUTOINCREMENT`), for events
+/// and participations, whose ids scripts hold; and every event has a key. SQLite can add
+/// neither to a table, so both tables are built anew and their rows copied, ids and all.
+/// Foreign keys are off while migrating (see `migrate`), so dropping the old tables neither
+/// cascades nor breaks the tables that refer to them by name.
+const V3_IDENTITY: &str = r#"
+CREATE TABLE event_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    key         TEXT NOT NULL UNIQUE CHECK (key <> ''),
+    title       TEXT NOT NULL CHECK (trim(title) <> ''),
+    kind        TEXT,
+    start_date  TEXT NOT NULL,          -- YYYY-MM-DD
+    end_date    TEXT NOT NULL,          -- YYYY-MM-DD, inclusive
+    mode        TEXT CHECK (mode IN ('in-person', 'virtual', 'hybrid')),
+    location    TEXT,
+    region      TEXT,
+    project     TEXT,
+    description TEXT,
+    source      TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    title_key   TEXT,
+    CHECK (end_date >= start_date)
+);
+INSERT INTO event_new (id, key, title, kind, start_date, end_date, mode, location, region,
+                       project, description, source, created_at, updated_at, title_key)
+SELECT id, key, title, kind, start_date, end_date, mode, location, region,
+       project, description, source, created_at, updated_at, title_key
+  FROM event ORDER BY id;
+DROP TABLE event;
+ALTER TABLE event_new RENAME TO event;
+CREATE INDEX event_start ON event(start_date, id);
+CREATE INDEX event_end ON event(end_date);
+CREATE INDEX event_start_title ON event(start_date, title_key);
+
+CREATE TABLE participation_new (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+    person_id       INTEGER NOT NULL REFERENCES person(id),
+    organization_id INTEGER REFERENCES organization(id),
+    position        TEXT,
+    role            TEXT,
+    session_id      INTEGER REFERENCES session(id) ON DELETE SET NULL,
+    contribution    TEXT,
+    created_at      TEXT NOT NULL
+);
+INSERT INTO participation_new (id, event_id, person_id, organization_id, position, role,
+                               session_id, contribution, created_at)
+SELECT id, event_id, person_id, organization_id, position, role,
+       session_id, contribution, created_at
+  FROM participation ORDER BY id;
+DROP TABLE participation;
+ALTER TABLE participation_new RENAME TO participation;
+CREATE INDEX participation_event ON participation(event_id);
+CREATE INDEX participation_person ON participation(person_id, event_id);
+CREATE INDEX participation_organization ON participation(organization_id, event_id);
+CREATE INDEX participation_session ON participation(session_id);
+"#;
 
 /// 1: events, organizations, people, sessions and participations.
 const V1_EVENTS: &str = r#"
