@@ -4,6 +4,7 @@ mod util;
 
 mod core;
 mod import;
+mod import_merge;
 mod query;
 mod robust;
 mod roundtrip;
