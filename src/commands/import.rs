@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +15,7 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
 use crate::model::{AliasRecord, EventFilter, EventRecord, FieldError, NewEvent, NewParticipant};
 use crate::render::text::escape;
-use crate::store::{ImportStats, Outcome, Store};
+use crate::store::{ImportStats, NewDatabase, Outcome, Store};
 
 /// How many problems are listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -273,47 +273,6 @@ fn sniff(
     }
 }
 
-/// A database being built by an import at a temporary path beside where it belongs; removed
-/// unless put in place.
-struct NewDatabase {
-    path: PathBuf,
-    placed: bool,
-}
-
-impl NewDatabase {
-    fn beside(target: &Path) -> NewDatabase {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "events.db".to_string());
-        let prefix = format!(".{name}.import-");
-        remove_stale(target, &prefix);
-        let path = target.with_file_name(format!("{prefix}{}", std::process::id()));
-        NewDatabase {
-            path,
-            placed: false,
-        }
-    }
-
-    /// Moves the finished database to `target`, unless another process has created one there
-    /// meanwhile (a hard link never replaces a file): then says `false`, and keeps it.
-    fn put_in_place(&mut self, target: &Path) -> Result<bool> {
-        match std::fs::hard_link(&self.path, target) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
-            // A file system without hard links: rename, having checked that nothing is there.
-            Err(_) if !target.exists() => std::fs::rename(&self.path, target)
-                .with_context(|| format!("cannot create {}", target.display()))?,
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot create {}", target.display()));
-            }
-        }
-        self.placed = true;
-        let _ = std::fs::remove_file(&self.path);
-        Ok(true)
-    }
-}
-
 /// Imports everything in the database at `from` into the one at `to`, in one transaction, as
 /// an import of the original file would have: events matched by key or title and start date,
 /// aliases added.
@@ -344,69 +303,6 @@ fn merge_into(from: &Path, to: &Path, name: &str, absent: &[&str]) -> Result<Imp
     let stats = import.stats();
     import.commit()?;
     Ok(stats)
-}
-
-/// Removes what imports killed before they finished left beside `target`: files named
-/// `{prefix}{pid}` (and their journals) whose process is gone, or is this one (a reused id).
-fn remove_stale(target: &Path, prefix: &str) {
-    let Some(dir) = target.parent().map(|d| {
-        if d.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            d
-        }
-    }) else {
-        return;
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(prefix) else {
-            continue;
-        };
-        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        let gone = match pid {
-            Some(pid) if pid == std::process::id() => true,
-            Some(pid) => !process_alive(pid),
-            None => false,
-        };
-        if gone {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Whether a process with this id is running (on Unix; elsewhere, assume it is).
-fn process_alive(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return true;
-        };
-        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
-        let status = unsafe { libc::kill(pid, 0) };
-        status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
-impl Drop for NewDatabase {
-    fn drop(&mut self) {
-        if !self.placed {
-            let _ = std::fs::remove_file(&self.path);
-        }
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let mut side = self.path.clone().into_os_string();
-            side.push(suffix);
-            let _ = std::fs::remove_file(side);
-        }
-    }
 }
 
 /// Records travel from the reading thread in batches of this many.

@@ -6,6 +6,7 @@ mod entity;
 mod events;
 mod import;
 pub(crate) mod schema;
+mod staging;
 mod views;
 
 use std::fs;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use curate::{AliasOutcome, ListsChanged, Merged};
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome};
+pub use staging::NewDatabase;
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
 pub const APPLICATION_ID: i32 = 0x4556_4E54;
@@ -40,6 +42,8 @@ impl Store {
     /// its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         create_parent_dirs(path)?;
+        // What an import killed outright (`kill -9`) left beside the database.
+        staging::remove_stale(path);
         create_private_file(path)?;
         let conn = Connection::open_with_flags(
             path,
