@@ -2,7 +2,181 @@
 //! changes a dry run lists, alias records anywhere in a file, badly quoted CSV, and the files
 //! an interrupted import leaves behind.
 
-use crate::util::Env;
+use serde_json::{Value, json};
+
+use crate::util::{Env, example};
+
+const SEED_KEY: &str = "rats-sco-2021-03-16-un-virtual-seminar";
+
+fn show(env: &Env, key: &str) -> Value {
+    serde_json::from_str(&env.ok(&["show", key, "--format", "json"])).unwrap()
+}
+
+/// The rows of one table in the dump, ids and time stamps included.
+fn rows(env: &Env, table: &str) -> Vec<String> {
+    let prefix = format!("{table}: ");
+    env.dump()
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+fn import_ndjson(env: &Env, args: &[&str], lines: &[Value]) -> crate::util::Output {
+    let input: Vec<String> = lines.iter().map(Value::to_string).collect();
+    let mut all = vec!["import", "--format", "ndjson"];
+    all.extend_from_slice(args);
+    env.run_stdin(&all, input.join("\n").as_bytes())
+}
+
+#[test]
+fn a_partial_record_changes_only_what_it_gives() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let participations = rows(&env, "participation");
+    assert_eq!(participations.len(), 11, "{participations:?}");
+
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "title": "New"})]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(": 0 created, 1 updated, 0 unchanged;"),
+        "{}",
+        out.stderr
+    );
+    let mut expected = before.clone();
+    expected["title"] = json!("New");
+    let after = show(&env, SEED_KEY);
+    assert_eq!(after, expected);
+    // Not one participation was written again: same rows, same ids.
+    assert_eq!(rows(&env, "participation"), participations);
+
+    // The same partial record again changes nothing.
+    let dump = env.dump();
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "title": "New"})]);
+    assert!(
+        out.stderr.contains(": 0 created, 0 updated, 1 unchanged;"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
+
+#[test]
+fn null_and_empty_lists_clear() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let record = json!({"key": SEED_KEY, "description": null, "kind": null, "tags": [],
+                        "organizers": null, "participants": [], "sessions": []});
+    let out = import_ndjson(&env, &[], &[record]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut expected = before.clone();
+    for field in ["description", "kind"] {
+        expected[field] = Value::Null;
+    }
+    for field in ["tags", "organizers", "participants", "sessions"] {
+        expected[field] = json!([]);
+    }
+    assert_eq!(show(&env, SEED_KEY), expected);
+    // The other events keep their participations.
+    assert_eq!(rows(&env, "participation").len(), 11 - 8);
+}
+
+#[test]
+fn changed_participants_keep_the_ids_of_the_ones_that_stay() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let participations = rows(&env, "participation");
+    let seed_rows: Vec<&String> = participations.iter().take(8).collect();
+
+    // The first participant goes, one comes, the others are listed in another order, and
+    // the last one's role changes.
+    let mut list: Vec<Value> = before["participants"].as_array().unwrap().clone();
+    list.remove(0);
+    list.reverse();
+    list[0]["role"] = json!("speaker");
+    list.push(json!({"name": "A. Newcomer", "organization": "UN Office on Drugs and Crime"}));
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "participants": list})]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let after = rows(&env, "participation");
+    // Rows 2-7 as they were; row 8 (the last, whose role changed) kept its id.
+    for row in &seed_rows[1..7] {
+        assert!(after.contains(row), "{row} is gone: {after:?}");
+    }
+    assert!(!after.contains(seed_rows[0]));
+    let last_id = seed_rows[7].split(" | ").next().unwrap();
+    assert!(
+        after
+            .iter()
+            .any(|r| r.starts_with(&format!("{last_id} | ")) && r.contains("\"speaker\"")),
+        "{after:?}"
+    );
+    assert_eq!(after.len(), participations.len());
+    let v = show(&env, SEED_KEY);
+    assert_eq!(v["participants"].as_array().unwrap().len(), 8);
+    assert_eq!(v["participants"][7]["name"], "A. Newcomer");
+}
+
+#[test]
+fn a_dry_run_lists_the_fields_that_would_change() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let dump = env.dump();
+    let records = [
+        json!({"key": SEED_KEY, "title": "New", "tags": ["one"], "description": "New text."}),
+        json!({"key": "osce-2021-10-annual-counter-terrorism-conference"}),
+        json!({"key": "new-one", "title": "A new seminar", "start": "2024-01-01"}),
+        json!({"title": "Keyless", "start": "2024-02-01"}),
+    ];
+    let out = import_ndjson(&env, &["--dry-run"], &records);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            format!("would update \"{SEED_KEY}\": title, description, tags"),
+            "would create \"new-one\"".to_string(),
+            "would create \"Keyless\" (2024-02-01)".to_string(),
+        ]
+    );
+    assert!(
+        lines[3].starts_with(
+            "Dry run, nothing written: would import 4 events from <stdin>: 2 created, 1 updated, 1 unchanged;"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(lines.len(), 4);
+    assert_eq!(env.dump(), dump, "a dry run writes nothing");
+    // -q keeps them quiet too.
+    let out = import_ndjson(&env, &["--dry-run", "-q"], &records);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn a_partial_record_for_no_event_says_what_is_missing() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let dump = env.dump();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": "no-such-event", "title": "New"})],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: start \"\": is missing: no event has the key \"no-such-event\" to update, \
+             and a new event needs a title and a start date"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
 
 #[test]
 fn text_after_a_closing_quote_is_refused_with_its_line() {

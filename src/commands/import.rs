@@ -13,9 +13,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::Context;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
-use crate::model::{AliasRecord, EventFilter, EventRecord, FieldError, NewEvent, NewParticipant};
+use crate::model::{
+    AliasRecord, EventFilter, EventRecord, FieldError, NewEvent, NewParticipant, normalize_name,
+};
 use crate::render::text::escape;
-use crate::store::{ImportStats, NewDatabase, Outcome, Store};
+use crate::store::{Import, ImportStats, NewDatabase, Outcome, Store};
 
 /// How many problems are listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -106,11 +108,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     event,
                     absent,
                 } => {
-                    // What a file's records cannot hold is the same for all of them.
-                    if file_absent.is_none() {
-                        file_absent = Some(absent.clone());
-                    }
-                    match *event {
+                    // The fields no record of the file gave (for CSV, the same in every
+                    // record): what a merge into a database created meanwhile keeps.
+                    file_absent = Some(match file_absent.take() {
+                        None => absent.clone(),
+                        Some(f) => f.into_iter().filter(|a| absent.contains(a)).collect(),
+                    });
+                    match event.complete(&import, &absent)? {
                         Err(errors) => {
                             for e in errors {
                                 problems.push(Problem::from_field_error(line, e));
@@ -119,9 +123,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Ok(event) => {
                             // Records are written even after a problem (all is rolled back
                             // then), so that every problem of the file is found in one go.
-                            if let Outcome::SameAsLine(first) =
-                                import.apply(&event, line, &absent)?
-                            {
+                            let outcome = import.apply(&event, line, &absent)?;
+                            if args.dry_run {
+                                dry_run_change(ctx, &import, &event, outcome);
+                            }
+                            if let Outcome::SameAsLine(first) = outcome {
                                 let (field, value, reason) = match &event.key {
                                     Some(key) => (
                                         "key",
@@ -313,7 +319,7 @@ enum Checked {
     Problem(Problem),
     Event {
         line: u64,
-        event: Box<Result<NewEvent, Vec<FieldError>>>,
+        event: Box<Validated>,
         absent: Vec<&'static str>,
     },
     Participant {
@@ -334,11 +340,21 @@ fn check(item: ReadResult) -> Checked {
             line,
             record,
             absent,
-        }) => Checked::Event {
-            line,
-            event: Box::new(record.validate()),
-            absent,
-        },
+        }) => {
+            // A record that leaves out its title or start date can only update an event with
+            // its key, whose title or start date it keeps: it is validated once that is read.
+            let partial = record.key.is_some() && absent.iter().any(|f| REQUIRED.contains(f));
+            let event = if partial {
+                Validated::Partial(record)
+            } else {
+                Validated::Done(record.validate())
+            };
+            Checked::Event {
+                line,
+                event: Box::new(event),
+                absent,
+            }
+        }
         Ok(Item::Aliases { line, record }) => Checked::Aliases {
             line,
             aliases: record.validate(),
@@ -352,6 +368,74 @@ fn check(item: ReadResult) -> Checked {
             event,
             participant: record.validate(),
         },
+    }
+}
+
+/// The fields a new event cannot do without.
+const REQUIRED: [&str; 2] = ["title", "start"];
+
+/// An event record validated, or one to complete from the event it updates first.
+enum Validated {
+    Done(Result<NewEvent, Vec<FieldError>>),
+    Partial(Box<EventRecord>),
+}
+
+impl Validated {
+    /// The validated event: a partial record takes the title and start date it leaves out
+    /// from the event with its key; with no such event, each is missing.
+    fn complete(
+        self,
+        import: &Import<'_>,
+        absent: &[&str],
+    ) -> Result<Result<NewEvent, Vec<FieldError>>> {
+        let mut record = match self {
+            Validated::Done(result) => return Ok(result),
+            Validated::Partial(record) => record,
+        };
+        let key = normalize_name(record.key.as_deref().unwrap_or_default());
+        let Some(stored) = import.stored_with_key(&key)? else {
+            return Ok(Err(REQUIRED
+                .iter()
+                .filter(|f| absent.contains(f))
+                .map(|field| FieldError {
+                    field: field.to_string(),
+                    value: String::new(),
+                    reason: format!(
+                        "is missing: no event has the key {key:?} to update, and a new event \
+                         needs a title and a start date"
+                    ),
+                })
+                .collect()));
+        };
+        if absent.contains(&"title") {
+            record.title = stored.title;
+        }
+        if absent.contains(&"start") {
+            record.start = crate::dates::iso(stored.start);
+        }
+        Ok(record.validate())
+    }
+}
+
+/// What a dry run says of each event it would create or change, on stderr: `would create
+/// "KEY"`, `would update "KEY": title, tags` (the fields that would change). An event without
+/// a key is named by its title and start date.
+fn dry_run_change(ctx: &Context, import: &Import<'_>, event: &NewEvent, outcome: Outcome) {
+    let name = |key: &Option<String>, title: &str, start| match key {
+        Some(key) => format!("{key:?}"),
+        None => format!("{title:?} ({})", crate::dates::iso(start)),
+    };
+    match (outcome, import.last_update()) {
+        (Outcome::Created, _) => ctx.note(&format!(
+            "would create {}",
+            name(&event.key, &event.title, event.start)
+        )),
+        (Outcome::Updated, Some(update)) => ctx.note(&format!(
+            "would update {}: {}",
+            name(&update.key, &update.title, update.start),
+            update.fields.join(", ")
+        )),
+        _ => {}
     }
 }
 

@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use curate::{AliasOutcome, ListsChanged, Merged};
 pub use entity::{Entity, ORGANIZATION, PERSON};
-pub use import::{Import, ImportStats, Outcome};
+pub use import::{Import, ImportStats, Outcome, Update};
 pub use staging::NewDatabase;
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
