@@ -345,7 +345,7 @@ fn check(item: ReadResult) -> Checked {
             // its key, whose title or start date it keeps: it is validated once that is read.
             let partial = record.key.is_some() && absent.iter().any(|f| REQUIRED.contains(f));
             let event = if partial {
-                Validated::Partial(record)
+                Validated::Partial(*record)
             } else {
                 Validated::Done(record.validate())
             };
@@ -377,7 +377,7 @@ const REQUIRED: [&str; 2] = ["title", "start"];
 /// An event record validated, or one to complete from the event it updates first.
 enum Validated {
     Done(Result<NewEvent, Vec<FieldError>>),
-    Partial(Box<EventRecord>),
+    Partial(EventRecord),
 }
 
 impl Validated {
