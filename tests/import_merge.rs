@@ -310,3 +310,124 @@ fn what_an_import_killed_outright_left_goes_with_the_next_write() {
     env.ok(&["edit-event", "1", "--title", "Renamed"]);
     assert_eq!(staging_files(&env), Vec::<String>::new());
 }
+
+#[test]
+fn alias_records_may_come_before_or_after_the_events_that_use_them() {
+    let export = |env: &Env| env.ok(&["export"]);
+    // The reference: aliases first.
+    let first = Env::new();
+    let aliases = [
+        json!({"organization": "RATS SCO Executive Committee", "aliases": ["SCO RATS", "RATS"]}),
+        json!({"person": "V. V. Barchuk", "aliases": ["Barchuk V. V."]}),
+    ];
+    let events = [
+        json!({"key": "a", "title": "A", "start": "2021-01-01", "organizers": ["SCO RATS"],
+               "participants": [{"name": "Barchuk V. V.", "organization": "RATS"}]}),
+        json!({"key": "b", "title": "B", "start": "2021-02-01",
+               "organizers": ["RATS SCO Executive Committee", "RATS"],
+               "participants": [{"name": "V. V. Barchuk", "organization": "SCO RATS"}]}),
+    ];
+    let all: Vec<Value> = aliases.iter().chain(&events).cloned().collect();
+    let out = import_ndjson(&first, &[], &all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 new organization, 1 new person, 3 new aliases"),
+        "{}",
+        out.stderr
+    );
+
+    // The same records with the aliases last, into a new database and into an existing one.
+    for existing in [false, true] {
+        let env = Env::new();
+        if existing {
+            env.ok(&["add-event", "--title", "Other", "--start", "2020-01-01"]);
+        }
+        let all: Vec<Value> = events.iter().chain(&aliases).cloned().collect();
+        let out = import_ndjson(&env, &[], &all);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("1 new organization, 1 new person, 3 new aliases"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(
+            env.ok(&["orgs", "--format", "json"]),
+            first.ok(&["orgs", "--format", "json"])
+        );
+        assert_eq!(
+            env.ok(&["people", "--format", "json"]),
+            first.ok(&["people", "--format", "json"])
+        );
+        let exported = export(&env);
+        let lines: Vec<&str> = exported
+            .lines()
+            .filter(|l| !l.contains("\"Other\""))
+            .collect();
+        let expected = export(&first);
+        let expected: Vec<&str> = expected.lines().collect();
+        assert_eq!(
+            crate::util::without_ids(&lines.join("\n")),
+            crate::util::without_ids(&expected.join("\n"))
+        );
+    }
+}
+
+#[test]
+fn an_alias_that_was_another_name_before_the_import_is_still_a_conflict() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "Y",
+        "--start",
+        "2020-01-01",
+        "--organizer",
+        "SCO RATS",
+    ]);
+    let dump = env.dump();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"organization": "RATS SCO Executive Committee", "aliases": ["SCO RATS"]})],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with(
+            "<stdin>: line 1: aliases \"SCO RATS\": is already a name of another organization, \"SCO RATS\""
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
+
+#[test]
+fn a_malformed_alias_record_is_reported_as_one() {
+    let env = Env::new();
+    let records = [
+        r#"{"organization": "UNODC", "aliases": "UN Office on Drugs and Crime"}"#,
+        r#"{"organization": "UNODC", "aliases": ["X"], "title": "T"}"#,
+        r#"{"person": 5, "aliases": ["X"]}"#,
+        r#"{"aliases": ["X"]}"#,
+        r#"{"organization": "A", "person": "B", "aliases": []}"#,
+    ];
+    let out = env.run_stdin(
+        &["import", "--format", "ndjson"],
+        records.join("\n").as_bytes(),
+    );
+    assert_eq!(out.code, 1);
+    let shape =
+        r#"(in an alias record, {"organization" or "person": NAME, "aliases": [NAME, ...]})"#;
+    let expected = [
+        format!("<stdin>: line 1: aliases: invalid type: string \"UN Office on Drugs and Crime\", expected a sequence {shape}"),
+        format!("<stdin>: line 2: title: unknown field `title`, expected one of `organization`, `person`, `aliases` {shape}"),
+        format!("<stdin>: line 3: person: invalid type: integer `5`, expected a string {shape}"),
+        "<stdin>: line 4: organization \"\": an alias record names an organization or a person".to_string(),
+        "<stdin>: line 5: person \"B\": an alias record names an organization or a person, not both".to_string(),
+        "error: 5 problems in <stdin>; nothing was imported".to_string(),
+    ];
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines, expected);
+}

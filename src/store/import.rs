@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
-use super::curate::add_aliases;
-use super::entity::{ORGANIZATION, PERSON};
+use super::curate::{add_aliases, merge_entities};
+use super::entity::{ORGANIZATION, PERSON, find};
 use super::events::{
     Names, Sessions, canonical, event_with_key, find_same_event, get_event, insert_event,
     insert_participant, now, organization_id, participant_refs, person_id, refresh_search,
@@ -57,6 +57,9 @@ pub struct Import<'a> {
     bulk: bool,
     /// What the last record applied changed, when it updated an event.
     last_update: Option<Update>,
+    /// The highest organization and person ids before the import: any higher one is an
+    /// organization or person this import created.
+    floors: (i64, i64),
 }
 
 /// Which fields an update changed, of which event (for `import --dry-run`).
@@ -100,6 +103,12 @@ impl Store {
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
+        let floors = tx.query_row(
+            "SELECT (SELECT coalesce(max(id), 0) FROM organization),
+                    (SELECT coalesce(max(id), 0) FROM person)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -126,6 +135,7 @@ impl Store {
             bulk: empty,
             touched: BTreeSet::new(),
             last_update: None,
+            floors,
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -245,15 +255,43 @@ impl Import<'_> {
 
     /// Gives the organization or person that `record` names (created if new) the other names
     /// it lists. `Ok(Err((alias, owner)))` when an alias is a name of someone else.
+    ///
+    /// An alias record may come anywhere in a file: an event before it that named one of its
+    /// aliases made that name a new organization or person of its own. Such a one, created by
+    /// this import under the very name the record gives as an alias, is merged into the
+    /// record's: what the file means is one entity. A name that was there before the import,
+    /// or that this import gave to another as an alias, stays a conflict.
     pub fn apply_aliases(&mut self, record: &AliasRecord) -> Result<Result<(), (String, String)>> {
-        let (entity, id) = match (&record.organization, &record.person) {
+        let (entity, id, floor) = match (&record.organization, &record.person) {
             (Some(name), _) => (
                 &ORGANIZATION,
                 self.names.organization(&self.tx, name, &self.stamp)?,
+                self.floors.0,
             ),
-            (None, Some(name)) => (&PERSON, self.names.person(&self.tx, name, &self.stamp)?),
+            (None, Some(name)) => (
+                &PERSON,
+                self.names.person(&self.tx, name, &self.stamp)?,
+                self.floors.1,
+            ),
             (None, None) => return Ok(Ok(())),
         };
+        for alias in &record.aliases {
+            let Some(owner) = find(&self.tx, entity, alias)? else {
+                continue;
+            };
+            if owner.id != id && owner.id > floor && name_key(&owner.name) == name_key(alias) {
+                let report = merge_entities(&self.tx, entity, id, owner.id)?;
+                // Its names are now aliases (the record's among them), and it is not a new
+                // entity of the import's after all.
+                self.stats.aliases_added += report.names as u64;
+                if entity.what == ORGANIZATION.what {
+                    self.names.orgs_created = self.names.orgs_created.saturating_sub(1);
+                } else {
+                    self.names.people_created = self.names.people_created.saturating_sub(1);
+                }
+                self.names.forget();
+            }
+        }
         Ok(
             add_aliases(&self.tx, entity, id, &record.aliases)?.map(|added| {
                 self.stats.aliases_added += added;
