@@ -412,6 +412,7 @@ fn a_malformed_alias_record_is_reported_as_one() {
         r#"{"person": 5, "aliases": ["X"]}"#,
         r#"{"aliases": ["X"]}"#,
         r#"{"organization": "A", "person": "B", "aliases": []}"#,
+        r#"{"title": "T", "start": "2021-01-01", "organization": "UNODC"}"#,
     ];
     let out = env.run_stdin(
         &["import", "--format", "ndjson"],
@@ -426,7 +427,8 @@ fn a_malformed_alias_record_is_reported_as_one() {
         format!("<stdin>: line 3: person: invalid type: integer `5`, expected a string {shape}"),
         "<stdin>: line 4: organization \"\": an alias record names an organization or a person".to_string(),
         "<stdin>: line 5: person \"B\": an alias record names an organization or a person, not both".to_string(),
-        "error: 5 problems in <stdin>; nothing was imported".to_string(),
+        "<stdin>: line 6: organization: unknown field `organization`, expected one of `id`, `key`, `title`, `kind`, `start`, `end`, `mode`, `location`, `region`, `project`, `description`, `source`, `tags`, `organizers`, `partners`, `sessions`, `participants`".to_string(),
+        "error: 6 problems in <stdin>; nothing was imported".to_string(),
     ];
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(lines, expected);

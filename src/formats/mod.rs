@@ -21,8 +21,9 @@ pub enum Item {
     Event {
         line: u64,
         record: Box<EventRecord>,
-        /// The fields the record cannot hold or leaves out (a CSV file's missing columns, and
-        /// always `participants`): an update keeps what is stored for them.
+        /// The fields the record cannot hold or leaves out (a JSON object's missing members;
+        /// a CSV file's missing columns, and always `participants`): an update keeps what is
+        /// stored for them (merge semantics, as RFC 7386).
         absent: Vec<&'static str>,
     },
     /// Other names of an organization or a person.
@@ -295,11 +296,14 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
     let keys = top_level_keys(bytes);
     let has = |name: &str| keys.iter().any(|k| k == name);
     // An alias record (which export writes after the events) names an organization or a
-    // person, which no event does; or it has aliases and nothing of an event. Then it is read
-    // as one, and what is wrong with it is said of an alias record.
-    let alias_like = has("organization")
-        || has("person")
-        || (has("aliases") && !keys.iter().any(|k| EVENT_FIELDS.contains(&k.as_str())));
+    // person, which no event does, with aliases or nothing of an event beside; or it has
+    // aliases and nothing of an event. Then it is read as one, and what is wrong with it is
+    // said of an alias record. (An event with a stray `organization` stays an event, whose
+    // unknown field that is.)
+    let event_like = keys.iter().any(|k| EVENT_FIELDS.contains(&k.as_str()));
+    let names_one = has("organization") || has("person");
+    let alias_like =
+        (names_one && has("aliases")) || ((names_one || has("aliases")) && !event_like);
     if alias_like {
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let record: AliasRecord = serde_path_to_error::deserialize(&mut de)
@@ -372,6 +376,16 @@ mod robustness {
             let _ = crate::dates::parse_period(&text);
             let _ = crate::model::search_query(&text);
         }
+    }
+
+    #[test]
+    fn the_members_of_an_object_are_its_own_not_its_childrens() {
+        let keys = super::top_level_keys(
+            br#"{"key": "a:b", "participants": [{"name": "x", "role": null}],
+                "title": "T", "tags": ["k:", {"x": 1}], "end" : null}"#,
+        );
+        assert_eq!(keys, ["key", "participants", "title", "tags", "end"]);
+        assert_eq!(super::top_level_keys(b"{}"), Vec::<String>::new());
     }
 
     #[test]
