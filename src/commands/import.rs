@@ -125,7 +125,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             // then), so that every problem of the file is found in one go.
                             let outcome = import.apply(&event, line, &absent)?;
                             if args.dry_run {
-                                dry_run_change(ctx, &import, &event, outcome);
+                                progress.bar.suspend(|| {
+                                    dry_run_change(ctx, &import, &event, outcome);
+                                });
                             }
                             if let Outcome::SameAsLine(first) = outcome {
                                 let (field, value, reason) = match &event.key {
