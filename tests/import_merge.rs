@@ -241,7 +241,20 @@ fn staging_files(env: &Env) -> Vec<String> {
 #[cfg(unix)]
 fn start_fresh_import(env: &Env) -> std::process::Child {
     use std::io::Write as _;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"))
+    use std::os::unix::process::CommandExt as _;
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"));
+    // SAFETY: only async-signal-safe calls between fork and exec. A test run in the background
+    // (`cargo test &`, nohup) would pass on SIGINT or SIGHUP ignored, and `events` rightly
+    // keeps an ignored signal ignored: the child starts with the default actions.
+    unsafe {
+        command.pre_exec(|| {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+    let mut child = command
         .env_remove("EVENTS_DB")
         .arg("--db")
         .arg(&env.db)
