@@ -69,8 +69,10 @@ impl OrgRole {
 
 /// One event in the interchange shape: what `--format json` prints and what import reads.
 ///
-/// Every field but `title` and `start` may be left out on input; on output every field is
-/// present, absent values as `null` and lists as arrays.
+/// Every field but `title` and `start` may be left out on input (and those two too, by a
+/// record that updates the event with its key); a record that updates an event keeps what it
+/// leaves out (see `formats::Item::Event`). On output every field is present, absent values
+/// as `null` and lists as arrays.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventRecord {

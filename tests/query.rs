@@ -627,8 +627,17 @@ fn export_and_import_carry_aliases() {
             ["e1", "e2", "e5"]
         );
     }
-    // An alias that is another's name is a problem like any other.
+    // An alias that is another's name (from before the import) is a problem like any other.
     let copy = Env::new();
+    copy.ok(&[
+        "add-event",
+        "--title",
+        "Y",
+        "--start",
+        "2020-01-01",
+        "--organizer",
+        "B",
+    ]);
     let clash = "{\"title\": \"X\", \"start\": \"2021-01-01\", \"organizers\": [\"A\", \"B\"]}\n{\"organization\": \"A\", \"aliases\": [\"b\"]}\n";
     let stderr = copy
         .run_stdin(&["import", "--format", "ndjson"], clash.as_bytes())

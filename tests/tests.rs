@@ -5,6 +5,7 @@ mod util;
 mod core;
 mod identity;
 mod import;
+mod import_merge;
 mod query;
 mod robust;
 mod roundtrip;

@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -15,10 +15,10 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
 use crate::model::{
     AliasRecord, EventFilter, EventRecord, EventRef, FieldError, NewEvent, NewParticipant,
-    key_problem,
+    key_problem, normalize_name,
 };
 use crate::render::text::escape;
-use crate::store::{ImportStats, Outcome, Store};
+use crate::store::{Import, ImportStats, NewDatabase, Outcome, Store};
 
 /// How many problems are listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -109,11 +109,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     event,
                     absent,
                 } => {
-                    // What a file's records cannot hold is the same for all of them.
-                    if file_absent.is_none() {
-                        file_absent = Some(absent.clone());
-                    }
-                    match *event {
+                    // The fields no record of the file gave (for CSV, the same in every
+                    // record): what a merge into a database created meanwhile keeps.
+                    file_absent = Some(match file_absent.take() {
+                        None => absent.clone(),
+                        Some(f) => f.into_iter().filter(|a| absent.contains(a)).collect(),
+                    });
+                    match event.complete(&import, &absent)? {
                         Err(errors) => {
                             for e in errors {
                                 problems.push(Problem::from_field_error(line, e));
@@ -134,7 +136,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             }
                             // Records are written even after a problem (all is rolled back
                             // then), so that every problem of the file is found in one go.
-                            let problem = match import.apply(&event, line, &absent)? {
+                            let outcome = import.apply(&event, line, &absent)?;
+                            if args.dry_run {
+                                progress.bar.suspend(|| {
+                                    dry_run_change(ctx, &import, &event, &outcome);
+                                });
+                            }
+                            let problem = match outcome {
                                 Outcome::SameAsLine(first) => Some(match &event.key {
                                     Some(key) => (
                                         "key",
@@ -315,47 +323,6 @@ fn sniff(
     }
 }
 
-/// A database being built by an import at a temporary path beside where it belongs; removed
-/// unless put in place.
-struct NewDatabase {
-    path: PathBuf,
-    placed: bool,
-}
-
-impl NewDatabase {
-    fn beside(target: &Path) -> NewDatabase {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "events.db".to_string());
-        let prefix = format!(".{name}.import-");
-        remove_stale(target, &prefix);
-        let path = target.with_file_name(format!("{prefix}{}", std::process::id()));
-        NewDatabase {
-            path,
-            placed: false,
-        }
-    }
-
-    /// Moves the finished database to `target`, unless another process has created one there
-    /// meanwhile (a hard link never replaces a file): then says `false`, and keeps it.
-    fn put_in_place(&mut self, target: &Path) -> Result<bool> {
-        match std::fs::hard_link(&self.path, target) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
-            // A file system without hard links: rename, having checked that nothing is there.
-            Err(_) if !target.exists() => std::fs::rename(&self.path, target)
-                .with_context(|| format!("cannot create {}", target.display()))?,
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot create {}", target.display()));
-            }
-        }
-        self.placed = true;
-        let _ = std::fs::remove_file(&self.path);
-        Ok(true)
-    }
-}
-
 /// Imports everything in the database at `from` into the one at `to`, in one transaction, as
 /// an import of the original file would have: events matched by key or title and start date,
 /// aliases added.
@@ -388,69 +355,6 @@ fn merge_into(from: &Path, to: &Path, name: &str, absent: &[&str]) -> Result<Imp
     Ok(stats)
 }
 
-/// Removes what imports killed before they finished left beside `target`: files named
-/// `{prefix}{pid}` (and their journals) whose process is gone, or is this one (a reused id).
-fn remove_stale(target: &Path, prefix: &str) {
-    let Some(dir) = target.parent().map(|d| {
-        if d.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            d
-        }
-    }) else {
-        return;
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(prefix) else {
-            continue;
-        };
-        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-        let gone = match pid {
-            Some(pid) if pid == std::process::id() => true,
-            Some(pid) => !process_alive(pid),
-            None => false,
-        };
-        if gone {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Whether a process with this id is running (on Unix; elsewhere, assume it is).
-fn process_alive(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return true;
-        };
-        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
-        let status = unsafe { libc::kill(pid, 0) };
-        status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
-impl Drop for NewDatabase {
-    fn drop(&mut self) {
-        if !self.placed {
-            let _ = std::fs::remove_file(&self.path);
-        }
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let mut side = self.path.clone().into_os_string();
-            side.push(suffix);
-            let _ = std::fs::remove_file(side);
-        }
-    }
-}
-
 /// Records travel from the reading thread in batches of this many.
 const BATCH: usize = 128;
 
@@ -459,7 +363,7 @@ enum Checked {
     Problem(Problem),
     Event {
         line: u64,
-        event: Box<Result<NewEvent, Vec<FieldError>>>,
+        event: Box<Validated>,
         absent: Vec<&'static str>,
     },
     Participant {
@@ -480,11 +384,21 @@ fn check(item: ReadResult) -> Checked {
             line,
             record,
             absent,
-        }) => Checked::Event {
-            line,
-            event: Box::new(record.validate()),
-            absent,
-        },
+        }) => {
+            // A record that leaves out its title or start date can only update an event with
+            // its key, whose title or start date it keeps: it is validated once that is read.
+            let partial = record.key.is_some() && absent.iter().any(|f| REQUIRED.contains(f));
+            let event = if partial {
+                Validated::Partial(*record)
+            } else {
+                Validated::Done(record.validate())
+            };
+            Checked::Event {
+                line,
+                event: Box::new(event),
+                absent,
+            }
+        }
         Ok(Item::Aliases { line, record }) => Checked::Aliases {
             line,
             aliases: record.validate(),
@@ -498,6 +412,74 @@ fn check(item: ReadResult) -> Checked {
             event,
             participant: record.validate(),
         },
+    }
+}
+
+/// The fields a new event cannot do without.
+const REQUIRED: [&str; 2] = ["title", "start"];
+
+/// An event record validated, or one to complete from the event it updates first.
+enum Validated {
+    Done(Result<NewEvent, Vec<FieldError>>),
+    Partial(EventRecord),
+}
+
+impl Validated {
+    /// The validated event: a partial record takes the title and start date it leaves out
+    /// from the event with its key; with no such event, each is missing.
+    fn complete(
+        self,
+        import: &Import<'_>,
+        absent: &[&str],
+    ) -> Result<Result<NewEvent, Vec<FieldError>>> {
+        let mut record = match self {
+            Validated::Done(result) => return Ok(result),
+            Validated::Partial(record) => record,
+        };
+        let key = normalize_name(record.key.as_deref().unwrap_or_default());
+        let Some(stored) = import.stored_with_key(&key)? else {
+            return Ok(Err(REQUIRED
+                .iter()
+                .filter(|f| absent.contains(f))
+                .map(|field| FieldError {
+                    field: field.to_string(),
+                    value: String::new(),
+                    reason: format!(
+                        "is missing: no event has the key {key:?} to update, and a new event \
+                         needs a title and a start date"
+                    ),
+                })
+                .collect()));
+        };
+        if absent.contains(&"title") {
+            record.title = stored.title;
+        }
+        if absent.contains(&"start") {
+            record.start = crate::dates::iso(stored.start);
+        }
+        Ok(record.validate())
+    }
+}
+
+/// What a dry run says of each event it would create or change, on stderr: `would create
+/// "KEY"`, `would update "KEY": title, tags` (the fields that would change). An event without
+/// a key is named by its title and start date.
+fn dry_run_change(ctx: &Context, import: &Import<'_>, event: &NewEvent, outcome: &Outcome) {
+    let name = |key: &Option<String>, title: &str, start| match key {
+        Some(key) => format!("{key:?}"),
+        None => format!("{title:?} ({})", crate::dates::iso(start)),
+    };
+    match (outcome, import.last_update()) {
+        (Outcome::Created, _) => ctx.note(&format!(
+            "would create {}",
+            name(&event.key, &event.title, event.start)
+        )),
+        (Outcome::Updated, Some(update)) => ctx.note(&format!(
+            "would update {}: {}",
+            name(&update.key, &update.title, update.start),
+            update.fields.join(", ")
+        )),
+        _ => {}
     }
 }
 

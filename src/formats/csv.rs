@@ -180,6 +180,8 @@ pub struct Reader<R: BufRead> {
     pending: Vec<Problem>,
     /// The event fields this file has no column for.
     absent: Vec<&'static str>,
+    /// What is wrong with the row just read, if its cells could not be told apart.
+    bad_row: Option<Problem>,
     done: bool,
 }
 
@@ -194,6 +196,7 @@ impl<R: BufRead> Reader<R> {
             kind: Kind::Events,
             pending: Vec::new(),
             absent: Vec::new(),
+            bad_row: None,
             done: false,
         };
         if let Err(problems) = reader.read_header() {
@@ -250,14 +253,36 @@ impl<R: BufRead> Reader<R> {
             if end == 0 {
                 continue; // a blank line
             }
-            split_cells(&self.buf[..end], &mut self.row);
+            if let Err(BadQuote { at, cell }) = split_cells(&self.buf[..end], &mut self.row) {
+                // The line the stray text is on: a quoted cell may have spanned lines.
+                let line = start + self.buf[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                let reason = "broken CSV: text after the closing quote of a quoted cell; \
+                              a quote inside a quoted cell is written twice, as \"\"";
+                // `"title";"start"`: a header quoted and separated by semicolons.
+                if self.columns.is_empty()
+                    && let Ok(header) = std::str::from_utf8(&self.buf[..end])
+                    && let Some(hint) = separator_hint(header)
+                {
+                    self.bad_row = Some(Problem::new(start, hint));
+                    return Ok(Some(start));
+                }
+                // The row's end is known: the rows after it are read on.
+                self.bad_row = Some(match self.columns.get(cell) {
+                    Some(column) => Problem::field(line, column.clone(), reason),
+                    None => Problem::new(line, reason),
+                });
+            }
             return Ok(Some(start));
         }
     }
 
     fn read_header(&mut self) -> Result<(), Vec<Problem>> {
         match self.read_row() {
-            Ok(Some(_)) => {}
+            Ok(Some(_)) => {
+                if let Some(problem) = self.bad_row.take() {
+                    return Err(vec![problem]);
+                }
+            }
             Ok(None) => {
                 self.done = true; // empty input: no records
                 return Ok(());
@@ -276,6 +301,11 @@ impl<R: BufRead> Reader<R> {
                 Ok(name) => columns.push(name.trim().to_lowercase()),
                 Err(_) => return Err(vec![Problem::new(line, "invalid UTF-8 in the header")]),
             }
+        }
+        if let [column] = columns.as_slice()
+            && let Some(hint) = separator_hint(column)
+        {
+            return Err(vec![Problem::new(line, hint)]);
         }
         let has = |name: &str| columns.iter().any(|c| c == name);
         self.kind = if has("event") && has("name") {
@@ -485,9 +515,40 @@ fn read_physical_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::R
     limited.read_until(b'\n', buf)
 }
 
+/// A header read as one column that holds known column names between `;` (as spreadsheets
+/// set to some languages save "CSV") or tabs: what to say instead of "unknown column".
+fn separator_hint(column: &str) -> Option<String> {
+    let (separator, name) = [(';', "semicolons"), ('\t', "tabs")]
+        .into_iter()
+        .find(|(c, _)| column.contains(*c))?;
+    let known = column.split(separator).any(|name| {
+        let name = name.trim().trim_matches('"').trim().to_lowercase();
+        let name = name.as_str();
+        EVENT_COLUMNS.contains(&name) || PARTICIPANT_COLUMNS.contains(&name)
+    });
+    (known && !column.contains(',')).then(|| {
+        let column = column.trim_start_matches('\u{feff}');
+        format!(
+            "the header {column:?} has no comma: the file seems separated by {name}; \
+             events reads comma-separated CSV: save it as CSV with commas \
+             (in a spreadsheet: \"CSV (comma delimited)\")"
+        )
+    })
+}
+
+/// Text after the closing quote of a quoted cell (`"Seminar "Security" 2021"`): where it
+/// starts in the row, and in which cell.
+struct BadQuote {
+    at: usize,
+    cell: usize,
+}
+
 /// Splits one row into its cells (RFC 4180: `"` quotes a cell, `""` inside it is a `"`).
-/// Like most readers, it takes stray quotes in an unquoted cell as they are.
-fn split_cells(row: &[u8], cells: &mut Vec<Vec<u8>>) {
+/// Like most readers, it takes stray quotes in an unquoted cell as they are; but a quoted cell
+/// must end at its closing quote: anything between that quote and the next comma means a
+/// quote inside the cell was not doubled, and taking the text as it comes would alter it
+/// silently (the csv crate and spreadsheets each guess differently).
+fn split_cells(row: &[u8], cells: &mut Vec<Vec<u8>>) -> Result<(), BadQuote> {
     cells.clear();
     let mut i = 0;
     loop {
@@ -508,6 +569,12 @@ fn split_cells(row: &[u8], cells: &mut Vec<Vec<u8>>) {
                     i += 1;
                 }
             }
+            if i < row.len() && row[i] != b',' {
+                return Err(BadQuote {
+                    at: i,
+                    cell: cells.len(),
+                });
+            }
         }
         while i < row.len() && row[i] != b',' {
             cell.push(row[i]);
@@ -515,7 +582,7 @@ fn split_cells(row: &[u8], cells: &mut Vec<Vec<u8>>) {
         }
         cells.push(cell);
         if i >= row.len() {
-            return;
+            return Ok(());
         }
         i += 1; // the comma
     }
@@ -532,7 +599,10 @@ impl<R: BufRead> Iterator for Reader<R> {
             return None;
         }
         match self.read_row() {
-            Ok(Some(line)) => Some(self.convert(line)),
+            Ok(Some(line)) => Some(match self.bad_row.take() {
+                Some(problem) => Err(problem),
+                None => self.convert(line),
+            }),
             Ok(None) => {
                 self.done = true;
                 None
@@ -617,6 +687,41 @@ mod tests {
                 2,
                 "broken CSV: a quoted cell is not closed before the end of the input"
             ))]
+        );
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_a_problem() {
+        let input =
+            "title,start\nA,2021-01-01\n\"Seminar \"Security\" 2021\",2021-01-02\n\"x\ny\"z,2021\n";
+        let items: Vec<_> = Reader::new(input.as_bytes()).collect();
+        assert!(items[0].is_ok(), "{items:?}");
+        let e = items[1].clone().unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("title")));
+        assert!(
+            e.reason
+                .starts_with("broken CSV: text after the closing quote")
+        );
+        let e = items[2].clone().unwrap_err();
+        assert_eq!(e.line, 5, "the line the stray text is on");
+    }
+
+    #[test]
+    fn a_semicolon_separated_file_gets_a_hint() {
+        for header in ["title;start", "\"Title\";\"Start\"", "\u{feff}event;name"] {
+            let input = format!("{header}\nA;2021-01-01\n");
+            let items: Vec<_> = Reader::new(input.as_bytes()).collect();
+            assert_eq!(items.len(), 1, "{items:?}");
+            let e = items[0].clone().unwrap_err();
+            assert!(e.reason.contains("separated by semicolons"), "{e}");
+        }
+        let items: Vec<_> = Reader::new("titel;x\n".as_bytes()).collect();
+        assert!(
+            items[0]
+                .clone()
+                .unwrap_err()
+                .reason
+                .starts_with("unknown column")
         );
     }
 

@@ -21,8 +21,9 @@ pub enum Item {
     Event {
         line: u64,
         record: Box<EventRecord>,
-        /// The fields the record cannot hold or leaves out (a CSV file's missing columns, and
-        /// always `participants`): an update keeps what is stored for them.
+        /// The fields the record cannot hold or leaves out (a JSON object's missing members;
+        /// a CSV file's missing columns, and always `participants`): an update keeps what is
+        /// stored for them (merge semantics, as RFC 7386).
         absent: Vec<&'static str>,
     },
     /// Other names of an organization or a person.
@@ -191,6 +192,90 @@ pub(crate) fn json_problem(
     }
 }
 
+/// The fields of an event record, as JSON names them.
+pub const EVENT_FIELDS: [&str; 17] = [
+    "id",
+    "key",
+    "title",
+    "kind",
+    "start",
+    "end",
+    "mode",
+    "location",
+    "region",
+    "project",
+    "description",
+    "source",
+    "tags",
+    "organizers",
+    "partners",
+    "sessions",
+    "participants",
+];
+
+fn broken(line: u64, e: serde_json::Error) -> Problem {
+    let mut reason = e.to_string();
+    if let Some(at) = reason.rfind(" at line ") {
+        reason.truncate(at);
+    }
+    Problem::new(line, format!("broken JSON: {reason}"))
+}
+
+/// Says that a problem is one of an alias record, and what such a record looks like.
+fn alias_problem(mut problem: Problem) -> Problem {
+    problem.reason = format!(
+        "{} (in an alias record, {{\"organization\" or \"person\": NAME, \"aliases\": [NAME, ...]}})",
+        problem
+            .reason
+            .replace("struct AliasRecord", "an alias record")
+    );
+    problem
+}
+
+/// The names of the members of the JSON object `bytes` (known to be valid JSON), in order;
+/// nested objects' members are not included.
+fn top_level_keys(bytes: &[u8]) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0u32;
+    let mut i = 0;
+    // The last string that ended at depth 1: a key if a `:` follows.
+    let mut candidate: Option<(usize, usize)> = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 {
+                    candidate = Some((start, i.min(bytes.len() - 1)));
+                }
+            }
+            b':' if depth == 1 => {
+                if let Some((start, end)) = candidate.take() {
+                    let raw = &bytes[start..=end];
+                    let key = if raw.contains(&b'\\') {
+                        serde_json::from_slice::<String>(raw).unwrap_or_default()
+                    } else {
+                        String::from_utf8_lossy(&raw[1..raw.len() - 1]).into_owned()
+                    };
+                    keys.push(key);
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                candidate = None;
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' => candidate = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    keys
+}
+
 /// Parses one JSON object into an event record (or an alias record).
 pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
     if let Err(e) = std::str::from_utf8(bytes) {
@@ -208,30 +293,38 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
             "expected an event object, {\"title\": ...}",
         ));
     }
-    // An alias record (which export writes after the events) says "aliases"; an event that
-    // merely mentions the word is read as an event when it does not fit.
-    if memchr::memmem::find(bytes, b"\"aliases\"").is_some() {
+    let keys = top_level_keys(bytes);
+    let has = |name: &str| keys.iter().any(|k| k == name);
+    // An alias record (which export writes after the events) names an organization or a
+    // person, which no event does, with aliases or nothing of an event beside; or it has
+    // aliases and nothing of an event. Then it is read as one, and what is wrong with it is
+    // said of an alias record. (An event with a stray `organization` stays an event, whose
+    // unknown field that is.)
+    let event_like = keys.iter().any(|k| EVENT_FIELDS.contains(&k.as_str()));
+    let names_one = has("organization") || has("person");
+    let alias_like =
+        (names_one && has("aliases")) || ((names_one || has("aliases")) && !event_like);
+    if alias_like {
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        if let Ok(record) = serde_path_to_error::deserialize::<_, AliasRecord>(&mut de)
-            && de.end().is_ok()
-        {
-            return Ok(Item::Aliases { line, record });
-        }
+        let record: AliasRecord = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| alias_problem(json_problem(line, e)))?;
+        de.end().map_err(|e| broken(line, e))?;
+        return Ok(Item::Aliases { line, record });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let record: EventRecord =
         serde_path_to_error::deserialize(&mut de).map_err(|e| json_problem(line, e))?;
-    de.end().map_err(|e| {
-        let mut reason = e.to_string();
-        if let Some(at) = reason.rfind(" at line ") {
-            reason.truncate(at);
-        }
-        Problem::new(line, format!("broken JSON: {reason}"))
-    })?;
+    de.end().map_err(|e| broken(line, e))?;
+    // Merge semantics (RFC 7386): a field left out keeps what is stored; `null` clears it.
+    let absent = EVENT_FIELDS
+        .iter()
+        .copied()
+        .filter(|field| *field != "id" && !has(field))
+        .collect();
     Ok(Item::Event {
         line,
         record: Box::new(record),
-        absent: Vec::new(),
+        absent,
     })
 }
 
@@ -283,6 +376,16 @@ mod robustness {
             let _ = crate::dates::parse_period(&text);
             let _ = crate::model::search_query(&text);
         }
+    }
+
+    #[test]
+    fn the_members_of_an_object_are_its_own_not_its_childrens() {
+        let keys = super::top_level_keys(
+            br#"{"key": "a:b", "participants": [{"name": "x", "role": null}],
+                "title": "T", "tags": ["k:", {"x": 1}], "end" : null}"#,
+        );
+        assert_eq!(keys, ["key", "participants", "title", "tags", "end"]);
+        assert_eq!(super::top_level_keys(b"{}"), Vec::<String>::new());
     }
 
     #[test]

@@ -144,37 +144,7 @@ impl Store {
                 kept.name
             );
         }
-        let (keep_id, other_id) = (kept.id, merged.id);
-        let mut report = MergeReport::default();
-        if entity.what == ORGANIZATION.what {
-            // Where both were linked to an event in the same role, one link is enough.
-            let merged_links = tx.execute(
-                "DELETE FROM event_organization
-                  WHERE organization_id = ?2 AND EXISTS (
-                        SELECT 1 FROM event_organization k
-                         WHERE k.event_id = event_organization.event_id
-                           AND k.role = event_organization.role AND k.organization_id = ?1)",
-                params![keep_id, other_id],
-            )?;
-            report.links = merged_links
-                + tx.execute(
-                    "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
-                    params![keep_id, other_id],
-                )?;
-            report.participations = tx.execute(
-                "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
-                params![keep_id, other_id],
-            )?;
-        } else {
-            report.participations = tx.execute(
-                "UPDATE participation SET person_id = ?1 WHERE person_id = ?2",
-                params![keep_id, other_id],
-            )?;
-        }
-        report.names = tx
-            .prepare_cached(entity.move_names)?
-            .execute(params![keep_id, other_id])?;
-        tx.prepare_cached(entity.delete)?.execute([other_id])?;
+        let report = merge_entities(&tx, entity, kept.id, merged.id)?;
         tx.commit()?;
         Ok(Merged {
             keep: kept.name,
@@ -300,6 +270,48 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Moves every link of entity `other_id` to `keep_id`; `other_id`'s names become aliases of
+/// `keep_id`, and `other_id` is no more. Used by `merge` and by an import whose alias record
+/// names an entity that the same import created.
+pub(super) fn merge_entities(
+    conn: &Connection,
+    entity: &Entity,
+    keep_id: i64,
+    other_id: i64,
+) -> Result<MergeReport> {
+    let mut report = MergeReport::default();
+    if entity.what == ORGANIZATION.what {
+        // Where both were linked to an event in the same role, one link is enough.
+        let merged_links = conn.execute(
+            "DELETE FROM event_organization
+              WHERE organization_id = ?2 AND EXISTS (
+                    SELECT 1 FROM event_organization k
+                     WHERE k.event_id = event_organization.event_id
+                       AND k.role = event_organization.role AND k.organization_id = ?1)",
+            params![keep_id, other_id],
+        )?;
+        report.links = merged_links
+            + conn.execute(
+                "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
+                params![keep_id, other_id],
+            )?;
+        report.participations = conn.execute(
+            "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
+            params![keep_id, other_id],
+        )?;
+    } else {
+        report.participations = conn.execute(
+            "UPDATE participation SET person_id = ?1 WHERE person_id = ?2",
+            params![keep_id, other_id],
+        )?;
+    }
+    report.names = conn
+        .prepare_cached(entity.move_names)?
+        .execute(params![keep_id, other_id])?;
+    conn.prepare_cached(entity.delete)?.execute([other_id])?;
+    Ok(report)
 }
 
 /// Which of an event's lists an edit changed.

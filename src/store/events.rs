@@ -871,6 +871,12 @@ fn find_or_create(
 }
 
 impl Names {
+    /// Forgets every name seen: after a merge, a name may belong to another entity.
+    pub(super) fn forget(&mut self) {
+        self.orgs.clear();
+        self.people.clear();
+    }
+
     /// The organization known by `name`, created if new.
     pub(super) fn organization(
         &mut self,

@@ -4,15 +4,17 @@
 use std::collections::BTreeSet;
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
-use super::curate::add_aliases;
-use super::entity::{ORGANIZATION, PERSON};
+use super::curate::{add_aliases, merge_entities};
+use super::entity::{ORGANIZATION, PERSON, find};
 use super::events::{
-    Names, Sessions, canonical, event_with_key, get_event, insert_event, insert_links,
-    insert_participant, keys_like, now, organization_id, person_id, refresh_search, resolve_event,
-    same_events, session_id, touch_event, update_event_row,
+    Names, Sessions, canonical, event_with_key, get_event, insert_event, insert_participant,
+    keys_like, now, organization_id, participant_refs, person_id, refresh_search,
+    replace_event_orgs, replace_event_tags, resolve_event, same_events, session_id, touch_event,
+    update_event_row,
 };
 use super::schema::FTS_FILL;
 use crate::model::{AliasRecord, Event, EventRef, NewEvent, NewParticipant, name_key};
@@ -56,6 +58,22 @@ pub struct Import<'a> {
     deferred_indexes: Vec<(String, String)>,
     /// Whether this is such a bulk load, whose search index is built at the end too.
     bulk: bool,
+    /// What the last record applied changed, when it updated an event.
+    last_update: Option<Update>,
+    /// The highest organization and person ids before the import: any higher one is an
+    /// organization or person this import created.
+    floors: (i64, i64),
+}
+
+/// Which fields an update changed, of which event (for `import --dry-run`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The event's key after the update, if it has one.
+    pub key: Option<String>,
+    pub title: String,
+    pub start: NaiveDate,
+    /// The fields that changed, in the order of the interchange shape.
+    pub fields: Vec<&'static str>,
 }
 
 /// The index that finds a record without a key: built as soon as one comes.
@@ -88,6 +106,12 @@ impl Store {
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
+        let floors = tx.query_row(
+            "SELECT (SELECT coalesce(max(id), 0) FROM organization),
+                    (SELECT coalesce(max(id), 0) FROM person)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -113,6 +137,8 @@ impl Store {
             deferred_indexes,
             bulk: empty,
             touched: BTreeSet::new(),
+            last_update: None,
+            floors,
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -136,6 +162,7 @@ impl Import<'_> {
     pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
         // A record is matched by its key: every stored event has one, and every export
         // carries it. Ids are never matched: they are local to one database.
+        self.last_update = None;
         let existing = match &event.key {
             Some(key) => event_with_key(&self.tx, key)?,
             None => {
@@ -179,10 +206,17 @@ impl Import<'_> {
                     };
                     &merged
                 };
-                if same_event(&stored, &canonical(&self.tx, event)?) {
+                let fields = changed_fields(&stored, &canonical(&self.tx, event)?);
+                if fields.is_empty() {
                     (id, Outcome::Unchanged)
                 } else {
-                    self.replace(id, event)?;
+                    self.update(id, event, &fields)?;
+                    self.last_update = Some(Update {
+                        key: event.key.clone().or(stored.key),
+                        title: event.title.clone(),
+                        start: event.start,
+                        fields,
+                    });
                     (id, Outcome::Updated)
                 }
             }
@@ -235,15 +269,43 @@ impl Import<'_> {
 
     /// Gives the organization or person that `record` names (created if new) the other names
     /// it lists. `Ok(Err((alias, owner)))` when an alias is a name of someone else.
+    ///
+    /// An alias record may come anywhere in a file: an event before it that named one of its
+    /// aliases made that name a new organization or person of its own. Such a one, created by
+    /// this import under the very name the record gives as an alias, is merged into the
+    /// record's: what the file means is one entity. A name that was there before the import,
+    /// or that this import gave to another as an alias, stays a conflict.
     pub fn apply_aliases(&mut self, record: &AliasRecord) -> Result<Result<(), (String, String)>> {
-        let (entity, id) = match (&record.organization, &record.person) {
+        let (entity, id, floor) = match (&record.organization, &record.person) {
             (Some(name), _) => (
                 &ORGANIZATION,
                 self.names.organization(&self.tx, name, &self.stamp)?,
+                self.floors.0,
             ),
-            (None, Some(name)) => (&PERSON, self.names.person(&self.tx, name, &self.stamp)?),
+            (None, Some(name)) => (
+                &PERSON,
+                self.names.person(&self.tx, name, &self.stamp)?,
+                self.floors.1,
+            ),
             (None, None) => return Ok(Ok(())),
         };
+        for alias in &record.aliases {
+            let Some(owner) = find(&self.tx, entity, alias)? else {
+                continue;
+            };
+            if owner.id != id && owner.id > floor && name_key(&owner.name) == name_key(alias) {
+                let report = merge_entities(&self.tx, entity, id, owner.id)?;
+                // Its names are now aliases (the record's among them), and it is not a new
+                // entity of the import's after all.
+                self.stats.aliases_added += report.names as u64;
+                if entity.what == ORGANIZATION.what {
+                    self.names.orgs_created = self.names.orgs_created.saturating_sub(1);
+                } else {
+                    self.names.people_created = self.names.people_created.saturating_sub(1);
+                }
+                self.names.forget();
+            }
+        }
         Ok(
             add_aliases(&self.tx, entity, id, &record.aliases)?.map(|added| {
                 self.stats.aliases_added += added;
@@ -352,62 +414,256 @@ impl Import<'_> {
         get_event(&self.tx, id)?.with_context(|| format!("event {id} has gone"))
     }
 
-    /// Overwrites the event's fields and replaces all its links. A record without a key
-    /// leaves the stored key as it is.
-    fn replace(&mut self, id: i64, event: &NewEvent) -> Result<()> {
+    /// Writes the `fields` that changed: the event's own fields, and each list that changed.
+    /// Sessions and participations are updated where they differ, not replaced, so that the
+    /// ones that stay keep their ids (a script may hold a participation's id). A record
+    /// without a key leaves the stored key as it is.
+    fn update(&mut self, id: i64, event: &NewEvent, fields: &[&str]) -> Result<()> {
+        let changed = |field: &str| fields.contains(&field);
         update_event_row(&self.tx, id, event, &self.stamp, true)?;
-        for sql in [
-            "DELETE FROM participation WHERE event_id = ?1",
-            "DELETE FROM session WHERE event_id = ?1",
-            "DELETE FROM event_organization WHERE event_id = ?1",
-            "DELETE FROM event_tag WHERE event_id = ?1",
-        ] {
-            self.tx.prepare_cached(sql)?.execute([id])?;
+        if changed("tags") {
+            replace_event_tags(&self.tx, id, &event.tags)?;
         }
-        insert_links(&self.tx, &mut self.names, id, event, &self.stamp)
+        if changed("organizers") || changed("partners") {
+            replace_event_orgs(
+                &self.tx,
+                &mut self.names,
+                id,
+                event,
+                &self.stamp,
+                changed("organizers"),
+                changed("partners"),
+            )?;
+        }
+        if changed("sessions") || changed("participants") {
+            self.update_sessions(id, &event.sessions)?;
+            self.update_participants(id, &event.participants)?;
+        }
+        Ok(())
     }
-}
 
-fn keys_eq(a: Option<&str>, b: Option<&str>) -> bool {
-    a.map(name_key) == b.map(name_key)
+    /// Makes the event's sessions `names`: the ones no longer named go (their participations
+    /// lose the session, or go too, below), new ones come, a new spelling is taken.
+    fn update_sessions(&mut self, event_id: i64, names: &[String]) -> Result<()> {
+        let stored: Vec<(i64, String, String)> = self
+            .tx
+            .prepare_cached("SELECT id, name, name_key FROM session WHERE event_id = ?1")?
+            .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (session, name, key) in &stored {
+            match names.iter().find(|n| name_key(n) == *key) {
+                None => {
+                    self.tx
+                        .prepare_cached("DELETE FROM session WHERE id = ?1")?
+                        .execute([session])?;
+                }
+                Some(new) if new != name => {
+                    self.tx
+                        .prepare_cached("UPDATE session SET name = ?2 WHERE id = ?1")?
+                        .execute(params![session, new])?;
+                }
+                Some(_) => {}
+            }
+        }
+        let mut sessions = Sessions::default();
+        for name in names {
+            sessions.id(&self.tx, event_id, name)?;
+        }
+        Ok(())
+    }
+
+    /// Makes the event's participations `wanted`, touching only the difference: a stored row
+    /// that records exactly a wanted participation stays as it is; one of the same person that
+    /// differs otherwise is updated in place; the rest are removed or added.
+    fn update_participants(&mut self, event_id: i64, wanted: &[NewParticipant]) -> Result<()> {
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+        );
+        let mut stored: Vec<(i64, Row)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, person_id, organization_id, position, role, session_id, contribution
+                   FROM participation WHERE event_id = ?1 ORDER BY id",
+            )?
+            .query_map([event_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    (
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut sessions = Sessions::default();
+        let mut unmatched: Vec<(usize, Row)> = Vec::new();
+        for (i, p) in wanted.iter().enumerate() {
+            let (person, org, session) = participant_refs(
+                &self.tx,
+                &mut self.names,
+                &mut sessions,
+                event_id,
+                p,
+                &self.stamp,
+            )?;
+            let row: Row = (
+                person,
+                org,
+                p.position.clone(),
+                p.role.clone(),
+                session,
+                p.contribution.clone(),
+            );
+            match stored.iter().position(|(_, s)| *s == row) {
+                Some(at) => {
+                    stored.remove(at);
+                }
+                None => unmatched.push((i, row)),
+            }
+        }
+        for (i, row) in unmatched {
+            let p = &wanted[i];
+            let same_person = stored.iter().position(|(_, s)| s.0 == row.0);
+            match same_person {
+                Some(at) => {
+                    let (id, _) = stored.remove(at);
+                    self.tx
+                        .prepare_cached(
+                            "UPDATE participation SET organization_id = ?2, position = ?3,
+                                    role = ?4, session_id = ?5, contribution = ?6
+                              WHERE id = ?1",
+                        )?
+                        .execute(params![id, row.1, row.2, row.3, row.4, row.5])?;
+                }
+                None => {
+                    insert_participant(
+                        &self.tx,
+                        &mut self.names,
+                        &mut sessions,
+                        event_id,
+                        p,
+                        &self.stamp,
+                    )?;
+                }
+            }
+        }
+        for (id, _) in stored {
+            self.tx
+                .prepare_cached("DELETE FROM participation WHERE id = ?1")?
+                .execute([id])?;
+        }
+        Ok(())
+    }
+
+    /// The event with this key, with everything linked to it: what a record that leaves out
+    /// its title or start date is completed from.
+    pub fn stored_with_key(&self, key: &str) -> Result<Option<Event>> {
+        match event_with_key(&self.tx, key)? {
+            Some(id) => Ok(Some(self.load(id)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// What the last record applied changed, if it updated an event.
+    pub fn last_update(&self) -> Option<&Update> {
+        self.last_update.as_ref()
+    }
 }
 
 fn names_eq(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(a, b)| name_key(a) == name_key(b))
 }
 
-/// Whether storing `new` over `stored` would change nothing a user can see. Organizations
-/// and people are compared by name key, since they resolve to the same entity.
-fn same_event(stored: &Event, new: &NewEvent) -> bool {
-    let key_same = new.key.is_none() || new.key == stored.key;
-    key_same
-        && stored.title == new.title
-        && stored.kind == new.kind
-        && stored.start == new.start
-        && stored.end == new.end
-        && stored.mode == new.mode
-        && stored.location == new.location
-        && stored.region == new.region
-        && stored.project == new.project
-        && stored.description == new.description
-        && stored.source == new.source
-        && stored.tags == new.tags
-        && names_eq(&stored.organizers, &new.organizers)
-        && names_eq(&stored.partners, &new.partners)
-        && stored.sessions == new.sessions
-        && stored.participants.len() == new.participants.len()
-        && stored
-            .participants
-            .iter()
-            .zip(&new.participants)
-            .all(|(s, n)| {
-                name_key(&s.name) == name_key(&n.name)
-                    && keys_eq(s.organization.as_deref(), n.organization.as_deref())
-                    && s.position == n.position
-                    && s.role == n.role
-                    && keys_eq(s.session.as_deref(), n.session.as_deref())
-                    && s.contribution == n.contribution
-            })
+/// Which fields storing `new` over `stored` would change, as a user sees them (none: the
+/// record is already there). Organizations and people are compared by name key, since they
+/// resolve to the same entity; sessions and participants as sets, since the order they are
+/// listed in is only the order they were recorded in.
+fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<&'static str> {
+    let participant = |name: &str,
+                       org: Option<&str>,
+                       position: &Option<String>,
+                       role: &Option<String>,
+                       session: Option<&str>,
+                       contribution: &Option<String>| {
+        (
+            name_key(name),
+            org.map(name_key),
+            position.clone(),
+            role.clone(),
+            session.map(name_key),
+            contribution.clone(),
+        )
+    };
+    let mut stored_participants: Vec<_> = stored
+        .participants
+        .iter()
+        .map(|p| {
+            participant(
+                &p.name,
+                p.organization.as_deref(),
+                &p.position,
+                &p.role,
+                p.session.as_deref(),
+                &p.contribution,
+            )
+        })
+        .collect();
+    let mut new_participants: Vec<_> = new
+        .participants
+        .iter()
+        .map(|p| {
+            participant(
+                &p.name,
+                p.organization.as_deref(),
+                &p.position,
+                &p.role,
+                p.session.as_deref(),
+                &p.contribution,
+            )
+        })
+        .collect();
+    stored_participants.sort();
+    new_participants.sort();
+    let sorted = |names: &[String]| {
+        let mut names = names.to_vec();
+        names.sort();
+        names
+    };
+    let checks = [
+        ("key", new.key.is_some() && new.key != stored.key),
+        ("title", stored.title != new.title),
+        ("kind", stored.kind != new.kind),
+        ("start", stored.start != new.start),
+        ("end", stored.end != new.end),
+        ("mode", stored.mode != new.mode),
+        ("location", stored.location != new.location),
+        ("region", stored.region != new.region),
+        ("project", stored.project != new.project),
+        ("description", stored.description != new.description),
+        ("source", stored.source != new.source),
+        ("tags", stored.tags != new.tags),
+        ("organizers", !names_eq(&stored.organizers, &new.organizers)),
+        ("partners", !names_eq(&stored.partners, &new.partners)),
+        (
+            "sessions",
+            sorted(&stored.sessions) != sorted(&new.sessions),
+        ),
+        ("participants", stored_participants != new_participants),
+    ];
+    checks
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(field, _)| field)
+        .collect()
 }
 
 #[cfg(test)]

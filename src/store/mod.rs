@@ -6,6 +6,7 @@ mod entity;
 mod events;
 mod import;
 pub(crate) mod schema;
+mod staging;
 mod views;
 
 use std::fs;
@@ -19,7 +20,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use curate::{AliasOutcome, ListsChanged, Merged};
 pub use entity::{Entity, ORGANIZATION, PERSON};
-pub use import::{Import, ImportStats, Outcome};
+pub use import::{Import, ImportStats, Outcome, Update};
+pub use staging::NewDatabase;
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
 pub const APPLICATION_ID: i32 = 0x4556_4E54;
@@ -44,6 +46,8 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         refuse_directory(path)?;
         create_parent_dirs(path)?;
+        // What an import killed outright (`kill -9`) left beside the database.
+        staging::remove_stale(path);
         create_private_file(path)?;
         let conn = Connection::open_with_flags(
             path,

@@ -1,0 +1,197 @@
+//! The file an import into a database that does not exist yet is built in, beside where the
+//! database belongs (`.NAME.import-PID`), so that a failed import leaves no database behind;
+//! and the clean-up of such files: at the end of the import, on SIGINT, SIGTERM and SIGHUP,
+//! and, for a process killed outright (`kill -9`), by the next `events` that opens the
+//! database.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+/// A database being built at a temporary path beside where it belongs; removed unless put in
+/// place, also when the process is interrupted by a signal.
+pub struct NewDatabase {
+    pub path: PathBuf,
+    placed: bool,
+}
+
+/// The prefix of the staging files of the database at `target`: `.NAME.import-`.
+fn prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "events.db".to_string());
+    format!(".{name}.import-")
+}
+
+impl NewDatabase {
+    /// A staging path for the database at `target`, after removing what dead imports left.
+    pub fn beside(target: &Path) -> NewDatabase {
+        remove_stale(target);
+        let path = target.with_file_name(format!("{}{}", prefix(target), std::process::id()));
+        signals::remove_on_signal(&path);
+        NewDatabase {
+            path,
+            placed: false,
+        }
+    }
+
+    /// Moves the finished database to `target`, unless another process has created one there
+    /// meanwhile (a hard link never replaces a file): then says `false`, and keeps it.
+    pub fn put_in_place(&mut self, target: &Path) -> Result<bool> {
+        match std::fs::hard_link(&self.path, target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+            // A file system without hard links: rename, having checked that nothing is there.
+            Err(_) if !target.exists() => std::fs::rename(&self.path, target)
+                .with_context(|| format!("cannot create {}", target.display()))?,
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot create {}", target.display()));
+            }
+        }
+        self.placed = true;
+        let _ = std::fs::remove_file(&self.path);
+        Ok(true)
+    }
+}
+
+impl Drop for NewDatabase {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = self.path.clone().into_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
+        signals::forget();
+    }
+}
+
+/// Removes what imports killed before they finished left beside `target`: files named
+/// `.NAME.import-PID` (and their journals) whose process is gone, or is this one (a reused id).
+/// A file whose process still runs is another import at work, and stays.
+pub(super) fn remove_stale(target: &Path) {
+    let prefix = prefix(target);
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let gone = match pid {
+            Some(pid) if pid == std::process::id() => true,
+            Some(pid) => !process_alive(pid),
+            None => false,
+        };
+        if gone {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id is running (on Unix; elsewhere, assume it is).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let status = unsafe { libc::kill(pid, 0) };
+        status == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP while a new database is being built: its files are
+/// removed, then the signal is raised again with its default action, so that the process ends
+/// as killed by it (a shell says 130 or 143) and a script running `events` stops too.
+///
+/// The handler only unlinks files and writes one line, both async-signal-safe; the paths are
+/// prepared beforehand, since a handler may not allocate.
+#[cfg(unix)]
+mod signals {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    /// The files to remove: the staging database and its journals, NUL-terminated.
+    type Files = [CString; 4];
+
+    static FILES: AtomicPtr<Files> = AtomicPtr::new(std::ptr::null_mut());
+
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    pub(super) fn remove_on_signal(path: &Path) {
+        let name = |suffix: &str| {
+            let mut bytes = path.as_os_str().as_bytes().to_vec();
+            bytes.extend_from_slice(suffix.as_bytes());
+            CString::new(bytes).ok()
+        };
+        let (Some(db), Some(wal), Some(shm), Some(journal)) =
+            (name(""), name("-wal"), name("-shm"), name("-journal"))
+        else {
+            return; // a path with a NUL byte cannot have been created either
+        };
+        // Leaked on purpose: the handler may read it at any moment until the process ends.
+        let files: &'static mut Files = Box::leak(Box::new([db, wal, shm, journal]));
+        FILES.store(files, Ordering::SeqCst);
+        for signal in SIGNALS {
+            // SAFETY: installs a handler that only calls async-signal-safe functions; a signal
+            // that was ignored when `events` started (`nohup`, a background job) stays ignored.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = handle as *const () as libc::sighandler_t;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                libc::sigaction(signal, &action, &mut old);
+                if old.sa_sigaction == libc::SIG_IGN {
+                    libc::sigaction(signal, &old, std::ptr::null_mut());
+                }
+            }
+        }
+    }
+
+    /// The database is in place, or removed: a signal has nothing left to clean up.
+    pub(super) fn forget() {
+        FILES.store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
+
+    extern "C" fn handle(signal: libc::c_int) {
+        let files = FILES.swap(std::ptr::null_mut(), Ordering::SeqCst);
+        // SAFETY: `files` is null or the leaked array, never freed; unlink, write, signal and
+        // raise are async-signal-safe.
+        unsafe {
+            if let Some(files) = files.as_ref() {
+                for file in files {
+                    libc::unlink(file.as_ptr());
+                }
+                let note = b"events: interrupted; nothing was imported\n";
+                libc::write(2, note.as_ptr().cast(), note.len());
+            }
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod signals {
+    pub(super) fn remove_on_signal(_: &std::path::Path) {}
+    pub(super) fn forget() {}
+}

@@ -1,0 +1,448 @@
+//! What an import does to what is there: JSON records merged into the events they match, the
+//! changes a dry run lists, alias records anywhere in a file, badly quoted CSV, and the files
+//! an interrupted import leaves behind.
+
+use serde_json::{Value, json};
+
+use crate::util::{Env, example};
+
+const SEED_KEY: &str = "rats-sco-2021-03-16-un-virtual-seminar";
+
+fn show(env: &Env, key: &str) -> Value {
+    serde_json::from_str(&env.ok(&["show", key, "--format", "json"])).unwrap()
+}
+
+/// The rows of one table in the dump, ids and time stamps included.
+fn rows(env: &Env, table: &str) -> Vec<String> {
+    let prefix = format!("{table}: ");
+    env.dump()
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+fn import_ndjson(env: &Env, args: &[&str], lines: &[Value]) -> crate::util::Output {
+    let input: Vec<String> = lines.iter().map(Value::to_string).collect();
+    let mut all = vec!["import", "--format", "ndjson"];
+    all.extend_from_slice(args);
+    env.run_stdin(&all, input.join("\n").as_bytes())
+}
+
+#[test]
+fn a_partial_record_changes_only_what_it_gives() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let participations = rows(&env, "participation");
+    assert_eq!(participations.len(), 11, "{participations:?}");
+
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "title": "New"})]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(": 0 created, 1 updated, 0 unchanged;"),
+        "{}",
+        out.stderr
+    );
+    let mut expected = before.clone();
+    expected["title"] = json!("New");
+    let after = show(&env, SEED_KEY);
+    assert_eq!(after, expected);
+    // Not one participation was written again: same rows, same ids.
+    assert_eq!(rows(&env, "participation"), participations);
+
+    // The same partial record again changes nothing.
+    let dump = env.dump();
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "title": "New"})]);
+    assert!(
+        out.stderr.contains(": 0 created, 0 updated, 1 unchanged;"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
+
+#[test]
+fn null_and_empty_lists_clear() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let record = json!({"key": SEED_KEY, "description": null, "kind": null, "tags": [],
+                        "organizers": null, "participants": [], "sessions": []});
+    let out = import_ndjson(&env, &[], &[record]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut expected = before.clone();
+    for field in ["description", "kind"] {
+        expected[field] = Value::Null;
+    }
+    for field in ["tags", "organizers", "participants", "sessions"] {
+        expected[field] = json!([]);
+    }
+    assert_eq!(show(&env, SEED_KEY), expected);
+    // The other events keep their participations.
+    assert_eq!(rows(&env, "participation").len(), 11 - 8);
+}
+
+#[test]
+fn changed_participants_keep_the_ids_of_the_ones_that_stay() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let participations = rows(&env, "participation");
+    let seed_rows: Vec<&String> = participations.iter().take(8).collect();
+
+    // The first participant goes, one comes, the others are listed in another order, and
+    // the last one's role changes.
+    let mut list: Vec<Value> = before["participants"].as_array().unwrap().clone();
+    list.remove(0);
+    list.reverse();
+    list[0]["role"] = json!("speaker");
+    list.push(json!({"name": "A. Newcomer", "organization": "UN Office on Drugs and Crime"}));
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "participants": list})]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let after = rows(&env, "participation");
+    // Rows 2-7 as they were; row 8 (the last, whose role changed) kept its id.
+    for row in &seed_rows[1..7] {
+        assert!(after.contains(row), "{row} is gone: {after:?}");
+    }
+    assert!(!after.contains(seed_rows[0]));
+    let last_id = seed_rows[7].split(" | ").next().unwrap();
+    assert!(
+        after
+            .iter()
+            .any(|r| r.starts_with(&format!("{last_id} | ")) && r.contains("\"speaker\"")),
+        "{after:?}"
+    );
+    assert_eq!(after.len(), participations.len());
+    let v = show(&env, SEED_KEY);
+    assert_eq!(v["participants"].as_array().unwrap().len(), 8);
+    assert_eq!(v["participants"][7]["name"], "A. Newcomer");
+}
+
+#[test]
+fn a_dry_run_lists_the_fields_that_would_change() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let dump = env.dump();
+    let records = [
+        json!({"key": SEED_KEY, "title": "New", "tags": ["one"], "description": "New text."}),
+        json!({"key": "osce-2021-10-annual-counter-terrorism-conference"}),
+        json!({"key": "new-one", "title": "A new seminar", "start": "2024-01-01"}),
+        json!({"title": "Keyless", "start": "2024-02-01"}),
+    ];
+    let out = import_ndjson(&env, &["--dry-run"], &records);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            format!("would update \"{SEED_KEY}\": title, description, tags"),
+            "would create \"new-one\"".to_string(),
+            "would create \"Keyless\" (2024-02-01)".to_string(),
+        ]
+    );
+    assert!(
+        lines[3].starts_with(
+            "Dry run, nothing written: would import 4 events from <stdin>: 2 created, 1 updated, 1 unchanged;"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(lines.len(), 4);
+    assert_eq!(env.dump(), dump, "a dry run writes nothing");
+    // -q keeps them quiet too.
+    let out = import_ndjson(&env, &["--dry-run", "-q"], &records);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn a_partial_record_for_no_event_says_what_is_missing() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let dump = env.dump();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": "no-such-event", "title": "New"})],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: start \"\": is missing: no event has the key \"no-such-event\" to update, \
+             and a new event needs a title and a start date"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
+
+#[test]
+fn text_after_a_closing_quote_is_refused_with_its_line() {
+    let env = Env::new();
+    let file = env.file(
+        "bad.csv",
+        "title,start\nGood,2021-01-01\n\"Seminar \"Security\" 2021\",2021-02-01\n",
+    );
+    let err = env.fails(1, &["import", &file]);
+    assert!(
+        err.contains(
+            "bad.csv: line 3: title: broken CSV: text after the closing quote of a quoted cell; \
+             a quote inside a quoted cell is written twice, as \"\""
+        ),
+        "{err}"
+    );
+    assert!(err.contains("1 problem in "), "{err}");
+    assert!(!env.db.exists(), "nothing was imported");
+    // Written as RFC 4180 says, the same title goes in as it is.
+    let file = env.file(
+        "good.csv",
+        "title,start\n\"Seminar \"\"Security\"\" 2021\",2021-02-01\n",
+    );
+    env.ok(&["import", &file]);
+    assert!(
+        env.ok(&["list", "--format", "csv"])
+            .contains("\"Seminar \"\"Security\"\" 2021\"")
+    );
+}
+
+#[test]
+fn a_semicolon_separated_file_gets_a_hint() {
+    let env = Env::new();
+    let file = env.file(
+        "semi.csv",
+        "title;start;end\nSeminar;2021-01-01;2021-01-02\n",
+    );
+    let err = env.fails(1, &["import", &file]);
+    assert!(
+        err.contains(
+            "semi.csv: line 1: the header \"title;start;end\" has no comma: the file seems \
+             separated by semicolons"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("1 problem in "), "{err}");
+}
+
+/// The `.events.db.import-PID` files beside the database.
+#[cfg(unix)]
+fn staging_files(env: &Env) -> Vec<String> {
+    std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".import-"))
+        .collect()
+}
+
+/// Starts an import into a new database, reading stdin, and waits until it is building the
+/// database beside its place (its staging file is there); the import then waits for input.
+#[cfg(unix)]
+fn start_fresh_import(env: &Env) -> std::process::Child {
+    use std::io::Write as _;
+    use std::os::unix::process::CommandExt as _;
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"));
+    // SAFETY: only async-signal-safe calls between fork and exec. A test run in the background
+    // (`cargo test &`, nohup) would pass on SIGINT or SIGHUP ignored, and `events` rightly
+    // keeps an ignored signal ignored: the child starts with the default actions.
+    unsafe {
+        command.pre_exec(|| {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+    let mut child = command
+        .env_remove("EVENTS_DB")
+        .arg("--db")
+        .arg(&env.db)
+        .args(["import", "--format", "ndjson", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"title\": \"A\", \"start\": \"2021-01-01\"}\n")
+        .unwrap();
+    // Kept open (leaked into the child's lifetime) so that the import goes on waiting.
+    std::mem::forget(stdin);
+    let mut waited = 0;
+    while staging_files(env).is_empty() {
+        assert!(waited < 3000, "the import never started building");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        waited += 1;
+    }
+    child
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_import_into_a_new_database_removes_its_files() {
+    use std::io::Read as _;
+    use std::os::unix::process::ExitStatusExt as _;
+    for (signal, number) in [("INT", 2), ("TERM", 15), ("HUP", 1)] {
+        let env = Env::new();
+        let mut child = start_fresh_import(&env);
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let status = child.wait().unwrap();
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        // Ended by the signal itself, as a shell expects (it says 128 + the signal's number).
+        assert_eq!(status.signal(), Some(number), "SIG{signal}: {status:?}");
+        assert_eq!(stderr, "events: interrupted; nothing was imported\n");
+        assert_eq!(staging_files(&env), Vec::<String>::new(), "SIG{signal}");
+        assert!(!env.db.exists());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn what_an_import_killed_outright_left_goes_with_the_next_write() {
+    let env = Env::new();
+    let mut child = start_fresh_import(&env);
+    child.kill().unwrap(); // SIGKILL: nothing can clean up
+    child.wait().unwrap();
+    assert!(!staging_files(&env).is_empty());
+    env.ok(&["add-event", "--title", "Seminar", "--start", "2021-01-01"]);
+    assert_eq!(staging_files(&env), Vec::<String>::new());
+
+    // Beside a database that exists, by any command that writes.
+    env.ok(&["edit-event", "1", "--title", "Renamed"]);
+    assert_eq!(staging_files(&env), Vec::<String>::new());
+}
+
+#[test]
+fn alias_records_may_come_before_or_after_the_events_that_use_them() {
+    let export = |env: &Env| env.ok(&["export"]);
+    // The reference: aliases first.
+    let first = Env::new();
+    let aliases = [
+        json!({"organization": "RATS SCO Executive Committee", "aliases": ["SCO RATS", "RATS"]}),
+        json!({"person": "V. V. Barchuk", "aliases": ["Barchuk V. V."]}),
+    ];
+    let events = [
+        json!({"key": "a", "title": "A", "start": "2021-01-01", "organizers": ["SCO RATS"],
+               "participants": [{"name": "Barchuk V. V.", "organization": "RATS"}]}),
+        json!({"key": "b", "title": "B", "start": "2021-02-01",
+               "organizers": ["RATS SCO Executive Committee", "RATS"],
+               "participants": [{"name": "V. V. Barchuk", "organization": "SCO RATS"}]}),
+    ];
+    let all: Vec<Value> = aliases.iter().chain(&events).cloned().collect();
+    let out = import_ndjson(&first, &[], &all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 new organization, 1 new person, 3 new aliases"),
+        "{}",
+        out.stderr
+    );
+
+    // The same records with the aliases last, into a new database and into an existing one.
+    for existing in [false, true] {
+        let env = Env::new();
+        if existing {
+            env.ok(&["add-event", "--title", "Other", "--start", "2020-01-01"]);
+        }
+        let all: Vec<Value> = events.iter().chain(&aliases).cloned().collect();
+        let out = import_ndjson(&env, &[], &all);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("1 new organization, 1 new person, 3 new aliases"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(
+            env.ok(&["orgs", "--format", "json"]),
+            first.ok(&["orgs", "--format", "json"])
+        );
+        assert_eq!(
+            env.ok(&["people", "--format", "json"]),
+            first.ok(&["people", "--format", "json"])
+        );
+        let exported = export(&env);
+        let lines: Vec<&str> = exported
+            .lines()
+            .filter(|l| !l.contains("\"Other\""))
+            .collect();
+        let expected = export(&first);
+        let expected: Vec<&str> = expected.lines().collect();
+        assert_eq!(
+            crate::util::without_ids(&lines.join("\n")),
+            crate::util::without_ids(&expected.join("\n"))
+        );
+    }
+}
+
+#[test]
+fn an_alias_that_was_another_name_before_the_import_is_still_a_conflict() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "Y",
+        "--start",
+        "2020-01-01",
+        "--organizer",
+        "SCO RATS",
+    ]);
+    let dump = env.dump();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"organization": "RATS SCO Executive Committee", "aliases": ["SCO RATS"]})],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with(
+            "<stdin>: line 1: aliases \"SCO RATS\": is already a name of another organization, \"SCO RATS\""
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
+
+#[test]
+fn a_malformed_alias_record_is_reported_as_one() {
+    let env = Env::new();
+    let records = [
+        r#"{"organization": "UNODC", "aliases": "UN Office on Drugs and Crime"}"#,
+        r#"{"organization": "UNODC", "aliases": ["X"], "title": "T"}"#,
+        r#"{"person": 5, "aliases": ["X"]}"#,
+        r#"{"aliases": ["X"]}"#,
+        r#"{"organization": "A", "person": "B", "aliases": []}"#,
+        r#"{"title": "T", "start": "2021-01-01", "organization": "UNODC"}"#,
+    ];
+    let out = env.run_stdin(
+        &["import", "--format", "ndjson"],
+        records.join("\n").as_bytes(),
+    );
+    assert_eq!(out.code, 1);
+    let shape =
+        r#"(in an alias record, {"organization" or "person": NAME, "aliases": [NAME, ...]})"#;
+    let expected = [
+        format!("<stdin>: line 1: aliases: invalid type: string \"UN Office on Drugs and Crime\", expected a sequence {shape}"),
+        format!("<stdin>: line 2: title: unknown field `title`, expected one of `organization`, `person`, `aliases` {shape}"),
+        format!("<stdin>: line 3: person: invalid type: integer `5`, expected a string {shape}"),
+        "<stdin>: line 4: organization \"\": an alias record names an organization or a person".to_string(),
+        "<stdin>: line 5: person \"B\": an alias record names an organization or a person, not both".to_string(),
+        "<stdin>: line 6: organization: unknown field `organization`, expected one of `id`, `key`, `title`, `kind`, `start`, `end`, `mode`, `location`, `region`, `project`, `description`, `source`, `tags`, `organizers`, `partners`, `sessions`, `participants`".to_string(),
+        "error: 6 problems in <stdin>; nothing was imported".to_string(),
+    ];
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines, expected);
+}
