@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check => commands::maintain::check(&context()?),
         Command::Backup(args) => commands::maintain::backup(&context()?, &args),
         Command::Completions(args) => commands::completions::run(&args),
-        Command::Man => commands::man::run(),
+        Command::Man(args) => commands::man::run(&args, quiet),
     }
 }
 

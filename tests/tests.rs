@@ -3,6 +3,7 @@
 mod util;
 
 mod core;
+mod docs;
 mod import;
 mod query;
 mod robust;
