@@ -265,7 +265,7 @@ fn all_commands() -> Vec<(String, clap::Command)> {
 }
 
 /// The example commands of one command's help: the lines under "Example(s):" up to a blank
-/// line, without their indent, each with its line number in the help text.
+/// line, without their indent, each with its line number in that section (1 for the first).
 fn help_examples(cmd: &clap::Command) -> Vec<(usize, String)> {
     let text = cmd
         .get_after_long_help()
@@ -273,17 +273,17 @@ fn help_examples(cmd: &clap::Command) -> Vec<(usize, String)> {
         .map(|t| t.to_string())
         .unwrap_or_default();
     let mut out = Vec::new();
-    let mut inside = false;
+    let (mut inside, mut header) = (false, 0);
     for (i, line) in text.lines().enumerate() {
         if matches!(line.trim(), "Example:" | "Examples:") {
-            inside = true;
+            (inside, header) = (true, i);
         } else if line.trim().is_empty() {
             inside = false;
         } else if inside {
             let command = line.strip_prefix("  ").unwrap_or_else(|| {
                 panic!("{line:?}: an example in a --help is indented by two spaces")
             });
-            out.push((i + 1, command.to_string()));
+            out.push((i - header, command.to_string()));
         }
     }
     out
@@ -296,7 +296,7 @@ fn help_blocks() -> Vec<Block> {
             let origin = format!("`{name} --help`");
             let lines = help_examples(&cmd);
             let refs: Vec<(usize, &str)> = lines.iter().map(|(n, l)| (*n, l.as_str())).collect();
-            let steps = steps(|n| format!("{origin}, line {n} of its examples"), &refs);
+            let steps = steps(|n| format!("{origin}, example line {n}"), &refs);
             Block { origin, steps }
         })
         .collect()
@@ -704,6 +704,9 @@ fn man_dir_refuses_a_file() {
         "{stderr}"
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a directory");
+    // An empty DIR is a usage error (clap's), not the current directory.
+    let stderr = env.fails(2, &["man", "--dir", ""]);
+    assert!(stderr.contains("'--dir <DIR>'"), "{stderr}");
 }
 
 #[test]
