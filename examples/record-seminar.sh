@@ -8,7 +8,7 @@
 set -euo pipefail
 
 events=${EVENTS:-events}
-key=rats-sco-2021-03-16-un-virtual-seminar
+key=rats-2021-03
 
 if "$events" show "$key" >/dev/null 2>&1; then
     echo "already recorded: $key" >&2

@@ -56,12 +56,10 @@ pub enum Command {
     #[command(after_help = EDIT_PARTICIPANT_EXAMPLE)]
     EditParticipant(EditParticipantArgs),
     /// Remove one participation (its id is shown by `show`); the person stays
-    #[command(after_help = "Example:\n  events remove-participant 12")]
+    #[command(after_help = REMOVE_PARTICIPANT_EXAMPLE)]
     RemoveParticipant(RemoveParticipantArgs),
     /// Remove an event with its links, sessions and participations; organizations and people stay
-    #[command(
-        after_help = "Examples:\n  events remove-event 7          # asks first, on a terminal\n  events remove-event rats-2021-03 --yes"
-    )]
+    #[command(after_help = REMOVE_EVENT_EXAMPLE)]
     RemoveEvent(RemoveEventArgs),
     /// List events, by start date
     #[command(after_help = LIST_EXAMPLE)]
@@ -94,39 +92,43 @@ pub enum Command {
     #[command(after_help = "Example:\n  events check")]
     Check,
     /// Write a consistent copy of the database to FILE, even while others write to it
-    #[command(after_help = "Example:\n  events backup ~/backups/events-$(date +%F).db")]
+    #[command(after_help = BACKUP_EXAMPLE)]
     Backup(BackupArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_EXAMPLE)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    #[command(after_help = "Example:\n  events man > ~/.local/share/man/man1/events.1")]
-    Man,
+    /// Print the manual page (roff), or write one page per command into a directory
+    #[command(after_help = MAN_EXAMPLE)]
+    Man(ManArgs),
 }
+
+// The examples below are run by tests/docs.rs, each section as one shell script, on a fresh
+// database loaded with examples/seminars.json (the README's Quick start): they must work as
+// written on that data. A section is "Example:" or "Examples:", then the commands indented by
+// two spaces (a line ending in `\` goes on), up to a blank line.
 
 const ADD_EVENT_EXAMPLE: &str = "\
 Example:
   id=$(events add-event \\
-        --title \"Virtual regional seminar on judicial and law enforcement cooperation\" \\
-        --kind seminar --start 2021-03-16 --end 2021-03-18 --mode virtual \\
-        --region \"Central Asia\" \\
-        --organizer \"UN Counter-Terrorism Centre\" --organizer \"UN Office on Drugs and Crime\" \\
-        --partner \"UN Regional Centre for Preventive Diplomacy for Central Asia\" \\
+        --title \"Regional workshop on the investigation of illicit arms trafficking\" \\
+        --kind workshop --start 2021-11-23 --end 2021-11-25 --mode hybrid \\
+        --location Almaty --region \"Central Asia\" \\
+        --organizer \"UN Office on Drugs and Crime\" --organizer \"UN Counter-Terrorism Centre\" \\
+        --partner \"RATS SCO Executive Committee\" \\
         --project \"Exploring the Relationship between Terrorism, Weapons and Crime\" \\
-        --tag counter-terrorism --tag SALW --key rats-2021-03-16)
+        --tag SALW --tag training --key unodc-2021-11)
   echo \"recorded event $id\"";
 
 const ADD_PARTICIPANT_EXAMPLE: &str = "\
 Example:
-  events add-participant rats-2021-03-16 --name \"V. V. Barchuk\" \\
-        --org \"RATS SCO Executive Committee\" --position \"Deputy Director\" \\
-        --role \"head of delegation\" --contribution report \\
-        --session \"The role of international and regional organizations\"";
+  events add-participant unodc-2022-06 --name \"V. V. Barchuk\" \\
+        --org \"SCO RATS\" --position \"Deputy Director\" \\
+        --role speaker --contribution presentation";
 
 const EDIT_EVENT_EXAMPLE: &str = "\
 Examples:
-  events edit-event 1 --title \"Regional seminar on judicial cooperation\" --end 2021-03-18
-  events edit-event rats-2021-03 --add-tag SALW --remove-tag weapons
+  events edit-event 1 --title \"Regional seminar on judicial cooperation\" --end 2021-03-17
+  events edit-event rats-2021-03 --add-tag \"arms trafficking\" --remove-tag SALW
   events edit-event 1 --add-partner \"OSCE\" --remove-organizer \"UNODC\"
   events edit-event 1 --location \"\"            # an empty value clears a field
   events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list";
@@ -136,23 +138,32 @@ Examples:
   events edit-participant 12 --position \"Director\" --role speaker
   events edit-participant 12 --session \"\"     # an empty value clears a field";
 
+const REMOVE_PARTICIPANT_EXAMPLE: &str = "\
+Example:
+  events remove-participant 12";
+
+const REMOVE_EVENT_EXAMPLE: &str = "\
+Example:
+  events remove-event rats-2023-04 --yes      # without --yes: asks first, on a terminal";
+
 const LIST_EXAMPLE: &str = "\
 Examples:
   events list --from 2021-01-01 --to 2021-12-31 --org \"rats sco executive committee\"
   events list --from 2021-03-17 --to 2021-03-17      # events running on that day
+  events list --org \"SCO RATS\" --org-role participant --from 2021
   events list --format csv > events.csv";
 
 const SHOW_EXAMPLE: &str = "\
 Examples:
   events show 1
-  events show rats-2021-03-16 --format json";
+  events show rats-2021-03 --format json";
 
 const IMPORT_EXAMPLE: &str = "\
 Examples:
   events import examples/seminars.json
-  events import --dry-run events.ndjson      # check a file and say what would change
-  other-tool --dump | events import --format ndjson
-  events import participants.csv            # a CSV with `event` and `name` columns
+  events import --dry-run examples/participants.csv   # check a file, say what would change
+  events export --org \"SCO RATS\" | events --db rats.db import --format ndjson
+  events import examples/participants.csv   # a CSV with `event` and `name` columns
 
 The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv),
 else the content: `[` starts a JSON array, `{` starts NDJSON.";
@@ -172,9 +183,24 @@ Examples:
 
 const ORG_EXAMPLE: &str = "\
 Examples:
-  events org alias \"RATS SCO Executive Committee\" \"SCO RATS\"
-  events org rename \"UNOCT\" \"UN Office of Counter-Terrorism\"    # UNOCT stays an alias
+  events org alias \"RATS SCO Executive Committee\" \"RATS SCO\"
+  events org rename \"UNOCT\" \"United Nations Office of Counter-Terrorism\"
   events org merge \"RATS SCO Executive Committee\" \"Executive Committee of the SCO RATS\"";
+
+const ORG_ALIAS_EXAMPLE: &str = "\
+Example:
+  events org alias \"RATS SCO Executive Committee\" \"RATS SCO\"
+  events list --org \"rats sco\"                # the alias is matched, in any case";
+
+const ORG_RENAME_EXAMPLE: &str = "\
+Example:
+  events org rename \"UNOCT\" \"United Nations Office of Counter-Terrorism\"
+  events list --org \"UN Office of Counter-Terrorism\"   # the old name stays an alias";
+
+const ORG_MERGE_EXAMPLE: &str = "\
+Example:
+  events org merge \"RATS SCO Executive Committee\" \"Executive Committee of the SCO RATS\"
+  events orgs --search rats                  # one organization, the other name an alias";
 
 const PEOPLE_EXAMPLE: &str = "\
 Examples:
@@ -188,7 +214,28 @@ Examples:
   events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
   events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
   events person rename \"M. Conynx\" \"Michèle Coninsx\"
-  events person show merge      # a person called \"merge\" (or: events person -- merge)";
+  events person show \"V. V. Barchuk\"    # the same; needed for a person called \"merge\" or \"show\"";
+
+const PERSON_SHOW_EXAMPLE: &str = "\
+Examples:
+  events person show \"V. V. Barchuk\"
+  events person show \"v. v. barchuk\" --format json  # a name or an alias, any case
+  events person -- \"V. V. Barchuk\"                 # the same: after --, NAME is never a subcommand";
+
+const PERSON_MERGE_EXAMPLE: &str = "\
+Example:
+  events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
+  events person \"Vladimir Barchuk\"        # the other name stays an alias";
+
+const PERSON_ALIAS_EXAMPLE: &str = "\
+Example:
+  events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
+  events list --person \"barchuk v.v.\"";
+
+const PERSON_RENAME_EXAMPLE: &str = "\
+Example:
+  events person rename \"M. Conynx\" \"Michèle Coninsx\"
+  events person \"M. Conynx\"               # the old name stays an alias";
 
 const STATS_EXAMPLE: &str = "\
 Examples:
@@ -196,11 +243,21 @@ Examples:
   events stats --by org --from 2021 --to 2021 --kind seminar
   events stats --by kind --format json";
 
+const BACKUP_EXAMPLE: &str = "\
+Example:
+  mkdir -p ~/backups && events backup ~/backups/events-$(date +%F).db";
+
 const COMPLETIONS_EXAMPLE: &str = "\
 Examples:
+  mkdir -p ~/.local/share/bash-completion/completions ~/.zfunc ~/.config/fish/completions
   events completions bash > ~/.local/share/bash-completion/completions/events
-  events completions zsh > ~/.zfunc/_events
+  events completions zsh > ~/.zfunc/_events     # with fpath=(~/.zfunc $fpath) in ~/.zshrc
   events completions fish > ~/.config/fish/completions/events.fish";
+
+const MAN_EXAMPLE: &str = "\
+Examples:
+  events man > events.1                       # the page of `events` itself
+  events man --dir ~/.local/share/man/man1    # a page per command; then: man events-list";
 
 #[derive(Debug, Args)]
 pub struct AddEventArgs {
@@ -557,6 +614,7 @@ pub struct OrgsArgs {
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
     /// Make ALIAS another name of ORG, matched wherever a name is
+    #[command(after_help = ORG_ALIAS_EXAMPLE)]
     Alias {
         /// The organization (a name or alias)
         org: String,
@@ -564,6 +622,7 @@ pub enum OrgCommand {
         alias: String,
     },
     /// Rename an organization; the old name stays as an alias
+    #[command(after_help = ORG_RENAME_EXAMPLE)]
     Rename {
         /// The organization (a name or alias)
         org: String,
@@ -571,6 +630,7 @@ pub enum OrgCommand {
         new: String,
     },
     /// Move every link of OTHER to KEEP; OTHER's names become aliases of KEEP
+    #[command(after_help = ORG_MERGE_EXAMPLE)]
     Merge {
         /// The organization that stays
         keep: String,
@@ -607,6 +667,7 @@ pub struct PersonArgs {
 pub enum PersonAction {
     /// Show what one person took part in, as `person NAME` does; also for a person whose name
     /// is a subcommand's (show, merge, alias, rename)
+    #[command(after_help = PERSON_SHOW_EXAMPLE)]
     Show(PersonShowArgs),
     #[command(flatten)]
     Curate(PersonCommand),
@@ -625,6 +686,7 @@ pub struct PersonShowArgs {
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
     /// Move every participation of OTHER to KEEP; OTHER's names become aliases of KEEP
+    #[command(after_help = PERSON_MERGE_EXAMPLE)]
     Merge {
         /// The person who stays
         keep: String,
@@ -632,6 +694,7 @@ pub enum PersonCommand {
         other: String,
     },
     /// Make ALIAS another name of PERSON
+    #[command(after_help = PERSON_ALIAS_EXAMPLE)]
     Alias {
         /// The person (a name or alias)
         person: String,
@@ -639,6 +702,7 @@ pub enum PersonCommand {
         alias: String,
     },
     /// Rename a person; the old name stays as an alias
+    #[command(after_help = PERSON_RENAME_EXAMPLE)]
     Rename {
         /// The person (a name or alias)
         person: String,
@@ -673,6 +737,14 @@ pub struct BackupArgs {
     /// Where to write the copy (a new file)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command into DIR (created if missing), events.1, events-list.1,
+    /// events-org-alias.1..., instead of printing the page of `events` itself
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -43,7 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
     // Commands that need no database never look for one.
     match command {
         Command::Completions(args) => return commands::completions::run(&args),
-        Command::Man => return commands::man::run(),
+        Command::Man(args) => return commands::man::run(&args, quiet),
         _ => {}
     }
     let db_path = match db {
@@ -85,8 +85,9 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Stats(args) => commands::stats::run(ctx, &args),
         Command::Check => commands::maintain::check(ctx),
         Command::Backup(args) => commands::maintain::backup(ctx, &args),
+        // Handled by `run` before a database is looked for.
         Command::Completions(args) => commands::completions::run(&args),
-        Command::Man => commands::man::run(),
+        Command::Man(args) => commands::man::run(&args, ctx.quiet),
     }
 }
 

@@ -3,6 +3,7 @@
 mod util;
 
 mod core;
+mod docs;
 mod identity;
 mod import;
 mod import_merge;
