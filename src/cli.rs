@@ -83,6 +83,8 @@ pub enum Command {
     Person(PersonArgs),
     /// Count events by year, kind, mode, organization or region, with a bar for each count
     #[command(after_help = STATS_EXAMPLE)]
+    #[command(mut_arg("limit", |a| a.help("At most this many groups: those with the most events")))]
+    #[command(mut_arg("sort", |a| a.hide(true)))]
     Stats(StatsArgs),
     /// Check the database: integrity, foreign keys, the search index
     #[command(after_help = "Example:\n  events check")]
@@ -187,7 +189,12 @@ const STATS_EXAMPLE: &str = "\
 Examples:
   events stats --by year
   events stats --by org --from 2021 --to 2021 --kind seminar
-  events stats --by kind --format json";
+  events stats --by kind --format json
+  events stats --by org --limit 10      # the ten organizations with the most events
+
+Years are in order, other groups most events first. With --by year an event counts in every
+year it runs in, within --from and --to (no other year is shown), so the counts may add up to
+more than the number of events. --limit applies to the groups; --sort is refused.";
 
 const COMPLETIONS_EXAMPLE: &str = "\
 Examples:
@@ -620,7 +627,7 @@ pub enum PersonCommand {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// What to count events by
+    /// What to count events by (an event counts in every year it runs in)
     #[arg(long, value_enum)]
     pub by: StatsByArg,
     #[command(flatten)]

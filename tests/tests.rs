@@ -3,6 +3,7 @@
 mod util;
 
 mod core;
+mod curation;
 mod import;
 mod query;
 mod robust;

@@ -4,11 +4,12 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Result, anyhow, bail};
+use chrono::Datelike;
 
 use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
-use crate::dates::compact_range;
-use crate::model::{EventRecord, name_key};
+use crate::dates::{compact_range, iso, parse_date};
+use crate::model::{Event, EventRecord, name_key};
 use crate::store::ListsChanged;
 
 /// A flag given replaces the field (an empty value clears it, once validated).
@@ -36,10 +37,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     if let Some(title) = &args.title {
         record.title = title.clone();
     }
-    if let Some(start) = &args.start {
-        record.start = start.clone();
-    }
-    set(&mut record.end, &args.end);
+    move_dates(&mut record, &current, args)?;
     set(&mut record.kind, &args.kind);
     set(&mut record.mode, &args.mode);
     set(&mut record.location, &args.location);
@@ -125,6 +123,52 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     }
     store.edit_event(id, &after, lists)?;
     ctx.note(&format!("Updated event {id}: {}", after.title));
+    Ok(())
+}
+
+/// `--start` alone moves the whole event and keeps its length, as calendars do; `--end` alone
+/// changes the end; both are taken as given. A date that does not parse is left for
+/// validation to report, with every other problem.
+fn move_dates(record: &mut EventRecord, current: &Event, args: &EditEventArgs) -> Result<()> {
+    match (&args.start, &args.end) {
+        (None, None) => {}
+        (Some(start), None) => {
+            record.start = start.clone();
+            if let Ok(new_start) = parse_date(start) {
+                let days = (current.end - current.start).num_days();
+                let end = new_start
+                    .checked_add_signed(current.end - current.start)
+                    .filter(|end| end.year() <= 9999)
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "invalid --start {start:?}: the event lasts {} days and would end after 9999-12-31",
+                            days + 1
+                        )
+                    })?;
+                record.end = Some(iso(end));
+            }
+        }
+        (None, Some(end)) => {
+            if let Ok(new_end) = parse_date(end)
+                && new_end < current.start
+            {
+                bail!(
+                    "invalid --end {end:?}: is before the event's start, {}; give --start too to move the event",
+                    iso(current.start)
+                );
+            }
+            record.end = Some(end.clone());
+        }
+        (Some(start), Some(end)) => {
+            if let (Ok(new_start), Ok(new_end)) = (parse_date(start), parse_date(end))
+                && new_end < new_start
+            {
+                bail!("invalid --end {end:?}: is before --start {start:?}");
+            }
+            record.start = start.clone();
+            record.end = Some(end.clone());
+        }
+    }
     Ok(())
 }
 

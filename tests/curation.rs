@@ -1,0 +1,160 @@
+//! Curation and data-model defects of issue 8: moving events, session and alias edits, merges
+//! that collapse duplicates, stats groups, near-names, roles compared as filters compare them.
+
+use crate::util::{Env, add};
+
+/// The `year,events` rows of `stats --by year` with these flags, as CSV lines.
+fn stats(env: &Env, flags: &[&str]) -> Vec<String> {
+    let mut args = vec!["stats", "--format", "csv"];
+    args.extend_from_slice(flags);
+    env.ok(&args).lines().skip(1).map(str::to_string).collect()
+}
+
+/// The start and end of an event, as `show --format json` gives them.
+fn dates(env: &Env, id: &str) -> (String, String) {
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", id, "--format", "json"])).expect("JSON");
+    (
+        v["start"].as_str().unwrap().to_string(),
+        v["end"].as_str().unwrap().to_string(),
+    )
+}
+
+// Item 20 and the first message of item 19: `--start` alone moves the whole event.
+#[test]
+fn moving_the_start_moves_a_one_day_event() {
+    let env = Env::new();
+    let id = add(&env, "One-day meeting", "2021-03-16", "2021-03-16", &[]);
+    // Later than its end: the end, not typed, moves with it (no complaint about --end).
+    let out = env.run(&["edit-event", &id, "--start", "2021-03-20"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("--end"), "{}", out.stderr);
+    assert_eq!(dates(&env, &id), ("2021-03-20".into(), "2021-03-20".into()));
+    // A year earlier: still one day, counted in its new year.
+    env.ok(&["edit-event", &id, "--start", "2020-03-20"]);
+    assert_eq!(dates(&env, &id), ("2020-03-20".into(), "2020-03-20".into()));
+    assert_eq!(stats(&env, &["--by", "year"]), ["2020,1"]);
+}
+
+#[test]
+fn moving_the_start_keeps_a_multi_day_event_s_length() {
+    let env = Env::new();
+    let id = add(&env, "Seminar", "2021-03-16", "2021-03-18", &[]);
+    env.ok(&["edit-event", &id, "--start", "2021-12-31"]);
+    assert_eq!(dates(&env, &id), ("2021-12-31".into(), "2022-01-02".into()));
+    // --end alone changes the end only.
+    env.ok(&["edit-event", &id, "--end", "2022-01-05"]);
+    assert_eq!(dates(&env, &id), ("2021-12-31".into(), "2022-01-05".into()));
+    // Both: as given.
+    env.ok(&[
+        "edit-event",
+        &id,
+        "--start",
+        "2021-01-10",
+        "--end",
+        "2021-01-11",
+    ]);
+    assert_eq!(dates(&env, &id), ("2021-01-10".into(), "2021-01-11".into()));
+    // An end before the start names both.
+    let err = env.fails(
+        1,
+        &[
+            "edit-event",
+            &id,
+            "--start",
+            "2021-02-10",
+            "--end",
+            "2021-02-01",
+        ],
+    );
+    assert_eq!(
+        err.trim_end(),
+        r#"error: invalid --end "2021-02-01": is before --start "2021-02-10""#
+    );
+    let err = env.fails(1, &["edit-event", &id, "--end", "2021-01-01"]);
+    assert_eq!(
+        err.trim_end(),
+        r#"error: invalid --end "2021-01-01": is before the event's start, 2021-01-10; give --start too to move the event"#
+    );
+    // Past the last day there is.
+    let err = env.fails(1, &["edit-event", &id, "--start", "9999-12-31"]);
+    assert!(err.contains("would end after 9999-12-31"), "{err}");
+    assert_eq!(dates(&env, &id), ("2021-01-10".into(), "2021-01-11".into()));
+}
+
+// Item 23: --limit picks groups; no group outside the period; multi-year events.
+#[test]
+fn stats_limit_applies_to_groups() {
+    let env = Env::new();
+    add(
+        &env,
+        "A",
+        "2021-01-10",
+        "2021-01-10",
+        &["--organizer", "OSCE"],
+    );
+    add(
+        &env,
+        "B",
+        "2021-02-10",
+        "2021-02-10",
+        &["--organizer", "UNODC"],
+    );
+    add(
+        &env,
+        "C",
+        "2021-03-10",
+        "2021-03-10",
+        &["--organizer", "UNODC"],
+    );
+    add(
+        &env,
+        "D",
+        "2021-04-10",
+        "2021-04-10",
+        &["--organizer", "UNOCT"],
+    );
+    add(
+        &env,
+        "E",
+        "2021-05-10",
+        "2021-05-10",
+        &["--organizer", "UNOCT", "--partner", "UNODC"],
+    );
+    assert_eq!(
+        stats(&env, &["--by", "org", "--limit", "2"]),
+        ["UNODC,3", "UNOCT,2"]
+    );
+    assert_eq!(stats(&env, &["--by", "org", "--limit", "1"]), ["UNODC,3"]);
+    assert_eq!(
+        stats(&env, &["--by", "org", "--limit", "0"]),
+        Vec::<String>::new()
+    );
+    let err = env.fails(1, &["stats", "--by", "org", "--sort", "title"]);
+    assert!(err.starts_with("error: invalid --sort \"title\""), "{err}");
+    let help = env.ok(&["stats", "--help"]);
+    assert!(help.contains("those with the most events"), "{help}");
+    assert!(help.contains("every year it runs in"), "{help}");
+}
+
+#[test]
+fn stats_by_year_stays_within_the_period() {
+    let env = Env::new();
+    add(&env, "New year meeting", "2021-12-30", "2022-01-02", &[]);
+    add(&env, "Spring meeting", "2022-04-01", "2022-04-01", &[]);
+    add(&env, "Long programme", "2019-06-01", "2023-06-01", &[]);
+    assert_eq!(
+        stats(&env, &["--by", "year"]),
+        ["2019,1", "2020,1", "2021,2", "2022,3", "2023,1"]
+    );
+    assert_eq!(
+        stats(&env, &["--by", "year", "--from", "2022"]),
+        ["2022,3", "2023,1"]
+    );
+    assert_eq!(
+        stats(&env, &["--by", "year", "--from", "2021", "--to", "2021"]),
+        ["2021,2"]
+    );
+    assert_eq!(stats(&env, &["--by", "year", "--on", "2020"]), ["2020,1"]);
+    assert_eq!(stats(&env, &["--by", "year", "--limit", "1"]), ["2022,3"]);
+}
