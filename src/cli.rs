@@ -169,6 +169,7 @@ Examples:
 const ORG_EXAMPLE: &str = "\
 Examples:
   events org alias \"RATS SCO Executive Committee\" \"SCO RATS\"
+  events org alias \"RATS SCO Executive Committee\" \"SCO RATS\" --remove
   events org rename \"UNOCT\" \"UN Office of Counter-Terrorism\"    # UNOCT stays an alias
   events org merge \"RATS SCO Executive Committee\" \"Executive Committee of the SCO RATS\"";
 
@@ -183,6 +184,7 @@ Examples:
   events person \"v. v. barchuk\" --format json      # a name or an alias, any case
   events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
   events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
+  events person alias \"V. V. Barchuk\" \"Barchuk V.V.\" --remove
   events person rename \"M. Conynx\" \"Michèle Coninsx\"";
 
 const STATS_EXAMPLE: &str = "\
@@ -554,12 +556,16 @@ pub struct OrgsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
-    /// Make ALIAS another name of ORG, matched wherever a name is
+    /// Make ALIAS another name of ORG, matched wherever a name is; or, with --remove, no
+    /// longer one
     Alias {
         /// The organization (a name or alias)
         org: String,
         /// The other name
         alias: String,
+        /// Remove ALIAS from ORG's names (its own name cannot be removed: rename it)
+        #[arg(long)]
+        remove: bool,
     },
     /// Rename an organization; the old name stays as an alias
     Rename {
@@ -609,12 +615,15 @@ pub enum PersonCommand {
         /// The person merged into them
         other: String,
     },
-    /// Make ALIAS another name of PERSON
+    /// Make ALIAS another name of PERSON; or, with --remove, no longer one
     Alias {
         /// The person (a name or alias)
         person: String,
         /// The other name
         alias: String,
+        /// Remove ALIAS from PERSON's names (their own name cannot be removed: rename them)
+        #[arg(long)]
+        remove: bool,
     },
     /// Rename a person; the old name stays as an alias
     Rename {

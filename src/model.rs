@@ -527,7 +527,7 @@ pub struct Event {
     pub partners: Vec<String>,
     pub sessions: Vec<String>,
     pub participants: Vec<Participant>,
-    /// How many participations it has (also when `participants` was not loaded).
+    /// How many people took part (also when `participants` was not loaded).
     pub participant_count: usize,
 }
 

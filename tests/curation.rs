@@ -158,3 +158,178 @@ fn stats_by_year_stays_within_the_period() {
     assert_eq!(stats(&env, &["--by", "year", "--on", "2020"]), ["2020,1"]);
     assert_eq!(stats(&env, &["--by", "year", "--limit", "1"]), ["2022,3"]);
 }
+
+// Item 25: an alias can be removed; the own name cannot.
+#[test]
+fn aliases_can_be_removed() {
+    let env = Env::new();
+    let id = add(
+        &env,
+        "Seminar",
+        "2021-03-16",
+        "2021-03-16",
+        &["--organizer", "UN Office on Drugs and Crime"],
+    );
+    env.ok(&["org", "alias", "UN Office on Drugs and Crime", "UN"]);
+    assert_eq!(
+        env.ok(&["list", "--org", "un", "--format", "csv"])
+            .lines()
+            .count(),
+        2
+    );
+    let out = env.run(&[
+        "org",
+        "alias",
+        "UN Office on Drugs and Crime",
+        "un",
+        "--remove",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        r#""un" is no longer a name of "UN Office on Drugs and Crime""#
+    );
+    // "UN" now names no one: it is free for another organization.
+    let out = env.run(&["list", "--org", "UN"]);
+    assert!(
+        out.stderr.contains("No organization is called \"UN\""),
+        "{}",
+        out.stderr
+    );
+    env.ok(&["edit-event", &id, "--add-partner", "UN"]);
+    let orgs = env.ok(&["orgs", "--format", "csv"]);
+    assert!(orgs.contains("\nUN,,"), "{orgs}");
+
+    let err = env.fails(
+        1,
+        &[
+            "org",
+            "alias",
+            "--remove",
+            "UN Office on Drugs and Crime",
+            "un office on drugs and crime",
+        ],
+    );
+    assert_eq!(
+        err.trim_end(),
+        r#"error: "un office on drugs and crime" is the name of this organization, not an alias; to change it, use `events org rename`"#
+    );
+    let err = env.fails(
+        1,
+        &[
+            "org",
+            "alias",
+            "--remove",
+            "UN Office on Drugs and Crime",
+            "UN",
+        ],
+    );
+    assert_eq!(
+        err.trim_end(),
+        r#"error: "UN" is not a name of "UN Office on Drugs and Crime" but of another organization, "UN""#
+    );
+    let err = env.fails(
+        1,
+        &[
+            "org",
+            "alias",
+            "--remove",
+            "UN Office on Drugs and Crime",
+            "UNODC",
+        ],
+    );
+    assert!(
+        err.starts_with(r#"error: "UNODC" is not a name of "UN Office on Drugs and Crime""#),
+        "{err}"
+    );
+
+    env.ok(&["add-participant", &id, "--name", "V. V. Barchuk"]);
+    env.ok(&["person", "alias", "V. V. Barchuk", "Barchuk V.V."]);
+    env.ok(&[
+        "person",
+        "alias",
+        "v. v. barchuk",
+        "barchuk v.v.",
+        "--remove",
+    ]);
+    let err = env.fails(1, &["person", "Barchuk V.V."]);
+    assert!(err.contains("no person is called"), "{err}");
+    let err = env.fails(1, &["person", "alias", "--remove", "Barchuk", "X"]);
+    assert!(err.contains("no person is called \"Barchuk\""), "{err}");
+}
+
+// Item 22: merges collapse participations that became identical; People counts people.
+#[test]
+fn merges_collapse_identical_participations() {
+    let env = Env::new();
+    let id = add(
+        &env,
+        "Seminar",
+        "2021-03-16",
+        "2021-03-18",
+        &["--key", "s-2021"],
+    );
+    let part = |name: &str, role: &str, org: &str| {
+        env.ok(&[
+            "add-participant",
+            &id,
+            "--name",
+            name,
+            "--org",
+            org,
+            "--role",
+            role,
+            "--session",
+            "Opening",
+        ]);
+    };
+    part("V. V. Barchuk", "Speaker", "RATS SCO");
+    part("Vladimir Barchuk", "speaker ", "SCO RATS");
+    part("Vladimir Barchuk", "moderator", "RATS SCO");
+    part("A. Smith", "speaker", "RATS SCO");
+    // The People column of the event's row in `list`.
+    let people = |env: &Env| -> String {
+        let table = env.ok(&["list"]);
+        let row = table.lines().nth(3).unwrap_or_default();
+        let last = row.split('┆').next_back().unwrap_or_default();
+        last.trim_matches(|c: char| c == '│' || c.is_whitespace())
+            .to_string()
+    };
+    assert_eq!(people(&env), "3");
+    let out = env.run(&["person", "merge", "V. V. Barchuk", "Vladimir Barchuk"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("2 participations moved"),
+        "{}",
+        out.stderr
+    );
+    // Different organizations: not identical yet.
+    assert_eq!(count_participations(&env, &id), 4);
+    let out = env.run(&["org", "merge", "RATS SCO", "SCO RATS"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("; 1 participation identical to another at the same event was removed"),
+        "{}",
+        out.stderr
+    );
+    // Speaker and "speaker " are one role; the moderator stays.
+    assert_eq!(count_participations(&env, &id), 3);
+    let show: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
+    let roles: Vec<&str> = show["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["Speaker", "moderator", "speaker"]);
+    // Two people took part (one of them twice).
+    assert_eq!(people(&env), "2");
+}
+
+fn count_participations(env: &Env, id: &str) -> usize {
+    let show: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", id, "--format", "json"])).unwrap();
+    show["participants"].as_array().unwrap().len()
+}

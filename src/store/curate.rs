@@ -75,7 +75,36 @@ pub struct MergeReport {
     pub participations: usize,
     /// Names (the merged one's own and its aliases) that became aliases.
     pub names: usize,
+    /// Participations removed because the merge made them identical to another.
+    pub duplicates: usize,
 }
+
+/// Removes the participations that say the same as an older one of the same event: the same
+/// person, organization and session, and the same position, role and contribution compared
+/// as the filters compare them (case and spacing aside). `$column = ?1` says which
+/// participations a change may have made alike. A macro so that each statement is a constant.
+macro_rules! collapse_duplicates {
+    ($column:literal) => {
+        concat!(
+            "DELETE FROM participation WHERE ",
+            $column,
+            " = ?1 AND EXISTS (
+                SELECT 1 FROM participation q
+                 WHERE q.event_id = participation.event_id
+                   AND q.person_id = participation.person_id
+                   AND q.organization_id IS participation.organization_id
+                   AND q.session_id IS participation.session_id
+                   AND events_key(q.position) IS events_key(participation.position)
+                   AND events_key(q.role) IS events_key(participation.role)
+                   AND events_key(q.contribution) IS events_key(participation.contribution)
+                   AND q.id < participation.id)"
+        )
+    };
+}
+
+const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
+const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
+pub(super) const COLLAPSE_BY_SESSION: &str = collapse_duplicates!("session_id");
 
 /// What a merge did, with both names as they were.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +133,36 @@ impl Store {
         };
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Removes `alias` from the names of the entity known by `name`; returns its own name.
+    /// Its own name cannot be removed (a rename changes it).
+    pub fn remove_alias(&mut self, entity: &Entity, name: &str, alias: &str) -> Result<String> {
+        let tx = self.write()?;
+        let found = require(&tx, entity, name)?;
+        match find(&tx, entity, alias)? {
+            None => bail!(
+                "{alias:?} is not a name of {:?}; `events {}` lists the names of each",
+                found.name,
+                entity.listing
+            ),
+            Some(owner) if owner.id != found.id => bail!(
+                "{alias:?} is not a name of {:?} but of another {}, {:?}",
+                found.name,
+                entity.what,
+                owner.name
+            ),
+            Some(_) if name_key(alias) == name_key(&found.name) => bail!(
+                "{alias:?} is the name of this {}, not an alias; to change it, use `events {} rename`",
+                entity.what,
+                entity.command
+            ),
+            Some(_) => {}
+        }
+        tx.prepare_cached(entity.delete_name)?
+            .execute([name_key(alias)])?;
+        tx.commit()?;
+        Ok(found.name)
     }
 
     /// Renames the entity known by `name`; the old name stays as an alias. Returns the old name.
@@ -165,11 +224,13 @@ impl Store {
                 "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
                 params![keep_id, other_id],
             )?;
+            report.duplicates = tx.execute(COLLAPSE_BY_ORGANIZATION, [keep_id])?;
         } else {
             report.participations = tx.execute(
                 "UPDATE participation SET person_id = ?1 WHERE person_id = ?2",
                 params![keep_id, other_id],
             )?;
+            report.duplicates = tx.execute(COLLAPSE_BY_PERSON, [keep_id])?;
         }
         report.names = tx
             .prepare_cached(entity.move_names)?

@@ -467,13 +467,13 @@ pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()>
 }
 
 /// The columns of [`EVENT_COLUMNS`] a one-line summary shows (the others read as NULL), then
-/// its organizers as a JSON array and its number of participations, in one statement.
+/// its organizers as a JSON array and how many people took part, in one statement.
 const SUMMARY_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
      NULL, NULL, NULL, NULL, NULL, e.created_at, e.updated_at, \
      (SELECT json_group_array(name) FROM (SELECT o.name FROM event_organization eo \
         JOIN organization o ON o.id = eo.organization_id \
        WHERE eo.event_id = e.id AND eo.role = 'organizer' ORDER BY eo.ord)), \
-     (SELECT count(*) FROM participation p WHERE p.event_id = e.id)";
+     (SELECT count(DISTINCT p.person_id) FROM participation p WHERE p.event_id = e.id)";
 
 /// The columns [`event_from_row`] reads. A macro so that [`EVENT_BY_ID`] is a constant.
 macro_rules! event_columns {
@@ -622,7 +622,15 @@ impl<'c> LinkReader<'c> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        event.participant_count = event.participants.len();
+        // People, not participations: one person in two sessions is one.
+        let mut people: Vec<String> = event
+            .participants
+            .iter()
+            .map(|p| name_key(&p.name))
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        event.participant_count = people.len();
         Ok(())
     }
 }
