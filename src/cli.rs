@@ -125,7 +125,8 @@ Examples:
   events edit-event rats-2021-03 --add-tag SALW --remove-tag weapons
   events edit-event 1 --add-partner \"OSCE\" --remove-organizer \"UNODC\"
   events edit-event 1 --location \"\"            # an empty value clears a field
-  events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list";
+  events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list
+  events edit-event 1 --rename-session \"Opening\" \"Opening session\" --remove-session \"Lunch\"";
 
 const EDIT_PARTICIPANT_EXAMPLE: &str = "\
 Examples:
@@ -420,6 +421,13 @@ pub struct EditEventArgs {
     /// Remove a tag (repeatable)
     #[arg(long, value_name = "T")]
     pub remove_tag: Vec<String>,
+    /// Rename a session; onto the name of another session of the event, merge the two
+    /// (repeatable)
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub rename_session: Vec<String>,
+    /// Remove a session; its participations stay, with no session (repeatable)
+    #[arg(long, value_name = "S")]
+    pub remove_session: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -333,3 +333,108 @@ fn count_participations(env: &Env, id: &str) -> usize {
         serde_json::from_str(&env.ok(&["show", id, "--format", "json"])).unwrap();
     show["participants"].as_array().unwrap().len()
 }
+
+// Item 24: sessions renamed, merged and removed; search follows.
+#[test]
+fn sessions_can_be_renamed_merged_and_removed() {
+    let env = Env::new();
+    let id = add(&env, "Seminar", "2021-03-16", "2021-03-18", &[]);
+    let part = |name: &str, session: &str| {
+        env.ok(&[
+            "add-participant",
+            &id,
+            "--name",
+            name,
+            "--role",
+            "speaker",
+            "--session",
+            session,
+        ]);
+    };
+    part("A. Smith", "Openning");
+    part("B. Jones", "Opening");
+    part("A. Smith", "Opening");
+    part("C. Doe", "Lunch talks");
+    part("C. Doe", "Closing");
+    let sessions = |env: &Env| -> Vec<String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
+        v["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let found = |env: &Env, words: &str| {
+        env.ok(&["list", "--search", words, "--format", "csv"])
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(found(&env, "openning"), 1);
+
+    // A rename onto an existing session merges them; A. Smith was in both, now once.
+    let out = env.run(&["edit-event", &id, "--rename-session", "openning", "Opening"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 session was merged into another of the same name"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("1 participation identical to another removed"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sessions(&env), ["Opening", "Lunch talks", "Closing"]);
+    assert_eq!(count_participations(&env, &id), 4);
+    assert_eq!(found(&env, "openning"), 0);
+
+    // A plain rename, and a removal: C. Doe's participation stays, with no session.
+    let out = env.run(&[
+        "edit-event",
+        &id,
+        "--rename-session",
+        "Closing",
+        "Closing remarks",
+        "--remove-session",
+        "LUNCH TALKS",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 participation in the removed sessions now has no session"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sessions(&env), ["Opening", "Closing remarks"]);
+    assert_eq!(count_participations(&env, &id), 4);
+    assert_eq!(found(&env, "lunch"), 0);
+    assert_eq!(found(&env, "remarks"), 1);
+
+    // A session the event does not have, and an empty new name, change nothing.
+    let before = env.dump();
+    let err = env.fails(
+        1,
+        &[
+            "edit-event",
+            &id,
+            "--remove-session",
+            "Lunch talks",
+            "--title",
+            "X",
+        ],
+    );
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "error: event {id} has no session \"Lunch talks\"; `events show {id}` lists its sessions"
+        )
+    );
+    let err = env.fails(1, &["edit-event", &id, "--rename-session", "Opening", " "]);
+    assert!(err.contains("the new name must not be empty"), "{err}");
+    assert_eq!(env.dump(), before);
+}

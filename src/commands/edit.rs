@@ -9,8 +9,8 @@ use chrono::Datelike;
 use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::{compact_range, iso, parse_date};
-use crate::model::{Event, EventRecord, name_key};
-use crate::store::ListsChanged;
+use crate::model::{Event, EventRecord, name_key, normalize_name};
+use crate::store::{ListsChanged, SessionEdit};
 
 /// A flag given replaces the field (an empty value clears it, once validated).
 fn set(field: &mut Option<String>, value: &Option<String>) {
@@ -117,13 +117,62 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
         organizers: lists.organizers && after.organizers != before.organizers,
         partners: lists.partners && after.partners != before.partners,
     };
-    if after == before {
+    let sessions = session_edits(args)?;
+    if after == before && sessions.is_empty() {
         ctx.note(&format!("Event {id} already says that; nothing changed"));
         return Ok(());
     }
-    store.edit_event(id, &after, lists)?;
+    let edited = store.edit_event(id, &after, lists, &sessions)?;
     ctx.note(&format!("Updated event {id}: {}", after.title));
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    if edited.merged > 0 {
+        ctx.note(&format!(
+            "{} merged into another of the same name",
+            n(edited.merged, "session was", "sessions were")
+        ));
+    }
+    if edited.unassigned > 0 {
+        ctx.note(&format!(
+            "{} in the removed sessions now {} no session",
+            n(edited.unassigned, "participation", "participations"),
+            if edited.unassigned == 1 {
+                "has"
+            } else {
+                "have"
+            }
+        ));
+    }
+    if edited.duplicates > 0 {
+        ctx.note(&format!(
+            "{} identical to another removed",
+            n(edited.duplicates, "participation", "participations")
+        ));
+    }
     Ok(())
+}
+
+/// `--rename-session OLD NEW` and `--remove-session S`, renames first, each in the order given.
+fn session_edits(args: &EditEventArgs) -> Result<Vec<SessionEdit>> {
+    let mut edits = Vec::new();
+    for pair in args.rename_session.chunks(2) {
+        let [old, new] = pair else {
+            bail!("--rename-session takes two values, OLD and NEW");
+        };
+        let new = normalize_name(new);
+        if new.is_empty() {
+            bail!(
+                "invalid --rename-session {old:?} {new:?}: the new name must not be empty; to remove a session, use --remove-session"
+            );
+        }
+        edits.push(SessionEdit::Rename {
+            old: old.clone(),
+            new,
+        });
+    }
+    edits.extend(args.remove_session.iter().cloned().map(SessionEdit::Remove));
+    Ok(edits)
 }
 
 /// `--start` alone moves the whole event and keeps its length, as calendars do; `--end` alone

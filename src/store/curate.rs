@@ -9,7 +9,7 @@ use super::Store;
 use super::entity::{Entity, Found, ORGANIZATION, find};
 use super::events::{
     Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
-    touch_event, update_event_row,
+    session_id, touch_event, update_event_row,
 };
 use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
 
@@ -104,7 +104,79 @@ macro_rules! collapse_duplicates {
 
 const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
 const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
-pub(super) const COLLAPSE_BY_SESSION: &str = collapse_duplicates!("session_id");
+const COLLAPSE_IN_EVENT: &str = collapse_duplicates!("event_id");
+
+/// A change to an event's sessions, as `edit-event` asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEdit {
+    /// Rename a session; onto the name of another session of the event, merge the two.
+    Rename { old: String, new: String },
+    /// Remove a session; its participations stay, with no session.
+    Remove(String),
+}
+
+/// What session edits did beyond what they say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionsEdited {
+    /// Sessions merged into another by a rename.
+    pub merged: usize,
+    /// Participations left with no session by a removal.
+    pub unassigned: usize,
+    /// Participations removed because they became identical to another.
+    pub duplicates: usize,
+}
+
+/// Applies session edits to event `id`, in order. An edit naming a session the event does
+/// not have is an error.
+fn edit_sessions(tx: &Connection, id: i64, edits: &[SessionEdit]) -> Result<SessionsEdited> {
+    let mut done = SessionsEdited::default();
+    let session = |name: &str| -> Result<i64> {
+        session_id(tx, id, name)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "event {id} has no session {name:?}; `events show {id}` lists its sessions"
+            )
+        })
+    };
+    for edit in edits {
+        match edit {
+            SessionEdit::Rename { old, new } => {
+                let from = session(old)?;
+                match session_id(tx, id, new)? {
+                    Some(into) if into != from => {
+                        tx.prepare_cached(
+                            "UPDATE participation SET session_id = ?2 WHERE session_id = ?1",
+                        )?
+                        .execute(params![from, into])?;
+                        tx.prepare_cached("DELETE FROM session WHERE id = ?1")?
+                            .execute([from])?;
+                        done.merged += 1;
+                    }
+                    // A new name, or a new spelling of the same name.
+                    _ => {
+                        tx.prepare_cached(
+                            "UPDATE session SET name = ?2, name_key = ?3 WHERE id = ?1",
+                        )?
+                        .execute(params![from, new, name_key(new)])?;
+                    }
+                }
+            }
+            SessionEdit::Remove(name) => {
+                let gone = session(name)?;
+                done.unassigned += tx
+                    .prepare_cached(
+                        "UPDATE participation SET session_id = NULL WHERE session_id = ?1",
+                    )?
+                    .execute([gone])?;
+                tx.prepare_cached("DELETE FROM session WHERE id = ?1")?
+                    .execute([gone])?;
+            }
+        }
+    }
+    if !edits.is_empty() {
+        done.duplicates = tx.prepare_cached(COLLAPSE_IN_EVENT)?.execute([id])?;
+    }
+    Ok(done)
+}
 
 /// What a merge did, with both names as they were.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,7 +318,14 @@ impl Store {
 
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed. Its sessions and participants stay as they are.
-    pub fn edit_event(&mut self, id: i64, event: &NewEvent, lists: ListsChanged) -> Result<()> {
+    /// Then applies `sessions`, the edits of its sessions, in order.
+    pub fn edit_event(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        lists: ListsChanged,
+        sessions: &[SessionEdit],
+    ) -> Result<SessionsEdited> {
         let tx = self.write()?;
         if let Some(key) = &event.key {
             let other: Option<i64> = tx
@@ -274,9 +353,10 @@ impl Store {
                 lists.partners,
             )?;
         }
+        let edited = edit_sessions(&tx, id, sessions)?;
         refresh_search(&tx, id)?;
         tx.commit()?;
-        Ok(())
+        Ok(edited)
     }
 
     /// A participation: the event it belongs to and what it records.

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use curate::{AliasOutcome, ListsChanged, Merged};
+pub use curate::{AliasOutcome, ListsChanged, Merged, SessionEdit, SessionsEdited};
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome};
 
