@@ -352,6 +352,19 @@ impl EventRecord {
             }
         }
 
+        // One organization is the organizer or a partner of an event, not both.
+        let organizers: std::collections::HashSet<String> =
+            self.organizers.iter().map(|o| name_key(o)).collect();
+        for partner in &self.partners {
+            if !partner.trim().is_empty() && organizers.contains(&name_key(partner)) {
+                errors.push(FieldError::new(
+                    "partners",
+                    partner,
+                    "is also an organizer; an organization is the organizer or a partner of an event, not both",
+                ));
+            }
+        }
+
         // A session named by a participant is a session of the event.
         let named: Vec<String> = self
             .sessions

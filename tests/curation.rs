@@ -438,3 +438,129 @@ fn sessions_can_be_renamed_merged_and_removed() {
     assert!(err.contains("the new name must not be empty"), "{err}");
     assert_eq!(env.dump(), before);
 }
+
+// Item 26: an organization is organizer or partner of an event, not both.
+#[test]
+fn an_organization_is_organizer_or_partner_not_both() {
+    let env = Env::new();
+    let err = env.fails(
+        1,
+        &[
+            "add-event",
+            "--title",
+            "S",
+            "--start",
+            "2021-03-16",
+            "--organizer",
+            "OSCE",
+            "--partner",
+            "osce",
+        ],
+    );
+    assert_eq!(
+        err.trim_end(),
+        r#"error: invalid --partner "osce": is also an organizer; an organization is the organizer or a partner of an event, not both"#
+    );
+    let id = add(
+        &env,
+        "S",
+        "2021-03-16",
+        "2021-03-16",
+        &[
+            "--organizer",
+            "UN Office on Drugs and Crime",
+            "--partner",
+            "OSCE",
+        ],
+    );
+    env.ok(&["org", "alias", "UN Office on Drugs and Crime", "UNODC"]);
+    let before = env.dump();
+    // Through an alias, on edit.
+    let err = env.fails(1, &["edit-event", &id, "--add-partner", "UNODC"]);
+    assert_eq!(
+        err.trim_end(),
+        r#"error: organizer "UN Office on Drugs and Crime" and partner "UNODC" are one organization; an organization is the organizer or a partner of an event, not both"#
+    );
+    let err = env.fails(1, &["edit-event", &id, "--add-organizer", "osce"]);
+    assert!(err.contains("is also an organizer"), "{err}");
+    // Contradictory list edits are refused, whatever their order.
+    for args in [
+        [
+            "--remove-organizer",
+            "UNODC",
+            "--add-organizer",
+            "UN Office on Drugs and Crime",
+        ],
+        ["--add-organizer", "UNODC", "--remove-organizer", "UNODC"],
+    ] {
+        let mut full = vec!["edit-event", id.as_str()];
+        full.extend(args);
+        let err = env.fails(1, &full);
+        assert!(
+            err.contains("contradict each other; give one of them"),
+            "{err}"
+        );
+    }
+    let err = env.fails(
+        1,
+        &["edit-event", &id, "--remove-tag", "x", "--add-tag", "X"],
+    );
+    assert_eq!(
+        err.trim_end(),
+        r#"error: --add-tag "X" and --remove-tag "x" contradict each other; give one of them"#
+    );
+    assert_eq!(env.dump(), before);
+    // Moving an organization from partner to organizer is no contradiction.
+    env.ok(&[
+        "edit-event",
+        &id,
+        "--remove-partner",
+        "OSCE",
+        "--add-organizer",
+        "OSCE",
+    ]);
+    // In an import, with its line.
+    let file = env.file(
+        "both.ndjson",
+        "{\"title\": \"T\", \"start\": \"2021-01-01\", \"organizers\": [\"A\"], \"partners\": [\"a\"]}\n",
+    );
+    let err = env.fails(1, &["import", &file]);
+    assert!(
+        err.contains("line 1") && err.contains("is also an organizer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_merge_that_makes_an_organizer_a_partner_keeps_it_organizer() {
+    let env = Env::new();
+    let id = add(
+        &env,
+        "S",
+        "2021-03-16",
+        "2021-03-16",
+        &[
+            "--organizer",
+            "UNODC",
+            "--partner",
+            "UN Office on Drugs and Crime",
+            "--partner",
+            "OSCE",
+        ],
+    );
+    let out = env.run(&["org", "merge", "UN Office on Drugs and Crime", "UNODC"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("it was both organizer and partner of 1 event: it stays organizer"),
+        "{}",
+        out.stderr
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
+    assert_eq!(
+        v["organizers"],
+        serde_json::json!(["UN Office on Drugs and Crime"])
+    );
+    assert_eq!(v["partners"], serde_json::json!(["OSCE"]));
+}

@@ -819,8 +819,9 @@ mod brute_force {
                 Generated {
                     start,
                     end: start + chrono::Days::new(len),
-                    organizers: organizers.into_iter().collect(),
-                    partners: partners.into_iter().collect(),
+                    organizers: organizers.iter().copied().collect(),
+                    // An organization is organizer or partner of an event, not both.
+                    partners: partners.difference(&organizers).copied().collect(),
                     delegations,
                 }
             })

@@ -104,8 +104,16 @@ fn merge(ctx: &Context, entity: &Entity, keep: &str, other: &str) -> Result<()> 
     } else {
         String::new()
     };
+    let both = if r.partner_links_dropped > 0 {
+        format!(
+            "; it was both organizer and partner of {}: it stays organizer",
+            n(r.partner_links_dropped, "event", "events")
+        )
+    } else {
+        String::new()
+    };
     ctx.note(&format!(
-        "Merged {:?} into {:?}: {moved}; {} now {}{duplicates}",
+        "Merged {:?} into {:?}: {moved}; {} now {}{duplicates}{both}",
         merged.other,
         merged.keep,
         n(r.names, "name", "names"),

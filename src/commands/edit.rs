@@ -53,7 +53,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             .organization_name(name)?
             .unwrap_or_else(|| name.to_string()))
     };
-    for (list, replace, add, remove, changed, what) in [
+    for (list, replace, add, remove, changed, what, flag) in [
         (
             &mut record.organizers,
             &args.organizer,
@@ -61,6 +61,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             &args.remove_organizer,
             &mut lists.organizers,
             "an organizer",
+            "organizer",
         ),
         (
             &mut record.partners,
@@ -69,8 +70,24 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             &args.remove_partner,
             &mut lists.partners,
             "a partner",
+            "partner",
         ),
     ] {
+        // Adding and removing one organization in one command says two things at once.
+        for removed in remove {
+            let target = name_key(&canonical(removed)?);
+            for (added, how) in add
+                .iter()
+                .map(|a| (a, "--add-"))
+                .chain(replace.iter().map(|a| (a, "--")))
+            {
+                if name_key(&canonical(added)?) == target {
+                    bail!(
+                        "{how}{flag} {added:?} and --remove-{flag} {removed:?} contradict each other; give one of them"
+                    );
+                }
+            }
+        }
         if !replace.is_empty() {
             *list = replace.clone();
         }
@@ -88,6 +105,20 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             list.remove(at);
         }
         *changed = !replace.is_empty() || !add.is_empty() || !remove.is_empty();
+    }
+    for removed in &args.remove_tag {
+        for (added, how) in args
+            .add_tag
+            .iter()
+            .map(|a| (a, "--add-tag"))
+            .chain(args.tag.iter().map(|a| (a, "--tag")))
+        {
+            if name_key(added) == name_key(removed) {
+                bail!(
+                    "{how} {added:?} and --remove-tag {removed:?} contradict each other; give one of them"
+                );
+            }
+        }
     }
     if !args.tag.is_empty() {
         record.tags = args.tag.clone();

@@ -77,6 +77,9 @@ pub struct MergeReport {
     pub names: usize,
     /// Participations removed because the merge made them identical to another.
     pub duplicates: usize,
+    /// Partner links removed where the merged organization became both organizer and
+    /// partner of an event: it stays organizer.
+    pub partner_links_dropped: usize,
 }
 
 /// Removes the participations that say the same as an older one of the same event: the same
@@ -292,6 +295,15 @@ impl Store {
                     "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
                     params![keep_id, other_id],
                 )?;
+            // Where one was organizer and the other partner, the organizer's link stays.
+            report.partner_links_dropped = tx.execute(
+                "DELETE FROM event_organization
+                  WHERE organization_id = ?1 AND role = 'partner' AND EXISTS (
+                        SELECT 1 FROM event_organization k
+                         WHERE k.event_id = event_organization.event_id
+                           AND k.organization_id = ?1 AND k.role = 'organizer')",
+                [keep_id],
+            )?;
             report.participations = tx.execute(
                 "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
                 params![keep_id, other_id],

@@ -694,6 +694,23 @@ fn insert_orgs(
         if linked.contains(&org) {
             continue;
         }
+        // Names that differ can still be one organization's: refused in the other role too.
+        let other: Option<String> = conn
+            .prepare_cached(
+                "SELECT o.name FROM event_organization eo JOIN organization o ON o.id = eo.organization_id
+                  WHERE eo.event_id = ?1 AND eo.organization_id = ?2 AND eo.role <> ?3",
+            )?
+            .query_row(params![event_id, org, role.as_str()], |r| r.get(0))
+            .optional()?;
+        if let Some(other) = other {
+            let (organizer, partner) = match role {
+                OrgRole::Organizer => (name.as_str(), other.as_str()),
+                OrgRole::Partner => (other.as_str(), name.as_str()),
+            };
+            bail!(
+                "organizer {organizer:?} and partner {partner:?} are one organization; an organization is the organizer or a partner of an event, not both"
+            );
+        }
         conn.prepare_cached(
             "INSERT INTO event_organization (event_id, role, ord, organization_id)
              VALUES (?1, ?2, ?3, ?4)",
@@ -721,15 +738,22 @@ pub(super) fn replace_event_orgs(
     organizers: bool,
     partners: bool,
 ) -> Result<()> {
-    for (role, list, replace) in [
+    let lists = [
         (OrgRole::Organizer, &event.organizers, organizers),
         (OrgRole::Partner, &event.partners, partners),
-    ] {
+    ];
+    // Both lists go before either is written again: an organization may move from one to
+    // the other.
+    for (role, _, replace) in lists {
         if replace {
             conn.prepare_cached(
                 "DELETE FROM event_organization WHERE event_id = ?1 AND role = ?2",
             )?
             .execute(params![event_id, role.as_str()])?;
+        }
+    }
+    for (role, list, replace) in lists {
+        if replace {
             insert_orgs(conn, names, event_id, role, list, stamp)?;
         }
     }
