@@ -45,7 +45,7 @@ pub enum Command {
     AddParticipant(AddParticipantArgs),
     /// Change an event: only the fields given change; lists can be edited item by item
     #[command(after_help = EDIT_EVENT_EXAMPLE)]
-    EditEvent(EditEventArgs),
+    EditEvent(Box<EditEventArgs>),
     /// Change what a participation records (its id is shown by `show`)
     #[command(after_help = EDIT_PARTICIPANT_EXAMPLE)]
     EditParticipant(EditParticipantArgs),
