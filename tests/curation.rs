@@ -564,3 +564,80 @@ fn a_merge_that_makes_an_organizer_a_partner_keeps_it_organizer() {
     );
     assert_eq!(v["partners"], serde_json::json!(["OSCE"]));
 }
+
+// Item 27: texts compared as the filters compare them; titles sorted as people read.
+#[test]
+fn participants_csv_compares_roles_as_filters_do() {
+    let env = Env::new();
+    add(
+        &env,
+        "Seminar",
+        "2021-03-16",
+        "2021-03-16",
+        &["--key", "s1"],
+    );
+    let csv = env.file(
+        "p.csv",
+        "event,name,organization,role,contribution\n\
+         s1,V. V. Barchuk,RATS SCO,Speaker,Report\n\
+         s1,V. V. Barchuk,RATS SCO,speaker ,report\n\
+         s1,v. v.  barchuk,rats sco,SPEAKER,  REPORT\n\
+         s1,V. V. Barchuk,RATS SCO,moderator,report\n",
+    );
+    let out = env.run(&["import", &csv]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("4 participants from"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("2 added, 2 already there"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(count_participations(&env, "s1"), 2);
+    // The filter agrees: one role, whatever its spelling.
+    let found = env.ok(&["list", "--role", "speaker", "--format", "csv"]);
+    assert_eq!(found.lines().count(), 2, "{found}");
+}
+
+#[test]
+fn titles_sort_as_people_read() {
+    let env = Env::new();
+    for title in ["zeta", "Éclair", "eclair", "Alpha", "École", "beta"] {
+        add(&env, title, "2021-03-16", "2021-03-16", &[]);
+    }
+    let out = env.ok(&["list", "--sort", "title", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let titles: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Alpha", "beta", "eclair", "Éclair", "École", "zeta"]
+    );
+    // Names in the views too.
+    add(
+        &env,
+        "x",
+        "2021-03-16",
+        "2021-03-16",
+        &[
+            "--organizer",
+            "Zentrum",
+            "--organizer",
+            "Œuvre",
+            "--organizer",
+            "Ökumene",
+            "--organizer",
+            "Alpha",
+        ],
+    );
+    let orgs = env.ok(&["orgs", "--format", "csv"]);
+    let names: Vec<&str> = orgs
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(names, ["Alpha", "Œuvre", "Ökumene", "Zentrum"]);
+}

@@ -243,7 +243,7 @@ pub(super) fn event_query(
     sql.push_str(match filter.sort {
         Sort::Start => " ORDER BY e.start_date, e.id",
         Sort::StartDescending => " ORDER BY e.start_date DESC, e.id DESC",
-        Sort::Title => " ORDER BY events_key(e.title), e.start_date, e.id",
+        Sort::Title => " ORDER BY events_sort_key(e.title), e.title_key, e.start_date, e.id",
     });
     if let Some(limit) = filter.limit {
         sql.push_str(" LIMIT ?");

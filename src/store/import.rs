@@ -268,20 +268,21 @@ impl Import<'_> {
         Ok(self
             .tx
             .prepare_cached(
+                // Texts compared as the filters compare them: case and spacing aside.
                 "SELECT EXISTS (SELECT 1 FROM participation
                   WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
-                    AND position IS ?4 AND role IS ?5 AND session_id IS ?6
-                    AND contribution IS ?7)",
+                    AND events_key(position) IS ?4 AND events_key(role) IS ?5
+                    AND session_id IS ?6 AND events_key(contribution) IS ?7)",
             )?
             .query_row(
                 params![
                     event_id,
                     person,
                     org,
-                    p.position,
-                    p.role,
+                    p.position.as_deref().map(name_key),
+                    p.role.as_deref().map(name_key),
                     session,
-                    p.contribution
+                    p.contribution.as_deref().map(name_key)
                 ],
                 |r| r.get(0),
             )?)

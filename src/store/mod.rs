@@ -4,6 +4,7 @@
 mod curate;
 mod entity;
 mod events;
+mod fold;
 mod import;
 pub(crate) mod schema;
 mod views;
@@ -240,7 +241,7 @@ fn vacuum_into(conn: &Connection, to: &Path) -> Result<()> {
 }
 
 /// `events_key(text)`: the key names are compared by (white space normalized, case folded
-/// with Unicode's rules, which SQLite's lower() does not know).
+/// with Unicode's rules, which SQLite's lower() does not know); `events_sort_key(text)`.
 fn register_functions(conn: &Connection) -> Result<()> {
     conn.create_scalar_function(
         "events_key",
@@ -249,6 +250,16 @@ fn register_functions(conn: &Connection) -> Result<()> {
         |ctx| {
             let text: Option<String> = ctx.get(0)?;
             Ok(text.map(|t| crate::model::name_key(&t)))
+        },
+    )?;
+    // `events_sort_key(text)`: the order people read in (case and accents aside).
+    conn.create_scalar_function(
+        "events_sort_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| fold::sort_key(&t)))
         },
     )?;
     Ok(())

@@ -35,7 +35,7 @@ impl Store {
                     SELECT 1 FROM organization_name n
                      WHERE n.organization_id = o.id AND instr(n.name_key, ?1) > 0)
               GROUP BY o.id
-              ORDER BY events_key(o.name), o.id",
+              ORDER BY events_sort_key(o.name), events_key(o.name), o.id",
         )?;
         let search = search.map(name_key);
         let rows = stmt
@@ -87,7 +87,7 @@ impl Store {
               WHERE ?1 IS NULL
                  OR p.id IN (SELECT person_id FROM participation WHERE organization_id = ?1)
               GROUP BY p.id
-              ORDER BY events_key(p.name), p.id",
+              ORDER BY events_sort_key(p.name), events_key(p.name), p.id",
         )?;
         let rows = stmt
             .query_map([org_id], |r| {
@@ -202,7 +202,7 @@ impl Store {
                                      WHERE n.organization_id = o.id
                                        AND n.name_key <> events_key(o.name))
                         {org_links}
-                      ORDER BY events_key(o.name), o.id"
+                      ORDER BY events_sort_key(o.name), events_key(o.name), o.id"
                 ),
                 &ORGANIZATION,
                 true,
@@ -214,7 +214,7 @@ impl Store {
                       WHERE EXISTS (SELECT 1 FROM person_name n
                                      WHERE n.person_id = p.id AND n.name_key <> events_key(p.name))
                         {person_links}
-                      ORDER BY events_key(p.name), p.id"
+                      ORDER BY events_sort_key(p.name), events_key(p.name), p.id"
                 ),
                 &PERSON,
                 false,
