@@ -641,3 +641,132 @@ fn titles_sort_as_people_read() {
         .collect();
     assert_eq!(names, ["Alpha", "Œuvre", "Ökumene", "Zentrum"]);
 }
+
+// Item 6: a new name close to a known one gets a note; it is still created.
+#[test]
+fn a_new_name_close_to_a_known_one_gets_a_note() {
+    let env = Env::new();
+    let id = add(
+        &env,
+        "S",
+        "2021-03-16",
+        "2021-03-16",
+        &[
+            "--organizer",
+            "UN Office on Drugs and Crime",
+            "--organizer",
+            "UN Counter-Terrorism Centre",
+            "--organizer",
+            "UNDP",
+        ],
+    );
+    env.ok(&["add-participant", &id, "--name", "V. V. Barchuk"]);
+
+    let out = env.run(&[
+        "add-event",
+        "--title",
+        "T",
+        "--start",
+        "2021-04-01",
+        "--organizer",
+        "UN Office on Drugs & Crime",
+        "--partner",
+        "UN Office of Counter-Terrorism",
+        "--partner",
+        "UNEP",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let notes: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note:"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            r#"note: new organization "UN Office on Drugs & Crime"; did you mean "UN Office on Drugs and Crime"?"#
+        ]
+    );
+    let second = out.stdout.trim().to_string();
+
+    let out = env.run(&[
+        "add-participant",
+        &second,
+        "--name",
+        "v.v. barchuk",
+        "--org",
+        "UN Office on Drugs & Crime",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr
+            .lines()
+            .filter(|l| l.starts_with("note:"))
+            .collect::<Vec<_>>(),
+        [r#"note: new person "v.v. barchuk"; did you mean "V. V. Barchuk"?"#]
+    );
+    // Created all the same; -q silences the note.
+    assert!(
+        env.ok(&["people", "--format", "csv"])
+            .contains("v.v. barchuk")
+    );
+    let out = env.run(&["-q", "add-participant", &second, "--name", "V. V. Barchuck"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let out = env.run(&["edit-participant", "3", "--name", "V V Barchuk"]);
+    assert!(
+        out.stderr
+            .contains(r#"note: new person "V V Barchuk"; did you mean"#),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["edit-event", &second, "--add-partner", "UNDP "]);
+    assert!(
+        !out.stderr.contains("note:"),
+        "a known name: {}",
+        out.stderr
+    );
+    let out = env.run(&["edit-event", &second, "--add-partner", "U.N.D.P."]);
+    assert!(
+        out.stderr
+            .contains(r#"note: new organization "U.N.D.P."; did you mean "UNDP"?"#),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_import_summarises_near_names() {
+    let env = Env::new();
+    add(
+        &env,
+        "S",
+        "2021-03-16",
+        "2021-03-16",
+        &["--organizer", "UN Office on Drugs and Crime"],
+    );
+    let file = env.file(
+        "near.ndjson",
+        concat!(
+            r#"{"title": "A", "start": "2021-05-01", "organizers": ["UN Office on Drugs & Crime", "OSCE"], "participants": [{"name": "Vladimir Barchuk"}]}"#, "\n",
+            r#"{"title": "B", "start": "2021-05-02", "organizers": ["O.S.C.E."], "participants": [{"name": "vladimir  barchuck"}, {"name": "A. Smith"}]}"#, "\n",
+        ),
+    );
+    let out = env.run(&["import", "--dry-run", &file]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let notes: Vec<&str> = out.stderr.lines().skip(1).collect();
+    assert_eq!(
+        notes,
+        [
+            "note: 3 new names are close to others (`events org merge` or `events person merge` makes two one):",
+            r#"  new organization "UN Office on Drugs & Crime"; did you mean "UN Office on Drugs and Crime"?"#,
+            r#"  new organization "O.S.C.E."; did you mean "OSCE"?"#,
+            r#"  new person "vladimir barchuck"; did you mean "Vladimir Barchuk"?"#,
+        ],
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["-q", "import", &file]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert!(env.ok(&["orgs", "--format", "csv"]).contains("O.S.C.E."));
+}

@@ -153,8 +153,10 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
         ctx.note(&format!("Event {id} already says that; nothing changed"));
         return Ok(());
     }
+    let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
     let edited = store.edit_event(id, &after, lists, &sessions)?;
     ctx.note(&format!("Updated event {id}: {}", after.title));
+    super::note_near_names(ctx, &near);
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
@@ -282,11 +284,13 @@ pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
         ));
         return Ok(());
     }
+    let near = super::near_participant(&store, &after)?;
     store.edit_participation(args.id, event_id, &after)?;
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
         args.id, after.name
     ));
+    super::note_near_names(ctx, &near);
     Ok(())
 }
 

@@ -32,6 +32,12 @@ pub struct Entity {
     pub(super) delete: &'static str,
     /// `?1` id, `?2` the key of its own name: its other names, by key.
     pub(super) aliases: &'static str,
+    /// Every name of every entity: entity id, name.
+    pub(super) all_names: &'static str,
+    /// The largest id there is (0 when none).
+    pub(super) last_id: &'static str,
+    /// `?1` an id: the entities with a larger one (created since), id and own name.
+    pub(super) created_since: &'static str,
 }
 
 pub const ORGANIZATION: Entity = Entity {
@@ -49,6 +55,9 @@ pub const ORGANIZATION: Entity = Entity {
     delete: "DELETE FROM organization WHERE id = ?1",
     aliases: "SELECT name FROM organization_name
                WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key",
+    all_names: "SELECT organization_id, name FROM organization_name",
+    last_id: "SELECT coalesce(max(id), 0) FROM organization",
+    created_since: "SELECT id, name FROM organization WHERE id > ?1 ORDER BY id",
 };
 
 pub const PERSON: Entity = Entity {
@@ -65,6 +74,9 @@ pub const PERSON: Entity = Entity {
     move_names: "UPDATE person_name SET person_id = ?1 WHERE person_id = ?2",
     delete: "DELETE FROM person WHERE id = ?1",
     aliases: "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key",
+    all_names: "SELECT person_id, name FROM person_name",
+    last_id: "SELECT coalesce(max(id), 0) FROM person",
+    created_since: "SELECT id, name FROM person WHERE id > ?1 ORDER BY id",
 };
 
 /// An entity found by one of its names: its id and its own name.

@@ -53,6 +53,8 @@ pub struct Import<'a> {
     deferred_indexes: Vec<(String, String)>,
     /// Whether this is such a bulk load, whose search index is built at the end too.
     bulk: bool,
+    /// The largest organization and person ids before the import: those after are its own.
+    last_ids: [i64; 2],
 }
 
 /// The index that finds a record without a key: built as soon as one comes.
@@ -85,6 +87,7 @@ impl Store {
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
+        let last_ids = super::near::last_ids(&tx)?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -110,6 +113,7 @@ impl Store {
             deferred_indexes,
             bulk: empty,
             touched: BTreeSet::new(),
+            last_ids,
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -286,6 +290,12 @@ impl Import<'_> {
                 ],
                 |r| r.get(0),
             )?)
+    }
+
+    /// The organizations and people this import created whose names are close to another's
+    /// (known before, or created earlier by the import).
+    pub fn near_names(&self) -> Result<Vec<super::NearName>> {
+        super::near::near_names_since(&self.tx, self.last_ids)
     }
 
     /// What has been done so far.

@@ -6,6 +6,7 @@ mod entity;
 mod events;
 mod fold;
 mod import;
+mod near;
 pub(crate) mod schema;
 mod views;
 
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use curate::{AliasOutcome, ListsChanged, Merged, SessionEdit, SessionsEdited};
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome};
+pub use near::NearName;
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
 pub const APPLICATION_ID: i32 = 0x4556_4E54;
