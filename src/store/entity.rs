@@ -36,7 +36,7 @@ pub struct Entity {
     pub(super) all_names: &'static str,
     /// The largest id there is (0 when none).
     pub(super) last_id: &'static str,
-    /// `?1` an id: the entities with a larger one (created since), id and own name.
+    /// `?1` an id: whether an entity has a larger one (was created since).
     pub(super) created_since: &'static str,
 }
 
@@ -57,7 +57,7 @@ pub const ORGANIZATION: Entity = Entity {
                WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key",
     all_names: "SELECT organization_id, name FROM organization_name",
     last_id: "SELECT coalesce(max(id), 0) FROM organization",
-    created_since: "SELECT id, name FROM organization WHERE id > ?1 ORDER BY id",
+    created_since: "SELECT EXISTS (SELECT 1 FROM organization WHERE id > ?1)",
 };
 
 pub const PERSON: Entity = Entity {
@@ -76,7 +76,7 @@ pub const PERSON: Entity = Entity {
     aliases: "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key",
     all_names: "SELECT person_id, name FROM person_name",
     last_id: "SELECT coalesce(max(id), 0) FROM person",
-    created_since: "SELECT id, name FROM person WHERE id > ?1 ORDER BY id",
+    created_since: "SELECT EXISTS (SELECT 1 FROM person WHERE id > ?1)",
 };
 
 /// An entity found by one of its names: its id and its own name.

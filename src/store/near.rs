@@ -41,14 +41,21 @@ fn tolerance(letters: usize) -> usize {
     }
 }
 
-/// For each of `new` (an entity id, or `i64::MAX` for one not yet created, and its name), the
-/// closest name of an entity with a smaller id, if one is close.
+/// The new names to check: those of entities created after an id (an import's, already
+/// written), or names about to be created.
+pub(super) enum New<'a> {
+    Since(i64),
+    Names(&'a [String]),
+}
+
+/// For each new name, the closest name of an entity known before it (with a smaller id; a
+/// name about to be created comes after all), if one is close. In the order created.
 pub(super) fn near_names(
     conn: &Connection,
     entity: &Entity,
-    new: &[(i64, String)],
+    new: New<'_>,
 ) -> Result<Vec<NearName>> {
-    if new.is_empty() {
+    if matches!(new, New::Names(names) if names.is_empty()) {
         return Ok(Vec::new());
     }
     let mut known: Vec<(String, i64, String)> = Vec::new();
@@ -59,30 +66,54 @@ pub(super) fn near_names(
         known.push((skeleton(&name), row.get(0)?, name));
     }
     known.sort_unstable();
-    let mut found = Vec::new();
-    for (id, name) in new {
-        let wanted = skeleton(name);
-        if wanted.is_empty() {
+    // (id, name, skeleton, where its skeleton is or would be among the known ones)
+    let checked: Vec<(i64, String, String, usize)> = match new {
+        New::Since(since) => known
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, id, _))| *id > since)
+            .map(|(at, (s, id, name))| (*id, name.clone(), s.clone(), at))
+            .collect(),
+        New::Names(names) => names
+            .iter()
+            .map(|name| {
+                let s = skeleton(name);
+                let at = known.partition_point(|(k, _, _)| k.as_str() < s.as_str());
+                (i64::MAX, name.clone(), s, at)
+            })
+            .collect(),
+    };
+    let mut found: Vec<(i64, NearName)> = Vec::new();
+    // One note per entity, whichever of its names is close.
+    let mut noted: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for (id, name, wanted, at) in checked {
+        if wanted.is_empty() || (id != i64::MAX && noted.contains(&id)) {
             continue;
         }
         let letters = wanted.chars().count();
         let allowed = tolerance(letters);
-        let at = known.partition_point(|(s, _, _)| s.as_str() < wanted.as_str());
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        let wanted_digits = digits(&wanted);
         // The run of equal skeletons may be longer than the window: it is read whole.
-        let equal_end = at
-            + known[at..]
-                .iter()
-                .take_while(|(s, _, _)| *s == wanted)
-                .count();
-        let window = at.saturating_sub(NEIGHBOURS)..(equal_end + NEIGHBOURS).min(known.len());
+        let equal = |i: &usize| known[*i].0 == wanted;
+        let first = (0..at).rev().take_while(|i| equal(i)).last().unwrap_or(at);
+        let last = (at..known.len())
+            .take_while(|i| equal(i))
+            .last()
+            .map_or(at, |i| i + 1);
+        let window = first.saturating_sub(NEIGHBOURS)..(last + NEIGHBOURS).min(known.len());
         let mut best: Option<(usize, &str)> = None;
         for (other, other_id, other_name) in &known[window] {
-            if other_id >= id {
+            if *other_id >= id {
                 continue; // itself, or created after it
             }
             let distance = if *other == wanted {
                 0
-            } else if allowed == 0 || other.chars().count().abs_diff(letters) > allowed {
+            } else if allowed == 0
+                || other.chars().count().abs_diff(letters) > allowed
+                // Numbers are not typos: "Office 1623" is not "Office 1333".
+                || digits(other) != wanted_digits
+            {
                 continue;
             } else {
                 strsim::levenshtein(other, &wanted)
@@ -92,14 +123,19 @@ pub(super) fn near_names(
             }
         }
         if let Some((_, known)) = best {
-            found.push(NearName {
-                what: entity.what,
-                new: name.clone(),
-                known: known.to_string(),
-            });
+            noted.insert(id);
+            found.push((
+                id,
+                NearName {
+                    what: entity.what,
+                    new: name,
+                    known: known.to_string(),
+                },
+            ));
         }
     }
-    Ok(found)
+    found.sort_by_key(|(id, _)| *id);
+    Ok(found.into_iter().map(|(_, near)| near).collect())
 }
 
 /// The largest id of each kind: what an import compares with at its end to tell the
@@ -118,11 +154,12 @@ pub(super) fn last_ids(conn: &Connection) -> Result<[i64; 2]> {
 pub(super) fn near_names_since(conn: &Connection, last: [i64; 2]) -> Result<Vec<NearName>> {
     let mut found = Vec::new();
     for (entity, since) in [(&ORGANIZATION, last[0]), (&PERSON, last[1])] {
-        let created: Vec<(i64, String)> = conn
+        let created: bool = conn
             .prepare_cached(entity.created_since)?
-            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        found.extend(near_names(conn, entity, &created)?);
+            .query_row([since], |r| r.get(0))?;
+        if created {
+            found.extend(near_names(conn, entity, New::Since(since))?);
+        }
     }
     Ok(found)
 }
@@ -140,15 +177,15 @@ impl Store {
     }
 
     fn near(&self, entity: &Entity, names: &[String]) -> Result<Vec<NearName>> {
-        let mut new: Vec<(i64, String)> = Vec::new();
+        let mut new: Vec<String> = Vec::new();
         for name in names {
             let key = crate::model::name_key(name);
             if find(&self.conn, entity, name)?.is_none()
-                && !new.iter().any(|(_, n)| crate::model::name_key(n) == key)
+                && !new.iter().any(|n| crate::model::name_key(n) == key)
             {
-                new.push((i64::MAX, crate::model::normalize_name(name)));
+                new.push(crate::model::normalize_name(name));
             }
         }
-        near_names(&self.conn, entity, &new)
+        near_names(&self.conn, entity, New::Names(&new))
     }
 }
