@@ -126,7 +126,9 @@ Examples:
   events edit-event 1 --add-partner \"OSCE\" --remove-organizer \"UNODC\"
   events edit-event 1 --location \"\"            # an empty value clears a field
   events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list
-  events edit-event 1 --rename-session \"Opening\" \"Opening session\" --remove-session \"Lunch\"";
+  events edit-event 4 --start 2023-04-13     # moves the whole event, keeping its length
+  events edit-event 2 --rename-session \"Opening\" \"Opening session\"
+  events edit-event 2 --remove-session \"Opening session\"   # its participations stay";
 
 const EDIT_PARTICIPANT_EXAMPLE: &str = "\
 Examples:

@@ -479,7 +479,7 @@ fn an_organization_is_organizer_or_partner_not_both() {
     let err = env.fails(1, &["edit-event", &id, "--add-partner", "UNODC"]);
     assert_eq!(
         err.trim_end(),
-        r#"error: organizer "UN Office on Drugs and Crime" and partner "UNODC" are one organization; an organization is the organizer or a partner of an event, not both"#
+        r#"error: partner "UNODC" is already an organizer of the event, as "UN Office on Drugs and Crime"; an organization is the organizer or a partner of an event, not both"#
     );
     let err = env.fails(1, &["edit-event", &id, "--add-organizer", "osce"]);
     assert!(err.contains("is also an organizer"), "{err}");
@@ -769,4 +769,28 @@ fn an_import_summarises_near_names() {
     let out = env.run(&["-q", "import", &file]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert!(env.ok(&["orgs", "--format", "csv"]).contains("O.S.C.E."));
+}
+
+#[test]
+fn an_import_refuses_organizer_and_partner_through_an_alias() {
+    let env = Env::new();
+    add(
+        &env,
+        "S",
+        "2021-03-16",
+        "2021-03-16",
+        &["--organizer", "UN Office on Drugs and Crime"],
+    );
+    env.ok(&["org", "alias", "UN Office on Drugs and Crime", "UNODC"]);
+    let before = env.dump();
+    let file = env.file(
+        "alias.ndjson",
+        "{\"title\": \"T\", \"start\": \"2021-01-01\", \"organizers\": [\"UNODC\"], \"partners\": [\"UN Office on Drugs and Crime\"]}\n",
+    );
+    let err = env.fails(1, &["import", &file]);
+    assert!(
+        err.contains("alias.ndjson: line 1: partner \"UN Office on Drugs and Crime\" is already an organizer of the event; an organization"),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before);
 }

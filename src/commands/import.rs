@@ -119,8 +119,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Ok(event) => {
                             // Records are written even after a problem (all is rolled back
                             // then), so that every problem of the file is found in one go.
-                            if let Outcome::SameAsLine(first) =
-                                import.apply(&event, line, &absent)?
+                            if let Outcome::SameAsLine(first) = import
+                                .apply(&event, line, &absent)
+                                .with_context(|| format!("{name}: line {line}"))?
                             {
                                 let (field, value, reason) = match &event.key {
                                     Some(key) => (

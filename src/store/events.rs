@@ -702,13 +702,19 @@ fn insert_orgs(
             )?
             .query_row(params![event_id, org, role.as_str()], |r| r.get(0))
             .optional()?;
-        if let Some(other) = other {
-            let (organizer, partner) = match role {
-                OrgRole::Organizer => (name.as_str(), other.as_str()),
-                OrgRole::Partner => (other.as_str(), name.as_str()),
+        if let Some(own) = other {
+            let already = match role {
+                OrgRole::Organizer => "a partner",
+                OrgRole::Partner => "an organizer",
+            };
+            let as_own = if name_key(&own) == name_key(name) {
+                String::new()
+            } else {
+                format!(", as {own:?}")
             };
             bail!(
-                "organizer {organizer:?} and partner {partner:?} are one organization; an organization is the organizer or a partner of an event, not both"
+                "{} {name:?} is already {already} of the event{as_own}; an organization is the organizer or a partner of an event, not both",
+                role.as_str()
             );
         }
         conn.prepare_cached(
