@@ -128,7 +128,10 @@ Examples:
   events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list
   events edit-event 4 --start 2023-04-13     # moves the whole event, keeping its length
   events edit-event 2 --rename-session \"Opening\" \"Opening session\"
-  events edit-event 2 --remove-session \"Opening session\"   # its participations stay";
+  events edit-event 2 --remove-session \"Opening session\"   # its participations stay
+
+--start alone moves the whole event and keeps its length; --end alone changes the end. Adding
+and removing the same item in one command is refused as a contradiction, in any order.";
 
 const EDIT_PARTICIPANT_EXAMPLE: &str = "\
 Examples:

@@ -42,6 +42,7 @@ fn moving_the_start_keeps_a_multi_day_event_s_length() {
     let id = add(&env, "Seminar", "2021-03-16", "2021-03-18", &[]);
     env.ok(&["edit-event", &id, "--start", "2021-12-31"]);
     assert_eq!(dates(&env, &id), ("2021-12-31".into(), "2022-01-02".into()));
+    assert_eq!(stats(&env, &["--by", "year"]), ["2021,1", "2022,1"]);
     // --end alone changes the end only.
     env.ok(&["edit-event", &id, "--end", "2022-01-05"]);
     assert_eq!(dates(&env, &id), ("2021-12-31".into(), "2022-01-05".into()));
@@ -479,10 +480,22 @@ fn an_organization_is_organizer_or_partner_not_both() {
     let err = env.fails(1, &["edit-event", &id, "--add-partner", "UNODC"]);
     assert_eq!(
         err.trim_end(),
+        format!(
+            r#"error: invalid --add-partner "UNODC": it is an organizer of event {id}, and an organization is the organizer or a partner of an event, not both; to make it a partner, give --remove-organizer "UNODC" too"#
+        )
+    );
+    let err = env.fails(1, &["edit-event", &id, "--partner", "UNODC"]);
+    assert_eq!(
+        err.trim_end(),
         r#"error: partner "UNODC" is already an organizer of the event, as "UN Office on Drugs and Crime"; an organization is the organizer or a partner of an event, not both"#
     );
     let err = env.fails(1, &["edit-event", &id, "--add-organizer", "osce"]);
-    assert!(err.contains("is also an organizer"), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            r#"error: invalid --add-organizer "osce": it is a partner of event {id}, and an organization is the organizer or a partner of an event, not both; to make it an organizer, give --remove-partner "osce" too"#
+        )
+    );
     // Contradictory list edits are refused, whatever their order.
     for args in [
         [

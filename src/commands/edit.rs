@@ -120,6 +120,36 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             }
         }
     }
+    // An organization added to one list while it stays in the other: say how to move it.
+    for (added, flag, as_flag, other, other_flag, as_other) in [
+        (
+            &args.add_partner,
+            "partner",
+            "a partner",
+            &record.organizers,
+            "organizer",
+            "an organizer",
+        ),
+        (
+            &args.add_organizer,
+            "organizer",
+            "an organizer",
+            &record.partners,
+            "partner",
+            "a partner",
+        ),
+    ] {
+        for name in added {
+            let target = name_key(&canonical(name)?);
+            for o in other {
+                if name_key(&canonical(o)?) == target {
+                    bail!(
+                        "invalid --add-{flag} {name:?}: it is {as_other} of event {id}, and an organization is the organizer or a partner of an event, not both; to make it {as_flag}, give --remove-{other_flag} {name:?} too"
+                    );
+                }
+            }
+        }
+    }
     if !args.tag.is_empty() {
         record.tags = args.tag.clone();
     }
