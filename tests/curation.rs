@@ -671,6 +671,8 @@ fn a_new_name_close_to_a_known_one_gets_a_note() {
             "UN Counter-Terrorism Centre",
             "--organizer",
             "UNDP",
+            "--organizer",
+            "Regional Office 1623",
         ],
     );
     env.ok(&["add-participant", &id, "--name", "V. V. Barchuk"]);
@@ -687,6 +689,9 @@ fn a_new_name_close_to_a_known_one_gets_a_note() {
         "UN Office of Counter-Terrorism",
         "--partner",
         "UNEP",
+        // Numbers are never typos.
+        "--partner",
+        "Regional Office 1633",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let notes: Vec<&str> = out

@@ -6,9 +6,10 @@
 //! there, a loose match helps; here, an unasked-for note must not cry wolf over distinct
 //! bodies that share words ("UN Counter-Terrorism Centre", "UN Office of Counter-Terrorism").
 //! Two names are close when their skeletons (case, accents, spacing and punctuation taken
-//! out, `&` read as `and`) are equal, or, for long ones, a letter or two apart. The work per
-//! new name is bounded: its skeleton is looked up among all the skeletons, sorted, and only
-//! a few neighbours on each side are compared.
+//! out, `&` read as `and`) are equal, or, for long ones, a letter or two apart. A name typed
+//! on the command line is compared with every known name; in an import, the work per new name
+//! is bounded: its skeleton is placed among all the skeletons, sorted, and only a few
+//! neighbours on each side are compared.
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -41,23 +42,49 @@ fn tolerance(letters: usize) -> usize {
     }
 }
 
-/// The new names to check: those of entities created after an id (an import's, already
-/// written), or names about to be created.
-pub(super) enum New<'a> {
-    Since(i64),
-    Names(&'a [String]),
+/// A new name's skeleton and what closeness to it allows.
+struct Wanted {
+    skeleton: String,
+    letters: usize,
+    allowed: usize,
+    digits: String,
 }
 
-/// For each new name, the closest name of an entity known before it (with a smaller id; a
-/// name about to be created comes after all), if one is close. In the order created.
-pub(super) fn near_names(
-    conn: &Connection,
-    entity: &Entity,
-    new: New<'_>,
-) -> Result<Vec<NearName>> {
-    if matches!(new, New::Names(names) if names.is_empty()) {
-        return Ok(Vec::new());
+fn digits(skeleton: &str) -> String {
+    skeleton.chars().filter(char::is_ascii_digit).collect()
+}
+
+impl Wanted {
+    fn new(skeleton: String) -> Wanted {
+        let letters = skeleton.chars().count();
+        Wanted {
+            digits: digits(&skeleton),
+            allowed: tolerance(letters),
+            letters,
+            skeleton,
+        }
     }
+
+    /// How far `other` (a skeleton) is, if it is close.
+    fn distance(&self, other: &str) -> Option<usize> {
+        if other == self.skeleton {
+            return Some(0);
+        }
+        if self.allowed == 0
+            || other.chars().count().abs_diff(self.letters) > self.allowed
+            // Numbers are not typos: "Office 1623" is not "Office 1333".
+            || digits(other) != self.digits
+        {
+            return None;
+        }
+        Some(strsim::levenshtein(other, &self.skeleton)).filter(|&d| d <= self.allowed)
+    }
+}
+
+/// For each organization or person created since id `since` (an import's, written), the
+/// closest name of one known before it, if one is close; in the order created. Bounded work
+/// per name: its skeleton's neighbours among all the skeletons, sorted.
+fn near_created(conn: &Connection, entity: &Entity, since: i64) -> Result<Vec<NearName>> {
     let mut known: Vec<(String, i64, String)> = Vec::new();
     let mut stmt = conn.prepare_cached(entity.all_names)?;
     let mut rows = stmt.query([])?;
@@ -66,36 +93,16 @@ pub(super) fn near_names(
         known.push((skeleton(&name), row.get(0)?, name));
     }
     known.sort_unstable();
-    // (id, name, skeleton, where its skeleton is or would be among the known ones)
-    let checked: Vec<(i64, String, String, usize)> = match new {
-        New::Since(since) => known
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, id, _))| *id > since)
-            .map(|(at, (s, id, name))| (*id, name.clone(), s.clone(), at))
-            .collect(),
-        New::Names(names) => names
-            .iter()
-            .map(|name| {
-                let s = skeleton(name);
-                let at = known.partition_point(|(k, _, _)| k.as_str() < s.as_str());
-                (i64::MAX, name.clone(), s, at)
-            })
-            .collect(),
-    };
     let mut found: Vec<(i64, NearName)> = Vec::new();
     // One note per entity, whichever of its names is close.
     let mut noted: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    for (id, name, wanted, at) in checked {
-        if wanted.is_empty() || (id != i64::MAX && noted.contains(&id)) {
+    for (at, (wanted, id, name)) in known.iter().enumerate() {
+        if *id <= since || wanted.is_empty() || noted.contains(id) {
             continue;
         }
-        let letters = wanted.chars().count();
-        let allowed = tolerance(letters);
-        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-        let wanted_digits = digits(&wanted);
+        let wanted = Wanted::new(wanted.clone());
         // The run of equal skeletons may be longer than the window: it is read whole.
-        let equal = |i: &usize| known[*i].0 == wanted;
+        let equal = |i: &usize| known[*i].0 == wanted.skeleton;
         let first = (0..at).rev().take_while(|i| equal(i)).last().unwrap_or(at);
         let last = (at..known.len())
             .take_while(|i| equal(i))
@@ -104,38 +111,67 @@ pub(super) fn near_names(
         let window = first.saturating_sub(NEIGHBOURS)..(last + NEIGHBOURS).min(known.len());
         let mut best: Option<(usize, &str)> = None;
         for (other, other_id, other_name) in &known[window] {
-            if *other_id >= id {
+            if other_id >= id {
                 continue; // itself, or created after it
             }
-            let distance = if *other == wanted {
-                0
-            } else if allowed == 0
-                || other.chars().count().abs_diff(letters) > allowed
-                // Numbers are not typos: "Office 1623" is not "Office 1333".
-                || digits(other) != wanted_digits
+            if let Some(distance) = wanted.distance(other)
+                && best.is_none_or(|(d, _)| distance < d)
             {
-                continue;
-            } else {
-                strsim::levenshtein(other, &wanted)
-            };
-            if distance <= allowed && best.is_none_or(|(d, _)| distance < d) {
                 best = Some((distance, other_name));
             }
         }
-        if let Some((_, known)) = best {
-            noted.insert(id);
+        if let Some((_, close)) = best {
+            noted.insert(*id);
             found.push((
-                id,
+                *id,
                 NearName {
                     what: entity.what,
-                    new: name,
-                    known: known.to_string(),
+                    new: name.clone(),
+                    known: close.to_string(),
                 },
             ));
         }
     }
     found.sort_by_key(|(id, _)| *id);
     Ok(found.into_iter().map(|(_, near)| near).collect())
+}
+
+/// For each of `names` (about to be created), the closest known name, if one is close. A few
+/// names typed on a command line are compared with every known name, in one pass.
+fn near_typed(conn: &Connection, entity: &Entity, names: &[String]) -> Result<Vec<NearName>> {
+    let wanted: Vec<(&String, Wanted)> = names
+        .iter()
+        .map(|n| (n, Wanted::new(skeleton(n))))
+        .filter(|(_, w)| !w.skeleton.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut best: Vec<Option<(usize, String)>> = vec![None; wanted.len()];
+    let mut stmt = conn.prepare_cached(entity.all_names)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let name: String = row.get(1)?;
+        let other = skeleton(&name);
+        for ((_, w), best) in wanted.iter().zip(best.iter_mut()) {
+            if let Some(distance) = w.distance(&other)
+                && best.as_ref().is_none_or(|(d, _)| distance < *d)
+            {
+                *best = Some((distance, name.clone()));
+            }
+        }
+    }
+    Ok(wanted
+        .iter()
+        .zip(best)
+        .filter_map(|((new, _), best)| {
+            best.map(|(_, known)| NearName {
+                what: entity.what,
+                new: (*new).clone(),
+                known,
+            })
+        })
+        .collect())
 }
 
 /// The largest id of each kind: what an import compares with at its end to tell the
@@ -158,7 +194,7 @@ pub(super) fn near_names_since(conn: &Connection, last: [i64; 2]) -> Result<Vec<
             .prepare_cached(entity.created_since)?
             .query_row([since], |r| r.get(0))?;
         if created {
-            found.extend(near_names(conn, entity, New::Since(since))?);
+            found.extend(near_created(conn, entity, since)?);
         }
     }
     Ok(found)
@@ -186,6 +222,6 @@ impl Store {
                 new.push(crate::model::normalize_name(name));
             }
         }
-        near_names(&self.conn, entity, New::Names(&new))
+        near_typed(&self.conn, entity, &new)
     }
 }
