@@ -260,15 +260,17 @@ impl Store {
         let sql = match by {
             StatsBy::Year => {
                 // The years from the first to the last any chosen event runs in, narrowed
-                // to the filter's period; each event joins every one of them it spans.
+                // to the filter's period; the events of each span of years (few: most start
+                // and end in one year) count in every one of them it covers.
                 values.push(filter.from.map(|d| i64::from(d.year())).into());
                 values.push(filter.to.map(|d| i64::from(d.year())).into());
                 format!(
                     "WITH RECURSIVE
-                          chosen (first, last) AS (
+                          chosen (first, last, events) AS MATERIALIZED (
                               SELECT CAST(substr(e.start_date, 1, 4) AS INTEGER),
-                                     CAST(substr(e.end_date, 1, 4) AS INTEGER)
-                                FROM event e WHERE e.id IN (SELECT id FROM ({events}))),
+                                     CAST(substr(e.end_date, 1, 4) AS INTEGER), count(*)
+                                FROM event e WHERE e.id IN (SELECT id FROM ({events}))
+                               GROUP BY 1, 2),
                           span (low, high) AS (
                               SELECT max(min(first), coalesce(?, min(first))),
                                      min(max(last), coalesce(?, max(last)))
@@ -277,7 +279,7 @@ impl Store {
                               SELECT low FROM span WHERE low IS NOT NULL AND low <= high
                               UNION ALL
                               SELECT year + 1 FROM years, span WHERE year < high)
-                     SELECT printf('%04d', year), count(*) FROM years
+                     SELECT printf('%04d', year), sum(events) FROM years
                        JOIN chosen ON chosen.first <= year AND chosen.last >= year
                       GROUP BY year ORDER BY year"
                 )
