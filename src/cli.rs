@@ -51,7 +51,7 @@ pub enum Command {
     AddParticipant(AddParticipantArgs),
     /// Change an event: only the fields given change; lists can be edited item by item
     #[command(after_help = EDIT_EVENT_EXAMPLE)]
-    EditEvent(EditEventArgs),
+    EditEvent(Box<EditEventArgs>),
     /// Change what a participation records (its id is shown by `show`)
     #[command(after_help = EDIT_PARTICIPANT_EXAMPLE)]
     EditParticipant(EditParticipantArgs),
@@ -87,6 +87,8 @@ pub enum Command {
     Person(PersonArgs),
     /// Count events by year, kind, mode, organization or region, with a bar for each count
     #[command(after_help = STATS_EXAMPLE)]
+    #[command(mut_arg("limit", |a| a.help("At most this many groups: those with the most events")))]
+    #[command(mut_arg("sort", |a| a.hide(true)))]
     Stats(StatsArgs),
     /// Check the database: integrity, foreign keys, the search index
     #[command(after_help = "Example:\n  events check")]
@@ -131,7 +133,13 @@ Examples:
   events edit-event rats-2021-03 --add-tag \"arms trafficking\" --remove-tag SALW
   events edit-event 1 --add-partner \"OSCE\" --remove-organizer \"UNODC\"
   events edit-event 1 --location \"\"            # an empty value clears a field
-  events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list";
+  events edit-event 1 --organizer \"UNOCT\" --organizer \"UNODC\"   # replaces the list
+  events edit-event 4 --start 2023-04-13     # moves the whole event, keeping its length
+  events edit-event 2 --rename-session \"Opening\" \"Opening session\"
+  events edit-event 2 --remove-session \"Opening session\"   # its participations stay
+
+--start alone moves the whole event and keeps its length; --end alone changes the end. Adding
+and removing the same item in one command is refused as a contradiction, in any order.";
 
 const EDIT_PARTICIPANT_EXAMPLE: &str = "\
 Examples:
@@ -184,13 +192,15 @@ Examples:
 const ORG_EXAMPLE: &str = "\
 Examples:
   events org alias \"RATS SCO Executive Committee\" \"RATS SCO\"
+  events org alias \"RATS SCO Executive Committee\" \"RATS SCO\" --remove
   events org rename \"UNOCT\" \"United Nations Office of Counter-Terrorism\"
   events org merge \"RATS SCO Executive Committee\" \"Executive Committee of the SCO RATS\"";
 
 const ORG_ALIAS_EXAMPLE: &str = "\
 Example:
   events org alias \"RATS SCO Executive Committee\" \"RATS SCO\"
-  events list --org \"rats sco\"                # the alias is matched, in any case";
+  events list --org \"rats sco\"                # the alias is matched, in any case
+  events org alias \"RATS SCO Executive Committee\" \"RATS SCO\" --remove   # no longer a name";
 
 const ORG_RENAME_EXAMPLE: &str = "\
 Example:
@@ -213,6 +223,7 @@ Examples:
   events person \"v. v. barchuk\" --format json      # a name or an alias, any case
   events person merge \"V. V. Barchuk\" \"Vladimir Barchuk\"
   events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
+  events person alias \"V. V. Barchuk\" \"Barchuk V.V.\" --remove
   events person rename \"M. Conynx\" \"Michèle Coninsx\"
   events person show \"V. V. Barchuk\"    # the same; needed for a person called \"merge\" or \"show\"";
 
@@ -230,7 +241,8 @@ Example:
 const PERSON_ALIAS_EXAMPLE: &str = "\
 Example:
   events person alias \"V. V. Barchuk\" \"Barchuk V.V.\"
-  events list --person \"barchuk v.v.\"";
+  events list --person \"barchuk v.v.\"
+  events person alias \"V. V. Barchuk\" \"Barchuk V.V.\" --remove   # no longer a name";
 
 const PERSON_RENAME_EXAMPLE: &str = "\
 Example:
@@ -241,7 +253,12 @@ const STATS_EXAMPLE: &str = "\
 Examples:
   events stats --by year
   events stats --by org --from 2021 --to 2021 --kind seminar
-  events stats --by kind --format json";
+  events stats --by kind --format json
+  events stats --by org --limit 10      # the ten organizations with the most events
+
+Years are in order, other groups most events first. With --by year an event counts in every
+year it runs in, within --from and --to (no other year is shown), so the counts may add up to
+more than the number of events. --limit applies to the groups; --sort is refused.";
 
 const BACKUP_EXAMPLE: &str = "\
 Example:
@@ -476,6 +493,13 @@ pub struct EditEventArgs {
     /// Remove a tag (repeatable)
     #[arg(long, value_name = "T")]
     pub remove_tag: Vec<String>,
+    /// Rename a session; onto the name of another session of the event, merge the two
+    /// (repeatable)
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub rename_session: Vec<String>,
+    /// Remove a session; its participations stay, with no session (repeatable)
+    #[arg(long, value_name = "S")]
+    pub remove_session: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -613,13 +637,17 @@ pub struct OrgsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {
-    /// Make ALIAS another name of ORG, matched wherever a name is
+    /// Make ALIAS another name of ORG, matched wherever a name is; or, with --remove, no
+    /// longer one
     #[command(after_help = ORG_ALIAS_EXAMPLE)]
     Alias {
         /// The organization (a name or alias)
         org: String,
         /// The other name
         alias: String,
+        /// Remove ALIAS from ORG's names (its own name cannot be removed: rename it)
+        #[arg(long)]
+        remove: bool,
     },
     /// Rename an organization; the old name stays as an alias
     #[command(after_help = ORG_RENAME_EXAMPLE)]
@@ -693,13 +721,16 @@ pub enum PersonCommand {
         /// The person merged into them
         other: String,
     },
-    /// Make ALIAS another name of PERSON
+    /// Make ALIAS another name of PERSON; or, with --remove, no longer one
     #[command(after_help = PERSON_ALIAS_EXAMPLE)]
     Alias {
         /// The person (a name or alias)
         person: String,
         /// The other name
         alias: String,
+        /// Remove ALIAS from PERSON's names (their own name cannot be removed: rename them)
+        #[arg(long)]
+        remove: bool,
     },
     /// Rename a person; the old name stays as an alias
     #[command(after_help = PERSON_RENAME_EXAMPLE)]
@@ -713,7 +744,7 @@ pub enum PersonCommand {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// What to count events by
+    /// What to count events by (an event counts in every year it runs in)
     #[arg(long, value_enum)]
     pub by: StatsByArg,
     #[command(flatten)]

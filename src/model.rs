@@ -354,6 +354,19 @@ impl EventRecord {
             }
         }
 
+        // One organization is the organizer or a partner of an event, not both.
+        let organizers: std::collections::HashSet<String> =
+            self.organizers.iter().map(|o| name_key(o)).collect();
+        for partner in &self.partners {
+            if !partner.trim().is_empty() && organizers.contains(&name_key(partner)) {
+                errors.push(FieldError::new(
+                    "partners",
+                    partner,
+                    "is also an organizer; an organization is the organizer or a partner of an event, not both",
+                ));
+            }
+        }
+
         // A session named by a participant is a session of the event.
         let named: Vec<String> = self
             .sessions
@@ -529,7 +542,7 @@ pub struct Event {
     pub partners: Vec<String>,
     pub sessions: Vec<String>,
     pub participants: Vec<Participant>,
-    /// How many participations it has (also when `participants` was not loaded).
+    /// How many people took part (also when `participants` was not loaded).
     pub participant_count: usize,
 }
 

@@ -123,6 +123,14 @@ fn world(csv: bool) -> impl Strategy<Value = World> {
                         };
                         let mut organizers = pick(&organizers);
                         let mut partners = pick(&partners);
+                        // An organization is organizer or partner of an event, not both.
+                        let key = |n: &String| {
+                            n.split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                                .to_lowercase()
+                        };
+                        partners.retain(|p| !organizers.iter().any(|o| key(o) == key(p)));
                         if csv {
                             organizers.retain(|n| !n.contains(';'));
                             partners.retain(|n| !n.contains(';'));

@@ -3,6 +3,7 @@
 mod util;
 
 mod core;
+mod curation;
 mod docs;
 mod identity;
 mod import;

@@ -40,8 +40,10 @@ pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
 
     let mut store = super::open(ctx)?;
     let same = store.find_same_event(&event.title, event.start)?;
+    let near = store.near_organizations(&[&event.organizers[..], &event.partners[..]].concat())?;
     let Identity { id, key } = store.add_event(&event)?;
     writeln!(std::io::stdout(), "{id}")?;
+    super::note_near_names(ctx, &near);
     if let Some(other) = same {
         ctx.note(&format!(
             "warning: event {} ({}) has the same title and start date; `events show {}` to compare",

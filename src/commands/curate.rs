@@ -10,7 +10,9 @@ use crate::store::{AliasOutcome, Entity, ORGANIZATION, PERSON};
 
 pub fn org(ctx: &Context, command: &OrgCommand) -> Result<()> {
     match command {
-        OrgCommand::Alias { org, alias } => alias_of(ctx, &ORGANIZATION, org, alias),
+        OrgCommand::Alias { org, alias, remove } => {
+            alias_of(ctx, &ORGANIZATION, org, alias, *remove)
+        }
         OrgCommand::Rename { org, new } => rename(ctx, &ORGANIZATION, org, new),
         OrgCommand::Merge { keep, other } => merge(ctx, &ORGANIZATION, keep, other),
     }
@@ -19,7 +21,11 @@ pub fn org(ctx: &Context, command: &OrgCommand) -> Result<()> {
 pub fn person(ctx: &Context, command: &PersonCommand) -> Result<()> {
     match command {
         PersonCommand::Merge { keep, other } => merge(ctx, &PERSON, keep, other),
-        PersonCommand::Alias { person, alias } => alias_of(ctx, &PERSON, person, alias),
+        PersonCommand::Alias {
+            person,
+            alias,
+            remove,
+        } => alias_of(ctx, &PERSON, person, alias, *remove),
         PersonCommand::Rename { person, new } => rename(ctx, &PERSON, person, new),
     }
 }
@@ -33,9 +39,14 @@ fn checked_name(what: &str, name: &str) -> Result<String> {
     Ok(name)
 }
 
-fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str) -> Result<()> {
+fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str, remove: bool) -> Result<()> {
     let alias = checked_name("alias", alias)?;
     let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity.what))?;
+    if remove {
+        let name = store.remove_alias(entity, name, &alias)?;
+        ctx.note(&format!("{alias:?} is no longer a name of {name:?}"));
+        return Ok(());
+    }
     match store.add_alias(entity, name, &alias)? {
         AliasOutcome::Added { name } => {
             ctx.note(&format!("{alias:?} is now another name of {name:?}"))
@@ -84,8 +95,25 @@ fn merge(ctx: &Context, entity: &Entity, keep: &str, other: &str) -> Result<()> 
             n(r.participations, "participation", "participations")
         )
     };
+    let duplicates = if r.duplicates > 0 {
+        format!(
+            "; {} identical to another at the same event {} removed",
+            n(r.duplicates, "participation", "participations"),
+            if r.duplicates == 1 { "was" } else { "were" }
+        )
+    } else {
+        String::new()
+    };
+    let both = if r.partner_links_dropped > 0 {
+        format!(
+            "; it was both organizer and partner of {}: it stays organizer",
+            n(r.partner_links_dropped, "event", "events")
+        )
+    } else {
+        String::new()
+    };
     ctx.note(&format!(
-        "Merged {:?} into {:?}: {moved}; {} now {}",
+        "Merged {:?} into {:?}: {moved}; {} now {}{duplicates}{both}",
         merged.other,
         merged.keep,
         n(r.names, "name", "names"),

@@ -4,12 +4,13 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Result, anyhow, bail};
+use chrono::Datelike;
 
 use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
-use crate::dates::compact_range;
-use crate::model::{EventRecord, key_problem, name_key, normalize_name};
-use crate::store::ListsChanged;
+use crate::dates::{compact_range, iso, parse_date};
+use crate::model::{Event, EventRecord, key_problem, name_key, normalize_name};
+use crate::store::{ListsChanged, SessionEdit};
 
 /// A flag given replaces the field (an empty value clears it, once validated).
 fn set(field: &mut Option<String>, value: &Option<String>) {
@@ -36,10 +37,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     if let Some(title) = &args.title {
         record.title = title.clone();
     }
-    if let Some(start) = &args.start {
-        record.start = start.clone();
-    }
-    set(&mut record.end, &args.end);
+    move_dates(&mut record, &current, args)?;
     set(&mut record.kind, &args.kind);
     set(&mut record.mode, &args.mode);
     set(&mut record.location, &args.location);
@@ -71,7 +69,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             .organization_name(name)?
             .unwrap_or_else(|| name.to_string()))
     };
-    for (list, replace, add, remove, changed, what) in [
+    for (list, replace, add, remove, changed, what, flag) in [
         (
             &mut record.organizers,
             &args.organizer,
@@ -79,6 +77,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             &args.remove_organizer,
             &mut lists.organizers,
             "an organizer",
+            "organizer",
         ),
         (
             &mut record.partners,
@@ -87,8 +86,24 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             &args.remove_partner,
             &mut lists.partners,
             "a partner",
+            "partner",
         ),
     ] {
+        // Adding and removing one organization in one command says two things at once.
+        for removed in remove {
+            let target = name_key(&canonical(removed)?);
+            for (added, how) in add
+                .iter()
+                .map(|a| (a, "--add-"))
+                .chain(replace.iter().map(|a| (a, "--")))
+            {
+                if name_key(&canonical(added)?) == target {
+                    bail!(
+                        "{how}{flag} {added:?} and --remove-{flag} {removed:?} contradict each other; give one of them"
+                    );
+                }
+            }
+        }
         if !replace.is_empty() {
             *list = replace.clone();
         }
@@ -106,6 +121,50 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
             list.remove(at);
         }
         *changed = !replace.is_empty() || !add.is_empty() || !remove.is_empty();
+    }
+    for removed in &args.remove_tag {
+        for (added, how) in args
+            .add_tag
+            .iter()
+            .map(|a| (a, "--add-tag"))
+            .chain(args.tag.iter().map(|a| (a, "--tag")))
+        {
+            if name_key(added) == name_key(removed) {
+                bail!(
+                    "{how} {added:?} and --remove-tag {removed:?} contradict each other; give one of them"
+                );
+            }
+        }
+    }
+    // An organization added to one list while it stays in the other: say how to move it.
+    for (added, flag, as_flag, other, other_flag, as_other) in [
+        (
+            &args.add_partner,
+            "partner",
+            "a partner",
+            &record.organizers,
+            "organizer",
+            "an organizer",
+        ),
+        (
+            &args.add_organizer,
+            "organizer",
+            "an organizer",
+            &record.partners,
+            "partner",
+            "a partner",
+        ),
+    ] {
+        for name in added {
+            let target = name_key(&canonical(name)?);
+            for o in other {
+                if name_key(&canonical(o)?) == target {
+                    bail!(
+                        "invalid --add-{flag} {name:?}: it is {as_other} of event {id}, and an organization is the organizer or a partner of an event, not both; to make it {as_flag}, give --remove-{other_flag} {name:?} too"
+                    );
+                }
+            }
+        }
     }
     if !args.tag.is_empty() {
         record.tags = args.tag.clone();
@@ -135,12 +194,109 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
         organizers: lists.organizers && after.organizers != before.organizers,
         partners: lists.partners && after.partners != before.partners,
     };
-    if after == before {
+    let sessions = session_edits(args)?;
+    if after == before && sessions.is_empty() {
         ctx.note(&format!("Event {id} already says that; nothing changed"));
         return Ok(());
     }
-    store.edit_event(id, &after, lists)?;
+    let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
+    let edited = store.edit_event(id, &after, lists, &sessions)?;
     ctx.note(&format!("Updated event {id}: {}", after.title));
+    super::note_near_names(ctx, &near);
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    if edited.merged > 0 {
+        ctx.note(&format!(
+            "{} merged into another of the same name",
+            n(edited.merged, "session was", "sessions were")
+        ));
+    }
+    if edited.unassigned > 0 {
+        ctx.note(&format!(
+            "{} in the removed sessions now {} no session",
+            n(edited.unassigned, "participation", "participations"),
+            if edited.unassigned == 1 {
+                "has"
+            } else {
+                "have"
+            }
+        ));
+    }
+    if edited.duplicates > 0 {
+        ctx.note(&format!(
+            "{} identical to another removed",
+            n(edited.duplicates, "participation", "participations")
+        ));
+    }
+    Ok(())
+}
+
+/// `--rename-session OLD NEW` and `--remove-session S`, renames first, each in the order given.
+fn session_edits(args: &EditEventArgs) -> Result<Vec<SessionEdit>> {
+    let mut edits = Vec::new();
+    for pair in args.rename_session.chunks(2) {
+        let [old, new] = pair else {
+            bail!("--rename-session takes two values, OLD and NEW");
+        };
+        let new = normalize_name(new);
+        if new.is_empty() {
+            bail!(
+                "invalid --rename-session {old:?} {new:?}: the new name must not be empty; to remove a session, use --remove-session"
+            );
+        }
+        edits.push(SessionEdit::Rename {
+            old: old.clone(),
+            new,
+        });
+    }
+    edits.extend(args.remove_session.iter().cloned().map(SessionEdit::Remove));
+    Ok(edits)
+}
+
+/// `--start` alone moves the whole event and keeps its length, as calendars do; `--end` alone
+/// changes the end; both are taken as given. A date that does not parse is left for
+/// validation to report, with every other problem.
+fn move_dates(record: &mut EventRecord, current: &Event, args: &EditEventArgs) -> Result<()> {
+    match (&args.start, &args.end) {
+        (None, None) => {}
+        (Some(start), None) => {
+            record.start = start.clone();
+            if let Ok(new_start) = parse_date(start) {
+                let days = (current.end - current.start).num_days();
+                let end = new_start
+                    .checked_add_signed(current.end - current.start)
+                    .filter(|end| end.year() <= 9999)
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "invalid --start {start:?}: the event lasts {} days and would end after 9999-12-31",
+                            days + 1
+                        )
+                    })?;
+                record.end = Some(iso(end));
+            }
+        }
+        (None, Some(end)) => {
+            if let Ok(new_end) = parse_date(end)
+                && new_end < current.start
+            {
+                bail!(
+                    "invalid --end {end:?}: is before the event's start, {}; give --start too to move the event",
+                    iso(current.start)
+                );
+            }
+            record.end = Some(end.clone());
+        }
+        (Some(start), Some(end)) => {
+            if let (Ok(new_start), Ok(new_end)) = (parse_date(start), parse_date(end))
+                && new_end < new_start
+            {
+                bail!("invalid --end {end:?}: is before --start {start:?}");
+            }
+            record.start = start.clone();
+            record.end = Some(end.clone());
+        }
+    }
     Ok(())
 }
 
@@ -174,11 +330,13 @@ pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
         ));
         return Ok(());
     }
+    let near = super::near_participant(&store, &after)?;
     store.edit_participation(args.id, event_id, &after)?;
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
         args.id, after.name
     ));
+    super::note_near_names(ctx, &near);
     Ok(())
 }
 

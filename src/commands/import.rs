@@ -136,7 +136,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             }
                             // Records are written even after a problem (all is rolled back
                             // then), so that every problem of the file is found in one go.
-                            let outcome = import.apply(&event, line, &absent)?;
+                            let outcome = import
+                                .apply(&event, line, &absent)
+                                .with_context(|| format!("{name}: line {line}"))?;
                             if args.dry_run {
                                 progress.bar.suspend(|| {
                                     dry_run_change(ctx, &import, &event, &outcome);
@@ -260,6 +262,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     }
 
     let mut stats = import.stats();
+    let near = import.near_names()?;
     if args.dry_run {
         import.rollback()?;
     } else {
@@ -280,7 +283,35 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         args.dry_run,
         started.elapsed(),
     ));
+    note_near_names(ctx, &near);
     Ok(())
+}
+
+/// How many near-names an import lists; the rest are counted.
+const SHOWN_NEAR_NAMES: usize = 5;
+
+/// Says which new names are close to others: their number, then the first few.
+fn note_near_names(ctx: &Context, near: &[crate::store::NearName]) {
+    if near.is_empty() {
+        return;
+    }
+    let n = near.len() as u64;
+    let message = format!(
+        "note: {n} new {} close to {} (`events org merge` or `events person merge` makes two one):",
+        plural(n, "name is", "names are"),
+        plural(n, "another", "others")
+    );
+    // One note per line: a note is escaped whole, line breaks too.
+    ctx.note(&message);
+    for near in near.iter().take(SHOWN_NEAR_NAMES) {
+        ctx.note(&format!(
+            "  new {} {:?}; did you mean {:?}?",
+            near.what, near.new, near.known
+        ));
+    }
+    if near.len() > SHOWN_NEAR_NAMES {
+        ctx.note(&format!("  ... and {} more", near.len() - SHOWN_NEAR_NAMES));
+    }
 }
 
 /// Reads up to the first byte that is not white space, to tell the format from it: `[` starts

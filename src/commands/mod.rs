@@ -29,7 +29,7 @@ use crate::model::{
     EventFilter, EventRef, FieldError, LinkRole, Mode, Sort, normalize_name, search_query,
 };
 use crate::render::Terminal;
-use crate::store::Store;
+use crate::store::{NearName, Store};
 
 /// Turns validation problems into one error that names each flag, value and reason.
 fn invalid_flags(errors: Vec<FieldError>, flag_of: impl Fn(&str) -> &str) -> anyhow::Error {
@@ -255,6 +255,26 @@ fn suggest_names(ctx: &Context, store: &Store, filter: &EventFilter) -> Result<(
         ctx.note(&no_such_name("No", "person", person, &close));
     }
     Ok(())
+}
+
+/// `note: new organization "X"; did you mean "Y"?`, for each name created (or to be) that is
+/// close to a known one.
+fn note_near_names(ctx: &Context, near: &[NearName]) {
+    for n in near {
+        ctx.note(&format!(
+            "note: new {} {:?}; did you mean {:?}?",
+            n.what, n.new, n.known
+        ));
+    }
+}
+
+/// The near-names of a participant's person and organization, before they are written.
+fn near_participant(store: &Store, p: &crate::model::NewParticipant) -> Result<Vec<NearName>> {
+    let mut near = store.near_people(std::slice::from_ref(&p.name))?;
+    if let Some(org) = &p.organization {
+        near.extend(store.near_organizations(std::slice::from_ref(org))?);
+    }
+    Ok(near)
 }
 
 /// `No organization is called "X"; did you mean "A" or "B"?`; `no` is `No` for a note, which

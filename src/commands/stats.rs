@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
+use clap::ValueEnum;
 use serde_json::{Map, Value};
 
 use crate::Context;
@@ -12,6 +13,13 @@ use crate::model::StatsBy;
 use crate::render::tables;
 
 pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
+    if let Some(sort) = args.filter.sort {
+        let sort = sort.to_possible_value().map(|v| v.get_name().to_string());
+        bail!(
+            "invalid --sort {:?}: it orders events, and stats lists groups (years in order, others most events first); leave it out",
+            sort.unwrap_or_default()
+        );
+    }
     let filter = super::event_filter(&args.filter)?;
     let by = match args.by {
         StatsByArg::Year => StatsBy::Year,

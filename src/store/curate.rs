@@ -9,7 +9,7 @@ use super::Store;
 use super::entity::{Entity, Found, ORGANIZATION, find};
 use super::events::{
     Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
-    touch_event, update_event_row,
+    session_id, touch_event, update_event_row,
 };
 use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
 
@@ -75,6 +75,110 @@ pub struct MergeReport {
     pub participations: usize,
     /// Names (the merged one's own and its aliases) that became aliases.
     pub names: usize,
+    /// Participations removed because the merge made them identical to another.
+    pub duplicates: usize,
+    /// Partner links removed where the merged organization became both organizer and
+    /// partner of an event: it stays organizer.
+    pub partner_links_dropped: usize,
+}
+
+/// Removes the participations that say the same as an older one of the same event: the same
+/// person, organization and session, and the same position, role and contribution compared
+/// as the filters compare them (case and spacing aside). `$column = ?1` says which
+/// participations a change may have made alike. A macro so that each statement is a constant.
+macro_rules! collapse_duplicates {
+    ($column:literal) => {
+        concat!(
+            "DELETE FROM participation WHERE ",
+            $column,
+            " = ?1 AND EXISTS (
+                SELECT 1 FROM participation q
+                 WHERE q.event_id = participation.event_id
+                   AND q.person_id = participation.person_id
+                   AND q.organization_id IS participation.organization_id
+                   AND q.session_id IS participation.session_id
+                   AND events_key(q.position) IS events_key(participation.position)
+                   AND events_key(q.role) IS events_key(participation.role)
+                   AND events_key(q.contribution) IS events_key(participation.contribution)
+                   AND q.id < participation.id)"
+        )
+    };
+}
+
+const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
+const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
+const COLLAPSE_IN_EVENT: &str = collapse_duplicates!("event_id");
+
+/// A change to an event's sessions, as `edit-event` asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEdit {
+    /// Rename a session; onto the name of another session of the event, merge the two.
+    Rename { old: String, new: String },
+    /// Remove a session; its participations stay, with no session.
+    Remove(String),
+}
+
+/// What session edits did beyond what they say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionsEdited {
+    /// Sessions merged into another by a rename.
+    pub merged: usize,
+    /// Participations left with no session by a removal.
+    pub unassigned: usize,
+    /// Participations removed because they became identical to another.
+    pub duplicates: usize,
+}
+
+/// Applies session edits to event `id`, in order. An edit naming a session the event does
+/// not have is an error.
+fn edit_sessions(tx: &Connection, id: i64, edits: &[SessionEdit]) -> Result<SessionsEdited> {
+    let mut done = SessionsEdited::default();
+    let session = |name: &str| -> Result<i64> {
+        session_id(tx, id, name)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "event {id} has no session {name:?}; `events show {id}` lists its sessions"
+            )
+        })
+    };
+    for edit in edits {
+        match edit {
+            SessionEdit::Rename { old, new } => {
+                let from = session(old)?;
+                match session_id(tx, id, new)? {
+                    Some(into) if into != from => {
+                        tx.prepare_cached(
+                            "UPDATE participation SET session_id = ?2 WHERE session_id = ?1",
+                        )?
+                        .execute(params![from, into])?;
+                        tx.prepare_cached("DELETE FROM session WHERE id = ?1")?
+                            .execute([from])?;
+                        done.merged += 1;
+                    }
+                    // A new name, or a new spelling of the same name.
+                    _ => {
+                        tx.prepare_cached(
+                            "UPDATE session SET name = ?2, name_key = ?3 WHERE id = ?1",
+                        )?
+                        .execute(params![from, new, name_key(new)])?;
+                    }
+                }
+            }
+            SessionEdit::Remove(name) => {
+                let gone = session(name)?;
+                done.unassigned += tx
+                    .prepare_cached(
+                        "UPDATE participation SET session_id = NULL WHERE session_id = ?1",
+                    )?
+                    .execute([gone])?;
+                tx.prepare_cached("DELETE FROM session WHERE id = ?1")?
+                    .execute([gone])?;
+            }
+        }
+    }
+    if !edits.is_empty() {
+        done.duplicates = tx.prepare_cached(COLLAPSE_IN_EVENT)?.execute([id])?;
+    }
+    Ok(done)
 }
 
 /// What a merge did, with both names as they were.
@@ -104,6 +208,36 @@ impl Store {
         };
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Removes `alias` from the names of the entity known by `name`; returns its own name.
+    /// Its own name cannot be removed (a rename changes it).
+    pub fn remove_alias(&mut self, entity: &Entity, name: &str, alias: &str) -> Result<String> {
+        let tx = self.write()?;
+        let found = require(&tx, entity, name)?;
+        match find(&tx, entity, alias)? {
+            None => bail!(
+                "{alias:?} is not a name of {:?}; `events {}` lists the names of each",
+                found.name,
+                entity.listing
+            ),
+            Some(owner) if owner.id != found.id => bail!(
+                "{alias:?} is not a name of {:?} but of another {}, {:?}",
+                found.name,
+                entity.what,
+                owner.name
+            ),
+            Some(_) if name_key(alias) == name_key(&found.name) => bail!(
+                "{alias:?} is the name of this {}, not an alias; to change it, use `events {} rename`",
+                entity.what,
+                entity.command
+            ),
+            Some(_) => {}
+        }
+        tx.prepare_cached(entity.delete_name)?
+            .execute([name_key(alias)])?;
+        tx.commit()?;
+        Ok(found.name)
     }
 
     /// Renames the entity known by `name`; the old name stays as an alias. Returns the old name.
@@ -155,7 +289,14 @@ impl Store {
 
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed. Its sessions and participants stay as they are.
-    pub fn edit_event(&mut self, id: i64, event: &NewEvent, lists: ListsChanged) -> Result<()> {
+    /// Then applies `sessions`, the edits of its sessions, in order.
+    pub fn edit_event(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        lists: ListsChanged,
+        sessions: &[SessionEdit],
+    ) -> Result<SessionsEdited> {
         let tx = self.write()?;
         if let Some(key) = &event.key {
             let other: Option<i64> = tx
@@ -183,9 +324,10 @@ impl Store {
                 lists.partners,
             )?;
         }
+        let edited = edit_sessions(&tx, id, sessions)?;
         refresh_search(&tx, id)?;
         tx.commit()?;
-        Ok(())
+        Ok(edited)
     }
 
     /// A participation: the event it belongs to and what it records.
@@ -297,15 +439,26 @@ pub(super) fn merge_entities(
                 "UPDATE event_organization SET organization_id = ?1 WHERE organization_id = ?2",
                 params![keep_id, other_id],
             )?;
+        // Where one was organizer and the other partner, the organizer's link stays.
+        report.partner_links_dropped = conn.execute(
+            "DELETE FROM event_organization
+              WHERE organization_id = ?1 AND role = 'partner' AND EXISTS (
+                    SELECT 1 FROM event_organization k
+                     WHERE k.event_id = event_organization.event_id
+                       AND k.organization_id = ?1 AND k.role = 'organizer')",
+            [keep_id],
+        )?;
         report.participations = conn.execute(
             "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
             params![keep_id, other_id],
         )?;
+        report.duplicates = conn.execute(COLLAPSE_BY_ORGANIZATION, [keep_id])?;
     } else {
         report.participations = conn.execute(
             "UPDATE participation SET person_id = ?1 WHERE person_id = ?2",
             params![keep_id, other_id],
         )?;
+        report.duplicates = conn.execute(COLLAPSE_BY_PERSON, [keep_id])?;
     }
     report.names = conn
         .prepare_cached(entity.move_names)?

@@ -22,6 +22,8 @@ pub struct Entity {
     pub(super) insert_name: &'static str,
     /// `?1` name key, `?2` the name as it is to be spelt.
     pub(super) update_name: &'static str,
+    /// `?1` name key: that name is no longer any entity's.
+    pub(super) delete_name: &'static str,
     /// `?1` id, `?2` its new own name.
     pub(super) set_entity_name: &'static str,
     /// Every name of entity `?2` becomes a name of entity `?1`.
@@ -30,6 +32,12 @@ pub struct Entity {
     pub(super) delete: &'static str,
     /// `?1` id, `?2` the key of its own name: its other names, by key.
     pub(super) aliases: &'static str,
+    /// Every name of every entity: entity id, name.
+    pub(super) all_names: &'static str,
+    /// The largest id there is (0 when none).
+    pub(super) last_id: &'static str,
+    /// `?1` an id: whether an entity has a larger one (was created since).
+    pub(super) created_since: &'static str,
 }
 
 pub const ORGANIZATION: Entity = Entity {
@@ -41,11 +49,15 @@ pub const ORGANIZATION: Entity = Entity {
     insert: "INSERT INTO organization (name, created_at) VALUES (?1, ?2)",
     insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES (?1, ?2, ?3)",
     update_name: "UPDATE organization_name SET name = ?2 WHERE name_key = ?1",
+    delete_name: "DELETE FROM organization_name WHERE name_key = ?1",
     set_entity_name: "UPDATE organization SET name = ?2 WHERE id = ?1",
     move_names: "UPDATE organization_name SET organization_id = ?1 WHERE organization_id = ?2",
     delete: "DELETE FROM organization WHERE id = ?1",
     aliases: "SELECT name FROM organization_name
                WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key",
+    all_names: "SELECT organization_id, name FROM organization_name",
+    last_id: "SELECT coalesce(max(id), 0) FROM organization",
+    created_since: "SELECT EXISTS (SELECT 1 FROM organization WHERE id > ?1)",
 };
 
 pub const PERSON: Entity = Entity {
@@ -57,10 +69,14 @@ pub const PERSON: Entity = Entity {
     insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",
     insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
     update_name: "UPDATE person_name SET name = ?2 WHERE name_key = ?1",
+    delete_name: "DELETE FROM person_name WHERE name_key = ?1",
     set_entity_name: "UPDATE person SET name = ?2 WHERE id = ?1",
     move_names: "UPDATE person_name SET person_id = ?1 WHERE person_id = ?2",
     delete: "DELETE FROM person WHERE id = ?1",
     aliases: "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key",
+    all_names: "SELECT person_id, name FROM person_name",
+    last_id: "SELECT coalesce(max(id), 0) FROM person",
+    created_since: "SELECT EXISTS (SELECT 1 FROM person WHERE id > ?1)",
 };
 
 /// An entity found by one of its names: its id and its own name.

@@ -250,7 +250,7 @@ pub(super) fn event_query(
     sql.push_str(match filter.sort {
         Sort::Start => " ORDER BY e.start_date, e.id",
         Sort::StartDescending => " ORDER BY e.start_date DESC, e.id DESC",
-        Sort::Title => " ORDER BY events_key(e.title), e.start_date, e.id",
+        Sort::Title => " ORDER BY events_sort_key(e.title), e.title_key, e.start_date, e.id",
     });
     if let Some(limit) = filter.limit {
         sql.push_str(" LIMIT ?");
@@ -513,13 +513,13 @@ pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()>
 }
 
 /// The columns of [`EVENT_COLUMNS`] a one-line summary shows (the others read as NULL), then
-/// its organizers as a JSON array and its number of participations, in one statement.
+/// its organizers as a JSON array and how many people took part, in one statement.
 const SUMMARY_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
      NULL, NULL, NULL, NULL, NULL, e.created_at, e.updated_at, \
      (SELECT json_group_array(name) FROM (SELECT o.name FROM event_organization eo \
         JOIN organization o ON o.id = eo.organization_id \
        WHERE eo.event_id = e.id AND eo.role = 'organizer' ORDER BY eo.ord)), \
-     (SELECT count(*) FROM participation p WHERE p.event_id = e.id)";
+     (SELECT count(DISTINCT p.person_id) FROM participation p WHERE p.event_id = e.id)";
 
 /// The columns [`event_from_row`] reads. A macro so that [`EVENT_BY_ID`] is a constant.
 macro_rules! event_columns {
@@ -668,7 +668,15 @@ impl<'c> LinkReader<'c> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        event.participant_count = event.participants.len();
+        // People, not participations: one person in two sessions is one.
+        let mut people: Vec<String> = event
+            .participants
+            .iter()
+            .map(|p| name_key(&p.name))
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        event.participant_count = people.len();
         Ok(())
     }
 }
@@ -732,6 +740,29 @@ fn insert_orgs(
         if linked.contains(&org) {
             continue;
         }
+        // Names that differ can still be one organization's: refused in the other role too.
+        let other: Option<String> = conn
+            .prepare_cached(
+                "SELECT o.name FROM event_organization eo JOIN organization o ON o.id = eo.organization_id
+                  WHERE eo.event_id = ?1 AND eo.organization_id = ?2 AND eo.role <> ?3",
+            )?
+            .query_row(params![event_id, org, role.as_str()], |r| r.get(0))
+            .optional()?;
+        if let Some(own) = other {
+            let already = match role {
+                OrgRole::Organizer => "a partner",
+                OrgRole::Partner => "an organizer",
+            };
+            let as_own = if name_key(&own) == name_key(name) {
+                String::new()
+            } else {
+                format!(", as {own:?}")
+            };
+            bail!(
+                "{} {name:?} is already {already} of the event{as_own}; an organization is the organizer or a partner of an event, not both",
+                role.as_str()
+            );
+        }
         conn.prepare_cached(
             "INSERT INTO event_organization (event_id, role, ord, organization_id)
              VALUES (?1, ?2, ?3, ?4)",
@@ -759,15 +790,22 @@ pub(super) fn replace_event_orgs(
     organizers: bool,
     partners: bool,
 ) -> Result<()> {
-    for (role, list, replace) in [
+    let lists = [
         (OrgRole::Organizer, &event.organizers, organizers),
         (OrgRole::Partner, &event.partners, partners),
-    ] {
+    ];
+    // Both lists go before either is written again: an organization may move from one to
+    // the other.
+    for (role, _, replace) in lists {
         if replace {
             conn.prepare_cached(
                 "DELETE FROM event_organization WHERE event_id = ?1 AND role = ?2",
             )?
             .execute(params![event_id, role.as_str()])?;
+        }
+    }
+    for (role, list, replace) in lists {
+        if replace {
             insert_orgs(conn, names, event_id, role, list, stamp)?;
         }
     }

@@ -62,7 +62,7 @@ pub struct Import<'a> {
     last_update: Option<Update>,
     /// The highest organization and person ids before the import: any higher one is an
     /// organization or person this import created.
-    floors: (i64, i64),
+    last_ids: [i64; 2],
 }
 
 /// Which fields an update changed, of which event (for `import --dry-run`).
@@ -106,12 +106,7 @@ impl Store {
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
-        let floors = tx.query_row(
-            "SELECT (SELECT coalesce(max(id), 0) FROM organization),
-                    (SELECT coalesce(max(id), 0) FROM person)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let last_ids = super::near::last_ids(&tx)?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -138,7 +133,7 @@ impl Store {
             bulk: empty,
             touched: BTreeSet::new(),
             last_update: None,
-            floors,
+            last_ids,
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -280,12 +275,12 @@ impl Import<'_> {
             (Some(name), _) => (
                 &ORGANIZATION,
                 self.names.organization(&self.tx, name, &self.stamp)?,
-                self.floors.0,
+                self.last_ids[0],
             ),
             (None, Some(name)) => (
                 &PERSON,
                 self.names.person(&self.tx, name, &self.stamp)?,
-                self.floors.1,
+                self.last_ids[1],
             ),
             (None, None) => return Ok(Ok(())),
         };
@@ -359,23 +354,30 @@ impl Import<'_> {
         Ok(self
             .tx
             .prepare_cached(
+                // Texts compared as the filters compare them: case and spacing aside.
                 "SELECT EXISTS (SELECT 1 FROM participation
                   WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
-                    AND position IS ?4 AND role IS ?5 AND session_id IS ?6
-                    AND contribution IS ?7)",
+                    AND events_key(position) IS ?4 AND events_key(role) IS ?5
+                    AND session_id IS ?6 AND events_key(contribution) IS ?7)",
             )?
             .query_row(
                 params![
                     event_id,
                     person,
                     org,
-                    p.position,
-                    p.role,
+                    p.position.as_deref().map(name_key),
+                    p.role.as_deref().map(name_key),
                     session,
-                    p.contribution
+                    p.contribution.as_deref().map(name_key)
                 ],
                 |r| r.get(0),
             )?)
+    }
+
+    /// The organizations and people this import created whose names are close to another's
+    /// (known before, or created earlier by the import).
+    pub fn near_names(&self) -> Result<Vec<super::NearName>> {
+        super::near::near_names_since(&self.tx, self.last_ids)
     }
 
     /// What has been done so far.

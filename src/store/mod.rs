@@ -4,7 +4,9 @@
 mod curate;
 mod entity;
 mod events;
+mod fold;
 mod import;
+mod near;
 pub(crate) mod schema;
 mod staging;
 mod views;
@@ -18,9 +20,10 @@ use anyhow::{Context, Result, bail};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use curate::{AliasOutcome, ListsChanged, Merged};
+pub use curate::{AliasOutcome, ListsChanged, Merged, SessionEdit, SessionsEdited};
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome, Update};
+pub use near::NearName;
 pub use staging::NewDatabase;
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
@@ -273,7 +276,7 @@ fn vacuum_into(conn: &Connection, to: &Path) -> Result<()> {
 }
 
 /// `events_key(text)`: the key names are compared by (white space normalized, case folded
-/// with Unicode's rules, which SQLite's lower() does not know).
+/// with Unicode's rules, which SQLite's lower() does not know); `events_sort_key(text)`.
 fn register_functions(conn: &Connection) -> Result<()> {
     conn.create_scalar_function(
         "events_key",
@@ -282,6 +285,16 @@ fn register_functions(conn: &Connection) -> Result<()> {
         |ctx| {
             let text: Option<String> = ctx.get(0)?;
             Ok(text.map(|t| crate::model::name_key(&t)))
+        },
+    )?;
+    // `events_sort_key(text)`: the order people read in (case and accents aside).
+    conn.create_scalar_function(
+        "events_sort_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| fold::sort_key(&t)))
         },
     )?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Read-only views across events: organizations, people, a person's history, counts.
 
 use anyhow::Result;
+use chrono::Datelike;
 use rusqlite::params_from_iter;
 
 use super::Store;
@@ -34,7 +35,7 @@ impl Store {
                     SELECT 1 FROM organization_name n
                      WHERE n.organization_id = o.id AND instr(n.name_key, ?1) > 0)
               GROUP BY o.id
-              ORDER BY events_key(o.name), o.id",
+              ORDER BY events_sort_key(o.name), events_key(o.name), o.id",
         )?;
         let search = search.map(name_key);
         let rows = stmt
@@ -86,7 +87,7 @@ impl Store {
               WHERE ?1 IS NULL
                  OR p.id IN (SELECT person_id FROM participation WHERE organization_id = ?1)
               GROUP BY p.id
-              ORDER BY events_key(p.name), p.id",
+              ORDER BY events_sort_key(p.name), events_key(p.name), p.id",
         )?;
         let rows = stmt
             .query_map([org_id], |r| {
@@ -201,7 +202,7 @@ impl Store {
                                      WHERE n.organization_id = o.id
                                        AND n.name_key <> events_key(o.name))
                         {org_links}
-                      ORDER BY events_key(o.name), o.id"
+                      ORDER BY events_sort_key(o.name), events_key(o.name), o.id"
                 ),
                 &ORGANIZATION,
                 true,
@@ -213,7 +214,7 @@ impl Store {
                       WHERE EXISTS (SELECT 1 FROM person_name n
                                      WHERE n.person_id = p.id AND n.name_key <> events_key(p.name))
                         {person_links}
-                      ORDER BY events_key(p.name), p.id"
+                      ORDER BY events_sort_key(p.name), events_key(p.name), p.id"
                 ),
                 &PERSON,
                 false,
@@ -244,16 +245,45 @@ impl Store {
     }
 
     /// How many of the events passing `filter` fall in each group. Years in order; other
-    /// groups most events first, then by name.
+    /// groups most events first, then by name. An event counts in every year it runs in,
+    /// within the filter's period: no year outside it is ever a group. The filter's limit is
+    /// not a limit on events here but on groups: the `limit` groups with the most events, in
+    /// the usual order.
     pub fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
-        let Some((events, values)) = event_query(&self.conn, filter, "e.id")? else {
+        let events_filter = EventFilter {
+            limit: None,
+            ..filter.clone()
+        };
+        let Some((events, mut values)) = event_query(&self.conn, &events_filter, "e.id")? else {
             return Ok(Vec::new());
         };
         let sql = match by {
-            StatsBy::Year => format!(
-                "SELECT substr(e.start_date, 1, 4), count(*) FROM event e
-                  WHERE e.id IN (SELECT id FROM ({events})) GROUP BY 1 ORDER BY 1"
-            ),
+            StatsBy::Year => {
+                // The years from the first to the last any chosen event runs in, narrowed
+                // to the filter's period; the events of each span of years (few: most start
+                // and end in one year) count in every one of them it covers.
+                values.push(filter.from.map(|d| i64::from(d.year())).into());
+                values.push(filter.to.map(|d| i64::from(d.year())).into());
+                format!(
+                    "WITH RECURSIVE
+                          chosen (first, last, events) AS MATERIALIZED (
+                              SELECT CAST(substr(e.start_date, 1, 4) AS INTEGER),
+                                     CAST(substr(e.end_date, 1, 4) AS INTEGER), count(*)
+                                FROM event e WHERE e.id IN (SELECT id FROM ({events}))
+                               GROUP BY 1, 2),
+                          span (low, high) AS (
+                              SELECT max(min(first), coalesce(?, min(first))),
+                                     min(max(last), coalesce(?, max(last)))
+                                FROM chosen),
+                          years (year) AS (
+                              SELECT low FROM span WHERE low IS NOT NULL AND low <= high
+                              UNION ALL
+                              SELECT year + 1 FROM years, span WHERE year < high)
+                     SELECT printf('%04d', year), sum(events) FROM years
+                       JOIN chosen ON chosen.first <= year AND chosen.last >= year
+                      GROUP BY year ORDER BY year"
+                )
+            }
             StatsBy::Kind | StatsBy::Mode | StatsBy::Region => {
                 let column = match by {
                     StatsBy::Kind => "e.kind",
@@ -280,14 +310,31 @@ impl Store {
             ),
         };
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(values.to_vec()), |r| {
+        let mut rows: Vec<StatsRow> = stmt
+            .query_map(params_from_iter(values), |r| {
                 Ok(StatsRow {
                     value: r.get(0)?,
                     events: r.get(1)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        if let Some(limit) = filter.limit {
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            if rows.len() > limit {
+                // The largest groups; among equals, those shown first. Then the usual order.
+                let mut ranked: Vec<usize> = (0..rows.len()).collect();
+                ranked.sort_by_key(|&i| (std::cmp::Reverse(rows[i].events), i));
+                let mut kept = vec![false; rows.len()];
+                for &i in &ranked[..limit] {
+                    kept[i] = true;
+                }
+                let mut i = 0;
+                rows.retain(|_| {
+                    i += 1;
+                    kept[i - 1]
+                });
+            }
+        }
         Ok(rows)
     }
 }
