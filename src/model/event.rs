@@ -1,0 +1,189 @@
+//! Events as the store holds them and as they are written to it: [`Event`] and its
+//! [`Participant`]s as read, [`NewEvent`] and [`NewParticipant`] validated and ready to be
+//! stored, how an event was held ([`Mode`]) and the roles organizations play.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::names::{name_set, normalize_name};
+
+/// How an event was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    InPerson,
+    Virtual,
+    Hybrid,
+}
+
+impl Mode {
+    /// The accepted spellings, as shown in messages and help.
+    pub const CHOICES: &'static str = "in-person, virtual, hybrid";
+
+    /// The canonical name, as stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::InPerson => "in-person",
+            Mode::Virtual => "virtual",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+
+    /// Parses a mode case-insensitively; `in person` is taken for `in-person`.
+    pub fn parse(text: &str) -> Option<Mode> {
+        match normalize_name(text).to_lowercase().as_str() {
+            "in-person" | "in person" => Some(Mode::InPerson),
+            "virtual" => Some(Mode::Virtual),
+            "hybrid" => Some(Mode::Hybrid),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The role an organization plays in an event, other than sending participants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgRole {
+    Organizer,
+    Partner,
+}
+
+impl OrgRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgRole::Organizer => "organizer",
+            OrgRole::Partner => "partner",
+        }
+    }
+}
+
+/// A validated event, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub key: Option<String>,
+    pub title: String,
+    pub kind: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub mode: Option<Mode>,
+    pub location: Option<String>,
+    pub region: Option<String>,
+    pub project: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+    pub organizers: Vec<String>,
+    pub partners: Vec<String>,
+    pub sessions: Vec<String>,
+    pub participants: Vec<NewParticipant>,
+}
+
+impl NewEvent {
+    /// Takes, for each field named in `absent`, the stored event's value instead: a record
+    /// that cannot say something (a CSV row has no participants, and may lack columns) leaves
+    /// it as it is.
+    pub fn keep_absent(&mut self, stored: &Event, absent: &[&str]) {
+        for field in absent {
+            match *field {
+                "key" => self.key = stored.key.clone(),
+                "kind" => self.kind = stored.kind.clone(),
+                "end" => self.end = stored.end.max(self.start),
+                "mode" => self.mode = stored.mode,
+                "location" => self.location = stored.location.clone(),
+                "region" => self.region = stored.region.clone(),
+                "project" => self.project = stored.project.clone(),
+                "description" => self.description = stored.description.clone(),
+                "source" => self.source = stored.source.clone(),
+                "tags" => self.tags = stored.tags.clone(),
+                "organizers" => self.organizers = stored.organizers.clone(),
+                "partners" => self.partners = stored.partners.clone(),
+                "sessions" => self.sessions = stored.sessions.clone(),
+                "participants" => {
+                    self.participants = stored
+                        .participants
+                        .iter()
+                        .map(|p| NewParticipant {
+                            name: p.name.clone(),
+                            organization: p.organization.clone(),
+                            position: p.position.clone(),
+                            role: p.role.clone(),
+                            session: p.session.clone(),
+                            contribution: p.contribution.clone(),
+                        })
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        // Every session a participant names is a session of the event.
+        let named: Vec<String> = self
+            .sessions
+            .iter()
+            .cloned()
+            .chain(self.participants.iter().filter_map(|p| p.session.clone()))
+            .collect();
+        self.sessions = name_set(&named);
+    }
+}
+
+/// A validated participation, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewParticipant {
+    pub name: String,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub role: Option<String>,
+    pub session: Option<String>,
+    pub contribution: Option<String>,
+}
+
+/// An event as stored, with everything linked to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: i64,
+    pub key: Option<String>,
+    pub title: String,
+    pub kind: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub mode: Option<Mode>,
+    pub location: Option<String>,
+    pub region: Option<String>,
+    pub project: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub tags: Vec<String>,
+    pub organizers: Vec<String>,
+    pub partners: Vec<String>,
+    pub sessions: Vec<String>,
+    pub participants: Vec<Participant>,
+    /// How many people took part (also when `participants` was not loaded).
+    pub participant_count: usize,
+}
+
+/// A participation as stored: who took part, for whom, as what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub id: i64,
+    pub name: String,
+    pub organization: Option<String>,
+    pub position: Option<String>,
+    pub role: Option<String>,
+    pub session: Option<String>,
+    pub contribution: Option<String>,
+}
+
+/// What tells a stored event apart: its id, local to one database, and its key, which it keeps
+/// wherever it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub id: i64,
+    pub key: String,
+}

@@ -1,0 +1,18 @@
+//! The domain: events, the organizations and people linked to them, the one interchange
+//! shape (`EventRecord`) that `--format json`, export and import all share, filters and the
+//! views the summary commands show. One concern per module; everything is re-exported here,
+//! so that `crate::model::X` names any of it.
+
+mod event;
+mod filter;
+mod names;
+mod record;
+mod reference;
+mod views;
+
+pub use event::*;
+pub use filter::*;
+pub use names::*;
+pub use record::*;
+pub use reference::*;
+pub use views::*;
