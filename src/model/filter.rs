@@ -26,8 +26,9 @@ pub struct EventFilter {
     pub project: Option<String>,
     /// Every one of these tags.
     pub tags: Vec<String>,
-    /// An FTS5 query built by [`search_query`].
-    pub search: Option<String>,
+    /// Full-text search terms, parsed by [`search_query`]; each backend writes them in its
+    /// own syntax.
+    pub search: Option<SearchQuery>,
     pub sort: Sort,
     pub limit: Option<u64>,
 }
@@ -65,11 +66,30 @@ pub enum Sort {
     Title,
 }
 
-/// Turns what a user types after `--search` into an FTS5 query that means what they meant:
-/// every word must appear (in any order), a `"quoted phrase"` must appear as written, and a
-/// word ending in `*` matches any word it starts. Nothing else in the text is taken as FTS5
-/// syntax, so `-`, `:`, `OR` or parentheses are just text.
-pub fn search_query(text: &str) -> Result<String, String> {
+/// What a user typed after `--search`, parsed once: every term must match (in any order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Never empty.
+    pub terms: Vec<SearchTerm>,
+}
+
+/// One term of a search. Its text is as typed: each backend tokenizes it as it tokenizes the
+/// searched text (accents and case aside, split on what is not a letter or a digit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchTerm {
+    /// A word (or what the tokenizer makes of it: `a-b` is the phrase `a b`).
+    Word(String),
+    /// `traffick*`: any word that starts with this.
+    Prefix(String),
+    /// `"law enforcement"`: these words, in this order, next to each other.
+    Phrase(String),
+}
+
+/// Parses what a user types after `--search`: every word must appear (in any order), a
+/// `"quoted phrase"` must appear as written, and a word ending in `*` matches any word it
+/// starts. Nothing else in the text is syntax, so `-`, `:`, `OR` or parentheses are just
+/// text. A term without a letter or digit matches nothing and is dropped.
+pub fn search_query(text: &str) -> Result<SearchQuery, String> {
     let mut terms = Vec::new();
     let mut chars = text.chars().peekable();
     while let Some(&c) = chars.peek() {
@@ -90,7 +110,7 @@ pub fn search_query(text: &str) -> Result<String, String> {
                 return Err("a quoted phrase is not closed with `\"`".to_string());
             }
             if phrase.chars().any(char::is_alphanumeric) {
-                terms.push(format!("\"{phrase}\""));
+                terms.push(SearchTerm::Phrase(phrase));
             }
         } else {
             let mut word = String::new();
@@ -104,14 +124,18 @@ pub fn search_query(text: &str) -> Result<String, String> {
             let prefix = word.ends_with('*');
             let word = word.trim_end_matches('*');
             if word.chars().any(char::is_alphanumeric) {
-                terms.push(format!("\"{word}\"{}", if prefix { "*" } else { "" }));
+                terms.push(if prefix {
+                    SearchTerm::Prefix(word.to_string())
+                } else {
+                    SearchTerm::Word(word.to_string())
+                });
             }
         }
     }
     if terms.is_empty() {
         return Err("give at least one word to search for".to_string());
     }
-    Ok(terms.join(" AND "))
+    Ok(SearchQuery { terms })
 }
 
 #[cfg(test)]
@@ -120,14 +144,25 @@ mod tests {
 
     #[test]
     fn search_queries() {
-        assert_eq!(search_query("seminar"), Ok(r#""seminar""#.to_string()));
+        use SearchTerm::*;
+        let terms = |text: &str| search_query(text).map(|q| q.terms);
+        assert_eq!(terms("seminar"), Ok(vec![Word("seminar".into())]));
         assert_eq!(
-            search_query(r#"arms "law enforcement" counter*"#),
-            Ok(r#""arms" AND "law enforcement" AND "counter"*"#.to_string())
+            terms(r#"arms "law enforcement" counter*"#),
+            Ok(vec![
+                Word("arms".into()),
+                Phrase("law enforcement".into()),
+                Prefix("counter".into())
+            ])
         );
         assert_eq!(
-            search_query("a-b OR (c) NOT:d"),
-            Ok(r#""a-b" AND "OR" AND "(c)" AND "NOT:d""#.to_string())
+            terms("a-b OR (c) NOT:d"),
+            Ok(vec![
+                Word("a-b".into()),
+                Word("OR".into()),
+                Word("(c)".into()),
+                Word("NOT:d".into())
+            ])
         );
         assert!(search_query(r#""open"#).is_err());
         assert!(search_query("  * - ").is_err());

@@ -245,7 +245,7 @@ pub(super) fn event_query(
     }
     if let Some(search) = &filter.search {
         sql.push_str(" AND e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)");
-        values.push(text(search));
+        values.push(Value::Text(super::search::fts5_query(search)));
     }
     sql.push_str(match filter.sort {
         Sort::Start => " ORDER BY e.start_date, e.id",

@@ -8,6 +8,7 @@ mod fold;
 mod import;
 mod near;
 pub(crate) mod schema;
+mod search;
 mod staging;
 mod views;
 
