@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use cli::{Cli, Command};
+use model::{EntityKind, OrgRole};
+use store::{Failure, StoreError};
 
 /// What every command may need: where the database is and how chatty to be on stderr.
 pub struct Context {
@@ -48,7 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let db_path = match db {
         Some(path) if !path.as_os_str().is_empty() => path,
-        _ => store::default_path()?,
+        _ => default_path()?,
     };
     let ctx = Context { db_path, quiet };
     // A command that fails leaves no trace: no database (each command sees to that) and none
@@ -91,6 +93,25 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     }
 }
 
+/// Where the database lives when `--db` and `$EVENTS_DB` are not given:
+/// `$XDG_DATA_HOME/events/events.db`, else `~/.local/share/events/events.db`.
+pub fn default_path() -> Result<PathBuf> {
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute()) // the XDG spec says to ignore a relative path
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("share"))
+        });
+    match data_home {
+        Some(dir) => Ok(dir.join("events").join("events.db")),
+        None => anyhow::bail!(
+            "cannot find a place for the database: $HOME is not set; give one with --db PATH or $EVENTS_DB"
+        ),
+    }
+}
+
 /// The directories above `path` that do not exist, deepest first.
 fn missing_ancestors(path: &Path) -> Vec<PathBuf> {
     path.ancestors()
@@ -101,22 +122,15 @@ fn missing_ancestors(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The message for an error: each cause once, joined by `: `, then what to do when the database
-/// file itself failed. SQLite's own text is given once: rusqlite shows it, then its source
-/// again as "Error code 5: database is locked".
+/// The message for an error: each cause once, joined by `: `, a store's error in the words
+/// of the command line, then what to do when the database itself failed.
 pub fn message(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut after_sqlite = false;
     for cause in err.chain() {
-        let text = match cause.downcast_ref::<rusqlite::Error>() {
-            // Without a message of its own, rusqlite shows the code's: say it in words.
-            Some(rusqlite::Error::SqliteFailure(e, None)) => {
-                rusqlite::ffi::code_to_str(e.extended_code).to_string()
-            }
-            _ if after_sqlite && cause.is::<rusqlite::ffi::Error>() => continue,
-            _ => cause.to_string(),
+        let text = match cause.downcast_ref::<StoreError>() {
+            Some(e) => describe(e),
+            None => cause.to_string(),
         };
-        after_sqlite = cause.is::<rusqlite::Error>();
         // A context that already ends with what its cause says (`cannot open x: ...`).
         if parts.last().is_some_and(|last| last.ends_with(&text)) {
             continue;
@@ -131,31 +145,89 @@ pub fn message(err: &anyhow::Error) -> String {
     message
 }
 
-/// What to tell a user about a failure of the database file itself, when that is what failed.
+/// A store's error as the command line says it: with the command or flag to use next.
+fn describe(e: &StoreError) -> String {
+    use StoreError::*;
+    // The command that curates a kind, and the one that lists it.
+    let commands = |kind: &EntityKind| match kind {
+        EntityKind::Organization => ("org", "orgs"),
+        EntityKind::Person => ("person", "people"),
+    };
+    match e {
+        NotFound { kind, name } => format!(
+            "no {kind} is called {name:?}; `events {}` lists them",
+            commands(kind).1
+        ),
+        NameTaken { kind, name, owner } => format!(
+            "{name:?} is already a name of another {kind}, {owner:?}; to make them one, use `events {} merge`",
+            commands(kind).0
+        ),
+        NotAName { kind, alias, of } => format!(
+            "{alias:?} is not a name of {of:?}; `events {}` lists the names of each",
+            commands(kind).1
+        ),
+        OwnName { kind, alias } => format!(
+            "{alias:?} is the name of this {kind}, not an alias; to change it, use `events {} rename`",
+            commands(kind).0
+        ),
+        DuplicateKey { key, id } => {
+            format!("an event with key {key:?} already exists (id {id}); choose another --key")
+        }
+        NoSession { event, name } => format!(
+            "event {event} has no session {name:?}; `events show {event}` lists its sessions"
+        ),
+        BothRoles { role, name, stored } => {
+            let already = match role {
+                OrgRole::Organizer => "a partner",
+                OrgRole::Partner => "an organizer",
+            };
+            let as_stored = if model::name_key(stored) == model::name_key(name) {
+                String::new()
+            } else {
+                format!(", as {stored:?}")
+            };
+            format!(
+                "{} {name:?} is already {already} of the event{as_stored}; an organization is the organizer or a partner of an event, not both",
+                role.as_str()
+            )
+        }
+        BadSearch { reason } => format!("the --search text cannot be searched for: {reason}"),
+        IsDirectory { location } => format!(
+            "{location} is a directory, not a database file; give a file's path with --db or $EVENTS_DB (such as {})",
+            Path::new(location).join("events.db").display()
+        ),
+        NotADatabase { .. } => {
+            format!("{e}; check the path given with --db or $EVENTS_DB")
+        }
+        IsDatabaseFile { .. } => format!("{e}; choose another file"),
+        Exists { .. } => format!("{e}; give the name of a new file"),
+        _ => e.to_string(),
+    }
+}
+
+/// What to tell a user about a failure of the database itself, when that is what failed.
 pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
-    use rusqlite::ErrorCode::*;
-    let code = err
-        .chain()
-        .find_map(|cause| match cause.downcast_ref::<rusqlite::Error>() {
-            Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
-            _ => None,
-        })?;
-    match code {
-        DiskFull => Some("the disk is full; nothing was written"),
-        SystemIoFailure => {
+    let failure = err.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<StoreError>()
+            .and_then(StoreError::failure)
+    })?;
+    match failure {
+        Failure::DiskFull => Some("the disk is full; nothing was written"),
+        Failure::Io => {
             Some("the disk may be full, or a file size limit reached; nothing was written")
         }
-        ReadOnly => Some("the database file or its directory is read-only; nothing was written"),
-        CannotOpen => {
+        Failure::ReadOnly => {
+            Some("the database file or its directory is read-only; nothing was written")
+        }
+        Failure::CannotOpen => {
             Some("check that the file and its directory exist and that you may read and write them")
         }
-        DatabaseBusy | DatabaseLocked => {
-            Some("another process kept the database busy for too long; try again")
-        }
-        DatabaseCorrupt => Some(
+        Failure::Busy => Some("another process kept the database busy for too long; try again"),
+        Failure::Damaged => Some(
             "the database file is damaged; `events check` says what is wrong and how to rescue what can be read",
         ),
-        _ => None,
+        Failure::Other => None,
     }
 }
 
@@ -173,41 +245,4 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             false
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sqlite_error(code: i32, text: Option<&str>) -> anyhow::Error {
-        anyhow::Error::new(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(code),
-            text.map(String::from),
-        ))
-    }
-
-    #[test]
-    fn sqlite_text_is_said_once() {
-        let err = sqlite_error(5, Some("database is locked")).context("adding the event");
-        assert_eq!(
-            message(&err),
-            "adding the event: database is locked; another process kept the database busy for too long; try again"
-        );
-        let err = sqlite_error(5, None);
-        assert_eq!(
-            message(&err),
-            "database is locked; another process kept the database busy for too long; try again"
-        );
-        let err = sqlite_error(11, Some("database disk image is malformed"));
-        assert!(
-            message(&err).starts_with(
-                "database disk image is malformed; the database file is damaged; `events check`"
-            ),
-            "{}",
-            message(&err)
-        );
-        // Other errors are as anyhow shows them with `{:#}`.
-        let err = anyhow::anyhow!("no such thing").context("reading x");
-        assert_eq!(message(&err), "reading x: no such thing");
-    }
 }

@@ -10,7 +10,7 @@ use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::{compact_range, iso, parse_date};
 use crate::model::{Event, EventRecord, key_problem, name_key, normalize_name};
-use crate::store::{ListsChanged, SessionEdit};
+use crate::store::{ListsChanged, SessionEdit, StoreError};
 
 /// A flag given replaces the field (an empty value clears it, once validated).
 fn set(field: &mut Option<String>, value: &Option<String>) {
@@ -200,7 +200,14 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
         return Ok(());
     }
     let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
-    let edited = store.edit_event(id, &after, lists, &sessions)?;
+    let edited = store
+        .edit_event(id, &after, lists, &sessions)
+        .map_err(|e| match e {
+            StoreError::DuplicateKey { key, id } => {
+                anyhow!("invalid --key {key:?}: event {id} has it already")
+            }
+            e => e.into(),
+        })?;
     ctx.note(&format!("Updated event {id}: {}", after.title));
     super::note_near_names(ctx, &near);
     let n = |count: usize, one: &str, many: &str| {

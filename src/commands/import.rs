@@ -217,8 +217,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             if !found {
                                 let hint = super::unresolved_hint(
                                     &reference,
-                                    |text| import.keys_like(text),
-                                    |id| import.has_id(id),
+                                    |text| Ok(import.keys_like(text)?),
+                                    |id| Ok(import.has_id(id)?),
                                 )?;
                                 let what = match reference {
                                     EventRef::Id(_) => "no event has this id",

@@ -123,7 +123,7 @@ fn resolve_event(store: &Store, reference: &str) -> Result<i64> {
             "no event with {parsed}; {}",
             unresolved_hint(
                 &parsed,
-                |text| store.keys_like(text),
+                |text| Ok(store.keys_like(text)?),
                 |id| Ok(store.resolve_event(&EventRef::Id(id))?.is_some())
             )?
             .unwrap_or_else(|| "`events list` shows the events there are".to_string())

@@ -62,6 +62,29 @@ impl OrgRole {
     }
 }
 
+/// The named bodies events are linked to: each known by its own name and any aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Organization,
+    Person,
+}
+
+impl EntityKind {
+    /// "organization" or "person", as messages say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Organization => "organization",
+            EntityKind::Person => "person",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A validated event, ready to be stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {

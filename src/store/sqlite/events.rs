@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Context, Result, bail};
+use crate::store::error::{Context, Result, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
 
 use super::Store;
 use super::entity::{Entity, ORGANIZATION, PERSON, find, find_by_key};
+use super::error::search_error;
 use super::schema::FTS_FILL_ONE;
 use crate::model::{
     Event, EventFilter, EventRef, Identity, LinkRole, Mode, NewEvent, NewParticipant, OrgRole,
@@ -38,7 +39,10 @@ impl Store {
         if let Some(key) = &event.key
             && let Some(id) = event_with_key(&tx, key)?
         {
-            bail!("an event with key {key:?} already exists (id {id}); choose another --key");
+            return Err(StoreError::DuplicateKey {
+                key: key.clone(),
+                id,
+            });
         }
         let added = insert_event(&tx, &mut Names::default(), event, &now())?;
         refresh_search(&tx, added.id)?;
@@ -73,9 +77,9 @@ impl Store {
     /// The events that pass `filter`, in its order, with all their links.
     pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut events = Vec::new();
-        self.each_event(filter, |event| {
+        self.read_events(filter, |event| {
             events.push(event);
-            Ok(())
+            Ok::<(), StoreError>(())
         })?;
         Ok(events)
     }
@@ -103,27 +107,39 @@ impl Store {
     }
 
     /// Calls `f` with each event that passes `filter`, in the filter's order, holding one
-    /// event at a time. All of it is read from one snapshot of the database.
+    /// event at a time. All of it is read from one snapshot of the database. An error of
+    /// `f`'s ends the reading and is returned as it is.
     pub fn each_event(
         &self,
         filter: &EventFilter,
-        mut f: impl FnMut(Event) -> Result<()>,
-    ) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        f: impl FnMut(Event) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.read_events(filter, f)
+    }
+
+    fn read_events<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut f: impl FnMut(Event) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
         {
             let Some((sql, values)) = event_query(&tx, filter, EVENT_COLUMNS)? else {
                 return Ok(()); // an organization or person no one has heard of
             };
-            let mut stmt = tx.prepare(&sql)?;
+            let mut stmt = tx.prepare(&sql).map_err(StoreError::from)?;
             let mut links = LinkReader::new(&tx)?;
             let mut rows = stmt.query(params_from_iter(values)).map_err(search_error)?;
             while let Some(row) = rows.next().map_err(search_error)? {
-                let mut event = event_from_row(row)?;
+                let mut event = event_from_row(row).map_err(StoreError::from)?;
                 links.load(&mut event)?;
                 f(event)?;
             }
         }
-        tx.finish()?;
+        tx.finish().map_err(StoreError::from)?;
         Ok(())
     }
 
@@ -257,16 +273,6 @@ pub(super) fn event_query(
         values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     }
     Ok(Some((sql, values)))
-}
-
-/// A failed full-text query says so, rather than in SQLite's words alone.
-fn search_error(e: rusqlite::Error) -> anyhow::Error {
-    let message = e.to_string();
-    if message.contains("fts5") {
-        anyhow::anyhow!("the --search text cannot be searched for: {message}")
-    } else {
-        e.into()
-    }
 }
 
 /// The id of the organization known by `name` or an alias, if any.
@@ -748,20 +754,12 @@ fn insert_orgs(
             )?
             .query_row(params![event_id, org, role.as_str()], |r| r.get(0))
             .optional()?;
-        if let Some(own) = other {
-            let already = match role {
-                OrgRole::Organizer => "a partner",
-                OrgRole::Partner => "an organizer",
-            };
-            let as_own = if name_key(&own) == name_key(name) {
-                String::new()
-            } else {
-                format!(", as {own:?}")
-            };
-            bail!(
-                "{} {name:?} is already {already} of the event{as_own}; an organization is the organizer or a partner of an event, not both",
-                role.as_str()
-            );
+        if let Some(stored) = other {
+            return Err(StoreError::BothRoles {
+                role,
+                name: name.clone(),
+                stored,
+            });
         }
         conn.prepare_cached(
             "INSERT INTO event_organization (event_id, role, ord, organization_id)

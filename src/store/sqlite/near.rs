@@ -11,12 +11,12 @@
 //! is bounded: its skeleton is placed among all the skeletons, sorted, and only a few
 //! neighbours on each side are compared.
 
-use anyhow::Result;
+use crate::store::error::Result;
 use rusqlite::Connection;
 
 use super::Store;
 use super::entity::{Entity, ORGANIZATION, PERSON, find};
-use super::fold::skeleton;
+use crate::store::fold::skeleton;
 
 /// A name created (or about to be) that is close to another.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use crate::store::error::{Context as _, Result};
 
 /// A database being built at a temporary path beside where it belongs; removed unless put in
 /// place, also when the process is interrupted by a signal.

@@ -2,18 +2,17 @@
 //! unique by name key in one table of names. One description of each kind's tables, used by
 //! every lookup, import and curation.
 
-use anyhow::Result;
+use crate::store::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::model::name_key;
+use crate::model::{EntityKind, name_key};
 
 /// The SQL of one kind of named entity. Only these constants are ever put into SQL text.
 pub struct Entity {
+    /// Which kind this is.
+    pub kind: EntityKind,
     /// "organization" or "person", as messages say it.
     pub what: &'static str,
-    /// The command that curates this kind (`events org ...`) and the one that lists it.
-    pub(super) command: &'static str,
-    pub(super) listing: &'static str,
     /// `?1` a name key: the entity's id and own name.
     pub(super) find: &'static str,
     /// `?1` a name, `?2` the time: a new entity (its name row comes from `insert_name`).
@@ -41,9 +40,8 @@ pub struct Entity {
 }
 
 pub const ORGANIZATION: Entity = Entity {
+    kind: EntityKind::Organization,
     what: "organization",
-    command: "org",
-    listing: "orgs",
     find: "SELECT o.id, o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
             WHERE n.name_key = ?1",
     insert: "INSERT INTO organization (name, created_at) VALUES (?1, ?2)",
@@ -61,9 +59,8 @@ pub const ORGANIZATION: Entity = Entity {
 };
 
 pub const PERSON: Entity = Entity {
+    kind: EntityKind::Person,
     what: "person",
-    command: "person",
-    listing: "people",
     find: "SELECT p.id, p.name FROM person_name n JOIN person p ON p.id = n.person_id
             WHERE n.name_key = ?1",
     insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::{Context, Result};
+use crate::store::error::{Result, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -413,7 +413,7 @@ impl Import<'_> {
     }
 
     fn load(&self, id: i64) -> Result<Event> {
-        get_event(&self.tx, id)?.with_context(|| format!("event {id} has gone"))
+        get_event(&self.tx, id)?.ok_or(StoreError::Gone { event: id })
     }
 
     /// Writes the `fields` that changed: the event's own fields, and each list that changed.

@@ -2,7 +2,7 @@
 //! and removing events and participations. Nothing here removes an organization or a person
 //! that something still refers to, and every change is one transaction.
 
-use anyhow::{Result, bail};
+use crate::store::error::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Store;
@@ -14,23 +14,19 @@ use super::events::{
 use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
 
 fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
-    find(conn, entity, name)?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "no {} is called {name:?}; `events {}` lists them",
-            entity.what,
-            entity.listing
-        )
+    find(conn, entity, name)?.ok_or_else(|| StoreError::NotFound {
+        kind: entity.kind,
+        name: name.to_string(),
     })
 }
 
 /// The error for a name that is already another entity's.
-fn taken(entity: &Entity, name: &str, owner: &Found) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{name:?} is already a name of another {}, {:?}; to make them one, use `events {} merge`",
-        entity.what,
-        owner.name,
-        entity.command
-    )
+fn taken(entity: &Entity, name: &str, owner: &Found) -> StoreError {
+    StoreError::NameTaken {
+        kind: entity.kind,
+        name: name.to_string(),
+        owner: owner.name.clone(),
+    }
 }
 
 /// Gives entity `id` each of `aliases` that it does not have yet. Stops at the first that is
@@ -134,10 +130,9 @@ pub struct SessionsEdited {
 fn edit_sessions(tx: &Connection, id: i64, edits: &[SessionEdit]) -> Result<SessionsEdited> {
     let mut done = SessionsEdited::default();
     let session = |name: &str| -> Result<i64> {
-        session_id(tx, id, name)?.ok_or_else(|| {
-            anyhow::anyhow!(
-                "event {id} has no session {name:?}; `events show {id}` lists its sessions"
-            )
+        session_id(tx, id, name)?.ok_or_else(|| StoreError::NoSession {
+            event: id,
+            name: name.to_string(),
         })
     };
     for edit in edits {
@@ -216,22 +211,27 @@ impl Store {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
         match find(&tx, entity, alias)? {
-            None => bail!(
-                "{alias:?} is not a name of {:?}; `events {}` lists the names of each",
-                found.name,
-                entity.listing
-            ),
-            Some(owner) if owner.id != found.id => bail!(
-                "{alias:?} is not a name of {:?} but of another {}, {:?}",
-                found.name,
-                entity.what,
-                owner.name
-            ),
-            Some(_) if name_key(alias) == name_key(&found.name) => bail!(
-                "{alias:?} is the name of this {}, not an alias; to change it, use `events {} rename`",
-                entity.what,
-                entity.command
-            ),
+            None => {
+                return Err(StoreError::NotAName {
+                    kind: entity.kind,
+                    alias: alias.to_string(),
+                    of: found.name,
+                });
+            }
+            Some(owner) if owner.id != found.id => {
+                return Err(StoreError::NameOfAnother {
+                    kind: entity.kind,
+                    alias: alias.to_string(),
+                    of: found.name,
+                    owner: owner.name,
+                });
+            }
+            Some(_) if name_key(alias) == name_key(&found.name) => {
+                return Err(StoreError::OwnName {
+                    kind: entity.kind,
+                    alias: alias.to_string(),
+                });
+            }
             Some(_) => {}
         }
         tx.prepare_cached(entity.delete_name)?
@@ -272,11 +272,12 @@ impl Store {
         let kept = require(&tx, entity, keep)?;
         let merged = require(&tx, entity, other)?;
         if kept.id == merged.id {
-            bail!(
-                "{keep:?} and {other:?} are already the same {}, {:?}",
-                entity.what,
-                kept.name
-            );
+            return Err(StoreError::AlreadyOne {
+                kind: entity.kind,
+                keep: keep.to_string(),
+                other: other.to_string(),
+                name: kept.name,
+            });
         }
         let report = merge_entities(&tx, entity, kept.id, merged.id)?;
         tx.commit()?;
@@ -304,7 +305,10 @@ impl Store {
                 .query_row(params![key, id], |r| r.get(0))
                 .optional()?;
             if let Some(other) = other {
-                bail!("invalid --key {key:?}: event {other} has it already");
+                return Err(StoreError::DuplicateKey {
+                    key: key.clone(),
+                    id: other,
+                });
             }
         }
         let stamp = now();

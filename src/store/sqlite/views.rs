@@ -1,6 +1,6 @@
 //! Read-only views across events: organizations, people, a person's history, counts.
 
-use anyhow::Result;
+use crate::store::error::Result;
 use chrono::Datelike;
 use rusqlite::params_from_iter;
 

@@ -1,0 +1,252 @@
+//! What can go wrong in a store, as values the commands can tell apart: a name that is not
+//! there or is someone else's, a database that is not ours or is newer than this program, a
+//! database that is busy, full, read-only or damaged. The wording a user reads (the flags and
+//! commands to try) is the command line's (`crate::message`); what a variant
+//! displays here is a plain description, for a log or a test.
+
+use std::fmt;
+
+use crate::model::{EntityKind, OrgRole};
+
+/// The result of a store operation.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A failure of the store.
+#[derive(Debug)]
+pub enum StoreError {
+    /// No organization or person is known by this name (or alias).
+    NotFound { kind: EntityKind, name: String },
+    /// `name` is already a name of another organization or person, `owner`.
+    NameTaken {
+        kind: EntityKind,
+        name: String,
+        owner: String,
+    },
+    /// `alias` is no name of the organization or person `of`.
+    NotAName {
+        kind: EntityKind,
+        alias: String,
+        of: String,
+    },
+    /// `alias` is no name of `of` but of another, `owner`.
+    NameOfAnother {
+        kind: EntityKind,
+        alias: String,
+        of: String,
+        owner: String,
+    },
+    /// `alias` is the own name of the organization or person, not an alias.
+    OwnName { kind: EntityKind, alias: String },
+    /// Two names given for a merge are already one organization or person, `name`.
+    AlreadyOne {
+        kind: EntityKind,
+        keep: String,
+        other: String,
+        name: String,
+    },
+    /// Another event, `id`, has this key.
+    DuplicateKey { key: String, id: i64 },
+    /// The event has no session by this name.
+    NoSession { event: i64, name: String },
+    /// An organization listed in one role of an event already has the other (as `stored`).
+    BothRoles {
+        role: OrgRole,
+        name: String,
+        stored: String,
+    },
+    /// The event (read a moment ago, in the same transaction) is not there.
+    Gone { event: i64 },
+    /// The database cannot run this search; the backend's reason.
+    BadSearch { reason: String },
+    /// The place given for the database is a directory.
+    IsDirectory { location: String },
+    /// The place given holds something that is no database this backend reads: it is not
+    /// `expected` ("a SQLite file").
+    NotADatabase {
+        location: String,
+        expected: &'static str,
+    },
+    /// The database is another program's (`found` says what it is: "a SQLite database").
+    NotOurs {
+        location: String,
+        found: &'static str,
+    },
+    /// The database's schema is newer than this program's.
+    NewerSchema {
+        location: String,
+        found: i64,
+        supported: i64,
+    },
+    /// The database's schema is older, and the database cannot be written to upgrade it.
+    OldSchemaReadOnly {
+        location: String,
+        found: i64,
+        supported: i64,
+    },
+    /// A file to be written (`target`, as the user named it) is the database's own `file`,
+    /// `what` saying which ("the database's write-ahead log").
+    IsDatabaseFile {
+        target: String,
+        file: String,
+        what: &'static str,
+    },
+    /// A file to be created is there already.
+    Exists { file: String },
+    /// The database itself failed: `failure` says how, `message` in the database's words.
+    Database {
+        failure: Failure,
+        message: String,
+        /// The database's own error, when what caused it is worth showing (its own text is
+        /// `message`): its source comes next in the chain.
+        inner: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+    /// A file or directory of the store's could not be read or written.
+    Io(std::io::Error),
+    /// What the store was doing when `source` happened (`cannot open database x.db`).
+    Context {
+        context: String,
+        source: Box<StoreError>,
+    },
+}
+
+/// How the database failed, as far as it tells a user what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Another process held the database for too long.
+    Busy,
+    /// The disk is full.
+    DiskFull,
+    /// Reading or writing failed (a full disk, a file size limit).
+    Io,
+    /// The database, or where it lives, may not be written.
+    ReadOnly,
+    /// The database cannot be opened at all.
+    CannotOpen,
+    /// The database is damaged.
+    Damaged,
+    /// Anything else.
+    Other,
+}
+
+impl StoreError {
+    /// How the database failed, if that is what this error is (or is caused by).
+    pub fn failure(&self) -> Option<Failure> {
+        match self {
+            StoreError::Database { failure, .. } => Some(*failure),
+            StoreError::Context { source, .. } => source.failure(),
+            _ => None,
+        }
+    }
+
+    /// The error without the contexts around it.
+    pub fn root(&self) -> &StoreError {
+        match self {
+            StoreError::Context { source, .. } => source.root(),
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use StoreError::*;
+        match self {
+            NotFound { kind, name } => write!(f, "no {kind} is called {name:?}"),
+            NameTaken { kind, name, owner } => {
+                write!(f, "{name:?} is already a name of another {kind}, {owner:?}")
+            }
+            NotAName { alias, of, .. } => write!(f, "{alias:?} is not a name of {of:?}"),
+            NameOfAnother {
+                kind,
+                alias,
+                of,
+                owner,
+            } => write!(
+                f,
+                "{alias:?} is not a name of {of:?} but of another {kind}, {owner:?}"
+            ),
+            OwnName { kind, alias } => {
+                write!(f, "{alias:?} is the name of this {kind}, not an alias")
+            }
+            AlreadyOne {
+                kind,
+                keep,
+                other,
+                name,
+            } => write!(
+                f,
+                "{keep:?} and {other:?} are already the same {kind}, {name:?}"
+            ),
+            DuplicateKey { key, id } => write!(f, "event {id} has the key {key:?} already"),
+            NoSession { event, name } => write!(f, "event {event} has no session {name:?}"),
+            BothRoles { role, name, stored } => write!(
+                f,
+                "{} {name:?} is already linked to the event in the other role, as {stored:?}",
+                role.as_str()
+            ),
+            Gone { event } => write!(f, "event {event} has gone"),
+            BadSearch { reason } => write!(f, "the search cannot be run: {reason}"),
+            IsDirectory { location } => write!(f, "{location} is a directory"),
+            NotADatabase { location, expected } => write!(
+                f,
+                "{location} is not an events database (it is not {expected})"
+            ),
+            NotOurs { location, found } => write!(
+                f,
+                "{location} is {found} of another program, not an events database; it was left untouched"
+            ),
+            NewerSchema {
+                location,
+                found,
+                supported,
+            } => write!(
+                f,
+                "{location} has schema version {found}, newer than this events understands ({supported}); upgrade events to use it"
+            ),
+            OldSchemaReadOnly {
+                location,
+                found,
+                supported,
+            } => write!(
+                f,
+                "{location} has schema version {found} and cannot be upgraded to {supported}: it is read-only"
+            ),
+            IsDatabaseFile { target, file, what } => write!(f, "{target} is {what} ({file})"),
+            Exists { file } => write!(f, "{file} already exists"),
+            Database { message, .. } => f.write_str(message),
+            Io(e) => e.fmt(f),
+            Context { context, .. } => f.write_str(context),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Database { inner, .. } => inner.as_deref().and_then(|e| e.source()),
+            StoreError::Io(e) => e.source(),
+            StoreError::Context { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+/// `.with_context(|| ...)` on a store result, as anyhow's: says what the store was doing.
+pub(crate) trait Context<T> {
+    fn with_context<C: Into<String>>(self, context: impl FnOnce() -> C) -> Result<T>;
+}
+
+impl<T, E: Into<StoreError>> Context<T> for std::result::Result<T, E> {
+    fn with_context<C: Into<String>>(self, context: impl FnOnce() -> C) -> Result<T> {
+        self.map_err(|e| StoreError::Context {
+            context: context().into(),
+            source: Box::new(e.into()),
+        })
+    }
+}
