@@ -11,6 +11,7 @@ pub mod commands;
 pub mod dates;
 pub mod formats;
 pub mod model;
+pub mod paths;
 pub mod render;
 pub mod store;
 
@@ -20,12 +21,12 @@ use anyhow::Result;
 
 use cli::{Cli, Command};
 use model::{EntityKind, OrgRole};
-use store::{Failure, StoreError};
+use store::{Failure, Location, StoreError};
 
 /// What every command may need: where the database is and how chatty to be on stderr.
 pub struct Context {
-    /// The database file, resolved from `--db`, `$EVENTS_DB` or the default location.
-    pub db_path: PathBuf,
+    /// The database, resolved from `--db`, `$EVENTS_DB` or the default location.
+    pub location: Location,
     /// Print nothing on stderr but errors.
     pub quiet: bool,
 }
@@ -52,12 +53,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(path) if !path.as_os_str().is_empty() => path,
         _ => default_path()?,
     };
-    let ctx = Context { db_path, quiet };
     // A command that fails leaves no trace: no database (each command sees to that) and none
     // of the directories that would have held it.
-    let missing_dirs = missing_ancestors(&ctx.db_path);
+    let missing_dirs = missing_ancestors(&db_path);
+    let ctx = Context {
+        location: Location::File(db_path),
+        quiet,
+    };
     let result = dispatch(&ctx, command);
-    if result.is_err() && !ctx.db_path.exists() {
+    if result.is_err() && !ctx.location.exists() {
         // Deepest first; one that is not empty (someone else's file) stays, with those above.
         for dir in &missing_dirs {
             if std::fs::remove_dir(dir).is_err() {

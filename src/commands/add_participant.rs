@@ -25,8 +25,8 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
     })?;
 
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let event_id = super::resolve_event(&store, &args.event)?;
-    let near = super::near_participant(&store, &participant)?;
+    let event_id = super::resolve_event(&*store, &args.event)?;
+    let near = super::near_participant(&*store, &participant)?;
     let id = store.add_participant(event_id, &participant)?;
     writeln!(std::io::stdout(), "{id}")?;
     super::note_near_names(ctx, &near);

@@ -6,27 +6,30 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{OrgCommand, PersonCommand};
 use crate::model::normalize_name;
-use crate::store::{AliasOutcome, Entity, ORGANIZATION, PERSON};
+use crate::store::{AliasOutcome, EntityKind};
+
+const ORGANIZATION: EntityKind = EntityKind::Organization;
+const PERSON: EntityKind = EntityKind::Person;
 
 pub fn org(ctx: &Context, command: &OrgCommand) -> Result<()> {
     match command {
         OrgCommand::Alias { org, alias, remove } => {
-            alias_of(ctx, &ORGANIZATION, org, alias, *remove)
+            alias_of(ctx, ORGANIZATION, org, alias, *remove)
         }
-        OrgCommand::Rename { org, new } => rename(ctx, &ORGANIZATION, org, new),
-        OrgCommand::Merge { keep, other } => merge(ctx, &ORGANIZATION, keep, other),
+        OrgCommand::Rename { org, new } => rename(ctx, ORGANIZATION, org, new),
+        OrgCommand::Merge { keep, other } => merge(ctx, ORGANIZATION, keep, other),
     }
 }
 
 pub fn person(ctx: &Context, command: &PersonCommand) -> Result<()> {
     match command {
-        PersonCommand::Merge { keep, other } => merge(ctx, &PERSON, keep, other),
+        PersonCommand::Merge { keep, other } => merge(ctx, PERSON, keep, other),
         PersonCommand::Alias {
             person,
             alias,
             remove,
-        } => alias_of(ctx, &PERSON, person, alias, *remove),
-        PersonCommand::Rename { person, new } => rename(ctx, &PERSON, person, new),
+        } => alias_of(ctx, PERSON, person, alias, *remove),
+        PersonCommand::Rename { person, new } => rename(ctx, PERSON, person, new),
     }
 }
 
@@ -39,9 +42,15 @@ fn checked_name(what: &str, name: &str) -> Result<String> {
     Ok(name)
 }
 
-fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str, remove: bool) -> Result<()> {
+fn alias_of(
+    ctx: &Context,
+    entity: EntityKind,
+    name: &str,
+    alias: &str,
+    remove: bool,
+) -> Result<()> {
     let alias = checked_name("alias", alias)?;
-    let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity.what))?;
+    let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity))?;
     if remove {
         let name = store.remove_alias(entity, name, &alias)?;
         ctx.note(&format!("{alias:?} is no longer a name of {name:?}"));
@@ -58,9 +67,9 @@ fn alias_of(ctx: &Context, entity: &Entity, name: &str, alias: &str, remove: boo
     Ok(())
 }
 
-fn rename(ctx: &Context, entity: &Entity, name: &str, new: &str) -> Result<()> {
+fn rename(ctx: &Context, entity: EntityKind, name: &str, new: &str) -> Result<()> {
     let new = checked_name("new name", new)?;
-    let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity.what))?;
+    let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity))?;
     let old = store.rename(entity, name, &new)?;
     if crate::model::name_key(&old) == crate::model::name_key(&new) {
         ctx.note(&format!("Renamed {old:?} to {new:?}"));
@@ -72,14 +81,14 @@ fn rename(ctx: &Context, entity: &Entity, name: &str, new: &str) -> Result<()> {
     Ok(())
 }
 
-fn merge(ctx: &Context, entity: &Entity, keep: &str, other: &str) -> Result<()> {
-    let mut store = super::open_existing(ctx, &format!("{} is called {keep:?}", entity.what))?;
+fn merge(ctx: &Context, entity: EntityKind, keep: &str, other: &str) -> Result<()> {
+    let mut store = super::open_existing(ctx, &format!("{} is called {keep:?}", entity))?;
     let merged = store.merge(entity, keep, other)?;
     let r = merged.report;
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
-    let moved = if entity.what == ORGANIZATION.what {
+    let moved = if entity == ORGANIZATION {
         format!(
             "{} and {} moved",
             n(

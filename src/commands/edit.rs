@@ -21,7 +21,7 @@ fn set(field: &mut Option<String>, value: &Option<String>) {
 
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let id = super::resolve_event(&store, &args.event)?;
+    let id = super::resolve_event(&*store, &args.event)?;
     let current = store
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
@@ -337,7 +337,7 @@ pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let near = super::near_participant(&store, &after)?;
+    let near = super::near_participant(&*store, &after)?;
     store.edit_participation(args.id, event_id, &after)?;
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
@@ -366,7 +366,7 @@ pub fn remove_participant(ctx: &Context, args: &RemoveParticipantArgs) -> Result
 
 pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let id = super::resolve_event(&store, &args.event)?;
+    let id = super::resolve_event(&*store, &args.event)?;
     let event = store
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;

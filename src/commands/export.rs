@@ -22,20 +22,17 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     // `--output -` is standard output, as everywhere.
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     if let Some(path) = output {
-        crate::store::refuse_database_file(
-            &ctx.db_path,
-            path,
-            &format!("--output {:?}", path.display()),
-        )?;
+        ctx.location
+            .refuse_as_output(path, &format!("--output {:?}", path.display()))?;
     }
     let store = super::open_for_reading(ctx)?;
     let count = match output {
         None => {
             let out = BufWriter::new(std::io::stdout().lock());
-            write(&store, &filter, format, args.raw, out)?
+            write(&*store, &filter, format, args.raw, out)?
         }
         Some(path) => {
-            let count = write_file(&store, &filter, format, args.raw, path)?;
+            let count = write_file(&*store, &filter, format, args.raw, path)?;
             ctx.note(&format!(
                 "Exported {count} {} to {}",
                 if count == 1 { "event" } else { "events" },
@@ -45,7 +42,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         }
     };
     if count == 0 {
-        super::suggest_names(ctx, &store, &filter)?;
+        super::suggest_names(ctx, &*store, &filter)?;
     }
     Ok(())
 }
@@ -66,7 +63,7 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
 /// never sees half an export and a failed export leaves the older file as it was; a device or
 /// a pipe (`/dev/stdout`) is written in place.
 fn write_file(
-    store: &Store,
+    store: &dyn Store,
     filter: &EventFilter,
     format: ExportFormat,
     raw: bool,
@@ -102,7 +99,7 @@ fn write_file(
             .open(path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let real = crate::store::resolve(path);
+    let real = crate::paths::resolve(path);
     let file_name = real
         .file_name()
         .with_context(|| format!("--output {:?} is not a file name", path.display()))?;
@@ -147,7 +144,7 @@ fn write_file(
 
 /// Writes the events that pass `filter` to `out`; returns how many.
 pub(super) fn write(
-    store: &Store,
+    store: &dyn Store,
     filter: &EventFilter,
     format: ExportFormat,
     raw: bool,

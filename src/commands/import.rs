@@ -18,7 +18,7 @@ use crate::model::{
     key_problem, normalize_name,
 };
 use crate::render::text::escape;
-use crate::store::{Import, ImportStats, NewDatabase, Outcome, Store};
+use crate::store::{self, Access, AliasConflict, Import, ImportStats, Location, Outcome, Store};
 
 /// How many problems are listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -60,14 +60,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let input = BufReader::with_capacity(1 << 18, input);
 
     // A dry run never creates a database that is not there; a real import into a database
-    // that is not there builds it beside its place and moves it there only once complete,
-    // so a failed import leaves no file behind.
-    let fresh = !args.dry_run && !ctx.db_path.exists();
-    let mut building = fresh.then(|| NewDatabase::beside(&ctx.db_path));
-    let mut store = match (&building, args.dry_run) {
-        (_, true) => super::open_for_reading(ctx)?,
-        (Some(new), false) => Store::open(&new.path)?,
-        (None, false) => super::open(ctx)?,
+    // that is not there builds it aside and puts it in place only once complete, so a
+    // failed import leaves no database behind.
+    let mut store = match args.dry_run {
+        true => super::open_for_reading(ctx)?,
+        false => super::told(ctx, store::open(&ctx.location, Access::Import)?)?,
     };
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();
@@ -184,7 +181,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 Checked::Aliases { line, aliases } => match aliases {
                     Err(e) => problems.push(Problem::from_field_error(line, e)),
                     Ok(record) => {
-                        if let Err((alias, owner)) = import.apply_aliases(&record)? {
+                        if let Err(AliasConflict { alias, owner }) =
+                            import.apply_aliases(&record)?
+                        {
                             let what = if record.organization.is_some() {
                                 "organization"
                             } else {
@@ -268,13 +267,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     } else {
         import.commit()?;
     }
-    drop(store);
-    if let Some(new) = building.as_mut()
-        && !new.put_in_place(&ctx.db_path)?
-    {
+    if let Some(built) = store.put_in_place()? {
         // Another process created the database meanwhile: what was built goes into it.
         let absent = file_absent.unwrap_or_default();
-        stats = merge_into(&new.path, &ctx.db_path, &name, &absent)?;
+        stats = merge_into(&*built, &ctx.location, &name, &absent)?;
     }
     ctx.note(&summary(
         &name,
@@ -354,12 +350,16 @@ fn sniff(
     }
 }
 
-/// Imports everything in the database at `from` into the one at `to`, in one transaction, as
+/// Imports everything in the database `source` into the one at `to`, in one transaction, as
 /// an import of the original file would have: events matched by key or title and start date,
 /// aliases added.
-fn merge_into(from: &Path, to: &Path, name: &str, absent: &[&str]) -> Result<ImportStats> {
-    let source = Store::open(from)?;
-    let mut target = Store::open(to)?;
+fn merge_into(
+    source: &dyn Store,
+    to: &Location,
+    name: &str,
+    absent: &[&str],
+) -> Result<ImportStats> {
+    let mut target = store::open(to, Access::Write)?;
     let mut import = target.begin_import()?;
     let mut line = 0;
     source.each_event(&EventFilter::default(), |event| {
@@ -374,11 +374,8 @@ fn merge_into(from: &Path, to: &Path, name: &str, absent: &[&str]) -> Result<Imp
         Ok(())
     })?;
     for record in source.alias_records(&EventFilter::default())? {
-        if let Err((alias, owner)) = import.apply_aliases(&record)? {
-            bail!(
-                "alias {alias:?} in {name} is already a name of {owner:?} in {}",
-                to.display()
-            );
+        if let Err(AliasConflict { alias, owner }) = import.apply_aliases(&record)? {
+            bail!("alias {alias:?} in {name} is already a name of {owner:?} in {to}");
         }
     }
     let stats = import.stats();

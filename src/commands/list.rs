@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     out.flush()?;
     drop(out);
     if events.is_empty() {
-        super::suggest_names(ctx, &store, &filter)?;
+        super::suggest_names(ctx, &*store, &filter)?;
     }
     Ok(())
 }

@@ -7,12 +7,12 @@ use anyhow::{Result, bail};
 use crate::Context;
 use crate::cli::{BackupArgs, ExportFormat};
 use crate::model::EventFilter;
-use crate::store::Store;
+use crate::store::{Counts, Store};
 
 /// Opens the database for looking at it: one that may be read but not written will do.
-fn open_existing(ctx: &Context) -> Result<Store> {
-    if !ctx.db_path.exists() {
-        bail!("there is no database at {}", ctx.db_path.display());
+fn open_existing(ctx: &Context) -> Result<Box<dyn Store>> {
+    if !ctx.location.exists() {
+        bail!("there is no database at {}", ctx.location);
     }
     super::open_for_reading(ctx)
 }
@@ -21,9 +21,14 @@ pub fn check(ctx: &Context) -> Result<()> {
     let store = open_existing(ctx)?;
     let problems = store.check()?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", ctx.db_path.display())?;
+    writeln!(out, "{}", ctx.location)?;
     match store.counts() {
-        Ok([events, orgs, people, participations]) => writeln!(
+        Ok(Counts {
+            events,
+            organizations: orgs,
+            people,
+            participations,
+        }) => writeln!(
             out,
             "{events} events, {orgs} organizations, {people} people, {participations} participations"
         )?,
@@ -37,14 +42,14 @@ pub fn check(ctx: &Context) -> Result<()> {
         writeln!(out, "{}", crate::render::text::escape(problem))?;
     }
     out.flush()?;
-    let db = ctx.db_path.display();
+    let db = &ctx.location;
     // A copy made by `backup` carries the damage with it (VACUUM INTO copies the pages of a
     // damaged index as they are): the way out is to read every record and write it into a
     // new database, which is what export then import do. Whether that works is tried here:
     // the export must read as many events as the table holds.
-    let events = store.counts().map(|[events, ..]| events).ok();
+    let events = store.counts().map(|counts| counts.events).ok();
     let exported = super::export::write(
-        &store,
+        &*store,
         &EventFilter::default(),
         ExportFormat::Ndjson,
         false,
@@ -67,16 +72,13 @@ pub fn check(ctx: &Context) -> Result<()> {
 }
 
 pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
-    crate::store::refuse_database_file(
-        &ctx.db_path,
-        &args.file,
-        &format!("{:?}", args.file.display()),
-    )?;
+    ctx.location
+        .refuse_as_output(&args.file, &format!("{:?}", args.file.display()))?;
     let store = open_existing(ctx)?;
     store.backup(&args.file)?;
     ctx.note(&format!(
         "Backed up {} to {}",
-        ctx.db_path.display(),
+        ctx.location,
         args.file.display()
     ));
     Ok(())

@@ -29,7 +29,7 @@ use crate::model::{
     EventFilter, EventRef, FieldError, LinkRole, Mode, Sort, normalize_name, search_query,
 };
 use crate::render::Terminal;
-use crate::store::{NearName, Store};
+use crate::store::{self, Access, NearName, Store};
 
 /// Turns validation problems into one error that names each flag, value and reason.
 fn invalid_flags(errors: Vec<FieldError>, flag_of: impl Fn(&str) -> &str) -> anyhow::Error {
@@ -73,17 +73,17 @@ fn print_view<'a>(
 
 /// Opens the database for writing, creating it if need be; says on stderr (unless `--quiet`)
 /// what opening did, such as upgrading an older schema.
-fn open(ctx: &Context) -> Result<Store> {
-    told(ctx, Store::open(&ctx.db_path)?)
+fn open(ctx: &Context) -> Result<Box<dyn Store>> {
+    told(ctx, store::open(&ctx.location, Access::Write)?)
 }
 
 /// Opens the database for a command that only reads: one that does not exist reads as empty
 /// and is not created.
-fn open_for_reading(ctx: &Context) -> Result<Store> {
-    told(ctx, Store::open_for_reading(&ctx.db_path)?)
+fn open_for_reading(ctx: &Context) -> Result<Box<dyn Store>> {
+    told(ctx, store::open(&ctx.location, Access::Read)?)
 }
 
-fn told(ctx: &Context, mut store: Store) -> Result<Store> {
+fn told(ctx: &Context, mut store: Box<dyn Store>) -> Result<Box<dyn Store>> {
     if let Some(notice) = store.take_notice() {
         ctx.note(&notice);
     }
@@ -92,12 +92,9 @@ fn told(ctx: &Context, mut store: Store) -> Result<Store> {
 
 /// Opens the database for a change to something that must already exist in it: a missing
 /// file is not created. `what` names that thing, for the message.
-fn open_existing(ctx: &Context, what: &str) -> Result<Store> {
-    if !ctx.db_path.exists() {
-        bail!(
-            "no {what}: there is no database at {} yet",
-            ctx.db_path.display()
-        );
+fn open_existing(ctx: &Context, what: &str) -> Result<Box<dyn Store>> {
+    if !ctx.location.exists() {
+        bail!("no {what}: there is no database at {} yet", ctx.location);
     }
     open(ctx)
 }
@@ -115,7 +112,7 @@ fn event_flag(field: &str) -> &str {
 
 /// Finds the event a reference (an id, a key, or `key:KEY`) names, or says that there is none
 /// and what may have been meant.
-fn resolve_event(store: &Store, reference: &str) -> Result<i64> {
+fn resolve_event(store: &dyn Store, reference: &str) -> Result<i64> {
     let parsed = EventRef::parse(reference);
     match store.resolve_event(&parsed)? {
         Some(id) => Ok(id),
@@ -241,7 +238,7 @@ fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
 
 /// Says on stderr, when `--org` or `--person` names no one known, which known names are
 /// closest.
-fn suggest_names(ctx: &Context, store: &Store, filter: &EventFilter) -> Result<()> {
+fn suggest_names(ctx: &Context, store: &dyn Store, filter: &EventFilter) -> Result<()> {
     if let Some(org) = &filter.org
         && store.organization_id(org)?.is_none()
     {
@@ -269,7 +266,7 @@ fn note_near_names(ctx: &Context, near: &[NearName]) {
 }
 
 /// The near-names of a participant's person and organization, before they are written.
-fn near_participant(store: &Store, p: &crate::model::NewParticipant) -> Result<Vec<NearName>> {
+fn near_participant(store: &dyn Store, p: &crate::model::NewParticipant) -> Result<Vec<NearName>> {
     let mut near = store.near_people(std::slice::from_ref(&p.name))?;
     if let Some(org) = &p.organization {
         near.extend(store.near_organizations(std::slice::from_ref(org))?);

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
             org: args.org.clone(),
             ..EventFilter::default()
         };
-        super::suggest_names(ctx, &store, &filter)?;
+        super::suggest_names(ctx, &*store, &filter)?;
     }
     Ok(())
 }

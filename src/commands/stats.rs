@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         |term| tables::stats(by.as_str(), &rows, term),
     )?;
     if rows.is_empty() {
-        super::suggest_names(ctx, &store, &filter)?;
+        super::suggest_names(ctx, &*store, &filter)?;
     }
     Ok(())
 }

@@ -1,13 +1,274 @@
-//! The store: where records are kept. The only place with SQL; every value reaches the
-//! database as a bound parameter.
+//! The store: where records are kept, behind one interface ([`Store`]) in domain types only.
+//! The commands open one with [`open`] and a [`Location`], and never learn which backend
+//! answers.
+//!
+//! What does not depend on the database is written here, once: which stored event an import
+//! record is and what it changes (`import`), which known names are close to a new one or to a
+//! name no one has (`near`), how names sort (`fold`). A backend finds, reads and writes:
+//! `sqlite/` (a file; the only backend today) holds all of its SQL, migrations, search
+//! syntax and file handling. Every value reaches a database as a bound parameter.
+//!
+//! The interface is a trait, [`Store`], used as `Box<dyn Store>`, with a transaction object
+//! for imports ([`ImportTxn`]): a backend is a type of its own that the rest of the program
+//! cannot reach into, and a second one is added without touching the first. Dynamic dispatch
+//! costs a call per operation (a few per imported record), never per row.
 
+mod edits;
 mod error;
 mod fold;
+mod import;
+mod near;
 mod sqlite;
 
-pub use error::{Failure, StoreError};
-pub use sqlite::{
-    APPLICATION_ID, AliasOutcome, Entity, Import, ImportStats, ListsChanged, Merged, NearName,
-    NewDatabase, ORGANIZATION, Outcome, PERSON, SCHEMA_VERSION, SessionEdit, SessionsEdited, Store,
-    Update, refuse_database_file, resolve,
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+pub use edits::{
+    AliasOutcome, Counts, Found, ListsChanged, MergeReport, Merged, SessionEdit, SessionsEdited,
 };
+pub use error::{Failure, Result, StoreError};
+pub use import::{AliasConflict, Import, ImportStats, ImportTxn, Outcome, Update};
+pub use near::NearName;
+
+pub use crate::model::EntityKind;
+use crate::model::{
+    AliasRecord, Event, EventFilter, EventRef, Identity, NewEvent, NewParticipant, OrgSummary,
+    ParticipantRecord, PersonHistory, PersonSummary, StatsBy, StatsRow, normalize_name,
+};
+use near::{NearTyped, Similar};
+
+/// Where the records are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A database file (SQLite).
+    File(PathBuf),
+}
+
+impl Location {
+    /// Whether there is a database there already.
+    pub fn exists(&self) -> bool {
+        match self {
+            Location::File(path) => path.exists(),
+        }
+    }
+
+    /// Refuses `target` as a file to write when writing it would overwrite the database
+    /// itself or a file it keeps beside it. `what` names the target in the message.
+    pub fn refuse_as_output(&self, target: &Path, what: &str) -> Result<()> {
+        match self {
+            Location::File(path) => sqlite::refuse_database_file(path, target, what),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(path) => path.display().fmt(f),
+        }
+    }
+}
+
+/// What a command opens the store for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// To write: the database is created if it does not exist, and its schema brought up to
+    /// date.
+    Write,
+    /// To read only: one that does not exist reads as empty and is not created; one that
+    /// may be read but not written is read as it stands.
+    Read,
+    /// To import: as `Write`, but a database that does not exist yet is built aside and
+    /// appears only once complete ([`Store::put_in_place`]), so that a failed import leaves
+    /// none behind.
+    Import,
+}
+
+/// Opens the store at `location`.
+pub fn open(location: &Location, access: Access) -> Result<Box<dyn Store>> {
+    match location {
+        Location::File(path) => sqlite::open(path, access),
+    }
+}
+
+/// An open store. Each method that writes is one transaction.
+pub trait Store {
+    /// What opening did that a person should hear of (an upgrade of an older schema, and
+    /// where a copy as it was is), once.
+    fn take_notice(&mut self) -> Option<String>;
+
+    // Events.
+
+    /// The event a reference names, if any.
+    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>>;
+    /// The stored keys equal to `text` but for case (`text` itself first, if stored), a few
+    /// at most: what a reference that found nothing may have meant.
+    fn keys_like(&self, text: &str) -> Result<Vec<String>>;
+    /// The first event with the same title (compared as names are) and start date, if any.
+    fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<Identity>>;
+    /// One event with all its links.
+    fn get_event(&self, id: i64) -> Result<Option<Event>>;
+    /// The events that pass `filter`, in its order, with all their links.
+    fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+    /// The events that pass `filter`, in its order, with what a one-line summary shows: their
+    /// organizers and how many people took part (no tags, sessions or participants).
+    fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+    /// Calls `f` with each event that passes `filter`, in its order, one at a time, all read
+    /// from one snapshot. An error of `f`'s ends the reading and is returned as it is.
+    fn visit_events(
+        &self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()>;
+    /// Records a new event with its organizations, tags, sessions and participants; one
+    /// without a key is given one.
+    fn add_event(&mut self, event: &NewEvent) -> Result<Identity>;
+    /// Records one participation in an existing event. Returns its id.
+    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<i64>;
+    /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
+    /// where `lists` says they changed, then applies the edits of its sessions, in order.
+    fn edit_event(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        lists: ListsChanged,
+        sessions: &[SessionEdit],
+    ) -> Result<SessionsEdited>;
+    /// A participation: the event it belongs to and what it records.
+    fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>>;
+    /// Overwrites what participation `id` of event `event` records.
+    fn edit_participation(&mut self, id: i64, event: i64, p: &NewParticipant) -> Result<()>;
+    /// Removes one participation; the person and organization stay.
+    fn remove_participation(&mut self, id: i64, event: i64) -> Result<()>;
+    /// Removes an event with its links, sessions and participations.
+    fn remove_event(&mut self, id: i64) -> Result<()>;
+
+    // Organizations and people.
+
+    /// The organization or person known by `name` (its own or an alias), if any.
+    fn find_entity(&self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
+    /// Calls `f` with the id and each name (own or alias) of every organization or person.
+    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    /// Makes `alias` another name of the one known by `name`.
+    fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome>;
+    /// Removes `alias` from the names of the one known by `name`; returns its own name.
+    fn remove_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<String>;
+    /// Renames the one known by `name`; the old name stays as an alias. Returns the old name.
+    fn rename(&mut self, kind: EntityKind, name: &str, new: &str) -> Result<String>;
+    /// Moves every link of `other` to `keep`; `other`'s names become aliases of `keep`.
+    fn merge(&mut self, kind: EntityKind, keep: &str, other: &str) -> Result<Merged>;
+
+    // Views.
+
+    /// Every organization (or those with a name or alias containing `search`), by name.
+    fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>>;
+    /// Every person (or those who represented `org`), by name; `None` when `org` is no one.
+    fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>>;
+    /// Everything the person known by `name` took part in, oldest first.
+    fn person_history(&self, name: &str) -> Result<Option<PersonHistory>>;
+    /// The aliases of the organizations and people of the events passing `filter` (of all,
+    /// for a filter that narrows nothing), as records an import gives back.
+    fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>>;
+    /// How many of the events passing `filter` fall in each group.
+    fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>>;
+    /// Readies the store for a view that reads everything.
+    fn read_everything(&self) -> Result<()>;
+
+    // Imports.
+
+    /// Starts an import: one write transaction for the whole of it.
+    fn begin_import(&mut self) -> Result<Import<'_>>;
+    /// For a store opened with [`Access::Import`] where there was no database: puts the one
+    /// built in place. `Some(built)` when another process created a database there meanwhile:
+    /// what was built is to be imported into it.
+    fn put_in_place(self: Box<Self>) -> Result<Option<Box<dyn Store>>>;
+
+    // Care.
+
+    /// What the database's own checks find wrong; empty when all is well.
+    fn check(&self) -> Result<Vec<String>>;
+    /// How many events, organizations, people and participations there are.
+    fn counts(&self) -> Result<Counts>;
+    /// Writes a consistent copy of the database to the new file `to`.
+    fn backup(&self, to: &Path) -> Result<()>;
+}
+
+/// What every backend answers the same way, from what it finds.
+impl dyn Store + '_ {
+    /// Calls `f` with each event that passes `filter`; see [`Store::visit_events`].
+    pub fn each_event(
+        &self,
+        filter: &EventFilter,
+        mut f: impl FnMut(Event) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.visit_events(filter, &mut f)
+    }
+
+    /// The id of the organization known by `name` (or an alias), if any.
+    pub fn organization_id(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .find_entity(EntityKind::Organization, name)?
+            .map(|found| found.id))
+    }
+
+    /// The own name of the organization known by `name` (or an alias), if any.
+    pub fn organization_name(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .find_entity(EntityKind::Organization, name)?
+            .map(|found| found.name))
+    }
+
+    /// The id of the person known by `name` (or an alias), if any.
+    pub fn person_id(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .find_entity(EntityKind::Person, name)?
+            .map(|found| found.id))
+    }
+
+    /// Up to `n` known organization names (or aliases) closest to `name`, closest first.
+    pub fn similar_organizations(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        self.similar(EntityKind::Organization, name, n)
+    }
+
+    /// Up to `n` known names (or aliases) of people closest to `name`, closest first.
+    pub fn similar_people(&self, name: &str, n: usize) -> Result<Vec<String>> {
+        self.similar(EntityKind::Person, name, n)
+    }
+
+    fn similar(&self, kind: EntityKind, name: &str, n: usize) -> Result<Vec<String>> {
+        let mut similar = Similar::new(name);
+        self.each_name(kind, &mut |_, known| similar.add(known))?;
+        Ok(similar.best(n))
+    }
+
+    /// For each organization of `names` that does not exist yet (it would be created), the
+    /// known name it is close to, if any.
+    pub fn near_organizations(&self, names: &[String]) -> Result<Vec<NearName>> {
+        self.near(EntityKind::Organization, names)
+    }
+
+    /// For each person of `names` who does not exist yet, the known name close to theirs.
+    pub fn near_people(&self, names: &[String]) -> Result<Vec<NearName>> {
+        self.near(EntityKind::Person, names)
+    }
+
+    fn near(&self, kind: EntityKind, names: &[String]) -> Result<Vec<NearName>> {
+        let mut new: Vec<String> = Vec::new();
+        for name in names {
+            let key = crate::model::name_key(name);
+            if self.find_entity(kind, name)?.is_none()
+                && !new.iter().any(|n| crate::model::name_key(n) == key)
+            {
+                new.push(normalize_name(name));
+            }
+        }
+        let mut near = NearTyped::new(kind, &new);
+        if near.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.each_name(kind, &mut |_, known| near.add(known))?;
+        Ok(near.finish())
+    }
+}

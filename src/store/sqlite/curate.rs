@@ -2,16 +2,17 @@
 //! and removing events and participations. Nothing here removes an organization or a person
 //! that something still refers to, and every change is one transaction.
 
+use super::{names::*, write::*};
 use crate::store::error::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Store;
-use super::entity::{Entity, Found, ORGANIZATION, find};
-use super::events::{
-    Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
-    session_id, touch_event, update_event_row,
-};
+use super::SqliteStore;
+use super::entity::{Entity, ORGANIZATION, find};
 use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
+use crate::store::{
+    AliasConflict, AliasOutcome, Found, ListsChanged, MergeReport, Merged, SessionEdit,
+    SessionsEdited,
+};
 
 fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
     find(conn, entity, name)?.ok_or_else(|| StoreError::NotFound {
@@ -36,12 +37,17 @@ pub(super) fn add_aliases(
     entity: &Entity,
     id: i64,
     aliases: &[String],
-) -> Result<Result<u64, (String, String)>> {
+) -> Result<std::result::Result<u64, AliasConflict>> {
     let mut added = 0;
     for alias in aliases {
         match find(conn, entity, alias)? {
             Some(owner) if owner.id == id => {}
-            Some(owner) => return Ok(Err((alias.clone(), owner.name))),
+            Some(owner) => {
+                return Ok(Err(AliasConflict {
+                    alias: alias.clone(),
+                    owner: owner.name,
+                }));
+            }
             None => {
                 conn.prepare_cached(entity.insert_name)?.execute(params![
                     name_key(alias),
@@ -53,29 +59,6 @@ pub(super) fn add_aliases(
         }
     }
     Ok(Ok(added))
-}
-
-/// What an alias request did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AliasOutcome {
-    Added { name: String },
-    AlreadyThere { name: String },
-}
-
-/// What a merge moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct MergeReport {
-    /// Organizer and partner links moved (organizations only).
-    pub links: usize,
-    /// Participations whose person or organization changed.
-    pub participations: usize,
-    /// Names (the merged one's own and its aliases) that became aliases.
-    pub names: usize,
-    /// Participations removed because the merge made them identical to another.
-    pub duplicates: usize,
-    /// Partner links removed where the merged organization became both organizer and
-    /// partner of an event: it stays organizer.
-    pub partner_links_dropped: usize,
 }
 
 /// Removes the participations that say the same as an older one of the same event: the same
@@ -104,26 +87,6 @@ macro_rules! collapse_duplicates {
 const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
 const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
 const COLLAPSE_IN_EVENT: &str = collapse_duplicates!("event_id");
-
-/// A change to an event's sessions, as `edit-event` asks for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionEdit {
-    /// Rename a session; onto the name of another session of the event, merge the two.
-    Rename { old: String, new: String },
-    /// Remove a session; its participations stay, with no session.
-    Remove(String),
-}
-
-/// What session edits did beyond what they say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SessionsEdited {
-    /// Sessions merged into another by a rename.
-    pub merged: usize,
-    /// Participations left with no session by a removal.
-    pub unassigned: usize,
-    /// Participations removed because they became identical to another.
-    pub duplicates: usize,
-}
 
 /// Applies session edits to event `id`, in order. An edit naming a session the event does
 /// not have is an error.
@@ -176,15 +139,7 @@ fn edit_sessions(tx: &Connection, id: i64, edits: &[SessionEdit]) -> Result<Sess
     Ok(done)
 }
 
-/// What a merge did, with both names as they were.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merged {
-    pub keep: String,
-    pub other: String,
-    pub report: MergeReport,
-}
-
-impl Store {
+impl SqliteStore {
     /// Makes `alias` another name of the entity known by `name`.
     pub fn add_alias(&mut self, entity: &Entity, name: &str, alias: &str) -> Result<AliasOutcome> {
         let tx = self.write()?;
@@ -469,12 +424,4 @@ pub(super) fn merge_entities(
         .execute(params![keep_id, other_id])?;
     conn.prepare_cached(entity.delete)?.execute([other_id])?;
     Ok(report)
-}
-
-/// Which of an event's lists an edit changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListsChanged {
-    pub tags: bool,
-    pub organizers: bool,
-    pub partners: bool,
 }

@@ -6,6 +6,7 @@ use crate::store::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{EntityKind, name_key};
+use crate::store::Found;
 
 /// The SQL of one kind of named entity. Only these constants are ever put into SQL text.
 pub struct Entity {
@@ -76,10 +77,28 @@ pub const PERSON: Entity = Entity {
     created_since: "SELECT EXISTS (SELECT 1 FROM person WHERE id > ?1)",
 };
 
-/// An entity found by one of its names: its id and its own name.
-pub(super) struct Found {
-    pub id: i64,
-    pub name: String,
+/// The SQL of one kind.
+pub(super) fn of(kind: EntityKind) -> &'static Entity {
+    match kind {
+        EntityKind::Organization => &ORGANIZATION,
+        EntityKind::Person => &PERSON,
+    }
+}
+
+/// Calls `f` with the id and each name (own or alias) of every entity of a kind, in the
+/// table's order.
+pub(super) fn each_name(
+    conn: &Connection,
+    entity: &Entity,
+    f: &mut dyn FnMut(i64, &str),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(entity.all_names)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let name: String = row.get(1)?;
+        f(row.get(0)?, &name);
+    }
+    Ok(())
 }
 
 /// The entity known by `name` (its own or an alias, compared as names are), if any.

@@ -1,56 +1,26 @@
-//! Batch writes: one import is one transaction, whatever the number of records, and applying
-//! the same record twice changes nothing the second time.
+//! Imports into SQLite: one write transaction for the whole import, its statements
+//! prepared once per connection; into an empty database, a bulk load whose secondary indexes
+//! and search index are built once at the end. What to do with each record is decided above
+//! the backends (`crate::store::import`); this only finds, reads and writes.
 
 use std::collections::BTreeSet;
 
-use crate::store::error::{Result, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::Store;
 use super::curate::{add_aliases, merge_entities};
-use super::entity::{ORGANIZATION, PERSON, find};
-use super::events::{
-    Names, Sessions, canonical, event_with_key, get_event, insert_event, insert_participant,
-    keys_like, now, organization_id, participant_refs, person_id, refresh_search,
-    replace_event_orgs, replace_event_tags, resolve_event, same_events, session_id, touch_event,
-    update_event_row,
-};
+use super::entity::{Entity, ORGANIZATION, PERSON, find};
 use super::schema::FTS_FILL;
-use crate::model::{AliasRecord, Event, EventRef, NewEvent, NewParticipant, name_key};
-
-/// What applying one record did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
-    /// Nothing: the record matches (by key, or by title and start date) an event that an
-    /// earlier record of the same import, on this line, already wrote.
-    SameAsLine(u64),
-    /// Nothing: the record has no key, and several stored events have its title and start
-    /// date; these are their keys (the first few).
-    Ambiguous(Vec<String>),
-}
-
-/// Counts of what an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportStats {
-    pub created: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub orgs_created: u64,
-    pub people_created: u64,
-    /// Other names given to organizations and people.
-    pub aliases_added: u64,
-}
+use super::{SqliteStore, lookup::*, names::*, read::*, write::*};
+use crate::model::{EntityKind, Event, EventRef, Identity, NewEvent, NewParticipant, name_key};
+use crate::store::error::Result;
+use crate::store::{AliasConflict, Found, ImportTxn, MergeReport};
 
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
-pub struct Import<'a> {
+pub(super) struct SqliteImport<'a> {
     tx: Transaction<'a>,
     names: Names,
     stamp: String,
-    stats: ImportStats,
     /// Events whose participants a participants file changed.
     touched: BTreeSet<i64>,
     /// Indexes dropped for a bulk load into an empty database, as `CREATE INDEX` statements
@@ -58,22 +28,9 @@ pub struct Import<'a> {
     deferred_indexes: Vec<(String, String)>,
     /// Whether this is such a bulk load, whose search index is built at the end too.
     bulk: bool,
-    /// What the last record applied changed, when it updated an event.
-    last_update: Option<Update>,
     /// The highest organization and person ids before the import: any higher one is an
     /// organization or person this import created.
     last_ids: [i64; 2],
-}
-
-/// Which fields an update changed, of which event (for `import --dry-run`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Update {
-    /// The event's key after the update, if it has one.
-    pub key: Option<String>,
-    pub title: String,
-    pub start: NaiveDate,
-    /// The fields that changed, in the order of the interchange shape.
-    pub fields: Vec<&'static str>,
 }
 
 /// The index that finds a record without a key: built as soon as one comes.
@@ -98,15 +55,15 @@ const DEFERRABLE_INDEXES: &[&str] = &[
     "person_name_person",
 ];
 
-impl Store {
+impl SqliteStore {
     /// Starts an import: takes the write lock for the whole of it.
-    pub fn begin_import(&mut self) -> Result<Import<'_>> {
+    pub(super) fn begin_import(&mut self) -> Result<SqliteImport<'_>> {
         // An 8 MiB page cache: measured fastest for a large import (bench/import.sh), and small.
         self.conn.pragma_update(None, "cache_size", -8192)?;
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
-        let last_ids = super::near::last_ids(&tx)?;
+        let last_ids = last_ids(&tx)?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -124,15 +81,13 @@ impl Store {
                 }
             }
         }
-        Ok(Import {
+        Ok(SqliteImport {
             tx,
             names: Names::default(),
             stamp: now(),
-            stats: ImportStats::default(),
             deferred_indexes,
             bulk: empty,
             touched: BTreeSet::new(),
-            last_update: None,
             last_ids,
         })
         .and_then(|import| {
@@ -150,189 +105,107 @@ impl Store {
     }
 }
 
-impl Import<'_> {
-    /// Creates the event, or updates the one it matches (by key, else by title and start
-    /// date), replacing its links with the record's. `line` is where the record is.
-    /// Fields named in `absent` are ones the record cannot hold: a matched event keeps its own.
-    pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
-        // A record is matched by its key: every stored event has one, and every export
-        // carries it. Ids are never matched: they are local to one database.
-        self.last_update = None;
-        let existing = match &event.key {
-            Some(key) => event_with_key(&self.tx, key)?,
-            None => {
-                // Only a record without a key (from some other source) is matched by title
-                // and start date: that index is needed from here on.
-                self.build_now(TITLE_INDEX)?;
-                let mut same = same_events(&self.tx, &event.title, event.start)?;
-                if same.len() > 1 {
-                    return Ok(Outcome::Ambiguous(
-                        same.into_iter().map(|e| e.key).collect(),
-                    ));
-                }
-                same.pop().map(|e| e.id)
-            }
-        };
-        if let Some(id) = existing {
-            let earlier: Option<i64> = self
-                .tx
-                .prepare_cached("SELECT line FROM temp.import_line WHERE event_id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            if let Some(earlier) = earlier {
-                return Ok(Outcome::SameAsLine(earlier.try_into().unwrap_or(0)));
-            }
-        }
-        let (id, outcome) = match existing {
-            None => (
-                insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id,
-                Outcome::Created,
-            ),
-            Some(id) => {
-                let stored = self.load(id)?;
-                let merged;
-                let event = if absent.is_empty() {
-                    event
-                } else {
-                    merged = {
-                        let mut e = event.clone();
-                        e.keep_absent(&stored, absent);
-                        e
-                    };
-                    &merged
-                };
-                let fields = changed_fields(&stored, &canonical(&self.tx, event)?);
-                if fields.is_empty() {
-                    (id, Outcome::Unchanged)
-                } else {
-                    self.update(id, event, &fields)?;
-                    self.last_update = Some(Update {
-                        key: event.key.clone().or(stored.key),
-                        title: event.title.clone(),
-                        start: event.start,
-                        fields,
-                    });
-                    (id, Outcome::Updated)
-                }
-            }
-        };
-        // A bulk load indexes all its events for search at the end, in one go.
-        if outcome != Outcome::Unchanged && !self.bulk {
-            refresh_search(&self.tx, id)?;
-        }
+/// The largest id of each kind: what an import compares with to tell the entities it created.
+fn last_ids(conn: &rusqlite::Connection) -> Result<[i64; 2]> {
+    let last = |entity: &Entity| -> Result<i64> {
+        Ok(conn
+            .prepare_cached(entity.last_id)?
+            .query_row([], |r| r.get(0))?)
+    };
+    Ok([last(&ORGANIZATION)?, last(&PERSON)?])
+}
+
+fn slot(kind: EntityKind) -> usize {
+    match kind {
+        EntityKind::Organization => 0,
+        EntityKind::Person => 1,
+    }
+}
+
+impl ImportTxn for SqliteImport<'_> {
+    fn event_with_key(&self, key: &str) -> Result<Option<i64>> {
+        event_with_key(&self.tx, key)
+    }
+
+    fn events_like(&mut self, title: &str, start: NaiveDate) -> Result<Vec<Identity>> {
+        // Only a record without a key (from some other source) is matched by title and start
+        // date: that index is needed from here on.
+        self.build_now(TITLE_INDEX)?;
+        same_events(&self.tx, title, start)
+    }
+
+    fn line_of(&self, event: i64) -> Result<Option<u64>> {
+        let line: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT line FROM temp.import_line WHERE event_id = ?1")?
+            .query_row([event], |r| r.get(0))
+            .optional()?;
+        Ok(line.map(|line| line.try_into().unwrap_or(0)))
+    }
+
+    fn record_line(&mut self, event: i64, line: u64) -> Result<()> {
         self.tx
             .prepare_cached("INSERT INTO temp.import_line (event_id, line) VALUES (?1, ?2)")?
-            .execute(params![id, i64::try_from(line).unwrap_or(i64::MAX)])?;
-        match outcome {
-            Outcome::Created => self.stats.created += 1,
-            Outcome::Updated => self.stats.updated += 1,
-            Outcome::Unchanged => self.stats.unchanged += 1,
-            Outcome::SameAsLine(_) | Outcome::Ambiguous(_) => {}
-        }
-        Ok(outcome)
+            .execute(params![event, i64::try_from(line).unwrap_or(i64::MAX)])?;
+        Ok(())
     }
 
-    /// Adds a participation to an existing event unless an identical one is there.
-    /// `Ok(None)` when there is no such event.
-    pub fn apply_participant(
-        &mut self,
-        event_ref: &EventRef,
-        p: &NewParticipant,
-    ) -> Result<Option<Outcome>> {
-        let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
-            return Ok(None);
-        };
-        let outcome = if self.has_participation(event_id, p)? {
-            self.stats.unchanged += 1;
-            Outcome::Unchanged
-        } else {
-            insert_participant(
+    fn event(&self, id: i64) -> Result<Option<Event>> {
+        get_event(&self.tx, id)
+    }
+
+    fn find(&self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+        find(&self.tx, super::entity::of(kind), name)
+    }
+
+    fn insert_event(&mut self, event: &NewEvent) -> Result<i64> {
+        Ok(insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id)
+    }
+
+    /// Writes the `fields` that changed: the event's own fields, and each list that changed.
+    /// Sessions and participations are updated where they differ, not replaced, so that the
+    /// ones that stay keep their ids (a script may hold a participation's id). A record
+    /// without a key leaves the stored key as it is.
+    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[&'static str]) -> Result<()> {
+        let changed = |field: &str| fields.contains(&field);
+        update_event_row(&self.tx, id, event, &self.stamp, true)?;
+        if changed("tags") {
+            replace_event_tags(&self.tx, id, &event.tags)?;
+        }
+        if changed("organizers") || changed("partners") {
+            replace_event_orgs(
                 &self.tx,
                 &mut self.names,
-                &mut Sessions::default(),
-                event_id,
-                p,
+                id,
+                event,
                 &self.stamp,
+                changed("organizers"),
+                changed("partners"),
             )?;
-            // Its time stamp and search text are brought up to date once, at the end.
-            self.touched.insert(event_id);
-            self.stats.created += 1;
-            Outcome::Created
-        };
-        Ok(Some(outcome))
-    }
-
-    /// Gives the organization or person that `record` names (created if new) the other names
-    /// it lists. `Ok(Err((alias, owner)))` when an alias is a name of someone else.
-    ///
-    /// An alias record may come anywhere in a file: an event before it that named one of its
-    /// aliases made that name a new organization or person of its own. Such a one, created by
-    /// this import under the very name the record gives as an alias, is merged into the
-    /// record's: what the file means is one entity. A name that was there before the import,
-    /// or that this import gave to another as an alias, stays a conflict.
-    pub fn apply_aliases(&mut self, record: &AliasRecord) -> Result<Result<(), (String, String)>> {
-        let (entity, id, floor) = match (&record.organization, &record.person) {
-            (Some(name), _) => (
-                &ORGANIZATION,
-                self.names.organization(&self.tx, name, &self.stamp)?,
-                self.last_ids[0],
-            ),
-            (None, Some(name)) => (
-                &PERSON,
-                self.names.person(&self.tx, name, &self.stamp)?,
-                self.last_ids[1],
-            ),
-            (None, None) => return Ok(Ok(())),
-        };
-        for alias in &record.aliases {
-            let Some(owner) = find(&self.tx, entity, alias)? else {
-                continue;
-            };
-            if owner.id != id && owner.id > floor && name_key(&owner.name) == name_key(alias) {
-                let report = merge_entities(&self.tx, entity, id, owner.id)?;
-                // Its names are now aliases (the record's among them), and it is not a new
-                // entity of the import's after all.
-                self.stats.aliases_added += report.names as u64;
-                if entity.what == ORGANIZATION.what {
-                    self.names.orgs_created = self.names.orgs_created.saturating_sub(1);
-                } else {
-                    self.names.people_created = self.names.people_created.saturating_sub(1);
-                }
-                self.names.forget();
-            }
         }
-        Ok(
-            add_aliases(&self.tx, entity, id, &record.aliases)?.map(|added| {
-                self.stats.aliases_added += added;
-            }),
-        )
-    }
-
-    /// Whether a stored event (or one this import wrote) has this key.
-    pub fn has_key(&self, key: &str) -> Result<bool> {
-        Ok(event_with_key(&self.tx, key)?.is_some())
-    }
-
-    /// Whether a stored event (or one this import wrote) has this id.
-    pub fn has_id(&self, id: i64) -> Result<bool> {
-        Ok(resolve_event(&self.tx, &EventRef::Id(id))?.is_some())
-    }
-
-    /// The stored keys equal to `text` but for case, as [`Store::keys_like`].
-    pub fn keys_like(&self, text: &str) -> Result<Vec<String>> {
-        keys_like(&self.tx, text)
-    }
-
-    /// Builds a deferred index now rather than at the end.
-    fn build_now(&mut self, name: &str) -> Result<()> {
-        if let Some(at) = self.deferred_indexes.iter().position(|(n, _)| n == name) {
-            let (_, sql) = self.deferred_indexes.remove(at);
-            self.tx.execute_batch(&sql)?;
+        if changed("sessions") || changed("participants") {
+            self.update_sessions(id, &event.sessions)?;
+            self.update_participants(id, &event.participants)?;
         }
         Ok(())
     }
 
-    /// Whether the event already has a participation recording exactly this.
+    fn event_changed(&mut self, id: i64) -> Result<()> {
+        // A bulk load indexes all its events for search at the end, in one go.
+        if !self.bulk {
+            refresh_search(&self.tx, id)?;
+        }
+        Ok(())
+    }
+
+    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>> {
+        resolve_event(&self.tx, reference)
+    }
+
+    fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+        keys_like(&self.tx, text)
+    }
+
     fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
         let Some(person) = person_id(&self.tx, &p.name)? else {
             return Ok(false);
@@ -374,23 +247,73 @@ impl Import<'_> {
             )?)
     }
 
-    /// The organizations and people this import created whose names are close to another's
-    /// (known before, or created earlier by the import).
-    pub fn near_names(&self) -> Result<Vec<super::NearName>> {
-        super::near::near_names_since(&self.tx, self.last_ids)
+    fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
+        insert_participant(
+            &self.tx,
+            &mut self.names,
+            &mut Sessions::default(),
+            event,
+            p,
+            &self.stamp,
+        )?;
+        // Its time stamp and search text are brought up to date once, at the end.
+        self.touched.insert(event);
+        Ok(())
     }
 
-    /// What has been done so far.
-    pub fn stats(&self) -> ImportStats {
-        ImportStats {
-            orgs_created: self.names.orgs_created,
-            people_created: self.names.people_created,
-            ..self.stats
+    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64> {
+        match kind {
+            EntityKind::Organization => self.names.organization(&self.tx, name, &self.stamp),
+            EntityKind::Person => self.names.person(&self.tx, name, &self.stamp),
         }
     }
 
-    /// Makes the import permanent.
-    pub fn commit(self) -> Result<()> {
+    fn created_here(&self, kind: EntityKind, id: i64) -> bool {
+        id > self.last_ids[slot(kind)]
+    }
+
+    fn created_any(&self, kind: EntityKind) -> Result<bool> {
+        let entity = super::entity::of(kind);
+        Ok(self
+            .tx
+            .prepare_cached(entity.created_since)?
+            .query_row([self.last_ids[slot(kind)]], |r| r.get(0))?)
+    }
+
+    fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
+        let report = merge_entities(&self.tx, super::entity::of(kind), keep, other)?;
+        // It is not a new entity of the import's after all; and a name may now be another's.
+        match kind {
+            EntityKind::Organization => {
+                self.names.orgs_created = self.names.orgs_created.saturating_sub(1);
+            }
+            EntityKind::Person => {
+                self.names.people_created = self.names.people_created.saturating_sub(1);
+            }
+        }
+        self.names.forget();
+        Ok(report)
+    }
+
+    fn add_aliases(
+        &mut self,
+        kind: EntityKind,
+        id: i64,
+        aliases: &[String],
+    ) -> Result<std::result::Result<u64, AliasConflict>> {
+        add_aliases(&self.tx, super::entity::of(kind), id, aliases)
+    }
+
+    fn created(&self) -> (u64, u64) {
+        (self.names.orgs_created, self.names.people_created)
+    }
+
+    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+        super::entity::each_name(&self.tx, super::entity::of(kind), f)
+    }
+
+    // Makes the import permanent: what was deferred is done now, then the commit.
+    fn commit(self: Box<Self>) -> Result<()> {
         for &id in &self.touched {
             touch_event(&self.tx, id, &self.stamp)?;
             refresh_search(&self.tx, id)?;
@@ -407,39 +330,18 @@ impl Import<'_> {
     }
 
     /// Discards everything the import did.
-    pub fn rollback(self) -> Result<()> {
+    fn rollback(self: Box<Self>) -> Result<()> {
         self.tx.rollback()?;
         Ok(())
     }
+}
 
-    fn load(&self, id: i64) -> Result<Event> {
-        get_event(&self.tx, id)?.ok_or(StoreError::Gone { event: id })
-    }
-
-    /// Writes the `fields` that changed: the event's own fields, and each list that changed.
-    /// Sessions and participations are updated where they differ, not replaced, so that the
-    /// ones that stay keep their ids (a script may hold a participation's id). A record
-    /// without a key leaves the stored key as it is.
-    fn update(&mut self, id: i64, event: &NewEvent, fields: &[&str]) -> Result<()> {
-        let changed = |field: &str| fields.contains(&field);
-        update_event_row(&self.tx, id, event, &self.stamp, true)?;
-        if changed("tags") {
-            replace_event_tags(&self.tx, id, &event.tags)?;
-        }
-        if changed("organizers") || changed("partners") {
-            replace_event_orgs(
-                &self.tx,
-                &mut self.names,
-                id,
-                event,
-                &self.stamp,
-                changed("organizers"),
-                changed("partners"),
-            )?;
-        }
-        if changed("sessions") || changed("participants") {
-            self.update_sessions(id, &event.sessions)?;
-            self.update_participants(id, &event.participants)?;
+impl SqliteImport<'_> {
+    /// Builds a deferred index now rather than at the end.
+    fn build_now(&mut self, name: &str) -> Result<()> {
+        if let Some(at) = self.deferred_indexes.iter().position(|(n, _)| n == name) {
+            let (_, sql) = self.deferred_indexes.remove(at);
+            self.tx.execute_batch(&sql)?;
         }
         Ok(())
     }
@@ -565,113 +467,13 @@ impl Import<'_> {
         }
         Ok(())
     }
-
-    /// The event with this key, with everything linked to it: what a record that leaves out
-    /// its title or start date is completed from.
-    pub fn stored_with_key(&self, key: &str) -> Result<Option<Event>> {
-        match event_with_key(&self.tx, key)? {
-            Some(id) => Ok(Some(self.load(id)?)),
-            None => Ok(None),
-        }
-    }
-
-    /// What the last record applied changed, if it updated an event.
-    pub fn last_update(&self) -> Option<&Update> {
-        self.last_update.as_ref()
-    }
-}
-
-fn names_eq(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| name_key(a) == name_key(b))
-}
-
-/// Which fields storing `new` over `stored` would change, as a user sees them (none: the
-/// record is already there). Organizations and people are compared by name key, since they
-/// resolve to the same entity; sessions and participants as sets, since the order they are
-/// listed in is only the order they were recorded in.
-fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<&'static str> {
-    let participant = |name: &str,
-                       org: Option<&str>,
-                       position: &Option<String>,
-                       role: &Option<String>,
-                       session: Option<&str>,
-                       contribution: &Option<String>| {
-        (
-            name_key(name),
-            org.map(name_key),
-            position.clone(),
-            role.clone(),
-            session.map(name_key),
-            contribution.clone(),
-        )
-    };
-    let mut stored_participants: Vec<_> = stored
-        .participants
-        .iter()
-        .map(|p| {
-            participant(
-                &p.name,
-                p.organization.as_deref(),
-                &p.position,
-                &p.role,
-                p.session.as_deref(),
-                &p.contribution,
-            )
-        })
-        .collect();
-    let mut new_participants: Vec<_> = new
-        .participants
-        .iter()
-        .map(|p| {
-            participant(
-                &p.name,
-                p.organization.as_deref(),
-                &p.position,
-                &p.role,
-                p.session.as_deref(),
-                &p.contribution,
-            )
-        })
-        .collect();
-    stored_participants.sort();
-    new_participants.sort();
-    let sorted = |names: &[String]| {
-        let mut names = names.to_vec();
-        names.sort();
-        names
-    };
-    let checks = [
-        ("key", new.key.is_some() && new.key != stored.key),
-        ("title", stored.title != new.title),
-        ("kind", stored.kind != new.kind),
-        ("start", stored.start != new.start),
-        ("end", stored.end != new.end),
-        ("mode", stored.mode != new.mode),
-        ("location", stored.location != new.location),
-        ("region", stored.region != new.region),
-        ("project", stored.project != new.project),
-        ("description", stored.description != new.description),
-        ("source", stored.source != new.source),
-        ("tags", stored.tags != new.tags),
-        ("organizers", !names_eq(&stored.organizers, &new.organizers)),
-        ("partners", !names_eq(&stored.partners, &new.partners)),
-        (
-            "sessions",
-            sorted(&stored.sessions) != sorted(&new.sessions),
-        ),
-        ("participants", stored_participants != new_participants),
-    ];
-    checks
-        .into_iter()
-        .filter(|(_, changed)| *changed)
-        .map(|(field, _)| field)
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::EventRecord;
+    use crate::store::{Outcome, Store};
 
     fn event(json: &str) -> NewEvent {
         serde_json::from_str::<EventRecord>(json)
@@ -682,10 +484,10 @@ mod tests {
 
     #[test]
     fn imports_can_follow_each_other_on_one_connection() {
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = SqliteStore::open_in_memory().unwrap();
         let first = event(r#"{"key": "a", "title": "A", "start": "2021-03-16"}"#);
         let second = event(r#"{"key": "b", "title": "B", "start": "2021-03-17"}"#);
-        let mut import = store.begin_import().unwrap();
+        let mut import = Store::begin_import(&mut store).unwrap();
         assert!(matches!(
             import.apply(&first, 1, &[]).unwrap(),
             Outcome::Created
@@ -693,7 +495,7 @@ mod tests {
         import.commit().unwrap();
         // A second import, committed; then a third, rolled back: each starts afresh, and
         // the first record of each is its own, whatever line earlier imports wrote.
-        let mut import = store.begin_import().unwrap();
+        let mut import = Store::begin_import(&mut store).unwrap();
         assert!(matches!(
             import.apply(&first, 1, &[]).unwrap(),
             Outcome::Unchanged
@@ -703,13 +505,13 @@ mod tests {
             Outcome::Created
         ));
         import.commit().unwrap();
-        let mut import = store.begin_import().unwrap();
+        let mut import = Store::begin_import(&mut store).unwrap();
         assert!(matches!(
             import.apply(&second, 1, &[]).unwrap(),
             Outcome::Unchanged
         ));
         import.rollback().unwrap();
-        let import = store.begin_import().unwrap();
+        let import = Store::begin_import(&mut store).unwrap();
         import.commit().unwrap();
     }
 }

@@ -1,252 +1,81 @@
-//! The only place with SQL: opening the database file, migrating its schema, and every query
-//! and transaction. Every value reaches SQLite as a bound parameter.
+//! The SQLite backend: a database in one file. All of its SQL, its migrations, its search
+//! syntax (FTS5) and its file handling are here; what it answers is the store's interface
+//! ([`crate::store::Store`]), in domain types.
+//!
+//! One concern per module: `connection` opens and migrates, `files` handles the file and
+//! what SQLite keeps beside it, `staging` builds a new database aside, `schema` holds the
+//! migrations; `lookup` finds events and names, `filter` compiles a filter into one SELECT,
+//! `search` writes search terms as FTS5, `read` loads events and their links, `write` writes
+//! them, `names` caches the organizations and people a write meets; `events`, `curate`,
+//! `views`, `import` and `maintain` are the operations; `error` maps SQLite's result codes.
 
+mod connection;
 mod curate;
 mod entity;
 mod error;
 mod events;
+mod files;
+mod filter;
 mod import;
-mod near;
+mod lookup;
+mod maintain;
+mod names;
+mod read;
 pub(crate) mod schema;
 mod search;
 mod staging;
 mod views;
+mod write;
 
-use std::fs;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use crate::store::error::{Context, Failure, Result, StoreError};
-use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use chrono::NaiveDate;
+use rusqlite::{Connection, TransactionBehavior};
 
-pub use curate::{AliasOutcome, ListsChanged, Merged, SessionEdit, SessionsEdited};
-pub use entity::{Entity, ORGANIZATION, PERSON};
-pub use import::{Import, ImportStats, Outcome, Update};
-pub use near::NearName;
-pub use staging::NewDatabase;
+pub(crate) use files::refuse_database_file;
+use staging::NewDatabase;
 
-/// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
-pub const APPLICATION_ID: i32 = 0x4556_4E54;
+use crate::model::{
+    AliasRecord, EntityKind, Event, EventFilter, EventRef, Identity, NewEvent, NewParticipant,
+    OrgSummary, ParticipantRecord, PersonHistory, PersonSummary, StatsBy, StatsRow,
+};
+use crate::store::error::Result;
+use crate::store::{
+    Access, AliasOutcome, Counts, Found, Import, ListsChanged, Merged, SessionEdit, SessionsEdited,
+    Store,
+};
 
-/// The schema version this binary writes, `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = schema::MIGRATIONS.len() as i64;
-
-/// How long a writer waits for another process's write lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// An open `events` database.
-pub struct Store {
+/// An open `events` database file.
+pub struct SqliteStore {
     conn: Connection,
     /// What opening did that a person should hear of (an upgrade of the schema), for the
     /// command to print, or not under `--quiet`.
     notice: Option<String>,
+    /// For an import into a database that did not exist: where it is built, and where it
+    /// belongs. Declared after `conn`, so that the connection is closed before the files
+    /// are removed.
+    staged: Option<(NewDatabase, PathBuf)>,
 }
 
-impl Store {
-    /// Opens (creating it and its directories if needed) the database at `path`, and brings
-    /// its schema up to date.
-    pub fn open(path: &Path) -> Result<Store> {
-        refuse_directory(path)?;
-        create_parent_dirs(path)?;
-        // What an import killed outright (`kill -9`) left beside the database.
-        staging::remove_stale(path);
-        create_private_file(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("cannot open database {}", path.display()))?;
-        Store::setup(conn, path)
-    }
-
-    /// Opens the database at `path` if it exists; otherwise an empty one in memory, so that a
-    /// command that only reads never creates a file.
-    pub fn open_for_reading(path: &Path) -> Result<Store> {
-        refuse_directory(path)?;
-        // Only a path that surely names nothing (or a link to nothing) reads as empty: a
-        // directory that cannot be searched is reported by the open below, not taken for a
-        // missing database.
-        if matches!(fs::metadata(path), Err(e) if e.kind() == ErrorKind::NotFound) {
-            return Store::open_in_memory();
+/// Opens the database file at `path`.
+pub(super) fn open(path: &Path, access: Access) -> Result<Box<dyn Store>> {
+    let store = match access {
+        Access::Write => SqliteStore::open(path)?,
+        Access::Read => SqliteStore::open_for_reading(path)?,
+        // A database that is not there is built beside its place and moved there only once
+        // complete, so a failed import leaves no file behind.
+        Access::Import if !path.exists() => {
+            let new = NewDatabase::beside(path);
+            let mut store = SqliteStore::open(&new.path)?;
+            store.staged = Some((new, path.to_path_buf()));
+            store
         }
-        match Store::open(path) {
-            Ok(store) => Ok(store),
-            // A database someone may read but not write (an archive, a read-only share):
-            // WAL needs files beside it that cannot be made, so read it as it stands.
-            Err(e) if is_read_only(&e) => Store::open_immutable(path).map_err(|read_only| {
-                // Its own reason is the better one when it is about the schema's version.
-                match read_only.root() {
-                    StoreError::NewerSchema { .. } | StoreError::OldSchemaReadOnly { .. } => {
-                        read_only
-                    }
-                    _ => e,
-                }
-            }),
-            Err(e) => Err(e),
-        }
-    }
+        Access::Import => SqliteStore::open(path)?,
+    };
+    Ok(Box::new(store))
+}
 
-    /// Opens a database that cannot be written, for reading only, as it stands on disk.
-    fn open_immutable(path: &Path) -> Result<Store> {
-        let mut uri = String::from("file:");
-        for c in path.to_string_lossy().chars() {
-            match c {
-                '?' | '#' | '%' => uri.push_str(&format!("%{:02X}", c as u32)),
-                c => uri.push(c),
-            }
-        }
-        uri.push_str("?immutable=1");
-        let conn = Connection::open_with_flags(
-            &uri,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-        )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        register_functions(&conn)?;
-        check_ours(&conn, path)?;
-        let version = user_version(&conn)?;
-        if version != SCHEMA_VERSION {
-            return Err(StoreError::OldSchemaReadOnly {
-                location: path.display().to_string(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        Ok(Store { conn, notice: None })
-    }
-
-    /// An empty database in memory.
-    pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()?;
-        Store::setup(conn, Path::new(":memory:"))
-    }
-
-    fn setup(mut conn: Connection, path: &Path) -> Result<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        register_functions(&conn)?;
-        // The bundled SQLite is built with STAT4, which prepares a statement again whenever a
-        // new value is bound to a parameter its plan might depend on: for an import's few
-        // statements run a million times, that was half the time. Plans stay as prepared.
-        conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-            true,
-        )?;
-        // More statements than rusqlite's default of 16 take turns in an import; past the
-        // capacity, every lookup would prepare its statement again.
-        conn.set_prepared_statement_cache_capacity(64);
-
-        // While processes race to create a new file, SQLite may answer "busy" at once rather
-        // than wait (changing the journal mode, or a lock it cannot upgrade without risking a
-        // deadlock): those steps are tried again until the busy timeout.
-        retry_busy(|| check_ours(&conn, path))?;
-        // Foreign keys are enforced once the schema is up to date: a migration that builds a
-        // table anew drops the old one, which must neither cascade nor be refused. (The
-        // bundled SQLite enforces them by default: they are turned off explicitly.)
-        conn.pragma_update(None, "foreign_keys", false)?;
-        let notice = retry_busy(|| migrate(&mut conn, path))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        // WAL lets readers go on while one process writes; FULL syncs each commit, so a
-        // recorded event survives a power loss once the command has returned.
-        retry_busy(|| {
-            let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-            Ok(())
-        })?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(Store { conn, notice })
-    }
-
-    /// What opening did that a person should hear of, once: the upgrade of an older schema,
-    /// and where the copy of the database as it was is.
-    pub fn take_notice(&mut self) -> Option<String> {
-        self.notice.take()
-    }
-
-    /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
-    /// when all is well.
-    /// Each check runs even when another fails: on a damaged file, every finding counts.
-    pub fn check(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        let integrity = (|| -> rusqlite::Result<Vec<String>> {
-            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect()
-        })();
-        // One row of the report may hold several findings, one per line, under a heading
-        // naming the schema (`*** in database main ***`): one finding per line here.
-        match integrity {
-            Ok(rows) => problems.extend(
-                rows.iter()
-                    .flat_map(|r| r.lines())
-                    .filter(|l| *l != "ok" && !l.starts_with("*** in database"))
-                    .map(|l| format!("integrity: {l}")),
-            ),
-            Err(e) => problems.push(format!("integrity: {e}")),
-        }
-        let foreign = (|| -> rusqlite::Result<Vec<String>> {
-            let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-            let rows = stmt.query_map([], |r| {
-                let table: String = r.get(0)?;
-                let rowid: Option<i64> = r.get(1)?;
-                let parent: String = r.get(2)?;
-                Ok(format!(
-                    "foreign key: row {} of {table} refers to a missing row of {parent}",
-                    rowid.map_or("?".to_string(), |id| id.to_string())
-                ))
-            })?;
-            rows.collect()
-        })();
-        match foreign {
-            Ok(rows) => problems.extend(rows),
-            Err(e) => problems.push(format!("foreign keys: {e}")),
-        }
-        // FTS5 checks itself through an INSERT, which a read-only connection may not run;
-        // there, the index is not checked (it cannot have been changed either).
-        match self.conn.execute(
-            "INSERT INTO event_fts (event_fts) VALUES ('integrity-check')",
-            [],
-        ) {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ReadOnly => {}
-            Err(e) => problems.push(format!("search index: {e}")),
-        }
-        Ok(problems)
-    }
-
-    /// How many events, organizations, people and participations there are. Counted in the
-    /// tables themselves: SQLite would count the entries of the smallest index, which on a
-    /// damaged file may be anything.
-    pub fn counts(&self) -> Result<[i64; 4]> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM event NOT INDEXED),
-                    (SELECT count(*) FROM organization NOT INDEXED),
-                    (SELECT count(*) FROM person NOT INDEXED),
-                    (SELECT count(*) FROM participation NOT INDEXED)",
-            [],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
-        )?)
-    }
-
-    /// Writes a consistent copy of the database to `to` (`VACUUM INTO`: one read snapshot,
-    /// so writers may go on meanwhile), readable by its owner only.
-    pub fn backup(&self, to: &Path) -> Result<()> {
-        vacuum_into(&self.conn, to)
-    }
-
-    /// Reads through a memory map from now on: for views that read every page (orgs, people,
-    /// stats), it spares a system call per page; for a few pages it costs more than it saves.
-    pub fn read_everything(&self) -> Result<()> {
-        // A database in memory (the stand-in for one that does not exist) answers no row.
-        self.conn
-            .pragma_update_and_check(None, "mmap_size", 1_073_741_824_i64, |_| Ok(()))
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(()),
-                e => Err(e),
-            })?;
-        Ok(())
-    }
-
+impl SqliteStore {
     fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
         Ok(self
             .conn
@@ -254,298 +83,157 @@ impl Store {
     }
 }
 
-/// Writes a consistent copy of the database to a new file, readable by its owner only.
-fn vacuum_into(conn: &Connection, to: &Path) -> Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(to).map_err(|e| {
-        if e.kind() == ErrorKind::AlreadyExists {
-            StoreError::Exists {
-                file: to.display().to_string(),
-            }
-        } else {
-            StoreError::Context {
-                context: format!("cannot create {}", to.display()),
-                source: Box::new(e.into()),
-            }
+/// The interface, answered by the operations of this backend's modules.
+impl Store for SqliteStore {
+    fn take_notice(&mut self) -> Option<String> {
+        self.notice.take()
+    }
+
+    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>> {
+        lookup::resolve_event(&self.conn, reference)
+    }
+
+    fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+        lookup::keys_like(&self.conn, text)
+    }
+
+    fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<Identity>> {
+        Ok(lookup::same_events(&self.conn, title, start)?
+            .into_iter()
+            .next())
+    }
+
+    fn get_event(&self, id: i64) -> Result<Option<Event>> {
+        read::get_event(&self.conn, id)
+    }
+
+    fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        SqliteStore::list_events(self, filter)
+    }
+
+    fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        SqliteStore::list_summaries(self, filter)
+    }
+
+    fn visit_events(
+        &self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.read_events(filter, f)
+    }
+
+    fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
+        SqliteStore::add_event(self, event)
+    }
+
+    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<i64> {
+        SqliteStore::add_participant(self, event, p)
+    }
+
+    fn edit_event(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        lists: ListsChanged,
+        sessions: &[SessionEdit],
+    ) -> Result<SessionsEdited> {
+        SqliteStore::edit_event(self, id, event, lists, sessions)
+    }
+
+    fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+        SqliteStore::participation(self, id)
+    }
+
+    fn edit_participation(&mut self, id: i64, event: i64, p: &NewParticipant) -> Result<()> {
+        SqliteStore::edit_participation(self, id, event, p)
+    }
+
+    fn remove_participation(&mut self, id: i64, event: i64) -> Result<()> {
+        SqliteStore::remove_participation(self, id, event)
+    }
+
+    fn remove_event(&mut self, id: i64) -> Result<()> {
+        SqliteStore::remove_event(self, id)
+    }
+
+    fn find_entity(&self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+        entity::find(&self.conn, entity::of(kind), name)
+    }
+
+    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+        entity::each_name(&self.conn, entity::of(kind), f)
+    }
+
+    fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome> {
+        SqliteStore::add_alias(self, entity::of(kind), name, alias)
+    }
+
+    fn remove_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<String> {
+        SqliteStore::remove_alias(self, entity::of(kind), name, alias)
+    }
+
+    fn rename(&mut self, kind: EntityKind, name: &str, new: &str) -> Result<String> {
+        SqliteStore::rename(self, entity::of(kind), name, new)
+    }
+
+    fn merge(&mut self, kind: EntityKind, keep: &str, other: &str) -> Result<Merged> {
+        SqliteStore::merge(self, entity::of(kind), keep, other)
+    }
+
+    fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+        SqliteStore::organizations(self, search)
+    }
+
+    fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+        SqliteStore::people(self, org)
+    }
+
+    fn person_history(&self, name: &str) -> Result<Option<PersonHistory>> {
+        SqliteStore::person_history(self, name)
+    }
+
+    fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
+        SqliteStore::alias_records(self, filter)
+    }
+
+    fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+        SqliteStore::stats(self, by, filter)
+    }
+
+    fn read_everything(&self) -> Result<()> {
+        SqliteStore::read_everything(self)
+    }
+
+    fn begin_import(&mut self) -> Result<Import<'_>> {
+        Ok(Import::new(Box::new(SqliteStore::begin_import(self)?)))
+    }
+
+    fn put_in_place(mut self: Box<Self>) -> Result<Option<Box<dyn Store>>> {
+        let Some((mut new, target)) = self.staged.take() else {
+            return Ok(None);
+        };
+        // Closed first: its write-ahead log is then in the file itself.
+        drop(self);
+        if new.put_in_place(&target)? {
+            return Ok(None);
         }
-    })?;
-    let target = to.to_string_lossy().into_owned();
-    if let Err(e) = conn.execute("VACUUM INTO ?1", [target]) {
-        let _ = fs::remove_file(to);
-        return Err(e).with_context(|| format!("cannot write {}", to.display()));
+        // Another process created the database meanwhile: what was built is read again,
+        // and removed once read.
+        let mut built = SqliteStore::open(&new.path)?;
+        built.staged = Some((new, target));
+        Ok(Some(Box::new(built)))
     }
-    Ok(())
-}
 
-/// `events_key(text)`: the key names are compared by (white space normalized, case folded
-/// with Unicode's rules, which SQLite's lower() does not know); `events_sort_key(text)`.
-fn register_functions(conn: &Connection) -> Result<()> {
-    conn.create_scalar_function(
-        "events_key",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let text: Option<String> = ctx.get(0)?;
-            Ok(text.map(|t| crate::model::name_key(&t)))
-        },
-    )?;
-    // `events_sort_key(text)`: the order people read in (case and accents aside).
-    conn.create_scalar_function(
-        "events_sort_key",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let text: Option<String> = ctx.get(0)?;
-            Ok(text.map(|t| crate::store::fold::sort_key(&t)))
-        },
-    )?;
-    Ok(())
-}
-
-/// Runs `step` again while SQLite says the database is busy, for up to [`BUSY_TIMEOUT`].
-fn retry_busy<T>(mut step: impl FnMut() -> Result<T>) -> Result<T> {
-    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
-    let mut pause = Duration::from_millis(2);
-    loop {
-        match step() {
-            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(100));
-            }
-            other => return other,
-        }
+    fn check(&self) -> Result<Vec<String>> {
+        SqliteStore::check(self)
     }
-}
 
-fn is_busy(err: &StoreError) -> bool {
-    err.failure() == Some(Failure::Busy)
-}
-
-/// Whether opening failed because the file or its directory cannot be written.
-fn is_read_only(err: &StoreError) -> bool {
-    matches!(err.failure(), Some(Failure::ReadOnly | Failure::CannotOpen))
-}
-
-/// Refuses a directory given as the database, before SQLite says it cannot open it.
-fn refuse_directory(path: &Path) -> Result<()> {
-    if path.is_dir() {
-        return Err(StoreError::IsDirectory {
-            location: path.display().to_string(),
-        });
+    fn counts(&self) -> Result<Counts> {
+        SqliteStore::counts(self)
     }
-    Ok(())
-}
 
-/// The files SQLite keeps for the database at `db`: the file itself, then those it makes
-/// beside it, each with what it is, for messages.
-const DATABASE_FILES: [(&str, &str); 4] = [
-    ("", "the database itself"),
-    ("-wal", "the database's write-ahead log"),
-    ("-shm", "the database's shared memory index"),
-    ("-journal", "the database's rollback journal"),
-];
-
-/// Refuses `target` as a file to write when it is the database at `db` or one of the files
-/// SQLite keeps beside it, however it is spelled: relative, through `..`, a symbolic link or
-/// a hard link. `what` names the target in the message (`--output "x.db"`).
-pub fn refuse_database_file(db: &Path, target: &Path, what: &str) -> Result<()> {
-    // SQLite finds the journals beside the file a link points to, not beside the link.
-    let mut bases = vec![db.to_path_buf(), resolve(db)];
-    bases.dedup();
-    let target_meta = fs::metadata(target).ok();
-    let target_real = resolve(target);
-    for base in &bases {
-        for (suffix, name) in DATABASE_FILES {
-            let mut file = base.as_os_str().to_owned();
-            file.push(suffix);
-            let file = PathBuf::from(file);
-            // An existing file is the same file when it is the same inode: that sees hard
-            // links too. One that does not exist yet (a journal) is compared by its place.
-            let same = match (&target_meta, fs::metadata(&file)) {
-                (Some(t), Ok(f)) => same_inode(t, &f),
-                _ => target_real == resolve(&file),
-            };
-            if same {
-                return Err(StoreError::IsDatabaseFile {
-                    target: what.to_string(),
-                    file: file.display().to_string(),
-                    what: name,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev() && a.ino() == b.ino()
-}
-
-#[cfg(not(unix))]
-fn same_inode(_: &fs::Metadata, _: &fs::Metadata) -> bool {
-    false
-}
-
-/// Where writing to `path` would write: symbolic links followed, even to a file that does not
-/// exist yet, and the directory made absolute and canonical. Falls back to the path as given
-/// (made absolute) where a directory cannot be resolved.
-pub fn resolve(path: &Path) -> PathBuf {
-    let mut path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    // As the kernel does, give up after 40 links (a loop).
-    for _ in 0..40 {
-        match fs::read_link(&path) {
-            Ok(target) => {
-                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                path = dir.join(target);
-            }
-            Err(_) => break,
-        }
-    }
-    match (path.parent(), path.file_name()) {
-        (Some(dir), Some(name)) => match fs::canonicalize(dir) {
-            Ok(dir) => dir.join(name),
-            Err(_) => path,
-        },
-        // `/`, or a path ending in `..`: canonical as a whole if it exists.
-        _ => fs::canonicalize(&path).unwrap_or(path),
-    }
-}
-
-fn create_parent_dirs(path: &Path) -> Result<()> {
-    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    if parent.is_dir() {
-        return Ok(());
-    }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(parent)
-        .with_context(|| format!("cannot create directory {}", parent.display()))
-}
-
-/// Creates a new database file readable and writable by its owner only; SQLite gives its
-/// journal files the same permissions.
-fn create_private_file(path: &Path) -> Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot create database {}", path.display())),
-    }
-}
-
-/// Refuses a file that is not SQLite, or is a SQLite database of some other program.
-fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
-    // Both from one snapshot: another process may be creating our schema in this very file,
-    // and its tables without its mark would look like another program's.
-    let read = conn.query_row(
-        "SELECT (SELECT application_id FROM pragma_application_id),
-                (SELECT count(*) FROM sqlite_schema) + (SELECT user_version FROM pragma_user_version)",
-        [],
-        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?)),
-    );
-    let (app_id, tables) = match read {
-        Ok(read) => read,
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::NotADatabase =>
-        {
-            return Err(StoreError::NotADatabase {
-                location: path.display().to_string(),
-                expected: "a SQLite file",
-            });
-        }
-        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
-    };
-    if app_id == APPLICATION_ID {
-        return Ok(());
-    }
-    if app_id != 0 || tables != 0 {
-        return Err(StoreError::NotOurs {
-            location: path.display().to_string(),
-            found: "a SQLite database",
-        });
-    }
-    Ok(())
-}
-
-fn user_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
-}
-
-/// Brings the schema up to date in one write transaction. The version is read again after the
-/// write lock is taken, so processes racing to create the same new file migrate it once.
-/// Returns what to tell the user when an older database was upgraded.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<Option<String>> {
-    let found = user_version(conn)?;
-    if found == SCHEMA_VERSION {
-        return Ok(None);
-    }
-    let mut notice = None;
-    // An older database is copied as it is before it is upgraded, beside itself.
-    if found > 0 && found < SCHEMA_VERSION && path.is_file() {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!(
-            ".v{found}-{}.bak",
-            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-        ));
-        let backup = PathBuf::from(name);
-        if !backup.exists() {
-            vacuum_into(conn, &backup)
-                .with_context(|| format!("backing up {} before upgrading it", path.display()))?;
-            notice = Some(format!(
-                "Upgraded {} from schema version {found} to {SCHEMA_VERSION}; a copy as it was is in {}",
-                path.display(),
-                backup.display()
-            ));
-        }
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version = user_version(&tx)?;
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            location: path.display().to_string(),
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    for (i, migration) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-        migration(&tx)
-            .with_context(|| format!("migrating {} to schema version {}", path.display(), i + 1))?;
-    }
-    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    tx.commit()?;
-    Ok(notice)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn migrations_apply_to_an_empty_database() {
-        let store = Store::open_in_memory().unwrap();
-        assert_eq!(user_version(&store.conn).unwrap(), SCHEMA_VERSION);
-        let fk: Vec<String> = store
-            .conn
-            .prepare("PRAGMA foreign_key_check")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert!(fk.is_empty());
+    fn backup(&self, to: &Path) -> Result<()> {
+        SqliteStore::backup(self, to)
     }
 }

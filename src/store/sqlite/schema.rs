@@ -33,7 +33,7 @@ fn give_keys(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, title, start) in keyless {
-        let key = super::events::unique_key(tx, &title, start)?;
+        let key = super::lookup::unique_key(tx, &title, start)?;
         tx.execute("UPDATE event SET key = ?2 WHERE id = ?1", (id, key))?;
     }
     Ok(())

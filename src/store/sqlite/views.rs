@@ -1,18 +1,18 @@
 //! Read-only views across events: organizations, people, a person's history, counts.
 
+use super::{filter::*, lookup::*};
 use crate::store::error::Result;
 use chrono::Datelike;
 use rusqlite::params_from_iter;
 
-use super::Store;
+use super::SqliteStore;
 use super::entity::{ORGANIZATION, PERSON, aliases};
-use super::events::{event_query, organization_id, person_id};
 use crate::model::{
     AliasRecord, EventFilter, HistoryEntry, OrgSummary, PersonHistory, PersonSummary, StatsBy,
     StatsRow, name_key,
 };
 
-impl Store {
+impl SqliteStore {
     /// Every organization (or those with a name or alias containing `search`), by name.
     pub fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
         let mut stmt = self.conn.prepare(

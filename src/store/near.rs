@@ -10,13 +10,12 @@
 //! on the command line is compared with every known name; in an import, the work per new name
 //! is bounded: its skeleton is placed among all the skeletons, sorted, and only a few
 //! neighbours on each side are compared.
+//!
+//! Also the ranking of known names that a name no one has may have meant (`similar`). Both
+//! are written once, above the backends: a backend only lists the names it knows.
 
-use crate::store::error::Result;
-use rusqlite::Connection;
-
-use super::Store;
-use super::entity::{Entity, ORGANIZATION, PERSON, find};
-use crate::store::fold::skeleton;
+use super::fold::skeleton;
+use crate::model::{EntityKind, name_key};
 
 /// A name created (or about to be) that is close to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,23 +80,25 @@ impl Wanted {
     }
 }
 
-/// For each organization or person created since id `since` (an import's, written), the
-/// closest name of one known before it, if one is close; in the order created. Bounded work
-/// per name: its skeleton's neighbours among all the skeletons, sorted.
-fn near_created(conn: &Connection, entity: &Entity, since: i64) -> Result<Vec<NearName>> {
-    let mut known: Vec<(String, i64, String)> = Vec::new();
-    let mut stmt = conn.prepare_cached(entity.all_names)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let name: String = row.get(1)?;
-        known.push((skeleton(&name), row.get(0)?, name));
-    }
+/// For each organization or person an import created (`created` says which of `known`, all
+/// the names of `kind` with their entity's id), the closest name of one known before it, if
+/// one is close; in the order created. Bounded work per name: its skeleton's neighbours among
+/// all the skeletons, sorted. Ids grow with creation: a larger id is a later entity.
+pub(crate) fn near_created(
+    kind: EntityKind,
+    names: Vec<(i64, String)>,
+    created: impl Fn(i64) -> bool,
+) -> Vec<NearName> {
+    let mut known: Vec<(String, i64, String)> = names
+        .into_iter()
+        .map(|(id, name)| (skeleton(&name), id, name))
+        .collect();
     known.sort_unstable();
     let mut found: Vec<(i64, NearName)> = Vec::new();
     // One note per entity, whichever of its names is close.
     let mut noted: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for (at, (wanted, id, name)) in known.iter().enumerate() {
-        if *id <= since || wanted.is_empty() || noted.contains(id) {
+        if !created(*id) || wanted.is_empty() || noted.contains(id) {
             continue;
         }
         let wanted = Wanted::new(wanted.clone());
@@ -125,7 +126,7 @@ fn near_created(conn: &Connection, entity: &Entity, since: i64) -> Result<Vec<Ne
             found.push((
                 *id,
                 NearName {
-                    what: entity.what,
+                    what: kind.as_str(),
                     new: name.clone(),
                     known: close.to_string(),
                 },
@@ -133,95 +134,95 @@ fn near_created(conn: &Connection, entity: &Entity, since: i64) -> Result<Vec<Ne
         }
     }
     found.sort_by_key(|(id, _)| *id);
-    Ok(found.into_iter().map(|(_, near)| near).collect())
+    found.into_iter().map(|(_, near)| near).collect()
 }
 
-/// For each of `names` (about to be created), the closest known name, if one is close. A few
-/// names typed on a command line are compared with every known name, in one pass.
-fn near_typed(conn: &Connection, entity: &Entity, names: &[String]) -> Result<Vec<NearName>> {
-    let wanted: Vec<(&String, Wanted)> = names
-        .iter()
-        .map(|n| (n, Wanted::new(skeleton(n))))
-        .filter(|(_, w)| !w.skeleton.is_empty())
-        .collect();
-    if wanted.is_empty() {
-        return Ok(Vec::new());
+/// Compares names typed on a command line (about to be created) with every known name, in
+/// one pass: `add` each known name, then `finish` says, for each typed name, the closest
+/// known one, if one is close.
+pub(crate) struct NearTyped<'a> {
+    kind: EntityKind,
+    wanted: Vec<(&'a String, Wanted)>,
+    best: Vec<Option<(usize, String)>>,
+}
+
+impl<'a> NearTyped<'a> {
+    pub(crate) fn new(kind: EntityKind, names: &'a [String]) -> NearTyped<'a> {
+        let wanted: Vec<(&String, Wanted)> = names
+            .iter()
+            .map(|n| (n, Wanted::new(skeleton(n))))
+            .filter(|(_, w)| !w.skeleton.is_empty())
+            .collect();
+        NearTyped {
+            kind,
+            best: vec![None; wanted.len()],
+            wanted,
+        }
     }
-    let mut best: Vec<Option<(usize, String)>> = vec![None; wanted.len()];
-    let mut stmt = conn.prepare_cached(entity.all_names)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let name: String = row.get(1)?;
-        let other = skeleton(&name);
-        for ((_, w), best) in wanted.iter().zip(best.iter_mut()) {
+
+    /// Whether there is nothing to compare (no typed name has a skeleton).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.wanted.is_empty()
+    }
+
+    pub(crate) fn add(&mut self, name: &str) {
+        let other = skeleton(name);
+        for ((_, w), best) in self.wanted.iter().zip(self.best.iter_mut()) {
             if let Some(distance) = w.distance(&other)
                 && best.as_ref().is_none_or(|(d, _)| distance < *d)
             {
-                *best = Some((distance, name.clone()));
+                *best = Some((distance, name.to_string()));
             }
         }
     }
-    Ok(wanted
-        .iter()
-        .zip(best)
-        .filter_map(|((new, _), best)| {
-            best.map(|(_, known)| NearName {
-                what: entity.what,
-                new: (*new).clone(),
-                known,
+
+    pub(crate) fn finish(self) -> Vec<NearName> {
+        let what = self.kind.as_str();
+        self.wanted
+            .iter()
+            .zip(self.best)
+            .filter_map(|((new, _), best)| {
+                best.map(|(_, known)| NearName {
+                    what,
+                    new: (*new).clone(),
+                    known,
+                })
             })
-        })
-        .collect())
+            .collect()
+    }
 }
 
-/// The largest id of each kind: what an import compares with at its end to tell the
-/// entities it created.
-pub(super) fn last_ids(conn: &Connection) -> Result<[i64; 2]> {
-    let last = |entity: &Entity| -> Result<i64> {
-        Ok(conn
-            .prepare_cached(entity.last_id)?
-            .query_row([], |r| r.get(0))?)
-    };
-    Ok([last(&ORGANIZATION)?, last(&PERSON)?])
+/// Ranks names for one no one has (`name`), to suggest what may have been meant: those that
+/// contain it or that it contains first, then by Jaro-Winkler similarity of their keys; none
+/// that are not alike at all. `add` each known name, then `best` gives the `n` closest.
+pub(crate) struct Similar {
+    wanted: String,
+    scored: Vec<(f64, String)>,
 }
 
-/// The near-names among the entities created since `last` (from [`last_ids`]), each
-/// compared with those known before it.
-pub(super) fn near_names_since(conn: &Connection, last: [i64; 2]) -> Result<Vec<NearName>> {
-    let mut found = Vec::new();
-    for (entity, since) in [(&ORGANIZATION, last[0]), (&PERSON, last[1])] {
-        let created: bool = conn
-            .prepare_cached(entity.created_since)?
-            .query_row([since], |r| r.get(0))?;
-        if created {
-            found.extend(near_created(conn, entity, since)?);
+impl Similar {
+    pub(crate) fn new(name: &str) -> Similar {
+        Similar {
+            wanted: name_key(name),
+            scored: Vec::new(),
         }
     }
-    Ok(found)
-}
 
-impl Store {
-    /// For each organization of `names` that does not exist yet (it would be created), the
-    /// known name it is close to, if any.
-    pub fn near_organizations(&self, names: &[String]) -> Result<Vec<NearName>> {
-        self.near(&ORGANIZATION, names)
-    }
-
-    /// For each person of `names` who does not exist yet, the known name close to theirs.
-    pub fn near_people(&self, names: &[String]) -> Result<Vec<NearName>> {
-        self.near(&PERSON, names)
-    }
-
-    fn near(&self, entity: &Entity, names: &[String]) -> Result<Vec<NearName>> {
-        let mut new: Vec<String> = Vec::new();
-        for name in names {
-            let key = crate::model::name_key(name);
-            if find(&self.conn, entity, name)?.is_none()
-                && !new.iter().any(|n| crate::model::name_key(n) == key)
-            {
-                new.push(crate::model::normalize_name(name));
-            }
+    pub(crate) fn add(&mut self, candidate: &str) {
+        let key = name_key(candidate);
+        let mut score = strsim::jaro_winkler(&self.wanted, &key);
+        if !self.wanted.is_empty() && (key.contains(&self.wanted) || self.wanted.contains(&key)) {
+            score += 1.0;
         }
-        near_typed(&self.conn, entity, &new)
+        if score >= 0.75 {
+            self.scored.push((score, candidate.to_string()));
+        }
+    }
+
+    pub(crate) fn best(mut self, n: usize) -> Vec<String> {
+        self.scored
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        self.scored.truncate(n);
+        self.scored.into_iter().map(|(_, name)| name).collect()
     }
 }

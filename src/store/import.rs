@@ -1,0 +1,456 @@
+//! Imports, above the backends: which stored event a record is (by key, else by title and
+//! start date), whether it changes it and which fields, what an alias record that names a
+//! name this very import created means. One import is one transaction of a backend
+//! ([`ImportTxn`]), which only finds, reads and writes; every decision is taken here, once
+//! for every backend.
+
+use chrono::NaiveDate;
+
+use super::error::{Result, StoreError};
+use super::near::{NearName, near_created};
+use super::{EntityKind, Found, MergeReport};
+use crate::model::{AliasRecord, Event, EventRef, Identity, NewEvent, NewParticipant, name_key};
+
+/// What applying one record did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    /// Nothing: the record matches (by key, or by title and start date) an event that an
+    /// earlier record of the same import, on this line, already wrote.
+    SameAsLine(u64),
+    /// Nothing: the record has no key, and several stored events have its title and start
+    /// date; these are their keys (the first few).
+    Ambiguous(Vec<String>),
+}
+
+/// Counts of what an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportStats {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub orgs_created: u64,
+    pub people_created: u64,
+    /// Other names given to organizations and people.
+    pub aliases_added: u64,
+}
+
+/// Which fields an update changed, of which event (for `import --dry-run`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The event's key after the update, if it has one.
+    pub key: Option<String>,
+    pub title: String,
+    pub start: NaiveDate,
+    /// The fields that changed, in the order of the interchange shape.
+    pub fields: Vec<&'static str>,
+}
+
+/// An alias record's name that is already another organization's or person's: the alias,
+/// and the own name of the one it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasConflict {
+    pub alias: String,
+    pub owner: String,
+}
+
+/// One import's write transaction in a backend: what the import needs found, read and
+/// written. Committed or rolled back as a whole; dropped, it is rolled back.
+pub trait ImportTxn {
+    /// The event with this key, if any (one this import wrote included).
+    fn event_with_key(&self, key: &str) -> Result<Option<i64>>;
+    /// The events with this title (compared as names are) and start date, oldest first; a
+    /// few at most.
+    fn events_like(&mut self, title: &str, start: NaiveDate) -> Result<Vec<Identity>>;
+    /// The line of the record of this import that wrote the event, if one did.
+    fn line_of(&self, event: i64) -> Result<Option<u64>>;
+    /// Remembers that the record on `line` wrote the event.
+    fn record_line(&mut self, event: i64, line: u64) -> Result<()>;
+    /// One event with all its links.
+    fn event(&self, id: i64) -> Result<Option<Event>>;
+    /// The organization or person known by `name` (its own or an alias), if any.
+    fn find(&self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
+    /// Writes a new event with its links; returns its id.
+    fn insert_event(&mut self, event: &NewEvent) -> Result<i64>;
+    /// Writes the `fields` of `event` that changed over stored event `id` (its own fields
+    /// always; a list only when named). A `None` key leaves the stored key as it is.
+    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[&'static str]) -> Result<()>;
+    /// The event was created or changed: its search text is to be brought up to date (now,
+    /// or by the commit).
+    fn event_changed(&mut self, id: i64) -> Result<()>;
+    /// The event a reference names, if any.
+    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>>;
+    /// The stored keys equal to `text` but for case, `text` itself first if stored.
+    fn keys_like(&self, text: &str) -> Result<Vec<String>>;
+    /// Whether the event has a participation recording exactly this (texts compared as
+    /// names are).
+    fn has_participation(&self, event: i64, p: &NewParticipant) -> Result<bool>;
+    /// Adds a participation to the event; its time stamp and search text are brought up to
+    /// date by the commit.
+    fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()>;
+    /// The organization or person known by `name`, created if new.
+    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64>;
+    /// Whether this import created the organization or person `id`.
+    fn created_here(&self, kind: EntityKind, id: i64) -> bool;
+    /// Whether this import created any organization (or person).
+    fn created_any(&self, kind: EntityKind) -> Result<bool>;
+    /// Merges `other`, which this import created, into `keep`: `other`'s links and names
+    /// become `keep`'s, and it no longer counts as created.
+    fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport>;
+    /// Gives `id` each of `aliases` it does not have yet; stops at the first that is another's
+    /// name. Returns how many were added.
+    fn add_aliases(
+        &mut self,
+        kind: EntityKind,
+        id: i64,
+        aliases: &[String],
+    ) -> Result<std::result::Result<u64, AliasConflict>>;
+    /// How many organizations, then people, this import created.
+    fn created(&self) -> (u64, u64);
+    /// Calls `f` with the id and each name (own or alias) of every organization or person.
+    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    /// Makes the import permanent.
+    fn commit(self: Box<Self>) -> Result<()>;
+    /// Discards everything the import did.
+    fn rollback(self: Box<Self>) -> Result<()>;
+}
+
+/// An import in progress: a write transaction that is committed or rolled back as a whole.
+pub struct Import<'a> {
+    txn: Box<dyn ImportTxn + 'a>,
+    stats: ImportStats,
+    /// What the last record applied changed, when it updated an event.
+    last_update: Option<Update>,
+}
+
+impl<'a> Import<'a> {
+    /// An import in the backend's transaction `txn`.
+    pub fn new(txn: Box<dyn ImportTxn + 'a>) -> Import<'a> {
+        Import {
+            txn,
+            stats: ImportStats::default(),
+            last_update: None,
+        }
+    }
+
+    /// Creates the event, or updates the one it matches (by key, else by title and start
+    /// date), replacing its links with the record's. `line` is where the record is.
+    /// Fields named in `absent` are ones the record cannot hold: a matched event keeps its own.
+    pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
+        // A record is matched by its key: every stored event has one, and every export
+        // carries it. Ids are never matched: they are local to one database.
+        self.last_update = None;
+        let existing = match &event.key {
+            Some(key) => self.txn.event_with_key(key)?,
+            None => {
+                // Only a record without a key (from some other source) is matched by title
+                // and start date.
+                let mut same = self.txn.events_like(&event.title, event.start)?;
+                if same.len() > 1 {
+                    return Ok(Outcome::Ambiguous(
+                        same.into_iter().map(|e| e.key).collect(),
+                    ));
+                }
+                same.pop().map(|e| e.id)
+            }
+        };
+        if let Some(id) = existing
+            && let Some(earlier) = self.txn.line_of(id)?
+        {
+            return Ok(Outcome::SameAsLine(earlier));
+        }
+        let (id, outcome) = match existing {
+            None => (self.txn.insert_event(event)?, Outcome::Created),
+            Some(id) => {
+                let stored = self.load(id)?;
+                let merged;
+                let event = if absent.is_empty() {
+                    event
+                } else {
+                    merged = {
+                        let mut e = event.clone();
+                        e.keep_absent(&stored, absent);
+                        e
+                    };
+                    &merged
+                };
+                let fields = changed_fields(&stored, &self.canonical(event)?);
+                if fields.is_empty() {
+                    (id, Outcome::Unchanged)
+                } else {
+                    self.txn.update_event(id, event, &fields)?;
+                    self.last_update = Some(Update {
+                        key: event.key.clone().or(stored.key),
+                        title: event.title.clone(),
+                        start: event.start,
+                        fields,
+                    });
+                    (id, Outcome::Updated)
+                }
+            }
+        };
+        if outcome != Outcome::Unchanged {
+            self.txn.event_changed(id)?;
+        }
+        self.txn.record_line(id, line)?;
+        match outcome {
+            Outcome::Created => self.stats.created += 1,
+            Outcome::Updated => self.stats.updated += 1,
+            Outcome::Unchanged => self.stats.unchanged += 1,
+            Outcome::SameAsLine(_) | Outcome::Ambiguous(_) => {}
+        }
+        Ok(outcome)
+    }
+
+    /// Adds a participation to an existing event unless an identical one is there.
+    /// `Ok(None)` when there is no such event.
+    pub fn apply_participant(
+        &mut self,
+        event_ref: &EventRef,
+        p: &NewParticipant,
+    ) -> Result<Option<Outcome>> {
+        let Some(event_id) = self.txn.resolve_event(event_ref)? else {
+            return Ok(None);
+        };
+        let outcome = if self.txn.has_participation(event_id, p)? {
+            self.stats.unchanged += 1;
+            Outcome::Unchanged
+        } else {
+            self.txn.add_participation(event_id, p)?;
+            self.stats.created += 1;
+            Outcome::Created
+        };
+        Ok(Some(outcome))
+    }
+
+    /// Gives the organization or person that `record` names (created if new) the other names
+    /// it lists. `Ok(Err(conflict))` when an alias is a name of someone else.
+    ///
+    /// An alias record may come anywhere in a file: an event before it that named one of its
+    /// aliases made that name a new organization or person of its own. Such a one, created by
+    /// this import under the very name the record gives as an alias, is merged into the
+    /// record's: what the file means is one entity. A name that was there before the import,
+    /// or that this import gave to another as an alias, stays a conflict.
+    pub fn apply_aliases(
+        &mut self,
+        record: &AliasRecord,
+    ) -> Result<std::result::Result<(), AliasConflict>> {
+        let (kind, name) = match (&record.organization, &record.person) {
+            (Some(name), _) => (EntityKind::Organization, name),
+            (None, Some(name)) => (EntityKind::Person, name),
+            (None, None) => return Ok(Ok(())),
+        };
+        let id = self.txn.entity(kind, name)?;
+        for alias in &record.aliases {
+            let Some(owner) = self.txn.find(kind, alias)? else {
+                continue;
+            };
+            if owner.id != id
+                && self.txn.created_here(kind, owner.id)
+                && name_key(&owner.name) == name_key(alias)
+            {
+                let report = self.txn.absorb(kind, id, owner.id)?;
+                // Its names are now aliases (the record's among them).
+                self.stats.aliases_added += report.names as u64;
+            }
+        }
+        Ok(self
+            .txn
+            .add_aliases(kind, id, &record.aliases)?
+            .map(|added| self.stats.aliases_added += added))
+    }
+
+    /// Whether a stored event (or one this import wrote) has this key.
+    pub fn has_key(&self, key: &str) -> Result<bool> {
+        Ok(self.txn.event_with_key(key)?.is_some())
+    }
+
+    /// Whether a stored event (or one this import wrote) has this id.
+    pub fn has_id(&self, id: i64) -> Result<bool> {
+        Ok(self.txn.resolve_event(&EventRef::Id(id))?.is_some())
+    }
+
+    /// The stored keys equal to `text` but for case, `text` itself first if stored.
+    pub fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+        self.txn.keys_like(text)
+    }
+
+    /// The event with this key, with everything linked to it: what a record that leaves out
+    /// its title or start date is completed from.
+    pub fn stored_with_key(&self, key: &str) -> Result<Option<Event>> {
+        match self.txn.event_with_key(key)? {
+            Some(id) => Ok(Some(self.load(id)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// What the last record applied changed, if it updated an event.
+    pub fn last_update(&self) -> Option<&Update> {
+        self.last_update.as_ref()
+    }
+
+    /// The organizations and people this import created whose names are close to another's
+    /// (known before, or created earlier by the import).
+    pub fn near_names(&self) -> Result<Vec<NearName>> {
+        let mut found = Vec::new();
+        for kind in [EntityKind::Organization, EntityKind::Person] {
+            if !self.txn.created_any(kind)? {
+                continue;
+            }
+            let mut names: Vec<(i64, String)> = Vec::new();
+            self.txn
+                .each_name(kind, &mut |id, name| names.push((id, name.to_string())))?;
+            found.extend(near_created(kind, names, |id| {
+                self.txn.created_here(kind, id)
+            }));
+        }
+        Ok(found)
+    }
+
+    /// What has been done so far.
+    pub fn stats(&self) -> ImportStats {
+        let (orgs_created, people_created) = self.txn.created();
+        ImportStats {
+            orgs_created,
+            people_created,
+            ..self.stats
+        }
+    }
+
+    /// Makes the import permanent.
+    pub fn commit(self) -> Result<()> {
+        self.txn.commit()
+    }
+
+    /// Discards everything the import did.
+    pub fn rollback(self) -> Result<()> {
+        self.txn.rollback()
+    }
+
+    fn load(&self, id: i64) -> Result<Event> {
+        self.txn.event(id)?.ok_or(StoreError::Gone { event: id })
+    }
+
+    /// The event as it would read once stored: every organization and person under the name
+    /// it is stored under (an alias gives way to the name), and two names of one organization
+    /// in a list made one. What an update is compared by.
+    fn canonical(&self, event: &NewEvent) -> Result<NewEvent> {
+        let own_name = |kind: EntityKind, name: &str| -> Result<String> {
+            Ok(self
+                .txn
+                .find(kind, name)?
+                .map_or_else(|| name.to_string(), |found| found.name))
+        };
+        let org = |name: &str| own_name(EntityKind::Organization, name);
+        let person = |name: &str| own_name(EntityKind::Person, name);
+        let orgs = |names: &[String]| -> Result<Vec<String>> {
+            let mut out: Vec<String> = Vec::with_capacity(names.len());
+            for name in names {
+                let name = org(name)?;
+                if !out.iter().any(|o| name_key(o) == name_key(&name)) {
+                    out.push(name);
+                }
+            }
+            Ok(out)
+        };
+        let mut event = event.clone();
+        event.organizers = orgs(&event.organizers)?;
+        event.partners = orgs(&event.partners)?;
+        for p in &mut event.participants {
+            p.name = person(&p.name)?;
+            if let Some(o) = &p.organization {
+                p.organization = Some(org(o)?);
+            }
+        }
+        Ok(event)
+    }
+}
+
+fn names_eq(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| name_key(a) == name_key(b))
+}
+
+/// Which fields storing `new` over `stored` would change, as a user sees them (none: the
+/// record is already there). Organizations and people are compared by name key, since they
+/// resolve to the same entity; sessions and participants as sets, since the order they are
+/// listed in is only the order they were recorded in.
+fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<&'static str> {
+    let participant = |name: &str,
+                       org: Option<&str>,
+                       position: &Option<String>,
+                       role: &Option<String>,
+                       session: Option<&str>,
+                       contribution: &Option<String>| {
+        (
+            name_key(name),
+            org.map(name_key),
+            position.clone(),
+            role.clone(),
+            session.map(name_key),
+            contribution.clone(),
+        )
+    };
+    let mut stored_participants: Vec<_> = stored
+        .participants
+        .iter()
+        .map(|p| {
+            participant(
+                &p.name,
+                p.organization.as_deref(),
+                &p.position,
+                &p.role,
+                p.session.as_deref(),
+                &p.contribution,
+            )
+        })
+        .collect();
+    let mut new_participants: Vec<_> = new
+        .participants
+        .iter()
+        .map(|p| {
+            participant(
+                &p.name,
+                p.organization.as_deref(),
+                &p.position,
+                &p.role,
+                p.session.as_deref(),
+                &p.contribution,
+            )
+        })
+        .collect();
+    stored_participants.sort();
+    new_participants.sort();
+    let sorted = |names: &[String]| {
+        let mut names = names.to_vec();
+        names.sort();
+        names
+    };
+    let checks = [
+        ("key", new.key.is_some() && new.key != stored.key),
+        ("title", stored.title != new.title),
+        ("kind", stored.kind != new.kind),
+        ("start", stored.start != new.start),
+        ("end", stored.end != new.end),
+        ("mode", stored.mode != new.mode),
+        ("location", stored.location != new.location),
+        ("region", stored.region != new.region),
+        ("project", stored.project != new.project),
+        ("description", stored.description != new.description),
+        ("source", stored.source != new.source),
+        ("tags", stored.tags != new.tags),
+        ("organizers", !names_eq(&stored.organizers, &new.organizers)),
+        ("partners", !names_eq(&stored.partners, &new.partners)),
+        (
+            "sessions",
+            sorted(&stored.sessions) != sorted(&new.sessions),
+        ),
+        ("participants", stored_participants != new_participants),
+    ];
+    checks
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(field, _)| field)
+        .collect()
+}

@@ -1,0 +1,88 @@
+//! Finding what a name, a key or a reference stands for: events, organizations, people.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::entity::{ORGANIZATION, PERSON, find};
+use crate::model::{EventRef, Identity, generated_key, name_key};
+use crate::store::error::Result;
+
+/// The id of the organization known by `name` or an alias, if any.
+pub(super) fn organization_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(find(conn, &ORGANIZATION, name)?.map(|found| found.id))
+}
+
+/// The id of the person known by `name` or an alias, if any.
+pub(super) fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(find(conn, &PERSON, name)?.map(|found| found.id))
+}
+
+/// The event a reference names, if any: an id is only ever looked up as an id, a key as a key.
+pub(super) fn resolve_event(conn: &Connection, reference: &EventRef) -> Result<Option<i64>> {
+    match reference {
+        EventRef::Id(id) => Ok(conn
+            .prepare_cached("SELECT id FROM event WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?),
+        EventRef::Key(key) => event_with_key(conn, key),
+    }
+}
+
+/// The stored keys equal to `text` but for case, `text` itself first if stored; a few at most.
+/// Reads every key: only for a reference that found nothing.
+pub(super) fn keys_like(conn: &Connection, text: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key FROM event WHERE events_key(key) = ?1 ORDER BY key = ?2 DESC, key LIMIT 5",
+    )?;
+    let keys = stmt
+        .query_map(params![name_key(text), text], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
+}
+
+/// The event with this key, if any.
+pub(super) fn event_with_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM event WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// The events with this title (compared as names are) and start date, oldest first; at most
+/// a few, which is all a message needs.
+pub(super) fn same_events(
+    conn: &Connection,
+    title: &str,
+    start: NaiveDate,
+) -> Result<Vec<Identity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, key FROM event WHERE start_date = ?1 AND title_key = ?2 ORDER BY id LIMIT 5",
+    )?;
+    let found = stmt
+        .query_map(params![start, name_key(title)], |r| {
+            Ok(Identity {
+                id: r.get(0)?,
+                key: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
+/// A key no event has yet for an event with this title and start date: [`generated_key`],
+/// then with `-2`, `-3`... until one is free.
+pub(super) fn unique_key(
+    conn: &Connection,
+    title: &str,
+    start: NaiveDate,
+) -> rusqlite::Result<String> {
+    let base = generated_key(title, start);
+    let mut taken = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM event WHERE key = ?1)")?;
+    let mut key = base.clone();
+    let mut n = 1u64;
+    while taken.query_row([&key], |r| r.get::<_, bool>(0))? {
+        n += 1;
+        key = format!("{base}-{n}");
+    }
+    Ok(key)
+}

@@ -1,0 +1,102 @@
+//! Looking after a database: SQLite's own checks, counts, copies, reading by memory map.
+
+use std::path::Path;
+
+use super::SqliteStore;
+use super::files::vacuum_into;
+use crate::store::Counts;
+use crate::store::error::Result;
+
+impl SqliteStore {
+    /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
+    /// when all is well.
+    /// Each check runs even when another fails: on a damaged file, every finding counts.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let integrity = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect()
+        })();
+        // One row of the report may hold several findings, one per line, under a heading
+        // naming the schema (`*** in database main ***`): one finding per line here.
+        match integrity {
+            Ok(rows) => problems.extend(
+                rows.iter()
+                    .flat_map(|r| r.lines())
+                    .filter(|l| *l != "ok" && !l.starts_with("*** in database"))
+                    .map(|l| format!("integrity: {l}")),
+            ),
+            Err(e) => problems.push(format!("integrity: {e}")),
+        }
+        let foreign = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+            let rows = stmt.query_map([], |r| {
+                let table: String = r.get(0)?;
+                let rowid: Option<i64> = r.get(1)?;
+                let parent: String = r.get(2)?;
+                Ok(format!(
+                    "foreign key: row {} of {table} refers to a missing row of {parent}",
+                    rowid.map_or("?".to_string(), |id| id.to_string())
+                ))
+            })?;
+            rows.collect()
+        })();
+        match foreign {
+            Ok(rows) => problems.extend(rows),
+            Err(e) => problems.push(format!("foreign keys: {e}")),
+        }
+        // FTS5 checks itself through an INSERT, which a read-only connection may not run;
+        // there, the index is not checked (it cannot have been changed either).
+        match self.conn.execute(
+            "INSERT INTO event_fts (event_fts) VALUES ('integrity-check')",
+            [],
+        ) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ReadOnly => {}
+            Err(e) => problems.push(format!("search index: {e}")),
+        }
+        Ok(problems)
+    }
+
+    /// How many events, organizations, people and participations there are. Counted in the
+    /// tables themselves: SQLite would count the entries of the smallest index, which on a
+    /// damaged file may be anything.
+    pub fn counts(&self) -> Result<Counts> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM event NOT INDEXED),
+                    (SELECT count(*) FROM organization NOT INDEXED),
+                    (SELECT count(*) FROM person NOT INDEXED),
+                    (SELECT count(*) FROM participation NOT INDEXED)",
+            [],
+            |r| {
+                Ok(Counts {
+                    events: r.get(0)?,
+                    organizations: r.get(1)?,
+                    people: r.get(2)?,
+                    participations: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    /// Writes a consistent copy of the database to `to` (`VACUUM INTO`: one read snapshot,
+    /// so writers may go on meanwhile), readable by its owner only.
+    pub fn backup(&self, to: &Path) -> Result<()> {
+        vacuum_into(&self.conn, to)
+    }
+
+    /// Reads through a memory map from now on: for views that read every page (orgs, people,
+    /// stats), it spares a system call per page; for a few pages it costs more than it saves.
+    pub fn read_everything(&self) -> Result<()> {
+        // A database in memory (the stand-in for one that does not exist) answers no row.
+        self.conn
+            .pragma_update_and_check(None, "mmap_size", 1_073_741_824_i64, |_| Ok(()))
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(()),
+                e => Err(e),
+            })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,281 @@
+//! Writing events: their rows, their links (tags, organizations, sessions, participations),
+//! their time stamps and their search text.
+
+use super::{lookup::*, names::*};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::schema::FTS_FILL_ONE;
+use crate::model::{Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key};
+use crate::store::error::{Context, Result, StoreError};
+
+/// The moment a row is written, as stored in `created_at` and `updated_at`.
+pub(super) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Writes a new event and its links, giving it a key if it has none; returns its id and key.
+pub(super) fn insert_event(
+    conn: &Connection,
+    names: &mut Names,
+    event: &NewEvent,
+    stamp: &str,
+) -> Result<Identity> {
+    let key = match &event.key {
+        Some(key) => key.clone(),
+        None => unique_key(conn, &event.title, event.start)?,
+    };
+    write_event_row(
+        conn,
+        "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
+                            project, description, source, created_at, updated_at, title_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+        None,
+        Some(&key),
+        event,
+        stamp,
+    )?;
+    let id = conn.last_insert_rowid();
+    insert_links(conn, names, id, event, stamp)?;
+    Ok(Identity { id, key })
+}
+
+/// Brings the event's full-text search row up to date (or removes it, if the event is gone).
+pub(super) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(FTS_FILL_ONE)?.execute([id])?;
+    Ok(())
+}
+
+/// Overwrites an event's own fields (not its links). With `keep_key`, a `None` key leaves the
+/// stored key as it is (an import record without a key); without, it clears it (an edit).
+pub(super) fn update_event_row(
+    conn: &Connection,
+    id: i64,
+    event: &NewEvent,
+    stamp: &str,
+    keep_key: bool,
+) -> Result<()> {
+    let sql = if keep_key {
+        "UPDATE event SET key = coalesce(?2, key), title = ?3, kind = ?4, start_date = ?5,
+                end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
+                description = ?11, source = ?12, updated_at = ?13, title_key = ?14
+          WHERE id = ?1"
+    } else {
+        "UPDATE event SET key = ?2, title = ?3, kind = ?4, start_date = ?5,
+                end_date = ?6, mode = ?7, location = ?8, region = ?9, project = ?10,
+                description = ?11, source = ?12, updated_at = ?13, title_key = ?14
+          WHERE id = ?1"
+    };
+    write_event_row(conn, sql, Some(id), event.key.as_deref(), event, stamp)
+}
+
+/// Runs an INSERT or UPDATE of an event's own fields, whose parameters are `?1` the id (none
+/// for a new event), then its fields in table order (`?2` is `key`, which stands for the
+/// event's), `?13` the time and `?14` the title key.
+fn write_event_row(
+    conn: &Connection,
+    sql: &str,
+    id: Option<i64>,
+    key: Option<&str>,
+    event: &NewEvent,
+    stamp: &str,
+) -> Result<()> {
+    conn.prepare_cached(sql)?.execute(params![
+        id,
+        key,
+        event.title,
+        event.kind,
+        event.start,
+        event.end,
+        event.mode.map(Mode::as_str),
+        event.location,
+        event.region,
+        event.project,
+        event.description,
+        event.source,
+        stamp,
+        name_key(&event.title),
+    ])?;
+    Ok(())
+}
+
+/// Marks an event as changed now.
+pub(super) fn touch_event(conn: &Connection, id: i64, stamp: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE event SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, stamp])?;
+    Ok(())
+}
+
+/// Writes an event's tags, organizations, sessions and participants.
+pub(super) fn insert_links(
+    conn: &Connection,
+    names: &mut Names,
+    event_id: i64,
+    event: &NewEvent,
+    stamp: &str,
+) -> Result<()> {
+    insert_tags(conn, event_id, &event.tags)?;
+    insert_orgs(
+        conn,
+        names,
+        event_id,
+        OrgRole::Organizer,
+        &event.organizers,
+        stamp,
+    )?;
+    insert_orgs(
+        conn,
+        names,
+        event_id,
+        OrgRole::Partner,
+        &event.partners,
+        stamp,
+    )?;
+    let mut sessions = Sessions::default();
+    for name in &event.sessions {
+        sessions.id(conn, event_id, name)?;
+    }
+    for p in &event.participants {
+        insert_participant(conn, names, &mut sessions, event_id, p, stamp)?;
+    }
+    Ok(())
+}
+
+fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
+    let mut insert =
+        conn.prepare_cached("INSERT INTO event_tag (event_id, ord, tag) VALUES (?1, ?2, ?3)")?;
+    for (ord, tag) in tags.iter().enumerate() {
+        insert.execute(params![event_id, ord as i64, tag])?;
+    }
+    Ok(())
+}
+
+fn insert_orgs(
+    conn: &Connection,
+    names: &mut Names,
+    event_id: i64,
+    role: OrgRole,
+    orgs: &[String],
+    stamp: &str,
+) -> Result<()> {
+    // Two names of one organization (its name and an alias) are one link.
+    let mut linked = Vec::with_capacity(orgs.len());
+    for name in orgs {
+        let org = names.organization(conn, name, stamp)?;
+        if linked.contains(&org) {
+            continue;
+        }
+        // Names that differ can still be one organization's: refused in the other role too.
+        let other: Option<String> = conn
+            .prepare_cached(
+                "SELECT o.name FROM event_organization eo JOIN organization o ON o.id = eo.organization_id
+                  WHERE eo.event_id = ?1 AND eo.organization_id = ?2 AND eo.role <> ?3",
+            )?
+            .query_row(params![event_id, org, role.as_str()], |r| r.get(0))
+            .optional()?;
+        if let Some(stored) = other {
+            return Err(StoreError::BothRoles {
+                role,
+                name: name.clone(),
+                stored,
+            });
+        }
+        conn.prepare_cached(
+            "INSERT INTO event_organization (event_id, role, ord, organization_id)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![event_id, role.as_str(), linked.len() as i64, org])?;
+        linked.push(org);
+    }
+    Ok(())
+}
+
+/// Replaces an event's tags.
+pub(super) fn replace_event_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM event_tag WHERE event_id = ?1")?
+        .execute([event_id])?;
+    insert_tags(conn, event_id, tags)
+}
+
+/// Replaces an event's organizers, partners, or both, with `event`'s.
+pub(super) fn replace_event_orgs(
+    conn: &Connection,
+    names: &mut Names,
+    event_id: i64,
+    event: &NewEvent,
+    stamp: &str,
+    organizers: bool,
+    partners: bool,
+) -> Result<()> {
+    let lists = [
+        (OrgRole::Organizer, &event.organizers, organizers),
+        (OrgRole::Partner, &event.partners, partners),
+    ];
+    // Both lists go before either is written again: an organization may move from one to
+    // the other.
+    for (role, _, replace) in lists {
+        if replace {
+            conn.prepare_cached(
+                "DELETE FROM event_organization WHERE event_id = ?1 AND role = ?2",
+            )?
+            .execute(params![event_id, role.as_str()])?;
+        }
+    }
+    for (role, list, replace) in lists {
+        if replace {
+            insert_orgs(conn, names, event_id, role, list, stamp)?;
+        }
+    }
+    Ok(())
+}
+
+/// The person, organization and session a participation refers to, created if new.
+pub(super) fn participant_refs(
+    conn: &Connection,
+    names: &mut Names,
+    sessions: &mut Sessions,
+    event_id: i64,
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<(i64, Option<i64>, Option<i64>)> {
+    let person = names.person(conn, &p.name, stamp)?;
+    let org = match &p.organization {
+        Some(name) => Some(names.organization(conn, name, stamp)?),
+        None => None,
+    };
+    let session = match &p.session {
+        Some(name) => Some(sessions.id(conn, event_id, name)?),
+        None => None,
+    };
+    Ok((person, org, session))
+}
+
+pub(super) fn insert_participant(
+    conn: &Connection,
+    names: &mut Names,
+    sessions: &mut Sessions,
+    event_id: i64,
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<i64> {
+    let (person, org, session) = participant_refs(conn, names, sessions, event_id, p, stamp)?;
+    conn.prepare_cached(
+        "INSERT INTO participation (event_id, person_id, organization_id, position, role,
+                                    session_id, contribution, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        event_id,
+        person,
+        org,
+        p.position,
+        p.role,
+        session,
+        p.contribution,
+        stamp
+    ])
+    .with_context(|| format!("recording participant {:?}", p.name))?;
+    Ok(conn.last_insert_rowid())
+}
