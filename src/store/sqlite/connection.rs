@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::files::{create_parent_dirs, create_private_file, refuse_directory, vacuum_into};
 use super::{SqliteStore, schema, staging};
+
 use crate::store::error::{Context, Failure, Result, StoreError};
 
 /// Marks a SQLite file as an `events` database (`PRAGMA application_id`): "EVNT".
@@ -25,7 +26,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 impl SqliteStore {
     /// Opens (creating it and its directories if needed) the database at `path`, and brings
     /// its schema up to date.
-    pub fn open(path: &Path) -> Result<SqliteStore> {
+    pub(super) fn open(path: &Path) -> Result<SqliteStore> {
         refuse_directory(path)?;
         create_parent_dirs(path)?;
         // What an import killed outright (`kill -9`) left beside the database.
@@ -41,7 +42,7 @@ impl SqliteStore {
 
     /// Opens the database at `path` if it exists; otherwise an empty one in memory, so that a
     /// command that only reads never creates a file.
-    pub fn open_for_reading(path: &Path) -> Result<SqliteStore> {
+    pub(super) fn open_for_reading(path: &Path) -> Result<SqliteStore> {
         refuse_directory(path)?;
         // Only a path that surely names nothing (or a link to nothing) reads as empty: a
         // directory that cannot be searched is reported by the open below, not taken for a
@@ -99,7 +100,7 @@ impl SqliteStore {
     }
 
     /// An empty database in memory.
-    pub fn open_in_memory() -> Result<SqliteStore> {
+    pub(super) fn open_in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
         SqliteStore::setup(conn, Path::new(":memory:"))
     }

@@ -2,13 +2,18 @@
 //! and removing events and participations. Nothing here removes an organization or a person
 //! that something still refers to, and every change is one transaction.
 
-use super::{names::*, write::*};
-use crate::store::error::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
-use super::entity::{Entity, ORGANIZATION, find};
-use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
+use super::entity::{Entity, find};
+use super::names::{Names, Sessions, session_id};
+use super::write::{
+    now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags, touch_event,
+    update_event_row,
+};
+
+use crate::model::{EntityKind, NewEvent, NewParticipant, ParticipantRecord, name_key};
+use crate::store::error::{Result, StoreError};
 use crate::store::{
     AliasConflict, AliasOutcome, Found, ListsChanged, MergeReport, Merged, SessionEdit,
     SessionsEdited,
@@ -141,7 +146,12 @@ fn edit_sessions(tx: &Connection, id: i64, edits: &[SessionEdit]) -> Result<Sess
 
 impl SqliteStore {
     /// Makes `alias` another name of the entity known by `name`.
-    pub fn add_alias(&mut self, entity: &Entity, name: &str, alias: &str) -> Result<AliasOutcome> {
+    pub(super) fn add_alias(
+        &mut self,
+        entity: &Entity,
+        name: &str,
+        alias: &str,
+    ) -> Result<AliasOutcome> {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
         let outcome = match find(&tx, entity, alias)? {
@@ -162,7 +172,12 @@ impl SqliteStore {
 
     /// Removes `alias` from the names of the entity known by `name`; returns its own name.
     /// Its own name cannot be removed (a rename changes it).
-    pub fn remove_alias(&mut self, entity: &Entity, name: &str, alias: &str) -> Result<String> {
+    pub(super) fn remove_alias(
+        &mut self,
+        entity: &Entity,
+        name: &str,
+        alias: &str,
+    ) -> Result<String> {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
         match find(&tx, entity, alias)? {
@@ -196,7 +211,7 @@ impl SqliteStore {
     }
 
     /// Renames the entity known by `name`; the old name stays as an alias. Returns the old name.
-    pub fn rename(&mut self, entity: &Entity, name: &str, new: &str) -> Result<String> {
+    pub(super) fn rename(&mut self, entity: &Entity, name: &str, new: &str) -> Result<String> {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
         match find(&tx, entity, new)? {
@@ -222,7 +237,7 @@ impl SqliteStore {
 
     /// Moves every link of `other` to `keep`; `other`'s names become aliases of `keep`, and
     /// `other` is no more.
-    pub fn merge(&mut self, entity: &Entity, keep: &str, other: &str) -> Result<Merged> {
+    pub(super) fn merge(&mut self, entity: &Entity, keep: &str, other: &str) -> Result<Merged> {
         let tx = self.write()?;
         let kept = require(&tx, entity, keep)?;
         let merged = require(&tx, entity, other)?;
@@ -246,7 +261,7 @@ impl SqliteStore {
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed. Its sessions and participants stay as they are.
     /// Then applies `sessions`, the edits of its sessions, in order.
-    pub fn edit_event(
+    pub(super) fn edit_event(
         &mut self,
         id: i64,
         event: &NewEvent,
@@ -290,7 +305,7 @@ impl SqliteStore {
     }
 
     /// A participation: the event it belongs to and what it records.
-    pub fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+    pub(super) fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
         Ok(self
             .conn
             .prepare_cached(
@@ -318,7 +333,12 @@ impl SqliteStore {
     }
 
     /// Overwrites what participation `id` of event `event_id` records.
-    pub fn edit_participation(&mut self, id: i64, event_id: i64, p: &NewParticipant) -> Result<()> {
+    pub(super) fn edit_participation(
+        &mut self,
+        id: i64,
+        event_id: i64,
+        p: &NewParticipant,
+    ) -> Result<()> {
         let tx = self.write()?;
         let stamp = now();
         let mut names = Names::default();
@@ -351,7 +371,7 @@ impl SqliteStore {
     }
 
     /// Removes one participation; the person and organization stay.
-    pub fn remove_participation(&mut self, id: i64, event_id: i64) -> Result<()> {
+    pub(super) fn remove_participation(&mut self, id: i64, event_id: i64) -> Result<()> {
         let tx = self.write()?;
         tx.prepare_cached("DELETE FROM participation WHERE id = ?1")?
             .execute([id])?;
@@ -362,7 +382,7 @@ impl SqliteStore {
 
     /// Removes an event with its links, sessions and participations; organizations and
     /// people stay.
-    pub fn remove_event(&mut self, id: i64) -> Result<()> {
+    pub(super) fn remove_event(&mut self, id: i64) -> Result<()> {
         let tx = self.write()?;
         tx.prepare_cached("DELETE FROM event WHERE id = ?1")?
             .execute([id])?;
@@ -383,7 +403,7 @@ pub(super) fn merge_entities(
     other_id: i64,
 ) -> Result<MergeReport> {
     let mut report = MergeReport::default();
-    if entity.what == ORGANIZATION.what {
+    if entity.kind == EntityKind::Organization {
         // Where both were linked to an event in the same role, one link is enough.
         let merged_links = conn.execute(
             "DELETE FROM event_organization

@@ -2,18 +2,16 @@
 //! unique by name key in one table of names. One description of each kind's tables, used by
 //! every lookup, import and curation.
 
-use crate::store::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{EntityKind, name_key};
 use crate::store::Found;
+use crate::store::error::Result;
 
 /// The SQL of one kind of named entity. Only these constants are ever put into SQL text.
-pub struct Entity {
+pub(super) struct Entity {
     /// Which kind this is.
-    pub kind: EntityKind,
-    /// "organization" or "person", as messages say it.
-    pub what: &'static str,
+    pub(super) kind: EntityKind,
     /// `?1` a name key: the entity's id and own name.
     pub(super) find: &'static str,
     /// `?1` a name, `?2` the time: a new entity (its name row comes from `insert_name`).
@@ -40,9 +38,8 @@ pub struct Entity {
     pub(super) created_since: &'static str,
 }
 
-pub const ORGANIZATION: Entity = Entity {
+pub(super) const ORGANIZATION: Entity = Entity {
     kind: EntityKind::Organization,
-    what: "organization",
     find: "SELECT o.id, o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
             WHERE n.name_key = ?1",
     insert: "INSERT INTO organization (name, created_at) VALUES (?1, ?2)",
@@ -59,9 +56,8 @@ pub const ORGANIZATION: Entity = Entity {
     created_since: "SELECT EXISTS (SELECT 1 FROM organization WHERE id > ?1)",
 };
 
-pub const PERSON: Entity = Entity {
+pub(super) const PERSON: Entity = Entity {
     kind: EntityKind::Person,
-    what: "person",
     find: "SELECT p.id, p.name FROM person_name n JOIN person p ON p.id = n.person_id
             WHERE n.name_key = ?1",
     insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",

@@ -1,18 +1,22 @@
 //! Queries and writes on events and everything linked to them.
 
-use super::{filter::*, lookup::*, names::*, read::*, write::*};
-
-use crate::store::error::{Result, StoreError};
 use rusqlite::params_from_iter;
 
 use super::SqliteStore;
 use super::error::search_error;
+use super::filter::event_query;
+use super::lookup::event_with_key;
+use super::names::{Names, Sessions};
+use super::read::{EVENT_COLUMNS, LinkReader, SUMMARY_COLUMNS, event_from_row};
+use super::write::{insert_event, insert_participant, now, refresh_search, touch_event};
+
 use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant};
+use crate::store::error::{Result, StoreError};
 
 impl SqliteStore {
     /// Records a new event with its organizations, tags, sessions and participants, in one
     /// transaction; one without a key is given one (see [`generated_key`]).
-    pub fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
+    pub(super) fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
         let tx = self.write()?;
         if let Some(key) = &event.key
             && let Some(id) = event_with_key(&tx, key)?
@@ -29,7 +33,7 @@ impl SqliteStore {
     }
 
     /// Records one participation in an existing event. Returns its id.
-    pub fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
+    pub(super) fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
         let tx = self.write()?;
         let stamp = now();
         let id = insert_participant(
@@ -47,7 +51,7 @@ impl SqliteStore {
     }
 
     /// The events that pass `filter`, in its order, with all their links.
-    pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+    pub(super) fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut events = Vec::new();
         self.read_events(filter, |event| {
             events.push(event);
@@ -58,7 +62,7 @@ impl SqliteStore {
 
     /// The events that pass `filter`, in its order, with what a one-line summary shows: their
     /// organizers and how many participations they have (no tags, sessions or participants).
-    pub fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+    pub(super) fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let Some((sql, values)) = event_query(&self.conn, filter, SUMMARY_COLUMNS)? else {
             return Ok(Vec::new());
         };

@@ -1,9 +1,9 @@
 //! The filter compiler: an [`EventFilter`] as one SELECT of fixed fragments, every value a
 //! bound parameter.
 
-use super::lookup::*;
-
 use rusqlite::{Connection, types::Value};
+
+use super::lookup::{organization_id, person_id};
 
 use crate::model::{EventFilter, LinkRole, Sort, name_key};
 use crate::store::error::Result;

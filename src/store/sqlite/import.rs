@@ -8,10 +8,20 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::SqliteStore;
 use super::curate::{add_aliases, merge_entities};
 use super::entity::{Entity, ORGANIZATION, PERSON, find};
+use super::lookup::{
+    event_with_key, keys_like, organization_id, person_id, resolve_event, same_events,
+};
+use super::names::{Names, Sessions, session_id};
+use super::read::get_event;
 use super::schema::FTS_FILL;
-use super::{SqliteStore, lookup::*, names::*, read::*, write::*};
+use super::write::{
+    insert_event, insert_participant, now, participant_refs, refresh_search, replace_event_orgs,
+    replace_event_tags, touch_event, update_event_row,
+};
+
 use crate::model::{EntityKind, Event, EventRef, Identity, NewEvent, NewParticipant, name_key};
 use crate::store::error::Result;
 use crate::store::{AliasConflict, Found, ImportTxn, MergeReport};

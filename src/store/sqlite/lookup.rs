@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::entity::{ORGANIZATION, PERSON, find};
+
 use crate::model::{EventRef, Identity, generated_key, name_key};
 use crate::store::error::Result;
 

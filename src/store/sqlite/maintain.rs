@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::SqliteStore;
 use super::files::vacuum_into;
+
 use crate::store::Counts;
 use crate::store::error::Result;
 
@@ -11,7 +12,7 @@ impl SqliteStore {
     /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
     /// when all is well.
     /// Each check runs even when another fails: on a damaged file, every finding counts.
-    pub fn check(&self) -> Result<Vec<String>> {
+    pub(super) fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let integrity = (|| -> rusqlite::Result<Vec<String>> {
             let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -63,7 +64,7 @@ impl SqliteStore {
     /// How many events, organizations, people and participations there are. Counted in the
     /// tables themselves: SQLite would count the entries of the smallest index, which on a
     /// damaged file may be anything.
-    pub fn counts(&self) -> Result<Counts> {
+    pub(super) fn counts(&self) -> Result<Counts> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM event NOT INDEXED),
                     (SELECT count(*) FROM organization NOT INDEXED),
@@ -83,13 +84,13 @@ impl SqliteStore {
 
     /// Writes a consistent copy of the database to `to` (`VACUUM INTO`: one read snapshot,
     /// so writers may go on meanwhile), readable by its owner only.
-    pub fn backup(&self, to: &Path) -> Result<()> {
+    pub(super) fn backup(&self, to: &Path) -> Result<()> {
         vacuum_into(&self.conn, to)
     }
 
     /// Reads through a memory map from now on: for views that read every page (orgs, people,
     /// stats), it spares a system call per page; for a few pages it costs more than it saves.
-    pub fn read_everything(&self) -> Result<()> {
+    pub(super) fn read_everything(&self) -> Result<()> {
         // A database in memory (the stand-in for one that does not exist) answers no row.
         self.conn
             .pragma_update_and_check(None, "mmap_size", 1_073_741_824_i64, |_| Ok(()))

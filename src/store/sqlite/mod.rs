@@ -21,7 +21,7 @@ mod lookup;
 mod maintain;
 mod names;
 mod read;
-pub(crate) mod schema;
+mod schema;
 mod search;
 mod staging;
 mod views;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::entity::{Entity, ORGANIZATION, PERSON, find_by_key};
+
 use crate::model::name_key;
 use crate::store::error::Result;
 

@@ -1,20 +1,22 @@
 //! Read-only views across events: organizations, people, a person's history, counts.
 
-use super::{filter::*, lookup::*};
-use crate::store::error::Result;
 use chrono::Datelike;
 use rusqlite::params_from_iter;
 
 use super::SqliteStore;
 use super::entity::{ORGANIZATION, PERSON, aliases};
+use super::filter::event_query;
+use super::lookup::{organization_id, person_id};
+
 use crate::model::{
     AliasRecord, EventFilter, HistoryEntry, OrgSummary, PersonHistory, PersonSummary, StatsBy,
     StatsRow, name_key,
 };
+use crate::store::error::Result;
 
 impl SqliteStore {
     /// Every organization (or those with a name or alias containing `search`), by name.
-    pub fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+    pub(super) fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
         let mut stmt = self.conn.prepare(
             "WITH links (organization_id, event_id, role) AS (
                  SELECT organization_id, event_id, role FROM event_organization
@@ -65,7 +67,7 @@ impl SqliteStore {
 
     /// Every person (or those who represented `org`), by name. `Ok(None)` when `org` is
     /// known by no one.
-    pub fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+    pub(super) fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
         let org_id = match org {
             None => None,
             Some(name) => match organization_id(&self.conn, name)? {
@@ -125,7 +127,7 @@ impl SqliteStore {
     }
 
     /// Everything the person known by `name` (or an alias) took part in, oldest first.
-    pub fn person_history(&self, name: &str) -> Result<Option<PersonHistory>> {
+    pub(super) fn person_history(&self, name: &str) -> Result<Option<PersonHistory>> {
         let Some(id) = person_id(&self.conn, name)? else {
             return Ok(None);
         };
@@ -171,7 +173,7 @@ impl SqliteStore {
     /// export writes after its events. A full export has every organization and person with
     /// an alias; one narrowed by `filter` has those linked to its events. By name, so that the
     /// same data gives the same records in any database.
-    pub fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
+    pub(super) fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
         let whole = !filter.is_narrowed() && filter.limit.is_none();
         let (chosen, values) = if whole {
             ("SELECT id FROM event".to_string(), Vec::new())
@@ -249,7 +251,7 @@ impl SqliteStore {
     /// within the filter's period: no year outside it is ever a group. The filter's limit is
     /// not a limit on events here but on groups: the `limit` groups with the most events, in
     /// the usual order.
-    pub fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+    pub(super) fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
         let events_filter = EventFilter {
             limit: None,
             ..filter.clone()

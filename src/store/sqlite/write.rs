@@ -1,11 +1,12 @@
 //! Writing events: their rows, their links (tags, organizations, sessions, participations),
 //! their time stamps and their search text.
 
-use super::{lookup::*, names::*};
-
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::lookup::unique_key;
+use super::names::{Names, Sessions};
 use super::schema::FTS_FILL_ONE;
+
 use crate::model::{Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key};
 use crate::store::error::{Context, Result, StoreError};
 
