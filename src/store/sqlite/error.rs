@@ -2,6 +2,7 @@
 
 use rusqlite::ErrorCode;
 
+use crate::model::EventFilter;
 use crate::store::error::{Failure, StoreError};
 
 impl From<rusqlite::Error> for StoreError {
@@ -39,10 +40,14 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A failed full-text query (SQLite says only "error", with FTS5's reason) is the search's.
-pub(super) fn search_error(e: rusqlite::Error) -> StoreError {
+/// An error of a query of the events passing `filter`. When the filter searches, a plain
+/// SQL error (SQLite's generic result code, with FTS5's reason as its text) is the search's:
+/// the rest of the query is fixed text that SQLite accepted when it was prepared.
+pub(super) fn search_error(e: rusqlite::Error, filter: &EventFilter) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(code, Some(reason)) if code.code == ErrorCode::Unknown => {
+        rusqlite::Error::SqliteFailure(code, Some(reason))
+            if code.code == ErrorCode::Unknown && filter.search.is_some() =>
+        {
             StoreError::BadSearch {
                 reason: reason.clone(),
             }
@@ -86,5 +91,27 @@ mod tests {
         // Other errors are as anyhow shows them with `{:#}`.
         let err = anyhow::anyhow!("no such thing").context("reading x");
         assert_eq!(message(&err), "reading x: no such thing");
+    }
+
+    #[test]
+    fn a_search_sqlite_cannot_run_is_the_searchs_fault() {
+        use crate::model::{EventFilter, SearchQuery, SearchTerm};
+        use crate::store::sqlite::SqliteStore;
+        let store = SqliteStore::open_in_memory().unwrap();
+        // The parser never makes a term with a `"` in it; written as FTS5, this one is not
+        // a query.
+        let filter = EventFilter {
+            search: Some(SearchQuery {
+                terms: vec![SearchTerm::Word("a\"b".into())],
+            }),
+            ..EventFilter::default()
+        };
+        let err = store.list_events(&filter).unwrap_err();
+        assert!(matches!(err, StoreError::BadSearch { .. }), "{err:?}");
+        let message = crate::message(&anyhow::Error::new(err));
+        assert!(
+            message == "the --search text cannot be searched for: unterminated string",
+            "{message}"
+        );
     }
 }

@@ -76,9 +76,9 @@ impl SqliteStore {
                 event.participant_count = usize::try_from(row.get::<_, i64>(15)?).unwrap_or(0);
                 Ok(event)
             })
-            .map_err(search_error)?
+            .map_err(|e| search_error(e, filter))?
             .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(search_error)?;
+            .map_err(|e| search_error(e, filter))?;
         Ok(events)
     }
 
@@ -100,8 +100,10 @@ impl SqliteStore {
             };
             let mut stmt = tx.prepare(&sql).map_err(StoreError::from)?;
             let mut links = LinkReader::new(&tx)?;
-            let mut rows = stmt.query(params_from_iter(values)).map_err(search_error)?;
-            while let Some(row) = rows.next().map_err(search_error)? {
+            let mut rows = stmt
+                .query(params_from_iter(values))
+                .map_err(|e| search_error(e, filter))?;
+            while let Some(row) = rows.next().map_err(|e| search_error(e, filter))? {
                 let mut event = event_from_row(row).map_err(StoreError::from)?;
                 links.load(&mut event)?;
                 f(event)?;
