@@ -77,8 +77,9 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    /// The database's schema is older, and the database cannot be written to upgrade it.
-    OldSchemaReadOnly {
+    /// The database's schema is not this program's, and the database cannot be written to
+    /// upgrade it.
+    CannotUpgrade {
         location: String,
         found: i64,
         supported: i64,
@@ -203,7 +204,7 @@ impl fmt::Display for StoreError {
                 f,
                 "{location} has schema version {found}, newer than this events understands ({supported}); upgrade events to use it"
             ),
-            OldSchemaReadOnly {
+            CannotUpgrade {
                 location,
                 found,
                 supported,

@@ -454,3 +454,81 @@ fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<&'static str> {
         .map(|(field, _)| field)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventRecord, Participant};
+
+    fn new_event(json: &str) -> NewEvent {
+        serde_json::from_str::<EventRecord>(json)
+            .unwrap()
+            .validate()
+            .unwrap()
+    }
+
+    /// The event as stored after writing `new`.
+    fn stored(new: &NewEvent) -> Event {
+        Event {
+            id: 1,
+            key: new.key.clone(),
+            title: new.title.clone(),
+            kind: new.kind.clone(),
+            start: new.start,
+            end: new.end,
+            mode: new.mode,
+            location: new.location.clone(),
+            region: new.region.clone(),
+            project: new.project.clone(),
+            description: new.description.clone(),
+            source: new.source.clone(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            tags: new.tags.clone(),
+            organizers: new.organizers.clone(),
+            partners: new.partners.clone(),
+            sessions: new.sessions.clone(),
+            participants: new
+                .participants
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Participant {
+                    id: i as i64 + 1,
+                    name: p.name.clone(),
+                    organization: p.organization.clone(),
+                    position: p.position.clone(),
+                    role: p.role.clone(),
+                    session: p.session.clone(),
+                    contribution: p.contribution.clone(),
+                })
+                .collect(),
+            participant_count: new.participants.len(),
+        }
+    }
+
+    #[test]
+    fn an_update_names_the_fields_it_changes() {
+        let event = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16", "organizers": ["UNODC"],
+                "participants": [{"name": "X"}, {"name": "Y", "session": "S"}]}"#,
+        );
+        let stored = stored(&event);
+        assert!(changed_fields(&stored, &event).is_empty());
+        // Names of organizations and people compare as names do (they resolve to the same
+        // one); participants as a set.
+        let same = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16", "organizers": ["unodc"],
+                "participants": [{"name": "y", "session": "S"}, {"name": "x"}]}"#,
+        );
+        assert!(changed_fields(&stored, &same).is_empty());
+        let other = new_event(
+            r#"{"title": "B", "start": "2021-03-16", "tags": ["t"],
+                "participants": [{"name": "X"}]}"#,
+        );
+        // A record without a key keeps the stored one.
+        assert_eq!(
+            changed_fields(&stored, &other),
+            ["title", "tags", "organizers", "sessions", "participants"]
+        );
+    }
+}

@@ -226,3 +226,67 @@ impl Similar {
         self.scored.into_iter().map(|(_, name)| name).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn near(new: &str, known: &str) -> NearName {
+        NearName {
+            what: "organization",
+            new: new.to_string(),
+            known: known.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_import_hears_of_its_new_names_close_to_older_ones() {
+        let names = vec![
+            (1, "UN Office on Drugs and Crime".to_string()),
+            (2, "Office 1623".to_string()),
+            (3, "UN Office on Drugs & Crime".to_string()),
+            (4, "Office 1333".to_string()),
+            (5, "UNDP".to_string()),
+            (6, "UNEP".to_string()),
+        ];
+        // Ids above 2 are the import's: numbers are no typos, nor are short names a letter
+        // apart; a new name is compared with those created before it only.
+        let found = near_created(EntityKind::Organization, names, |id| id > 2);
+        assert_eq!(
+            found,
+            vec![near(
+                "UN Office on Drugs & Crime",
+                "UN Office on Drugs and Crime"
+            )]
+        );
+    }
+
+    #[test]
+    fn typed_names_are_compared_with_every_known_name() {
+        let typed = vec!["V.V. Barchuk".to_string(), "Someone Else".to_string()];
+        let mut near = NearTyped::new(EntityKind::Person, &typed);
+        for known in ["Anna Ivanova", "v. v. barchuk", "V V Barchuk"] {
+            near.add(known);
+        }
+        assert_eq!(
+            near.finish(),
+            vec![NearName {
+                what: "person",
+                new: "V.V. Barchuk".into(),
+                known: "v. v. barchuk".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn similar_names_rank_containing_ones_first() {
+        let mut similar = Similar::new("unodc");
+        for known in ["UNODC Regional Office", "UNDP", "OSCE", "UNODA"] {
+            similar.add(known);
+        }
+        assert_eq!(
+            similar.best(2),
+            vec!["UNODC Regional Office".to_string(), "UNODA".to_string()]
+        );
+    }
+}

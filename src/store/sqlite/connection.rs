@@ -57,9 +57,7 @@ impl SqliteStore {
             Err(e) if is_read_only(&e) => SqliteStore::open_immutable(path).map_err(|read_only| {
                 // Its own reason is the better one when it is about the schema's version.
                 match read_only.root() {
-                    StoreError::NewerSchema { .. } | StoreError::OldSchemaReadOnly { .. } => {
-                        read_only
-                    }
+                    StoreError::NewerSchema { .. } | StoreError::CannotUpgrade { .. } => read_only,
                     _ => e,
                 }
             }),
@@ -86,7 +84,7 @@ impl SqliteStore {
         check_ours(&conn, path)?;
         let version = user_version(&conn)?;
         if version != SCHEMA_VERSION {
-            return Err(StoreError::OldSchemaReadOnly {
+            return Err(StoreError::CannotUpgrade {
                 location: path.display().to_string(),
                 found: version,
                 supported: SCHEMA_VERSION,
