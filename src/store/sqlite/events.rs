@@ -15,7 +15,7 @@ use crate::store::error::{Result, StoreError};
 
 impl SqliteStore {
     /// Records a new event with its organizations, tags, sessions and participants, in one
-    /// transaction; one without a key is given one (see [`generated_key`]).
+    /// transaction; one without a key is given one (see [`crate::model::generated_key`]).
     pub(super) fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
         let tx = self.write()?;
         if let Some(key) = &event.key
