@@ -153,15 +153,25 @@ pub fn wrap(text: &str, width: usize) -> String {
                 current_width += 1 + w;
                 continue;
             }
-            if started {
-                lines.push(std::mem::take(&mut current));
-            }
-            started = true;
             if w <= width {
+                if started {
+                    lines.push(std::mem::take(&mut current));
+                }
+                started = true;
                 current.push_str(word);
                 current_width = w;
             } else {
                 let mut pieces = split_word(word, width);
+                // The part up to a hyphen may still go on the line begun.
+                let first_width = self::width(&pieces[0]);
+                if started && pieces[0].ends_with('-') && current_width + 1 + first_width <= width {
+                    current.push(' ');
+                    current.push_str(&pieces.remove(0));
+                }
+                if started {
+                    lines.push(std::mem::take(&mut current));
+                }
+                started = true;
                 let last = pieces.pop().unwrap_or_default();
                 lines.extend(pieces);
                 current_width = self::width(&last);
@@ -247,8 +257,8 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         .collect();
     let mut budget = total.checked_sub(frame + least.iter().sum::<usize>())?;
     let mut widths = least;
-    // First keep whole the words of every text column (up to a limit), then give the main
-    // columns what they need, then the others.
+    // First keep whole the words of every text column (up to a limit), then put each date
+    // range on one line if there is room for all of it, then give the main columns what they need, then the others.
     let text: Vec<usize> = (0..n)
         .filter(|&i| matches!(grid.columns[i].fit, Fit::Text { .. }))
         .collect();
@@ -260,6 +270,13 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         })
         .collect();
     share(&mut widths, &whole_words, &text, &mut budget);
+    for i in (0..n).filter(|&i| grid.columns[i].fit == Fit::Words) {
+        let need = natural[i] - widths[i];
+        if need <= budget {
+            widths[i] += need;
+            budget -= need;
+        }
+    }
     let main: Vec<usize> = (0..n)
         .filter(|&i| grid.columns[i].fit == Fit::Text { main: true })
         .collect();

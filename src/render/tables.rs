@@ -226,7 +226,7 @@ pub fn people(people: &[PersonSummary], term: Terminal) -> String {
 /// `events person NAME`: one row per participation, oldest first.
 pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
     let mut grid = grid(&[
-        Column::fixed("Dates"),
+        Column::words("Dates"),
         Column::main("Event"),
         Column::text("Position"),
         Column::main("Organization"),
@@ -243,7 +243,8 @@ pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
             _ => h.start.clone(),
         };
         grid.rows.push(vec![
-            dates,
+            // A range may go on two lines, but the dash stays with the first date.
+            dates.replacen(" –", "\u{a0}–", 1),
             format!("{} (#{})", text(&h.title), h.event),
             optional(h.position.as_deref()),
             optional(h.organization.as_deref()),
