@@ -7,3 +7,4 @@ mod import;
 mod query;
 mod robust;
 mod roundtrip;
+mod terminal;

@@ -123,13 +123,10 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
                     "participations"
                 }
             ));
-            writeln!(out, "{}", crate::render::text::escape(&heading))?;
+            let term = Terminal::detect();
+            writeln!(out, "{}", tables::heading(&heading, term))?;
             if n > 0 {
-                writeln!(
-                    out,
-                    "{}",
-                    tables::history(&history.history, Terminal::detect())
-                )?;
+                writeln!(out, "{}", tables::history(&history.history, term))?;
             }
             out.flush()?;
         }

@@ -86,6 +86,8 @@ pub struct Grid {
 
 /// The narrowest a wrapped text column is made before the table turns into blocks.
 const NARROWEST_TEXT: usize = 10;
+/// The width up to which the main columns (titles, names) are served before the others.
+const COMFORTABLE: usize = 30;
 /// The widest a column is made just so that a long word is not broken.
 const LONGEST_WHOLE_WORD: usize = 20;
 
@@ -257,8 +259,9 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         .collect();
     let mut budget = total.checked_sub(frame + least.iter().sum::<usize>())?;
     let mut widths = least;
-    // First keep whole the words of every text column (up to a limit), then put each date
-    // range on one line if there is room for all of it, then give the main columns what they need, then the others.
+    // First keep whole the words of every text column (up to a limit); then put each date
+    // range on one line if there is room for all of it; then widen the main columns to a
+    // comfortable width; then every text column evenly; what is left goes to the ranges.
     let text: Vec<usize> = (0..n)
         .filter(|&i| matches!(grid.columns[i].fit, Fit::Text { .. }))
         .collect();
@@ -280,7 +283,9 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
     let main: Vec<usize> = (0..n)
         .filter(|&i| grid.columns[i].fit == Fit::Text { main: true })
         .collect();
-    share(&mut widths, &natural, &main, &mut budget);
+    let comfortable: Vec<usize> = natural.iter().map(|&w| w.min(COMFORTABLE)).collect();
+    share(&mut widths, &comfortable, &main, &mut budget);
+    share(&mut widths, &natural, &text, &mut budget);
     let rest: Vec<usize> = (0..n)
         .filter(|&i| grid.columns[i].fit != Fit::Fixed)
         .collect();
@@ -379,6 +384,8 @@ fn table(grid: &Grid, term: Terminal, widths: Option<&[usize]>) -> String {
 }
 
 /// One block per row, `field │ value`, values wrapped between words; empty fields left out.
+/// Where even that is too wide, each field name is on a line of its own, its value indented
+/// below it.
 fn blocks(grid: &Grid, term: Terminal, total: usize) -> String {
     let label_width = grid
         .columns
@@ -386,7 +393,12 @@ fn blocks(grid: &Grid, term: Terminal, total: usize) -> String {
         .map(|c| width(c.header))
         .max()
         .unwrap_or(0);
-    let value_width = total.saturating_sub(label_width + 3).max(NARROWEST_TEXT);
+    let stacked = label_width + 3 + NARROWEST_TEXT > total;
+    let value_width = if stacked {
+        total.saturating_sub(2)
+    } else {
+        total - label_width - 3
+    };
     let mut out = String::new();
     for (n, row) in grid.rows.iter().enumerate() {
         let rule = format!("─[ RECORD {} ]", n + 1);
@@ -398,15 +410,27 @@ fn blocks(grid: &Grid, term: Terminal, total: usize) -> String {
             if text.is_empty() {
                 continue;
             }
-            let pad = " ".repeat(label_width - width(column.header));
             let label = if term.color {
-                format!("\x1b[1m{}\x1b[0m{pad}", column.header)
+                format!("\x1b[1m{}\x1b[0m", column.header)
             } else {
-                format!("{}{pad}", column.header)
+                column.header.to_string()
             };
-            for (k, line) in wrap(text, value_width).split('\n').enumerate() {
+            let lines = wrap(text, value_width);
+            if stacked {
+                out.push_str(&label);
+                out.push('\n');
+                for line in lines.split('\n') {
+                    out.push_str("  ");
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                continue;
+            }
+            let pad = label_width - width(column.header);
+            for (k, line) in lines.split('\n').enumerate() {
                 if k == 0 {
                     out.push_str(&label);
+                    out.push_str(&" ".repeat(pad));
                 } else {
                     out.push_str(&" ".repeat(label_width));
                 }

@@ -2,7 +2,7 @@
 //! `layout` fits to the terminal and comfy-table draws.
 
 use super::Terminal;
-use super::layout::{Column, Grid, cap, render};
+use super::layout::{Column, Grid, cap, render, wrap};
 use super::text::{escape, escape_multiline};
 use crate::dates::compact_range;
 use crate::model::{Event, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow};
@@ -37,6 +37,15 @@ fn grid(columns: &[Column]) -> Grid {
         header: true,
         rows: Vec::new(),
         group_first: false,
+    }
+}
+
+/// A line of text above a table, escaped, cut and wrapped like a cell.
+pub fn heading(line: &str, term: Terminal) -> String {
+    let line = text(line);
+    match term.width {
+        Some(width) => wrap(&line, usize::from(width)),
+        None => line,
     }
 }
 
