@@ -400,3 +400,21 @@ fn a_megabyte_value_is_shown_cut_and_quickly() {
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["title"], title.as_str());
 }
+
+#[test]
+fn a_column_empty_in_every_row_is_left_out() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "Briefing", "--start", "2022-02-01"]);
+    let list = env.ok(&["list"]);
+    assert!(
+        !list.contains("Organizers") && !list.contains("Kind"),
+        "{list}"
+    );
+    assert!(list.contains("Title") && list.contains("People"), "{list}");
+    env.ok(&["add-participant", "1", "--name", "A. Person"]);
+    let show = env.ok(&["show", "1"]);
+    assert!(
+        show.contains("Name") && !show.contains("Contribution"),
+        "{show}"
+    );
+}

@@ -290,6 +290,37 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         .filter(|&i| grid.columns[i].fit != Fit::Fixed)
         .collect();
     share(&mut widths, &natural, &rest, &mut budget);
+
+    // Wrapping between words often leaves a column narrower than it was given: give what it
+    // does not use to the columns that still wrap, once.
+    let used: Vec<usize> = (0..n)
+        .map(|i| match grid.columns[i].fit {
+            Fit::Fixed => widths[i],
+            _ => {
+                let header = if grid.header {
+                    longest_line(&wrap(grid.columns[i].header, widths[i]))
+                } else {
+                    0
+                };
+                grid.rows
+                    .iter()
+                    .map(|row| longest_line(&wrap(&row[i], widths[i])))
+                    .fold(header, usize::max)
+            }
+        })
+        .collect();
+    let mut spare: usize = (0..n).map(|i| widths[i] - used[i].min(widths[i])).sum();
+    if spare > 0 {
+        let still_wrapping: Vec<usize> = rest
+            .iter()
+            .copied()
+            .filter(|&i| used[i] >= widths[i] && widths[i] < natural[i])
+            .collect();
+        for i in 0..n {
+            widths[i] = used[i].min(widths[i]);
+        }
+        share(&mut widths, &natural, &still_wrapping, &mut spare);
+    }
     Some(widths)
 }
 
@@ -319,6 +350,14 @@ fn share(widths: &mut [usize], target: &[usize], columns: &[usize], budget: &mut
 /// Draws the grid: as a table when it fits `term.width` (or there is no width to fit), else
 /// as one block per row.
 pub fn render(grid: &Grid, term: Terminal) -> String {
+    let trimmed;
+    let grid = match without_empty_columns(grid) {
+        Some(smaller) => {
+            trimmed = smaller;
+            &trimmed
+        }
+        None => grid,
+    };
     let Some(total) = term.width.map(usize::from) else {
         return table(grid, term, None);
     };
@@ -332,6 +371,44 @@ pub fn render(grid: &Grid, term: Terminal) -> String {
         }
         None => blocks(grid, term, total),
     }
+}
+
+/// The grid without its text columns that are empty in every row (a table of participants
+/// none of whom has a recorded contribution), or `None` when there are none such: the room
+/// goes to the columns that say something.
+fn without_empty_columns(grid: &Grid) -> Option<Grid> {
+    if !grid.header || grid.rows.is_empty() {
+        return None;
+    }
+    let keep: Vec<bool> = (0..grid.columns.len())
+        .map(|i| {
+            !matches!(grid.columns[i].fit, Fit::Text { .. })
+                || grid.rows.iter().any(|row| !row[i].is_empty())
+        })
+        .collect();
+    if keep.iter().all(|&k| k) {
+        return None;
+    }
+    let pick = |cells: &[String]| -> Vec<String> {
+        cells
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c.clone())
+            .collect()
+    };
+    Some(Grid {
+        columns: grid
+            .columns
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| *c)
+            .collect(),
+        header: true,
+        rows: grid.rows.iter().map(|row| pick(row)).collect(),
+        group_first: grid.group_first && keep[0],
+    })
 }
 
 fn table(grid: &Grid, term: Terminal, widths: Option<&[usize]>) -> String {
