@@ -11,6 +11,7 @@ use crate::Context;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::formats;
 use crate::model::EventFilter;
+use crate::render::{self, Style};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
@@ -31,8 +32,17 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let store = super::open_for_reading(ctx)?;
     let count = match output {
         None => {
-            let out = BufWriter::new(std::io::stdout().lock());
-            write(&store, &filter, format, args.raw, out)?
+            let style = match format {
+                ExportFormat::Ndjson | ExportFormat::Json => Style::Json,
+                ExportFormat::Csv | ExportFormat::Ics => Style::Text,
+            };
+            write(
+                &store,
+                &filter,
+                format,
+                args.raw,
+                render::data_stdout(style),
+            )?
         }
         Some(path) => {
             let count = write_file(&store, &filter, format, args.raw, path)?;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{ListArgs, ListFormat};
 use crate::formats;
-use crate::render::{Terminal, tables};
+use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = super::event_filter(&args.filter)?;
@@ -18,10 +18,17 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ListFormat::Json | ListFormat::Csv => store.list_events(&filter)?,
     };
 
-    let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
-        ListFormat::Json => formats::json::write_events(&mut out, &events)?,
-        ListFormat::Csv => formats::csv::write_events(&mut out, &events, !args.raw)?,
+        ListFormat::Json => {
+            let mut out = render::data_stdout(Style::Json);
+            formats::json::write_events(&mut out, &events)?;
+            out.flush()?;
+        }
+        ListFormat::Csv => {
+            let mut out = render::data_stdout(Style::Text);
+            formats::csv::write_events(&mut out, &events, !args.raw)?;
+            out.flush()?;
+        }
         ListFormat::Table if events.is_empty() => {
             let filtered = filter.is_narrowed();
             let message = if filtered {
@@ -29,14 +36,14 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             } else {
                 "No events yet. Record one with `events add-event`."
             };
-            writeln!(out, "{message}")?;
+            writeln!(std::io::stdout(), "{message}")?;
         }
         ListFormat::Table => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
             writeln!(out, "{}", tables::event_list(&events, Terminal::detect()))?;
+            out.flush()?;
         }
     }
-    out.flush()?;
-    drop(out);
     if events.is_empty() {
         super::suggest_names(ctx, &store, &filter)?;
     }

@@ -28,7 +28,7 @@ use crate::formats;
 use crate::model::{
     EventFilter, EventRef, FieldError, LinkRole, Mode, Sort, normalize_name, search_query,
 };
-use crate::render::Terminal;
+use crate::render::{self, Style, Terminal};
 use crate::store::{NearName, Store};
 
 /// Turns validation problems into one error that names each flag, value and reason.
@@ -55,19 +55,27 @@ fn print_view<'a>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<Cow<'a, str>>>,
     empty: Option<&str>,
-    table: impl FnOnce(Terminal) -> comfy_table::Table,
+    table: impl FnOnce(Terminal) -> String,
 ) -> Result<()> {
-    let mut out = BufWriter::new(std::io::stdout().lock());
     match (format, empty) {
         (ListFormat::Json, _) => {
+            let mut out = render::data_stdout(Style::Json);
             serde_json::to_writer_pretty(&mut out, json)?;
             writeln!(out)?;
+            out.flush()?;
         }
-        (ListFormat::Csv, _) => formats::csv::write_table(&mut out, header, rows)?,
-        (ListFormat::Table, Some(message)) => writeln!(out, "{message}")?,
-        (ListFormat::Table, None) => writeln!(out, "{}", table(Terminal::detect()))?,
+        (ListFormat::Csv, _) => {
+            let mut out = render::data_stdout(Style::Text);
+            formats::csv::write_table(&mut out, header, rows)?;
+            out.flush()?;
+        }
+        (ListFormat::Table, Some(message)) => writeln!(std::io::stdout(), "{message}")?,
+        (ListFormat::Table, None) => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            writeln!(out, "{}", table(Terminal::detect()))?;
+            out.flush()?;
+        }
     }
-    out.flush()?;
     Ok(())
 }
 
