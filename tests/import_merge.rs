@@ -169,7 +169,7 @@ fn a_partial_record_for_no_event_says_what_is_missing() {
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.contains(
-            "<stdin>: line 1: start \"\": is missing: no event has the key \"no-such-event\" to update, \
+            "<stdin>: line 1: start: is missing: no event has the key \"no-such-event\" to update, \
              and a new event needs a title and a start date"
         ),
         "{}",

@@ -577,3 +577,24 @@ fn a_directory_given_as_the_database_is_named_as_one() {
     }
     assert!(files_in(&dir).is_empty());
 }
+
+#[test]
+fn list_limit_zero_does_not_claim_the_database_is_empty() {
+    let env = seeded();
+    assert_eq!(env.ok(&["list", "--limit", "0"]), "No events match.\n");
+}
+
+#[test]
+fn export_into_a_missing_directory_names_the_directory() {
+    let env = seeded();
+    let target = env.dir.path().join("no-such-dir").join("x.ndjson");
+    let err = env.fails(1, &["export", "--output", target.to_str().unwrap()]);
+    assert!(
+        err.contains("there is no directory") && err.contains("no-such-dir; create it first"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(".x.ndjson.tmp"),
+        "the temporary file is ours, not the user's: {err}"
+    );
+}

@@ -382,7 +382,10 @@ pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
         eprint!("Remove {what}? [y/N] ");
         std::io::stderr().flush()?;
         let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
+        // End of input (Ctrl-D) leaves the cursor on the prompt's line: end that line first.
+        if std::io::stdin().lock().read_line(&mut answer)? == 0 {
+            eprintln!();
+        }
         if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
             ctx.note("Nothing removed.");
             return Ok(());

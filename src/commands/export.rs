@@ -113,6 +113,15 @@ fn write_file(
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let real = crate::store::resolve(path);
+    if let Some(dir) = real.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        bail!(
+            "--output {:?}: there is no directory {}; create it first",
+            path.display(),
+            dir.display()
+        );
+    }
     let file_name = real
         .file_name()
         .with_context(|| format!("--output {:?} is not a file name", path.display()))?;
@@ -133,7 +142,7 @@ fn write_file(
         }
         let file = options
             .open(&temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
+            .with_context(|| format!("cannot write --output {:?}", path.display()))?;
         #[cfg(unix)]
         if let Some(meta) = &existing {
             use std::os::unix::fs::MetadataExt;

@@ -118,7 +118,18 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     match event.complete(&import, &absent)? {
                         Err(errors) => {
                             for e in errors {
-                                problems.push(Problem::from_field_error(line, e));
+                                // A field the record does not have has no value to quote.
+                                let absent = absent.contains(&e.field.as_str());
+                                let mut problem = Problem::from_field_error(line, e);
+                                if absent {
+                                    problem.value = None;
+                                    if !problem.reason.starts_with("is missing") {
+                                        problem.reason = "is missing; every event needs a title \
+                                                          and a start date (YYYY-MM-DD)"
+                                            .to_string();
+                                    }
+                                }
+                                problems.push(problem);
                             }
                         }
                         Ok(event) => {

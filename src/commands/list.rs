@@ -30,7 +30,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             out.flush()?;
         }
         ListFormat::Table if events.is_empty() => {
-            let filtered = filter.is_narrowed();
+            // `--limit 0` on a database with events: none are shown, but there are some.
+            let filtered = filter.is_narrowed() || filter.limit == Some(0);
             let message = if filtered {
                 "No events match."
             } else {

@@ -17,6 +17,9 @@ fn open_existing(ctx: &Context) -> Result<Store> {
     super::open_for_reading(ctx)
 }
 
+/// How many of `check`'s findings are printed one per line; the rest are counted.
+const SHOWN_FINDINGS: usize = 20;
+
 pub fn check(ctx: &Context) -> Result<()> {
     let store = open_existing(ctx)?;
     let problems = store.check()?;
@@ -33,8 +36,17 @@ pub fn check(ctx: &Context) -> Result<()> {
         writeln!(out, "integrity: ok\nforeign keys: ok\nsearch index: ok")?;
         return Ok(());
     }
-    for problem in &problems {
+    // A badly damaged file gives hundreds of findings of the same few kinds: the first ones
+    // say what is wrong, the rest only how much.
+    for problem in problems.iter().take(SHOWN_FINDINGS) {
         writeln!(out, "{}", crate::render::text::escape(problem))?;
+    }
+    if problems.len() > SHOWN_FINDINGS {
+        writeln!(
+            out,
+            "... and {} more findings of the same checks",
+            problems.len() - SHOWN_FINDINGS
+        )?;
     }
     out.flush()?;
     let db = ctx.db_path.display();
