@@ -105,6 +105,16 @@ fn missing_ancestors(path: &Path) -> Vec<PathBuf> {
 /// file itself failed. SQLite's own text is given once: rusqlite shows it, then its source
 /// again as "Error code 5: database is locked".
 pub fn message(err: &anyhow::Error) -> String {
+    let mut message = causes(err);
+    if let Some(hint) = hint(err) {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    message
+}
+
+/// Each cause of an error once, joined by `: ` (see [`message`]), without advice.
+pub fn causes(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut after_sqlite = false;
     for cause in err.chain() {
@@ -123,24 +133,27 @@ pub fn message(err: &anyhow::Error) -> String {
         }
         parts.push(text);
     }
-    let mut message = parts.join(": ");
-    if let Some(hint) = hint(err) {
-        message.push_str("; ");
-        message.push_str(hint);
-    }
-    message
+    parts.join(": ")
+}
+
+/// The SQLite error code behind an error, if SQLite is what failed.
+fn sqlite_code(err: &anyhow::Error) -> Option<rusqlite::ErrorCode> {
+    err.chain()
+        .find_map(|cause| match cause.downcast_ref::<rusqlite::Error>() {
+            Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
+            _ => None,
+        })
+}
+
+/// Whether an error says that the database file is damaged.
+pub fn is_damaged(err: &anyhow::Error) -> bool {
+    sqlite_code(err) == Some(rusqlite::ErrorCode::DatabaseCorrupt)
 }
 
 /// What to tell a user about a failure of the database file itself, when that is what failed.
 pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
     use rusqlite::ErrorCode::*;
-    let code = err
-        .chain()
-        .find_map(|cause| match cause.downcast_ref::<rusqlite::Error>() {
-            Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
-            _ => None,
-        })?;
-    match code {
+    match sqlite_code(err)? {
         DiskFull => Some("the disk is full; nothing was written"),
         SystemIoFailure => {
             Some("the disk may be full, or a file size limit reached; nothing was written")

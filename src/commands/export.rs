@@ -30,6 +30,8 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         )?;
     }
     let store = super::open_for_reading(ctx)?;
+    // Events whose list items hold the CSV list separator.
+    let mut split = Vec::new();
     let count = match output {
         None => {
             let style = match format {
@@ -42,10 +44,11 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
                 format,
                 args.raw,
                 render::data_stdout(style),
+                &mut split,
             )?
         }
         Some(path) => {
-            let count = write_file(&store, &filter, format, args.raw, path)?;
+            let count = write_file(&store, &filter, format, args.raw, path, &mut split)?;
             ctx.note(&format!(
                 "Exported {count} {} to {}",
                 if count == 1 { "event" } else { "events" },
@@ -54,6 +57,9 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             count
         }
     };
+    if let Some(warning) = formats::csv::split_items_warning(&split) {
+        ctx.note(&warning);
+    }
     if count == 0 {
         super::suggest_names(ctx, &store, &filter)?;
     }
@@ -81,6 +87,7 @@ fn write_file(
     format: ExportFormat,
     raw: bool,
     path: &Path,
+    split: &mut Vec<String>,
 ) -> Result<u64> {
     let existing = match fs::metadata(path) {
         Ok(meta) => Some(meta),
@@ -101,7 +108,7 @@ fn write_file(
                 .truncate(true)
                 .open(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            return write(store, filter, format, raw, BufWriter::new(file));
+            return write(store, filter, format, raw, BufWriter::new(file), split);
         }
     }
     // A file one may not write is not replaced either, as the shell would not write it:
@@ -153,7 +160,7 @@ fn write_file(
             file.set_permissions(meta.permissions())
                 .with_context(|| format!("cannot set the mode of {}", temp.display()))?;
         }
-        let count = write(store, filter, format, raw, BufWriter::new(&file))?;
+        let count = write(store, filter, format, raw, BufWriter::new(&file), split)?;
         file.sync_all()?;
         fs::rename(&temp, &real).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(count)
@@ -171,6 +178,7 @@ pub(super) fn write(
     format: ExportFormat,
     raw: bool,
     mut out: impl Write,
+    split: &mut Vec<String>,
 ) -> Result<u64> {
     let mut count = 0;
     match format {
@@ -203,6 +211,7 @@ pub(super) fn write(
                 count += 1;
                 writer.write(&e)
             })?;
+            split.extend_from_slice(writer.split_items());
             writer.finish()?;
         }
         ExportFormat::Ics => {

@@ -26,8 +26,11 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         }
         ListFormat::Csv => {
             let mut out = render::data_stdout(Style::Text);
-            formats::csv::write_events(&mut out, &events, !args.raw)?;
+            let split = formats::csv::write_events(&mut out, &events, !args.raw)?;
             out.flush()?;
+            if let Some(warning) = formats::csv::split_items_warning(&split) {
+                ctx.note(&warning);
+            }
         }
         ListFormat::Table if events.is_empty() => {
             // `--limit 0` on a database with events: none are shown, but there are some.

@@ -125,10 +125,24 @@ fn event_flag(field: &str) -> &str {
 /// and what may have been meant.
 fn resolve_event(store: &Store, reference: &str) -> Result<i64> {
     let parsed = EventRef::parse(reference);
+    // `0` and numbers past the largest id are written as ids, yet no id can be them: they
+    // were looked up as keys (of old databases), but the user meant an id.
+    let written_as_id = match &parsed {
+        EventRef::Key(text) => {
+            !reference.trim_start().starts_with("key:")
+                && text.bytes().all(|b| b.is_ascii_digit())
+                && (text == "0" || !text.starts_with('0'))
+        }
+        EventRef::Id(_) => false,
+    };
+    let named = match &parsed {
+        EventRef::Key(text) if written_as_id => format!("id {text}"),
+        _ => parsed.to_string(),
+    };
     match store.resolve_event(&parsed)? {
         Some(id) => Ok(id),
         None => bail!(
-            "no event with {parsed}; {}",
+            "no event with {named}; {}",
             unresolved_hint(
                 &parsed,
                 |text| store.keys_like(text),

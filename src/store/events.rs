@@ -354,15 +354,20 @@ pub(super) fn same_events(
     Ok(found)
 }
 
-/// A key no event has yet for an event with this title and start date: [`generated_key`],
-/// then with `-2`, `-3`... until one is free.
+/// A key no event has, nor had, for an event with this title and start date:
+/// [`generated_key`], then with `-2`, `-3`... until one is free. A key an event had before
+/// (removed, or renamed) is never generated again, so nothing that held it comes to name
+/// another event.
 pub(super) fn unique_key(
     conn: &Connection,
     title: &str,
     start: NaiveDate,
 ) -> rusqlite::Result<String> {
     let base = generated_key(title, start);
-    let mut taken = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM event WHERE key = ?1)")?;
+    let mut taken = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM event WHERE key = ?1)
+             OR EXISTS (SELECT 1 FROM retired_key WHERE key = ?1)",
+    )?;
     let mut key = base.clone();
     let mut n = 1u64;
     while taken.query_row([&key], |r| r.get::<_, bool>(0))? {

@@ -68,6 +68,9 @@ impl Store {
         // directory that cannot be searched is reported by the open below, not taken for a
         // missing database.
         if matches!(fs::metadata(path), Err(e) if e.kind() == ErrorKind::NotFound) {
+            // What an import into this new database killed outright left beside it goes
+            // now, not at the next write: it may be large.
+            staging::remove_stale(path);
             return Store::open_in_memory();
         }
         match Store::open(path) {
@@ -398,6 +401,23 @@ pub fn refuse_database_file(db: &Path, target: &Path, what: &str) -> Result<()> 
             };
             if same {
                 bail!("{what} is {name} ({}); choose another file", file.display());
+            }
+        }
+    }
+    // The journal of another name of the same file (a hard link): a process that opens the
+    // database by that name keeps its journals there.
+    if let Some(db_meta) = fs::metadata(db).ok()
+        && let Some(name) = target_real.file_name().and_then(|n| n.to_str())
+    {
+        for (suffix, what_file) in &DATABASE_FILES[1..] {
+            if let Some(stem) = name.strip_suffix(suffix)
+                && let Ok(stem_meta) = fs::metadata(target_real.with_file_name(stem))
+                && same_inode(&db_meta, &stem_meta)
+            {
+                bail!(
+                    "{what} is {what_file} of {} (another name of the same file); choose another file",
+                    target_real.with_file_name(stem).display()
+                );
             }
         }
     }
