@@ -10,7 +10,7 @@ use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::{compact_range, iso, parse_date};
 use crate::model::{Event, EventRecord, key_problem, name_key, normalize_name};
-use crate::store::{ListsChanged, SessionEdit};
+use crate::store::{ChangedMeanwhile, ListsChanged, SessionEdit, Store};
 
 /// A flag given replaces the field (an empty value clears it, once validated).
 fn set(field: &mut Option<String>, value: &Option<String>) {
@@ -19,9 +19,29 @@ fn set(field: &mut Option<String>, value: &Option<String>) {
     }
 }
 
+/// How many times an edit is read and written again when another process changed the record
+/// between the two.
+const EDIT_ATTEMPTS: usize = 10;
+
+/// Runs `edit` (read the record, work out the change, write it) again while the store finds
+/// that another process changed the record between its read and its write.
+fn retrying(mut edit: impl FnMut() -> Result<()>) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        match edit() {
+            Err(e) if e.is::<ChangedMeanwhile>() && attempt < EDIT_ATTEMPTS => attempt += 1,
+            result => return result,
+        }
+    }
+}
+
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let id = super::resolve_event(&store, &args.event)?;
+    retrying(|| edit_event(ctx, &mut store, args))
+}
+
+fn edit_event(ctx: &Context, store: &mut Store, args: &EditEventArgs) -> Result<()> {
+    let id = super::resolve_event(store, &args.event)?;
     let current = store
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
@@ -200,7 +220,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
         return Ok(());
     }
     let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
-    let edited = store.edit_event(id, &after, lists, &sessions)?;
+    let edited = store.edit_event(id, &current, &after, lists, &sessions)?;
     ctx.note(&format!("Updated event {id}: {}", after.title));
     super::note_near_names(ctx, &near);
     let n = |count: usize, one: &str, many: &str| {
@@ -302,13 +322,17 @@ fn move_dates(record: &mut EventRecord, current: &Event, args: &EditEventArgs) -
 
 pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("participation {}", args.id))?;
+    retrying(|| edit_participant(ctx, &mut store, args))
+}
+
+fn edit_participant(ctx: &Context, store: &mut Store, args: &EditParticipantArgs) -> Result<()> {
     let (event_id, current) = store
         .participation(args.id)?
         .ok_or_else(|| no_participation(args.id))?;
     let before = current
         .validate()
         .map_err(|e| anyhow!("participation {} is not valid as stored: {e}", args.id))?;
-    let mut record = current;
+    let mut record = current.clone();
     if let Some(name) = &args.name {
         record.name = name.clone();
     }
@@ -330,8 +354,8 @@ pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let near = super::near_participant(&store, &after)?;
-    store.edit_participation(args.id, event_id, &after)?;
+    let near = super::near_participant(store, &after)?;
+    store.edit_participation(args.id, event_id, &current, &after)?;
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
         args.id, after.name

@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::Store;
 use super::entity::{Entity, Found, ORGANIZATION, find};
 use super::events::{
-    Names, Sessions, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
-    session_id, touch_event, update_event_row,
+    Names, Sessions, get_event, now, participant_refs, refresh_search, replace_event_orgs,
+    replace_event_tags, session_id, touch_event, update_event_row,
 };
-use crate::model::{NewEvent, NewParticipant, ParticipantRecord, name_key};
+use crate::model::{Event, NewEvent, NewParticipant, ParticipantRecord, name_key};
 
 fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
     find(conn, entity, name)?.ok_or_else(|| {
@@ -64,6 +64,47 @@ pub(super) fn add_aliases(
 pub enum AliasOutcome {
     Added { name: String },
     AlreadyThere { name: String },
+}
+
+/// An edit found the record changed by another process between the caller's read and its
+/// write: nothing was written. The caller reads the record again and redoes the edit, so two
+/// edits of different fields at once both hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangedMeanwhile;
+
+impl std::fmt::Display for ChangedMeanwhile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the record was changed by another process meanwhile; try again")
+    }
+}
+
+impl std::error::Error for ChangedMeanwhile {}
+
+/// A participation: the event it belongs to and what it records.
+fn participation(conn: &Connection, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+               FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               LEFT JOIN organization o ON o.id = p.organization_id
+               LEFT JOIN session s ON s.id = p.session_id
+              WHERE p.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get(0)?,
+                ParticipantRecord {
+                    name: r.get(1)?,
+                    organization: r.get(2)?,
+                    position: r.get(3)?,
+                    role: r.get(4)?,
+                    session: r.get(5)?,
+                    contribution: r.get(6)?,
+                },
+            ))
+        })
+        .optional()?)
 }
 
 /// What a merge moved.
@@ -290,14 +331,20 @@ impl Store {
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed. Its sessions and participants stay as they are.
     /// Then applies `sessions`, the edits of its sessions, in order.
+    /// `expected` is the event as the caller read it: if another process changed it since,
+    /// nothing is written and the error is [`ChangedMeanwhile`] (read again, and redo).
     pub fn edit_event(
         &mut self,
         id: i64,
+        expected: &Event,
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
     ) -> Result<SessionsEdited> {
         let tx = self.write()?;
+        if get_event(&tx, id)?.as_ref() != Some(expected) {
+            return Err(ChangedMeanwhile.into());
+        }
         if let Some(key) = &event.key {
             let other: Option<i64> = tx
                 .prepare_cached("SELECT id FROM event WHERE key = ?1 AND id <> ?2")?
@@ -332,35 +379,22 @@ impl Store {
 
     /// A participation: the event it belongs to and what it records.
     pub fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
-                   FROM participation p
-                   JOIN person pe ON pe.id = p.person_id
-                   LEFT JOIN organization o ON o.id = p.organization_id
-                   LEFT JOIN session s ON s.id = p.session_id
-                  WHERE p.id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok((
-                    r.get(0)?,
-                    ParticipantRecord {
-                        name: r.get(1)?,
-                        organization: r.get(2)?,
-                        position: r.get(3)?,
-                        role: r.get(4)?,
-                        session: r.get(5)?,
-                        contribution: r.get(6)?,
-                    },
-                ))
-            })
-            .optional()?)
+        participation(&self.conn, id)
     }
 
-    /// Overwrites what participation `id` of event `event_id` records.
-    pub fn edit_participation(&mut self, id: i64, event_id: i64, p: &NewParticipant) -> Result<()> {
+    /// Overwrites what participation `id` of event `event_id` records, provided it still
+    /// records `expected` (what the caller read): else [`ChangedMeanwhile`], nothing written.
+    pub fn edit_participation(
+        &mut self,
+        id: i64,
+        event_id: i64,
+        expected: &ParticipantRecord,
+        p: &NewParticipant,
+    ) -> Result<()> {
         let tx = self.write()?;
+        if participation(&tx, id)?.as_ref() != Some(&(event_id, expected.clone())) {
+            return Err(ChangedMeanwhile.into());
+        }
         let stamp = now();
         let mut names = Names::default();
         let (person, org, session) = participant_refs(

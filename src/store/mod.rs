@@ -20,7 +20,9 @@ use anyhow::{Context, Result, bail};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-pub use curate::{AliasOutcome, ListsChanged, Merged, SessionEdit, SessionsEdited};
+pub use curate::{
+    AliasOutcome, ChangedMeanwhile, ListsChanged, Merged, SessionEdit, SessionsEdited,
+};
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use import::{Import, ImportStats, Outcome, Update};
 pub use near::NearName;

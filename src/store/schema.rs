@@ -34,8 +34,9 @@ fn give_keys(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         .prepare("SELECT id, title, start_date FROM event WHERE key IS NULL ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut next = std::collections::HashMap::new();
     for (id, title, start) in keyless {
-        let key = super::events::unique_key(tx, &title, start)?;
+        let key = super::events::unique_key(tx, &title, start, &mut next)?;
         tx.execute("UPDATE event SET key = ?2 WHERE id = ?1", (id, key))?;
     }
     Ok(())
