@@ -22,7 +22,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use curate::{AliasOutcome, ListsChanged, Merged, SessionEdit, SessionsEdited};
 pub use entity::{Entity, ORGANIZATION, PERSON};
-pub use import::{Import, ImportStats, Outcome, Update};
+pub use events::ParticipantAdded;
+pub use import::{Import, ImportStats, Outcome, RoleConflict, Update};
 pub use near::NearName;
 pub use staging::NewDatabase;
 
