@@ -519,8 +519,28 @@ fn a_start_without_an_end_moves_the_event_keeping_its_length() {
     let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "end": "2021-03-09"})]);
     assert_eq!(out.code, 1);
     assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: end \"2021-03-09\": is before the stored start, 2021-03-10 \
+             (the record leaves out `start`)"
+        ),
+        "{}",
         out.stderr
-            .contains("<stdin>: line 1: end \"2021-03-09\": is before the start, 2021-03-10"),
+    );
+    assert_eq!(env.dump(), dump);
+    // Moved past the last date there is, it would end after it: a problem too.
+    import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "end": "2021-03-12"})]);
+    let dump = env.dump();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "start": "9999-12-30"})],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: start \"9999-12-30\": the event lasts 3 days and would end after \
+             9999-12-31; give its end too"
+        ),
         "{}",
         out.stderr
     );

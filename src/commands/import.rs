@@ -510,10 +510,22 @@ impl Validated {
         if absent.contains(&"title") {
             record.title = stored.title;
         }
-        if absent.contains(&"start") {
+        let start_kept = absent.contains(&"start");
+        if start_kept {
             record.start = crate::dates::iso(stored.start);
         }
-        Ok(record.validate())
+        Ok(record.validate().map_err(|mut errors| {
+            // An end given alone is checked against the start the event keeps: say so.
+            for e in &mut errors {
+                if start_kept && e.field == "end" && e.reason.starts_with("is before the start") {
+                    e.reason = format!(
+                        "is before the stored start, {} (the record leaves out `start`)",
+                        record.start
+                    );
+                }
+            }
+            errors
+        }))
     }
 }
 
