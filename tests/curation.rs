@@ -808,7 +808,7 @@ fn an_import_refuses_organizer_and_partner_through_an_alias() {
     );
     let err = env.fails(1, &["import", &file]);
     assert!(
-        err.contains("alias.ndjson: line 1: partner \"UN Office on Drugs and Crime\" is already an organizer of the event; an organization"),
+        err.contains("alias.ndjson: line 1: partners \"UN Office on Drugs and Crime\": is also an organizer of the event, as \"UNODC\"; an organization"),
         "{err}"
     );
     assert_eq!(env.dump(), before);

@@ -19,6 +19,14 @@ pub(super) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// What `add_participant` did, with the participation's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipantAdded {
+    New(i64),
+    /// Nothing: an identical participation was there, this one.
+    AlreadyThere(i64),
+}
+
 impl Store {
     /// The event a reference names, if any.
     pub fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>> {
@@ -46,9 +54,18 @@ impl Store {
         Ok(added)
     }
 
-    /// Records one participation in an existing event. Returns its id.
-    pub fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
+    /// Records one participation in an existing event, unless an identical one (see
+    /// [`Sameness`]) is there already.
+    pub fn add_participant(
+        &mut self,
+        event_id: i64,
+        p: &NewParticipant,
+    ) -> Result<ParticipantAdded> {
         let tx = self.write()?;
+        // A participation is recorded once: asking for it again finds the one there.
+        if let Some(id) = same_participation(&tx, event_id, p)? {
+            return Ok(ParticipantAdded::AlreadyThere(id));
+        }
         let stamp = now();
         let id = insert_participant(
             &tx,
@@ -61,7 +78,7 @@ impl Store {
         touch_event(&tx, event_id, &stamp)?;
         refresh_search(&tx, event_id)?;
         tx.commit()?;
-        Ok(id)
+        Ok(ParticipantAdded::New(id))
     }
 
     /// The first event with the same title (compared case-insensitively) and start date, if
@@ -752,8 +769,15 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
+    // Identical participations (see [`Sameness`]) are recorded once.
+    let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
     for p in &event.participants {
-        insert_participant(conn, names, &mut sessions, event_id, p, stamp)?;
+        let refs = participant_refs(conn, names, &mut sessions, event_id, p, stamp)?;
+        let same = sameness(refs, p);
+        if !seen.contains(&same) {
+            insert_participation(conn, event_id, refs, p, stamp)?;
+            seen.push(same);
+        }
     }
     Ok(())
 }
@@ -883,7 +907,81 @@ pub(super) fn insert_participant(
     p: &NewParticipant,
     stamp: &str,
 ) -> Result<i64> {
-    let (person, org, session) = participant_refs(conn, names, sessions, event_id, p, stamp)?;
+    let refs = participant_refs(conn, names, sessions, event_id, p, stamp)?;
+    insert_participation(conn, event_id, refs, p, stamp)
+}
+
+/// What makes two participations of one event the same, as merges compare them: the same
+/// person, organization and session (by id), and the same position, role and contribution,
+/// case and spacing aside.
+type Sameness = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn sameness(refs: (i64, Option<i64>, Option<i64>), p: &NewParticipant) -> Sameness {
+    (
+        refs.0,
+        refs.1,
+        refs.2,
+        p.position.as_deref().map(name_key),
+        p.role.as_deref().map(name_key),
+        p.contribution.as_deref().map(name_key),
+    )
+}
+
+/// The participation of the event that records the same as `p` (see [`Sameness`]), if any.
+pub(super) fn same_participation(
+    conn: &Connection,
+    event_id: i64,
+    p: &NewParticipant,
+) -> Result<Option<i64>> {
+    let Some(person) = person_id(conn, &p.name)? else {
+        return Ok(None);
+    };
+    let org = match &p.organization {
+        None => None,
+        Some(name) => match organization_id(conn, name)? {
+            Some(id) => Some(id),
+            None => return Ok(None),
+        },
+    };
+    let session = match &p.session {
+        None => None,
+        Some(name) => match session_id(conn, event_id, name)? {
+            Some(id) => Some(id),
+            None => return Ok(None),
+        },
+    };
+    let (person, org, session, position, role, contribution) = sameness((person, org, session), p);
+    Ok(conn
+        .prepare_cached(
+            // Texts compared as the filters compare them: case and spacing aside.
+            "SELECT id FROM participation
+              WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
+                AND events_key(position) IS ?4 AND events_key(role) IS ?5
+                AND session_id IS ?6 AND events_key(contribution) IS ?7
+              ORDER BY id LIMIT 1",
+        )?
+        .query_row(
+            params![event_id, person, org, position, role, session, contribution],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Writes one participation whose person, organization and session are `refs`.
+fn insert_participation(
+    conn: &Connection,
+    event_id: i64,
+    (person, org, session): (i64, Option<i64>, Option<i64>),
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO participation (event_id, person_id, organization_id, position, role,
                                     session_id, contribution, created_at)

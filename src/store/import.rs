@@ -12,12 +12,11 @@ use super::curate::{add_aliases, merge_entities};
 use super::entity::{ORGANIZATION, PERSON, find};
 use super::events::{
     Names, Sessions, canonical, event_with_key, get_event, insert_event, insert_participant,
-    keys_like, now, organization_id, participant_refs, person_id, refresh_search,
-    replace_event_orgs, replace_event_tags, resolve_event, same_events, session_id, touch_event,
-    update_event_row,
+    keys_like, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
+    resolve_event, same_events, same_participation, touch_event, update_event_row,
 };
 use super::schema::FTS_FILL;
-use crate::model::{AliasRecord, Event, EventRef, NewEvent, NewParticipant, name_key};
+use crate::model::{AliasRecord, Event, EventRef, FieldError, NewEvent, NewParticipant, name_key};
 
 /// What applying one record did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +30,26 @@ pub enum Outcome {
     /// Nothing: the record has no key, and several stored events have its title and start
     /// date; these are their keys (the first few).
     Ambiguous(Vec<String>),
+    /// Nothing: completed from the stored event, the record is not a valid event.
+    Invalid(FieldError),
+    /// Nothing: the record would make one organization both organizer and partner.
+    BothRoles(RoleConflict),
+}
+
+/// One organization named both organizer and partner of an event by a record: directly,
+/// under two of its names, or by one list of the record and the other, stored, list that the
+/// record leaves as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleConflict {
+    /// The list of the record to blame: `partners`, or `organizers` when the record leaves
+    /// out `partners`.
+    pub field: &'static str,
+    /// The name as that list gives it.
+    pub name: String,
+    /// The same organization's name as the other list gives it.
+    pub other: String,
+    /// Whether the other list is the stored one, which the record leaves out.
+    pub other_kept: bool,
 }
 
 /// Counts of what an import did (or, in a dry run, would do).
@@ -184,28 +203,31 @@ impl Import<'_> {
             }
         }
         let (id, outcome) = match existing {
-            None => (
-                insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id,
-                Outcome::Created,
-            ),
+            None => {
+                if let Some(conflict) = self.role_conflict(event, &[])? {
+                    return Ok(Outcome::BothRoles(conflict));
+                }
+                (
+                    insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id,
+                    Outcome::Created,
+                )
+            }
             Some(id) => {
                 let stored = self.load(id)?;
-                let merged;
-                let event = if absent.is_empty() {
-                    event
-                } else {
-                    merged = {
-                        let mut e = event.clone();
-                        e.keep_absent(&stored, absent);
-                        e
-                    };
-                    &merged
-                };
-                let fields = changed_fields(&stored, &canonical(&self.tx, event)?);
+                let mut event = event.clone();
+                if let Err(e) = event.keep_absent(&stored, absent) {
+                    return Ok(Outcome::Invalid(e));
+                }
+                if let Some(conflict) = self.role_conflict(&event, absent)? {
+                    return Ok(Outcome::BothRoles(conflict));
+                }
+                let mut canonical = canonical(&self.tx, &event)?;
+                collapse_participants(&mut event, &mut canonical);
+                let fields = changed_fields(&stored, &canonical);
                 if fields.is_empty() {
                     (id, Outcome::Unchanged)
                 } else {
-                    self.update(id, event, &fields)?;
+                    self.update(id, &event, &fields)?;
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
                         title: event.title.clone(),
@@ -227,7 +249,10 @@ impl Import<'_> {
             Outcome::Created => self.stats.created += 1,
             Outcome::Updated => self.stats.updated += 1,
             Outcome::Unchanged => self.stats.unchanged += 1,
-            Outcome::SameAsLine(_) | Outcome::Ambiguous(_) => {}
+            Outcome::SameAsLine(_)
+            | Outcome::Ambiguous(_)
+            | Outcome::Invalid(_)
+            | Outcome::BothRoles(_) => {}
         }
         Ok(outcome)
     }
@@ -242,7 +267,7 @@ impl Import<'_> {
         let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
             return Ok(None);
         };
-        let outcome = if self.has_participation(event_id, p)? {
+        let outcome = if same_participation(&self.tx, event_id, p)?.is_some() {
             self.stats.unchanged += 1;
             Outcome::Unchanged
         } else {
@@ -332,46 +357,42 @@ impl Import<'_> {
         Ok(())
     }
 
-    /// Whether the event already has a participation recording exactly this.
-    fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
-        let Some(person) = person_id(&self.tx, &p.name)? else {
-            return Ok(false);
+    /// The first organization that `event` names both organizer and partner, compared as
+    /// the organizations they resolve to (an alias is its organization's name). `absent` says
+    /// which of the two lists the record leaves out (kept from the stored event).
+    fn role_conflict(&self, event: &NewEvent, absent: &[&str]) -> Result<Option<RoleConflict>> {
+        // Both lists as stored: nothing to say (and nothing to write).
+        let both_kept = absent.contains(&"organizers") && absent.contains(&"partners");
+        if both_kept || event.organizers.is_empty() || event.partners.is_empty() {
+            return Ok(None);
+        }
+        let own_key = |name: &str| -> Result<String> {
+            Ok(find(&self.tx, &ORGANIZATION, name)?
+                .map_or_else(|| name_key(name), |found| name_key(&found.name)))
         };
-        let org = match &p.organization {
-            None => None,
-            Some(name) => match organization_id(&self.tx, name)? {
-                Some(id) => Some(id),
-                None => return Ok(false),
-            },
-        };
-        let session = match &p.session {
-            None => None,
-            Some(name) => match session_id(&self.tx, event_id, name)? {
-                Some(id) => Some(id),
-                None => return Ok(false),
-            },
-        };
-        Ok(self
-            .tx
-            .prepare_cached(
-                // Texts compared as the filters compare them: case and spacing aside.
-                "SELECT EXISTS (SELECT 1 FROM participation
-                  WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
-                    AND events_key(position) IS ?4 AND events_key(role) IS ?5
-                    AND session_id IS ?6 AND events_key(contribution) IS ?7)",
-            )?
-            .query_row(
-                params![
-                    event_id,
-                    person,
-                    org,
-                    p.position.as_deref().map(name_key),
-                    p.role.as_deref().map(name_key),
-                    session,
-                    p.contribution.as_deref().map(name_key)
-                ],
-                |r| r.get(0),
-            )?)
+        let mut organizers = Vec::with_capacity(event.organizers.len());
+        for name in &event.organizers {
+            organizers.push((own_key(name)?, name));
+        }
+        for partner in &event.partners {
+            let key = own_key(partner)?;
+            if let Some((_, organizer)) = organizers.iter().find(|(k, _)| *k == key) {
+                // The list the record gives is the one to blame.
+                let partners_kept = absent.contains(&"partners");
+                let (field, name, other) = if partners_kept {
+                    ("organizers", (*organizer).clone(), partner.clone())
+                } else {
+                    ("partners", partner.clone(), (*organizer).clone())
+                };
+                return Ok(Some(RoleConflict {
+                    field,
+                    name,
+                    other,
+                    other_kept: absent.contains(&"organizers") || partners_kept,
+                }));
+            }
+        }
+        Ok(None)
     }
 
     /// The organizations and people this import created whose names are close to another's
@@ -578,6 +599,36 @@ impl Import<'_> {
     /// What the last record applied changed, if it updated an event.
     pub fn last_update(&self) -> Option<&Update> {
         self.last_update.as_ref()
+    }
+}
+
+/// Drops from `event` each participant that records the same as an earlier one, compared as
+/// merges compare participations: the same person and organization (by the names they resolve
+/// to, which `canonical` holds, index for index), the same session, position, role and
+/// contribution, case and spacing aside. So a record never asks for two identical rows.
+fn collapse_participants(event: &mut NewEvent, canonical: &mut NewEvent) {
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = canonical
+        .participants
+        .iter()
+        .map(|p| {
+            let text = |t: &Option<String>| t.as_deref().map(name_key);
+            seen.insert((
+                name_key(&p.name),
+                text(&p.organization),
+                text(&p.session),
+                text(&p.position),
+                text(&p.role),
+                text(&p.contribution),
+            ))
+        })
+        .collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    for list in [&mut event.participants, &mut canonical.participants] {
+        let mut at = keep.iter();
+        list.retain(|_| *at.next().unwrap_or(&true));
     }
 }
 

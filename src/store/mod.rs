@@ -24,7 +24,8 @@ pub use curate::{
     AliasOutcome, ChangedMeanwhile, ListsChanged, Merged, SessionEdit, SessionsEdited,
 };
 pub use entity::{Entity, ORGANIZATION, PERSON};
-pub use import::{Import, ImportStats, Outcome, Update};
+pub use events::ParticipantAdded;
+pub use import::{Import, ImportStats, Outcome, RoleConflict, Update};
 pub use near::NearName;
 pub use staging::NewDatabase;
 
