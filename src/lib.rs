@@ -129,6 +129,16 @@ fn missing_ancestors(path: &Path) -> Vec<PathBuf> {
 /// The message for an error: each cause once, joined by `: `, a store's error in the words
 /// of the command line, then what to do when the database itself failed.
 pub fn message(err: &anyhow::Error) -> String {
+    let mut message = causes(err);
+    if let Some(hint) = hint(err) {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    message
+}
+
+/// Each cause of an error once, joined by `: ` (see [`message`]), without advice.
+pub fn causes(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in err.chain() {
         let text = match cause.downcast_ref::<StoreError>() {
@@ -141,12 +151,21 @@ pub fn message(err: &anyhow::Error) -> String {
         }
         parts.push(text);
     }
-    let mut message = parts.join(": ");
-    if let Some(hint) = hint(err) {
-        message.push_str("; ");
-        message.push_str(hint);
-    }
-    message
+    parts.join(": ")
+}
+
+/// How the database failed, if a store's error says so.
+fn store_failure(err: &anyhow::Error) -> Option<Failure> {
+    err.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<StoreError>()
+            .and_then(StoreError::failure)
+    })
+}
+
+/// Whether an error says that the database file is damaged.
+pub fn is_damaged(err: &anyhow::Error) -> bool {
+    store_failure(err) == Some(Failure::Damaged)
 }
 
 /// A store's error as the command line says it: with the command or flag to use next.
@@ -203,7 +222,7 @@ fn describe(e: &StoreError) -> String {
         NotADatabase { .. } => {
             format!("{e}; check the path given with --db or $EVENTS_DB")
         }
-        IsDatabaseFile { .. } => format!("{e}; choose another file"),
+        IsDatabaseFile { .. } | IsDatabaseFileOfLink { .. } => format!("{e}; choose another file"),
         Exists { .. } => format!("{e}; give the name of a new file"),
         _ => e.to_string(),
     }
@@ -211,11 +230,7 @@ fn describe(e: &StoreError) -> String {
 
 /// What to tell a user about a failure of the database itself, when that is what failed.
 pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
-    let failure = err.chain().find_map(|cause| {
-        cause
-            .downcast_ref::<StoreError>()
-            .and_then(StoreError::failure)
-    })?;
+    let failure = store_failure(err)?;
     match failure {
         Failure::DiskFull => Some("the disk is full; nothing was written"),
         Failure::Io => {

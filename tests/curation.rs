@@ -808,8 +808,38 @@ fn an_import_refuses_organizer_and_partner_through_an_alias() {
     );
     let err = env.fails(1, &["import", &file]);
     assert!(
-        err.contains("alias.ndjson: line 1: partner \"UN Office on Drugs and Crime\" is already an organizer of the event; an organization"),
+        err.contains("alias.ndjson: line 1: partners \"UN Office on Drugs and Crime\": is also an organizer of the event, as \"UNODC\"; an organization"),
         "{err}"
     );
     assert_eq!(env.dump(), before);
+}
+
+#[test]
+fn two_edits_of_different_fields_at_once_both_hold() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "T", "--start", "2021-01-01"]);
+    for round in 0..15 {
+        let title = format!("Title {round}");
+        let location = format!("Place {round}");
+        let spawn = |args: &[&str]| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"))
+                .arg("--db")
+                .arg(&env.db)
+                .arg("-q")
+                .args(args)
+                .spawn()
+                .unwrap()
+        };
+        let mut a = spawn(&["edit-event", "1", "--title", &title]);
+        let mut b = spawn(&["edit-event", "1", "--location", &location]);
+        assert!(a.wait().unwrap().success());
+        assert!(b.wait().unwrap().success());
+        let shown: serde_json::Value =
+            serde_json::from_str(&env.ok(&["show", "1", "--format", "json"])).unwrap();
+        assert_eq!(
+            (shown["title"].as_str(), shown["location"].as_str()),
+            (Some(title.as_str()), Some(location.as_str())),
+            "round {round}: one edit undid the other"
+        );
+    }
 }

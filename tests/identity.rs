@@ -595,3 +595,85 @@ for ev in cal.walk('VEVENT'):
          key-last@events 9999-12-30 2 False\n"
     );
 }
+
+#[test]
+fn a_key_an_event_had_is_never_generated_again() {
+    let env = Env::new();
+    let add = || env.ok(&["add-event", "--title", "Same", "--start", "2021-01-01"]);
+    add();
+    env.ok(&["edit-event", "1", "--key", "renamed"]);
+    add();
+    env.ok(&["remove-event", "2", "--yes"]);
+    add();
+    assert_eq!(keys(&env), ["renamed", "2021-01-01-same-3"]);
+    // Given explicitly (an event restored from an export), an old key is taken back.
+    env.ok(&[
+        "add-event",
+        "--title",
+        "Same",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "2021-01-01-same",
+    ]);
+    assert_eq!(
+        keys(&env),
+        ["renamed", "2021-01-01-same-3", "2021-01-01-same"]
+    );
+}
+
+#[test]
+fn zero_and_huge_numbers_are_named_as_ids() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "A", "--start", "2021-01-01"]);
+    for (reference, named) in [
+        ("0", "id 0"),
+        ("99999999999999999999", "id 99999999999999999999"),
+        ("02", "key \"02\""),
+    ] {
+        let err = env.fails(1, &["show", reference]);
+        assert!(
+            err.starts_with(&format!("error: no event with {named};")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn csv_says_when_a_list_item_holds_its_separator() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "T",
+        "--start",
+        "2021-01-01",
+        "--organizer",
+        "Ministry of X; Dept Y",
+    ]);
+    env.ok(&[
+        "add-event",
+        "--title",
+        "U",
+        "--start",
+        "2021-01-02",
+        "--tag",
+        "plain",
+    ]);
+    for args in [
+        &["list", "--format", "csv"][..],
+        &["export", "--format", "csv"][..],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 0);
+        assert!(
+            out.stderr.contains("warning: a list item holds a `;`")
+                && out.stderr.contains("\"2021-01-01-t\""),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // Nothing to say when no item holds one.
+    let out = env.run(&["list", "--format", "csv", "--from", "2021-01-02"]);
+    assert_eq!(out.stderr, "");
+}

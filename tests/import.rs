@@ -220,7 +220,7 @@ fn bad_records_are_reported_by_line_and_nothing_is_written() {
             ]
             .join("\n"),
             vec![
-                r#"line 1: title "": must not be empty"#,
+                "line 1: title: is missing; every event needs a title and a start date (YYYY-MM-DD)",
                 r#"line 2: title "  ": must not be empty"#,
                 r#"line 3: mode "online": expected one of in-person, virtual, hybrid"#,
                 "line 4: titel: unknown field `titel`, expected one of",

@@ -169,7 +169,7 @@ fn a_partial_record_for_no_event_says_what_is_missing() {
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.contains(
-            "<stdin>: line 1: start \"\": is missing: no event has the key \"no-such-event\" to update, \
+            "<stdin>: line 1: start: is missing: no event has the key \"no-such-event\" to update, \
              and a new event needs a title and a start date"
         ),
         "{}",
@@ -438,11 +438,408 @@ fn a_malformed_alias_record_is_reported_as_one() {
         format!("<stdin>: line 1: aliases: invalid type: string \"UN Office on Drugs and Crime\", expected a sequence {shape}"),
         format!("<stdin>: line 2: title: unknown field `title`, expected one of `organization`, `person`, `aliases` {shape}"),
         format!("<stdin>: line 3: person: invalid type: integer `5`, expected a string {shape}"),
-        "<stdin>: line 4: organization \"\": an alias record names an organization or a person".to_string(),
+        format!("<stdin>: line 4: organization: is missing; an alias record gives a name and its other names {shape}"),
         "<stdin>: line 5: person \"B\": an alias record names an organization or a person, not both".to_string(),
         "<stdin>: line 6: organization: unknown field `organization`, expected one of `id`, `key`, `title`, `kind`, `start`, `end`, `mode`, `location`, `region`, `project`, `description`, `source`, `tags`, `organizers`, `partners`, `sessions`, `participants`".to_string(),
         "error: 6 problems in <stdin>; nothing was imported".to_string(),
     ];
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(lines, expected);
+}
+
+/// The start and end dates of a stored event.
+fn dates(env: &Env, key: &str) -> (String, String) {
+    let v = show(env, key);
+    (
+        v["start"].as_str().unwrap().to_string(),
+        v["end"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn a_start_without_an_end_moves_the_event_keeping_its_length() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    assert_eq!(
+        dates(&env, SEED_KEY),
+        ("2021-03-16".into(), "2021-03-18".into())
+    );
+
+    // Later: the three days move with it.
+    let out = import_ndjson(
+        &env,
+        &["--dry-run"],
+        &[json!({"key": SEED_KEY, "start": "2021-04-01"})],
+    );
+    assert!(
+        out.stderr
+            .starts_with(&format!("would update \"{SEED_KEY}\": start, end\n")),
+        "{}",
+        out.stderr
+    );
+    import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "start": "2021-04-01"})],
+    );
+    assert_eq!(
+        dates(&env, SEED_KEY),
+        ("2021-04-01".into(), "2021-04-03".into())
+    );
+    // Earlier: the same.
+    import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "start": "2021-03-01"})],
+    );
+    assert_eq!(
+        dates(&env, SEED_KEY),
+        ("2021-03-01".into(), "2021-03-03".into())
+    );
+
+    // An end alone changes the end only.
+    import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "end": "2021-03-05"})]);
+    assert_eq!(
+        dates(&env, SEED_KEY),
+        ("2021-03-01".into(), "2021-03-05".into())
+    );
+    // Both: as given.
+    import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "start": "2021-03-10", "end": "2021-03-10"})],
+    );
+    assert_eq!(
+        dates(&env, SEED_KEY),
+        ("2021-03-10".into(), "2021-03-10".into())
+    );
+
+    // An end alone before the stored start is a problem that names both.
+    let dump = env.dump();
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "end": "2021-03-09"})]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: end \"2021-03-09\": is before the stored start, 2021-03-10 \
+             (the record leaves out `start`)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+    // Moved past the last date there is, it would end after it: a problem too.
+    import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "end": "2021-03-12"})]);
+    let dump = env.dump();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "start": "9999-12-30"})],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: start \"9999-12-30\": the event lasts 3 days and would end after \
+             9999-12-31; give its end too"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+
+    // A CSV without an `end` column moves the event the same way.
+    import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "start": "2021-03-16", "end": "2021-03-18"})],
+    );
+    let csv = env.file(
+        "moved.csv",
+        format!("key,title,start\n{SEED_KEY},Moved,2021-05-10\n"),
+    );
+    env.ok(&["import", &csv]);
+    assert_eq!(
+        dates(&env, SEED_KEY),
+        ("2021-05-10".into(), "2021-05-12".into())
+    );
+}
+
+/// An event with the same person twice under two names of one organization, then the alias
+/// record that makes those names one.
+fn alias_merge_records() -> [Value; 2] {
+    [
+        json!({"key": "e1", "title": "T", "start": "2021-01-01", "participants": [
+            {"name": "Ann", "organization": "UNODC", "role": "speaker"},
+            {"name": "Ann", "organization": "UN Office on Drugs and Crime", "role": "speaker"}]}),
+        json!({"organization": "UN Office on Drugs and Crime", "aliases": ["UNODC"]}),
+    ]
+}
+
+#[test]
+fn importing_an_alias_merge_twice_changes_nothing_the_second_time() {
+    let env = Env::new();
+    let records = alias_merge_records();
+    let out = import_ndjson(&env, &[], &records);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        show(&env, "e1")["participants"].as_array().unwrap().len(),
+        1
+    );
+    let dump = env.dump();
+
+    let out = import_ndjson(&env, &[], &records);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(": 0 created, 0 updated, 1 unchanged;"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+
+    // Identical participants in one record (case and spacing aside) are one.
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[
+            json!({"key": "e2", "title": "T2", "start": "2021-02-01", "participants": [
+            {"name": "Bob", "organization": "UNODC", "role": "Speaker"},
+            {"name": "bob", "organization": "UN Office on Drugs and Crime", "role": "speaker "}]}),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        show(&env, "e2")["participants"].as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn adding_a_participation_already_recorded_adds_nothing() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--key",
+        "e1",
+        "--title",
+        "T",
+        "--start",
+        "2021-01-01",
+    ]);
+    let first = env.run(&[
+        "add-participant",
+        "e1",
+        "--name",
+        "Ann",
+        "--role",
+        "speaker",
+    ]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let id = first.stdout.trim().to_string();
+    let dump = env.dump();
+
+    let again = env.run(&[
+        "add-participant",
+        "e1",
+        "--name",
+        "ann",
+        "--role",
+        "Speaker ",
+    ]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout.trim(), id);
+    assert!(
+        again
+            .stderr
+            .contains(&format!("already recorded as participation {id}")),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(env.dump(), dump);
+
+    // Another role is another participation.
+    let other = env.ok(&["add-participant", "e1", "--name", "Ann", "--role", "chair"]);
+    assert_ne!(other.trim(), id);
+}
+
+#[test]
+fn an_organizer_given_as_partner_is_a_problem_and_the_import_goes_on() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let dump = env.dump();
+    let records = [
+        json!({"key": SEED_KEY, "partners": ["UN Office on Drugs and Crime"]}),
+        json!({"key": "ok-1", "title": "Fine", "start": "2021-01-01"}),
+        json!({"key": "bad-date", "title": "Bad", "start": "2021-02-30"}),
+    ];
+    let out = import_ndjson(&env, &[], &records);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: partners \"UN Office on Drugs and Crime\": is also an organizer \
+             of the event"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("<stdin>: line 3: start \"2021-02-30\""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("error: 2 problems in <stdin>; nothing was imported"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+
+    // By an alias too; and an organizer given where the record keeps the stored partners.
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[
+            json!({"organization": "UN Office on Drugs and Crime", "aliases": ["UNODC"]}),
+            json!({"key": SEED_KEY, "partners": ["UNODC"]}),
+            json!({"key": "osce-2021-10", "title": "Other", "start": "2021-10-01",
+                   "organizers": ["A"], "partners": ["B"]}),
+            json!({"organization": "A", "aliases": ["B"]}),
+            json!({"key": "x-1", "title": "X", "start": "2021-01-01",
+                   "organizers": ["A"], "partners": ["B"]}),
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let problems: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        problems,
+        [
+            "<stdin>: line 2: partners \"UNODC\": is also an organizer of the event, as \
+             \"UN Office on Drugs and Crime\" (the record leaves out `organizers`, which keeps \
+             the stored ones); an organization is the organizer or a partner of an event, not both",
+            "<stdin>: line 5: partners \"B\": is also an organizer of the event, as \"A\"; \
+             an organization is the organizer or a partner of an event, not both",
+            "error: 2 problems in <stdin>; nothing was imported",
+        ]
+    );
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY,
+                 "organizers": ["UN Regional Centre for Preventive Diplomacy for Central Asia"]})],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "<stdin>: line 1: organizers \"UN Regional Centre for Preventive Diplomacy for \
+             Central Asia\": is also a partner of the event (the record leaves out `partners`, \
+             which keeps the stored ones)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), dump);
+}
+
+#[test]
+fn malformed_alias_records_say_what_is_wrong() {
+    let env = Env::new();
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[
+            json!({"organization": null, "aliases": ["A"]}),
+            json!({"aliases": ["B"]}),
+            json!({"organization": "X"}),
+            json!({"person": null, "aliases": ["C"]}),
+        ],
+    );
+    assert_eq!(out.code, 1);
+    for expected in [
+        "<stdin>: line 1: organization: is null;",
+        "<stdin>: line 2: organization: is missing;",
+        "<stdin>: line 3: aliases: is missing;",
+        "<stdin>: line 4: person: is null;",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
+    }
+    assert!(!out.stderr.contains("organization \"\""), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error: 4 problems in <stdin>"),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn an_empty_sessions_list_clears_the_sessions_participants_name() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    let before = show(&env, SEED_KEY);
+    let participations = rows(&env, "participation");
+
+    let out = import_ndjson(
+        &env,
+        &["--dry-run"],
+        &[json!({"key": SEED_KEY, "sessions": []})],
+    );
+    assert!(
+        out.stderr.starts_with(&format!(
+            "would update \"{SEED_KEY}\": sessions, participants\n"
+        )),
+        "{}",
+        out.stderr
+    );
+    let out = import_ndjson(&env, &[], &[json!({"key": SEED_KEY, "sessions": []})]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let after = show(&env, SEED_KEY);
+    assert_eq!(after["sessions"], json!([]));
+    // Every participation stays, with its id, without a session.
+    let kept = after["participants"].as_array().unwrap();
+    assert_eq!(kept.len(), before["participants"].as_array().unwrap().len());
+    assert!(kept.iter().all(|p| p["session"].is_null()), "{kept:?}");
+    assert_eq!(rows(&env, "participation").len(), participations.len());
+    let ids = |v: &Value| -> Vec<Value> {
+        v["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&after), ids(&before));
+
+    // Sessions kept by name, and sessions the record's participants name, stay.
+    env.ok(&[
+        "add-participant",
+        SEED_KEY,
+        "--name",
+        "Zed",
+        "--session",
+        "Closing",
+    ]);
+    env.ok(&[
+        "add-participant",
+        SEED_KEY,
+        "--name",
+        "Yan",
+        "--session",
+        "Panel",
+    ]);
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[json!({"key": SEED_KEY, "sessions": ["Panel"]})],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let after = show(&env, SEED_KEY);
+    assert_eq!(after["sessions"], json!(["Panel"]));
+    let out = import_ndjson(
+        &env,
+        &[],
+        &[
+            json!({"key": SEED_KEY, "sessions": [], "participants": [{"name": "Zed", "session": "Closing"}]}),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(show(&env, SEED_KEY)["sessions"], json!(["Closing"]));
 }

@@ -577,3 +577,93 @@ fn a_directory_given_as_the_database_is_named_as_one() {
     }
     assert!(files_in(&dir).is_empty());
 }
+
+#[test]
+fn list_limit_zero_does_not_claim_the_database_is_empty() {
+    let env = seeded();
+    assert_eq!(env.ok(&["list", "--limit", "0"]), "No events match.\n");
+}
+
+#[test]
+fn export_into_a_missing_directory_names_the_directory() {
+    let env = seeded();
+    let target = env.dir.path().join("no-such-dir").join("x.ndjson");
+    let err = env.fails(1, &["export", "--output", target.to_str().unwrap()]);
+    assert!(
+        err.contains("there is no directory") && err.contains("no-such-dir; create it first"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(".x.ndjson.tmp"),
+        "the temporary file is ours, not the user's: {err}"
+    );
+}
+
+#[test]
+fn a_read_of_a_missing_database_removes_what_a_killed_import_left() {
+    let env = Env::new();
+    // A process that has ended: its pid names no one now.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let left = env.dir.path().join(format!(".events.db.import-{pid}"));
+    std::fs::write(&left, b"half an import").unwrap();
+    assert_eq!(
+        env.ok(&["list"]),
+        "No events yet. Record one with `events add-event`.\n"
+    );
+    assert!(!left.exists(), "{} is still there", left.display());
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn export_refuses_the_journal_of_another_name_of_the_database() {
+    let env = seeded();
+    let other = env.dir.path().join("hard.db");
+    std::fs::hard_link(&env.db, &other).unwrap();
+    let wal = format!("{}-wal", env.db.display());
+    let out = crate::util::bare_cmd()
+        .args(["--db", other.to_str().unwrap(), "export", "--output", &wal])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("write-ahead log") && err.contains("another name of the same file"),
+        "{err}"
+    );
+    assert!(!std::path::Path::new(&wal).exists());
+}
+
+#[test]
+fn check_on_a_file_cut_short_says_to_restore_a_backup() {
+    let env = Env::new();
+    // Enough events for the file to span many pages; cut it in the middle.
+    let lines: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"key\": \"e-{i}\", \"title\": \"Seminar number {i} on a long enough title\", \"start\": \"2021-01-01\"}}\n"
+            )
+        })
+        .collect();
+    let file = env.file("many.ndjson", lines);
+    env.ok(&["-q", "import", &file]);
+    let bytes = std::fs::read(&env.db).unwrap();
+    let cut = env.dir.path().join("cut.db");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let out = crate::util::bare_cmd()
+        .args(["--db", cut.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        !stderr.contains("`events check` says"),
+        "check must not send the user to check: {stderr}"
+    );
+    assert!(
+        stderr.contains("restore the latest copy made with `events backup`"),
+        "{stdout}{stderr}"
+    );
+}

@@ -12,3 +12,4 @@ mod query;
 mod robust;
 mod roundtrip;
 mod safety;
+mod terminal;

@@ -243,3 +243,80 @@ pub fn without_ids(ndjson: &str) -> Vec<serde_json::Value> {
         })
         .collect()
 }
+
+/// Runs the binary with its stdout on a pseudo-terminal `columns` wide (a real terminal as far
+/// as the program can tell), stdin empty; returns what the terminal received, with the
+/// terminal's own line-ending translation turned off so that it is byte for byte what the
+/// program wrote, and stderr.
+pub fn run_on_terminal(env: &Env, args: &[&str], columns: u16) -> (String, String) {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    use std::process::Stdio;
+
+    let mut master: libc::c_int = -1;
+    let mut slave: libc::c_int = -1;
+    let size = libc::winsize {
+        ws_row: 50,
+        ws_col: columns,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors through valid pointers; name and termios unused.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: `slave` is a terminal descriptor we own; termios is plain data.
+    unsafe {
+        let mut attributes: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(slave, &mut attributes), 0);
+        attributes.c_oflag &= !libc::OPOST;
+        assert_eq!(libc::tcsetattr(slave, libc::TCSANOW, &attributes), 0);
+    }
+    // SAFETY: each descriptor is owned by exactly one File from here on.
+    let mut master = unsafe { std::fs::File::from_raw_fd(master) };
+    let slave = unsafe { std::fs::File::from_raw_fd(slave) };
+
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"));
+    cmd.env_remove("EVENTS_DB")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("COLUMNS")
+        .env("NO_COLOR", "1")
+        .arg("--db")
+        .arg(&env.db)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(slave))
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run events");
+    // The parent's copy of the terminal's other end must be closed, or reading never ends.
+    drop(cmd);
+    let mut stdout = Vec::new();
+    let mut chunk = [0u8; 65536];
+    loop {
+        match master.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => stdout.extend_from_slice(&chunk[..n]),
+            // Linux says EIO once the program has closed its end.
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => panic!("reading the terminal: {e}"),
+        }
+    }
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        err.read_to_string(&mut stderr).expect("stderr");
+    }
+    let status = child.wait().expect("wait for events");
+    assert!(status.success(), "events {args:?} failed: {stderr}");
+    (
+        String::from_utf8(stdout).expect("terminal output is UTF-8"),
+        stderr,
+    )
+}

@@ -7,6 +7,7 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::AddParticipantArgs;
 use crate::model::ParticipantRecord;
+use crate::store::ParticipantAdded;
 
 pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
     let record = ParticipantRecord {
@@ -27,7 +28,18 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     let event_id = super::resolve_event(&*store, &args.event)?;
     let near = super::near_participant(&*store, &participant)?;
-    let id = store.add_participant(event_id, &participant)?;
+    let id = match store.add_participant(event_id, &participant)? {
+        ParticipantAdded::New(id) => id,
+        ParticipantAdded::AlreadyThere(id) => {
+            // Idempotent, as a participants CSV is: the id is the one there, for scripts.
+            writeln!(std::io::stdout(), "{id}")?;
+            ctx.note(&format!(
+                "{} is already recorded as participation {id} of event {event_id}; nothing added",
+                participant.name
+            ));
+            return Ok(());
+        }
+    };
     writeln!(std::io::stdout(), "{id}")?;
     super::note_near_names(ctx, &near);
     ctx.note(&format!(

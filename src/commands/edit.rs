@@ -10,7 +10,7 @@ use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::{compact_range, iso, parse_date};
 use crate::model::{Event, EventRecord, key_problem, name_key, normalize_name};
-use crate::store::{ListsChanged, SessionEdit, StoreError};
+use crate::store::{ListsChanged, SessionEdit, Store, StoreError};
 
 /// A flag given replaces the field (an empty value clears it, once validated).
 fn set(field: &mut Option<String>, value: &Option<String>) {
@@ -19,9 +19,35 @@ fn set(field: &mut Option<String>, value: &Option<String>) {
     }
 }
 
+/// How many times an edit is read and written again when another process changed the record
+/// between the two.
+const EDIT_ATTEMPTS: usize = 10;
+
+/// Runs `edit` (read the record, work out the change, write it) again while the store finds
+/// that another process changed the record between its read and its write.
+fn retrying(mut edit: impl FnMut() -> Result<()>) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        match edit() {
+            Err(e) if changed_meanwhile(&e) && attempt < EDIT_ATTEMPTS => attempt += 1,
+            result => return result,
+        }
+    }
+}
+
+/// Whether the store refused an edit because the record changed since it was read.
+fn changed_meanwhile(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<StoreError>()
+        .is_some_and(|e| matches!(e.root(), StoreError::ChangedMeanwhile))
+}
+
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let id = super::resolve_event(&*store, &args.event)?;
+    retrying(|| edit_event(ctx, &mut *store, args))
+}
+
+fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Result<()> {
+    let id = super::resolve_event(store, &args.event)?;
     let current = store
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
@@ -201,7 +227,7 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     }
     let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
     let edited = store
-        .edit_event(id, &after, lists, &sessions)
+        .edit_event(id, &current, &after, lists, &sessions)
         .map_err(|e| match e {
             StoreError::DuplicateKey { key, id } => {
                 anyhow!("invalid --key {key:?}: event {id} has it already")
@@ -309,13 +335,21 @@ fn move_dates(record: &mut EventRecord, current: &Event, args: &EditEventArgs) -
 
 pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("participation {}", args.id))?;
+    retrying(|| edit_participant(ctx, &mut *store, args))
+}
+
+fn edit_participant(
+    ctx: &Context,
+    store: &mut dyn Store,
+    args: &EditParticipantArgs,
+) -> Result<()> {
     let (event_id, current) = store
         .participation(args.id)?
         .ok_or_else(|| no_participation(args.id))?;
     let before = current
         .validate()
         .map_err(|e| anyhow!("participation {} is not valid as stored: {e}", args.id))?;
-    let mut record = current;
+    let mut record = current.clone();
     if let Some(name) = &args.name {
         record.name = name.clone();
     }
@@ -337,8 +371,8 @@ pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let near = super::near_participant(&*store, &after)?;
-    store.edit_participation(args.id, event_id, &after)?;
+    let near = super::near_participant(store, &after)?;
+    store.edit_participation(args.id, event_id, &current, &after)?;
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
         args.id, after.name
@@ -389,7 +423,10 @@ pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
         eprint!("Remove {what}? [y/N] ");
         std::io::stderr().flush()?;
         let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
+        // End of input (Ctrl-D) leaves the cursor on the prompt's line: end that line first.
+        if std::io::stdin().lock().read_line(&mut answer)? == 0 {
+            eprintln!();
+        }
         if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
             ctx.note("Nothing removed.");
             return Ok(());

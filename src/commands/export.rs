@@ -11,6 +11,7 @@ use crate::Context;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::formats;
 use crate::model::EventFilter;
+use crate::render::{self, Style};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
@@ -26,13 +27,25 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             .refuse_as_output(path, &format!("--output {:?}", path.display()))?;
     }
     let store = super::open_for_reading(ctx)?;
+    // Events whose list items hold the CSV list separator.
+    let mut split = Vec::new();
     let count = match output {
         None => {
-            let out = BufWriter::new(std::io::stdout().lock());
-            write(&*store, &filter, format, args.raw, out)?
+            let style = match format {
+                ExportFormat::Ndjson | ExportFormat::Json => Style::Json,
+                ExportFormat::Csv | ExportFormat::Ics => Style::Text,
+            };
+            write(
+                &*store,
+                &filter,
+                format,
+                args.raw,
+                render::data_stdout(style),
+                &mut split,
+            )?
         }
         Some(path) => {
-            let count = write_file(&*store, &filter, format, args.raw, path)?;
+            let count = write_file(&*store, &filter, format, args.raw, path, &mut split)?;
             ctx.note(&format!(
                 "Exported {count} {} to {}",
                 if count == 1 { "event" } else { "events" },
@@ -41,6 +54,9 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             count
         }
     };
+    if let Some(warning) = formats::csv::split_items_warning(&split) {
+        ctx.note(&warning);
+    }
     if count == 0 {
         super::suggest_names(ctx, &*store, &filter)?;
     }
@@ -68,6 +84,7 @@ fn write_file(
     format: ExportFormat,
     raw: bool,
     path: &Path,
+    split: &mut Vec<String>,
 ) -> Result<u64> {
     let existing = match fs::metadata(path) {
         Ok(meta) => Some(meta),
@@ -88,7 +105,7 @@ fn write_file(
                 .truncate(true)
                 .open(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            return write(store, filter, format, raw, BufWriter::new(file));
+            return write(store, filter, format, raw, BufWriter::new(file), split);
         }
     }
     // A file one may not write is not replaced either, as the shell would not write it:
@@ -100,6 +117,15 @@ fn write_file(
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let real = crate::paths::resolve(path);
+    if let Some(dir) = real.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        bail!(
+            "--output {:?}: there is no directory {}; create it first",
+            path.display(),
+            dir.display()
+        );
+    }
     let file_name = real
         .file_name()
         .with_context(|| format!("--output {:?} is not a file name", path.display()))?;
@@ -120,7 +146,7 @@ fn write_file(
         }
         let file = options
             .open(&temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
+            .with_context(|| format!("cannot write --output {:?}", path.display()))?;
         #[cfg(unix)]
         if let Some(meta) = &existing {
             use std::os::unix::fs::MetadataExt;
@@ -131,7 +157,7 @@ fn write_file(
             file.set_permissions(meta.permissions())
                 .with_context(|| format!("cannot set the mode of {}", temp.display()))?;
         }
-        let count = write(store, filter, format, raw, BufWriter::new(&file))?;
+        let count = write(store, filter, format, raw, BufWriter::new(&file), split)?;
         file.sync_all()?;
         fs::rename(&temp, &real).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(count)
@@ -149,6 +175,7 @@ pub(super) fn write(
     format: ExportFormat,
     raw: bool,
     mut out: impl Write,
+    split: &mut Vec<String>,
 ) -> Result<u64> {
     let mut count = 0;
     match format {
@@ -181,6 +208,7 @@ pub(super) fn write(
                 count += 1;
                 writer.write(&e)
             })?;
+            split.extend_from_slice(writer.split_items());
             writer.finish()?;
         }
         ExportFormat::Ics => {

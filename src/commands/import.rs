@@ -15,10 +15,12 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
 use crate::model::{
     AliasRecord, EventFilter, EventRecord, EventRef, FieldError, NewEvent, NewParticipant,
-    key_problem, normalize_name,
+    key_problem, name_key, normalize_name,
 };
 use crate::render::text::escape;
-use crate::store::{self, Access, AliasConflict, Import, ImportStats, Location, Outcome, Store};
+use crate::store::{
+    self, Access, AliasConflict, Import, ImportStats, Location, Outcome, RoleConflict, Store,
+};
 
 /// How many problems are listed before the rest are only counted.
 const SHOWN_PROBLEMS: usize = 20;
@@ -115,7 +117,18 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     match event.complete(&import, &absent)? {
                         Err(errors) => {
                             for e in errors {
-                                problems.push(Problem::from_field_error(line, e));
+                                // A field the record does not have has no value to quote.
+                                let absent = absent.contains(&e.field.as_str());
+                                let mut problem = Problem::from_field_error(line, e);
+                                if absent {
+                                    problem.value = None;
+                                    if !problem.reason.starts_with("is missing") {
+                                        problem.reason = "is missing; every event needs a title \
+                                                          and a start date (YYYY-MM-DD)"
+                                            .to_string();
+                                    }
+                                }
+                                problems.push(problem);
                             }
                         }
                         Ok(event) => {
@@ -142,6 +155,15 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                 });
                             }
                             let problem = match outcome {
+                                Outcome::Invalid(e) => {
+                                    problems.push(Problem::from_field_error(line, e));
+                                    continue;
+                                }
+                                Outcome::BothRoles(conflict) => Some((
+                                    conflict.field,
+                                    conflict.name.clone(),
+                                    both_roles(&conflict),
+                                )),
                                 Outcome::SameAsLine(first) => Some(match &event.key {
                                     Some(key) => (
                                         "key",
@@ -368,8 +390,13 @@ fn merge_into(
         let event = record
             .validate()
             .map_err(|_| anyhow::anyhow!("event {} of {name} no longer validates", event.id))?;
-        if let Outcome::SameAsLine(_) = import.apply(&event, line, absent)? {
-            bail!("{name} holds the same event twice");
+        match import.apply(&event, line, absent)? {
+            Outcome::SameAsLine(_) => bail!("{name} holds the same event twice"),
+            Outcome::Invalid(e) => bail!("{name}: event {}: {e}", event.title),
+            Outcome::BothRoles(conflict) => {
+                bail!("{name}: event {:?}: {}", event.title, both_roles(&conflict))
+            }
+            _ => {}
         }
         Ok(())
     })?;
@@ -482,10 +509,22 @@ impl Validated {
         if absent.contains(&"title") {
             record.title = stored.title;
         }
-        if absent.contains(&"start") {
+        let start_kept = absent.contains(&"start");
+        if start_kept {
             record.start = crate::dates::iso(stored.start);
         }
-        Ok(record.validate())
+        Ok(record.validate().map_err(|mut errors| {
+            // An end given alone is checked against the start the event keeps: say so.
+            for e in &mut errors {
+                if start_kept && e.field == "end" && e.reason.starts_with("is before the start") {
+                    e.reason = format!(
+                        "is before the stored start, {} (the record leaves out `start`)",
+                        record.start
+                    );
+                }
+            }
+            errors
+        }))
     }
 }
 
@@ -525,6 +564,34 @@ impl Problems {
             self.shown.push(problem);
         }
     }
+}
+
+/// Why a record cannot make an organization both organizer and partner of its event.
+fn both_roles(conflict: &RoleConflict) -> String {
+    let other_role = if conflict.field == "partners" {
+        "an organizer"
+    } else {
+        "a partner"
+    };
+    let other_list = if conflict.field == "partners" {
+        "organizers"
+    } else {
+        "partners"
+    };
+    let as_other = if name_key(&conflict.other) == name_key(&conflict.name) {
+        String::new()
+    } else {
+        format!(", as {:?}", conflict.other)
+    };
+    let kept = if conflict.other_kept {
+        format!(" (the record leaves out `{other_list}`, which keeps the stored ones)")
+    } else {
+        String::new()
+    };
+    format!(
+        "is also {other_role} of the event{as_other}{kept}; an organization is the organizer \
+         or a partner of an event, not both"
+    )
 }
 
 /// `"a", "b" and "c"`.

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{ListArgs, ListFormat};
 use crate::formats;
-use crate::render::{Terminal, tables};
+use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = super::event_filter(&args.filter)?;
@@ -18,25 +18,36 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ListFormat::Json | ListFormat::Csv => store.list_events(&filter)?,
     };
 
-    let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
-        ListFormat::Json => formats::json::write_events(&mut out, &events)?,
-        ListFormat::Csv => formats::csv::write_events(&mut out, &events, !args.raw)?,
+        ListFormat::Json => {
+            let mut out = render::data_stdout(Style::Json);
+            formats::json::write_events(&mut out, &events)?;
+            out.flush()?;
+        }
+        ListFormat::Csv => {
+            let mut out = render::data_stdout(Style::Text);
+            let split = formats::csv::write_events(&mut out, &events, !args.raw)?;
+            out.flush()?;
+            if let Some(warning) = formats::csv::split_items_warning(&split) {
+                ctx.note(&warning);
+            }
+        }
         ListFormat::Table if events.is_empty() => {
-            let filtered = filter.is_narrowed();
+            // `--limit 0` on a database with events: none are shown, but there are some.
+            let filtered = filter.is_narrowed() || filter.limit == Some(0);
             let message = if filtered {
                 "No events match."
             } else {
                 "No events yet. Record one with `events add-event`."
             };
-            writeln!(out, "{message}")?;
+            writeln!(std::io::stdout(), "{message}")?;
         }
         ListFormat::Table => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
             writeln!(out, "{}", tables::event_list(&events, Terminal::detect()))?;
+            out.flush()?;
         }
     }
-    out.flush()?;
-    drop(out);
     if events.is_empty() {
         super::suggest_names(ctx, &*store, &filter)?;
     }

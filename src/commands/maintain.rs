@@ -17,11 +17,33 @@ fn open_existing(ctx: &Context) -> Result<Box<dyn Store>> {
     super::open_for_reading(ctx)
 }
 
+/// How many of `check`'s findings are printed one per line; the rest are counted.
+const SHOWN_FINDINGS: usize = 20;
+
 pub fn check(ctx: &Context) -> Result<()> {
-    let store = open_existing(ctx)?;
-    let problems = store.check()?;
+    if !ctx.location.exists() {
+        bail!("there is no database at {}", ctx.location);
+    }
+    let db = &ctx.location;
+    // A file too damaged to open (cut short, its schema unreadable) is itself the finding:
+    // no record can be read from it, so the advice is the backup, not `check` again.
+    let store = match super::open_for_reading(ctx) {
+        Ok(store) => store,
+        Err(e) if crate::is_damaged(&e) => {
+            let cause = crate::causes(&e);
+            println!(
+                "{db}\nintegrity: the file cannot be read: {}",
+                crate::render::text::escape(&cause)
+            );
+            bail!(
+                "{db} is damaged beyond reading: restore the latest copy made with `events backup` before the damage, and keep {db} as it is meanwhile"
+            );
+        }
+        Err(e) => return Err(e),
+    };
+    let mut problems = store.check()?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", ctx.location)?;
+    writeln!(out, "{db}")?;
     match store.counts() {
         Ok(Counts {
             events,
@@ -32,17 +54,26 @@ pub fn check(ctx: &Context) -> Result<()> {
             out,
             "{events} events, {orgs} organizations, {people} people, {participations} participations"
         )?,
-        Err(e) => writeln!(out, "counts: {e}")?,
+        // Not being able to count is a finding like the others.
+        Err(e) => problems.insert(0, format!("counts: {e}")),
     }
     if problems.is_empty() {
         writeln!(out, "integrity: ok\nforeign keys: ok\nsearch index: ok")?;
         return Ok(());
     }
-    for problem in &problems {
+    // A badly damaged file gives hundreds of findings of the same few kinds: the first ones
+    // say what is wrong, the rest only how much.
+    for problem in problems.iter().take(SHOWN_FINDINGS) {
         writeln!(out, "{}", crate::render::text::escape(problem))?;
     }
+    if problems.len() > SHOWN_FINDINGS {
+        writeln!(
+            out,
+            "... and {} more findings of the same checks",
+            problems.len() - SHOWN_FINDINGS
+        )?;
+    }
     out.flush()?;
-    let db = &ctx.location;
     // A copy made by `backup` carries the damage with it (VACUUM INTO copies the pages of a
     // damaged index as they are): the way out is to read every record and write it into a
     // new database, which is what export then import do. Whether that works is tried here:
@@ -54,6 +85,7 @@ pub fn check(ctx: &Context) -> Result<()> {
         ExportFormat::Ndjson,
         false,
         std::io::sink(),
+        &mut Vec::new(),
     )
     .ok();
     let n = problems.len();

@@ -28,7 +28,7 @@ use crate::formats;
 use crate::model::{
     EventFilter, EventRef, FieldError, LinkRole, Mode, Sort, normalize_name, search_query,
 };
-use crate::render::Terminal;
+use crate::render::{self, Style, Terminal};
 use crate::store::{self, Access, NearName, Store};
 
 /// Turns validation problems into one error that names each flag, value and reason.
@@ -55,19 +55,27 @@ fn print_view<'a>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<Cow<'a, str>>>,
     empty: Option<&str>,
-    table: impl FnOnce(Terminal) -> comfy_table::Table,
+    table: impl FnOnce(Terminal) -> String,
 ) -> Result<()> {
-    let mut out = BufWriter::new(std::io::stdout().lock());
     match (format, empty) {
         (ListFormat::Json, _) => {
+            let mut out = render::data_stdout(Style::Json);
             serde_json::to_writer_pretty(&mut out, json)?;
             writeln!(out)?;
+            out.flush()?;
         }
-        (ListFormat::Csv, _) => formats::csv::write_table(&mut out, header, rows)?,
-        (ListFormat::Table, Some(message)) => writeln!(out, "{message}")?,
-        (ListFormat::Table, None) => writeln!(out, "{}", table(Terminal::detect()))?,
+        (ListFormat::Csv, _) => {
+            let mut out = render::data_stdout(Style::Text);
+            formats::csv::write_table(&mut out, header, rows)?;
+            out.flush()?;
+        }
+        (ListFormat::Table, Some(message)) => writeln!(std::io::stdout(), "{message}")?,
+        (ListFormat::Table, None) => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            writeln!(out, "{}", table(Terminal::detect()))?;
+            out.flush()?;
+        }
     }
-    out.flush()?;
     Ok(())
 }
 
@@ -114,10 +122,24 @@ fn event_flag(field: &str) -> &str {
 /// and what may have been meant.
 fn resolve_event(store: &dyn Store, reference: &str) -> Result<i64> {
     let parsed = EventRef::parse(reference);
+    // `0` and numbers past the largest id are written as ids, yet no id can be them: they
+    // were looked up as keys (of old databases), but the user meant an id.
+    let written_as_id = match &parsed {
+        EventRef::Key(text) => {
+            !reference.trim_start().starts_with("key:")
+                && text.bytes().all(|b| b.is_ascii_digit())
+                && (text == "0" || !text.starts_with('0'))
+        }
+        EventRef::Id(_) => false,
+    };
+    let named = match &parsed {
+        EventRef::Key(text) if written_as_id => format!("id {text}"),
+        _ => parsed.to_string(),
+    };
     match store.resolve_event(&parsed)? {
         Some(id) => Ok(id),
         None => bail!(
-            "no event with {parsed}; {}",
+            "no event with {named}; {}",
             unresolved_hint(
                 &parsed,
                 |text| Ok(store.keys_like(text)?),

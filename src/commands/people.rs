@@ -10,7 +10,7 @@ use crate::Context;
 use crate::cli::{ListFormat, PeopleArgs, PersonAction, PersonArgs};
 use crate::formats;
 use crate::model::EventFilter;
-use crate::render::{Terminal, tables};
+use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
     let store = super::open_for_reading(ctx)?;
@@ -67,45 +67,51 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
         let close = store.similar_people(name, 3)?;
         bail!("{}", super::no_such_name("no", "person", name, &close));
     };
-    let mut out = BufWriter::new(std::io::stdout().lock());
     match format {
         ListFormat::Json => {
+            let mut out = render::data_stdout(Style::Json);
             serde_json::to_writer_pretty(&mut out, &history)?;
             writeln!(out)?;
+            out.flush()?;
         }
-        ListFormat::Csv => formats::csv::write_table(
-            &mut out,
-            &[
-                "event",
-                "key",
-                "start",
-                "end",
-                "title",
-                "position",
-                "organization",
-                "role",
-                "session",
-                "contribution",
-                "participation",
-            ],
-            history.history.iter().map(|h| {
-                let opt = |v: &Option<String>| Cow::from(v.clone().unwrap_or_default());
-                vec![
-                    Cow::from(h.event.to_string()),
-                    opt(&h.key),
-                    Cow::from(h.start.as_str()),
-                    Cow::from(h.end.as_str()),
-                    Cow::from(h.title.as_str()),
-                    opt(&h.position),
-                    opt(&h.organization),
-                    opt(&h.role),
-                    opt(&h.session),
-                    opt(&h.contribution),
-                    Cow::from(h.participation.to_string()),
-                ]
-            }),
-        )?,
+        ListFormat::Csv => {
+            let mut out = render::data_stdout(Style::Text);
+            formats::csv::write_table(
+                &mut out,
+                &[
+                    "event",
+                    "key",
+                    "start",
+                    "end",
+                    "title",
+                    "position",
+                    "organization",
+                    "role",
+                    "session",
+                    "contribution",
+                    "participation",
+                ],
+                history.history.iter().map(|h| {
+                    let opt = |v: &Option<String>| Cow::from(v.clone().unwrap_or_default());
+                    vec![
+                        Cow::from(h.event.to_string()),
+                        opt(&h.key),
+                        Cow::from(h.start.as_str()),
+                        Cow::from(h.end.as_str()),
+                        Cow::from(h.title.as_str()),
+                        opt(&h.position),
+                        opt(&h.organization),
+                        opt(&h.role),
+                        opt(&h.session),
+                        opt(&h.contribution),
+                        Cow::from(h.participation.to_string()),
+                    ]
+                }),
+            )?;
+            out.flush()?;
+        }
         ListFormat::Table => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
             let mut heading = history.name.clone();
             if !history.aliases.is_empty() {
                 heading.push_str(&format!(" (also {})", history.aliases.join(", ")));
@@ -119,16 +125,13 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
                     "participations"
                 }
             ));
-            writeln!(out, "{}", crate::render::text::escape(&heading))?;
+            let term = Terminal::detect();
+            writeln!(out, "{}", tables::heading(&heading, term))?;
             if n > 0 {
-                writeln!(
-                    out,
-                    "{}",
-                    tables::history(&history.history, Terminal::detect())
-                )?;
+                writeln!(out, "{}", tables::history(&history.history, term))?;
             }
+            out.flush()?;
         }
     }
-    out.flush()?;
     Ok(())
 }

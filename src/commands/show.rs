@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 use crate::Context;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::formats;
-use crate::render::{Terminal, tables};
+use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
     let store = super::open_for_reading(ctx)?;
@@ -16,10 +16,14 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;
 
-    let mut out = BufWriter::new(std::io::stdout().lock());
     match args.format {
-        ShowFormat::Json => formats::json::write_event(&mut out, &event)?,
+        ShowFormat::Json => {
+            let mut out = render::data_stdout(Style::Json);
+            formats::json::write_event(&mut out, &event)?;
+            out.flush()?;
+        }
         ShowFormat::Table => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
             let term = Terminal::detect();
             writeln!(out, "{}", tables::event_fields(&event, term))?;
             if event.participants.is_empty() {
@@ -28,8 +32,8 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
                 writeln!(out, "Participants ({})", event.participants.len())?;
                 writeln!(out, "{}", tables::participants(&event.participants, term))?;
             }
+            out.flush()?;
         }
     }
-    out.flush()?;
     Ok(())
 }

@@ -81,6 +81,9 @@ pub struct EventWriter<W: Write> {
     writer: csv::Writer<W>,
     /// Whether cells that a spreadsheet would run as formulas get a leading `'`.
     guarded: bool,
+    /// The keys of the events written with a list item holding the list separator `;`,
+    /// which a reader of the file takes for two items.
+    split: Vec<String>,
 }
 
 impl<W: Write> EventWriter<W> {
@@ -88,7 +91,17 @@ impl<W: Write> EventWriter<W> {
     pub fn new(out: W, guarded: bool) -> Result<Self> {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(EVENT_COLUMNS)?;
-        Ok(EventWriter { writer, guarded })
+        Ok(EventWriter {
+            writer,
+            guarded,
+            split: Vec::new(),
+        })
+    }
+
+    /// The keys (else titles) of the events written so far whose list items (tags,
+    /// organizers, partners, sessions) hold a `;`: reading the file back splits those items.
+    pub fn split_items(&self) -> &[String] {
+        &self.split
     }
 
     pub fn write(&mut self, e: &Event) -> Result<()> {
@@ -105,6 +118,14 @@ impl<W: Write> EventWriter<W> {
             let items: Vec<String> = v.iter().map(|i| cell(i)).collect();
             items.join(LIST_SEPARATOR)
         };
+        let lists = [&e.tags, &e.organizers, &e.partners, &e.sessions];
+        if lists
+            .iter()
+            .any(|l| l.iter().any(|item| item.contains(';')))
+        {
+            self.split
+                .push(e.key.clone().unwrap_or_else(|| e.title.clone()));
+        }
         self.writer.write_record([
             e.id.to_string(),
             opt(&e.key),
@@ -132,13 +153,29 @@ impl<W: Write> EventWriter<W> {
     }
 }
 
-/// Writes a header row and one row per event.
-pub fn write_events(out: &mut impl Write, events: &[Event], guarded: bool) -> Result<()> {
+/// Writes a header row and one row per event; returns the events whose list items hold a
+/// `;` (see [`EventWriter::split_items`]).
+pub fn write_events(out: &mut impl Write, events: &[Event], guarded: bool) -> Result<Vec<String>> {
     let mut writer = EventWriter::new(out, guarded)?;
     for e in events {
         writer.write(e)?;
     }
-    writer.finish()
+    let split = writer.split_items().to_vec();
+    writer.finish()?;
+    Ok(split)
+}
+
+/// What to tell a user about the events of a CSV file whose list items hold a `;`.
+pub fn split_items_warning(split: &[String]) -> Option<String> {
+    let first = split.first()?;
+    let more = match split.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "warning: a list item holds a `;`, which CSV reads back as two items (event {first:?}{more}); \
+         use --format json or ndjson to keep it whole"
+    ))
 }
 
 /// Writes any table of text as CSV: a header, then the rows, every cell guarded.

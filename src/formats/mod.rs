@@ -309,6 +309,26 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
         let record: AliasRecord = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| alias_problem(json_problem(line, e)))?;
         de.end().map_err(|e| broken(line, e))?;
+        // Said here, where `null` and a field left out are still told apart: serde reads
+        // both as `None` (and a missing `aliases` as none).
+        let missing = if record.organization.is_none() && record.person.is_none() {
+            Some(match (has("organization"), has("person")) {
+                (true, _) => ("organization", "is null"),
+                (false, true) => ("person", "is null"),
+                (false, false) => ("organization", "is missing"),
+            })
+        } else if !has("aliases") {
+            Some(("aliases", "is missing"))
+        } else {
+            None
+        };
+        if let Some((field, what)) = missing {
+            return Err(alias_problem(Problem::field(
+                line,
+                field,
+                format!("{what}; an alias record gives a name and its other names"),
+            )));
+        }
         return Ok(Item::Aliases { line, record });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);

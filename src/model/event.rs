@@ -4,9 +4,11 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 
-use super::names::{name_set, normalize_name};
+use super::names::{name_key, name_set, normalize_name};
+use super::record::FieldError;
+use crate::dates;
 
 /// How an event was held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,12 +112,35 @@ impl NewEvent {
     /// Takes, for each field named in `absent`, the stored event's value instead: a record
     /// that cannot say something (a CSV row has no participants, and may lack columns) leaves
     /// it as it is.
-    pub fn keep_absent(&mut self, stored: &Event, absent: &[&str]) {
+    ///
+    /// Two fields depend on others. A record that gives `start` but not `end` moves the whole
+    /// event, keeping its length (as `edit-event --start` does); one that moves it past
+    /// 9999-12-31 is refused, naming `start`. And a record that gives `sessions` but leaves
+    /// out `participants` keeps the participations, but those in a session no longer listed
+    /// lose their session (as `edit-event --remove-session` does): `"sessions": []` clears.
+    pub fn keep_absent(&mut self, stored: &Event, absent: &[&str]) -> Result<(), FieldError> {
         for field in absent {
             match *field {
                 "key" => self.key = stored.key.clone(),
                 "kind" => self.kind = stored.kind.clone(),
-                "end" => self.end = stored.end.max(self.start),
+                "end" if absent.contains(&"start") => self.end = stored.end,
+                "end" => {
+                    self.end = self
+                        .start
+                        .checked_add_signed(stored.end - stored.start)
+                        .filter(|end| end.year() <= 9999)
+                        .ok_or_else(|| {
+                            FieldError::new(
+                                "start",
+                                &dates::iso(self.start),
+                                format!(
+                                    "the event lasts {} days and would end after 9999-12-31; \
+                                     give its end too",
+                                    (stored.end - stored.start).num_days() + 1
+                                ),
+                            )
+                        })?;
+                }
                 "mode" => self.mode = stored.mode,
                 "location" => self.location = stored.location.clone(),
                 "region" => self.region = stored.region.clone(),
@@ -127,6 +152,8 @@ impl NewEvent {
                 "partners" => self.partners = stored.partners.clone(),
                 "sessions" => self.sessions = stored.sessions.clone(),
                 "participants" => {
+                    let listed: Vec<String> = self.sessions.iter().map(|s| name_key(s)).collect();
+                    let sessions_given = !absent.contains(&"sessions");
                     self.participants = stored
                         .participants
                         .iter()
@@ -135,7 +162,10 @@ impl NewEvent {
                             organization: p.organization.clone(),
                             position: p.position.clone(),
                             role: p.role.clone(),
-                            session: p.session.clone(),
+                            session: p
+                                .session
+                                .clone()
+                                .filter(|s| !sessions_given || listed.contains(&name_key(s))),
                             contribution: p.contribution.clone(),
                         })
                         .collect();
@@ -151,6 +181,7 @@ impl NewEvent {
             .chain(self.participants.iter().filter_map(|p| p.session.clone()))
             .collect();
         self.sessions = name_set(&named);
+        Ok(())
     }
 }
 

@@ -140,7 +140,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: impl Into<String>, value: &str, reason: impl Into<String>) -> Self {
+    pub(super) fn new(field: impl Into<String>, value: &str, reason: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
             value: value.to_string(),

@@ -1,182 +1,102 @@
-//! All comfy-table code: turns events into the tables `list` and `show` print.
-
-use comfy_table::{
-    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
-use unicode_width::UnicodeWidthStr;
+//! The tables each command prints: turns domain values into escaped cells and columns, which
+//! `layout` fits to the terminal and comfy-table draws.
 
 use super::Terminal;
+use super::layout::{Column, Grid, cap, render, wrap};
 use super::text::{escape, escape_multiline};
 use crate::dates::compact_range;
 use crate::model::{Event, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow};
 
-fn new_table(term: Terminal, header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    // Width and colour are decided once, from `Terminal`, never by comfy-table's own probing.
-    table.force_no_tty();
-    if let Some(width) = term.width {
-        table.set_width(width);
-    }
-    if !header.is_empty() {
-        table.set_header(header.iter().map(|h| {
-            let cell = Cell::new(h);
-            if term.color {
-                cell.add_attribute(Attribute::Bold)
-            } else {
-                cell
-            }
-        }));
-    }
-    if term.color {
-        table.enforce_styling();
-    }
-    table
+/// The most characters of one value a table with a row per item shows; `--format json`
+/// shows all of it.
+const CELL_LIMIT: usize = 1_000;
+/// The same for a field of `show`, which has room for a long description.
+const FIELD_LIMIT: usize = 10_000;
+
+fn text(value: &str) -> String {
+    escape(&cap(value, CELL_LIMIT)).into_owned()
 }
 
-/// The widest a column is kept from wrapping a word: longer words are split.
-const LONGEST_WHOLE_WORD: usize = 24;
-
-/// Sets column widths once the rows are in, to fit the terminal: the `whole` columns (ids,
-/// dates, counts) never wrap; the others share what is left, each at least as wide as its
-/// longest word (up to a limit) and no wider than its longest line, narrow columns first.
-fn fit_columns(table: &mut Table, width: Option<u16>, whole: &[usize]) {
-    let Some(width) = width else {
-        return;
-    };
-    let columns = table.column_count();
-    let mut longest_line = vec![0usize; columns];
-    let mut longest_word = vec![0usize; columns];
-    let header = table.header().into_iter();
-    for row in header.chain(table.row_iter()) {
-        for (i, cell) in row.cell_iter().enumerate() {
-            let content = cell.content();
-            let line = content
-                .lines()
-                .map(UnicodeWidthStr::width)
-                .max()
-                .unwrap_or(0);
-            let word = content
-                .split_whitespace()
-                .map(UnicodeWidthStr::width)
-                .max()
-                .unwrap_or(0);
-            longest_line[i] = longest_line[i].max(line);
-            longest_word[i] = longest_word[i].max(word.min(LONGEST_WHOLE_WORD));
-        }
-    }
-    // Each column has a border on its left and one space of padding on each side, and the
-    // table one more border on the right.
-    let frame = 3 * columns + 1;
-    let whole_width: usize = whole.iter().map(|&i| longest_line[i]).sum();
-    let left = usize::from(width).saturating_sub(frame + whole_width);
-
-    let wrapping: Vec<usize> = (0..columns).filter(|i| !whole.contains(i)).collect();
-    if wrapping.iter().map(|&i| longest_line[i]).sum::<usize>() <= left {
-        return; // everything fits on one line
-    }
-    // Start each wrapping column at its longest word; if even that is too wide, shrink them
-    // all alike and let long words split.
-    let mut widths = longest_line.clone();
-    for &i in &wrapping {
-        widths[i] = longest_word[i].min(longest_line[i]).max(1);
-    }
-    let mut least: usize = wrapping.iter().map(|&i| widths[i]).sum();
-    if least > left {
-        // Narrow the widest column, one character at a time, till they fit or all are 1 wide.
-        while least > left {
-            let Some(&widest) = wrapping
-                .iter()
-                .filter(|&&i| widths[i] > 1)
-                .max_by_key(|&&i| widths[i])
-            else {
-                break;
-            };
-            widths[widest] -= 1;
-            least -= 1;
-        }
-    } else {
-        // Share the rest out evenly, the columns that need least first, none beyond its
-        // longest line.
-        let mut spare = left - least;
-        let mut by_need = wrapping.clone();
-        by_need.sort_by_key(|&i| longest_line[i] - widths[i]);
-        for (n, &i) in by_need.iter().enumerate() {
-            let give = (longest_line[i] - widths[i]).min(spare / (by_need.len() - n));
-            widths[i] += give;
-            spare -= give;
-        }
-    }
-    // An absolute width counts the padding.
-    let constraints = widths.into_iter().map(|w| {
-        let w = (w + 2).min(usize::from(u16::MAX)) as u16;
-        ColumnConstraint::Absolute(Width::Fixed(w))
-    });
-    table.set_constraints(constraints);
-}
-
-fn text(value: &str) -> Cell {
-    Cell::new(escape(value))
-}
-
-fn optional(value: Option<&str>) -> Cell {
+fn optional(value: Option<&str>) -> String {
     text(value.unwrap_or(""))
 }
 
-fn number(n: impl ToString) -> Cell {
-    Cell::new(n.to_string()).set_alignment(CellAlignment::Right)
+/// A name with its other names on a line below it.
+fn with_aliases(name: &str, aliases: &[String]) -> String {
+    let mut cell = text(name);
+    if !aliases.is_empty() {
+        let aliases: Vec<String> = aliases.iter().map(|a| text(a)).collect();
+        cell.push_str(&format!("\n(also {})", aliases.join("; ")));
+    }
+    cell
+}
+
+fn grid(columns: &[Column]) -> Grid {
+    Grid {
+        columns: columns.to_vec(),
+        header: true,
+        rows: Vec::new(),
+        group_first: false,
+    }
+}
+
+/// A line of text above a table, escaped, cut and wrapped like a cell.
+pub fn heading(line: &str, term: Terminal) -> String {
+    let line = text(line);
+    match term.width {
+        Some(width) => wrap(&line, usize::from(width)),
+        None => line,
+    }
 }
 
 /// One line per event: what `list` prints.
-pub fn event_list(events: &[Event], term: Terminal) -> Table {
-    let mut table = new_table(
-        term,
-        &[
-            "ID",
-            "Dates",
-            "Title",
-            "Kind",
-            "Mode",
-            "Organizers",
-            "People",
-        ],
-    );
+pub fn event_list(events: &[Event], term: Terminal) -> String {
+    let mut grid = grid(&[
+        Column::number("ID"),
+        Column::fixed("Dates"),
+        Column::main("Title"),
+        Column::text("Kind"),
+        Column::main("Organizers"),
+        Column::number("People"),
+    ]);
     for e in events {
-        table.add_row(vec![
-            number(e.id),
-            Cell::new(compact_range(e.start, e.end)),
+        // Kind and mode share a column: at 80 columns there is no room for both.
+        let kind = [
+            e.kind.as_deref().map(text),
+            e.mode.map(|m| m.as_str().to_string()),
+        ];
+        let kind: Vec<String> = kind.into_iter().flatten().collect();
+        let organizers: Vec<String> = e.organizers.iter().map(|o| text(o)).collect();
+        grid.rows.push(vec![
+            e.id.to_string(),
+            compact_range(e.start, e.end),
             text(&e.title),
-            optional(e.kind.as_deref()),
-            Cell::new(e.mode.map(|m| m.as_str()).unwrap_or("")),
-            text(&e.organizers.join("; ")),
-            number(e.participant_count),
+            kind.join(" · "),
+            organizers.join("; "),
+            e.participant_count.to_string(),
         ]);
     }
-    fit_columns(&mut table, term.width, &[0, 1, 6]);
-    table
+    render(&grid, term)
 }
 
 /// The event's own fields, one per row; absent fields are left out.
-pub fn event_fields(e: &Event, term: Terminal) -> Table {
-    let mut table = new_table(term, &[]);
-    let mut row = |name: &str, value: Cell| {
-        let name = Cell::new(name);
-        let name = if term.color {
-            name.add_attribute(Attribute::Bold)
-        } else {
-            name
-        };
-        table.add_row(vec![name, value]);
+pub fn event_fields(e: &Event, term: Terminal) -> String {
+    let mut grid = Grid {
+        columns: vec![Column::fixed(""), Column::main("")],
+        header: false,
+        rows: Vec::new(),
+        group_first: false,
     };
-    row("ID", Cell::new(e.id));
+    let mut row = |name: &str, value: String| grid.rows.push(vec![name.to_string(), value]);
+    let field = |value: &str| escape(&cap(value, FIELD_LIMIT)).into_owned();
+    let lines = |value: &str| escape_multiline(&cap(value, FIELD_LIMIT)).into_owned();
+    row("ID", e.id.to_string());
     if let Some(key) = &e.key {
-        row("Key", text(key));
+        row("Key", field(key));
     }
-    row("Title", Cell::new(escape_multiline(&e.title)));
+    row("Title", lines(&e.title));
     if let Some(kind) = &e.kind {
-        row("Kind", text(kind));
+        row("Kind", field(kind));
     }
     let days = (e.end - e.start).num_days() + 1;
     let dates = if days == 1 {
@@ -184,9 +104,9 @@ pub fn event_fields(e: &Event, term: Terminal) -> Table {
     } else {
         format!("{} ({days} days)", compact_range(e.start, e.end))
     };
-    row("Dates", Cell::new(dates));
+    row("Dates", dates);
     if let Some(mode) = e.mode {
-        row("Mode", Cell::new(mode));
+        row("Mode", mode.as_str().to_string());
     }
     for (name, value) in [
         ("Location", &e.location),
@@ -194,7 +114,7 @@ pub fn event_fields(e: &Event, term: Terminal) -> Table {
         ("Project", &e.project),
     ] {
         if let Some(value) = value {
-            row(name, text(value));
+            row(name, field(value));
         }
     }
     for (name, list) in [
@@ -203,41 +123,38 @@ pub fn event_fields(e: &Event, term: Terminal) -> Table {
         ("Sessions", &e.sessions),
     ] {
         if !list.is_empty() {
-            let lines: Vec<_> = list.iter().map(|v| escape(v)).collect();
-            row(name, Cell::new(lines.join("\n")));
+            let values: Vec<_> = list.iter().map(|v| text(v)).collect();
+            row(name, values.join("\n"));
         }
     }
     if !e.tags.is_empty() {
-        let tags: Vec<_> = e.tags.iter().map(|t| escape(t)).collect();
-        row("Tags", Cell::new(tags.join(", ")));
+        let tags: Vec<_> = e.tags.iter().map(|t| text(t)).collect();
+        row("Tags", tags.join(", "));
     }
     if let Some(source) = &e.source {
-        row("Source", text(source));
+        row("Source", field(source));
     }
     if let Some(description) = &e.description {
-        row("Description", Cell::new(escape_multiline(description)));
+        row("Description", lines(description));
     }
-    row("Added", Cell::new(&e.created_at));
-    row("Updated", Cell::new(&e.updated_at));
-    fit_columns(&mut table, term.width, &[0]);
-    table
+    row("Added", field(&e.created_at));
+    row("Updated", field(&e.updated_at));
+    render(&grid, term)
 }
 
 /// The participants, grouped by the organization or delegation they represented (groups in
 /// the order they first appear), each with their participation id.
-pub fn participants(list: &[Participant], term: Terminal) -> Table {
-    let mut table = new_table(
-        term,
-        &[
-            "Organization",
-            "ID",
-            "Name",
-            "Position",
-            "Role",
-            "Session",
-            "Contribution",
-        ],
-    );
+pub fn participants(list: &[Participant], term: Terminal) -> String {
+    let mut grid = grid(&[
+        Column::main("Organization"),
+        Column::number("ID"),
+        Column::main("Name"),
+        Column::text("Position"),
+        Column::text("Role"),
+        Column::text("Session"),
+        Column::text("Contribution"),
+    ]);
+    grid.group_first = true;
     let mut groups: Vec<(Option<&str>, Vec<&Participant>)> = Vec::new();
     for p in list {
         let org = p.organization.as_deref();
@@ -247,15 +164,10 @@ pub fn participants(list: &[Participant], term: Terminal) -> Table {
         }
     }
     for (org, members) in groups {
-        for (i, p) in members.into_iter().enumerate() {
-            let org_cell = match (i, org) {
-                (0, Some(org)) => text(org),
-                (0, None) => Cell::new("(none)"),
-                _ => Cell::new(""),
-            };
-            table.add_row(vec![
-                org_cell,
-                number(p.id),
+        for p in members {
+            grid.rows.push(vec![
+                org.map_or_else(|| "(none)".to_string(), text),
+                p.id.to_string(),
                 text(&p.name),
                 optional(p.position.as_deref()),
                 optional(p.role.as_deref()),
@@ -264,90 +176,73 @@ pub fn participants(list: &[Participant], term: Terminal) -> Table {
             ]);
         }
     }
-    fit_columns(&mut table, term.width, &[1]);
-    table
+    render(&grid, term)
 }
 
-fn dates_or_blank(first: &Option<String>, last: &Option<String>) -> Cell {
+fn dates_or_blank(first: &Option<String>, last: &Option<String>) -> String {
     match (first, last) {
-        (Some(first), Some(last)) if first == last => Cell::new(first),
-        (Some(first), Some(last)) => Cell::new(format!("{first} – {last}")),
-        _ => Cell::new(""),
+        (Some(first), Some(last)) if first == last => first.clone(),
+        // A no-break space keeps the dash with the first date when the range wraps.
+        (Some(first), Some(last)) => format!("{first}\u{a0}– {last}"),
+        _ => String::new(),
     }
 }
 
-/// `events orgs`: one row per organization.
-pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> Table {
-    let mut table = new_table(
-        term,
-        &[
-            "Organization",
-            "Also known as",
-            "Events",
-            "Organizer",
-            "Partner",
-            "Attended",
-            "First – last",
-        ],
-    );
+/// `events orgs`: one row per organization, its other names below its name.
+pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> String {
+    let mut grid = grid(&[
+        Column::main("Organization"),
+        Column::number("Events"),
+        Column::number("Organizer"),
+        Column::number("Partner"),
+        Column::number("Attended"),
+        Column::words("First – last"),
+    ]);
     for o in orgs {
-        let aliases: Vec<_> = o.aliases.iter().map(|a| escape(a)).collect();
-        table.add_row(vec![
-            text(&o.name),
-            Cell::new(aliases.join("\n")),
-            number(o.events),
-            number(o.as_organizer),
-            number(o.as_partner),
-            number(o.as_participant),
+        grid.rows.push(vec![
+            with_aliases(&o.name, &o.aliases),
+            o.events.to_string(),
+            o.as_organizer.to_string(),
+            o.as_partner.to_string(),
+            o.as_participant.to_string(),
             dates_or_blank(&o.first, &o.last),
         ]);
     }
-    fit_columns(&mut table, term.width, &[2, 3, 4, 5, 6]);
-    table
+    render(&grid, term)
 }
 
-/// `events people`: one row per person.
-pub fn people(people: &[PersonSummary], term: Terminal) -> Table {
-    let mut table = new_table(
-        term,
-        &[
-            "Name",
-            "Also known as",
-            "Events",
-            "Latest position",
-            "Latest organization",
-            "First – last",
-        ],
-    );
+/// `events people`: one row per person, their other names below their name.
+pub fn people(people: &[PersonSummary], term: Terminal) -> String {
+    let mut grid = grid(&[
+        Column::main("Name"),
+        Column::number("Events"),
+        Column::text("Latest position"),
+        Column::main("Latest organization"),
+        Column::words("First – last"),
+    ]);
     for p in people {
-        let aliases: Vec<_> = p.aliases.iter().map(|a| escape(a)).collect();
-        table.add_row(vec![
-            text(&p.name),
-            Cell::new(aliases.join("\n")),
-            number(p.events),
+        grid.rows.push(vec![
+            with_aliases(&p.name, &p.aliases),
+            p.events.to_string(),
             optional(p.position.as_deref()),
             optional(p.organization.as_deref()),
             dates_or_blank(&p.first, &p.last),
         ]);
     }
-    fit_columns(&mut table, term.width, &[2, 5]);
-    table
+    render(&grid, term)
 }
 
 /// `events person NAME`: one row per participation, oldest first.
-pub fn history(entries: &[HistoryEntry], term: Terminal) -> Table {
-    let mut table = new_table(
-        term,
-        &[
-            "Dates",
-            "Event",
-            "Position",
-            "Organization",
-            "Role",
-            "Session",
-            "Contribution",
-        ],
-    );
+pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
+    let mut grid = grid(&[
+        Column::words("Dates"),
+        Column::main("Event"),
+        Column::text("Position"),
+        Column::main("Organization"),
+        Column::text("Role"),
+        Column::text("Session"),
+        Column::text("Contribution"),
+    ]);
     for h in entries {
         let dates = match (
             crate::dates::parse_date(&h.start),
@@ -356,9 +251,10 @@ pub fn history(entries: &[HistoryEntry], term: Terminal) -> Table {
             (Ok(start), Ok(end)) => compact_range(start, end),
             _ => h.start.clone(),
         };
-        table.add_row(vec![
-            Cell::new(dates),
-            Cell::new(format!("{} (#{})", escape(&h.title), h.event)),
+        grid.rows.push(vec![
+            // A range may go on two lines, but the dash stays with the first date.
+            dates.replacen(" –", "\u{a0}–", 1),
+            format!("{} (#{})", text(&h.title), h.event),
             optional(h.position.as_deref()),
             optional(h.organization.as_deref()),
             optional(h.role.as_deref()),
@@ -366,13 +262,12 @@ pub fn history(entries: &[HistoryEntry], term: Terminal) -> Table {
             optional(h.contribution.as_deref()),
         ]);
     }
-    fit_columns(&mut table, term.width, &[0]);
-    table
+    render(&grid, term)
 }
 
 /// `events stats`: each group with its count and a bar as long as the count (the largest fills
 /// the bar's width), so that a trend shows at a glance.
-pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> Table {
+pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> String {
     let heading = match by {
         "org" => "Organization",
         "year" => "Year",
@@ -380,7 +275,11 @@ pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> Table {
         "mode" => "Mode",
         _ => "Region",
     };
-    let mut table = new_table(term, &[heading, "Events", ""]);
+    let mut grid = grid(&[
+        Column::main(heading),
+        Column::number("Events"),
+        Column::fixed(""),
+    ]);
     let max = rows.iter().map(|r| r.events).max().unwrap_or(0).max(1);
     let bar_width = term
         .width
@@ -388,14 +287,15 @@ pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> Table {
         .unwrap_or(40);
     for r in rows {
         let eighths = (r.events as f64 / max as f64 * (bar_width * 8) as f64).round() as usize;
-        table.add_row(vec![
-            r.value.as_deref().map_or(Cell::new("(none)"), text),
-            number(r.events),
-            Cell::new(bar(eighths.max(usize::from(r.events > 0)))),
+        grid.rows.push(vec![
+            r.value
+                .as_deref()
+                .map_or_else(|| "(none)".to_string(), text),
+            r.events.to_string(),
+            bar(eighths.max(usize::from(r.events > 0))),
         ]);
     }
-    fit_columns(&mut table, term.width, &[1, 2]);
-    table
+    render(&grid, term)
 }
 
 /// A bar `eighths`/8 characters long, in Unicode block elements.

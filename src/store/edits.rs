@@ -8,6 +8,14 @@ pub struct Found {
     pub name: String,
 }
 
+/// What adding a participation did, with the participation's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipantAdded {
+    New(i64),
+    /// Nothing: an identical participation was there, this one.
+    AlreadyThere(i64),
+}
+
 /// What an alias request did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AliasOutcome {

@@ -54,6 +54,10 @@ pub enum StoreError {
         name: String,
         stored: String,
     },
+    /// An edit found the record changed by another process between the caller's read and
+    /// its write: nothing was written. The caller reads the record again and redoes the
+    /// edit, so two edits of different fields at once both hold.
+    ChangedMeanwhile,
     /// The event (read a moment ago, in the same transaction) is not there.
     Gone { event: i64 },
     /// The database cannot run this search; the backend's reason.
@@ -89,6 +93,14 @@ pub enum StoreError {
     IsDatabaseFile {
         target: String,
         file: String,
+        what: &'static str,
+    },
+    /// A file to be written (`target`, as the user named it) is a file SQLite keeps beside
+    /// `database`, another name (a hard link) of the database's file, `what` saying which: a
+    /// process that opens the database by that name keeps its journals there.
+    IsDatabaseFileOfLink {
+        target: String,
+        database: String,
         what: &'static str,
     },
     /// A file to be created is there already.
@@ -185,6 +197,9 @@ impl fmt::Display for StoreError {
                 "{} {name:?} is already linked to the event in the other role, as {stored:?}",
                 role.as_str()
             ),
+            ChangedMeanwhile => {
+                f.write_str("the record was changed by another process meanwhile; try again")
+            }
             Gone { event } => write!(f, "event {event} has gone"),
             BadSearch { reason } => write!(f, "the search cannot be run: {reason}"),
             IsDirectory { location } => write!(f, "{location} is a directory"),
@@ -213,6 +228,14 @@ impl fmt::Display for StoreError {
                 "{location} has schema version {found} and cannot be upgraded to {supported}: it is read-only"
             ),
             IsDatabaseFile { target, file, what } => write!(f, "{target} is {what} ({file})"),
+            IsDatabaseFileOfLink {
+                target,
+                database,
+                what,
+            } => write!(
+                f,
+                "{target} is {what} of {database} (another name of the same file)"
+            ),
             Exists { file } => write!(f, "{file} already exists"),
             Database { message, .. } => f.write_str(message),
             Io(e) => e.fmt(f),

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use super::error::{Result, StoreError};
 use super::near::{NearName, near_created};
 use super::{EntityKind, Found, MergeReport};
-use crate::model::{AliasRecord, Event, EventRef, Identity, NewEvent, NewParticipant, name_key};
+use crate::model::{
+    AliasRecord, Event, EventRef, FieldError, Identity, NewEvent, NewParticipant, name_key,
+};
 
 /// What applying one record did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +25,26 @@ pub enum Outcome {
     /// Nothing: the record has no key, and several stored events have its title and start
     /// date; these are their keys (the first few).
     Ambiguous(Vec<String>),
+    /// Nothing: completed from the stored event, the record is not a valid event.
+    Invalid(FieldError),
+    /// Nothing: the record would make one organization both organizer and partner.
+    BothRoles(RoleConflict),
+}
+
+/// One organization named both organizer and partner of an event by a record: directly,
+/// under two of its names, or by one list of the record and the other, stored, list that the
+/// record leaves as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleConflict {
+    /// The list of the record to blame: `partners`, or `organizers` when the record leaves
+    /// out `partners`.
+    pub field: &'static str,
+    /// The name as that list gives it.
+    pub name: String,
+    /// The same organization's name as the other list gives it.
+    pub other: String,
+    /// Whether the other list is the stored one, which the record leaves out.
+    pub other_kept: bool,
 }
 
 /// Counts of what an import did (or, in a dry run, would do).
@@ -162,25 +184,28 @@ impl<'a> Import<'a> {
             return Ok(Outcome::SameAsLine(earlier));
         }
         let (id, outcome) = match existing {
-            None => (self.txn.insert_event(event)?, Outcome::Created),
+            None => {
+                if let Some(conflict) = self.role_conflict(event, &[])? {
+                    return Ok(Outcome::BothRoles(conflict));
+                }
+                (self.txn.insert_event(event)?, Outcome::Created)
+            }
             Some(id) => {
                 let stored = self.load(id)?;
-                let merged;
-                let event = if absent.is_empty() {
-                    event
-                } else {
-                    merged = {
-                        let mut e = event.clone();
-                        e.keep_absent(&stored, absent);
-                        e
-                    };
-                    &merged
-                };
-                let fields = changed_fields(&stored, &self.canonical(event)?);
+                let mut event = event.clone();
+                if let Err(e) = event.keep_absent(&stored, absent) {
+                    return Ok(Outcome::Invalid(e));
+                }
+                if let Some(conflict) = self.role_conflict(&event, absent)? {
+                    return Ok(Outcome::BothRoles(conflict));
+                }
+                let mut canonical = self.canonical(&event)?;
+                collapse_participants(&mut event, &mut canonical);
+                let fields = changed_fields(&stored, &canonical);
                 if fields.is_empty() {
                     (id, Outcome::Unchanged)
                 } else {
-                    self.txn.update_event(id, event, &fields)?;
+                    self.txn.update_event(id, &event, &fields)?;
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
                         title: event.title.clone(),
@@ -199,7 +224,10 @@ impl<'a> Import<'a> {
             Outcome::Created => self.stats.created += 1,
             Outcome::Updated => self.stats.updated += 1,
             Outcome::Unchanged => self.stats.unchanged += 1,
-            Outcome::SameAsLine(_) | Outcome::Ambiguous(_) => {}
+            Outcome::SameAsLine(_)
+            | Outcome::Ambiguous(_)
+            | Outcome::Invalid(_)
+            | Outcome::BothRoles(_) => {}
         }
         Ok(outcome)
     }
@@ -333,6 +361,46 @@ impl<'a> Import<'a> {
         self.txn.event(id)?.ok_or(StoreError::Gone { event: id })
     }
 
+    /// The first organization that `event` names both organizer and partner, compared as
+    /// the organizations they resolve to (an alias is its organization's name). `absent` says
+    /// which of the two lists the record leaves out (kept from the stored event).
+    fn role_conflict(&self, event: &NewEvent, absent: &[&str]) -> Result<Option<RoleConflict>> {
+        // Both lists as stored: nothing to say (and nothing to write).
+        let both_kept = absent.contains(&"organizers") && absent.contains(&"partners");
+        if both_kept || event.organizers.is_empty() || event.partners.is_empty() {
+            return Ok(None);
+        }
+        let own_key = |name: &str| -> Result<String> {
+            Ok(self
+                .txn
+                .find(EntityKind::Organization, name)?
+                .map_or_else(|| name_key(name), |found| name_key(&found.name)))
+        };
+        let mut organizers = Vec::with_capacity(event.organizers.len());
+        for name in &event.organizers {
+            organizers.push((own_key(name)?, name));
+        }
+        for partner in &event.partners {
+            let key = own_key(partner)?;
+            if let Some((_, organizer)) = organizers.iter().find(|(k, _)| *k == key) {
+                // The list the record gives is the one to blame.
+                let partners_kept = absent.contains(&"partners");
+                let (field, name, other) = if partners_kept {
+                    ("organizers", (*organizer).clone(), partner.clone())
+                } else {
+                    ("partners", partner.clone(), (*organizer).clone())
+                };
+                return Ok(Some(RoleConflict {
+                    field,
+                    name,
+                    other,
+                    other_kept: absent.contains(&"organizers") || partners_kept,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
     /// The event as it would read once stored: every organization and person under the name
     /// it is stored under (an alias gives way to the name), and two names of one organization
     /// in a list made one. What an update is compared by.
@@ -365,6 +433,36 @@ impl<'a> Import<'a> {
             }
         }
         Ok(event)
+    }
+}
+
+/// Drops from `event` each participant that records the same as an earlier one, compared as
+/// merges compare participations: the same person and organization (by the names they resolve
+/// to, which `canonical` holds, index for index), the same session, position, role and
+/// contribution, case and spacing aside. So a record never asks for two identical rows.
+fn collapse_participants(event: &mut NewEvent, canonical: &mut NewEvent) {
+    let mut seen = std::collections::HashSet::new();
+    let keep: Vec<bool> = canonical
+        .participants
+        .iter()
+        .map(|p| {
+            let text = |t: &Option<String>| t.as_deref().map(name_key);
+            seen.insert((
+                name_key(&p.name),
+                text(&p.organization),
+                text(&p.session),
+                text(&p.position),
+                text(&p.role),
+                text(&p.contribution),
+            ))
+        })
+        .collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    for list in [&mut event.participants, &mut canonical.participants] {
+        let mut at = keep.iter();
+        list.retain(|_| *at.next().unwrap_or(&true));
     }
 }
 

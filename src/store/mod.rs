@@ -26,10 +26,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use edits::{
-    AliasOutcome, Counts, Found, ListsChanged, MergeReport, Merged, SessionEdit, SessionsEdited,
+    AliasOutcome, Counts, Found, ListsChanged, MergeReport, Merged, ParticipantAdded, SessionEdit,
+    SessionsEdited,
 };
 pub use error::{Failure, Result, StoreError};
-pub use import::{AliasConflict, Import, ImportStats, ImportTxn, Outcome, Update};
+pub use import::{AliasConflict, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Update};
 pub use near::NearName;
 
 pub use crate::model::EntityKind;
@@ -125,21 +126,35 @@ pub trait Store {
     /// Records a new event with its organizations, tags, sessions and participants; one
     /// without a key is given one.
     fn add_event(&mut self, event: &NewEvent) -> Result<Identity>;
-    /// Records one participation in an existing event. Returns its id.
-    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<i64>;
+    /// Records one participation in an existing event, unless an identical one (the same
+    /// person, organization and session, the same position, role and contribution, case and
+    /// spacing aside) is there already.
+    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantAdded>;
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed, then applies the edits of its sessions, in order.
+    /// `expected` is the event as the caller read it: if another process changed it since,
+    /// nothing is written and the error is [`StoreError::ChangedMeanwhile`] (read again, and
+    /// redo).
     fn edit_event(
         &mut self,
         id: i64,
+        expected: &Event,
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
     ) -> Result<SessionsEdited>;
     /// A participation: the event it belongs to and what it records.
     fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>>;
-    /// Overwrites what participation `id` of event `event` records.
-    fn edit_participation(&mut self, id: i64, event: i64, p: &NewParticipant) -> Result<()>;
+    /// Overwrites what participation `id` of event `event` records, provided it still
+    /// records `expected` (what the caller read): else [`StoreError::ChangedMeanwhile`],
+    /// nothing written.
+    fn edit_participation(
+        &mut self,
+        id: i64,
+        event: i64,
+        expected: &ParticipantRecord,
+        p: &NewParticipant,
+    ) -> Result<()>;
     /// Removes one participation; the person and organization stay.
     fn remove_participation(&mut self, id: i64, event: i64) -> Result<()>;
     /// Removes an event with its links, sessions and participations.

@@ -48,6 +48,9 @@ impl SqliteStore {
         // directory that cannot be searched is reported by the open below, not taken for a
         // missing database.
         if matches!(fs::metadata(path), Err(e) if e.kind() == ErrorKind::NotFound) {
+            // What an import into this new database killed outright left beside it goes
+            // now, not at the next write: it may be large.
+            staging::remove_stale(path);
             return SqliteStore::open_in_memory();
         }
         match SqliteStore::open(path) {

@@ -7,12 +7,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::SqliteStore;
 use super::entity::{Entity, find};
 use super::names::{Names, Sessions, session_id};
+use super::read::get_event;
 use super::write::{
     now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags, touch_event,
     update_event_row,
 };
 
-use crate::model::{EntityKind, NewEvent, NewParticipant, ParticipantRecord, name_key};
+use crate::model::{EntityKind, Event, NewEvent, NewParticipant, ParticipantRecord, name_key};
 use crate::store::error::{Result, StoreError};
 use crate::store::{
     AliasConflict, AliasOutcome, Found, ListsChanged, MergeReport, Merged, SessionEdit,
@@ -64,6 +65,33 @@ pub(super) fn add_aliases(
         }
     }
     Ok(Ok(added))
+}
+
+/// A participation: the event it belongs to and what it records.
+fn participation(conn: &Connection, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+               FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               LEFT JOIN organization o ON o.id = p.organization_id
+               LEFT JOIN session s ON s.id = p.session_id
+              WHERE p.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get(0)?,
+                ParticipantRecord {
+                    name: r.get(1)?,
+                    organization: r.get(2)?,
+                    position: r.get(3)?,
+                    role: r.get(4)?,
+                    session: r.get(5)?,
+                    contribution: r.get(6)?,
+                },
+            ))
+        })
+        .optional()?)
 }
 
 /// Removes the participations that say the same as an older one of the same event: the same
@@ -261,14 +289,20 @@ impl SqliteStore {
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed. Its sessions and participants stay as they are.
     /// Then applies `sessions`, the edits of its sessions, in order.
+    /// `expected` is the event as the caller read it: if another process changed it since,
+    /// nothing is written and the error is [`StoreError::ChangedMeanwhile`].
     pub(super) fn edit_event(
         &mut self,
         id: i64,
+        expected: &Event,
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
     ) -> Result<SessionsEdited> {
         let tx = self.write()?;
+        if get_event(&tx, id)?.as_ref() != Some(expected) {
+            return Err(StoreError::ChangedMeanwhile);
+        }
         if let Some(key) = &event.key {
             let other: Option<i64> = tx
                 .prepare_cached("SELECT id FROM event WHERE key = ?1 AND id <> ?2")?
@@ -306,43 +340,26 @@ impl SqliteStore {
 
     /// A participation: the event it belongs to and what it records.
     pub(super) fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
-                   FROM participation p
-                   JOIN person pe ON pe.id = p.person_id
-                   LEFT JOIN organization o ON o.id = p.organization_id
-                   LEFT JOIN session s ON s.id = p.session_id
-                  WHERE p.id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok((
-                    r.get(0)?,
-                    ParticipantRecord {
-                        name: r.get(1)?,
-                        organization: r.get(2)?,
-                        position: r.get(3)?,
-                        role: r.get(4)?,
-                        session: r.get(5)?,
-                        contribution: r.get(6)?,
-                    },
-                ))
-            })
-            .optional()?)
+        participation(&self.conn, id)
     }
 
-    /// Overwrites what participation `id` of event `event_id` records.
+    /// Overwrites what participation `id` of event `event_id` records, provided it still
+    /// records `expected` (what the caller read): else [`StoreError::ChangedMeanwhile`],
+    /// nothing written.
     pub(super) fn edit_participation(
         &mut self,
         id: i64,
         event_id: i64,
+        expected: &ParticipantRecord,
         p: &NewParticipant,
     ) -> Result<()> {
         let tx = self.write()?;
+        if participation(&tx, id)?.as_ref() != Some(&(event_id, expected.clone())) {
+            return Err(StoreError::ChangedMeanwhile);
+        }
         let stamp = now();
         let mut names = Names::default();
-        let (person, org, session) = participant_refs(
+        let refs = participant_refs(
             &tx,
             &mut names,
             &mut Sessions::default(),
@@ -357,11 +374,11 @@ impl SqliteStore {
         )?
         .execute(params![
             id,
-            person,
-            org,
+            refs.person,
+            refs.organization,
             p.position,
             p.role,
-            session,
+            refs.session,
             p.contribution
         ])?;
         touch_event(&tx, event_id, &stamp)?;

@@ -8,9 +8,12 @@ use super::filter::event_query;
 use super::lookup::event_with_key;
 use super::names::{Names, Sessions};
 use super::read::{EVENT_COLUMNS, LinkReader, SUMMARY_COLUMNS, event_from_row};
-use super::write::{insert_event, insert_participant, now, refresh_search, touch_event};
+use super::write::{
+    insert_event, insert_participant, now, refresh_search, same_participation, touch_event,
+};
 
 use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant};
+use crate::store::ParticipantAdded;
 use crate::store::error::{Result, StoreError};
 
 impl SqliteStore {
@@ -32,9 +35,18 @@ impl SqliteStore {
         Ok(added)
     }
 
-    /// Records one participation in an existing event. Returns its id.
-    pub(super) fn add_participant(&mut self, event_id: i64, p: &NewParticipant) -> Result<i64> {
+    /// Records one participation in an existing event, unless an identical one (see
+    /// [`same_participation`]) is there already.
+    pub(super) fn add_participant(
+        &mut self,
+        event_id: i64,
+        p: &NewParticipant,
+    ) -> Result<ParticipantAdded> {
         let tx = self.write()?;
+        // A participation is recorded once: asking for it again finds the one there.
+        if let Some(id) = same_participation(&tx, event_id, p)? {
+            return Ok(ParticipantAdded::AlreadyThere(id));
+        }
         let stamp = now();
         let id = insert_participant(
             &tx,
@@ -47,7 +59,7 @@ impl SqliteStore {
         touch_event(&tx, event_id, &stamp)?;
         refresh_search(&tx, event_id)?;
         tx.commit()?;
-        Ok(id)
+        Ok(ParticipantAdded::New(id))
     }
 
     /// The events that pass `filter`, in its order, with all their links.

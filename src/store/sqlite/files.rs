@@ -84,6 +84,24 @@ pub(crate) fn refuse_database_file(db: &Path, target: &Path, what: &str) -> Resu
             }
         }
     }
+    // The journal of another name of the same file (a hard link): a process that opens the
+    // database by that name keeps its journals there.
+    if let Some(db_meta) = fs::metadata(db).ok()
+        && let Some(name) = target_real.file_name().and_then(|n| n.to_str())
+    {
+        for (suffix, what_file) in &DATABASE_FILES[1..] {
+            if let Some(stem) = name.strip_suffix(suffix)
+                && let Ok(stem_meta) = fs::metadata(target_real.with_file_name(stem))
+                && same_inode(&db_meta, &stem_meta)
+            {
+                return Err(StoreError::IsDatabaseFileOfLink {
+                    target: what.to_string(),
+                    database: target_real.with_file_name(stem).display().to_string(),
+                    what: what_file,
+                });
+            }
+        }
+    }
     Ok(())
 }
 

@@ -11,15 +11,13 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::curate::{add_aliases, merge_entities};
 use super::entity::{Entity, ORGANIZATION, PERSON, find};
-use super::lookup::{
-    event_with_key, keys_like, organization_id, person_id, resolve_event, same_events,
-};
-use super::names::{Names, Sessions, session_id};
+use super::lookup::{event_with_key, keys_like, resolve_event, same_events};
+use super::names::{Names, Sessions};
 use super::read::get_event;
 use super::schema::FTS_FILL;
 use super::write::{
     insert_event, insert_participant, now, participant_refs, refresh_search, replace_event_orgs,
-    replace_event_tags, touch_event, update_event_row,
+    replace_event_tags, same_participation, touch_event, update_event_row,
 };
 
 use crate::model::{EntityKind, Event, EventRef, Identity, NewEvent, NewParticipant, name_key};
@@ -217,44 +215,7 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
-        let Some(person) = person_id(&self.tx, &p.name)? else {
-            return Ok(false);
-        };
-        let org = match &p.organization {
-            None => None,
-            Some(name) => match organization_id(&self.tx, name)? {
-                Some(id) => Some(id),
-                None => return Ok(false),
-            },
-        };
-        let session = match &p.session {
-            None => None,
-            Some(name) => match session_id(&self.tx, event_id, name)? {
-                Some(id) => Some(id),
-                None => return Ok(false),
-            },
-        };
-        Ok(self
-            .tx
-            .prepare_cached(
-                // Texts compared as the filters compare them: case and spacing aside.
-                "SELECT EXISTS (SELECT 1 FROM participation
-                  WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
-                    AND events_key(position) IS ?4 AND events_key(role) IS ?5
-                    AND session_id IS ?6 AND events_key(contribution) IS ?7)",
-            )?
-            .query_row(
-                params![
-                    event_id,
-                    person,
-                    org,
-                    p.position.as_deref().map(name_key),
-                    p.role.as_deref().map(name_key),
-                    session,
-                    p.contribution.as_deref().map(name_key)
-                ],
-                |r| r.get(0),
-            )?)
+        Ok(same_participation(&self.tx, event_id, p)?.is_some())
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
@@ -421,7 +382,7 @@ impl SqliteImport<'_> {
         let mut sessions = Sessions::default();
         let mut unmatched: Vec<(usize, Row)> = Vec::new();
         for (i, p) in wanted.iter().enumerate() {
-            let (person, org, session) = participant_refs(
+            let refs = participant_refs(
                 &self.tx,
                 &mut self.names,
                 &mut sessions,
@@ -430,11 +391,11 @@ impl SqliteImport<'_> {
                 &self.stamp,
             )?;
             let row: Row = (
-                person,
-                org,
+                refs.person,
+                refs.organization,
                 p.position.clone(),
                 p.role.clone(),
-                session,
+                refs.session,
                 p.contribution.clone(),
             );
             match stored.iter().position(|(_, s)| *s == row) {

@@ -41,8 +41,8 @@ use crate::model::{
 };
 use crate::store::error::Result;
 use crate::store::{
-    Access, AliasOutcome, Counts, Found, Import, ListsChanged, Merged, SessionEdit, SessionsEdited,
-    Store,
+    Access, AliasOutcome, Counts, Found, Import, ListsChanged, Merged, ParticipantAdded,
+    SessionEdit, SessionsEdited, Store,
 };
 
 /// An open `events` database file.
@@ -127,26 +127,33 @@ impl Store for SqliteStore {
         SqliteStore::add_event(self, event)
     }
 
-    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<i64> {
+    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantAdded> {
         SqliteStore::add_participant(self, event, p)
     }
 
     fn edit_event(
         &mut self,
         id: i64,
+        expected: &Event,
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
     ) -> Result<SessionsEdited> {
-        SqliteStore::edit_event(self, id, event, lists, sessions)
+        SqliteStore::edit_event(self, id, expected, event, lists, sessions)
     }
 
     fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
         SqliteStore::participation(self, id)
     }
 
-    fn edit_participation(&mut self, id: i64, event: i64, p: &NewParticipant) -> Result<()> {
-        SqliteStore::edit_participation(self, id, event, p)
+    fn edit_participation(
+        &mut self,
+        id: i64,
+        event: i64,
+        expected: &ParticipantRecord,
+        p: &NewParticipant,
+    ) -> Result<()> {
+        SqliteStore::edit_participation(self, id, event, expected, p)
     }
 
     fn remove_participation(&mut self, id: i64, event: i64) -> Result<()> {

@@ -21,10 +21,12 @@ pub(super) struct Names {
     pub orgs_created: u64,
     /// How many people were created through this cache.
     pub people_created: u64,
+    /// The last suffix given to each generated key (see [`super::lookup::unique_key`]).
+    pub key_suffixes: HashMap<String, u64>,
 }
 
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
-const NAME_CACHE_LIMIT: usize = 200_000;
+pub(super) const NAME_CACHE_LIMIT: usize = 200_000;
 
 /// Finds the entity known by `name`, creating it if new; `created` counts creations.
 fn find_or_create(

@@ -19,8 +19,10 @@ pub const MIGRATIONS: &[Migration] = &[
         )
     },
     |tx| {
+        tx.execute_batch(V3_RETIRED_KEYS)?;
         give_keys(tx)?;
-        tx.execute_batch(V3_IDENTITY)
+        tx.execute_batch(V3_IDENTITY)?;
+        tx.execute_batch(V3_RETIRE_TRIGGERS)
     },
 ];
 
@@ -32,8 +34,9 @@ fn give_keys(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         .prepare("SELECT id, title, start_date FROM event WHERE key IS NULL ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut next = std::collections::HashMap::new();
     for (id, title, start) in keyless {
-        let key = super::lookup::unique_key(tx, &title, start)?;
+        let key = super::lookup::unique_key(tx, &title, start, &mut next)?;
         tx.execute("UPDATE event SET key = ?2 WHERE id = ?1", (id, key))?;
     }
     Ok(())
@@ -96,6 +99,29 @@ CREATE INDEX participation_event ON participation(event_id);
 CREATE INDEX participation_person ON participation(person_id, event_id);
 CREATE INDEX participation_organization ON participation(organization_id, event_id);
 CREATE INDEX participation_session ON participation(session_id);
+"#;
+
+/// 3: the keys events no longer have (removed, or given another key), which a generated key
+/// never takes again: an old export, a participants file or a calendar holding one must not
+/// come to name another event. A key given explicitly may take one back (restoring an event
+/// from an export keeps its key). (`IF NOT EXISTS`: a database whose recorded version was set
+/// back by hand runs this migration again.)
+const V3_RETIRED_KEYS: &str = r#"
+CREATE TABLE IF NOT EXISTS retired_key (key TEXT PRIMARY KEY) WITHOUT ROWID;
+"#;
+
+/// 3, last (on the rebuilt `event` table): keys are retired by the database itself, whichever
+/// command removes an event or changes its key.
+const V3_RETIRE_TRIGGERS: &str = r#"
+CREATE TRIGGER event_key_retired_on_delete AFTER DELETE ON event
+BEGIN
+    INSERT OR IGNORE INTO retired_key (key) VALUES (old.key);
+END;
+CREATE TRIGGER event_key_retired_on_update AFTER UPDATE OF key ON event
+WHEN old.key IS NOT new.key
+BEGIN
+    INSERT OR IGNORE INTO retired_key (key) VALUES (old.key);
+END;
 "#;
 
 /// 1: events, organizations, people, sessions and participations.

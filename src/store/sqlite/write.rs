@@ -3,8 +3,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::lookup::unique_key;
-use super::names::{Names, Sessions};
+use super::lookup::{organization_id, person_id, unique_key};
+use super::names::{Names, Sessions, session_id};
 use super::schema::FTS_FILL_ONE;
 
 use crate::model::{Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key};
@@ -24,7 +24,7 @@ pub(super) fn insert_event(
 ) -> Result<Identity> {
     let key = match &event.key {
         Some(key) => key.clone(),
-        None => unique_key(conn, &event.title, event.start)?,
+        None => unique_key(conn, &event.title, event.start, &mut names.key_suffixes)?,
     };
     write_event_row(
         conn,
@@ -138,8 +138,15 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
+    // Identical participations (see [`Sameness`]) are recorded once.
+    let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
     for p in &event.participants {
-        insert_participant(conn, names, &mut sessions, event_id, p, stamp)?;
+        let refs = participant_refs(conn, names, &mut sessions, event_id, p, stamp)?;
+        let same = Sameness::new(refs, p);
+        if !seen.contains(&same) {
+            insert_participation(conn, event_id, refs, p, stamp)?;
+            seen.push(same);
+        }
     }
     Ok(())
 }
@@ -232,6 +239,14 @@ pub(super) fn replace_event_orgs(
     Ok(())
 }
 
+/// The rows a participation refers to: its person, and its organization and session if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ParticipantRefs {
+    pub person: i64,
+    pub organization: Option<i64>,
+    pub session: Option<i64>,
+}
+
 /// The person, organization and session a participation refers to, created if new.
 pub(super) fn participant_refs(
     conn: &Connection,
@@ -240,9 +255,9 @@ pub(super) fn participant_refs(
     event_id: i64,
     p: &NewParticipant,
     stamp: &str,
-) -> Result<(i64, Option<i64>, Option<i64>)> {
+) -> Result<ParticipantRefs> {
     let person = names.person(conn, &p.name, stamp)?;
-    let org = match &p.organization {
+    let organization = match &p.organization {
         Some(name) => Some(names.organization(conn, name, stamp)?),
         None => None,
     };
@@ -250,7 +265,89 @@ pub(super) fn participant_refs(
         Some(name) => Some(sessions.id(conn, event_id, name)?),
         None => None,
     };
-    Ok((person, org, session))
+    Ok(ParticipantRefs {
+        person,
+        organization,
+        session,
+    })
+}
+
+/// What makes two participations of one event the same, as merges compare them: the same
+/// person, organization and session (by id), and the same position, role and contribution,
+/// case and spacing aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sameness {
+    refs: ParticipantRefs,
+    position: Option<String>,
+    role: Option<String>,
+    contribution: Option<String>,
+}
+
+impl Sameness {
+    fn new(refs: ParticipantRefs, p: &NewParticipant) -> Sameness {
+        Sameness {
+            refs,
+            position: p.position.as_deref().map(name_key),
+            role: p.role.as_deref().map(name_key),
+            contribution: p.contribution.as_deref().map(name_key),
+        }
+    }
+}
+
+/// The participation of the event that records the same as `p` (see [`Sameness`]), if any.
+/// Nothing is created to find out: a name not known yet is in no participation.
+pub(super) fn same_participation(
+    conn: &Connection,
+    event_id: i64,
+    p: &NewParticipant,
+) -> Result<Option<i64>> {
+    let Some(person) = person_id(conn, &p.name)? else {
+        return Ok(None);
+    };
+    let organization = match &p.organization {
+        None => None,
+        Some(name) => match organization_id(conn, name)? {
+            Some(id) => Some(id),
+            None => return Ok(None),
+        },
+    };
+    let session = match &p.session {
+        None => None,
+        Some(name) => match session_id(conn, event_id, name)? {
+            Some(id) => Some(id),
+            None => return Ok(None),
+        },
+    };
+    let same = Sameness::new(
+        ParticipantRefs {
+            person,
+            organization,
+            session,
+        },
+        p,
+    );
+    Ok(conn
+        .prepare_cached(
+            // Texts compared as the filters compare them: case and spacing aside.
+            "SELECT id FROM participation
+              WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
+                AND events_key(position) IS ?4 AND events_key(role) IS ?5
+                AND session_id IS ?6 AND events_key(contribution) IS ?7
+              ORDER BY id LIMIT 1",
+        )?
+        .query_row(
+            params![
+                event_id,
+                same.refs.person,
+                same.refs.organization,
+                same.position,
+                same.role,
+                same.refs.session,
+                same.contribution
+            ],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 pub(super) fn insert_participant(
@@ -261,7 +358,18 @@ pub(super) fn insert_participant(
     p: &NewParticipant,
     stamp: &str,
 ) -> Result<i64> {
-    let (person, org, session) = participant_refs(conn, names, sessions, event_id, p, stamp)?;
+    let refs = participant_refs(conn, names, sessions, event_id, p, stamp)?;
+    insert_participation(conn, event_id, refs, p, stamp)
+}
+
+/// Writes one participation whose person, organization and session are `refs`.
+fn insert_participation(
+    conn: &Connection,
+    event_id: i64,
+    refs: ParticipantRefs,
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO participation (event_id, person_id, organization_id, position, role,
                                     session_id, contribution, created_at)
@@ -269,11 +377,11 @@ pub(super) fn insert_participant(
     )?
     .execute(params![
         event_id,
-        person,
-        org,
+        refs.person,
+        refs.organization,
         p.position,
         p.role,
-        session,
+        refs.session,
         p.contribution,
         stamp
     ])

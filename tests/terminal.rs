@@ -1,0 +1,420 @@
+//! What reaches a terminal (issue 8, items 8 to 11): machine formats are escaped on a terminal
+//! and exact to a pipe; joiners that join are kept; tables fit 60, 80 and 120 columns without
+//! breaking a word that fits, and turn into blocks when too narrow; a value of any length is
+//! shown in bounded space and time.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::util::{Env, example, run_on_terminal};
+
+/// A title that would retitle the terminal (OSC), clear it (CSI), start a CSI with the
+/// one-byte C1 introducer, ring the bell and reverse the rest of the line.
+const HOSTILE: &str = "Seminar \u{1b}]2;pwned\u{7} \u{1b}[2J \u{9b}31m \u{202e}txet";
+
+fn is_raw_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\r' || matches!(c, '\u{202a}'..='\u{202e}')
+}
+
+/// An event, an organization and a person, each named with control characters.
+fn hostile_env() -> Env {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        HOSTILE,
+        "--start",
+        "2021-03-16",
+        "--organizer",
+        "Org \u{1b}[2J\u{9b}0m",
+        "--key",
+        "hostile",
+    ]);
+    env.ok(&[
+        "add-participant",
+        "hostile",
+        "--name",
+        "Person \u{1b}]0;x\u{7}\u{202e}",
+        "--org",
+        "Org \u{1b}[2J\u{9b}0m",
+    ]);
+    env
+}
+
+#[test]
+fn machine_formats_on_a_terminal_show_controls_escaped() {
+    let env = hostile_env();
+    let person = "Person \u{1b}]0;x\u{7}\u{202e}";
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["list", "--format", "csv"],
+        vec!["list", "--format", "json"],
+        vec!["show", "hostile", "--format", "json"],
+        vec!["people", "--format", "csv"],
+        vec!["people", "--format", "json"],
+        vec!["orgs", "--format", "csv"],
+        vec!["orgs", "--format", "json"],
+        vec!["person", person, "--format", "csv"],
+        vec!["person", person, "--format", "json"],
+        vec!["stats", "--by", "org", "--format", "csv"],
+        vec!["stats", "--by", "org", "--format", "json"],
+        vec!["export", "--format", "csv"],
+        vec!["export", "--format", "json"],
+        vec!["export", "--format", "ndjson"],
+        vec!["export", "--format", "ics"],
+        vec!["export", "--format", "csv", "--output", "-"],
+    ];
+    for args in commands {
+        let (shown, _) = run_on_terminal(&env, &args, 80);
+        assert!(
+            !shown.chars().any(is_raw_control),
+            "events {args:?} printed raw controls on a terminal: {shown:?}"
+        );
+        // (iCalendar drops control characters itself.)
+        assert!(
+            shown.contains("\\u{9b}") || shown.contains("\\u009b") || args.contains(&"ics"),
+            "events {args:?} shows the C1 control escaped: {shown:?}"
+        );
+        let names_an_org_only = args[0] == "orgs" || args[0] == "stats";
+        assert!(
+            shown.contains("\\u{202e}") || shown.contains("\\u202e") || names_an_org_only,
+            "events {args:?} shows the override escaped: {shown:?}"
+        );
+    }
+}
+
+#[test]
+fn csv_on_a_terminal_reads_like_the_tables() {
+    let env = hostile_env();
+    let (shown, _) = run_on_terminal(&env, &["list", "--format", "csv"], 80);
+    assert!(
+        shown.contains("Seminar \\u{1b}]2;pwned\\u{7} \\u{1b}[2J \\u{9b}31m \\u{202e}txet"),
+        "{shown}"
+    );
+    // The line breaks of the format itself stay line breaks.
+    assert_eq!(shown.lines().count(), 2, "{shown}");
+}
+
+#[test]
+fn json_on_a_terminal_is_still_json_meaning_the_same_text() {
+    let env = hostile_env();
+    for args in [
+        vec!["list", "--format", "json"],
+        vec!["export", "--format", "json"],
+    ] {
+        let (shown, _) = run_on_terminal(&env, &args, 80);
+        let value: serde_json::Value = serde_json::from_str(&shown).expect("valid JSON");
+        assert_eq!(value[0]["title"], HOSTILE, "{shown}");
+    }
+    let (shown, _) = run_on_terminal(&env, &["export"], 80);
+    let first = shown.lines().next().expect("a line");
+    let value: serde_json::Value = serde_json::from_str(first).expect("valid JSON");
+    assert_eq!(value["title"], HOSTILE);
+}
+
+#[test]
+fn icalendar_on_a_terminal_keeps_its_line_ends() {
+    let env = hostile_env();
+    let (shown, _) = run_on_terminal(&env, &["export", "--format", "ics"], 80);
+    assert!(shown.starts_with("BEGIN:VCALENDAR\r\n"), "{shown:?}");
+    assert!(shown.contains("\\u{202e}"), "{shown:?}");
+}
+
+#[test]
+fn machine_formats_to_a_pipe_or_file_stay_exact() {
+    let env = hostile_env();
+    let csv = env.ok(&["list", "--format", "csv"]);
+    assert!(csv.contains(HOSTILE), "{csv:?}");
+    let json = env.ok(&["list", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value[0]["title"], HOSTILE);
+    assert!(
+        json.contains('\u{9b}') && json.contains('\u{202e}'),
+        "{json:?}"
+    );
+    let people = env.ok(&["people", "--format", "csv"]);
+    assert!(
+        people.contains("Person \u{1b}]0;x\u{7}\u{202e}"),
+        "{people:?}"
+    );
+    let out = env.dir.path().join("out.csv");
+    env.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(out).unwrap().contains(HOSTILE));
+}
+
+#[test]
+fn tables_on_a_terminal_fit_its_width() {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    for width in [60u16, 80, 120] {
+        let (shown, _) = run_on_terminal(&env, &["list"], width);
+        for line in shown.lines() {
+            assert!(line.width() <= usize::from(width), "{width}: {line}");
+        }
+        // Between 60 and 120 the terminal's own width is used, not a default.
+        assert!(
+            shown.lines().any(|l| l.width() > usize::from(width) - 10),
+            "{width}: {shown}"
+        );
+    }
+}
+
+/// Persian with zero-width non-joiners, Devanagari with a joiner, emoji sequences, and
+/// beside them the invisible characters that must stay visible.
+const JOINED: &str =
+    "می\u{200c}خواهم क्\u{200d}ष 👩\u{200d}💻 👨\u{200d}👩\u{200d}👧 🏳\u{fe0f}\u{200d}🌈 ❤\u{fe0f}";
+
+#[test]
+fn joiners_that_join_are_kept() {
+    let env = Env::new();
+    let title = format!(
+        "{JOINED} bidi \u{202e}x\u{2066}y hidden a\u{200b}b\u{2060}c\u{feff} stray \u{200d} x\u{200c}"
+    );
+    env.ok(&["add-event", "--title", &title, "--start", "2021-03-16"]);
+    let table = env.ok(&["show", "1"]);
+    let csv = run_on_terminal(&env, &["list", "--format", "csv"], 120).0;
+    for shown in [&table, &csv] {
+        for word in JOINED.split(' ') {
+            assert!(shown.contains(word), "{word:?} kept whole in {shown}");
+        }
+        for escaped in [
+            "\\u{202e}x\\u{2066}y",
+            "a\\u{200b}b\\u{2060}c\\u{feff}",
+            "stray \\u{200d} x\\u{200c}",
+        ] {
+            assert!(shown.contains(escaped), "{escaped} in {shown}");
+        }
+    }
+}
+
+/// The example data, with fixed timestamps so that `show` can be a snapshot.
+fn examples() -> Env {
+    let env = Env::new();
+    env.ok(&["import", &example("seminars.json")]);
+    env.sql(
+        "UPDATE event SET created_at = '2026-01-02T03:04:05Z', \
+         updated_at = '2026-01-02T03:04:05Z'",
+    );
+    env
+}
+
+/// Runs with the table width set to `width`.
+fn at(env: &Env, width: usize, args: &[&str]) -> String {
+    let out = env
+        .cmd()
+        .env("COLUMNS", width.to_string())
+        .args(args)
+        .output()
+        .expect("run events");
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+const TABLES: [(&str, &[&str]); 6] = [
+    ("list", &["list"]),
+    ("show", &["show", "1"]),
+    ("orgs", &["orgs"]),
+    ("people", &["people"]),
+    ("person", &["person", "Jehangir Khan"]),
+    ("stats", &["stats", "--by", "org"]),
+];
+
+#[test]
+fn every_table_at_60_80_and_120_columns() {
+    let env = examples();
+    for width in [60, 80, 120] {
+        for (name, args) in TABLES {
+            let shown = at(&env, width, args);
+            for line in shown.lines() {
+                assert!(line.width() <= width, "{name} at {width}: {line}");
+            }
+            insta::assert_snapshot!(format!("{name}_at_{width}"), shown);
+        }
+    }
+}
+
+/// The width of each column's text, read from the table's top border.
+fn column_widths(table: &str) -> Vec<usize> {
+    let top = table.lines().find(|l| l.starts_with('╭')).expect("a table");
+    top.trim_start_matches('╭')
+        .trim_end_matches('╮')
+        .split('┬')
+        .map(|s| s.chars().count() - 2)
+        .collect()
+}
+
+/// Asserts that every word of `texts` no wider than `width` is printed whole.
+fn words_whole(shown: &str, texts: &[&str], width: usize) {
+    for word in texts.iter().flat_map(|t| t.split_whitespace()) {
+        if word.width() <= width {
+            assert!(shown.contains(word), "{word:?} broken at {width}:\n{shown}");
+        }
+    }
+}
+
+const LONG_TITLE: &str = "International coordination conference on law enforcement \
+    cooperation against Supercalifragilisticexpialidocious-Counterterrorism financing";
+const LONG_ORG: &str = "United Nations Interregional Crime and Justice Research Institute";
+const LONG_NAME: &str = "Maximilian-Alexander Wolfeschlegelsteinhausenbergerdorff";
+
+fn long_env() -> Env {
+    let env = examples();
+    env.ok(&[
+        "add-event",
+        "--title",
+        LONG_TITLE,
+        "--start",
+        "2024-02-29",
+        "--end",
+        "2024-03-02",
+        "--kind",
+        "round table",
+        "--mode",
+        "in-person",
+        "--organizer",
+        LONG_ORG,
+        "--key",
+        "long",
+    ]);
+    env.ok(&[
+        "add-participant",
+        "long",
+        "--name",
+        LONG_NAME,
+        "--org",
+        LONG_ORG,
+        "--position",
+        "Senior Interregional Programme Coordinator for Counter-Terrorism",
+    ]);
+    env
+}
+
+#[test]
+fn at_80_columns_tables_fit_and_words_that_fit_stay_whole() {
+    let env = long_env();
+    let list = at(&env, 80, &["list"]);
+    let widths = column_widths(&list);
+    assert_eq!(widths.len(), 6, "{list}");
+    // Headers are whole, and so is every word of a title or organization that fits.
+    words_whole(&list, &["ID Dates Title Kind Organizers People"], 6);
+    words_whole(
+        &list,
+        &[LONG_TITLE, "enforcement cooperation information"],
+        widths[2],
+    );
+    words_whole(&list, &[LONG_ORG, "Counter-Terrorism"], widths[4]);
+    // Numbers and dates are never wrapped.
+    assert!(list.contains("2024-02-29 – 03-02"), "{list}");
+    assert!(list.contains("2021-03-16 – 18"), "{list}");
+
+    let orgs = at(&env, 80, &["orgs"]);
+    let widths = column_widths(&orgs);
+    assert!(widths[0] >= 15, "the names get room: {orgs}");
+    words_whole(
+        &orgs,
+        &[LONG_ORG, "Organization Events Organizer Partner Attended"],
+        widths[0],
+    );
+
+    let people = at(&env, 80, &["people"]);
+    let widths = column_widths(&people);
+    words_whole(&people, &[LONG_ORG], widths[3]);
+    words_whole(&people, &["Name Events Latest position organization"], 6);
+
+    for (name, args) in TABLES.iter().chain([&("long", &["show", "long"][..])]) {
+        let shown = at(&env, 80, args);
+        for line in shown.lines() {
+            assert!(line.width() <= 80, "{name}: {line}");
+        }
+    }
+}
+
+#[test]
+fn too_narrow_for_a_table_each_row_becomes_a_block() {
+    let env = long_env();
+    let shown = at(&env, 40, &["list", "--on", "2021-03"]);
+    assert!(shown.starts_with("─[ RECORD 1 ]"), "{shown}");
+    assert!(
+        shown.lines().count() < 20,
+        "one event in a few lines: {shown}"
+    );
+    for line in shown.lines() {
+        assert!(line.width() <= 40, "{line}");
+    }
+    assert!(
+        shown.contains("Title      │ Virtual regional seminar on"),
+        "{shown}"
+    );
+    words_whole(
+        &shown,
+        &["Virtual regional seminar on judicial and law enforcement cooperation"],
+        26,
+    );
+    for width in [30, 40, 50] {
+        for (name, args) in TABLES {
+            let shown = at(&env, width, args);
+            for line in shown.lines() {
+                assert!(line.width() <= width, "{name} at {width}: {line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_megabyte_value_is_shown_cut_and_quickly() {
+    let env = Env::new();
+    let title = format!("T{}", "x".repeat(1 << 20));
+    let source = format!("https://example.org/{}", "a".repeat(1 << 20));
+    let record = serde_json::json!({"title": title, "start": "2021-01-01", "source": source});
+    let file = env.file("big.ndjson", format!("{record}\n"));
+    env.ok(&["import", &file]);
+    for args in [&["show", "1"][..], &["list"][..]] {
+        for width in [40, 80] {
+            let shown = at(&env, width, args);
+            assert!(
+                shown.len() < 100_000,
+                "{args:?} at {width}: {} bytes",
+                shown.len()
+            );
+            // Says that the value is cut, and how to see all of it.
+            assert!(
+                shown.contains("1048577") && shown.contains("--format"),
+                "{shown}"
+            );
+            for line in shown.lines() {
+                assert!(line.width() <= width, "{line}");
+            }
+        }
+    }
+    let shown = at(&env, 80, &["show", "1"]);
+    assert!(shown.contains("… (1048596"), "{shown}");
+    // Without a width (a pipe), the same cut applies.
+    let piped = env.ok(&["list"]);
+    assert!(piped.len() < 100_000, "{}", piped.len());
+    // The whole value is there in JSON.
+    let json = env.ok(&["show", "1", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["title"], title.as_str());
+}
+
+#[test]
+fn a_column_empty_in_every_row_is_left_out() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "Briefing", "--start", "2022-02-01"]);
+    let list = env.ok(&["list"]);
+    assert!(
+        !list.contains("Organizers") && !list.contains("Kind"),
+        "{list}"
+    );
+    assert!(list.contains("Title") && list.contains("People"), "{list}");
+    env.ok(&["add-participant", "1", "--name", "A. Person"]);
+    let show = env.ok(&["show", "1"]);
+    assert!(
+        show.contains("Name") && !show.contains("Contribution"),
+        "{show}"
+    );
+}
