@@ -18,6 +18,17 @@ use super::events::{
 use super::schema::FTS_FILL;
 use crate::model::{AliasRecord, Event, EventRef, FieldError, NewEvent, NewParticipant, name_key};
 
+/// Why an alias record cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasProblem {
+    /// The alias is already a name of another organization or person, `owner`.
+    Taken { alias: String, owner: String },
+    /// The alias names an organization that this import created, and making it one with the
+    /// record's organization would make that organization both organizer and partner of
+    /// `events` events (as the events of the file name them).
+    BothRoles { alias: String, events: usize },
+}
+
 /// What applying one record did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -82,6 +93,9 @@ pub struct Import<'a> {
     /// The highest organization and person ids before the import: any higher one is an
     /// organization or person this import created.
     last_ids: [i64; 2],
+    /// The event [`Import::stored_with_key`] read last: a partial record reads its event to
+    /// complete itself, then [`Import::apply`] needs the same event, unchanged in between.
+    preloaded: std::cell::RefCell<Option<Event>>,
 }
 
 /// Which fields an update changed, of which event (for `import --dry-run`).
@@ -153,6 +167,7 @@ impl Store {
             touched: BTreeSet::new(),
             last_update: None,
             last_ids,
+            preloaded: std::cell::RefCell::new(None),
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -177,6 +192,8 @@ impl Import<'_> {
         // A record is matched by its key: every stored event has one, and every export
         // carries it. Ids are never matched: they are local to one database.
         self.last_update = None;
+        // Read for this record by `stored_with_key`, if it was; never kept past it.
+        let preloaded = self.preloaded.take();
         let existing = match &event.key {
             Some(key) => event_with_key(&self.tx, key)?,
             None => {
@@ -213,7 +230,10 @@ impl Import<'_> {
                 )
             }
             Some(id) => {
-                let stored = self.load(id)?;
+                let stored = match preloaded {
+                    Some(event) if event.id == id => event,
+                    _ => self.load(id)?,
+                };
                 let mut event = event.clone();
                 if let Err(e) = event.keep_absent(&stored, absent) {
                     return Ok(Outcome::Invalid(e));
@@ -264,6 +284,7 @@ impl Import<'_> {
         event_ref: &EventRef,
         p: &NewParticipant,
     ) -> Result<Option<Outcome>> {
+        self.preloaded.take();
         let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
             return Ok(None);
         };
@@ -295,7 +316,9 @@ impl Import<'_> {
     /// this import under the very name the record gives as an alias, is merged into the
     /// record's: what the file means is one entity. A name that was there before the import,
     /// or that this import gave to another as an alias, stays a conflict.
-    pub fn apply_aliases(&mut self, record: &AliasRecord) -> Result<Result<(), (String, String)>> {
+    pub fn apply_aliases(&mut self, record: &AliasRecord) -> Result<Result<(), AliasProblem>> {
+        // A merge below may rename what an event read for a record names.
+        self.preloaded.take();
         let (entity, id, floor) = match (&record.organization, &record.person) {
             (Some(name), _) => (
                 &ORGANIZATION,
@@ -315,6 +338,14 @@ impl Import<'_> {
             };
             if owner.id != id && owner.id > floor && name_key(&owner.name) == name_key(alias) {
                 let report = merge_entities(&self.tx, entity, id, owner.id)?;
+                // An event named one of the two as organizer and the other as partner: with
+                // the alias record first, that event would have been refused; so it is here.
+                if report.partner_links_dropped > 0 {
+                    return Ok(Err(AliasProblem::BothRoles {
+                        alias: alias.clone(),
+                        events: report.partner_links_dropped,
+                    }));
+                }
                 // Its names are now aliases (the record's among them), and it is not a new
                 // entity of the import's after all.
                 self.stats.aliases_added += report.names as u64;
@@ -326,11 +357,11 @@ impl Import<'_> {
                 self.names.forget();
             }
         }
-        Ok(
-            add_aliases(&self.tx, entity, id, &record.aliases)?.map(|added| {
+        Ok(add_aliases(&self.tx, entity, id, &record.aliases)?
+            .map(|added| {
                 self.stats.aliases_added += added;
-            }),
-        )
+            })
+            .map_err(|(alias, owner)| AliasProblem::Taken { alias, owner }))
     }
 
     /// Whether a stored event (or one this import wrote) has this key.
@@ -591,7 +622,11 @@ impl Import<'_> {
     /// its title or start date is completed from.
     pub fn stored_with_key(&self, key: &str) -> Result<Option<Event>> {
         match event_with_key(&self.tx, key)? {
-            Some(id) => Ok(Some(self.load(id)?)),
+            Some(id) => {
+                let event = self.load(id)?;
+                self.preloaded.replace(Some(event.clone()));
+                Ok(Some(event))
+            }
             None => Ok(None),
         }
     }

@@ -25,7 +25,7 @@ pub use curate::{
 };
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use events::ParticipantAdded;
-pub use import::{Import, ImportStats, Outcome, RoleConflict, Update};
+pub use import::{AliasProblem, Import, ImportStats, Outcome, RoleConflict, Update};
 pub use near::NearName;
 pub use staging::NewDatabase;
 
