@@ -715,9 +715,12 @@ fn an_organizer_given_as_partner_is_a_problem_and_the_import_goes_on() {
             "<stdin>: line 2: partners \"UNODC\": is also an organizer of the event, as \
              \"UN Office on Drugs and Crime\" (the record leaves out `organizers`, which keeps \
              the stored ones); an organization is the organizer or a partner of an event, not both",
+            // Line 3 named A organizer and B partner of one event: B cannot become A's alias.
+            "<stdin>: line 4: aliases \"B\": makes the organization both organizer and partner \
+             of 1 event of this file, which name it by both names; an organization is one or the other",
             "<stdin>: line 5: partners \"B\": is also an organizer of the event, as \"A\"; \
              an organization is the organizer or a partner of an event, not both",
-            "error: 2 problems in <stdin>; nothing was imported",
+            "error: 3 problems in <stdin>; nothing was imported",
         ]
     );
     let out = import_ndjson(
@@ -842,4 +845,24 @@ fn an_empty_sessions_list_clears_the_sessions_participants_name() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(show(&env, SEED_KEY)["sessions"], json!(["Closing"]));
+}
+
+#[test]
+fn an_alias_record_after_the_events_refuses_what_it_would_refuse_before_them() {
+    let event = json!({"key": "e1", "title": "E", "start": "2021-01-01",
+                       "organizers": ["UNODC"], "partners": ["United Nations Office on Drugs and Crime"]});
+    let alias =
+        json!({"organization": "United Nations Office on Drugs and Crime", "aliases": ["UNODC"]});
+    for records in [[event.clone(), alias.clone()], [alias, event]] {
+        let env = Env::new();
+        let out = import_ndjson(&env, &[], &records);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("both organizer and partner")
+                || out.stderr.contains("is also an organizer"),
+            "{}",
+            out.stderr
+        );
+        assert!(!env.db.exists(), "nothing was imported");
+    }
 }

@@ -19,7 +19,7 @@ use crate::model::{
 };
 use crate::render::text::escape;
 use crate::store::{
-    self, Access, AliasConflict, Import, ImportStats, Location, Outcome, RoleConflict, Store,
+    self, Access, AliasProblem, Import, ImportStats, Location, Outcome, RoleConflict, Store,
 };
 
 /// How many problems are listed before the rest are only counted.
@@ -203,21 +203,31 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 Checked::Aliases { line, aliases } => match aliases {
                     Err(e) => problems.push(Problem::from_field_error(line, e)),
                     Ok(record) => {
-                        if let Err(AliasConflict { alias, owner }) =
-                            import.apply_aliases(&record)?
-                        {
-                            let what = if record.organization.is_some() {
-                                "organization"
-                            } else {
-                                "person"
-                            };
+                        let what = if record.organization.is_some() {
+                            "organization"
+                        } else {
+                            "person"
+                        };
+                        let problem = match import.apply_aliases(&record)? {
+                            Ok(()) => None,
+                            Err(AliasProblem::Taken { alias, owner }) => Some((
+                                alias,
+                                format!("is already a name of another {what}, {owner:?}"),
+                            )),
+                            Err(AliasProblem::BothRoles { alias, events }) => Some((
+                                alias,
+                                format!(
+                                    "makes the {what} both organizer and partner of {events} {} \
+                                     of this file, which name it by both names; an organization \
+                                     is one or the other",
+                                    if events == 1 { "event" } else { "events" }
+                                ),
+                            )),
+                        };
+                        if let Some((alias, reason)) = problem {
                             problems.push(Problem {
                                 value: Some(alias),
-                                ..Problem::field(
-                                    line,
-                                    "aliases",
-                                    format!("is already a name of another {what}, {owner:?}"),
-                                )
+                                ..Problem::field(line, "aliases", reason)
                             });
                         }
                     }
@@ -236,11 +246,17 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                 .apply_participant(&reference, &participant)?
                                 .is_some();
                             if !found {
-                                let hint = super::unresolved_hint(
-                                    &reference,
-                                    |text| Ok(import.keys_like(text)?),
-                                    |id| Ok(import.has_id(id)?),
-                                )?;
+                                // The hint looks through every key: only for problems that
+                                // will be shown, not for each of 100,000 rows of a wrong file.
+                                let hint = if problems.shown.len() < SHOWN_PROBLEMS {
+                                    super::unresolved_hint(
+                                        &reference,
+                                        |text| Ok(import.keys_like(text)?),
+                                        |id| Ok(import.has_id(id)?),
+                                    )?
+                                } else {
+                                    None
+                                };
                                 let what = match reference {
                                     EventRef::Id(_) => "no event has this id",
                                     EventRef::Key(_) => "no event has this key",
@@ -401,8 +417,16 @@ fn merge_into(
         Ok(())
     })?;
     for record in source.alias_records(&EventFilter::default())? {
-        if let Err(AliasConflict { alias, owner }) = import.apply_aliases(&record)? {
-            bail!("alias {alias:?} in {name} is already a name of {owner:?} in {to}");
+        match import.apply_aliases(&record)? {
+            Ok(()) => {}
+            Err(AliasProblem::Taken { alias, owner }) => {
+                bail!("alias {alias:?} in {name} is already a name of {owner:?} in {to}")
+            }
+            // The events of a database are checked as they are written; this database's
+            // aliases came with them.
+            Err(AliasProblem::BothRoles { alias, .. }) => bail!(
+                "alias {alias:?} in {name} would make an organization both organizer and partner of an event in {to}"
+            ),
         }
     }
     let stats = import.stats();

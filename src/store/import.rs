@@ -4,6 +4,8 @@
 //! ([`ImportTxn`]), which only finds, reads and writes; every decision is taken here, once
 //! for every backend.
 
+use std::cell::RefCell;
+
 use chrono::NaiveDate;
 
 use super::error::{Result, StoreError};
@@ -78,6 +80,17 @@ pub struct AliasConflict {
     pub owner: String,
 }
 
+/// Why an alias record cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasProblem {
+    /// The alias is already a name of another organization or person, `owner`.
+    Taken { alias: String, owner: String },
+    /// The alias names an organization that this import created, and making it one with the
+    /// record's organization would make that organization both organizer and partner of
+    /// `events` events (as the events of the file name them).
+    BothRoles { alias: String, events: usize },
+}
+
 /// One import's write transaction in a backend: what the import needs found, read and
 /// written. Committed or rolled back as a whole; dropped, it is rolled back.
 pub trait ImportTxn {
@@ -145,6 +158,9 @@ pub struct Import<'a> {
     stats: ImportStats,
     /// What the last record applied changed, when it updated an event.
     last_update: Option<Update>,
+    /// The event [`Import::stored_with_key`] read last: a partial record reads its event to
+    /// complete itself, then [`Import::apply`] needs the same event, unchanged in between.
+    preloaded: RefCell<Option<Event>>,
 }
 
 impl<'a> Import<'a> {
@@ -154,6 +170,7 @@ impl<'a> Import<'a> {
             txn,
             stats: ImportStats::default(),
             last_update: None,
+            preloaded: RefCell::new(None),
         }
     }
 
@@ -164,6 +181,8 @@ impl<'a> Import<'a> {
         // A record is matched by its key: every stored event has one, and every export
         // carries it. Ids are never matched: they are local to one database.
         self.last_update = None;
+        // Read for this record by `stored_with_key`, if it was; never kept past it.
+        let preloaded = self.preloaded.take();
         let existing = match &event.key {
             Some(key) => self.txn.event_with_key(key)?,
             None => {
@@ -191,7 +210,10 @@ impl<'a> Import<'a> {
                 (self.txn.insert_event(event)?, Outcome::Created)
             }
             Some(id) => {
-                let stored = self.load(id)?;
+                let stored = match preloaded {
+                    Some(event) if event.id == id => event,
+                    _ => self.load(id)?,
+                };
                 let mut event = event.clone();
                 if let Err(e) = event.keep_absent(&stored, absent) {
                     return Ok(Outcome::Invalid(e));
@@ -239,6 +261,7 @@ impl<'a> Import<'a> {
         event_ref: &EventRef,
         p: &NewParticipant,
     ) -> Result<Option<Outcome>> {
+        self.preloaded.take();
         let Some(event_id) = self.txn.resolve_event(event_ref)? else {
             return Ok(None);
         };
@@ -264,7 +287,9 @@ impl<'a> Import<'a> {
     pub fn apply_aliases(
         &mut self,
         record: &AliasRecord,
-    ) -> Result<std::result::Result<(), AliasConflict>> {
+    ) -> Result<std::result::Result<(), AliasProblem>> {
+        // A merge below may rename what an event read for a record names.
+        self.preloaded.take();
         let (kind, name) = match (&record.organization, &record.person) {
             (Some(name), _) => (EntityKind::Organization, name),
             (None, Some(name)) => (EntityKind::Person, name),
@@ -280,6 +305,14 @@ impl<'a> Import<'a> {
                 && name_key(&owner.name) == name_key(alias)
             {
                 let report = self.txn.absorb(kind, id, owner.id)?;
+                // An event named one of the two as organizer and the other as partner: with
+                // the alias record first, that event would have been refused; so it is here.
+                if report.partner_links_dropped > 0 {
+                    return Ok(Err(AliasProblem::BothRoles {
+                        alias: alias.clone(),
+                        events: report.partner_links_dropped,
+                    }));
+                }
                 // Its names are now aliases (the record's among them).
                 self.stats.aliases_added += report.names as u64;
             }
@@ -287,7 +320,8 @@ impl<'a> Import<'a> {
         Ok(self
             .txn
             .add_aliases(kind, id, &record.aliases)?
-            .map(|added| self.stats.aliases_added += added))
+            .map(|added| self.stats.aliases_added += added)
+            .map_err(|AliasConflict { alias, owner }| AliasProblem::Taken { alias, owner }))
     }
 
     /// Whether a stored event (or one this import wrote) has this key.
@@ -309,7 +343,11 @@ impl<'a> Import<'a> {
     /// its title or start date is completed from.
     pub fn stored_with_key(&self, key: &str) -> Result<Option<Event>> {
         match self.txn.event_with_key(key)? {
-            Some(id) => Ok(Some(self.load(id)?)),
+            Some(id) => {
+                let event = self.load(id)?;
+                self.preloaded.replace(Some(event.clone()));
+                Ok(Some(event))
+            }
             None => Ok(None),
         }
     }

@@ -30,7 +30,9 @@ pub use edits::{
     SessionsEdited,
 };
 pub use error::{Failure, Result, StoreError};
-pub use import::{AliasConflict, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Update};
+pub use import::{
+    AliasConflict, AliasProblem, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Update,
+};
 pub use near::NearName;
 
 pub use crate::model::EntityKind;
