@@ -462,3 +462,51 @@ pub(super) fn merge_entities(
     conn.prepare_cached(entity.delete)?.execute([other_id])?;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EventRecord;
+    use crate::store::Store;
+
+    fn event(json: &str) -> NewEvent {
+        serde_json::from_str::<EventRecord>(json)
+            .unwrap()
+            .validate()
+            .unwrap()
+    }
+
+    #[test]
+    fn an_edit_of_a_record_changed_meanwhile_writes_nothing() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let added = Store::add_event(
+            &mut store,
+            &event(r#"{"key": "a", "title": "A", "start": "2021-03-16"}"#),
+        )
+        .unwrap();
+        let read = Store::get_event(&store, added.id).unwrap().unwrap();
+        // Another process changes the event between this one's read and its write.
+        let other = event(r#"{"key": "a", "title": "Other", "start": "2021-03-16"}"#);
+        let lists = ListsChanged::default();
+        Store::edit_event(&mut store, added.id, &read, &other, lists, &[]).unwrap();
+        let mine = event(r#"{"key": "a", "title": "Mine", "start": "2021-03-16"}"#);
+        let err = Store::edit_event(&mut store, added.id, &read, &mine, lists, &[]).unwrap_err();
+        assert!(matches!(err, StoreError::ChangedMeanwhile), "{err:?}");
+        let now = Store::get_event(&store, added.id).unwrap().unwrap();
+        assert_eq!(now.title, "Other");
+    }
+
+    #[test]
+    fn a_generated_key_is_never_given_again() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let record = event(r#"{"title": "A", "start": "2021-03-16"}"#);
+        let first = Store::add_event(&mut store, &record).unwrap();
+        let second = Store::add_event(&mut store, &record).unwrap();
+        assert_eq!(second.key, format!("{}-2", first.key));
+        Store::remove_event(&mut store, second.id).unwrap();
+        Store::remove_event(&mut store, first.id).unwrap();
+        // Both keys are retired: the next event of that title and date gets a third.
+        let third = Store::add_event(&mut store, &record).unwrap();
+        assert_eq!(third.key, format!("{}-3", first.key));
+    }
+}

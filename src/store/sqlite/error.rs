@@ -68,6 +68,18 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_file_is_told_apart_through_contexts() {
+        let err = sqlite_error(11, Some("database disk image is malformed"))
+            .context("cannot open database x.db");
+        assert!(crate::is_damaged(&err));
+        assert_eq!(
+            crate::causes(&err),
+            "cannot open database x.db: database disk image is malformed"
+        );
+        assert!(!crate::is_damaged(&sqlite_error(5, None)));
+    }
+
+    #[test]
     fn sqlite_text_is_said_once() {
         let message = crate::message;
         let err = sqlite_error(5, Some("database is locked")).context("adding the event");
