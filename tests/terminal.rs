@@ -418,3 +418,28 @@ fn a_column_empty_in_every_row_is_left_out() {
         "{show}"
     );
 }
+
+#[test]
+fn export_output_onto_a_terminal_device_is_escaped() {
+    let env = hostile_env();
+    for format in ["csv", "json", "ndjson", "ics"] {
+        let args = ["export", "--format", format, "--output", "/dev/stdout"];
+        let (shown, _) = run_on_terminal(&env, &args, 80);
+        assert!(
+            !shown.chars().any(is_raw_control),
+            "events {args:?} printed raw controls on a terminal: {shown:?}"
+        );
+        assert!(
+            shown.contains("\\u{202e}") || shown.contains("\\u202e"),
+            "events {args:?} shows the override escaped: {shown:?}"
+        );
+    }
+    // JSON stays valid JSON meaning the same text.
+    let (shown, _) = run_on_terminal(
+        &env,
+        &["export", "--format", "json", "--output", "/dev/stdout"],
+        80,
+    );
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("valid JSON");
+    assert_eq!(value[0]["title"], HOSTILE, "{shown}");
+}
