@@ -443,3 +443,45 @@ fn export_output_onto_a_terminal_device_is_escaped() {
     let value: serde_json::Value = serde_json::from_str(&shown).expect("valid JSON");
     assert_eq!(value[0]["title"], HOSTILE, "{shown}");
 }
+
+/// `text` with every whole escape taken out: what is left of an escape cut in two shows.
+fn without_whole_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 3..];
+        let digits = tail.chars().take_while(char::is_ascii_hexdigit).count();
+        if digits > 0 && tail[digits..].starts_with('}') {
+            rest = &tail[digits + 1..];
+        } else {
+            out.push_str("\\u{");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn an_escape_is_never_cut_across_lines() {
+    let env = Env::new();
+    let title = format!(
+        "Seminar on \u{202e}evil\u{202c}, and {}",
+        "\u{202e}\u{1b}\u{9b}".repeat(12)
+    );
+    env.ok(&["add-event", "--title", &title, "--start", "2021-03-16"]);
+    for width in [40, 60, 80, 100] {
+        for args in [&["list"][..], &["show", "1"][..]] {
+            let shown = at(&env, width, args);
+            for line in shown.lines() {
+                assert!(line.width() <= width, "{args:?} at {width}: {line}");
+                let left = without_whole_escapes(line);
+                assert!(
+                    !left.contains('\\') && !left.contains('{') && !left.contains('}'),
+                    "{args:?} at {width} cuts an escape: {line}"
+                );
+            }
+        }
+    }
+}

@@ -106,11 +106,39 @@ pub fn cap(text: &str, limit: usize) -> Cow<'_, str> {
     }
 }
 
+/// The length of the escape (`\u{202e}`, `\t`, as `text::escape` writes them) at the start
+/// of `text`, if there is one: it is shown as one unit and never cut.
+fn escape_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'\\') {
+        return None;
+    }
+    match bytes.get(1)? {
+        b't' | b'n' | b'r' => Some(2),
+        b'u' if bytes.get(2) == Some(&b'{') => {
+            let digits = bytes[3..]
+                .iter()
+                .take(7)
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            let close = 3 + digits;
+            ((1..=6).contains(&digits) && bytes.get(close) == Some(&b'}')).then_some(close + 1)
+        }
+        _ => None,
+    }
+}
+
 /// Splits text into what the terminal shows as one unit: a character with the zero-width
-/// characters after it (combining marks, variation selectors) and whatever a joiner joins.
+/// characters after it (combining marks, variation selectors) and whatever a joiner joins;
+/// and an escape such as `\u{202e}`, which is never cut in two.
 fn clusters(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
+        if let Some(len) = escape_len(rest) {
+            let (cluster, tail) = rest.split_at(len);
+            rest = tail;
+            return Some(cluster);
+        }
         let mut chars = rest.char_indices();
         let (_, first) = chars.next()?;
         let mut end = first.len_utf8();
@@ -556,6 +584,23 @@ mod tests {
                 .lines()
                 .all(|l| l == family.repeat(2) || l == family)
         );
+    }
+
+    #[test]
+    fn escapes_are_never_cut() {
+        let word = "\\u{202e}evil\\u{202c},";
+        for width in 1..word.len() {
+            for line in wrap(word, width).lines() {
+                let rest = line.replace("\\u{202e}", "").replace("\\u{202c}", "");
+                assert!(
+                    !rest.contains('\\') && !rest.contains('{'),
+                    "{width}: {line}"
+                );
+            }
+        }
+        assert_eq!(wrap("a\\tb", 2), "a\\t\nb");
+        assert_eq!(clusters("\\u{1b}[2J").count(), 4);
+        assert_eq!(clusters("\\u{zz}").count(), 6); // not an escape
     }
 
     #[test]
