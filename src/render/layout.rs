@@ -598,7 +598,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(wrap("a\\tb", 2), "a\\t\nb");
+        assert_eq!(wrap("a\\tb", 2), "a\n\\t\nb");
         assert_eq!(clusters("\\u{1b}[2J").count(), 4);
         assert_eq!(clusters("\\u{zz}").count(), 6); // not an escape
     }
