@@ -296,7 +296,10 @@ fn long_env() -> Env {
 #[test]
 fn at_80_columns_tables_fit_and_words_that_fit_stay_whole() {
     let env = long_env();
-    let list = at(&env, 80, &["list"]);
+    // At 80 columns the long title's words, the long organization's and the dates do not
+    // all fit beside each other: `list` is a table from 84 columns, blocks below.
+    assert!(at(&env, 80, &["list"]).starts_with("─[ RECORD 1 ]"));
+    let list = at(&env, 84, &["list"]);
     let widths = column_widths(&list);
     assert_eq!(widths.len(), 6, "{list}");
     // Headers are whole, and so is every word of a title or organization that fits.
@@ -481,6 +484,152 @@ fn an_escape_is_never_cut_across_lines() {
                     !left.contains('\\') && !left.contains('{') && !left.contains('}'),
                     "{args:?} at {width} cuts an escape: {line}"
                 );
+            }
+        }
+    }
+}
+
+#[test]
+fn person_and_show_at_100_columns() {
+    let env = examples();
+    // At 100 columns the history's columns cannot each hold their longest word beside the
+    // others: each participation is a block, rather than `internation`/`al`.
+    let person = at(&env, 100, &["person", "V. V. Barchuk"]);
+    assert!(person.contains("─[ RECORD 1 ]"), "{person}");
+    assert!(
+        person.contains("Dates        │ 2021-03-16 – 18\n"),
+        "{person}"
+    );
+    // The participants of `show` are a table, and the spare width goes to the names (and the
+    // organizations) first: Session and Contribution are as wide as their longest word.
+    let show = at(&env, 100, &["show", "1"]);
+    assert!(show.contains("┆ V. I. Voronkov "), "{show}");
+    assert!(show.contains("┆ international ┆"), "{show}");
+    assert!(show.contains("┆ Contribution │"), "{show}");
+    for (name, shown) in [("person", &person), ("show", &show)] {
+        for line in shown.lines() {
+            assert!(line.width() <= 100, "{name}: {line}");
+        }
+        insta::assert_snapshot!(format!("{name}_at_100"), shown);
+    }
+    // With room for a table, a date range is never wrapped.
+    let person = at(&env, 120, &["person", "V. V. Barchuk"]);
+    assert!(person.contains("│ 2021-03-16 – 18 ┆"), "{person}");
+}
+
+/// Every word of every text in the example data, with the words the tables add around them.
+fn example_words() -> std::collections::HashSet<String> {
+    fn walk(value: &serde_json::Value, words: &mut std::collections::HashSet<String>) {
+        match value {
+            serde_json::Value::String(s) => {
+                words.extend(s.split_whitespace().map(trim_punctuation));
+                // As printed, punctuation included: what must fit whole.
+                words.extend(s.split_whitespace().map(str::to_lowercase));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, words)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, words)),
+            _ => {}
+        }
+    }
+    let data = std::fs::read_to_string(example("seminars.json")).unwrap();
+    let mut words = std::collections::HashSet::new();
+    walk(&serde_json::from_str(&data).unwrap(), &mut words);
+    // Headers, labels and the words tables and headings add.
+    for extra in "ID Key Title Kind Dates Mode Location Region Project Organizers Partners \
+        Sessions Tags Source Description Added Updated Organization Name Position Role Session \
+        Contribution Events Organizer Partner Attended First last Latest position organization \
+        People Event also none days participations Participants – · seminar conference \
+        in-person virtual hybrid"
+        .split_whitespace()
+    {
+        words.insert(extra.to_lowercase());
+    }
+    words
+}
+
+/// Whether `piece` is what a line may show of `word` when it is too wide for its column:
+/// parts of it between hyphens, or, with no hyphen in it, any part.
+fn broken(word: &str, piece: &str) -> bool {
+    if !word.contains('-') {
+        return word.contains(piece);
+    }
+    let parts: Vec<&str> = word.split_inclusive('-').collect();
+    (0..parts.len()).any(|from| {
+        (from + 1..=parts.len()).any(|to| trim_punctuation(&parts[from..to].concat()) == piece)
+    })
+}
+
+fn trim_punctuation(word: &str) -> String {
+    word.trim_matches(|c: char| "()[];,.:".contains(c))
+        .to_lowercase()
+}
+
+#[test]
+fn no_width_splits_a_word_that_fits_or_overflows() {
+    let env = examples();
+    let words = example_words();
+    let commands: [&[&str]; 7] = [
+        &["list"],
+        &["show", "1"],
+        &["show", "2"],
+        &["orgs"],
+        &["people"],
+        &["person", "V. V. Barchuk"],
+        &["person", "Jehangir Khan"],
+    ];
+    for width in 40..=140 {
+        for args in commands {
+            let shown = at(&env, width, args);
+            let lines: Vec<&str> = shown.lines().collect();
+            for (k, line) in lines.iter().enumerate() {
+                assert!(line.width() <= width, "{args:?} at {width}: {line}");
+                if line.starts_with("─[ RECORD") {
+                    continue;
+                }
+                let cells: Vec<&str> = line.split(['│', '┆']).collect();
+                let table = line.ends_with(['│', '┆']);
+                let mut start = 0;
+                for (i, cell) in cells.iter().enumerate() {
+                    // How wide a word this cell could show: a table cell has a space of
+                    // padding on each side; the last cell of a block runs to the edge.
+                    let room = if table || i + 1 < cells.len() {
+                        cell.width().saturating_sub(2)
+                    } else {
+                        width - start - 1
+                    };
+                    start += cell.width() + 1;
+                    for token in cell.split_whitespace() {
+                        let word = trim_punctuation(token);
+                        let fine = word.is_empty()
+                            || word.chars().any(|c| c.is_ascii_digit())
+                            || word.chars().all(|c| "─═╭╮╰╯┬┴╞╪╡".contains(c))
+                            || words.contains(&word)
+                            // A word wider than the cell could show, broken after a
+                            // hyphen if it has one.
+                            // (A list joined with `; ` adds a character to a word.)
+                            || words.iter().any(|w| w.width() + 1 > room && broken(w, &word));
+                        assert!(
+                            fine,
+                            "{args:?} at {width} splits a word ({token:?}):\n{shown}"
+                        );
+                    }
+                }
+                // A date range that goes on two lines puts its whole second date below.
+                for (i, cell) in cells.iter().enumerate() {
+                    if cell.trim_end().ends_with('–') {
+                        let below = lines.get(k + 1).map(|l| l.split(['│', '┆']).nth(i));
+                        let below = below.flatten().unwrap_or("").trim();
+                        let whole = below.len() >= 10
+                            && below.as_bytes()[..10].iter().enumerate().all(|(j, b)| {
+                                if j == 4 || j == 7 {
+                                    *b == b'-'
+                                } else {
+                                    b.is_ascii_digit()
+                                }
+                            });
+                        assert!(whole, "{args:?} at {width} splits a date range:\n{shown}");
+                    }
+                }
             }
         }
     }
