@@ -634,3 +634,72 @@ fn no_width_splits_a_word_that_fits_or_overflows() {
         }
     }
 }
+
+/// The lines a terminal would show of `raw`: split where the cursor goes back to the start of
+/// a line, escape sequences taken out.
+fn drawn_lines(raw: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: parameters up to a final letter.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        plain.push(c);
+    }
+    plain
+        .split(['\r', '\n'])
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn the_import_progress_bar_fits_the_terminal_and_ctrl_c_clears_it() {
+    use std::fmt::Write as _;
+    use unicode_width::UnicodeWidthStr;
+
+    let env = Env::new();
+    // Enough records that the import is still running when its bar appears.
+    let mut data = String::new();
+    for i in 0..60_000 {
+        writeln!(
+            data,
+            r#"{{"title":"Seminar number {i}","start":"2021-03-16","key":"k-{i}","organizers":["UN Office on Drugs and Crime"],"participants":[{{"name":"Person {}","organization":"RATS SCO"}}]}}"#,
+            i % 500
+        )
+        .unwrap();
+    }
+    let file = env.file("big.ndjson", data);
+    let mut run = crate::util::OnTerminal::spawn(&env, &["import", &file], 60);
+    let mut seen = Vec::new();
+    // The bar is drawn once the import has run for a moment: wait for it.
+    run.read_until(&mut seen, |s| String::from_utf8_lossy(s).contains(" MiB"));
+    let bar = String::from_utf8_lossy(&seen).into_owned();
+    assert!(bar.contains(" MiB"), "no progress bar: {bar:?}");
+    // SAFETY: sends SIGINT to the child we started, by its id.
+    unsafe {
+        libc::kill(run.child.id() as libc::pid_t, libc::SIGINT);
+    }
+    run.read_until(&mut seen, |_| false);
+    let status = run.child.wait().unwrap();
+    let shown = String::from_utf8_lossy(&seen).into_owned();
+    for line in drawn_lines(&shown) {
+        assert!(line.width() <= 60, "wider than the terminal: {line:?}");
+    }
+    // The note replaces the bar's line: back to the start of it, cleared, then the note.
+    assert!(
+        shown.ends_with("\r\u{1b}[2Kevents: interrupted; nothing was imported\n"),
+        "{:?}",
+        &shown[shown.len().saturating_sub(300)..]
+    );
+    assert!(!status.success());
+    assert!(!env.db.exists(), "nothing was imported");
+}
