@@ -784,3 +784,126 @@ events show \"$id\" '$literal'
     let origins: Vec<&str> = blocks[1].steps.iter().map(|s| s.origin.as_str()).collect();
     assert_eq!(origins, ["X.md:9", "X.md:19"]);
 }
+
+/// The pages `events man --dir` writes, read back: `(command, page)` for every command.
+fn written_pages(dir: &Path) -> Vec<(String, clap::Command, String)> {
+    let out = crate::util::bare_cmd()
+        .args(["-q", "man", "--dir"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    all_commands()
+        .into_iter()
+        .map(|(name, cmd)| {
+            let file = dir.join(format!("{}.1", page_name(&name)));
+            let page = std::fs::read_to_string(&file).unwrap();
+            (name, cmd, page)
+        })
+        .collect()
+}
+
+/// A page's section `name`, from its `.SH` line to the next one.
+fn section<'a>(page: &'a str, name: &str) -> &'a str {
+    let start = page
+        .find(&format!(".SH {name}\n"))
+        .unwrap_or_else(|| panic!("no {name} in:\n{page}"));
+    let rest = &page[start + 1..];
+    let end = rest.find("\n.SH ").map_or(rest.len(), |i| i + 1);
+    &rest[..end]
+}
+
+#[test]
+fn man_synopsis_names_the_value_of_each_option() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, cmd, page) in written_pages(dir.path()) {
+        let synopsis = section(&page, "SYNOPSIS");
+        // The global option, on every page: `[--db <PATH>]`, not `[--db]`.
+        assert!(
+            synopsis.contains(r"[\fB\-\-db\fR \fI<PATH>\fR]"),
+            "{name}: {synopsis}"
+        );
+        for arg in cmd.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if arg.is_hide_set() || arg.is_positional() {
+                continue;
+            }
+            let flag = format!(r"\fB\-\-{}\fR", long.replace('-', r"\-"));
+            let Some(at) = synopsis.find(&flag) else {
+                continue;
+            };
+            let after = &synopsis[at + flag.len()..];
+            assert_eq!(
+                after.starts_with(r" \fI<"),
+                arg.get_action().takes_values(),
+                "{name}: --{long} in {synopsis}"
+            );
+        }
+    }
+}
+
+#[test]
+fn man_see_also_names_the_pages_above_and_below() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, cmd, page) in written_pages(dir.path()) {
+        let subcommands: Vec<String> = cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+            .map(|s| format!("{name} {}", s.get_name()))
+            .collect();
+        if name == "events" && subcommands.is_empty() {
+            continue;
+        }
+        let see_also = section(&page, r#""SEE ALSO""#);
+        let mut expected: Vec<String> = Vec::new();
+        let words: Vec<&str> = name.split(' ').collect();
+        for n in 1..words.len() {
+            expected.push(words[..n].join("-"));
+        }
+        expected.extend(subcommands.iter().map(|s| page_name(s)));
+        for page_ref in &expected {
+            let reference = format!(r"\fB{}\fR(1)", page_ref.replace('-', r"\-"));
+            assert!(
+                see_also.contains(&reference),
+                "{name}: SEE ALSO lacks {page_ref}(1): {see_also}"
+            );
+        }
+    }
+    let org = std::fs::read_to_string(dir.path().join("events-org.1")).unwrap();
+    assert!(org.contains(r"\fBevents\-org\-merge\fR(1)"), "{org}");
+}
+
+#[test]
+fn man_never_hyphenates_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = written_pages(dir.path());
+    let default = "~/.local/share/events/events.db";
+    let (_, _, top) = &pages[0];
+    // Hyphenation is off for the whole page, from its title line on.
+    let after_title = top.lines().skip_while(|l| !l.starts_with(".TH ")).nth(1);
+    let groff_here = Command::new("groff").arg("--version").output().is_ok();
+    if !groff_here {
+        assert_eq!(after_title, Some(".nh"), "{top}");
+        eprintln!("skipped the rendering: groff is not installed (the roff is checked)");
+        return;
+    }
+    // Rendered as `man` renders it (hyphenation on), at several widths: the path is whole.
+    for width in [60, 70, 80, 100] {
+        for (name, _, _) in &pages {
+            let file = dir.path().join(format!("{}.1", page_name(name)));
+            let out = Command::new("groff")
+                .args(["-Kutf8", "-man", "-Tutf8", "-P-cbou", "-rHY=6"])
+                .arg(format!("-rLL={width}n"))
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name}: {out:?}");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains(default),
+                "{name} at {width}: the path is cut:\n{text}"
+            );
+        }
+    }
+    assert_eq!(after_title, Some(".nh"), "{top}");
+}

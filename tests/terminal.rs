@@ -296,7 +296,10 @@ fn long_env() -> Env {
 #[test]
 fn at_80_columns_tables_fit_and_words_that_fit_stay_whole() {
     let env = long_env();
-    let list = at(&env, 80, &["list"]);
+    // At 80 columns the long title's words, the long organization's and the dates do not
+    // all fit beside each other: `list` is a table from 84 columns, blocks below.
+    assert!(at(&env, 80, &["list"]).starts_with("─[ RECORD 1 ]"));
+    let list = at(&env, 84, &["list"]);
     let widths = column_widths(&list);
     assert_eq!(widths.len(), 6, "{list}");
     // Headers are whole, and so is every word of a title or organization that fits.
@@ -417,4 +420,286 @@ fn a_column_empty_in_every_row_is_left_out() {
         show.contains("Name") && !show.contains("Contribution"),
         "{show}"
     );
+}
+
+#[test]
+fn export_output_onto_a_terminal_device_is_escaped() {
+    let env = hostile_env();
+    for format in ["csv", "json", "ndjson", "ics"] {
+        let args = ["export", "--format", format, "--output", "/dev/stdout"];
+        let (shown, _) = run_on_terminal(&env, &args, 80);
+        assert!(
+            !shown.chars().any(is_raw_control),
+            "events {args:?} printed raw controls on a terminal: {shown:?}"
+        );
+        assert!(
+            shown.contains("\\u{202e}") || shown.contains("\\u202e"),
+            "events {args:?} shows the override escaped: {shown:?}"
+        );
+    }
+    // JSON stays valid JSON meaning the same text.
+    let (shown, _) = run_on_terminal(
+        &env,
+        &["export", "--format", "json", "--output", "/dev/stdout"],
+        80,
+    );
+    let value: serde_json::Value = serde_json::from_str(&shown).expect("valid JSON");
+    assert_eq!(value[0]["title"], HOSTILE, "{shown}");
+}
+
+/// `text` with every whole escape taken out: what is left of an escape cut in two shows.
+fn without_whole_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 3..];
+        let digits = tail.chars().take_while(char::is_ascii_hexdigit).count();
+        if digits > 0 && tail[digits..].starts_with('}') {
+            rest = &tail[digits + 1..];
+        } else {
+            out.push_str("\\u{");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn an_escape_is_never_cut_across_lines() {
+    let env = Env::new();
+    let title = format!(
+        "Seminar on \u{202e}evil\u{202c}, and {}",
+        "\u{202e}\u{1b}\u{9b}".repeat(12)
+    );
+    env.ok(&["add-event", "--title", &title, "--start", "2021-03-16"]);
+    for width in [40, 60, 80, 100] {
+        for args in [&["list"][..], &["show", "1"][..]] {
+            let shown = at(&env, width, args);
+            for line in shown.lines() {
+                assert!(line.width() <= width, "{args:?} at {width}: {line}");
+                let left = without_whole_escapes(line);
+                assert!(
+                    !left.contains('\\') && !left.contains('{') && !left.contains('}'),
+                    "{args:?} at {width} cuts an escape: {line}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn person_and_show_at_100_columns() {
+    let env = examples();
+    // At 100 columns the history's columns cannot each hold their longest word beside the
+    // others: each participation is a block, rather than `internation`/`al`.
+    let person = at(&env, 100, &["person", "V. V. Barchuk"]);
+    assert!(person.contains("─[ RECORD 1 ]"), "{person}");
+    assert!(
+        person.contains("Dates        │ 2021-03-16 – 18\n"),
+        "{person}"
+    );
+    // The participants of `show` are a table, and the spare width goes to the names (and the
+    // organizations) first: Session and Contribution are as wide as their longest word.
+    let show = at(&env, 100, &["show", "1"]);
+    assert!(show.contains("┆ V. I. Voronkov "), "{show}");
+    assert!(show.contains("┆ international ┆"), "{show}");
+    assert!(show.contains("┆ Contribution │"), "{show}");
+    for (name, shown) in [("person", &person), ("show", &show)] {
+        for line in shown.lines() {
+            assert!(line.width() <= 100, "{name}: {line}");
+        }
+        insta::assert_snapshot!(format!("{name}_at_100"), shown);
+    }
+    // With room for a table, a date range is never wrapped.
+    let person = at(&env, 120, &["person", "V. V. Barchuk"]);
+    assert!(person.contains("│ 2021-03-16 – 18 ┆"), "{person}");
+}
+
+/// Every word of every text in the example data, with the words the tables add around them.
+fn example_words() -> std::collections::HashSet<String> {
+    fn walk(value: &serde_json::Value, words: &mut std::collections::HashSet<String>) {
+        match value {
+            serde_json::Value::String(s) => {
+                words.extend(s.split_whitespace().map(trim_punctuation));
+                // As printed, punctuation included: what must fit whole.
+                words.extend(s.split_whitespace().map(str::to_lowercase));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, words)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, words)),
+            _ => {}
+        }
+    }
+    let data = std::fs::read_to_string(example("seminars.json")).unwrap();
+    let mut words = std::collections::HashSet::new();
+    walk(&serde_json::from_str(&data).unwrap(), &mut words);
+    // Headers, labels and the words tables and headings add.
+    for extra in "ID Key Title Kind Dates Mode Location Region Project Organizers Partners \
+        Sessions Tags Source Description Added Updated Organization Name Position Role Session \
+        Contribution Events Organizer Partner Attended First last Latest position organization \
+        People Event also none days participations Participants – · seminar conference \
+        in-person virtual hybrid"
+        .split_whitespace()
+    {
+        words.insert(extra.to_lowercase());
+    }
+    words
+}
+
+/// Whether `piece` is what a line may show of `word` when it is too wide for its column:
+/// parts of it between hyphens, or, with no hyphen in it, any part.
+fn broken(word: &str, piece: &str) -> bool {
+    if !word.contains('-') {
+        return word.contains(piece);
+    }
+    let parts: Vec<&str> = word.split_inclusive('-').collect();
+    (0..parts.len()).any(|from| {
+        (from + 1..=parts.len()).any(|to| trim_punctuation(&parts[from..to].concat()) == piece)
+    })
+}
+
+fn trim_punctuation(word: &str) -> String {
+    word.trim_matches(|c: char| "()[];,.:".contains(c))
+        .to_lowercase()
+}
+
+#[test]
+fn no_width_splits_a_word_that_fits_or_overflows() {
+    let env = examples();
+    let words = example_words();
+    let commands: [&[&str]; 7] = [
+        &["list"],
+        &["show", "1"],
+        &["show", "2"],
+        &["orgs"],
+        &["people"],
+        &["person", "V. V. Barchuk"],
+        &["person", "Jehangir Khan"],
+    ];
+    for width in 40..=140 {
+        for args in commands {
+            let shown = at(&env, width, args);
+            let lines: Vec<&str> = shown.lines().collect();
+            for (k, line) in lines.iter().enumerate() {
+                assert!(line.width() <= width, "{args:?} at {width}: {line}");
+                if line.starts_with("─[ RECORD") {
+                    continue;
+                }
+                let cells: Vec<&str> = line.split(['│', '┆']).collect();
+                let table = line.ends_with(['│', '┆']);
+                let mut start = 0;
+                for (i, cell) in cells.iter().enumerate() {
+                    // How wide a word this cell could show: a table cell has a space of
+                    // padding on each side; the last cell of a block runs to the edge.
+                    let room = if table || i + 1 < cells.len() {
+                        cell.width().saturating_sub(2)
+                    } else {
+                        width - start - 1
+                    };
+                    start += cell.width() + 1;
+                    for token in cell.split_whitespace() {
+                        let word = trim_punctuation(token);
+                        let fine = word.is_empty()
+                            || word.chars().any(|c| c.is_ascii_digit())
+                            || word.chars().all(|c| "─═╭╮╰╯┬┴╞╪╡".contains(c))
+                            || words.contains(&word)
+                            // A word wider than the cell could show, broken after a
+                            // hyphen if it has one.
+                            // (A list joined with `; ` adds a character to a word.)
+                            || words.iter().any(|w| w.width() + 1 > room && broken(w, &word));
+                        assert!(
+                            fine,
+                            "{args:?} at {width} splits a word ({token:?}):\n{shown}"
+                        );
+                    }
+                }
+                // A date range that goes on two lines puts its whole second date below.
+                for (i, cell) in cells.iter().enumerate() {
+                    if cell.trim_end().ends_with('–') {
+                        let below = lines.get(k + 1).map(|l| l.split(['│', '┆']).nth(i));
+                        let below = below.flatten().unwrap_or("").trim();
+                        let whole = below.len() >= 10
+                            && below.as_bytes()[..10].iter().enumerate().all(|(j, b)| {
+                                if j == 4 || j == 7 {
+                                    *b == b'-'
+                                } else {
+                                    b.is_ascii_digit()
+                                }
+                            });
+                        assert!(whole, "{args:?} at {width} splits a date range:\n{shown}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The lines a terminal would show of `raw`: split where the cursor goes back to the start of
+/// a line, escape sequences taken out.
+fn drawn_lines(raw: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: parameters up to a final letter.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        plain.push(c);
+    }
+    plain
+        .split(['\r', '\n'])
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn the_import_progress_bar_fits_the_terminal_and_ctrl_c_clears_it() {
+    use std::fmt::Write as _;
+    use unicode_width::UnicodeWidthStr;
+
+    let env = Env::new();
+    // Enough records that the import is still running when its bar appears.
+    let mut data = String::new();
+    for i in 0..60_000 {
+        writeln!(
+            data,
+            r#"{{"title":"Seminar number {i}","start":"2021-03-16","key":"k-{i}","organizers":["UN Office on Drugs and Crime"],"participants":[{{"name":"Person {}","organization":"RATS SCO"}}]}}"#,
+            i % 500
+        )
+        .unwrap();
+    }
+    let file = env.file("big.ndjson", data);
+    let mut run = crate::util::OnTerminal::spawn(&env, &["import", &file], 60);
+    let mut seen = Vec::new();
+    // The bar is drawn once the import has run for a moment: wait for it.
+    run.read_until(&mut seen, |s| String::from_utf8_lossy(s).contains(" MiB"));
+    let bar = String::from_utf8_lossy(&seen).into_owned();
+    assert!(bar.contains(" MiB"), "no progress bar: {bar:?}");
+    // SAFETY: sends SIGINT to the child we started, by its id.
+    unsafe {
+        libc::kill(run.child.id() as libc::pid_t, libc::SIGINT);
+    }
+    run.read_until(&mut seen, |_| false);
+    let status = run.child.wait().unwrap();
+    let shown = String::from_utf8_lossy(&seen).into_owned();
+    for line in drawn_lines(&shown) {
+        assert!(line.width() <= 60, "wider than the terminal: {line:?}");
+    }
+    // The note replaces the bar's line: back to the start of it, cleared, then the note.
+    assert!(
+        shown.ends_with("\r\u{1b}[2Kevents: interrupted; nothing was imported\n"),
+        "{:?}",
+        &shown[shown.len().saturating_sub(300)..]
+    );
+    assert!(!status.success());
+    assert!(!env.db.exists(), "nothing was imported");
 }

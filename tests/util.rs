@@ -320,3 +320,85 @@ pub fn run_on_terminal(env: &Env, args: &[&str], columns: u16) -> (String, Strin
         stderr,
     )
 }
+
+/// A run of the binary with stdout and stderr both on one pseudo-terminal `columns` wide (as
+/// in an interactive shell), for a test that talks to it while it runs.
+pub struct OnTerminal {
+    pub child: std::process::Child,
+    /// The terminal's other end: what the program writes is read from it.
+    pub master: std::fs::File,
+}
+
+impl OnTerminal {
+    pub fn spawn(env: &Env, args: &[&str], columns: u16) -> OnTerminal {
+        use std::os::fd::FromRawFd;
+        use std::process::Stdio;
+
+        let mut master: libc::c_int = -1;
+        let mut slave: libc::c_int = -1;
+        let size = libc::winsize {
+            ws_row: 50,
+            ws_col: columns,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes two descriptors through valid pointers; name and termios unused.
+        let opened = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: `slave` is a terminal descriptor we own; termios is plain data.
+        unsafe {
+            let mut attributes: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(slave, &mut attributes), 0);
+            attributes.c_oflag &= !libc::OPOST;
+            assert_eq!(libc::tcsetattr(slave, libc::TCSANOW, &attributes), 0);
+        }
+        // SAFETY: each descriptor is owned by exactly one File from here on.
+        let master = unsafe { std::fs::File::from_raw_fd(master) };
+        let slave = unsafe { std::fs::File::from_raw_fd(slave) };
+        let err = slave
+            .try_clone()
+            .expect("a second descriptor of the terminal");
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"));
+        cmd.env_remove("EVENTS_DB")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("COLUMNS")
+            .env_remove("CI")
+            .env("NO_COLOR", "1")
+            .arg("--db")
+            .arg(&env.db)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(slave))
+            .stderr(Stdio::from(err));
+        let child = cmd.spawn().expect("run events");
+        // The parent's copies of the terminal's other end must be closed, or reading never
+        // ends.
+        drop(cmd);
+        OnTerminal { child, master }
+    }
+
+    /// Reads what the program writes until `until` holds of all of it so far, or the program
+    /// has closed the terminal; returns all of it so far.
+    pub fn read_until(&mut self, seen: &mut Vec<u8>, until: impl Fn(&[u8]) -> bool) {
+        use std::io::Read;
+        let mut chunk = [0u8; 65536];
+        while !until(seen) {
+            match self.master.read(&mut chunk) {
+                Ok(0) => return,
+                Ok(n) => seen.extend_from_slice(&chunk[..n]),
+                // Linux says EIO once the program has closed its end.
+                Err(e) if e.raw_os_error() == Some(libc::EIO) => return,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => panic!("reading the terminal: {e}"),
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! NDJSON, JSON, CSV or iCalendar; streamed, one event at a time.
 
 use std::fs::{self, OpenOptions};
-use std::io::{BufWriter, ErrorKind, Write};
+use std::io::{BufWriter, ErrorKind, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
@@ -11,6 +11,7 @@ use crate::Context;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::formats;
 use crate::model::EventFilter;
+use crate::render::text::SafeWriter;
 use crate::render::{self, Style};
 use crate::store::Store;
 
@@ -30,20 +31,14 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     // Events whose list items hold the CSV list separator.
     let mut split = Vec::new();
     let count = match output {
-        None => {
-            let style = match format {
-                ExportFormat::Ndjson | ExportFormat::Json => Style::Json,
-                ExportFormat::Csv | ExportFormat::Ics => Style::Text,
-            };
-            write(
-                &*store,
-                &filter,
-                format,
-                args.raw,
-                render::data_stdout(style),
-                &mut split,
-            )?
-        }
+        None => write(
+            &*store,
+            &filter,
+            format,
+            args.raw,
+            render::data_stdout(style_of(format)),
+            &mut split,
+        )?,
         Some(path) => {
             let count = write_file(&*store, &filter, format, args.raw, path, &mut split)?;
             ctx.note(&format!(
@@ -61,6 +56,14 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         super::suggest_names(ctx, &*store, &filter)?;
     }
     Ok(())
+}
+
+/// How escapes are written when the format is shown on a terminal.
+fn style_of(format: ExportFormat) -> Style {
+    match format {
+        ExportFormat::Ndjson | ExportFormat::Json => Style::Json,
+        ExportFormat::Csv | ExportFormat::Ics => Style::Text,
+    }
 }
 
 fn format_of(path: &Path) -> Option<ExportFormat> {
@@ -105,6 +108,12 @@ fn write_file(
                 .truncate(true)
                 .open(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
+            // `--output /dev/stdout` or `/dev/tty` on a terminal is escaped as standard output
+            // on a terminal is, so that a title cannot retitle or clear it.
+            if file.is_terminal() {
+                let escaped = SafeWriter::new(file, style_of(format));
+                return write(store, filter, format, raw, BufWriter::new(escaped), split);
+            }
             return write(store, filter, format, raw, BufWriter::new(file), split);
         }
     }

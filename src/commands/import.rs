@@ -688,12 +688,16 @@ impl Progress {
     fn new(size: Option<u64>, started: Instant) -> Progress {
         let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = ProgressBar::with_draw_target(size, ProgressDrawTarget::hidden());
-        let style = match size {
-            Some(_) => ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-            ),
-            None => ProgressStyle::with_template("{spinner} {bytes} read ({bytes_per_sec})"),
+        // The bar takes the width the figures leave on the terminal's line (`wide_bar`);
+        // on a narrow terminal, fewer figures, so that the line never wraps.
+        let narrow = crate::render::stderr_width().is_some_and(|w| w < 60);
+        let template = match (size, narrow) {
+            (Some(_), false) => "{wide_bar} {bytes}/{total_bytes}, {bytes_per_sec}, {eta} left",
+            (Some(_), true) => "{wide_bar} {percent:>3}%",
+            (None, false) => "{spinner} {bytes} read ({bytes_per_sec})",
+            (None, true) => "{spinner} {bytes}",
         };
+        let style = ProgressStyle::with_template(template);
         if let Ok(style) = style {
             bar.set_style(style);
         }

@@ -98,20 +98,87 @@ fn page(cmd: &clap::Command, parents: &[String]) -> Result<Vec<u8>> {
     if let Some(examples) = examples {
         examples_section(&mut roff, &examples);
     }
-    if !parents.is_empty() {
+    // The pages above this one, then the pages of its own subcommands (`events org` refers
+    // to `events-org-alias(1)`...).
+    let mut see_also: Vec<String> = parents.to_vec();
+    see_also.extend(
+        cmd.get_subcommands()
+            .filter(|s| !s.is_hide_set())
+            .map(|s| display_name(s).to_string()),
+    );
+    if !see_also.is_empty() {
         roff.control("SH", ["SEE ALSO"]);
         let mut refs = Vec::new();
-        for (i, parent) in parents.iter().enumerate() {
+        for (i, page) in see_also.iter().enumerate() {
             if i > 0 {
                 refs.push(roman(", "));
             }
-            refs.push(bold(parent.as_str()));
+            refs.push(bold(page.as_str()));
             refs.push(roman("(1)"));
         }
         roff.text(refs);
     }
     roff.to_writer(&mut out)?;
-    Ok(out)
+    let page = String::from_utf8(out).context("clap_mangen wrote a page that is not UTF-8")?;
+    Ok(unhyphenated(&with_option_values(cmd, &page)).into_bytes())
+}
+
+/// The page with the value of each option that takes one in its SYNOPSIS (`[--db <PATH>]`):
+/// clap_mangen names only the flag there (`[--db]`), as if it took no value.
+fn with_option_values(cmd: &clap::Command, page: &str) -> String {
+    let Some(start) = page.find(".SH SYNOPSIS\n") else {
+        return page.to_string();
+    };
+    let body = start + ".SH SYNOPSIS\n".len();
+    let end = page[body..].find("\n.SH ").map_or(page.len(), |i| body + i);
+    let mut synopsis = page[body..end].to_string();
+    for arg in cmd.get_arguments() {
+        if arg.is_positional() || arg.is_hide_set() || !arg.get_action().takes_values() {
+            continue;
+        }
+        let value = match arg.get_value_names() {
+            Some(names) => names
+                .iter()
+                .map(|n| format!("<{n}>"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => format!("<{}>", arg.get_id().as_str().to_uppercase()),
+        };
+        let value = format!(" \\fI{}\\fR", value.replace('-', "\\-"));
+        // The flag as clap_mangen writes it: bold, with roff's `\-` for each dash.
+        let flag = match (arg.get_long(), arg.get_short()) {
+            (Some(long), _) => format!("\\fB\\-\\-{}\\fR", long.replace('-', "\\-")),
+            (None, Some(short)) => format!("\\fB\\-{short} \\fR"),
+            (None, None) => continue,
+        };
+        if let Some(at) = synopsis.find(&flag) {
+            let flag_end = at + flag.len();
+            let flag_text = flag.trim_end_matches(" \\fR").to_string();
+            let replacement = if flag.ends_with(" \\fR") {
+                format!("{flag_text}\\fR{value}")
+            } else {
+                format!("{flag}{value}")
+            };
+            synopsis.replace_range(at..flag_end, &replacement);
+        }
+    }
+    format!("{}{}{}", &page[..body], synopsis, &page[end..])
+}
+
+/// The page with hyphenation off and lines left-aligned (`.nh`, `.ad l` after `.TH`, as
+/// Asciidoctor's pages have): a page of flags and paths would otherwise be hyphenated as
+/// `~/.lo-`/`cal/share/events/events.db` (roff's `\%` does not stop that: it sees `local` as
+/// a word of its own), and a line before such a path stretched to the margin.
+fn unhyphenated(page: &str) -> String {
+    match page.find("\n.TH ") {
+        Some(at) => {
+            let end = page[at + 1..]
+                .find('\n')
+                .map_or(page.len(), |i| at + 1 + i + 1);
+            format!("{}.nh\n.ad l\n{}", &page[..end], &page[end..])
+        }
+        None => page.to_string(),
+    }
 }
 
 /// The text after a command's help, as an EXAMPLES section: the "Examples:" line is the

@@ -84,12 +84,15 @@ pub struct Grid {
     pub group_first: bool,
 }
 
-/// The narrowest a wrapped text column is made before the table turns into blocks.
+/// The narrowest a wrapped text column of longer text is made, even when its words are short.
 const NARROWEST_TEXT: usize = 10;
 /// The width up to which the main columns (titles, names) are served before the others.
 const COMFORTABLE: usize = 30;
-/// The widest a column is made just so that a long word is not broken.
-const LONGEST_WHOLE_WORD: usize = 20;
+/// The longest word a table column must hold whole: a longer one (a URL, a run of letters
+/// with no space) would not be whole in most layouts, so it does not turn the table into
+/// blocks; it is broken anywhere instead. Long enough for the longest words of titles and
+/// positions (`Under-Secretary-General,`).
+const LONGEST_WHOLE_WORD: usize = 24;
 
 /// Cuts `text` after `limit` characters, saying how long it is and how to see all of it.
 pub fn cap(text: &str, limit: usize) -> Cow<'_, str> {
@@ -106,11 +109,39 @@ pub fn cap(text: &str, limit: usize) -> Cow<'_, str> {
     }
 }
 
+/// The length of the escape (`\u{202e}`, `\t`, as `text::escape` writes them) at the start
+/// of `text`, if there is one: it is shown as one unit and never cut.
+fn escape_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'\\') {
+        return None;
+    }
+    match bytes.get(1)? {
+        b't' | b'n' | b'r' => Some(2),
+        b'u' if bytes.get(2) == Some(&b'{') => {
+            let digits = bytes[3..]
+                .iter()
+                .take(7)
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            let close = 3 + digits;
+            ((1..=6).contains(&digits) && bytes.get(close) == Some(&b'}')).then_some(close + 1)
+        }
+        _ => None,
+    }
+}
+
 /// Splits text into what the terminal shows as one unit: a character with the zero-width
-/// characters after it (combining marks, variation selectors) and whatever a joiner joins.
+/// characters after it (combining marks, variation selectors) and whatever a joiner joins;
+/// and an escape such as `\u{202e}`, which is never cut in two.
 fn clusters(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
+        if let Some(len) = escape_len(rest) {
+            let (cluster, tail) = rest.split_at(len);
+            rest = tail;
+            return Some(cluster);
+        }
         let mut chars = rest.char_indices();
         let (_, first) = chars.next()?;
         let mut end = first.len_utf8();
@@ -223,16 +254,42 @@ fn longest_word(text: &str) -> usize {
     text.split(['\n', ' ']).map(width).max().unwrap_or(0)
 }
 
+/// The widest word of a text that a table must keep whole: a word, or, in a word with
+/// hyphens, the parts up to and between them (`Counter-`, `Terrorism`), as a word is broken
+/// after its hyphen when it is too wide for its column, as in print. Words wider than
+/// [`LONGEST_WHOLE_WORD`] do not count: they are broken anyway.
+fn longest_piece(text: &str) -> usize {
+    text.split(['\n', ' '])
+        .flat_map(|word| word.split_inclusive(['-', '‐']))
+        .map(width)
+        .filter(|&w| w <= LONGEST_WHOLE_WORD)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The widest word of a text no wider than [`LONGEST_WHOLE_WORD`].
+fn longest_whole_word(text: &str) -> usize {
+    text.split(['\n', ' '])
+        .map(width)
+        .filter(|&w| w <= LONGEST_WHOLE_WORD)
+        .max()
+        .unwrap_or(0)
+}
+
 fn longest_line(text: &str) -> usize {
     text.split('\n').map(width).max().unwrap_or(0)
 }
 
 /// The width of each column's text so that the table fits in `total` columns, or `None`
-/// when the narrowest sensible table is still too wide.
+/// when it cannot without breaking a word: every text column must hold its longest word (a
+/// word with hyphens may be broken after them; see [`longest_piece`]), every date
+/// range its longest date, and ids, counts and dates stay on one line. Then the spare width
+/// goes to the names and titles first, then to keeping hyphenated words whole.
 fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
     let n = grid.columns.len();
     let mut natural = vec![0; n];
     let mut word = vec![0; n];
+    let mut piece = vec![0; n];
     let mut header_word = vec![0; n];
     for (i, column) in grid.columns.iter().enumerate() {
         if grid.header {
@@ -241,7 +298,8 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         }
         for row in &grid.rows {
             natural[i] = natural[i].max(longest_line(&row[i]));
-            word[i] = word[i].max(longest_word(&row[i]));
+            word[i] = word[i].max(longest_whole_word(&row[i]));
+            piece[i] = piece[i].max(longest_piece(&row[i]));
         }
     }
     // Each column has a border on its left and a space of padding on each side; the table
@@ -254,24 +312,26 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         .map(|i| match grid.columns[i].fit {
             Fit::Fixed => natural[i],
             Fit::Words => word[i].max(header_word[i]),
-            Fit::Text { .. } => header_word[i].max(natural[i].min(NARROWEST_TEXT)),
+            Fit::Text { .. } => header_word[i]
+                .max(piece[i])
+                .max(natural[i].min(NARROWEST_TEXT)),
         })
         .collect();
     let mut budget = total.checked_sub(frame + least.iter().sum::<usize>())?;
     let mut widths = least;
-    // First keep whole the words of every text column (up to a limit); then put each date
-    // range on one line if there is room for all of it; then widen the main columns to a
-    // comfortable width; then every text column evenly; what is left goes to the ranges.
+    // First widen the main columns (titles, names) to a comfortable width; then keep whole
+    // the hyphenated words of every text column; then put each date range on one line if
+    // there is room for all of it; then widen the main columns, then every text column,
+    // evenly; what is left goes to the ranges.
     let text: Vec<usize> = (0..n)
         .filter(|&i| matches!(grid.columns[i].fit, Fit::Text { .. }))
         .collect();
-    let whole_words: Vec<usize> = (0..n)
-        .map(|i| {
-            word[i]
-                .min(LONGEST_WHOLE_WORD)
-                .clamp(widths[i], natural[i].max(widths[i]))
-        })
+    let main: Vec<usize> = (0..n)
+        .filter(|&i| grid.columns[i].fit == Fit::Text { main: true })
         .collect();
+    let comfortable: Vec<usize> = natural.iter().map(|&w| w.min(COMFORTABLE)).collect();
+    share(&mut widths, &comfortable, &main, &mut budget);
+    let whole_words: Vec<usize> = (0..n).map(|i| word[i].max(widths[i])).collect();
     share(&mut widths, &whole_words, &text, &mut budget);
     for i in (0..n).filter(|&i| grid.columns[i].fit == Fit::Words) {
         let need = natural[i] - widths[i];
@@ -280,11 +340,7 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
             budget -= need;
         }
     }
-    let main: Vec<usize> = (0..n)
-        .filter(|&i| grid.columns[i].fit == Fit::Text { main: true })
-        .collect();
-    let comfortable: Vec<usize> = natural.iter().map(|&w| w.min(COMFORTABLE)).collect();
-    share(&mut widths, &comfortable, &main, &mut budget);
+    share(&mut widths, &natural, &main, &mut budget);
     share(&mut widths, &natural, &text, &mut budget);
     let rest: Vec<usize> = (0..n)
         .filter(|&i| grid.columns[i].fit != Fit::Fixed)
@@ -292,7 +348,7 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
     share(&mut widths, &natural, &rest, &mut budget);
 
     // Wrapping between words often leaves a column narrower than it was given: give what it
-    // does not use to the columns that still wrap, once.
+    // does not use to the columns that still wrap, the main ones first.
     let used: Vec<usize> = (0..n)
         .map(|i| match grid.columns[i].fit {
             Fit::Fixed => widths[i],
@@ -319,6 +375,12 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         for i in 0..n {
             widths[i] = used[i].min(widths[i]);
         }
+        let main_wrapping: Vec<usize> = still_wrapping
+            .iter()
+            .copied()
+            .filter(|i| main.contains(i))
+            .collect();
+        share(&mut widths, &natural, &main_wrapping, &mut spare);
         share(&mut widths, &natural, &still_wrapping, &mut spare);
     }
     Some(widths)
@@ -556,6 +618,23 @@ mod tests {
                 .lines()
                 .all(|l| l == family.repeat(2) || l == family)
         );
+    }
+
+    #[test]
+    fn escapes_are_never_cut() {
+        let word = "\\u{202e}evil\\u{202c},";
+        for width in 1..word.len() {
+            for line in wrap(word, width).lines() {
+                let rest = line.replace("\\u{202e}", "").replace("\\u{202c}", "");
+                assert!(
+                    !rest.contains('\\') && !rest.contains('{'),
+                    "{width}: {line}"
+                );
+            }
+        }
+        assert_eq!(wrap("a\\tb", 2), "a\n\\t\nb");
+        assert_eq!(clusters("\\u{1b}[2J").count(), 4);
+        assert_eq!(clusters("\\u{zz}").count(), 6); // not an escape
     }
 
     #[test]

@@ -43,6 +43,15 @@ impl Terminal {
 /// terminal (`/dev/tty`, which is what comfy-table asks): the two differ when output goes to
 /// another terminal or a pseudo-terminal.
 fn stdout_width() -> Option<u16> {
+    width_of(libc::STDOUT_FILENO)
+}
+
+/// The width of the terminal stderr is on, if it is on one (for the progress bar of `import`).
+pub fn stderr_width() -> Option<u16> {
+    width_of(libc::STDERR_FILENO)
+}
+
+fn width_of(fd: libc::c_int) -> Option<u16> {
     let mut size = libc::winsize {
         ws_row: 0,
         ws_col: 0,
@@ -50,7 +59,7 @@ fn stdout_width() -> Option<u16> {
         ws_ypixel: 0,
     };
     // SAFETY: TIOCGWINSZ only writes a `winsize` through the pointer, which is valid.
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size) } == 0;
     (ok && size.ws_col > 0).then_some(size.ws_col)
 }
 

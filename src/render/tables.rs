@@ -235,7 +235,8 @@ pub fn people(people: &[PersonSummary], term: Terminal) -> String {
 /// `events person NAME`: one row per participation, oldest first.
 pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
     let mut grid = grid(&[
-        Column::words("Dates"),
+        // A compact range (`2021-03-16 – 18`) is never wrapped: its end means nothing alone.
+        Column::fixed("Dates"),
         Column::main("Event"),
         Column::text("Position"),
         Column::main("Organization"),
@@ -252,8 +253,7 @@ pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
             _ => h.start.clone(),
         };
         grid.rows.push(vec![
-            // A range may go on two lines, but the dash stays with the first date.
-            dates.replacen(" –", "\u{a0}–", 1),
+            dates,
             format!("{} (#{})", text(&h.title), h.event),
             optional(h.position.as_deref()),
             optional(h.organization.as_deref()),

@@ -126,14 +126,19 @@ fn process_alive(pid: u32) -> bool {
 #[cfg(unix)]
 mod signals {
     use std::ffi::CString;
+    use std::io::IsTerminal;
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
-    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
     /// The files to remove: the staging database and its journals, NUL-terminated.
     type Files = [CString; 4];
 
     static FILES: AtomicPtr<Files> = AtomicPtr::new(std::ptr::null_mut());
+
+    /// Whether stderr is a terminal, asked beforehand: the note then clears the line first,
+    /// where the progress bar of the import may be drawn.
+    static STDERR_IS_TERMINAL: AtomicBool = AtomicBool::new(false);
 
     const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
@@ -151,6 +156,7 @@ mod signals {
         // Leaked on purpose: the handler may read it at any moment until the process ends.
         let files: &'static mut Files = Box::leak(Box::new([db, wal, shm, journal]));
         FILES.store(files, Ordering::SeqCst);
+        STDERR_IS_TERMINAL.store(std::io::stderr().is_terminal(), Ordering::SeqCst);
         for signal in SIGNALS {
             // SAFETY: installs a handler that only calls async-signal-safe functions; a signal
             // that was ignored when `events` started (`nohup`, a background job) stays ignored.
@@ -180,6 +186,12 @@ mod signals {
             if let Some(files) = files.as_ref() {
                 for file in files {
                     libc::unlink(file.as_ptr());
+                }
+                // On a terminal, back to the start of the line and clear it: the line may
+                // hold the progress bar (the cursor is at its end).
+                if STDERR_IS_TERMINAL.load(Ordering::SeqCst) {
+                    let clear = b"\r\x1b[2K";
+                    libc::write(2, clear.as_ptr().cast(), clear.len());
                 }
                 let note = b"events: interrupted; nothing was imported\n";
                 libc::write(2, note.as_ptr().cast(), note.len());
