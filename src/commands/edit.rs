@@ -10,7 +10,7 @@ use crate::Context;
 use crate::cli::{EditEventArgs, EditParticipantArgs, RemoveEventArgs, RemoveParticipantArgs};
 use crate::dates::{compact_range, iso, parse_date};
 use crate::model::{Event, EventRecord, key_problem, name_key, normalize_name};
-use crate::store::{ChangedMeanwhile, ListsChanged, SessionEdit, Store};
+use crate::store::{ChangedMeanwhile, ListsChanged, SameAsAnother, SessionEdit, Store};
 
 /// A flag given replaces the field (an empty value clears it, once validated).
 fn set(field: &mut Option<String>, value: &Option<String>) {
@@ -265,6 +265,21 @@ fn session_edits(args: &EditEventArgs) -> Result<Vec<SessionEdit>> {
                 "invalid --rename-session {old:?} {new:?}: the new name must not be empty; to remove a session, use --remove-session"
             );
         }
+        // One rename per session per command: `A B` then `B A` (a swap) would merge both
+        // into A, and `A B` then `B C` would carry A's participants on to C unseen.
+        for earlier in &edits {
+            if let SessionEdit::Rename {
+                old: earlier_old,
+                new: earlier_new,
+            } = earlier
+                && (name_key(earlier_new) == name_key(old)
+                    || name_key(earlier_old) == name_key(old))
+            {
+                bail!(
+                    "--rename-session {earlier_old:?} {earlier_new:?} and --rename-session {old:?} {new:?} rename one session twice; give them in two commands (through a third name to swap two)"
+                );
+            }
+        }
         edits.push(SessionEdit::Rename {
             old: old.clone(),
             new,
@@ -355,7 +370,17 @@ fn edit_participant(ctx: &Context, store: &mut Store, args: &EditParticipantArgs
         return Ok(());
     }
     let near = super::near_participant(store, &after)?;
-    store.edit_participation(args.id, event_id, &current, &after)?;
+    match store.edit_participation(args.id, event_id, &current, &after) {
+        Err(e) if e.is::<SameAsAnother>() => {
+            let other = e.downcast_ref::<SameAsAnother>().map_or(0, |s| s.other);
+            bail!(
+                "participation {} would then record the same as participation {other} of event {event_id}; nothing changed (remove one with `events remove-participant {}`)",
+                args.id,
+                args.id
+            );
+        }
+        result => result?,
+    }
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
         args.id, after.name

@@ -9,7 +9,7 @@ use super::Store;
 use super::entity::{Entity, Found, ORGANIZATION, find};
 use super::events::{
     Names, Sessions, get_event, now, participant_refs, refresh_search, replace_event_orgs,
-    replace_event_tags, session_id, touch_event, update_event_row,
+    replace_event_tags, same_participation, session_id, touch_event, update_event_row,
 };
 use crate::model::{Event, NewEvent, NewParticipant, ParticipantRecord, name_key};
 
@@ -79,6 +79,20 @@ impl std::fmt::Display for ChangedMeanwhile {
 }
 
 impl std::error::Error for ChangedMeanwhile {}
+
+/// An edit would make a participation record the same as another of its event, `other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SameAsAnother {
+    pub other: i64,
+}
+
+impl std::fmt::Display for SameAsAnother {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "participation {} already records that", self.other)
+    }
+}
+
+impl std::error::Error for SameAsAnother {}
 
 /// A participation: the event it belongs to and what it records.
 fn participation(conn: &Connection, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
@@ -394,6 +408,10 @@ impl Store {
         let tx = self.write()?;
         if participation(&tx, id)?.as_ref() != Some(&(event_id, expected.clone())) {
             return Err(ChangedMeanwhile.into());
+        }
+        // A participation is recorded once: an edit must not make two say the same.
+        if let Some(other) = same_participation(&tx, event_id, p, Some(id))? {
+            return Err(SameAsAnother { other }.into());
         }
         let stamp = now();
         let mut names = Names::default();

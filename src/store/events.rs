@@ -63,7 +63,7 @@ impl Store {
     ) -> Result<ParticipantAdded> {
         let tx = self.write()?;
         // A participation is recorded once: asking for it again finds the one there.
-        if let Some(id) = same_participation(&tx, event_id, p)? {
+        if let Some(id) = same_participation(&tx, event_id, p, None)? {
             return Ok(ParticipantAdded::AlreadyThere(id));
         }
         let stamp = now();
@@ -934,11 +934,13 @@ fn sameness(refs: (i64, Option<i64>, Option<i64>), p: &NewParticipant) -> Samene
     )
 }
 
-/// The participation of the event that records the same as `p` (see [`Sameness`]), if any.
+/// The participation of the event that records the same as `p` (see [`Sameness`]), if any,
+/// other than `except`.
 pub(super) fn same_participation(
     conn: &Connection,
     event_id: i64,
     p: &NewParticipant,
+    except: Option<i64>,
 ) -> Result<Option<i64>> {
     let Some(person) = person_id(conn, &p.name)? else {
         return Ok(None);
@@ -964,11 +966,20 @@ pub(super) fn same_participation(
             "SELECT id FROM participation
               WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
                 AND events_key(position) IS ?4 AND events_key(role) IS ?5
-                AND session_id IS ?6 AND events_key(contribution) IS ?7
+                AND session_id IS ?6 AND events_key(contribution) IS ?7 AND id IS NOT ?8
               ORDER BY id LIMIT 1",
         )?
         .query_row(
-            params![event_id, person, org, position, role, session, contribution],
+            params![
+                event_id,
+                person,
+                org,
+                position,
+                role,
+                session,
+                contribution,
+                except
+            ],
             |r| r.get(0),
         )
         .optional()?)

@@ -75,9 +75,19 @@ pub struct ImportStats {
     pub aliases_added: u64,
 }
 
+/// The events an import created beside a stored event of the same title and start date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Twins {
+    pub count: u64,
+    /// The first: the created event's key, and the stored one's.
+    pub first: Option<(String, String)>,
+}
+
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
 pub struct Import<'a> {
     tx: Transaction<'a>,
+    /// Events created beside one of the same title and start date.
+    twins: Twins,
     names: Names,
     stamp: String,
     stats: ImportStats,
@@ -168,6 +178,7 @@ impl Store {
             last_update: None,
             last_ids,
             preloaded: std::cell::RefCell::new(None),
+            twins: Twins::default(),
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -224,10 +235,23 @@ impl Import<'_> {
                 if let Some(conflict) = self.role_conflict(event, &[])? {
                     return Ok(Outcome::BothRoles(conflict));
                 }
-                (
-                    insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id,
-                    Outcome::Created,
-                )
+                // An event of the same title and start date already there (not in a bulk
+                // load: the database was empty) may be this one under a key it had before.
+                let twin = if self.bulk {
+                    None
+                } else {
+                    same_events(&self.tx, &event.title, event.start)?
+                        .into_iter()
+                        .next()
+                };
+                let created = insert_event(&self.tx, &mut self.names, event, &self.stamp)?;
+                if let Some(twin) = twin {
+                    self.twins.count += 1;
+                    if self.twins.first.is_none() {
+                        self.twins.first = Some((created.key.clone(), twin.key));
+                    }
+                }
+                (created.id, Outcome::Created)
             }
             Some(id) => {
                 let stored = match preloaded {
@@ -288,7 +312,7 @@ impl Import<'_> {
         let Some(event_id) = resolve_event(&self.tx, event_ref)? else {
             return Ok(None);
         };
-        let outcome = if same_participation(&self.tx, event_id, p)?.is_some() {
+        let outcome = if same_participation(&self.tx, event_id, p, None)?.is_some() {
             self.stats.unchanged += 1;
             Outcome::Unchanged
         } else {
@@ -629,6 +653,11 @@ impl Import<'_> {
             }
             None => Ok(None),
         }
+    }
+
+    /// The events created beside a stored one of the same title and start date.
+    pub fn twins(&self) -> &Twins {
+        &self.twins
     }
 
     /// What the last record applied changed, if it updated an event.

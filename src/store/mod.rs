@@ -21,11 +21,12 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use curate::{
-    AliasOutcome, ChangedMeanwhile, ListsChanged, Merged, SessionEdit, SessionsEdited,
+    AliasOutcome, ChangedMeanwhile, ListsChanged, Merged, SameAsAnother, SessionEdit,
+    SessionsEdited,
 };
 pub use entity::{Entity, ORGANIZATION, PERSON};
 pub use events::ParticipantAdded;
-pub use import::{AliasProblem, Import, ImportStats, Outcome, RoleConflict, Update};
+pub use import::{AliasProblem, Import, ImportStats, Outcome, RoleConflict, Twins, Update};
 pub use near::NearName;
 pub use staging::NewDatabase;
 
