@@ -843,3 +843,72 @@ fn two_edits_of_different_fields_at_once_both_hold() {
         );
     }
 }
+
+#[test]
+fn an_edit_never_makes_two_participations_record_the_same() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "T",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "e",
+    ]);
+    env.ok(&["add-participant", "e", "--name", "A", "--role", "speaker"]);
+    env.ok(&["add-participant", "e", "--name", "B", "--role", "speaker"]);
+    let dump = env.dump();
+    for args in [
+        &["edit-participant", "2", "--name", "A"][..],
+        &["edit-participant", "2", "--name", "a", "--role", "Speaker "][..],
+    ] {
+        let err = env.fails(1, args);
+        assert!(
+            err.contains("would then record the same as participation 1"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(env.dump(), dump, "nothing changed");
+    }
+}
+
+#[test]
+fn renaming_one_session_twice_in_a_command_is_refused() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "T",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "e",
+    ]);
+    env.ok(&["add-participant", "e", "--name", "P1", "--session", "A"]);
+    env.ok(&["add-participant", "e", "--name", "P2", "--session", "B"]);
+    let dump = env.dump();
+    for renames in [
+        ["A", "B", "B", "A"],
+        ["A", "B", "B", "C"],
+        ["A", "B", "A", "C"],
+    ] {
+        let err = env.fails(
+            1,
+            &[
+                "edit-event",
+                "e",
+                "--rename-session",
+                renames[0],
+                renames[1],
+                "--rename-session",
+                renames[2],
+                renames[3],
+            ],
+        );
+        assert!(
+            err.contains("rename one session twice"),
+            "{renames:?}: {err}"
+        );
+        assert_eq!(env.dump(), dump);
+    }
+}

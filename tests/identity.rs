@@ -289,14 +289,18 @@ fn keys_made_of_digits_are_refused() {
         "digits.ndjson",
         "{\"key\": \"7\", \"title\": \"X\", \"start\": \"2021-01-01\"}\n",
     );
-    let stderr = env.fails(1, &["import", &file]);
-    assert!(
-        stderr.contains(
-            "digits.ndjson: line 1: key \"7\": a key made only of digits would read as an id"
-        ),
-        "{stderr}"
-    );
     assert_eq!(env.dump(), before);
+    // A file may be the export of an older events, which gave such keys: it imports back, and
+    // says how to reach and rename them.
+    let out = env.run(&["import", &file]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "reach it as `key:7`, and give it another with `events edit-event key:7 --key NEW`"
+        ),
+        "{}",
+        out.stderr
+    );
     // Digits among other characters are a key like any other.
     env.ok(&["edit-event", "one", "--key", "2021-01"]);
 }
@@ -676,4 +680,106 @@ fn csv_says_when_a_list_item_holds_its_separator() {
     // Nothing to say when no item holds one.
     let out = env.run(&["list", "--format", "csv", "--from", "2021-01-02"]);
     assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn an_export_holding_keys_of_an_older_events_imports_back() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "C", "--start", "2021-01-01"]);
+    env.ok(&["add-event", "--title", "D", "--start", "2021-01-02"]);
+    // Keys an older events gave: digits only, and a control character.
+    env.sql("UPDATE event SET key = '5' WHERE id = 1; UPDATE event SET key = 'ab' || char(7) WHERE id = 2;");
+    let export = env.ok(&["export"]);
+    let other = Env::new();
+    let out = other.run_stdin(&["import", "-"], export.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("reach them as `key:5`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(other.ok(&["export"]), export);
+    assert!(other.ok(&["show", "key:5"]).contains("C"));
+    // New ones are still refused.
+    let err = other.fails(
+        1,
+        &[
+            "add-event",
+            "--title",
+            "X",
+            "--start",
+            "2021-01-01",
+            "--key",
+            "x\u{7}y",
+        ],
+    );
+    assert!(err.contains("cannot hold control characters"), "{err}");
+}
+
+#[test]
+fn two_keys_never_give_one_calendar_uid() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "A",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "ab",
+    ]);
+    env.ok(&[
+        "add-event",
+        "--title",
+        "B",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "ab%07",
+    ]);
+    env.ok(&[
+        "add-event",
+        "--title",
+        "C",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "c-1",
+    ]);
+    env.sql("UPDATE event SET key = 'c' || char(7) WHERE key = 'c-1';");
+    let ics = env.ok(&["export", "--format", "ics"]);
+    let uids: Vec<&str> = ics.lines().filter(|l| l.starts_with("UID:")).collect();
+    assert_eq!(
+        uids,
+        [
+            "UID:key-ab@events",
+            "UID:key-ab%2507@events",
+            "UID:key-c%07@events"
+        ]
+    );
+}
+
+#[test]
+fn an_import_says_when_it_creates_an_event_beside_its_twin() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "Alpha", "--start", "2021-01-01"]);
+    let old = env.ok(&["export"]);
+    env.ok(&["edit-event", "1", "--key", "renamed"]);
+    let out = env.run_stdin(&["import", "-"], old.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "note: 1 new event has the title and start date of an event already there (\"2021-01-01-alpha\" beside \"renamed\")"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_empty_reference_names_no_event() {
+    let env = Env::new();
+    env.ok(&["add-event", "--title", "A", "--start", "2021-01-01"]);
+    let err = env.fails(1, &["show", ""]);
+    assert!(err.contains("give an event's id or key"), "{err}");
 }

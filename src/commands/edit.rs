@@ -278,6 +278,21 @@ fn session_edits(args: &EditEventArgs) -> Result<Vec<SessionEdit>> {
                 "invalid --rename-session {old:?} {new:?}: the new name must not be empty; to remove a session, use --remove-session"
             );
         }
+        // One rename per session per command: `A B` then `B A` (a swap) would merge both
+        // into A, and `A B` then `B C` would carry A's participants on to C unseen.
+        for earlier in &edits {
+            if let SessionEdit::Rename {
+                old: earlier_old,
+                new: earlier_new,
+            } = earlier
+                && (name_key(earlier_new) == name_key(old)
+                    || name_key(earlier_old) == name_key(old))
+            {
+                bail!(
+                    "--rename-session {earlier_old:?} {earlier_new:?} and --rename-session {old:?} {new:?} rename one session twice; give them in two commands (through a third name to swap two)"
+                );
+            }
+        }
         edits.push(SessionEdit::Rename {
             old: old.clone(),
             new,
@@ -372,7 +387,16 @@ fn edit_participant(
         return Ok(());
     }
     let near = super::near_participant(store, &after)?;
-    store.edit_participation(args.id, event_id, &current, &after)?;
+    match store.edit_participation(args.id, event_id, &current, &after) {
+        Err(StoreError::SameAsAnother { other }) => {
+            bail!(
+                "participation {} would then record the same as participation {other} of event {event_id}; nothing changed (remove one with `events remove-participant {}`)",
+                args.id,
+                args.id
+            );
+        }
+        result => result?,
+    }
     ctx.note(&format!(
         "Updated participation {} ({} at event {event_id})",
         args.id, after.name

@@ -71,6 +71,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();
     let mut file_absent: Option<Vec<&'static str>> = None;
+    // New keys that `add-event` would refuse (made only of digits...): from an older events.
+    let mut odd_keys: Vec<String> = Vec::new();
     let mut kind = "events";
 
     // One thread reads and validates records while this one writes them: the two halves
@@ -132,17 +134,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             }
                         }
                         Ok(event) => {
-                            // A new key must not read as an id; one already stored (from
-                            // before that rule) still matches its event.
+                            // A key `add-event` would refuse (digits only...) comes from an
+                            // older `events`, whose exports must import back: taken, and said.
                             if let Some(key) = &event.key
-                                && let Some(reason) = key_problem(key)
+                                && key_problem(key).is_some()
                                 && !import.has_key(key)?
                             {
-                                problems.push(Problem {
-                                    value: Some(key.clone()),
-                                    ..Problem::field(line, "key", reason)
-                                });
-                                continue;
+                                odd_keys.push(key.clone());
                             }
                             // Records are written even after a problem (all is rolled back
                             // then), so that every problem of the file is found in one go.
@@ -300,6 +298,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
 
     let mut stats = import.stats();
     let near = import.near_names()?;
+    let twins = import.twins().clone();
     if args.dry_run {
         import.rollback()?;
     } else {
@@ -318,6 +317,32 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         started.elapsed(),
     ));
     note_near_names(ctx, &near);
+    if let Some((new, old)) = &twins.first {
+        let n = twins.count;
+        ctx.note(&format!(
+            "note: {n} {} the title and start date of an event already there ({new:?} beside \
+             {old:?}); if {} the same, the file knows it by a key it had before: \
+             `events remove-event {new} --yes` takes the new one away",
+            plural(n, "new event has", "new events have"),
+            if n > 1 {
+                "the first two are"
+            } else {
+                "they are"
+            },
+        ));
+    }
+    if let Some(first) = odd_keys.first() {
+        let n = odd_keys.len() as u64;
+        ctx.note(&format!(
+            "note: {n} {} ({first:?}{}) made only of digits, or otherwise not one \
+             `add-event` takes (an older events gave such keys): reach {} as `key:{first}`, \
+             and give {} another with `events edit-event key:{first} --key NEW`",
+            plural(n, "event has a key", "events have keys"),
+            if n > 1 { ", ..." } else { "" },
+            plural(n, "it", "them"),
+            plural(n, "it", "each"),
+        ));
+    }
     Ok(())
 }
 

@@ -121,6 +121,11 @@ fn event_flag(field: &str) -> &str {
 /// Finds the event a reference (an id, a key, or `key:KEY`) names, or says that there is none
 /// and what may have been meant.
 fn resolve_event(store: &dyn Store, reference: &str) -> Result<i64> {
+    if reference.trim().is_empty() {
+        bail!(
+            "no event is named {reference:?}: give an event's id or key (`events list` shows them)"
+        );
+    }
     let parsed = EventRef::parse(reference);
     // `0` and numbers past the largest id are written as ids, yet no id can be them: they
     // were looked up as keys (of old databases), but the user meant an id.

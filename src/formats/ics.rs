@@ -35,7 +35,7 @@ impl<W: Write> CalendarWriter<W> {
         // From the key, which every event has and keeps wherever it goes; never from the id,
         // which is local to one database. (`id-ID` is only for a record that lacks one.)
         let uid = match &e.key {
-            Some(key) => format!("key-{key}@events"),
+            Some(key) => format!("key-{}@events", uid_part(key)),
             None => format!("id-{}@events", e.id),
         };
         write_line(out, &format!("UID:{}", text(&uid)))?;
@@ -151,6 +151,24 @@ fn stamp(timestamp: &str) -> String {
     } else {
         "19700101T000000Z".to_string()
     }
+}
+
+/// A key as a UID may hold it: a control character (which iCalendar text may not hold, and an
+/// older database's key may) is written `%XX`, and `%` itself `%25`, so that two keys never
+/// give one UID.
+fn uid_part(key: &str) -> std::borrow::Cow<'_, str> {
+    if !key.chars().any(|c| c == '%' || c.is_control()) {
+        return key.into();
+    }
+    let mut out = String::with_capacity(key.len() + 8);
+    for c in key.chars() {
+        if c == '%' || c.is_control() {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 fn strip_controls(s: &str) -> String {

@@ -52,9 +52,13 @@ impl fmt::Display for EventRef {
 }
 
 /// Why `key` cannot be given to an event, if it cannot: a key of digits only would read as an
-/// id, and one starting with `key:` would lose that prefix when referred to.
+/// id, one starting with `key:` would lose that prefix when referred to, and control
+/// characters cannot be typed nor shown. (`add-event` and `edit-event` refuse such keys;
+/// `import` takes them, since an older `events` gave them and its exports must import back.)
 pub fn key_problem(key: &str) -> Option<&'static str> {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+    if key.chars().any(char::is_control) {
+        Some("a key cannot hold control characters; give one of letters, digits and `-`")
+    } else if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
         Some("a key made only of digits would read as an id; give one with a letter or a `-` in it")
     } else if key.starts_with(KEY_PREFIX) {
         Some("a key cannot start with `key:`, which marks a key in a reference")

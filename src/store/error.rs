@@ -58,6 +58,9 @@ pub enum StoreError {
     /// its write: nothing was written. The caller reads the record again and redoes the
     /// edit, so two edits of different fields at once both hold.
     ChangedMeanwhile,
+    /// An edit would make a participation record the same as another of its event, `other`:
+    /// nothing was written.
+    SameAsAnother { other: i64 },
     /// The event (read a moment ago, in the same transaction) is not there.
     Gone { event: i64 },
     /// The database cannot run this search; the backend's reason.
@@ -199,6 +202,9 @@ impl fmt::Display for StoreError {
             ),
             ChangedMeanwhile => {
                 f.write_str("the record was changed by another process meanwhile; try again")
+            }
+            SameAsAnother { other } => {
+                write!(f, "participation {other} already records that")
             }
             Gone { event } => write!(f, "event {event} has gone"),
             BadSearch { reason } => write!(f, "the search cannot be run: {reason}"),

@@ -61,6 +61,14 @@ pub struct ImportStats {
     pub aliases_added: u64,
 }
 
+/// The events an import created beside a stored event of the same title and start date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Twins {
+    pub count: u64,
+    /// The first: the created event's key, and the stored one's.
+    pub first: Option<(String, String)>,
+}
+
 /// Which fields an update changed, of which event (for `import --dry-run`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Update {
@@ -107,8 +115,12 @@ pub trait ImportTxn {
     fn event(&self, id: i64) -> Result<Option<Event>>;
     /// The organization or person known by `name` (its own or an alias), if any.
     fn find(&self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
-    /// Writes a new event with its links; returns its id.
-    fn insert_event(&mut self, event: &NewEvent) -> Result<i64>;
+    /// Whether the store held no event when the import began (then no event of the import
+    /// can be one stored before it).
+    fn began_empty(&self) -> bool;
+    /// Writes a new event with its links, giving it a key if it has none; returns its id
+    /// and key.
+    fn insert_event(&mut self, event: &NewEvent) -> Result<Identity>;
     /// Writes the `fields` of `event` that changed over stored event `id` (its own fields
     /// always; a list only when named). A `None` key leaves the stored key as it is.
     fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[&'static str]) -> Result<()>;
@@ -161,6 +173,8 @@ pub struct Import<'a> {
     /// The event [`Import::stored_with_key`] read last: a partial record reads its event to
     /// complete itself, then [`Import::apply`] needs the same event, unchanged in between.
     preloaded: RefCell<Option<Event>>,
+    /// Events created beside one of the same title and start date.
+    twins: Twins,
 }
 
 impl<'a> Import<'a> {
@@ -171,6 +185,7 @@ impl<'a> Import<'a> {
             stats: ImportStats::default(),
             last_update: None,
             preloaded: RefCell::new(None),
+            twins: Twins::default(),
         }
     }
 
@@ -207,7 +222,24 @@ impl<'a> Import<'a> {
                 if let Some(conflict) = self.role_conflict(event, &[])? {
                     return Ok(Outcome::BothRoles(conflict));
                 }
-                (self.txn.insert_event(event)?, Outcome::Created)
+                // An event of the same title and start date already there (not when the
+                // store began empty) may be this one under a key it had before.
+                let twin = if self.txn.began_empty() {
+                    None
+                } else {
+                    self.txn
+                        .events_like(&event.title, event.start)?
+                        .into_iter()
+                        .next()
+                };
+                let created = self.txn.insert_event(event)?;
+                if let Some(twin) = twin {
+                    self.twins.count += 1;
+                    if self.twins.first.is_none() {
+                        self.twins.first = Some((created.key.clone(), twin.key));
+                    }
+                }
+                (created.id, Outcome::Created)
             }
             Some(id) => {
                 let stored = match preloaded {
@@ -350,6 +382,11 @@ impl<'a> Import<'a> {
             }
             None => Ok(None),
         }
+    }
+
+    /// The events created beside a stored one of the same title and start date.
+    pub fn twins(&self) -> &Twins {
+        &self.twins
     }
 
     /// What the last record applied changed, if it updated an event.

@@ -31,7 +31,8 @@ pub use edits::{
 };
 pub use error::{Failure, Result, StoreError};
 pub use import::{
-    AliasConflict, AliasProblem, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Update,
+    AliasConflict, AliasProblem, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Twins,
+    Update,
 };
 pub use near::NearName;
 

@@ -9,8 +9,8 @@ use super::entity::{Entity, find};
 use super::names::{Names, Sessions, session_id};
 use super::read::get_event;
 use super::write::{
-    now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags, touch_event,
-    update_event_row,
+    now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
+    same_participation, touch_event, update_event_row,
 };
 
 use crate::model::{EntityKind, Event, NewEvent, NewParticipant, ParticipantRecord, name_key};
@@ -356,6 +356,10 @@ impl SqliteStore {
         let tx = self.write()?;
         if participation(&tx, id)?.as_ref() != Some(&(event_id, expected.clone())) {
             return Err(StoreError::ChangedMeanwhile);
+        }
+        // A participation is recorded once: an edit must not make two say the same.
+        if let Some(other) = same_participation(&tx, event_id, p, Some(id))? {
+            return Err(StoreError::SameAsAnother { other });
         }
         let stamp = now();
         let mut names = Names::default();

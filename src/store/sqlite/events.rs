@@ -44,7 +44,7 @@ impl SqliteStore {
     ) -> Result<ParticipantAdded> {
         let tx = self.write()?;
         // A participation is recorded once: asking for it again finds the one there.
-        if let Some(id) = same_participation(&tx, event_id, p)? {
+        if let Some(id) = same_participation(&tx, event_id, p, None)? {
             return Ok(ParticipantAdded::AlreadyThere(id));
         }
         let stamp = now();

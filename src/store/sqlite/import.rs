@@ -166,8 +166,12 @@ impl ImportTxn for SqliteImport<'_> {
         find(&self.tx, super::entity::of(kind), name)
     }
 
-    fn insert_event(&mut self, event: &NewEvent) -> Result<i64> {
-        Ok(insert_event(&self.tx, &mut self.names, event, &self.stamp)?.id)
+    fn began_empty(&self) -> bool {
+        self.bulk
+    }
+
+    fn insert_event(&mut self, event: &NewEvent) -> Result<Identity> {
+        insert_event(&self.tx, &mut self.names, event, &self.stamp)
     }
 
     /// Writes the `fields` that changed: the event's own fields, and each list that changed.
@@ -215,7 +219,7 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
-        Ok(same_participation(&self.tx, event_id, p)?.is_some())
+        Ok(same_participation(&self.tx, event_id, p, None)?.is_some())
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {

@@ -294,12 +294,14 @@ impl Sameness {
     }
 }
 
-/// The participation of the event that records the same as `p` (see [`Sameness`]), if any.
-/// Nothing is created to find out: a name not known yet is in no participation.
+/// The participation of the event that records the same as `p` (see [`Sameness`]), if any,
+/// other than `except`. Nothing is created to find out: a name not known yet is in no
+/// participation.
 pub(super) fn same_participation(
     conn: &Connection,
     event_id: i64,
     p: &NewParticipant,
+    except: Option<i64>,
 ) -> Result<Option<i64>> {
     let Some(person) = person_id(conn, &p.name)? else {
         return Ok(None);
@@ -332,7 +334,7 @@ pub(super) fn same_participation(
             "SELECT id FROM participation
               WHERE person_id = ?2 AND event_id = ?1 AND organization_id IS ?3
                 AND events_key(position) IS ?4 AND events_key(role) IS ?5
-                AND session_id IS ?6 AND events_key(contribution) IS ?7
+                AND session_id IS ?6 AND events_key(contribution) IS ?7 AND id IS NOT ?8
               ORDER BY id LIMIT 1",
         )?
         .query_row(
@@ -343,7 +345,8 @@ pub(super) fn same_participation(
                 same.position,
                 same.role,
                 same.refs.session,
-                same.contribution
+                same.contribution,
+                except
             ],
             |r| r.get(0),
         )
