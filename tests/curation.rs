@@ -912,3 +912,35 @@ fn renaming_one_session_twice_in_a_command_is_refused() {
         assert_eq!(env.dump(), dump);
     }
 }
+
+#[test]
+fn a_list_given_in_full_names_its_own_flag_when_it_takes_from_the_other() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "T",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "e",
+        "--partner",
+        "P",
+        "--organizer",
+        "O",
+    ]);
+    let err = env.fails(1, &["edit-event", "e", "--organizer", "P"]);
+    assert!(
+        err.starts_with("error: invalid --organizer \"P\": it is a partner of event 1")
+            && err.contains("give --remove-partner \"P\" too"),
+        "{err}"
+    );
+    env.ok(&[
+        "edit-event",
+        "e",
+        "--organizer",
+        "P",
+        "--remove-partner",
+        "P",
+    ]);
+}
