@@ -487,7 +487,9 @@ fn an_organization_is_organizer_or_partner_not_both() {
     let err = env.fails(1, &["edit-event", &id, "--partner", "UNODC"]);
     assert_eq!(
         err.trim_end(),
-        r#"error: partner "UNODC" is already an organizer of the event, as "UN Office on Drugs and Crime"; an organization is the organizer or a partner of an event, not both"#
+        format!(
+            r#"error: invalid --partner "UNODC": it is an organizer of event {id}, and an organization is the organizer or a partner of an event, not both; to make it a partner, give --remove-organizer "UNODC" too"#
+        )
     );
     let err = env.fails(1, &["edit-event", &id, "--add-organizer", "osce"]);
     assert_eq!(
