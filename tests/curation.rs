@@ -487,7 +487,9 @@ fn an_organization_is_organizer_or_partner_not_both() {
     let err = env.fails(1, &["edit-event", &id, "--partner", "UNODC"]);
     assert_eq!(
         err.trim_end(),
-        r#"error: partner "UNODC" is already an organizer of the event, as "UN Office on Drugs and Crime"; an organization is the organizer or a partner of an event, not both"#
+        format!(
+            r#"error: invalid --partner "UNODC": it is an organizer of event {id}, and an organization is the organizer or a partner of an event, not both; to make it a partner, give --remove-organizer "UNODC" too"#
+        )
     );
     let err = env.fails(1, &["edit-event", &id, "--add-organizer", "osce"]);
     assert_eq!(
@@ -911,4 +913,36 @@ fn renaming_one_session_twice_in_a_command_is_refused() {
         );
         assert_eq!(env.dump(), dump);
     }
+}
+
+#[test]
+fn a_list_given_in_full_names_its_own_flag_when_it_takes_from_the_other() {
+    let env = Env::new();
+    env.ok(&[
+        "add-event",
+        "--title",
+        "T",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "e",
+        "--partner",
+        "P",
+        "--organizer",
+        "O",
+    ]);
+    let err = env.fails(1, &["edit-event", "e", "--organizer", "P"]);
+    assert!(
+        err.starts_with("error: invalid --organizer \"P\": it is a partner of event 1")
+            && err.contains("give --remove-partner \"P\" too"),
+        "{err}"
+    );
+    env.ok(&[
+        "edit-event",
+        "e",
+        "--organizer",
+        "P",
+        "--remove-partner",
+        "P",
+    ]);
 }

@@ -163,9 +163,17 @@ fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Res
         }
     }
     // An organization added to one list while it stays in the other: say how to move it.
-    for (added, flag, as_flag, other, other_flag, as_other) in [
+    // The list given in full (`--partner`) counts too when the other list is the stored one.
+    let stored_organizers = args.organizer.is_empty() && args.add_organizer.is_empty();
+    let stored_partners = args.partner.is_empty() && args.add_partner.is_empty();
+    for (added, replaced, flag, as_flag, other, other_flag, as_other) in [
         (
             &args.add_partner,
+            if stored_organizers {
+                &args.partner[..]
+            } else {
+                &[][..]
+            },
             "partner",
             "a partner",
             &record.organizers,
@@ -174,6 +182,11 @@ fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Res
         ),
         (
             &args.add_organizer,
+            if stored_partners {
+                &args.organizer[..]
+            } else {
+                &[][..]
+            },
             "organizer",
             "an organizer",
             &record.partners,
@@ -181,12 +194,16 @@ fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Res
             "a partner",
         ),
     ] {
-        for name in added {
+        let given = added
+            .iter()
+            .map(|name| (name, "--add-"))
+            .chain(replaced.iter().map(|name| (name, "--")));
+        for (name, how) in given {
             let target = name_key(&canonical(name)?);
             for o in other {
                 if name_key(&canonical(o)?) == target {
                     bail!(
-                        "invalid --add-{flag} {name:?}: it is {as_other} of event {id}, and an organization is the organizer or a partner of an event, not both; to make it {as_flag}, give --remove-{other_flag} {name:?} too"
+                        "invalid {how}{flag} {name:?}: it is {as_other} of event {id}, and an organization is the organizer or a partner of an event, not both; to make it {as_flag}, give --remove-{other_flag} {name:?} too"
                     );
                 }
             }
