@@ -15,25 +15,13 @@ use super::{Item, MAX_RECORD_BYTES, Problem, ReadResult};
 use crate::dates::iso;
 use crate::model::{Event, EventRecord, ParticipantRecord};
 
-/// The columns of an event row, in order.
-pub const EVENT_COLUMNS: [&str; 16] = [
-    "id",
-    "key",
-    "title",
-    "kind",
-    "start",
-    "end",
-    "mode",
-    "location",
-    "region",
-    "project",
-    "description",
-    "source",
-    "tags",
-    "organizers",
-    "partners",
-    "sessions",
-];
+/// The columns of an event row, in order: the fields of an event record but its participants,
+/// which a row cannot hold.
+pub const EVENT_COLUMNS: &[&str] = match super::EVENT_FIELDS.split_last() {
+    // Checked by a test: the last field is `participants`.
+    Some((_, columns)) => columns,
+    None => &[],
+};
 
 /// The columns of a participant row; `event` and `name` are required.
 pub const PARTICIPANT_COLUMNS: [&str; 7] = [
@@ -351,7 +339,7 @@ impl<R: BufRead> Reader<R> {
             Kind::Events
         };
         let (known, required): (&[&str], &[&str]) = match self.kind {
-            Kind::Events => (&EVENT_COLUMNS, &["title", "start"]),
+            Kind::Events => (EVENT_COLUMNS, &["title", "start"]),
             Kind::Participants => (&PARTICIPANT_COLUMNS, &["event", "name"]),
         };
         let mut problems = Vec::new();
@@ -655,6 +643,12 @@ impl<R: BufRead> Iterator for Reader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_columns_are_the_fields_but_participants() {
+        assert_eq!(super::super::EVENT_FIELDS.last(), Some(&"participants"));
+        assert_eq!(EVENT_COLUMNS.len(), super::super::EVENT_FIELDS.len() - 1);
+    }
 
     #[test]
     fn guard_and_unguard_are_inverse() {
