@@ -45,8 +45,11 @@ impl From<rusqlite::Error> for StoreError {
 /// the rest of the query is fixed text that SQLite accepted when it was prepared.
 pub(super) fn search_error(e: rusqlite::Error, filter: &EventFilter) -> StoreError {
     match &e {
+        // A missing table or column (a damaged schema) is not the search text's fault.
         rusqlite::Error::SqliteFailure(code, Some(reason))
-            if code.code == ErrorCode::Unknown && filter.search.is_some() =>
+            if code.code == ErrorCode::Unknown
+                && filter.search.is_some()
+                && !reason.starts_with("no such ") =>
         {
             StoreError::BadSearch {
                 reason: reason.clone(),

@@ -6,8 +6,13 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::store::error::{Context as _, Result};
+
+/// Whether this process is building a database at a staging path now: files named with its own
+/// id are then its own, at work, not what an earlier process of the same id left.
+static BUILDING: AtomicBool = AtomicBool::new(false);
 
 /// A database being built at a temporary path beside where it belongs; removed unless put in
 /// place, also when the process is interrupted by a signal.
@@ -31,6 +36,7 @@ impl NewDatabase {
         remove_stale(target);
         let path = target.with_file_name(format!("{}{}", prefix(target), std::process::id()));
         signals::remove_on_signal(&path);
+        BUILDING.store(true, Ordering::SeqCst);
         NewDatabase {
             path,
             placed: false,
@@ -67,12 +73,15 @@ impl Drop for NewDatabase {
             let _ = std::fs::remove_file(side);
         }
         signals::forget();
+        BUILDING.store(false, Ordering::SeqCst);
     }
 }
 
 /// Removes what imports killed before they finished left beside `target`: files named
-/// `.NAME.import-PID` (and their journals) whose process is gone, or is this one (a reused id).
-/// A file whose process still runs is another import at work, and stays.
+/// `.NAME.import-PID` (and their journals) whose process is gone, or is this one (a reused id)
+/// when it is building none. A file whose process still runs is another import at work, and
+/// stays; so is this process's own while it builds (opening the database it merges into, when
+/// another process created it meanwhile).
 pub(super) fn remove_stale(target: &Path) {
     let prefix = prefix(target);
     let dir = match target.parent() {
@@ -89,7 +98,7 @@ pub(super) fn remove_stale(target: &Path) {
         };
         let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
         let gone = match pid {
-            Some(pid) if pid == std::process::id() => true,
+            Some(pid) if pid == std::process::id() => !BUILDING.load(Ordering::SeqCst),
             Some(pid) => !process_alive(pid),
             None => false,
         };
