@@ -5,6 +5,7 @@
 //! for every backend.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -119,7 +120,8 @@ pub trait ImportTxn {
     /// can be one stored before it).
     fn began_empty(&self) -> bool;
     /// Writes a new event with its links, giving it a key if it has none; returns its id
-    /// and key.
+    /// and key. Every organization and person it names has been made by [`ImportTxn::entity`]
+    /// first (so with `update_event` and `add_participation`).
     fn insert_event(&mut self, event: &NewEvent) -> Result<Identity>;
     /// Writes the `fields` of `event` that changed over stored event `id` (its own fields
     /// always; a list only when named). A `None` key leaves the stored key as it is.
@@ -137,14 +139,12 @@ pub trait ImportTxn {
     /// Adds a participation to the event; its time stamp and search text are brought up to
     /// date by the commit.
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()>;
-    /// The organization or person known by `name`, created if new.
-    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64>;
-    /// Whether this import created the organization or person `id`.
-    fn created_here(&self, kind: EntityKind, id: i64) -> bool;
-    /// Whether this import created any organization (or person).
-    fn created_any(&self, kind: EntityKind) -> Result<bool>;
+    /// The organization or person known by `name`, created if new; and whether this call
+    /// created it. What the import counts as its own comes from this answer alone, never from
+    /// comparing ids: on a server, another session's entity may be given a larger id.
+    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)>;
     /// Merges `other`, which this import created, into `keep`: `other`'s links and names
-    /// become `keep`'s, and it no longer counts as created.
+    /// become `keep`'s, and `other` is no more.
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport>;
     /// Gives `id` each of `aliases` it does not have yet; stops at the first that is another's
     /// name. Returns how many were added.
@@ -154,8 +154,6 @@ pub trait ImportTxn {
         id: i64,
         aliases: &[String],
     ) -> Result<std::result::Result<u64, AliasConflict>>;
-    /// How many organizations, then people, this import created.
-    fn created(&self) -> (u64, u64);
     /// Calls `f` with the id and each name (own or alias) of every organization or person.
     fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
     /// Makes the import permanent.
@@ -175,6 +173,45 @@ pub struct Import<'a> {
     preloaded: RefCell<Option<Event>>,
     /// Events created beside one of the same title and start date.
     twins: Twins,
+    /// The organizations, then the people, this import created.
+    created: [Created; 2],
+}
+
+/// The organizations (or people) an import created, in the order it created them.
+#[derive(Default)]
+struct Created {
+    /// Ids in the order created; `None` where one was merged into another since.
+    order: Vec<Option<i64>>,
+    /// Each id's place in `order`.
+    at: HashMap<i64, usize>,
+}
+
+impl Created {
+    fn add(&mut self, id: i64) {
+        self.at.insert(id, self.order.len());
+        self.order.push(Some(id));
+    }
+
+    fn remove(&mut self, id: i64) {
+        if let Some(at) = self.at.remove(&id) {
+            self.order[at] = None;
+        }
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        self.at.contains_key(&id)
+    }
+
+    fn count(&self) -> u64 {
+        self.at.len() as u64
+    }
+}
+
+fn slot(kind: EntityKind) -> usize {
+    match kind {
+        EntityKind::Organization => 0,
+        EntityKind::Person => 1,
+    }
 }
 
 impl<'a> Import<'a> {
@@ -186,7 +223,39 @@ impl<'a> Import<'a> {
             last_update: None,
             preloaded: RefCell::new(None),
             twins: Twins::default(),
+            created: Default::default(),
         }
+    }
+
+    /// The organization or person known by `name`, created (and counted as this import's)
+    /// if new.
+    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64> {
+        let (id, created) = self.txn.entity(kind, name)?;
+        if created {
+            self.created[slot(kind)].add(id);
+        }
+        Ok(id)
+    }
+
+    /// Makes every organization and person `event` names, in the order a backend writes
+    /// them (organizers, partners, then each participant's person and organization): what
+    /// the import created is known here, and created in the order it is met.
+    fn make_entities(&mut self, event: &NewEvent) -> Result<()> {
+        for name in event.organizers.iter().chain(&event.partners) {
+            self.entity(EntityKind::Organization, name)?;
+        }
+        for p in &event.participants {
+            self.make_participant(p)?;
+        }
+        Ok(())
+    }
+
+    fn make_participant(&mut self, p: &NewParticipant) -> Result<()> {
+        self.entity(EntityKind::Person, &p.name)?;
+        if let Some(org) = &p.organization {
+            self.entity(EntityKind::Organization, org)?;
+        }
+        Ok(())
     }
 
     /// Creates the event, or updates the one it matches (by key, else by title and start
@@ -232,6 +301,7 @@ impl<'a> Import<'a> {
                         .into_iter()
                         .next()
                 };
+                self.make_entities(event)?;
                 let created = self.txn.insert_event(event)?;
                 if let Some(twin) = twin {
                     self.twins.count += 1;
@@ -259,6 +329,7 @@ impl<'a> Import<'a> {
                 if fields.is_empty() {
                     (id, Outcome::Unchanged)
                 } else {
+                    self.make_entities(&event)?;
                     self.txn.update_event(id, &event, &fields)?;
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
@@ -301,6 +372,7 @@ impl<'a> Import<'a> {
             self.stats.unchanged += 1;
             Outcome::Unchanged
         } else {
+            self.make_participant(p)?;
             self.txn.add_participation(event_id, p)?;
             self.stats.created += 1;
             Outcome::Created
@@ -327,16 +399,18 @@ impl<'a> Import<'a> {
             (None, Some(name)) => (EntityKind::Person, name),
             (None, None) => return Ok(Ok(())),
         };
-        let id = self.txn.entity(kind, name)?;
+        let id = self.entity(kind, name)?;
         for alias in &record.aliases {
             let Some(owner) = self.txn.find(kind, alias)? else {
                 continue;
             };
             if owner.id != id
-                && self.txn.created_here(kind, owner.id)
+                && self.created[slot(kind)].contains(owner.id)
                 && name_key(&owner.name) == name_key(alias)
             {
                 let report = self.txn.absorb(kind, id, owner.id)?;
+                // It is not a new one of the import's after all.
+                self.created[slot(kind)].remove(owner.id);
                 // An event named one of the two as organizer and the other as partner: with
                 // the alias record first, that event would have been refused; so it is here.
                 if report.partner_links_dropped > 0 {
@@ -399,25 +473,23 @@ impl<'a> Import<'a> {
     pub fn near_names(&self) -> Result<Vec<NearName>> {
         let mut found = Vec::new();
         for kind in [EntityKind::Organization, EntityKind::Person] {
-            if !self.txn.created_any(kind)? {
+            let created = &self.created[slot(kind)];
+            if created.count() == 0 {
                 continue;
             }
             let mut names: Vec<(i64, String)> = Vec::new();
             self.txn
                 .each_name(kind, &mut |id, name| names.push((id, name.to_string())))?;
-            found.extend(near_created(kind, names, |id| {
-                self.txn.created_here(kind, id)
-            }));
+            found.extend(near_created(kind, names, |id| created.at.get(&id).copied()));
         }
         Ok(found)
     }
 
     /// What has been done so far.
     pub fn stats(&self) -> ImportStats {
-        let (orgs_created, people_created) = self.txn.created();
         ImportStats {
-            orgs_created,
-            people_created,
+            orgs_created: self.created[0].count(),
+            people_created: self.created[1].count(),
             ..self.stats
         }
     }

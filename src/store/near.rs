@@ -80,25 +80,30 @@ impl Wanted {
     }
 }
 
-/// For each organization or person an import created (`created` says which of `known`, all
-/// the names of `kind` with their entity's id), the closest name of one known before it, if
+/// For each organization or person an import created (`created` gives, for an id of `names`,
+/// all the names of `kind` with their entity's id, its place in the order the import created
+/// them, or `None` for one it did not create), the closest name of one known before it, if
 /// one is close; in the order created. Bounded work per name: its skeleton's neighbours among
-/// all the skeletons, sorted. Ids grow with creation: a larger id is a later entity.
+/// all the skeletons, sorted. The order is the import's own: ids say nothing of it (on a
+/// server, another session's entity may have a larger id than one created here before it).
 pub(crate) fn near_created(
     kind: EntityKind,
     names: Vec<(i64, String)>,
-    created: impl Fn(i64) -> bool,
+    created: impl Fn(i64) -> Option<usize>,
 ) -> Vec<NearName> {
     let mut known: Vec<(String, i64, String)> = names
         .into_iter()
         .map(|(id, name)| (skeleton(&name), id, name))
         .collect();
     known.sort_unstable();
-    let mut found: Vec<(i64, NearName)> = Vec::new();
+    let mut found: Vec<(usize, NearName)> = Vec::new();
     // One note per entity, whichever of its names is close.
     let mut noted: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for (at, (wanted, id, name)) in known.iter().enumerate() {
-        if !created(*id) || wanted.is_empty() || noted.contains(id) {
+        let Some(place) = created(*id) else {
+            continue;
+        };
+        if wanted.is_empty() || noted.contains(id) {
             continue;
         }
         let wanted = Wanted::new(wanted.clone());
@@ -112,7 +117,7 @@ pub(crate) fn near_created(
         let window = first.saturating_sub(NEIGHBOURS)..(last + NEIGHBOURS).min(known.len());
         let mut best: Option<(usize, &str)> = None;
         for (other, other_id, other_name) in &known[window] {
-            if other_id >= id {
+            if other_id == id || created(*other_id).is_some_and(|p| p > place) {
                 continue; // itself, or created after it
             }
             if let Some(distance) = wanted.distance(other)
@@ -124,7 +129,7 @@ pub(crate) fn near_created(
         if let Some((_, close)) = best {
             noted.insert(*id);
             found.push((
-                *id,
+                place,
                 NearName {
                     what: kind.as_str(),
                     new: name.clone(),
@@ -133,7 +138,7 @@ pub(crate) fn near_created(
             ));
         }
     }
-    found.sort_by_key(|(id, _)| *id);
+    found.sort_by_key(|(place, _)| *place);
     found.into_iter().map(|(_, near)| near).collect()
 }
 
@@ -249,15 +254,46 @@ mod tests {
             (5, "UNDP".to_string()),
             (6, "UNEP".to_string()),
         ];
-        // Ids above 2 are the import's: numbers are no typos, nor are short names a letter
-        // apart; a new name is compared with those created before it only.
-        let found = near_created(EntityKind::Organization, names, |id| id > 2);
+        // Ids above 2 are the import's, created in id order: numbers are no typos, nor are
+        // short names a letter apart; a new name is compared with those created before it
+        // only.
+        let found = near_created(EntityKind::Organization, names, |id| {
+            (id > 2).then_some(id as usize)
+        });
         assert_eq!(
             found,
             vec![near(
                 "UN Office on Drugs & Crime",
                 "UN Office on Drugs and Crime"
             )]
+        );
+    }
+
+    #[test]
+    fn what_an_import_created_is_told_by_its_order_not_by_ids() {
+        // On a server, another session may commit a name with a larger id than one this
+        // import created before it: that one is known, not the import's.
+        let names = vec![
+            (3, "UN Office on Drugs & Crime".to_string()),
+            (9, "UN Office on Drugs and Crime".to_string()),
+            (5, "UN Office on Drugs und Crime".to_string()),
+        ];
+        // The import created 5, then 3.
+        let order = |id| match id {
+            5 => Some(0),
+            3 => Some(1),
+            _ => None,
+        };
+        let found = near_created(EntityKind::Organization, names, order);
+        assert_eq!(
+            found,
+            vec![
+                near(
+                    "UN Office on Drugs und Crime",
+                    "UN Office on Drugs and Crime"
+                ),
+                near("UN Office on Drugs & Crime", "UN Office on Drugs and Crime"),
+            ]
         );
     }
 

@@ -32,10 +32,6 @@ pub(super) struct Entity {
     pub(super) aliases: &'static str,
     /// Every name of every entity: entity id, name.
     pub(super) all_names: &'static str,
-    /// The largest id there is (0 when none).
-    pub(super) last_id: &'static str,
-    /// `?1` an id: whether an entity has a larger one (was created since).
-    pub(super) created_since: &'static str,
 }
 
 pub(super) const ORGANIZATION: Entity = Entity {
@@ -52,8 +48,6 @@ pub(super) const ORGANIZATION: Entity = Entity {
     aliases: "SELECT name FROM organization_name
                WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key",
     all_names: "SELECT organization_id, name FROM organization_name",
-    last_id: "SELECT coalesce(max(id), 0) FROM organization",
-    created_since: "SELECT EXISTS (SELECT 1 FROM organization WHERE id > ?1)",
 };
 
 pub(super) const PERSON: Entity = Entity {
@@ -69,8 +63,6 @@ pub(super) const PERSON: Entity = Entity {
     delete: "DELETE FROM person WHERE id = ?1",
     aliases: "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key",
     all_names: "SELECT person_id, name FROM person_name",
-    last_id: "SELECT coalesce(max(id), 0) FROM person",
-    created_since: "SELECT EXISTS (SELECT 1 FROM person WHERE id > ?1)",
 };
 
 /// The SQL of one kind.

@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
 use super::curate::{add_aliases, merge_entities};
-use super::entity::{Entity, ORGANIZATION, PERSON, find};
+use super::entity::find;
 use super::lookup::{event_with_key, keys_like, resolve_event, same_events};
 use super::names::{Names, Sessions};
 use super::read::get_event;
@@ -36,9 +36,6 @@ pub(super) struct SqliteImport<'a> {
     deferred_indexes: Vec<(String, String)>,
     /// Whether this is such a bulk load, whose search index is built at the end too.
     bulk: bool,
-    /// The highest organization and person ids before the import: any higher one is an
-    /// organization or person this import created.
-    last_ids: [i64; 2],
 }
 
 /// The index that finds a record without a key: built as soon as one comes.
@@ -71,7 +68,6 @@ impl SqliteStore {
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
-        let last_ids = last_ids(&tx)?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -96,7 +92,6 @@ impl SqliteStore {
             deferred_indexes,
             bulk: empty,
             touched: BTreeSet::new(),
-            last_ids,
         })
         .and_then(|import| {
             // Which event each record of this import wrote, by line: a second record for the
@@ -110,23 +105,6 @@ impl SqliteStore {
             )?;
             Ok(import)
         })
-    }
-}
-
-/// The largest id of each kind: what an import compares with to tell the entities it created.
-fn last_ids(conn: &rusqlite::Connection) -> Result<[i64; 2]> {
-    let last = |entity: &Entity| -> Result<i64> {
-        Ok(conn
-            .prepare_cached(entity.last_id)?
-            .query_row([], |r| r.get(0))?)
-    };
-    Ok([last(&ORGANIZATION)?, last(&PERSON)?])
-}
-
-fn slot(kind: EntityKind) -> usize {
-    match kind {
-        EntityKind::Organization => 0,
-        EntityKind::Person => 1,
     }
 }
 
@@ -236,36 +214,13 @@ impl ImportTxn for SqliteImport<'_> {
         Ok(())
     }
 
-    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64> {
-        match kind {
-            EntityKind::Organization => self.names.organization(&self.tx, name, &self.stamp),
-            EntityKind::Person => self.names.person(&self.tx, name, &self.stamp),
-        }
-    }
-
-    fn created_here(&self, kind: EntityKind, id: i64) -> bool {
-        id > self.last_ids[slot(kind)]
-    }
-
-    fn created_any(&self, kind: EntityKind) -> Result<bool> {
-        let entity = super::entity::of(kind);
-        Ok(self
-            .tx
-            .prepare_cached(entity.created_since)?
-            .query_row([self.last_ids[slot(kind)]], |r| r.get(0))?)
+    fn entity(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
+        self.names.entity(&self.tx, kind, name, &self.stamp)
     }
 
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
         let report = merge_entities(&self.tx, super::entity::of(kind), keep, other)?;
-        // It is not a new entity of the import's after all; and a name may now be another's.
-        match kind {
-            EntityKind::Organization => {
-                self.names.orgs_created = self.names.orgs_created.saturating_sub(1);
-            }
-            EntityKind::Person => {
-                self.names.people_created = self.names.people_created.saturating_sub(1);
-            }
-        }
+        // A name may now be another's.
         self.names.forget();
         Ok(report)
     }
@@ -277,10 +232,6 @@ impl ImportTxn for SqliteImport<'_> {
         aliases: &[String],
     ) -> Result<std::result::Result<u64, AliasConflict>> {
         add_aliases(&self.tx, super::entity::of(kind), id, aliases)
-    }
-
-    fn created(&self) -> (u64, u64) {
-        (self.names.orgs_created, self.names.people_created)
     }
 
     fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {

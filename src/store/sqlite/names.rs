@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::entity::{Entity, ORGANIZATION, PERSON, find_by_key};
 
-use crate::model::name_key;
+use crate::model::{EntityKind, name_key};
 use crate::store::error::Result;
 
 /// Finds organizations and people by name, creating them when new, and remembers the ids it
@@ -17,10 +17,6 @@ use crate::store::error::Result;
 pub(super) struct Names {
     orgs: HashMap<String, i64>,
     people: HashMap<String, i64>,
-    /// How many organizations were created through this cache.
-    pub orgs_created: u64,
-    /// How many people were created through this cache.
-    pub people_created: u64,
     /// The last suffix given to each generated key (see [`super::lookup::unique_key`]).
     pub key_suffixes: HashMap<String, u64>,
 }
@@ -28,36 +24,34 @@ pub(super) struct Names {
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
 pub(super) const NAME_CACHE_LIMIT: usize = 200_000;
 
-/// Finds the entity known by `name`, creating it if new; `created` counts creations.
+/// Finds the entity known by `name`, creating it if new; and whether this call created it.
 fn find_or_create(
     conn: &Connection,
     entity: &Entity,
     cache: &mut HashMap<String, i64>,
-    created: &mut u64,
     name: &str,
     stamp: &str,
-) -> Result<i64> {
+) -> Result<(i64, bool)> {
     let key = name_key(name);
     if let Some(&id) = cache.get(&key) {
-        return Ok(id);
+        return Ok((id, false));
     }
-    let id = match find_by_key(conn, entity, &key)? {
-        Some(found) => found.id,
+    let (id, created) = match find_by_key(conn, entity, &key)? {
+        Some(found) => (found.id, false),
         None => {
             conn.prepare_cached(entity.insert)?
                 .execute(params![name, stamp])?;
             let id = conn.last_insert_rowid();
             conn.prepare_cached(entity.insert_name)?
                 .execute(params![key, id, name])?;
-            *created += 1;
-            id
+            (id, true)
         }
     };
     if cache.len() >= NAME_CACHE_LIMIT {
         cache.clear();
     }
     cache.insert(key, id);
-    Ok(id)
+    Ok((id, created))
 }
 
 impl Names {
@@ -74,26 +68,29 @@ impl Names {
         name: &str,
         stamp: &str,
     ) -> Result<i64> {
-        find_or_create(
-            conn,
-            &ORGANIZATION,
-            &mut self.orgs,
-            &mut self.orgs_created,
-            name,
-            stamp,
-        )
+        Ok(self.entity(conn, EntityKind::Organization, name, stamp)?.0)
     }
 
     /// The person known by `name`, created if new.
     pub(super) fn person(&mut self, conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
-        find_or_create(
-            conn,
-            &PERSON,
-            &mut self.people,
-            &mut self.people_created,
-            name,
-            stamp,
-        )
+        Ok(self.entity(conn, EntityKind::Person, name, stamp)?.0)
+    }
+
+    /// The organization or person known by `name`, created if new; and whether this call
+    /// created it (a name met before through this cache never was).
+    pub(super) fn entity(
+        &mut self,
+        conn: &Connection,
+        kind: EntityKind,
+        name: &str,
+        stamp: &str,
+    ) -> Result<(i64, bool)> {
+        match kind {
+            EntityKind::Organization => {
+                find_or_create(conn, &ORGANIZATION, &mut self.orgs, name, stamp)
+            }
+            EntityKind::Person => find_or_create(conn, &PERSON, &mut self.people, name, stamp),
+        }
     }
 }
 
