@@ -26,8 +26,8 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
     })?;
 
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let event_id = super::resolve_event(&*store, &args.event)?;
-    let near = super::near_participant(&*store, &participant)?;
+    let event_id = super::resolve_event(&mut *store, &args.event)?;
+    let near = super::near_participant(&mut *store, &participant)?;
     let id = match store.add_participant(event_id, &participant)? {
         ParticipantAdded::New(id) => id,
         ParticipantAdded::AlreadyThere(id) => {

@@ -90,7 +90,7 @@ fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Res
     }
 
     let mut lists = ListsChanged::default();
-    let canonical = |name: &str| -> Result<String> {
+    let mut canonical = |name: &str| -> Result<String> {
         Ok(store
             .organization_name(name)?
             .unwrap_or_else(|| name.to_string()))
@@ -441,7 +441,7 @@ pub fn remove_participant(ctx: &Context, args: &RemoveParticipantArgs) -> Result
 
 pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    let id = super::resolve_event(&*store, &args.event)?;
+    let id = super::resolve_event(&mut *store, &args.event)?;
     let event = store
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;

@@ -27,12 +27,12 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         ctx.location
             .refuse_as_output(path, &format!("--output {:?}", path.display()))?;
     }
-    let store = super::open_for_reading(ctx)?;
+    let mut store = super::open_for_reading(ctx)?;
     // Events whose list items hold the CSV list separator.
     let mut split = Vec::new();
     let count = match output {
         None => write(
-            &*store,
+            &mut *store,
             &filter,
             format,
             args.raw,
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             &mut split,
         )?,
         Some(path) => {
-            let count = write_file(&*store, &filter, format, args.raw, path, &mut split)?;
+            let count = write_file(&mut *store, &filter, format, args.raw, path, &mut split)?;
             ctx.note(&format!(
                 "Exported {count} {} to {}",
                 if count == 1 { "event" } else { "events" },
@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         ctx.note(&warning);
     }
     if count == 0 {
-        super::suggest_names(ctx, &*store, &filter)?;
+        super::suggest_names(ctx, &mut *store, &filter)?;
     }
     Ok(())
 }
@@ -82,7 +82,7 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
 /// never sees half an export and a failed export leaves the older file as it was; a device or
 /// a pipe (`/dev/stdout`) is written in place.
 fn write_file(
-    store: &dyn Store,
+    store: &mut dyn Store,
     filter: &EventFilter,
     format: ExportFormat,
     raw: bool,
@@ -179,7 +179,7 @@ fn write_file(
 
 /// Writes the events that pass `filter` to `out`; returns how many.
 pub(super) fn write(
-    store: &dyn Store,
+    store: &mut dyn Store,
     filter: &EventFilter,
     format: ExportFormat,
     raw: bool,

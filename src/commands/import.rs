@@ -116,7 +116,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         None => absent.clone(),
                         Some(f) => f.into_iter().filter(|a| absent.contains(a)).collect(),
                     });
-                    match event.complete(&import, &absent)? {
+                    match event.complete(&mut import, &absent)? {
                         Err(errors) => {
                             for e in errors {
                                 // A field the record does not have has no value to quote.
@@ -247,11 +247,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                 // The hint looks through every key: only for problems that
                                 // will be shown, not for each of 100,000 rows of a wrong file.
                                 let hint = if problems.shown.len() < SHOWN_PROBLEMS {
-                                    super::unresolved_hint(
-                                        &reference,
-                                        |text| Ok(import.keys_like(text)?),
-                                        |id| Ok(import.has_id(id)?),
-                                    )?
+                                    super::unresolved_hint(&reference, &mut import)?
                                 } else {
                                     None
                                 };
@@ -304,10 +300,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     } else {
         import.commit()?;
     }
-    if let Some(built) = store.put_in_place()? {
+    if let Some(mut built) = store.put_in_place()? {
         // Another process created the database meanwhile: what was built goes into it.
         let absent = file_absent.unwrap_or_default();
-        stats = merge_into(&*built, &ctx.location, &name, &absent)?;
+        stats = merge_into(&mut *built, &ctx.location, &name, &absent)?;
     }
     ctx.note(&summary(
         &name,
@@ -417,7 +413,7 @@ fn sniff(
 /// an import of the original file would have: events matched by key or title and start date,
 /// aliases added.
 fn merge_into(
-    source: &dyn Store,
+    source: &mut dyn Store,
     to: &Location,
     name: &str,
     absent: &[&str],
@@ -533,7 +529,7 @@ impl Validated {
     /// from the event with its key; with no such event, each is missing.
     fn complete(
         self,
-        import: &Import<'_>,
+        import: &mut Import<'_>,
         absent: &[&str],
     ) -> Result<Result<NewEvent, Vec<FieldError>>> {
         let mut record = match self {

@@ -11,7 +11,7 @@ use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let filter = super::event_filter(&args.filter)?;
-    let store = super::open_for_reading(ctx)?;
+    let mut store = super::open_for_reading(ctx)?;
     // A table shows a line per event: no need to read what it does not show.
     let events = match args.format {
         ListFormat::Table => store.list_summaries(&filter)?,
@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         }
     }
     if events.is_empty() {
-        super::suggest_names(ctx, &*store, &filter)?;
+        super::suggest_names(ctx, &mut *store, &filter)?;
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ pub fn check(ctx: &Context) -> Result<()> {
     let db = &ctx.location;
     // A file too damaged to open (cut short, its schema unreadable) is itself the finding:
     // no record can be read from it, so the advice is the backup, not `check` again.
-    let store = match super::open_for_reading(ctx) {
+    let mut store = match super::open_for_reading(ctx) {
         Ok(store) => store,
         Err(e) if crate::is_damaged(&e) => {
             let cause = crate::causes(&e);
@@ -80,7 +80,7 @@ pub fn check(ctx: &Context) -> Result<()> {
     // the export must read as many events as the table holds.
     let events = store.counts().map(|counts| counts.events).ok();
     let exported = super::export::write(
-        &*store,
+        &mut *store,
         &EventFilter::default(),
         ExportFormat::Ndjson,
         false,
@@ -106,7 +106,7 @@ pub fn check(ctx: &Context) -> Result<()> {
 pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
     ctx.location
         .refuse_as_output(&args.file, &format!("{:?}", args.file.display()))?;
-    let store = open_existing(ctx)?;
+    let mut store = open_existing(ctx)?;
     store.backup(&args.file)?;
     ctx.note(&format!(
         "Backed up {} to {}",

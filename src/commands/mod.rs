@@ -120,7 +120,7 @@ fn event_flag(field: &str) -> &str {
 
 /// Finds the event a reference (an id, a key, or `key:KEY`) names, or says that there is none
 /// and what may have been meant.
-fn resolve_event(store: &dyn Store, reference: &str) -> Result<i64> {
+fn resolve_event(store: &mut dyn Store, reference: &str) -> Result<i64> {
     if reference.trim().is_empty() {
         bail!(
             "no event is named {reference:?}: give an event's id or key (`events list` shows them)"
@@ -145,12 +145,8 @@ fn resolve_event(store: &dyn Store, reference: &str) -> Result<i64> {
         Some(id) => Ok(id),
         None => bail!(
             "no event with {named}; {}",
-            unresolved_hint(
-                &parsed,
-                |text| Ok(store.keys_like(text)?),
-                |id| Ok(store.resolve_event(&EventRef::Id(id))?.is_some())
-            )?
-            .unwrap_or_else(|| "`events list` shows the events there are".to_string())
+            unresolved_hint(&parsed, store)?
+                .unwrap_or_else(|| "`events list` shows the events there are".to_string())
         ),
     }
 }
@@ -158,27 +154,25 @@ fn resolve_event(store: &dyn Store, reference: &str) -> Result<i64> {
 /// What a reference that names no event may have meant: the `key:` form of an all-digit key
 /// (from before such keys were refused), a key that differs only by case (keys are
 /// case-sensitive), or the plain form of an id written `02` or `+2`.
-/// `keys_like` gives the stored keys equal to a text but for case; `id_exists` says whether an
-/// id is taken.
 fn unresolved_hint(
     reference: &EventRef,
-    keys_like: impl Fn(&str) -> Result<Vec<String>>,
-    id_exists: impl Fn(i64) -> Result<bool>,
+    lookup: &mut (impl EventLookup + ?Sized),
 ) -> Result<Option<String>> {
     Ok(match reference {
         EventRef::Id(id) => {
             let text = id.to_string();
-            keys_like(&text)?
+            lookup
+                .keys_like(&text)?
                 .contains(&text)
                 .then(|| format!("an event has the key {text:?}: to name it, write `key:{text}`"))
         }
         EventRef::Key(key) => {
-            let like = keys_like(key)?;
+            let like = lookup.keys_like(key)?;
             if let Some(other) = like.first() {
                 Some(format!("did you mean {other:?}? (keys are case-sensitive)"))
             } else if let Ok(id) = key.parse::<i64>()
                 && id > 0
-                && id_exists(id)?
+                && lookup.id_exists(id)?
             {
                 Some(format!("an id is written as a plain number: {id}"))
             } else {
@@ -186,6 +180,35 @@ fn unresolved_hint(
             }
         }
     })
+}
+
+/// What [`unresolved_hint`] looks up: in the store, or in an import in progress (which sees
+/// what it wrote).
+trait EventLookup {
+    /// The stored keys equal to `text` but for case, `text` itself first if stored.
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>>;
+    /// Whether an event has this id.
+    fn id_exists(&mut self, id: i64) -> Result<bool>;
+}
+
+impl EventLookup for dyn Store + '_ {
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
+        Ok(Store::keys_like(self, text)?)
+    }
+
+    fn id_exists(&mut self, id: i64) -> Result<bool> {
+        Ok(self.resolve_event(&EventRef::Id(id))?.is_some())
+    }
+}
+
+impl EventLookup for crate::store::Import<'_> {
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
+        Ok(crate::store::Import::keys_like(self, text)?)
+    }
+
+    fn id_exists(&mut self, id: i64) -> Result<bool> {
+        Ok(self.has_id(id)?)
+    }
 }
 
 /// Turns the filter flags into a validated filter.
@@ -265,7 +288,7 @@ fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
 
 /// Says on stderr, when `--org` or `--person` names no one known, which known names are
 /// closest.
-fn suggest_names(ctx: &Context, store: &dyn Store, filter: &EventFilter) -> Result<()> {
+fn suggest_names(ctx: &Context, store: &mut dyn Store, filter: &EventFilter) -> Result<()> {
     if let Some(org) = &filter.org
         && store.organization_id(org)?.is_none()
     {
@@ -293,7 +316,10 @@ fn note_near_names(ctx: &Context, near: &[NearName]) {
 }
 
 /// The near-names of a participant's person and organization, before they are written.
-fn near_participant(store: &dyn Store, p: &crate::model::NewParticipant) -> Result<Vec<NearName>> {
+fn near_participant(
+    store: &mut dyn Store,
+    p: &crate::model::NewParticipant,
+) -> Result<Vec<NearName>> {
     let mut near = store.near_people(std::slice::from_ref(&p.name))?;
     if let Some(org) = &p.organization {
         near.extend(store.near_organizations(std::slice::from_ref(org))?);

@@ -9,7 +9,7 @@ use crate::cli::OrgsArgs;
 use crate::render::tables;
 
 pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
-    let store = super::open_for_reading(ctx)?;
+    let mut store = super::open_for_reading(ctx)?;
     store.read_everything()?;
     let orgs = store.organizations(args.search.as_deref())?;
     super::print_view(

@@ -13,7 +13,7 @@ use crate::model::EventFilter;
 use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
-    let store = super::open_for_reading(ctx)?;
+    let mut store = super::open_for_reading(ctx)?;
     store.read_everything()?;
     let people = store.people(args.org.as_deref())?.unwrap_or_default();
     super::print_view(
@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
             org: args.org.clone(),
             ..EventFilter::default()
         };
-        super::suggest_names(ctx, &*store, &filter)?;
+        super::suggest_names(ctx, &mut *store, &filter)?;
     }
     Ok(())
 }
@@ -62,7 +62,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
             None => bail!("give a person's name"),
         },
     };
-    let store = super::open_for_reading(ctx)?;
+    let mut store = super::open_for_reading(ctx)?;
     let Some(history) = store.person_history(name)? else {
         let close = store.similar_people(name, 3)?;
         bail!("{}", super::no_such_name("no", "person", name, &close));

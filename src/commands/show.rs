@@ -10,8 +10,8 @@ use crate::formats;
 use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
-    let store = super::open_for_reading(ctx)?;
-    let id = super::resolve_event(&*store, &args.event)?;
+    let mut store = super::open_for_reading(ctx)?;
+    let id = super::resolve_event(&mut *store, &args.event)?;
     let event = store
         .get_event(id)?
         .ok_or_else(|| anyhow!("event {id} has just been removed"))?;

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         StatsByArg::Org => StatsBy::Org,
         StatsByArg::Region => StatsBy::Region,
     };
-    let store = super::open_for_reading(ctx)?;
+    let mut store = super::open_for_reading(ctx)?;
     store.read_everything()?;
     let rows = store.stats(by, &filter)?;
     let json: Vec<Value> = rows
@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         |term| tables::stats(by.as_str(), &rows, term),
     )?;
     if rows.is_empty() {
-        super::suggest_names(ctx, &*store, &filter)?;
+        super::suggest_names(ctx, &mut *store, &filter)?;
     }
     Ok(())
 }

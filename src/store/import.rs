@@ -4,7 +4,6 @@
 //! ([`ImportTxn`]), which only finds, reads and writes; every decision is taken here, once
 //! for every backend.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -101,21 +100,22 @@ pub enum AliasProblem {
 }
 
 /// One import's write transaction in a backend: what the import needs found, read and
-/// written. Committed or rolled back as a whole; dropped, it is rolled back.
+/// written. Committed or rolled back as a whole; dropped, it is rolled back. Reads take
+/// `&mut self`, as a server's client needs for every query.
 pub trait ImportTxn {
     /// The event with this key, if any (one this import wrote included).
-    fn event_with_key(&self, key: &str) -> Result<Option<i64>>;
+    fn event_with_key(&mut self, key: &str) -> Result<Option<i64>>;
     /// The events with this title (compared as names are) and start date, oldest first; a
     /// few at most.
     fn events_like(&mut self, title: &str, start: NaiveDate) -> Result<Vec<Identity>>;
     /// The line of the record of this import that wrote the event, if one did.
-    fn line_of(&self, event: i64) -> Result<Option<u64>>;
+    fn line_of(&mut self, event: i64) -> Result<Option<u64>>;
     /// Remembers that the record on `line` wrote the event.
     fn record_line(&mut self, event: i64, line: u64) -> Result<()>;
     /// One event with all its links.
-    fn event(&self, id: i64) -> Result<Option<Event>>;
+    fn event(&mut self, id: i64) -> Result<Option<Event>>;
     /// The organization or person known by `name` (its own or an alias), if any.
-    fn find(&self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
+    fn find(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
     /// Whether the store held no event when the import began (then no event of the import
     /// can be one stored before it).
     fn began_empty(&self) -> bool;
@@ -130,12 +130,12 @@ pub trait ImportTxn {
     /// or by the commit).
     fn event_changed(&mut self, id: i64) -> Result<()>;
     /// The event a reference names, if any.
-    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>>;
+    fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>>;
     /// The stored keys equal to `text` but for case, `text` itself first if stored.
-    fn keys_like(&self, text: &str) -> Result<Vec<String>>;
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>>;
     /// Whether the event has a participation recording exactly this (texts compared as
     /// names are).
-    fn has_participation(&self, event: i64, p: &NewParticipant) -> Result<bool>;
+    fn has_participation(&mut self, event: i64, p: &NewParticipant) -> Result<bool>;
     /// Adds a participation to the event; its time stamp and search text are brought up to
     /// date by the commit.
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()>;
@@ -155,7 +155,7 @@ pub trait ImportTxn {
         aliases: &[String],
     ) -> Result<std::result::Result<u64, AliasConflict>>;
     /// Calls `f` with the id and each name (own or alias) of every organization or person.
-    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
     /// Makes the import permanent.
     fn commit(self: Box<Self>) -> Result<()>;
     /// Discards everything the import did.
@@ -170,7 +170,7 @@ pub struct Import<'a> {
     last_update: Option<Update>,
     /// The event [`Import::stored_with_key`] read last: a partial record reads its event to
     /// complete itself, then [`Import::apply`] needs the same event, unchanged in between.
-    preloaded: RefCell<Option<Event>>,
+    preloaded: Option<Event>,
     /// Events created beside one of the same title and start date.
     twins: Twins,
     /// The organizations, then the people, this import created.
@@ -221,7 +221,7 @@ impl<'a> Import<'a> {
             txn,
             stats: ImportStats::default(),
             last_update: None,
-            preloaded: RefCell::new(None),
+            preloaded: None,
             twins: Twins::default(),
             created: Default::default(),
         }
@@ -431,27 +431,27 @@ impl<'a> Import<'a> {
     }
 
     /// Whether a stored event (or one this import wrote) has this key.
-    pub fn has_key(&self, key: &str) -> Result<bool> {
+    pub fn has_key(&mut self, key: &str) -> Result<bool> {
         Ok(self.txn.event_with_key(key)?.is_some())
     }
 
     /// Whether a stored event (or one this import wrote) has this id.
-    pub fn has_id(&self, id: i64) -> Result<bool> {
+    pub fn has_id(&mut self, id: i64) -> Result<bool> {
         Ok(self.txn.resolve_event(&EventRef::Id(id))?.is_some())
     }
 
     /// The stored keys equal to `text` but for case, `text` itself first if stored.
-    pub fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+    pub fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
         self.txn.keys_like(text)
     }
 
     /// The event with this key, with everything linked to it: what a record that leaves out
     /// its title or start date is completed from.
-    pub fn stored_with_key(&self, key: &str) -> Result<Option<Event>> {
+    pub fn stored_with_key(&mut self, key: &str) -> Result<Option<Event>> {
         match self.txn.event_with_key(key)? {
             Some(id) => {
                 let event = self.load(id)?;
-                self.preloaded.replace(Some(event.clone()));
+                self.preloaded = Some(event.clone());
                 Ok(Some(event))
             }
             None => Ok(None),
@@ -470,16 +470,16 @@ impl<'a> Import<'a> {
 
     /// The organizations and people this import created whose names are close to another's
     /// (known before, or created earlier by the import).
-    pub fn near_names(&self) -> Result<Vec<NearName>> {
+    pub fn near_names(&mut self) -> Result<Vec<NearName>> {
         let mut found = Vec::new();
         for kind in [EntityKind::Organization, EntityKind::Person] {
-            let created = &self.created[slot(kind)];
-            if created.count() == 0 {
+            if self.created[slot(kind)].count() == 0 {
                 continue;
             }
             let mut names: Vec<(i64, String)> = Vec::new();
             self.txn
                 .each_name(kind, &mut |id, name| names.push((id, name.to_string())))?;
+            let created = &self.created[slot(kind)];
             found.extend(near_created(kind, names, |id| created.at.get(&id).copied()));
         }
         Ok(found)
@@ -504,20 +504,20 @@ impl<'a> Import<'a> {
         self.txn.rollback()
     }
 
-    fn load(&self, id: i64) -> Result<Event> {
+    fn load(&mut self, id: i64) -> Result<Event> {
         self.txn.event(id)?.ok_or(StoreError::Gone { event: id })
     }
 
     /// The first organization that `event` names both organizer and partner, compared as
     /// the organizations they resolve to (an alias is its organization's name). `absent` says
     /// which of the two lists the record leaves out (kept from the stored event).
-    fn role_conflict(&self, event: &NewEvent, absent: &[&str]) -> Result<Option<RoleConflict>> {
+    fn role_conflict(&mut self, event: &NewEvent, absent: &[&str]) -> Result<Option<RoleConflict>> {
         // Both lists as stored: nothing to say (and nothing to write).
         let both_kept = absent.contains(&"organizers") && absent.contains(&"partners");
         if both_kept || event.organizers.is_empty() || event.partners.is_empty() {
             return Ok(None);
         }
-        let own_key = |name: &str| -> Result<String> {
+        let mut own_key = |name: &str| -> Result<String> {
             Ok(self
                 .txn
                 .find(EntityKind::Organization, name)?
@@ -551,35 +551,37 @@ impl<'a> Import<'a> {
     /// The event as it would read once stored: every organization and person under the name
     /// it is stored under (an alias gives way to the name), and two names of one organization
     /// in a list made one. What an update is compared by.
-    fn canonical(&self, event: &NewEvent) -> Result<NewEvent> {
-        let own_name = |kind: EntityKind, name: &str| -> Result<String> {
-            Ok(self
-                .txn
-                .find(kind, name)?
-                .map_or_else(|| name.to_string(), |found| found.name))
-        };
-        let org = |name: &str| own_name(EntityKind::Organization, name);
-        let person = |name: &str| own_name(EntityKind::Person, name);
-        let orgs = |names: &[String]| -> Result<Vec<String>> {
-            let mut out: Vec<String> = Vec::with_capacity(names.len());
-            for name in names {
-                let name = org(name)?;
-                if !out.iter().any(|o| name_key(o) == name_key(&name)) {
-                    out.push(name);
-                }
-            }
-            Ok(out)
-        };
+    fn canonical(&mut self, event: &NewEvent) -> Result<NewEvent> {
         let mut event = event.clone();
-        event.organizers = orgs(&event.organizers)?;
-        event.partners = orgs(&event.partners)?;
+        event.organizers = self.own_org_names(&event.organizers)?;
+        event.partners = self.own_org_names(&event.partners)?;
         for p in &mut event.participants {
-            p.name = person(&p.name)?;
+            p.name = self.own_name(EntityKind::Person, &p.name)?;
             if let Some(o) = &p.organization {
-                p.organization = Some(org(o)?);
+                p.organization = Some(self.own_name(EntityKind::Organization, o)?);
             }
         }
         Ok(event)
+    }
+
+    /// The name `name` is stored under (itself, if no one has it).
+    fn own_name(&mut self, kind: EntityKind, name: &str) -> Result<String> {
+        Ok(self
+            .txn
+            .find(kind, name)?
+            .map_or_else(|| name.to_string(), |found| found.name))
+    }
+
+    /// Each organization of `names` under its stored name, two names of one made one.
+    fn own_org_names(&mut self, names: &[String]) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::with_capacity(names.len());
+        for name in names {
+            let name = self.own_name(EntityKind::Organization, name)?;
+            if !out.iter().any(|o| name_key(o) == name_key(&name)) {
+                out.push(name);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -97,7 +97,8 @@ pub fn open(location: &Location, access: Access) -> Result<Box<dyn Store>> {
     }
 }
 
-/// An open store. Each method that writes is one transaction.
+/// An open store. Each method that writes is one transaction. Reads take `&mut self` too: a
+/// server's client (the `postgres` crate's) needs it for every query.
 pub trait Store {
     /// What opening did that a person should hear of (an upgrade of an older schema, and
     /// where a copy as it was is), once.
@@ -106,23 +107,23 @@ pub trait Store {
     // Events.
 
     /// The event a reference names, if any.
-    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>>;
+    fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>>;
     /// The stored keys equal to `text` but for case (`text` itself first, if stored), a few
     /// at most: what a reference that found nothing may have meant.
-    fn keys_like(&self, text: &str) -> Result<Vec<String>>;
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>>;
     /// The first event with the same title (compared as names are) and start date, if any.
-    fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<Identity>>;
+    fn find_same_event(&mut self, title: &str, start: NaiveDate) -> Result<Option<Identity>>;
     /// One event with all its links.
-    fn get_event(&self, id: i64) -> Result<Option<Event>>;
+    fn get_event(&mut self, id: i64) -> Result<Option<Event>>;
     /// The events that pass `filter`, in its order, with all their links.
-    fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+    fn list_events(&mut self, filter: &EventFilter) -> Result<Vec<Event>>;
     /// The events that pass `filter`, in its order, with what a one-line summary shows: their
     /// organizers and how many people took part (no tags, sessions or participants).
-    fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>>;
+    fn list_summaries(&mut self, filter: &EventFilter) -> Result<Vec<Event>>;
     /// Calls `f` with each event that passes `filter`, in its order, one at a time, all read
     /// from one snapshot. An error of `f`'s ends the reading and is returned as it is.
     fn visit_events(
-        &self,
+        &mut self,
         filter: &EventFilter,
         f: &mut dyn FnMut(Event) -> anyhow::Result<()>,
     ) -> anyhow::Result<()>;
@@ -147,7 +148,7 @@ pub trait Store {
         sessions: &[SessionEdit],
     ) -> Result<SessionsEdited>;
     /// A participation: the event it belongs to and what it records.
-    fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>>;
+    fn participation(&mut self, id: i64) -> Result<Option<(i64, ParticipantRecord)>>;
     /// Overwrites what participation `id` of event `event` records, provided it still
     /// records `expected` (what the caller read): else [`StoreError::ChangedMeanwhile`],
     /// nothing written.
@@ -166,9 +167,9 @@ pub trait Store {
     // Organizations and people.
 
     /// The organization or person known by `name` (its own or an alias), if any.
-    fn find_entity(&self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
+    fn find_entity(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
     /// Calls `f` with the id and each name (own or alias) of every organization or person.
-    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
     /// Makes `alias` another name of the one known by `name`.
     fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome>;
     /// Removes `alias` from the names of the one known by `name`; returns its own name.
@@ -181,16 +182,16 @@ pub trait Store {
     // Views.
 
     /// Every organization (or those with a name or alias containing `search`), by name.
-    fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>>;
+    fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>>;
     /// Every person (or those who represented `org`), by name; `None` when `org` is no one.
-    fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>>;
+    fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>>;
     /// Everything the person known by `name` took part in, oldest first.
-    fn person_history(&self, name: &str) -> Result<Option<PersonHistory>>;
+    fn person_history(&mut self, name: &str) -> Result<Option<PersonHistory>>;
     /// The aliases of the organizations and people of the events passing `filter` (of all,
     /// for a filter that narrows nothing), as records an import gives back.
-    fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>>;
+    fn alias_records(&mut self, filter: &EventFilter) -> Result<Vec<AliasRecord>>;
     /// How many of the events passing `filter` fall in each group.
-    fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>>;
+    fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>>;
     /// Readies the store for a view that reads everything.
     fn read_everything(&self) -> Result<()>;
 
@@ -206,18 +207,18 @@ pub trait Store {
     // Care.
 
     /// What the database's own checks find wrong; empty when all is well.
-    fn check(&self) -> Result<Vec<String>>;
+    fn check(&mut self) -> Result<Vec<String>>;
     /// How many events, organizations, people and participations there are.
-    fn counts(&self) -> Result<Counts>;
+    fn counts(&mut self) -> Result<Counts>;
     /// Writes a consistent copy of the database to the new file `to`.
-    fn backup(&self, to: &Path) -> Result<()>;
+    fn backup(&mut self, to: &Path) -> Result<()>;
 }
 
 /// What every backend answers the same way, from what it finds.
 impl dyn Store + '_ {
     /// Calls `f` with each event that passes `filter`; see [`Store::visit_events`].
     pub fn each_event(
-        &self,
+        &mut self,
         filter: &EventFilter,
         mut f: impl FnMut(Event) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
@@ -225,37 +226,37 @@ impl dyn Store + '_ {
     }
 
     /// The id of the organization known by `name` (or an alias), if any.
-    pub fn organization_id(&self, name: &str) -> Result<Option<i64>> {
+    pub fn organization_id(&mut self, name: &str) -> Result<Option<i64>> {
         Ok(self
             .find_entity(EntityKind::Organization, name)?
             .map(|found| found.id))
     }
 
     /// The own name of the organization known by `name` (or an alias), if any.
-    pub fn organization_name(&self, name: &str) -> Result<Option<String>> {
+    pub fn organization_name(&mut self, name: &str) -> Result<Option<String>> {
         Ok(self
             .find_entity(EntityKind::Organization, name)?
             .map(|found| found.name))
     }
 
     /// The id of the person known by `name` (or an alias), if any.
-    pub fn person_id(&self, name: &str) -> Result<Option<i64>> {
+    pub fn person_id(&mut self, name: &str) -> Result<Option<i64>> {
         Ok(self
             .find_entity(EntityKind::Person, name)?
             .map(|found| found.id))
     }
 
     /// Up to `n` known organization names (or aliases) closest to `name`, closest first.
-    pub fn similar_organizations(&self, name: &str, n: usize) -> Result<Vec<String>> {
+    pub fn similar_organizations(&mut self, name: &str, n: usize) -> Result<Vec<String>> {
         self.similar(EntityKind::Organization, name, n)
     }
 
     /// Up to `n` known names (or aliases) of people closest to `name`, closest first.
-    pub fn similar_people(&self, name: &str, n: usize) -> Result<Vec<String>> {
+    pub fn similar_people(&mut self, name: &str, n: usize) -> Result<Vec<String>> {
         self.similar(EntityKind::Person, name, n)
     }
 
-    fn similar(&self, kind: EntityKind, name: &str, n: usize) -> Result<Vec<String>> {
+    fn similar(&mut self, kind: EntityKind, name: &str, n: usize) -> Result<Vec<String>> {
         let mut similar = Similar::new(name);
         self.each_name(kind, &mut |_, known| similar.add(known))?;
         Ok(similar.best(n))
@@ -263,16 +264,16 @@ impl dyn Store + '_ {
 
     /// For each organization of `names` that does not exist yet (it would be created), the
     /// known name it is close to, if any.
-    pub fn near_organizations(&self, names: &[String]) -> Result<Vec<NearName>> {
+    pub fn near_organizations(&mut self, names: &[String]) -> Result<Vec<NearName>> {
         self.near(EntityKind::Organization, names)
     }
 
     /// For each person of `names` who does not exist yet, the known name close to theirs.
-    pub fn near_people(&self, names: &[String]) -> Result<Vec<NearName>> {
+    pub fn near_people(&mut self, names: &[String]) -> Result<Vec<NearName>> {
         self.near(EntityKind::Person, names)
     }
 
-    fn near(&self, kind: EntityKind, names: &[String]) -> Result<Vec<NearName>> {
+    fn near(&mut self, kind: EntityKind, names: &[String]) -> Result<Vec<NearName>> {
         let mut new: Vec<String> = Vec::new();
         for name in names {
             let key = crate::model::name_key(name);

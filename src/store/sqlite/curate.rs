@@ -488,7 +488,7 @@ mod tests {
             &event(r#"{"key": "a", "title": "A", "start": "2021-03-16"}"#),
         )
         .unwrap();
-        let read = Store::get_event(&store, added.id).unwrap().unwrap();
+        let read = Store::get_event(&mut store, added.id).unwrap().unwrap();
         // Another process changes the event between this one's read and its write.
         let other = event(r#"{"key": "a", "title": "Other", "start": "2021-03-16"}"#);
         let lists = ListsChanged::default();
@@ -496,7 +496,7 @@ mod tests {
         let mine = event(r#"{"key": "a", "title": "Mine", "start": "2021-03-16"}"#);
         let err = Store::edit_event(&mut store, added.id, &read, &mine, lists, &[]).unwrap_err();
         assert!(matches!(err, StoreError::ChangedMeanwhile), "{err:?}");
-        let now = Store::get_event(&store, added.id).unwrap().unwrap();
+        let now = Store::get_event(&mut store, added.id).unwrap().unwrap();
         assert_eq!(now.title, "Other");
     }
 

@@ -109,7 +109,7 @@ impl SqliteStore {
 }
 
 impl ImportTxn for SqliteImport<'_> {
-    fn event_with_key(&self, key: &str) -> Result<Option<i64>> {
+    fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
         event_with_key(&self.tx, key)
     }
 
@@ -120,7 +120,7 @@ impl ImportTxn for SqliteImport<'_> {
         same_events(&self.tx, title, start)
     }
 
-    fn line_of(&self, event: i64) -> Result<Option<u64>> {
+    fn line_of(&mut self, event: i64) -> Result<Option<u64>> {
         let line: Option<i64> = self
             .tx
             .prepare_cached("SELECT line FROM temp.import_line WHERE event_id = ?1")?
@@ -136,11 +136,11 @@ impl ImportTxn for SqliteImport<'_> {
         Ok(())
     }
 
-    fn event(&self, id: i64) -> Result<Option<Event>> {
+    fn event(&mut self, id: i64) -> Result<Option<Event>> {
         get_event(&self.tx, id)
     }
 
-    fn find(&self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+    fn find(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
         find(&self.tx, super::entity::of(kind), name)
     }
 
@@ -188,15 +188,15 @@ impl ImportTxn for SqliteImport<'_> {
         Ok(())
     }
 
-    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>> {
+    fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>> {
         resolve_event(&self.tx, reference)
     }
 
-    fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
         keys_like(&self.tx, text)
     }
 
-    fn has_participation(&self, event_id: i64, p: &NewParticipant) -> Result<bool> {
+    fn has_participation(&mut self, event_id: i64, p: &NewParticipant) -> Result<bool> {
         Ok(same_participation(&self.tx, event_id, p, None)?.is_some())
     }
 
@@ -234,7 +234,7 @@ impl ImportTxn for SqliteImport<'_> {
         add_aliases(&self.tx, super::entity::of(kind), id, aliases)
     }
 
-    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+    fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
         super::entity::each_name(&self.tx, super::entity::of(kind), f)
     }
 

@@ -89,34 +89,34 @@ impl Store for SqliteStore {
         self.notice.take()
     }
 
-    fn resolve_event(&self, reference: &EventRef) -> Result<Option<i64>> {
+    fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>> {
         lookup::resolve_event(&self.conn, reference)
     }
 
-    fn keys_like(&self, text: &str) -> Result<Vec<String>> {
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
         lookup::keys_like(&self.conn, text)
     }
 
-    fn find_same_event(&self, title: &str, start: NaiveDate) -> Result<Option<Identity>> {
+    fn find_same_event(&mut self, title: &str, start: NaiveDate) -> Result<Option<Identity>> {
         Ok(lookup::same_events(&self.conn, title, start)?
             .into_iter()
             .next())
     }
 
-    fn get_event(&self, id: i64) -> Result<Option<Event>> {
+    fn get_event(&mut self, id: i64) -> Result<Option<Event>> {
         read::get_event(&self.conn, id)
     }
 
-    fn list_events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+    fn list_events(&mut self, filter: &EventFilter) -> Result<Vec<Event>> {
         SqliteStore::list_events(self, filter)
     }
 
-    fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+    fn list_summaries(&mut self, filter: &EventFilter) -> Result<Vec<Event>> {
         SqliteStore::list_summaries(self, filter)
     }
 
     fn visit_events(
-        &self,
+        &mut self,
         filter: &EventFilter,
         f: &mut dyn FnMut(Event) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
@@ -142,7 +142,7 @@ impl Store for SqliteStore {
         SqliteStore::edit_event(self, id, expected, event, lists, sessions)
     }
 
-    fn participation(&self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+    fn participation(&mut self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
         SqliteStore::participation(self, id)
     }
 
@@ -164,11 +164,11 @@ impl Store for SqliteStore {
         SqliteStore::remove_event(self, id)
     }
 
-    fn find_entity(&self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+    fn find_entity(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
         entity::find(&self.conn, entity::of(kind), name)
     }
 
-    fn each_name(&self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+    fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
         entity::each_name(&self.conn, entity::of(kind), f)
     }
 
@@ -188,23 +188,23 @@ impl Store for SqliteStore {
         SqliteStore::merge(self, entity::of(kind), keep, other)
     }
 
-    fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+    fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
         SqliteStore::organizations(self, search)
     }
 
-    fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+    fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
         SqliteStore::people(self, org)
     }
 
-    fn person_history(&self, name: &str) -> Result<Option<PersonHistory>> {
+    fn person_history(&mut self, name: &str) -> Result<Option<PersonHistory>> {
         SqliteStore::person_history(self, name)
     }
 
-    fn alias_records(&self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
+    fn alias_records(&mut self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
         SqliteStore::alias_records(self, filter)
     }
 
-    fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+    fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
         SqliteStore::stats(self, by, filter)
     }
 
@@ -232,15 +232,15 @@ impl Store for SqliteStore {
         Ok(Some(Box::new(built)))
     }
 
-    fn check(&self) -> Result<Vec<String>> {
+    fn check(&mut self) -> Result<Vec<String>> {
         SqliteStore::check(self)
     }
 
-    fn counts(&self) -> Result<Counts> {
+    fn counts(&mut self) -> Result<Counts> {
         SqliteStore::counts(self)
     }
 
-    fn backup(&self, to: &Path) -> Result<()> {
+    fn backup(&mut self, to: &Path) -> Result<()> {
         SqliteStore::backup(self, to)
     }
 }
