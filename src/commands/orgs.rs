@@ -10,7 +10,6 @@ use crate::render::tables;
 
 pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
     let mut store = super::open_for_reading(ctx)?;
-    store.read_everything()?;
     let orgs = store.organizations(args.search.as_deref())?;
     super::print_view(
         args.format,

@@ -14,7 +14,6 @@ use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
     let mut store = super::open_for_reading(ctx)?;
-    store.read_everything()?;
     let people = store.people(args.org.as_deref())?.unwrap_or_default();
     super::print_view(
         args.format,

@@ -29,7 +29,6 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         StatsByArg::Region => StatsBy::Region,
     };
     let mut store = super::open_for_reading(ctx)?;
-    store.read_everything()?;
     let rows = store.stats(by, &filter)?;
     let json: Vec<Value> = rows
         .iter()

@@ -192,8 +192,6 @@ pub trait Store {
     fn alias_records(&mut self, filter: &EventFilter) -> Result<Vec<AliasRecord>>;
     /// How many of the events passing `filter` fall in each group.
     fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>>;
-    /// Readies the store for a view that reads everything.
-    fn read_everything(&self) -> Result<()>;
 
     // Imports.
 

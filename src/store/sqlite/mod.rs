@@ -188,11 +188,15 @@ impl Store for SqliteStore {
         SqliteStore::merge(self, entity::of(kind), keep, other)
     }
 
+    // The views that read every page read through a memory map.
+
     fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+        self.read_everything()?;
         SqliteStore::organizations(self, search)
     }
 
     fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+        self.read_everything()?;
         SqliteStore::people(self, org)
     }
 
@@ -205,11 +209,8 @@ impl Store for SqliteStore {
     }
 
     fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+        self.read_everything()?;
         SqliteStore::stats(self, by, filter)
-    }
-
-    fn read_everything(&self) -> Result<()> {
-        SqliteStore::read_everything(self)
     }
 
     fn begin_import(&mut self) -> Result<Import<'_>> {
