@@ -168,7 +168,8 @@ pub fn is_damaged(err: &anyhow::Error) -> bool {
     store_failure(err) == Some(Failure::Damaged)
 }
 
-/// A store's error as the command line says it: with the command or flag to use next.
+/// A store's error as the command line says it: with the command or flag to use next. Every
+/// variant is worded here; the store's own text (its `Display`) carries no advice.
 fn describe(e: &StoreError) -> String {
     use StoreError::*;
     // The command that curates a kind, and the one that lists it.
@@ -189,10 +190,22 @@ fn describe(e: &StoreError) -> String {
             "{alias:?} is not a name of {of:?}; `events {}` lists the names of each",
             commands(kind).1
         ),
+        NameOfAnother {
+            kind,
+            alias,
+            of,
+            owner,
+        } => format!("{alias:?} is not a name of {of:?} but of another {kind}, {owner:?}"),
         OwnName { kind, alias } => format!(
             "{alias:?} is the name of this {kind}, not an alias; to change it, use `events {} rename`",
             commands(kind).0
         ),
+        AlreadyOne {
+            kind,
+            keep,
+            other,
+            name,
+        } => format!("{keep:?} and {other:?} are already the same {kind}, {name:?}"),
         DuplicateKey { key, id } => {
             format!("an event with key {key:?} already exists (id {id}); choose another --key")
         }
@@ -214,17 +227,52 @@ fn describe(e: &StoreError) -> String {
                 role.as_str()
             )
         }
+        ChangedMeanwhile => {
+            "the record was changed by another process meanwhile; try again".to_string()
+        }
+        SameAsAnother { other } => format!("participation {other} already records that"),
+        Gone { event } => format!("event {event} has gone"),
         BadSearch { reason } => format!("the --search text cannot be searched for: {reason}"),
         IsDirectory { location } => format!(
             "{location} is a directory, not a database file; give a file's path with --db or $EVENTS_DB (such as {})",
             Path::new(location).join("events.db").display()
         ),
-        NotADatabase { .. } => {
-            format!("{e}; check the path given with --db or $EVENTS_DB")
+        NotADatabase { location, expected } => format!(
+            "{location} is not an events database (it is not {expected}); check the path given with --db or $EVENTS_DB"
+        ),
+        NotOurs { location, found } => format!(
+            "{location} is {found} of another program, not an events database; it was left untouched"
+        ),
+        NewerSchema {
+            location,
+            found,
+            supported,
+        } => format!(
+            "{location} has schema version {found}, newer than this events understands ({supported}); upgrade events to use it"
+        ),
+        CannotUpgrade {
+            location,
+            found,
+            supported,
+        } => format!(
+            "{location} has schema version {found} and cannot be upgraded to {supported}: it is read-only"
+        ),
+        IsDatabaseFile { target, file, what } => {
+            format!("{target} is {what} ({file}); choose another file")
         }
-        IsDatabaseFile { .. } | IsDatabaseFileOfLink { .. } => format!("{e}; choose another file"),
-        Exists { .. } => format!("{e}; give the name of a new file"),
-        _ => e.to_string(),
+        IsDatabaseFileOfLink {
+            target,
+            database,
+            what,
+        } => format!(
+            "{target} is {what} of {database} (another name of the same file); choose another file"
+        ),
+        Exists { file } => format!("{file} already exists; give the name of a new file"),
+        // The database's words; what to do comes after the causes (`hint`).
+        Database { message, .. } => message.clone(),
+        Io(e) => e.to_string(),
+        // What the store was doing; the cause follows in the chain.
+        Context { context, .. } => context.clone(),
     }
 }
 
@@ -245,6 +293,12 @@ pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
         Failure::Busy => Some("another process kept the database busy for too long; try again"),
         Failure::Damaged => Some(
             "the database file is damaged; `events check` says what is wrong and how to rescue what can be read",
+        ),
+        Failure::NoPermission => {
+            Some("you lack the permission for this in the database; nothing was written")
+        }
+        Failure::Conflict => Some(
+            "another writer changed the same records at the same time; nothing was written; try again",
         ),
         Failure::Other => None,
     }

@@ -1,8 +1,9 @@
 //! What can go wrong in a store, as values the commands can tell apart: a name that is not
 //! there or is someone else's, a database that is not ours or is newer than this program, a
 //! database that is busy, full, read-only or damaged. The wording a user reads (the flags and
-//! commands to try) is the command line's (`crate::message`); what a variant
-//! displays here is a plain description, for a log or a test.
+//! commands to try, what to do next) is the command line's (`crate::message`), which words
+//! every variant; what a variant displays here is a plain description, without advice, for a
+//! log or a test.
 
 use std::fmt;
 
@@ -140,6 +141,11 @@ pub enum Failure {
     CannotOpen,
     /// The database is damaged.
     Damaged,
+    /// The user may not do this in the database (a server's role lacks the grant).
+    NoPermission,
+    /// The transaction met another's writing the same rows at once and was undone (a
+    /// server's serialization failure); it may be tried again as it is.
+    Conflict,
     /// Anything else.
     Other,
 }
@@ -200,9 +206,7 @@ impl fmt::Display for StoreError {
                 "{} {name:?} is already linked to the event in the other role, as {stored:?}",
                 role.as_str()
             ),
-            ChangedMeanwhile => {
-                f.write_str("the record was changed by another process meanwhile; try again")
-            }
+            ChangedMeanwhile => f.write_str("the record was changed by another process meanwhile"),
             SameAsAnother { other } => {
                 write!(f, "participation {other} already records that")
             }
@@ -215,7 +219,7 @@ impl fmt::Display for StoreError {
             ),
             NotOurs { location, found } => write!(
                 f,
-                "{location} is {found} of another program, not an events database; it was left untouched"
+                "{location} is {found} of another program, not an events database"
             ),
             NewerSchema {
                 location,
@@ -223,7 +227,7 @@ impl fmt::Display for StoreError {
                 supported,
             } => write!(
                 f,
-                "{location} has schema version {found}, newer than this events understands ({supported}); upgrade events to use it"
+                "{location} has schema version {found}, newer than this events understands ({supported})"
             ),
             CannotUpgrade {
                 location,
@@ -278,5 +282,53 @@ impl<T, E: Into<StoreError>> Context<T> for std::result::Result<T, E> {
             context: context().into(),
             source: Box::new(e.into()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_is_the_command_lines_not_the_stores() {
+        let newer = StoreError::NewerSchema {
+            location: "x.db".into(),
+            found: 9,
+            supported: 3,
+        };
+        assert_eq!(
+            newer.to_string(),
+            "x.db has schema version 9, newer than this events understands (3)"
+        );
+        assert_eq!(
+            crate::message(&anyhow::Error::new(newer)),
+            "x.db has schema version 9, newer than this events understands (3); upgrade events to use it"
+        );
+        let changed = StoreError::ChangedMeanwhile;
+        assert_eq!(
+            changed.to_string(),
+            "the record was changed by another process meanwhile"
+        );
+        assert_eq!(
+            crate::message(&anyhow::Error::new(changed)),
+            "the record was changed by another process meanwhile; try again"
+        );
+    }
+
+    #[test]
+    fn a_server_refusal_says_what_to_do() {
+        let failed = |failure| StoreError::Database {
+            failure,
+            message: "refused".into(),
+            inner: None,
+        };
+        assert_eq!(
+            crate::message(&anyhow::Error::new(failed(Failure::NoPermission))),
+            "refused; you lack the permission for this in the database; nothing was written"
+        );
+        assert_eq!(
+            crate::message(&anyhow::Error::new(failed(Failure::Conflict))),
+            "refused; another writer changed the same records at the same time; nothing was written; try again"
+        );
     }
 }
