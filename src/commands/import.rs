@@ -14,7 +14,7 @@ use crate::Context;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
 use crate::model::{
-    AliasRecord, EventFilter, EventRecord, EventRef, FieldError, NewEvent, NewParticipant,
+    AliasRecord, EventFilter, EventRecord, EventRef, Field, FieldError, NewEvent, NewParticipant,
     key_problem, name_key, normalize_name,
 };
 use crate::render::text::escape;
@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     };
     let mut import = store.begin_import()?;
     let mut problems = Problems::default();
-    let mut file_absent: Option<Vec<&'static str>> = None;
+    let mut file_absent: Option<Vec<Field>> = None;
     // New keys that `add-event` would refuse (made only of digits...): from an older events.
     let mut odd_keys: Vec<String> = Vec::new();
     let mut kind = "events";
@@ -120,7 +120,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Err(errors) => {
                             for e in errors {
                                 // A field the record does not have has no value to quote.
-                                let absent = absent.contains(&e.field.as_str());
+                                let absent = Field::from_name(&e.field)
+                                    .is_some_and(|field| absent.contains(&field));
                                 let mut problem = Problem::from_field_error(line, e);
                                 if absent {
                                     problem.value = None;
@@ -158,7 +159,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                     continue;
                                 }
                                 Outcome::BothRoles(conflict) => Some((
-                                    conflict.field,
+                                    conflict.field.as_str(),
                                     conflict.name.clone(),
                                     both_roles(&conflict),
                                 )),
@@ -416,7 +417,7 @@ fn merge_into(
     source: &mut dyn Store,
     to: &Location,
     name: &str,
-    absent: &[&str],
+    absent: &[Field],
 ) -> Result<ImportStats> {
     let mut target = store::open(to, Access::Write)?;
     let mut import = target.begin_import()?;
@@ -464,7 +465,7 @@ enum Checked {
     Event {
         line: u64,
         event: Box<Validated>,
-        absent: Vec<&'static str>,
+        absent: Vec<Field>,
     },
     Participant {
         line: u64,
@@ -516,7 +517,7 @@ fn check(item: ReadResult) -> Checked {
 }
 
 /// The fields a new event cannot do without.
-const REQUIRED: [&str; 2] = ["title", "start"];
+const REQUIRED: [Field; 2] = [Field::Title, Field::Start];
 
 /// An event record validated, or one to complete from the event it updates first.
 enum Validated {
@@ -530,7 +531,7 @@ impl Validated {
     fn complete(
         self,
         import: &mut Import<'_>,
-        absent: &[&str],
+        absent: &[Field],
     ) -> Result<Result<NewEvent, Vec<FieldError>>> {
         let mut record = match self {
             Validated::Done(result) => return Ok(result),
@@ -542,7 +543,7 @@ impl Validated {
                 .iter()
                 .filter(|f| absent.contains(f))
                 .map(|field| FieldError {
-                    field: field.to_string(),
+                    field: field.as_str().to_string(),
                     value: String::new(),
                     reason: format!(
                         "is missing: no event has the key {key:?} to update, and a new event \
@@ -551,10 +552,10 @@ impl Validated {
                 })
                 .collect()));
         };
-        if absent.contains(&"title") {
+        if absent.contains(&Field::Title) {
             record.title = stored.title;
         }
-        let start_kept = absent.contains(&"start");
+        let start_kept = absent.contains(&Field::Start);
         if start_kept {
             record.start = crate::dates::iso(stored.start);
         }
@@ -589,7 +590,12 @@ fn dry_run_change(ctx: &Context, import: &Import<'_>, event: &NewEvent, outcome:
         (Outcome::Updated, Some(update)) => ctx.note(&format!(
             "would update {}: {}",
             name(&update.key, &update.title, update.start),
-            update.fields.join(", ")
+            update
+                .fields
+                .iter()
+                .map(|field| field.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         _ => {}
     }
@@ -613,12 +619,12 @@ impl Problems {
 
 /// Why a record cannot make an organization both organizer and partner of its event.
 fn both_roles(conflict: &RoleConflict) -> String {
-    let other_role = if conflict.field == "partners" {
+    let other_role = if conflict.field == Field::Partners {
         "an organizer"
     } else {
         "a partner"
     };
-    let other_list = if conflict.field == "partners" {
+    let other_list = if conflict.field == Field::Partners {
         "organizers"
     } else {
         "partners"

@@ -13,7 +13,7 @@ use anyhow::Result;
 
 use super::{Item, MAX_RECORD_BYTES, Problem, ReadResult};
 use crate::dates::iso;
-use crate::model::{Event, EventRecord, ParticipantRecord};
+use crate::model::{Event, EventRecord, Field, ParticipantRecord};
 
 /// The columns of an event row, in order: the fields of an event record but its participants,
 /// which a row cannot hold.
@@ -204,7 +204,7 @@ pub struct Reader<R: BufRead> {
     /// Problems with the header, reported before anything else.
     pending: Vec<Problem>,
     /// The event fields this file has no column for.
-    absent: Vec<&'static str>,
+    absent: Vec<Field>,
     /// What is wrong with the row just read, if its cells could not be told apart.
     bad_row: Option<Problem>,
     done: bool,
@@ -369,11 +369,12 @@ impl<R: BufRead> Reader<R> {
         }
         // A CSV row never holds participants; an update keeps them, and any field this file
         // has no column for.
-        self.absent = EVENT_COLUMNS
-            .iter()
-            .copied()
-            .filter(|c| *c != "id" && !columns.iter().any(|have| have == c))
-            .chain(["participants"])
+        self.absent = Field::ALL
+            .into_iter()
+            .filter(|f| {
+                *f != Field::Id
+                    && (*f == Field::Participants || !columns.iter().any(|have| have == f.as_str()))
+            })
             .collect();
         self.columns = columns;
         if problems.is_empty() {

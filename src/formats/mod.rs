@@ -9,7 +9,7 @@ pub mod ndjson;
 use std::fmt;
 use std::io::{self, BufRead};
 
-use crate::model::{AliasRecord, EventRecord, FieldError, ParticipantRecord};
+use crate::model::{AliasRecord, EventRecord, Field, FieldError, ParticipantRecord};
 
 /// The longest record (a JSON element, an NDJSON line) an import accepts, so that a file with
 /// no line breaks cannot make `events` hold it whole.
@@ -24,7 +24,7 @@ pub enum Item {
         /// The fields the record cannot hold or leaves out (a JSON object's missing members;
         /// a CSV file's missing columns, and always `participants`): an update keeps what is
         /// stored for them (merge semantics, as RFC 7386).
-        absent: Vec<&'static str>,
+        absent: Vec<Field>,
     },
     /// Other names of an organization or a person.
     Aliases { line: u64, record: AliasRecord },
@@ -192,26 +192,16 @@ pub(crate) fn json_problem(
     }
 }
 
-/// The fields of an event record, as JSON names them.
-pub const EVENT_FIELDS: [&str; 17] = [
-    "id",
-    "key",
-    "title",
-    "kind",
-    "start",
-    "end",
-    "mode",
-    "location",
-    "region",
-    "project",
-    "description",
-    "source",
-    "tags",
-    "organizers",
-    "partners",
-    "sessions",
-    "participants",
-];
+/// The fields of an event record, as JSON names them ([`Field::ALL`]'s names).
+pub const EVENT_FIELDS: [&str; 17] = {
+    let mut names = [""; 17];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Field::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 fn broken(line: u64, e: serde_json::Error) -> Problem {
     let mut reason = e.to_string();
@@ -336,10 +326,9 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
         serde_path_to_error::deserialize(&mut de).map_err(|e| json_problem(line, e))?;
     de.end().map_err(|e| broken(line, e))?;
     // Merge semantics (RFC 7386): a field left out keeps what is stored; `null` clears it.
-    let absent = EVENT_FIELDS
-        .iter()
-        .copied()
-        .filter(|field| *field != "id" && !has(field))
+    let absent = Field::ALL
+        .into_iter()
+        .filter(|field| *field != Field::Id && !has(field.as_str()))
         .collect();
     Ok(Item::Event {
         line,

@@ -6,6 +6,7 @@ use std::fmt;
 
 use chrono::{Datelike as _, NaiveDate};
 
+use super::field::Field;
 use super::names::{name_key, name_set, normalize_name};
 use super::record::FieldError;
 use crate::dates;
@@ -118,13 +119,13 @@ impl NewEvent {
     /// 9999-12-31 is refused, naming `start`. And a record that gives `sessions` but leaves
     /// out `participants` keeps the participations, but those in a session no longer listed
     /// lose their session (as `edit-event --remove-session` does): `"sessions": []` clears.
-    pub fn keep_absent(&mut self, stored: &Event, absent: &[&str]) -> Result<(), FieldError> {
+    pub fn keep_absent(&mut self, stored: &Event, absent: &[Field]) -> Result<(), FieldError> {
         for field in absent {
             match *field {
-                "key" => self.key = stored.key.clone(),
-                "kind" => self.kind = stored.kind.clone(),
-                "end" if absent.contains(&"start") => self.end = stored.end,
-                "end" => {
+                Field::Key => self.key = stored.key.clone(),
+                Field::Kind => self.kind = stored.kind.clone(),
+                Field::End if absent.contains(&Field::Start) => self.end = stored.end,
+                Field::End => {
                     self.end = self
                         .start
                         .checked_add_signed(stored.end - stored.start)
@@ -141,19 +142,19 @@ impl NewEvent {
                             )
                         })?;
                 }
-                "mode" => self.mode = stored.mode,
-                "location" => self.location = stored.location.clone(),
-                "region" => self.region = stored.region.clone(),
-                "project" => self.project = stored.project.clone(),
-                "description" => self.description = stored.description.clone(),
-                "source" => self.source = stored.source.clone(),
-                "tags" => self.tags = stored.tags.clone(),
-                "organizers" => self.organizers = stored.organizers.clone(),
-                "partners" => self.partners = stored.partners.clone(),
-                "sessions" => self.sessions = stored.sessions.clone(),
-                "participants" => {
+                Field::Mode => self.mode = stored.mode,
+                Field::Location => self.location = stored.location.clone(),
+                Field::Region => self.region = stored.region.clone(),
+                Field::Project => self.project = stored.project.clone(),
+                Field::Description => self.description = stored.description.clone(),
+                Field::Source => self.source = stored.source.clone(),
+                Field::Tags => self.tags = stored.tags.clone(),
+                Field::Organizers => self.organizers = stored.organizers.clone(),
+                Field::Partners => self.partners = stored.partners.clone(),
+                Field::Sessions => self.sessions = stored.sessions.clone(),
+                Field::Participants => {
                     let listed: Vec<String> = self.sessions.iter().map(|s| name_key(s)).collect();
-                    let sessions_given = !absent.contains(&"sessions");
+                    let sessions_given = !absent.contains(&Field::Sessions);
                     self.participants = stored
                         .participants
                         .iter()
@@ -170,7 +171,9 @@ impl NewEvent {
                         })
                         .collect();
                 }
-                _ => {}
+                // A title or start date left out was taken from the stored event before the
+                // record was validated (by the import); an id is no field of a record's own.
+                Field::Id | Field::Title | Field::Start => {}
             }
         }
         // Every session a participant names is a session of the event.

@@ -4,6 +4,7 @@
 //! so that `crate::model::X` names any of it.
 
 mod event;
+mod field;
 mod filter;
 mod names;
 mod record;
@@ -11,6 +12,7 @@ mod reference;
 mod views;
 
 pub use event::*;
+pub use field::*;
 pub use filter::*;
 pub use names::*;
 pub use record::*;

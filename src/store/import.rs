@@ -12,7 +12,7 @@ use super::error::{Result, StoreError};
 use super::near::{NearName, near_created};
 use super::{EntityKind, Found, MergeReport};
 use crate::model::{
-    AliasRecord, Event, EventRef, FieldError, Identity, NewEvent, NewParticipant, name_key,
+    AliasRecord, Event, EventRef, Field, FieldError, Identity, NewEvent, NewParticipant, name_key,
 };
 
 /// What applying one record did.
@@ -40,7 +40,7 @@ pub enum Outcome {
 pub struct RoleConflict {
     /// The list of the record to blame: `partners`, or `organizers` when the record leaves
     /// out `partners`.
-    pub field: &'static str,
+    pub field: Field,
     /// The name as that list gives it.
     pub name: String,
     /// The same organization's name as the other list gives it.
@@ -77,7 +77,7 @@ pub struct Update {
     pub title: String,
     pub start: NaiveDate,
     /// The fields that changed, in the order of the interchange shape.
-    pub fields: Vec<&'static str>,
+    pub fields: Vec<Field>,
 }
 
 /// An alias record's name that is already another organization's or person's: the alias,
@@ -125,7 +125,7 @@ pub trait ImportTxn {
     fn insert_event(&mut self, event: &NewEvent) -> Result<Identity>;
     /// Writes the `fields` of `event` that changed over stored event `id` (its own fields
     /// always; a list only when named). A `None` key leaves the stored key as it is.
-    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[&'static str]) -> Result<()>;
+    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[Field]) -> Result<()>;
     /// The event was created or changed: its search text is to be brought up to date (now,
     /// or by the commit).
     fn event_changed(&mut self, id: i64) -> Result<()>;
@@ -261,7 +261,7 @@ impl<'a> Import<'a> {
     /// Creates the event, or updates the one it matches (by key, else by title and start
     /// date), replacing its links with the record's. `line` is where the record is.
     /// Fields named in `absent` are ones the record cannot hold: a matched event keeps its own.
-    pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[&str]) -> Result<Outcome> {
+    pub fn apply(&mut self, event: &NewEvent, line: u64, absent: &[Field]) -> Result<Outcome> {
         // A record is matched by its key: every stored event has one, and every export
         // carries it. Ids are never matched: they are local to one database.
         self.last_update = None;
@@ -511,9 +511,13 @@ impl<'a> Import<'a> {
     /// The first organization that `event` names both organizer and partner, compared as
     /// the organizations they resolve to (an alias is its organization's name). `absent` says
     /// which of the two lists the record leaves out (kept from the stored event).
-    fn role_conflict(&mut self, event: &NewEvent, absent: &[&str]) -> Result<Option<RoleConflict>> {
+    fn role_conflict(
+        &mut self,
+        event: &NewEvent,
+        absent: &[Field],
+    ) -> Result<Option<RoleConflict>> {
         // Both lists as stored: nothing to say (and nothing to write).
-        let both_kept = absent.contains(&"organizers") && absent.contains(&"partners");
+        let both_kept = absent.contains(&Field::Organizers) && absent.contains(&Field::Partners);
         if both_kept || event.organizers.is_empty() || event.partners.is_empty() {
             return Ok(None);
         }
@@ -531,17 +535,17 @@ impl<'a> Import<'a> {
             let key = own_key(partner)?;
             if let Some((_, organizer)) = organizers.iter().find(|(k, _)| *k == key) {
                 // The list the record gives is the one to blame.
-                let partners_kept = absent.contains(&"partners");
+                let partners_kept = absent.contains(&Field::Partners);
                 let (field, name, other) = if partners_kept {
-                    ("organizers", (*organizer).clone(), partner.clone())
+                    (Field::Organizers, (*organizer).clone(), partner.clone())
                 } else {
-                    ("partners", partner.clone(), (*organizer).clone())
+                    (Field::Partners, partner.clone(), (*organizer).clone())
                 };
                 return Ok(Some(RoleConflict {
                     field,
                     name,
                     other,
-                    other_kept: absent.contains(&"organizers") || partners_kept,
+                    other_kept: absent.contains(&Field::Organizers) || partners_kept,
                 }));
             }
         }
@@ -623,7 +627,7 @@ fn names_eq(a: &[String], b: &[String]) -> bool {
 /// record is already there). Organizations and people are compared by name key, since they
 /// resolve to the same entity; sessions and participants as sets, since the order they are
 /// listed in is only the order they were recorded in.
-fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<&'static str> {
+fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<Field> {
     let participant = |name: &str,
                        org: Option<&str>,
                        position: &Option<String>,
@@ -675,25 +679,28 @@ fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<&'static str> {
         names
     };
     let checks = [
-        ("key", new.key.is_some() && new.key != stored.key),
-        ("title", stored.title != new.title),
-        ("kind", stored.kind != new.kind),
-        ("start", stored.start != new.start),
-        ("end", stored.end != new.end),
-        ("mode", stored.mode != new.mode),
-        ("location", stored.location != new.location),
-        ("region", stored.region != new.region),
-        ("project", stored.project != new.project),
-        ("description", stored.description != new.description),
-        ("source", stored.source != new.source),
-        ("tags", stored.tags != new.tags),
-        ("organizers", !names_eq(&stored.organizers, &new.organizers)),
-        ("partners", !names_eq(&stored.partners, &new.partners)),
+        (Field::Key, new.key.is_some() && new.key != stored.key),
+        (Field::Title, stored.title != new.title),
+        (Field::Kind, stored.kind != new.kind),
+        (Field::Start, stored.start != new.start),
+        (Field::End, stored.end != new.end),
+        (Field::Mode, stored.mode != new.mode),
+        (Field::Location, stored.location != new.location),
+        (Field::Region, stored.region != new.region),
+        (Field::Project, stored.project != new.project),
+        (Field::Description, stored.description != new.description),
+        (Field::Source, stored.source != new.source),
+        (Field::Tags, stored.tags != new.tags),
         (
-            "sessions",
+            Field::Organizers,
+            !names_eq(&stored.organizers, &new.organizers),
+        ),
+        (Field::Partners, !names_eq(&stored.partners, &new.partners)),
+        (
+            Field::Sessions,
             sorted(&stored.sessions) != sorted(&new.sessions),
         ),
-        ("participants", stored_participants != new_participants),
+        (Field::Participants, stored_participants != new_participants),
     ];
     checks
         .into_iter()
@@ -775,7 +782,13 @@ mod tests {
         // A record without a key keeps the stored one.
         assert_eq!(
             changed_fields(&stored, &other),
-            ["title", "tags", "organizers", "sessions", "participants"]
+            [
+                Field::Title,
+                Field::Tags,
+                Field::Organizers,
+                Field::Sessions,
+                Field::Participants
+            ]
         );
     }
 }

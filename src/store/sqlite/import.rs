@@ -20,7 +20,9 @@ use super::write::{
     replace_event_tags, same_participation, touch_event, update_event_row,
 };
 
-use crate::model::{EntityKind, Event, EventRef, Identity, NewEvent, NewParticipant, name_key};
+use crate::model::{
+    EntityKind, Event, EventRef, Field, Identity, NewEvent, NewParticipant, name_key,
+};
 use crate::store::error::Result;
 use crate::store::{AliasConflict, Found, ImportTxn, MergeReport};
 
@@ -156,24 +158,24 @@ impl ImportTxn for SqliteImport<'_> {
     /// Sessions and participations are updated where they differ, not replaced, so that the
     /// ones that stay keep their ids (a script may hold a participation's id). A record
     /// without a key leaves the stored key as it is.
-    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[&'static str]) -> Result<()> {
-        let changed = |field: &str| fields.contains(&field);
+    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[Field]) -> Result<()> {
+        let changed = |field: Field| fields.contains(&field);
         update_event_row(&self.tx, id, event, &self.stamp, true)?;
-        if changed("tags") {
+        if changed(Field::Tags) {
             replace_event_tags(&self.tx, id, &event.tags)?;
         }
-        if changed("organizers") || changed("partners") {
+        if changed(Field::Organizers) || changed(Field::Partners) {
             replace_event_orgs(
                 &self.tx,
                 &mut self.names,
                 id,
                 event,
                 &self.stamp,
-                changed("organizers"),
-                changed("partners"),
+                changed(Field::Organizers),
+                changed(Field::Partners),
             )?;
         }
-        if changed("sessions") || changed("participants") {
+        if changed(Field::Sessions) || changed(Field::Participants) {
             self.update_sessions(id, &event.sessions)?;
             self.update_participants(id, &event.participants)?;
         }
