@@ -140,9 +140,14 @@ pub trait ImportTxn {
     /// date by the commit.
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()>;
     /// The organization or person known by `name`, created if new; and whether this call
-    /// created it. What the import counts as its own comes from this answer alone, never from
-    /// comparing ids: on a server, another session's entity may be given a larger id.
+    /// created it. What the import counts as its own comes from what the backend says it
+    /// created (this, and [`ImportTxn::take_created`]), never from comparing ids: on a server,
+    /// another session's entity may be given a larger id.
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)>;
+
+    /// The organizations and people that this transaction's writes created since the last
+    /// call (events, participations, `entity`), in the order they were created.
+    fn take_created(&mut self) -> Vec<(EntityKind, i64)>;
     /// Merges `other`, which this import created, into `keep`: `other`'s links and names
     /// become `keep`'s, and `other` is no more.
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport>;
@@ -230,32 +235,17 @@ impl<'a> Import<'a> {
     /// The organization or person known by `name`, created (and counted as this import's)
     /// if new.
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64> {
-        let (id, created) = self.txn.entity(kind, name)?;
-        if created {
-            self.created[slot(kind)].add(id);
-        }
+        let (id, _) = self.txn.entity(kind, name)?;
+        self.note_created();
         Ok(id)
     }
 
-    /// Makes every organization and person `event` names, in the order a backend writes
-    /// them (organizers, partners, then each participant's person and organization): what
-    /// the import created is known here, and created in the order it is met.
-    fn make_entities(&mut self, event: &NewEvent) -> Result<()> {
-        for name in event.organizers.iter().chain(&event.partners) {
-            self.entity(EntityKind::Organization, name)?;
+    /// Counts as this import's the organizations and people its last writes created, in the
+    /// order they were created (the backend says which: on a server, ids alone cannot).
+    fn note_created(&mut self) {
+        for (kind, id) in self.txn.take_created() {
+            self.created[slot(kind)].add(id);
         }
-        for p in &event.participants {
-            self.make_participant(p)?;
-        }
-        Ok(())
-    }
-
-    fn make_participant(&mut self, p: &NewParticipant) -> Result<()> {
-        self.entity(EntityKind::Person, &p.name)?;
-        if let Some(org) = &p.organization {
-            self.entity(EntityKind::Organization, org)?;
-        }
-        Ok(())
     }
 
     /// Creates the event, or updates the one it matches (by key, else by title and start
@@ -301,8 +291,8 @@ impl<'a> Import<'a> {
                         .into_iter()
                         .next()
                 };
-                self.make_entities(event)?;
                 let created = self.txn.insert_event(event)?;
+                self.note_created();
                 if let Some(twin) = twin {
                     self.twins.count += 1;
                     if self.twins.first.is_none() {
@@ -329,8 +319,8 @@ impl<'a> Import<'a> {
                 if fields.is_empty() {
                     (id, Outcome::Unchanged)
                 } else {
-                    self.make_entities(&event)?;
                     self.txn.update_event(id, &event, &fields)?;
+                    self.note_created();
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
                         title: event.title.clone(),
@@ -372,8 +362,8 @@ impl<'a> Import<'a> {
             self.stats.unchanged += 1;
             Outcome::Unchanged
         } else {
-            self.make_participant(p)?;
             self.txn.add_participation(event_id, p)?;
+            self.note_created();
             self.stats.created += 1;
             Outcome::Created
         };

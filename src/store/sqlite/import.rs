@@ -220,6 +220,10 @@ impl ImportTxn for SqliteImport<'_> {
         self.names.entity(&self.tx, kind, name, &self.stamp)
     }
 
+    fn take_created(&mut self) -> Vec<(EntityKind, i64)> {
+        std::mem::take(&mut self.names.created)
+    }
+
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
         let report = merge_entities(&self.tx, super::entity::of(kind), keep, other)?;
         // A name may now be another's.

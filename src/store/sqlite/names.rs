@@ -19,6 +19,8 @@ pub(super) struct Names {
     people: HashMap<String, i64>,
     /// The last suffix given to each generated key (see [`super::lookup::unique_key`]).
     pub key_suffixes: HashMap<String, u64>,
+    /// The organizations and people created through this cache, in order, until taken.
+    pub created: Vec<(EntityKind, i64)>,
 }
 
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
@@ -85,12 +87,16 @@ impl Names {
         name: &str,
         stamp: &str,
     ) -> Result<(i64, bool)> {
-        match kind {
+        let (id, created) = match kind {
             EntityKind::Organization => {
-                find_or_create(conn, &ORGANIZATION, &mut self.orgs, name, stamp)
+                find_or_create(conn, &ORGANIZATION, &mut self.orgs, name, stamp)?
             }
-            EntityKind::Person => find_or_create(conn, &PERSON, &mut self.people, name, stamp),
+            EntityKind::Person => find_or_create(conn, &PERSON, &mut self.people, name, stamp)?,
+        };
+        if created {
+            self.created.push((kind, id));
         }
+        Ok((id, created))
     }
 }
 
