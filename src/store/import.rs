@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::error::{Result, StoreError};
+use super::keys::{GeneratedKeys, KeySpace};
 use super::near::{NearName, near_created};
 use super::{EntityKind, Found, MergeReport};
 use crate::model::{
@@ -102,7 +103,7 @@ pub enum AliasProblem {
 /// One import's write transaction in a backend: what the import needs found, read and
 /// written. Committed or rolled back as a whole; dropped, it is rolled back. Reads take
 /// `&mut self`, as a server's client needs for every query.
-pub trait ImportTxn {
+pub trait ImportTxn: KeySpace<Error = StoreError> {
     /// The event with this key, if any (one this import wrote included).
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>>;
     /// The events with this title (compared as names are) and start date, oldest first; a
@@ -119,10 +120,10 @@ pub trait ImportTxn {
     /// Whether the store held no event when the import began (then no event of the import
     /// can be one stored before it).
     fn began_empty(&self) -> bool;
-    /// Writes a new event with its links, giving it a key if it has none; returns its id
-    /// and key. Every organization and person it names has been made by [`ImportTxn::entity`]
+    /// Writes a new event with its links under `key` (its own, or one [`GeneratedKeys`] gave
+    /// through this transaction's [`KeySpace`]); returns its id. Every organization and person it names has been made by [`ImportTxn::entity`]
     /// first (so with `update_event` and `add_participation`).
-    fn insert_event(&mut self, event: &NewEvent) -> Result<Identity>;
+    fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64>;
     /// Writes the `fields` of `event` that changed over stored event `id` (its own fields
     /// always; a list only when named). A `None` key leaves the stored key as it is.
     fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[Field]) -> Result<()>;
@@ -180,6 +181,8 @@ pub struct Import<'a> {
     twins: Twins,
     /// The organizations, then the people, this import created.
     created: [Created; 2],
+    /// The keys given to events without one, through this import's transaction.
+    keys: GeneratedKeys,
 }
 
 /// The organizations (or people) an import created, in the order it created them.
@@ -229,6 +232,7 @@ impl<'a> Import<'a> {
             preloaded: None,
             twins: Twins::default(),
             created: Default::default(),
+            keys: GeneratedKeys::default(),
         }
     }
 
@@ -291,7 +295,14 @@ impl<'a> Import<'a> {
                         .into_iter()
                         .next()
                 };
-                let created = self.txn.insert_event(event)?;
+                let key = match &event.key {
+                    Some(key) => key.clone(),
+                    None => self
+                        .keys
+                        .unique_key(&mut *self.txn, &event.title, event.start)?,
+                };
+                let id = self.txn.insert_event(event, &key)?;
+                let created = Identity { id, key };
                 self.note_created();
                 if let Some(twin) = twin {
                     self.twins.count += 1;

@@ -4,7 +4,8 @@
 //!
 //! What does not depend on the database is written here, once: which stored event an import
 //! record is and what it changes (`import`), which known names are close to a new one or to a
-//! name no one has (`near`), how names sort (`fold`). A backend finds, reads and writes:
+//! name no one has (`near`), how names sort (`fold`), which key an event without one is given
+//! (`keys`). A backend finds, reads and writes:
 //! `sqlite/` (a file; the only backend today) holds all of its SQL, migrations, search
 //! syntax and file handling. Every value reaches a database as a bound parameter.
 //!
@@ -17,6 +18,7 @@ mod edits;
 mod error;
 mod fold;
 mod import;
+mod keys;
 mod near;
 mod sqlite;
 
@@ -34,6 +36,7 @@ pub use import::{
     AliasConflict, AliasProblem, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Twins,
     Update,
 };
+pub use keys::{GeneratedKeys, KeySpace};
 pub use near::NearName;
 
 pub use crate::model::EntityKind;

@@ -5,7 +5,7 @@ use rusqlite::params_from_iter;
 use super::SqliteStore;
 use super::error::search_error;
 use super::filter::event_query;
-use super::lookup::event_with_key;
+use super::lookup::{Keys, event_with_key};
 use super::names::{Names, Sessions};
 use super::read::{EVENT_COLUMNS, LinkReader, SUMMARY_COLUMNS, event_from_row};
 use super::write::{
@@ -13,12 +13,12 @@ use super::write::{
 };
 
 use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant};
-use crate::store::ParticipantAdded;
 use crate::store::error::{Result, StoreError};
+use crate::store::{GeneratedKeys, ParticipantAdded};
 
 impl SqliteStore {
     /// Records a new event with its organizations, tags, sessions and participants, in one
-    /// transaction; one without a key is given one (see [`crate::model::generated_key`]).
+    /// transaction; one without a key is given one (see [`GeneratedKeys`]).
     pub(super) fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
         let tx = self.write()?;
         if let Some(key) = &event.key
@@ -29,10 +29,16 @@ impl SqliteStore {
                 id,
             });
         }
-        let added = insert_event(&tx, &mut Names::default(), event, &now())?;
-        refresh_search(&tx, added.id)?;
+        let key = match &event.key {
+            Some(key) => key.clone(),
+            None => {
+                GeneratedKeys::default().unique_key(&mut Keys(&tx), &event.title, event.start)?
+            }
+        };
+        let id = insert_event(&tx, &mut Names::default(), event, &key, &now())?;
+        refresh_search(&tx, id)?;
         tx.commit()?;
-        Ok(added)
+        Ok(Identity { id, key })
     }
 
     /// Records one participation in an existing event, unless an identical one (see

@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::curate::{add_aliases, merge_entities};
 use super::entity::find;
-use super::lookup::{event_with_key, keys_like, resolve_event, same_events};
+use super::lookup::{Keys, event_with_key, keys_like, resolve_event, same_events};
 use super::names::{Names, Sessions};
 use super::read::get_event;
 use super::schema::FTS_FILL;
@@ -24,7 +24,8 @@ use crate::model::{
     EntityKind, Event, EventRef, Field, Identity, NewEvent, NewParticipant, name_key,
 };
 use crate::store::error::Result;
-use crate::store::{AliasConflict, Found, ImportTxn, MergeReport};
+use crate::store::error::StoreError;
+use crate::store::{AliasConflict, Found, ImportTxn, KeySpace, MergeReport};
 
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
 pub(super) struct SqliteImport<'a> {
@@ -110,6 +111,18 @@ impl SqliteStore {
     }
 }
 
+impl KeySpace for SqliteImport<'_> {
+    type Error = StoreError;
+
+    fn key_taken(&mut self, key: &str) -> Result<bool> {
+        Ok(Keys(&self.tx).key_taken(key)?)
+    }
+
+    fn suffixed_keys(&mut self, base: &str) -> Result<Vec<String>> {
+        Ok(Keys(&self.tx).suffixed_keys(base)?)
+    }
+}
+
 impl ImportTxn for SqliteImport<'_> {
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
         event_with_key(&self.tx, key)
@@ -150,8 +163,8 @@ impl ImportTxn for SqliteImport<'_> {
         self.bulk
     }
 
-    fn insert_event(&mut self, event: &NewEvent) -> Result<Identity> {
-        insert_event(&self.tx, &mut self.names, event, &self.stamp)
+    fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
+        insert_event(&self.tx, &mut self.names, event, key, &self.stamp)
     }
 
     /// Writes the `fields` that changed: the event's own fields, and each list that changed.

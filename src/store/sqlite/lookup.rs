@@ -1,14 +1,12 @@
 //! Finding what a name, a key or a reference stands for: events, organizations, people.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::entity::{ORGANIZATION, PERSON, find};
-use super::names::NAME_CACHE_LIMIT;
 
-use crate::model::{EventRef, Identity, generated_key, name_key};
+use crate::model::{EventRef, Identity, name_key};
+use crate::store::KeySpace;
 use crate::store::error::Result;
 
 /// The id of the organization known by `name` or an alias, if any.
@@ -73,62 +71,33 @@ pub(super) fn same_events(
     Ok(found)
 }
 
-/// A key no event has, nor had, for an event with this title and start date:
-/// [`generated_key`], else it with the next free `-2`, `-3`... suffix. A key an event had
-/// before (removed, or renamed) is never generated again, so nothing that held it comes to
-/// name another event. `next` remembers, per generated key, the last suffix given, so that
-/// many events of one title and date (an import) cost one lookup each, not one per suffix
-/// already taken.
-pub(super) fn unique_key(
-    conn: &Connection,
-    title: &str,
-    start: NaiveDate,
-    next: &mut HashMap<String, u64>,
-) -> rusqlite::Result<String> {
-    let base = generated_key(title, start);
-    let mut taken = conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM event WHERE key = ?1)
-             OR EXISTS (SELECT 1 FROM retired_key WHERE key = ?1)",
-    )?;
-    let mut n = match next.get(&base) {
-        Some(&n) => n,
-        None if !taken.query_row([&base], |r| r.get::<_, bool>(0))? => return Ok(base),
-        None => highest_suffix(conn, &base)?,
-    };
-    loop {
-        n += 1;
-        let key = format!("{base}-{n}");
-        if !taken.query_row([&key], |r| r.get::<_, bool>(0))? {
-            if next.len() >= NAME_CACHE_LIMIT {
-                next.clear();
-            }
-            next.insert(base, n);
-            return Ok(key);
-        }
-    }
-}
+/// The keys events have and had, as [`crate::store::KeySpace`] asks: what
+/// [`crate::store::GeneratedKeys`] needs to give a key, inside the caller's transaction.
+pub(super) struct Keys<'a>(pub &'a Connection);
 
-/// The largest `N` of the keys `BASE-N` that events have or had (1 when there is none: the
-/// base itself is the first).
-fn highest_suffix(conn: &Connection, base: &str) -> rusqlite::Result<u64> {
-    // Every key that starts with `BASE-` sorts between `BASE-` and `BASE.` ('.' follows
-    // '-'), so the indexes of both tables find them.
-    let mut stmt = conn.prepare_cached(
-        "SELECT key FROM event WHERE key > ?1 || '-' AND key < ?1 || '.'
-         UNION ALL
-         SELECT key FROM retired_key WHERE key > ?1 || '-' AND key < ?1 || '.'",
-    )?;
-    let keys = stmt.query_map([base], |r| r.get::<_, String>(0))?;
-    let mut highest = 1;
-    for key in keys {
-        let key = key?;
-        let suffix = key.get(base.len() + 1..).unwrap_or_default();
-        if !suffix.is_empty()
-            && suffix.bytes().all(|b| b.is_ascii_digit())
-            && let Ok(n) = suffix.parse::<u64>()
-        {
-            highest = highest.max(n);
-        }
+impl KeySpace for Keys<'_> {
+    type Error = rusqlite::Error;
+
+    fn key_taken(&mut self, key: &str) -> rusqlite::Result<bool> {
+        self.0
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM event WHERE key = ?1)
+                     OR EXISTS (SELECT 1 FROM retired_key WHERE key = ?1)",
+            )?
+            .query_row([key], |r| r.get(0))
     }
-    Ok(highest)
+
+    fn suffixed_keys(&mut self, base: &str) -> rusqlite::Result<Vec<String>> {
+        // Every key that starts with `BASE-` sorts between `BASE-` and `BASE.` ('.' follows
+        // '-' in byte order, which is how SQLite compares text), so the indexes of both
+        // tables find them; the caller keeps those with digits after the `-`.
+        self.0
+            .prepare_cached(
+                "SELECT key FROM event WHERE key > ?1 || '-' AND key < ?1 || '.'
+                 UNION ALL
+                 SELECT key FROM retired_key WHERE key > ?1 || '-' AND key < ?1 || '.'",
+            )?
+            .query_map([base], |r| r.get(0))?
+            .collect()
+    }
 }

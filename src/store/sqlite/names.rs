@@ -17,8 +17,6 @@ use crate::store::error::Result;
 pub(super) struct Names {
     orgs: HashMap<String, i64>,
     people: HashMap<String, i64>,
-    /// The last suffix given to each generated key (see [`super::lookup::unique_key`]).
-    pub key_suffixes: HashMap<String, u64>,
     /// The organizations and people created through this cache, in order, until taken.
     pub created: Vec<(EntityKind, i64)>,
 }

@@ -34,9 +34,9 @@ fn give_keys(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         .prepare("SELECT id, title, start_date FROM event WHERE key IS NULL ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut next = std::collections::HashMap::new();
+    let mut keys = crate::store::GeneratedKeys::default();
     for (id, title, start) in keyless {
-        let key = super::lookup::unique_key(tx, &title, start, &mut next)?;
+        let key = keys.unique_key(&mut super::lookup::Keys(tx), &title, start)?;
         tx.execute("UPDATE event SET key = ?2 WHERE id = ?1", (id, key))?;
     }
     Ok(())

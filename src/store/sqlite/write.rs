@@ -3,11 +3,11 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::lookup::{organization_id, person_id, unique_key};
+use super::lookup::{organization_id, person_id};
 use super::names::{Names, Sessions, session_id};
 use super::schema::FTS_FILL_ONE;
 
-use crate::model::{Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key};
+use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
 use crate::store::error::{Context, Result, StoreError};
 
 /// The moment a row is written, as stored in `created_at` and `updated_at`.
@@ -15,30 +15,27 @@ pub(super) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Writes a new event and its links, giving it a key if it has none; returns its id and key.
+/// Writes a new event and its links under `key`; returns its id.
 pub(super) fn insert_event(
     conn: &Connection,
     names: &mut Names,
     event: &NewEvent,
+    key: &str,
     stamp: &str,
-) -> Result<Identity> {
-    let key = match &event.key {
-        Some(key) => key.clone(),
-        None => unique_key(conn, &event.title, event.start, &mut names.key_suffixes)?,
-    };
+) -> Result<i64> {
     write_event_row(
         conn,
         "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
                             project, description, source, created_at, updated_at, title_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
         None,
-        Some(&key),
+        Some(key),
         event,
         stamp,
     )?;
     let id = conn.last_insert_rowid();
     insert_links(conn, names, id, event, stamp)?;
-    Ok(Identity { id, key })
+    Ok(id)
 }
 
 /// Brings the event's full-text search row up to date (or removes it, if the event is gone).
