@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use super::error::{Result, StoreError};
 use super::keys::{GeneratedKeys, KeySpace};
 use super::near::{NearName, near_created};
+use super::plan::ParticipationPlan;
 use super::{EntityKind, Found, MergeReport};
 use crate::model::{
     AliasRecord, Event, EventRef, Field, FieldError, Identity, NewEvent, NewParticipant, name_key,
@@ -120,13 +121,19 @@ pub trait ImportTxn: KeySpace<Error = StoreError> {
     /// Whether the store held no event when the import began (then no event of the import
     /// can be one stored before it).
     fn began_empty(&self) -> bool;
-    /// Writes a new event with its links under `key` (its own, or one [`GeneratedKeys`] gave
-    /// through this transaction's [`KeySpace`]); returns its id. Every organization and person it names has been made by [`ImportTxn::entity`]
-    /// first (so with `update_event` and `add_participation`).
+    /// Writes a new event with its links under `key` (its own, or one [`GeneratedKeys`]
+    /// gave through this transaction's [`KeySpace`]); returns its id.
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64>;
     /// Writes the `fields` of `event` that changed over stored event `id` (its own fields
-    /// always; a list only when named). A `None` key leaves the stored key as it is.
-    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[Field]) -> Result<()>;
+    /// always; a list only when named; sessions and participations as `plan` says, when
+    /// either changed). A `None` key leaves the stored key as it is.
+    fn update_event(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        fields: &[Field],
+        plan: Option<&ParticipationPlan>,
+    ) -> Result<()>;
     /// The event was created or changed: its search text is to be brought up to date (now,
     /// or by the commit).
     fn event_changed(&mut self, id: i64) -> Result<()>;
@@ -330,7 +337,11 @@ impl<'a> Import<'a> {
                 if fields.is_empty() {
                     (id, Outcome::Unchanged)
                 } else {
-                    self.txn.update_event(id, &event, &fields)?;
+                    // Updated by difference, so that the rows that stay keep their ids.
+                    let plan = (fields.contains(&Field::Sessions)
+                        || fields.contains(&Field::Participants))
+                    .then(|| ParticipationPlan::new(&stored, &event, &canonical));
+                    self.txn.update_event(id, &event, &fields, plan.as_ref())?;
                     self.note_created();
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
@@ -791,5 +802,34 @@ mod tests {
                 Field::Participants
             ]
         );
+    }
+
+    #[test]
+    fn a_participation_plan_keeps_changes_removes_and_adds() {
+        let before = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16", "sessions": ["Old", "Day 1"],
+                "participants": [{"name": "X", "session": "Old"}, {"name": "Y", "role": "chair"},
+                                 {"name": "Z"}, {"name": "W", "session": "Day 1"}]}"#,
+        );
+        let stored = stored(&before);
+        let wanted = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16", "sessions": ["day 1", "New"],
+                "participants": [{"name": "N"}, {"name": "y", "role": "speaker"},
+                                 {"name": "X"}, {"name": "W", "session": "Day 1"}]}"#,
+        );
+        let plan = ParticipationPlan::new(&stored, &wanted, &wanted);
+        assert_eq!(plan.remove_sessions, ["Old"]);
+        assert_eq!(plan.rename_sessions, [("Day 1".into(), "day 1".into())]);
+        assert_eq!(plan.add_sessions, ["New"]);
+        // X's session goes, so the stored row records X without one: kept as it is.
+        assert_eq!(plan.keep, [1, 4]);
+        assert_eq!(
+            plan.write,
+            [
+                crate::store::Write::Add(wanted.participants[0].clone()),
+                crate::store::Write::Change(2, wanted.participants[1].clone()),
+            ]
+        );
+        assert_eq!(plan.remove, [3]);
     }
 }

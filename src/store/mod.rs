@@ -5,7 +5,7 @@
 //! What does not depend on the database is written here, once: which stored event an import
 //! record is and what it changes (`import`), which known names are close to a new one or to a
 //! name no one has (`near`), how names sort (`fold`), which key an event without one is given
-//! (`keys`). A backend finds, reads and writes:
+//! (`keys`), how an event's sessions and participations are updated by difference (`plan`). A backend finds, reads and writes:
 //! `sqlite/` (a file; the only backend today) holds all of its SQL, migrations, search
 //! syntax and file handling. Every value reaches a database as a bound parameter.
 //!
@@ -20,6 +20,7 @@ mod fold;
 mod import;
 mod keys;
 mod near;
+mod plan;
 mod sqlite;
 
 use std::fmt;
@@ -38,6 +39,7 @@ pub use import::{
 };
 pub use keys::{GeneratedKeys, KeySpace};
 pub use near::NearName;
+pub use plan::{ParticipationPlan, Write};
 
 pub use crate::model::EntityKind;
 use crate::model::{

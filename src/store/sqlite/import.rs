@@ -25,7 +25,9 @@ use crate::model::{
 };
 use crate::store::error::Result;
 use crate::store::error::StoreError;
-use crate::store::{AliasConflict, Found, ImportTxn, KeySpace, MergeReport};
+use crate::store::{
+    AliasConflict, Found, ImportTxn, KeySpace, MergeReport, ParticipationPlan, Write,
+};
 
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
 pub(super) struct SqliteImport<'a> {
@@ -168,10 +170,15 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     /// Writes the `fields` that changed: the event's own fields, and each list that changed.
-    /// Sessions and participations are updated where they differ, not replaced, so that the
-    /// ones that stay keep their ids (a script may hold a participation's id). A record
-    /// without a key leaves the stored key as it is.
-    fn update_event(&mut self, id: i64, event: &NewEvent, fields: &[Field]) -> Result<()> {
+    /// Sessions and participations are updated as `plan` says, where they differ, not
+    /// replaced. A record without a key leaves the stored key as it is.
+    fn update_event(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        fields: &[Field],
+        plan: Option<&ParticipationPlan>,
+    ) -> Result<()> {
         let changed = |field: Field| fields.contains(&field);
         update_event_row(&self.tx, id, event, &self.stamp, true)?;
         if changed(Field::Tags) {
@@ -188,9 +195,8 @@ impl ImportTxn for SqliteImport<'_> {
                 changed(Field::Partners),
             )?;
         }
-        if changed(Field::Sessions) || changed(Field::Participants) {
-            self.update_sessions(id, &event.sessions)?;
-            self.update_participants(id, &event.participants)?;
+        if let Some(plan) = plan {
+            self.apply_plan(id, plan)?;
         }
         Ok(())
     }
@@ -291,109 +297,53 @@ impl SqliteImport<'_> {
         Ok(())
     }
 
-    /// Makes the event's sessions `names`: the ones no longer named go (their participations
-    /// lose the session, or go too, below), new ones come, a new spelling is taken.
-    fn update_sessions(&mut self, event_id: i64, names: &[String]) -> Result<()> {
-        let stored: Vec<(i64, String, String)> = self
-            .tx
-            .prepare_cached("SELECT id, name, name_key FROM session WHERE event_id = ?1")?
-            .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (session, name, key) in &stored {
-            match names.iter().find(|n| name_key(n) == *key) {
-                None => {
-                    self.tx
-                        .prepare_cached("DELETE FROM session WHERE id = ?1")?
-                        .execute([session])?;
-                }
-                Some(new) if new != name => {
-                    self.tx
-                        .prepare_cached("UPDATE session SET name = ?2 WHERE id = ?1")?
-                        .execute(params![session, new])?;
-                }
-                Some(_) => {}
-            }
+    /// Carries out `plan` (see [`ParticipationPlan`]) on the event's sessions and
+    /// participations.
+    fn apply_plan(&mut self, event_id: i64, plan: &ParticipationPlan) -> Result<()> {
+        for name in &plan.remove_sessions {
+            // Their participations lose the session (`ON DELETE SET NULL`).
+            self.tx
+                .prepare_cached("DELETE FROM session WHERE event_id = ?1 AND name_key = ?2")?
+                .execute(params![event_id, name_key(name)])?;
+        }
+        for (old, new) in &plan.rename_sessions {
+            self.tx
+                .prepare_cached(
+                    "UPDATE session SET name = ?3 WHERE event_id = ?1 AND name_key = ?2",
+                )?
+                .execute(params![event_id, name_key(old), new])?;
         }
         let mut sessions = Sessions::default();
-        for name in names {
+        for name in &plan.add_sessions {
             sessions.id(&self.tx, event_id, name)?;
         }
-        Ok(())
-    }
-
-    /// Makes the event's participations `wanted`, touching only the difference: a stored row
-    /// that records exactly a wanted participation stays as it is; one of the same person that
-    /// differs otherwise is updated in place; the rest are removed or added.
-    fn update_participants(&mut self, event_id: i64, wanted: &[NewParticipant]) -> Result<()> {
-        type Row = (
-            i64,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-        );
-        let mut stored: Vec<(i64, Row)> = self
-            .tx
-            .prepare_cached(
-                "SELECT id, person_id, organization_id, position, role, session_id, contribution
-                   FROM participation WHERE event_id = ?1 ORDER BY id",
-            )?
-            .query_map([event_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    (
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                    ),
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut sessions = Sessions::default();
-        let mut unmatched: Vec<(usize, Row)> = Vec::new();
-        for (i, p) in wanted.iter().enumerate() {
-            let refs = participant_refs(
-                &self.tx,
-                &mut self.names,
-                &mut sessions,
-                event_id,
-                p,
-                &self.stamp,
-            )?;
-            let row: Row = (
-                refs.person,
-                refs.organization,
-                p.position.clone(),
-                p.role.clone(),
-                refs.session,
-                p.contribution.clone(),
-            );
-            match stored.iter().position(|(_, s)| *s == row) {
-                Some(at) => {
-                    stored.remove(at);
-                }
-                None => unmatched.push((i, row)),
-            }
-        }
-        for (i, row) in unmatched {
-            let p = &wanted[i];
-            let same_person = stored.iter().position(|(_, s)| s.0 == row.0);
-            match same_person {
-                Some(at) => {
-                    let (id, _) = stored.remove(at);
+        for write in &plan.write {
+            match write {
+                Write::Change(id, p) => {
+                    let refs = participant_refs(
+                        &self.tx,
+                        &mut self.names,
+                        &mut sessions,
+                        event_id,
+                        p,
+                        &self.stamp,
+                    )?;
                     self.tx
                         .prepare_cached(
                             "UPDATE participation SET organization_id = ?2, position = ?3,
                                     role = ?4, session_id = ?5, contribution = ?6
                               WHERE id = ?1",
                         )?
-                        .execute(params![id, row.1, row.2, row.3, row.4, row.5])?;
+                        .execute(params![
+                            id,
+                            refs.organization,
+                            p.position,
+                            p.role,
+                            refs.session,
+                            p.contribution
+                        ])?;
                 }
-                None => {
+                Write::Add(p) => {
                     insert_participant(
                         &self.tx,
                         &mut self.names,
@@ -405,7 +355,7 @@ impl SqliteImport<'_> {
                 }
             }
         }
-        for (id, _) in stored {
+        for id in &plan.remove {
             self.tx
                 .prepare_cached("DELETE FROM participation WHERE id = ?1")?
                 .execute([id])?;

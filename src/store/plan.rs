@@ -1,0 +1,141 @@
+//! The plan of an update of an event's sessions and participations by difference, decided
+//! above the backends: which stored rows stay, which are changed in place (so they keep their
+//! ids, which scripts may hold), which go and which are new. A backend only carries it out.
+
+use crate::model::{Event, NewEvent, NewParticipant, name_key};
+
+/// How to make a stored event's sessions and participations the ones a record wants.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ParticipationPlan {
+    /// Stored sessions no longer named, by stored name: they go, and their participations
+    /// lose the session (unless removed or changed below).
+    pub remove_sessions: Vec<String>,
+    /// Stored sessions named with another spelling: the stored name, and the new one.
+    pub rename_sessions: Vec<(String, String)>,
+    /// New sessions, in the order they are to be created: the event's, then any other a
+    /// participation names.
+    pub add_sessions: Vec<String>,
+    /// Stored participations that record exactly a wanted one: left as they are.
+    pub keep: Vec<i64>,
+    /// The participations to write, in the record's order (which is the order any person or
+    /// organization new to the store is created in, and the order of the new ids).
+    pub write: Vec<Write>,
+    /// Stored participations no longer wanted.
+    pub remove: Vec<i64>,
+}
+
+/// A participation to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// A stored participation of the wanted person that differs otherwise: overwritten in
+    /// place, so it keeps its id (the person stays, the rest becomes this).
+    Change(i64, NewParticipant),
+    /// A new participation.
+    Add(NewParticipant),
+}
+
+impl ParticipationPlan {
+    /// The plan that makes `stored`'s sessions and participations `wanted`'s. `canonical` is
+    /// `wanted` with every person and organization under the name it is stored under (a name
+    /// no one has as it is), participant for participant: two participations are of the same
+    /// person (organization) when those names are equal but for case and spacing, as their ids
+    /// would be. A stored participation matches the first wanted one that records exactly the
+    /// same (sessions by name key; position, role and contribution exactly), oldest first;
+    /// each wanted one left then takes the oldest stored one left of the same person, if any,
+    /// else is added; the stored ones left are removed.
+    pub fn new(stored: &Event, wanted: &NewEvent, canonical: &NewEvent) -> ParticipationPlan {
+        let mut plan = ParticipationPlan::default();
+
+        // Sessions, by name key.
+        let wanted_keys: Vec<String> = wanted.sessions.iter().map(|s| name_key(s)).collect();
+        let mut present: Vec<String> = Vec::new();
+        for name in &stored.sessions {
+            let key = name_key(name);
+            match wanted_keys.iter().position(|k| *k == key) {
+                None => plan.remove_sessions.push(name.clone()),
+                Some(at) => {
+                    if wanted.sessions[at] != *name {
+                        plan.rename_sessions
+                            .push((name.clone(), wanted.sessions[at].clone()));
+                    }
+                    present.push(key);
+                }
+            }
+        }
+        let named = wanted.sessions.iter().chain(
+            wanted
+                .participants
+                .iter()
+                .filter_map(|p| p.session.as_ref()),
+        );
+        for name in named {
+            let key = name_key(name);
+            if !present.contains(&key) {
+                present.push(key);
+                plan.add_sessions.push(name.clone());
+            }
+        }
+
+        // Participations: what each records, with a session that goes as none.
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let session_key = |s: &Option<String>| {
+            s.as_deref()
+                .map(name_key)
+                .filter(|key| wanted_keys.contains(key))
+        };
+        let mut rows: Vec<(i64, Row)> = stored
+            .participants
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    (
+                        name_key(&p.name),
+                        p.organization.as_deref().map(name_key),
+                        p.position.clone(),
+                        p.role.clone(),
+                        session_key(&p.session),
+                        p.contribution.clone(),
+                    ),
+                )
+            })
+            .collect();
+        rows.sort_by_key(|(id, _)| *id);
+        let mut unmatched: Vec<(usize, Row)> = Vec::new();
+        for (i, (p, c)) in wanted
+            .participants
+            .iter()
+            .zip(&canonical.participants)
+            .enumerate()
+        {
+            let row: Row = (
+                name_key(&c.name),
+                c.organization.as_deref().map(name_key),
+                p.position.clone(),
+                p.role.clone(),
+                p.session.as_deref().map(name_key),
+                p.contribution.clone(),
+            );
+            match rows.iter().position(|(_, s)| *s == row) {
+                Some(at) => plan.keep.push(rows.remove(at).0),
+                None => unmatched.push((i, row)),
+            }
+        }
+        for (i, row) in unmatched {
+            let p = wanted.participants[i].clone();
+            match rows.iter().position(|(_, s)| s.0 == row.0) {
+                Some(at) => plan.write.push(Write::Change(rows.remove(at).0, p)),
+                None => plan.write.push(Write::Add(p)),
+            }
+        }
+        plan.remove = rows.into_iter().map(|(id, _)| id).collect();
+        plan
+    }
+}
