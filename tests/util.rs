@@ -244,14 +244,11 @@ pub fn without_ids(ndjson: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Runs the binary with its stdout on a pseudo-terminal `columns` wide (a real terminal as far
-/// as the program can tell), stdin empty; returns what the terminal received, with the
-/// terminal's own line-ending translation turned off so that it is byte for byte what the
-/// program wrote, and stderr.
-pub fn run_on_terminal(env: &Env, args: &[&str], columns: u16) -> (String, String) {
-    use std::io::Read;
+/// A pseudo-terminal `columns` wide: its master end (what a program writes there is read from
+/// it) and its other end, to give the program. The terminal's own line-ending translation is
+/// off, so that what is read is byte for byte what the program wrote.
+fn open_terminal(columns: u16) -> (std::fs::File, std::fs::File) {
     use std::os::fd::FromRawFd;
-    use std::process::Stdio;
 
     let mut master: libc::c_int = -1;
     let mut slave: libc::c_int = -1;
@@ -280,8 +277,20 @@ pub fn run_on_terminal(env: &Env, args: &[&str], columns: u16) -> (String, Strin
         assert_eq!(libc::tcsetattr(slave, libc::TCSANOW, &attributes), 0);
     }
     // SAFETY: each descriptor is owned by exactly one File from here on.
-    let mut master = unsafe { std::fs::File::from_raw_fd(master) };
+    let master = unsafe { std::fs::File::from_raw_fd(master) };
     let slave = unsafe { std::fs::File::from_raw_fd(slave) };
+    (master, slave)
+}
+
+/// Runs the binary with its stdout on a pseudo-terminal `columns` wide (a real terminal as far
+/// as the program can tell), stdin empty; returns what the terminal received, with the
+/// terminal's own line-ending translation turned off so that it is byte for byte what the
+/// program wrote, and stderr.
+pub fn run_on_terminal(env: &Env, args: &[&str], columns: u16) -> (String, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let (mut master, slave) = open_terminal(columns);
 
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"));
     cmd.env_remove("EVENTS_DB")
@@ -331,38 +340,9 @@ pub struct OnTerminal {
 
 impl OnTerminal {
     pub fn spawn(env: &Env, args: &[&str], columns: u16) -> OnTerminal {
-        use std::os::fd::FromRawFd;
         use std::process::Stdio;
 
-        let mut master: libc::c_int = -1;
-        let mut slave: libc::c_int = -1;
-        let size = libc::winsize {
-            ws_row: 50,
-            ws_col: columns,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: openpty writes two descriptors through valid pointers; name and termios unused.
-        let opened = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: `slave` is a terminal descriptor we own; termios is plain data.
-        unsafe {
-            let mut attributes: libc::termios = std::mem::zeroed();
-            assert_eq!(libc::tcgetattr(slave, &mut attributes), 0);
-            attributes.c_oflag &= !libc::OPOST;
-            assert_eq!(libc::tcsetattr(slave, libc::TCSANOW, &attributes), 0);
-        }
-        // SAFETY: each descriptor is owned by exactly one File from here on.
-        let master = unsafe { std::fs::File::from_raw_fd(master) };
-        let slave = unsafe { std::fs::File::from_raw_fd(slave) };
+        let (master, slave) = open_terminal(columns);
         let err = slave
             .try_clone()
             .expect("a second descriptor of the terminal");

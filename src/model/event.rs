@@ -237,6 +237,20 @@ pub struct Participant {
     pub contribution: Option<String>,
 }
 
+impl From<&Participant> for NewParticipant {
+    /// What a stored participation records, without its id.
+    fn from(p: &Participant) -> NewParticipant {
+        NewParticipant {
+            name: p.name.clone(),
+            organization: p.organization.clone(),
+            position: p.position.clone(),
+            role: p.role.clone(),
+            session: p.session.clone(),
+            contribution: p.contribution.clone(),
+        }
+    }
+}
+
 /// What tells a stored event apart: its id, local to one database, and its key, which it keeps
 /// wherever it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

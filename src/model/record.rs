@@ -369,6 +369,15 @@ impl From<&Participant> for ParticipantRecord {
     }
 }
 
+/// A validated event from its JSON, for the unit tests of the layers above.
+#[cfg(test)]
+pub(crate) fn test_event(json: &str) -> NewEvent {
+    serde_json::from_str::<EventRecord>(json)
+        .expect("a JSON event record")
+        .validate()
+        .expect("a valid event record")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::error::{Result, StoreError};
 use super::keys::{GeneratedKeys, KeySpace};
 use super::near::{NearName, near_created};
-use super::plan::ParticipationPlan;
+use super::plan::{Content, ParticipationPlan};
 use super::{EntityKind, Found, MergeReport};
 use crate::model::{
     AliasRecord, Event, EventRef, Field, FieldError, Identity, NewEvent, NewParticipant, name_key,
@@ -289,8 +289,12 @@ impl<'a> Import<'a> {
         }
         let (id, outcome) = match existing {
             None => {
-                if let Some(conflict) = self.role_conflict(event, &[])? {
-                    return Ok(Outcome::BothRoles(conflict));
+                // Only an event with both lists can name one organization in both.
+                if !event.organizers.is_empty() && !event.partners.is_empty() {
+                    let orgs = self.stored_org_names(event)?;
+                    if let Some(conflict) = role_conflict(event, &orgs, &[]) {
+                        return Ok(Outcome::BothRoles(conflict));
+                    }
                 }
                 // An event of the same title and start date already there (not when the
                 // store began empty) may be this one under a key it had before.
@@ -328,10 +332,12 @@ impl<'a> Import<'a> {
                 if let Err(e) = event.keep_absent(&stored, absent) {
                     return Ok(Outcome::Invalid(e));
                 }
-                if let Some(conflict) = self.role_conflict(&event, absent)? {
+                // Each organization resolved once: for the role check and for the comparison.
+                let orgs = self.stored_org_names(&event)?;
+                if let Some(conflict) = role_conflict(&event, &orgs, absent) {
                     return Ok(Outcome::BothRoles(conflict));
                 }
-                let mut canonical = self.canonical(&event)?;
+                let mut canonical = self.canonical(&event, orgs)?;
                 collapse_participants(&mut event, &mut canonical);
                 let fields = changed_fields(&stored, &canonical);
                 if fields.is_empty() {
@@ -520,57 +526,31 @@ impl<'a> Import<'a> {
         self.txn.event(id)?.ok_or(StoreError::Gone { event: id })
     }
 
-    /// The first organization that `event` names both organizer and partner, compared as
-    /// the organizations they resolve to (an alias is its organization's name). `absent` says
-    /// which of the two lists the record leaves out (kept from the stored event).
-    fn role_conflict(
-        &mut self,
-        event: &NewEvent,
-        absent: &[Field],
-    ) -> Result<Option<RoleConflict>> {
-        // Both lists as stored: nothing to say (and nothing to write).
-        let both_kept = absent.contains(&Field::Organizers) && absent.contains(&Field::Partners);
-        if both_kept || event.organizers.is_empty() || event.partners.is_empty() {
-            return Ok(None);
-        }
-        let mut own_key = |name: &str| -> Result<String> {
-            Ok(self
-                .txn
-                .find(EntityKind::Organization, name)?
-                .map_or_else(|| name_key(name), |found| name_key(&found.name)))
-        };
-        let mut organizers = Vec::with_capacity(event.organizers.len());
+    /// The organizers and partners of `event`, each under the name it is stored under (itself,
+    /// if no one has it), index for index.
+    fn stored_org_names(&mut self, event: &NewEvent) -> Result<StoredOrgNames> {
+        let mut names = StoredOrgNames::default();
         for name in &event.organizers {
-            organizers.push((own_key(name)?, name));
+            names
+                .organizers
+                .push(self.own_name(EntityKind::Organization, name)?);
         }
-        for partner in &event.partners {
-            let key = own_key(partner)?;
-            if let Some((_, organizer)) = organizers.iter().find(|(k, _)| *k == key) {
-                // The list the record gives is the one to blame.
-                let partners_kept = absent.contains(&Field::Partners);
-                let (field, name, other) = if partners_kept {
-                    (Field::Organizers, (*organizer).clone(), partner.clone())
-                } else {
-                    (Field::Partners, partner.clone(), (*organizer).clone())
-                };
-                return Ok(Some(RoleConflict {
-                    field,
-                    name,
-                    other,
-                    other_kept: absent.contains(&Field::Organizers) || partners_kept,
-                }));
-            }
+        for name in &event.partners {
+            names
+                .partners
+                .push(self.own_name(EntityKind::Organization, name)?);
         }
-        Ok(None)
+        Ok(names)
     }
 
     /// The event as it would read once stored: every organization and person under the name
-    /// it is stored under (an alias gives way to the name), and two names of one organization
-    /// in a list made one. What an update is compared by.
-    fn canonical(&mut self, event: &NewEvent) -> Result<NewEvent> {
+    /// it is stored under (an alias gives way to the name; `orgs` has the organizers' and
+    /// partners'), and two names of one organization in a list made one. What an update is
+    /// compared by.
+    fn canonical(&mut self, event: &NewEvent, orgs: StoredOrgNames) -> Result<NewEvent> {
         let mut event = event.clone();
-        event.organizers = self.own_org_names(&event.organizers)?;
-        event.partners = self.own_org_names(&event.partners)?;
+        event.organizers = one_each(orgs.organizers);
+        event.partners = one_each(orgs.partners);
         for p in &mut event.participants {
             p.name = self.own_name(EntityKind::Person, &p.name)?;
             if let Some(o) = &p.organization {
@@ -587,18 +567,64 @@ impl<'a> Import<'a> {
             .find(kind, name)?
             .map_or_else(|| name.to_string(), |found| found.name))
     }
+}
 
-    /// Each organization of `names` under its stored name, two names of one made one.
-    fn own_org_names(&mut self, names: &[String]) -> Result<Vec<String>> {
-        let mut out: Vec<String> = Vec::with_capacity(names.len());
-        for name in names {
-            let name = self.own_name(EntityKind::Organization, name)?;
-            if !out.iter().any(|o| name_key(o) == name_key(&name)) {
-                out.push(name);
-            }
-        }
-        Ok(out)
+/// An event's organizers and partners under their stored names, index for index.
+#[derive(Debug, Default)]
+struct StoredOrgNames {
+    organizers: Vec<String>,
+    partners: Vec<String>,
+}
+
+/// The first organization that `event` names both organizer and partner, compared as the
+/// organizations they resolve to (`orgs`: an alias is its organization's name). `absent` says
+/// which of the two lists the record leaves out (kept from the stored event).
+fn role_conflict(
+    event: &NewEvent,
+    orgs: &StoredOrgNames,
+    absent: &[Field],
+) -> Option<RoleConflict> {
+    // Both lists as stored: nothing to say (and nothing to write).
+    if absent.contains(&Field::Organizers) && absent.contains(&Field::Partners) {
+        return None;
     }
+    for (partner, partner_own) in event.partners.iter().zip(&orgs.partners) {
+        let key = name_key(partner_own);
+        let Some(organizer) = event
+            .organizers
+            .iter()
+            .zip(&orgs.organizers)
+            .find(|(_, own)| name_key(own) == key)
+            .map(|(organizer, _)| organizer)
+        else {
+            continue;
+        };
+        // The list the record gives is the one to blame.
+        let partners_kept = absent.contains(&Field::Partners);
+        let (field, name, other) = if partners_kept {
+            (Field::Organizers, organizer.clone(), partner.clone())
+        } else {
+            (Field::Partners, partner.clone(), organizer.clone())
+        };
+        return Some(RoleConflict {
+            field,
+            name,
+            other,
+            other_kept: absent.contains(&Field::Organizers) || partners_kept,
+        });
+    }
+    None
+}
+
+/// `names` with each name once (case and spacing aside), in order.
+fn one_each(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        if !out.iter().any(|o| name_key(o) == name_key(&name)) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// Drops from `event` each participant that records the same as an earlier one, compared as
@@ -610,17 +636,7 @@ fn collapse_participants(event: &mut NewEvent, canonical: &mut NewEvent) {
     let keep: Vec<bool> = canonical
         .participants
         .iter()
-        .map(|p| {
-            let text = |t: &Option<String>| t.as_deref().map(name_key);
-            seen.insert((
-                name_key(&p.name),
-                text(&p.organization),
-                text(&p.session),
-                text(&p.position),
-                text(&p.role),
-                text(&p.contribution),
-            ))
-        })
+        .map(|p| seen.insert(Content::folded(p)))
         .collect();
     if keep.iter().all(|&k| k) {
         return;
@@ -640,49 +656,12 @@ fn names_eq(a: &[String], b: &[String]) -> bool {
 /// resolve to the same entity; sessions and participants as sets, since the order they are
 /// listed in is only the order they were recorded in.
 fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<Field> {
-    let participant = |name: &str,
-                       org: Option<&str>,
-                       position: &Option<String>,
-                       role: &Option<String>,
-                       session: Option<&str>,
-                       contribution: &Option<String>| {
-        (
-            name_key(name),
-            org.map(name_key),
-            position.clone(),
-            role.clone(),
-            session.map(name_key),
-            contribution.clone(),
-        )
-    };
-    let mut stored_participants: Vec<_> = stored
+    let mut stored_participants: Vec<Content> = stored
         .participants
         .iter()
-        .map(|p| {
-            participant(
-                &p.name,
-                p.organization.as_deref(),
-                &p.position,
-                &p.role,
-                p.session.as_deref(),
-                &p.contribution,
-            )
-        })
+        .map(|p| Content::of(&NewParticipant::from(p)))
         .collect();
-    let mut new_participants: Vec<_> = new
-        .participants
-        .iter()
-        .map(|p| {
-            participant(
-                &p.name,
-                p.organization.as_deref(),
-                &p.position,
-                &p.role,
-                p.session.as_deref(),
-                &p.contribution,
-            )
-        })
-        .collect();
+    let mut new_participants: Vec<Content> = new.participants.iter().map(Content::of).collect();
     stored_participants.sort();
     new_participants.sort();
     let sorted = |names: &[String]| {
@@ -724,14 +703,9 @@ fn changed_fields(stored: &Event, new: &NewEvent) -> Vec<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EventRecord, Participant};
+    use crate::model::Participant;
 
-    fn new_event(json: &str) -> NewEvent {
-        serde_json::from_str::<EventRecord>(json)
-            .unwrap()
-            .validate()
-            .unwrap()
-    }
+    use crate::model::test_event as new_event;
 
     /// The event as stored after writing `new`.
     fn stored(new: &NewEvent) -> Event {

@@ -24,6 +24,44 @@ pub struct ParticipationPlan {
     pub remove: Vec<i64>,
 }
 
+/// What a participation records, as an update compares it: the person, organization and
+/// session by name key (two spellings of one name are one), position, role and contribution
+/// exactly (a change of case is a change).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Content {
+    person: String,
+    organization: Option<String>,
+    position: Option<String>,
+    role: Option<String>,
+    session: Option<String>,
+    contribution: Option<String>,
+}
+
+impl Content {
+    pub(crate) fn of(p: &NewParticipant) -> Content {
+        Content {
+            person: name_key(&p.name),
+            organization: p.organization.as_deref().map(name_key),
+            position: p.position.clone(),
+            role: p.role.clone(),
+            session: p.session.as_deref().map(name_key),
+            contribution: p.contribution.clone(),
+        }
+    }
+
+    /// What a participation records as merges compare it, every text case and spacing aside:
+    /// two participations with the same are one (see `collapse_participants`).
+    pub(crate) fn folded(p: &NewParticipant) -> Content {
+        let text = |t: &Option<String>| t.as_deref().map(name_key);
+        Content {
+            position: text(&p.position),
+            role: text(&p.role),
+            contribution: text(&p.contribution),
+            ..Content::of(p)
+        }
+    }
+}
+
 /// A participation to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
@@ -77,52 +115,21 @@ impl ParticipationPlan {
         }
 
         // Participations: what each records, with a session that goes as none.
-        type Row = (
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let session_key = |s: &Option<String>| {
-            s.as_deref()
-                .map(name_key)
-                .filter(|key| wanted_keys.contains(key))
-        };
-        let mut rows: Vec<(i64, Row)> = stored
+        let mut rows: Vec<(i64, Content)> = stored
             .participants
             .iter()
             .map(|p| {
-                (
-                    p.id,
-                    (
-                        name_key(&p.name),
-                        p.organization.as_deref().map(name_key),
-                        p.position.clone(),
-                        p.role.clone(),
-                        session_key(&p.session),
-                        p.contribution.clone(),
-                    ),
-                )
+                let mut content = Content::of(&NewParticipant::from(p));
+                // A session that goes counts as none.
+                content.session = content.session.filter(|key| wanted_keys.contains(key));
+                (p.id, content)
             })
             .collect();
         rows.sort_by_key(|(id, _)| *id);
-        let mut unmatched: Vec<(usize, Row)> = Vec::new();
-        for (i, (p, c)) in wanted
-            .participants
-            .iter()
-            .zip(&canonical.participants)
-            .enumerate()
-        {
-            let row: Row = (
-                name_key(&c.name),
-                c.organization.as_deref().map(name_key),
-                p.position.clone(),
-                p.role.clone(),
-                p.session.as_deref().map(name_key),
-                p.contribution.clone(),
-            );
+        let mut unmatched: Vec<(usize, Content)> = Vec::new();
+        // `canonical` is `wanted` with its names as stored: the rest is the same.
+        for (i, c) in canonical.participants.iter().enumerate() {
+            let row = Content::of(c);
             match rows.iter().position(|(_, s)| *s == row) {
                 Some(at) => plan.keep.push(rows.remove(at).0),
                 None => unmatched.push((i, row)),
@@ -130,7 +137,7 @@ impl ParticipationPlan {
         }
         for (i, row) in unmatched {
             let p = wanted.participants[i].clone();
-            match rows.iter().position(|(_, s)| s.0 == row.0) {
+            match rows.iter().position(|(_, s)| s.person == row.person) {
                 Some(at) => plan.write.push(Write::Change(rows.remove(at).0, p)),
                 None => plan.write.push(Write::Add(p)),
             }

@@ -10,7 +10,7 @@ use super::names::{Names, Sessions, session_id};
 use super::read::get_event;
 use super::write::{
     now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
-    same_participation, touch_event, update_event_row,
+    same_participation, touch_event, update_event_row, update_participation,
 };
 
 use crate::model::{EntityKind, Event, NewEvent, NewParticipant, ParticipantRecord, name_key};
@@ -371,20 +371,7 @@ impl SqliteStore {
             p,
             &stamp,
         )?;
-        tx.prepare_cached(
-            "UPDATE participation SET person_id = ?2, organization_id = ?3, position = ?4,
-                    role = ?5, session_id = ?6, contribution = ?7
-              WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            refs.person,
-            refs.organization,
-            p.position,
-            p.role,
-            refs.session,
-            p.contribution
-        ])?;
+        update_participation(&tx, id, refs, p)?;
         touch_event(&tx, event_id, &stamp)?;
         refresh_search(&tx, event_id)?;
         tx.commit()?;
@@ -470,15 +457,9 @@ pub(super) fn merge_entities(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::EventRecord;
     use crate::store::Store;
 
-    fn event(json: &str) -> NewEvent {
-        serde_json::from_str::<EventRecord>(json)
-            .unwrap()
-            .validate()
-            .unwrap()
-    }
+    use crate::model::test_event as event;
 
     #[test]
     fn an_edit_of_a_record_changed_meanwhile_writes_nothing() {

@@ -17,7 +17,7 @@ use super::read::get_event;
 use super::schema::FTS_FILL;
 use super::write::{
     insert_event, insert_participant, now, participant_refs, refresh_search, replace_event_orgs,
-    replace_event_tags, same_participation, touch_event, update_event_row,
+    replace_event_tags, same_participation, touch_event, update_event_row, update_participation,
 };
 
 use crate::model::{
@@ -328,20 +328,8 @@ impl SqliteImport<'_> {
                         p,
                         &self.stamp,
                     )?;
-                    self.tx
-                        .prepare_cached(
-                            "UPDATE participation SET organization_id = ?2, position = ?3,
-                                    role = ?4, session_id = ?5, contribution = ?6
-                              WHERE id = ?1",
-                        )?
-                        .execute(params![
-                            id,
-                            refs.organization,
-                            p.position,
-                            p.role,
-                            refs.session,
-                            p.contribution
-                        ])?;
+                    // The same person: the row keeps its id, the rest is the record's.
+                    update_participation(&self.tx, *id, refs, p)?;
                 }
                 Write::Add(p) => {
                     insert_participant(
@@ -367,15 +355,9 @@ impl SqliteImport<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::EventRecord;
     use crate::store::{Outcome, Store};
 
-    fn event(json: &str) -> NewEvent {
-        serde_json::from_str::<EventRecord>(json)
-            .unwrap()
-            .validate()
-            .unwrap()
-    }
+    use crate::model::test_event as event;
 
     #[test]
     fn imports_can_follow_each_other_on_one_connection() {

@@ -115,13 +115,15 @@ pub(super) fn insert_links(
     stamp: &str,
 ) -> Result<()> {
     insert_tags(conn, event_id, &event.tags)?;
-    insert_orgs(
+    // Organizers first; then partners, none of which may be one of them.
+    let organizers = insert_orgs(
         conn,
         names,
         event_id,
         OrgRole::Organizer,
         &event.organizers,
         stamp,
+        &[],
     )?;
     insert_orgs(
         conn,
@@ -130,6 +132,7 @@ pub(super) fn insert_links(
         OrgRole::Partner,
         &event.partners,
         stamp,
+        &organizers,
     )?;
     let mut sessions = Sessions::default();
     for name in &event.sessions {
@@ -157,6 +160,9 @@ fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> 
     Ok(())
 }
 
+/// Links the organizations `orgs` to the event in `role`; returns their ids. None may be
+/// one of `others`, the organizations linked in the other role (compared as organizations:
+/// two names of one are one).
 fn insert_orgs(
     conn: &Connection,
     names: &mut Names,
@@ -164,7 +170,8 @@ fn insert_orgs(
     role: OrgRole,
     orgs: &[String],
     stamp: &str,
-) -> Result<()> {
+    others: &[i64],
+) -> Result<Vec<i64>> {
     // Two names of one organization (its name and an alias) are one link.
     let mut linked = Vec::with_capacity(orgs.len());
     for name in orgs {
@@ -172,15 +179,10 @@ fn insert_orgs(
         if linked.contains(&org) {
             continue;
         }
-        // Names that differ can still be one organization's: refused in the other role too.
-        let other: Option<String> = conn
-            .prepare_cached(
-                "SELECT o.name FROM event_organization eo JOIN organization o ON o.id = eo.organization_id
-                  WHERE eo.event_id = ?1 AND eo.organization_id = ?2 AND eo.role <> ?3",
-            )?
-            .query_row(params![event_id, org, role.as_str()], |r| r.get(0))
-            .optional()?;
-        if let Some(stored) = other {
+        if others.contains(&org) {
+            let stored: String = conn
+                .prepare_cached("SELECT name FROM organization WHERE id = ?1")?
+                .query_row([org], |r| r.get(0))?;
             return Err(StoreError::BothRoles {
                 role,
                 name: name.clone(),
@@ -194,7 +196,7 @@ fn insert_orgs(
         .execute(params![event_id, role.as_str(), linked.len() as i64, org])?;
         linked.push(org);
     }
-    Ok(())
+    Ok(linked)
 }
 
 /// Replaces an event's tags.
@@ -230,7 +232,19 @@ pub(super) fn replace_event_orgs(
     }
     for (role, list, replace) in lists {
         if replace {
-            insert_orgs(conn, names, event_id, role, list, stamp)?;
+            // The other role's organizations as they are now (kept, or just written).
+            let other = match role {
+                OrgRole::Organizer => OrgRole::Partner,
+                OrgRole::Partner => OrgRole::Organizer,
+            };
+            let others = conn
+                .prepare_cached(
+                    "SELECT organization_id FROM event_organization
+                      WHERE event_id = ?1 AND role = ?2",
+                )?
+                .query_map(params![event_id, other.as_str()], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            insert_orgs(conn, names, event_id, role, list, stamp, &others)?;
         }
     }
     Ok(())
@@ -363,6 +377,30 @@ pub(super) fn insert_participant(
 }
 
 /// Writes one participation whose person, organization and session are `refs`.
+/// Overwrites what participation `id` records (its event stays); so it keeps its id.
+pub(super) fn update_participation(
+    conn: &Connection,
+    id: i64,
+    refs: ParticipantRefs,
+    p: &NewParticipant,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE participation SET person_id = ?2, organization_id = ?3, position = ?4,
+                role = ?5, session_id = ?6, contribution = ?7
+          WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        refs.person,
+        refs.organization,
+        p.position,
+        p.role,
+        refs.session,
+        p.contribution
+    ])?;
+    Ok(())
+}
+
 fn insert_participation(
     conn: &Connection,
     event_id: i64,
