@@ -54,10 +54,12 @@ impl Content {
     pub(crate) fn folded(p: &NewParticipant) -> Content {
         let text = |t: &Option<String>| t.as_deref().map(name_key);
         Content {
+            person: name_key(&p.name),
+            organization: text(&p.organization),
             position: text(&p.position),
             role: text(&p.role),
+            session: text(&p.session),
             contribution: text(&p.contribution),
-            ..Content::of(p)
         }
     }
 }
