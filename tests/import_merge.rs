@@ -31,7 +31,7 @@ fn import_ndjson(env: &Env, args: &[&str], lines: &[Value]) -> crate::util::Outp
 
 #[test]
 fn a_partial_record_changes_only_what_it_gives() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let before = show(&env, SEED_KEY);
     let participations = rows(&env, "participation");
@@ -64,7 +64,7 @@ fn a_partial_record_changes_only_what_it_gives() {
 
 #[test]
 fn null_and_empty_lists_clear() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let before = show(&env, SEED_KEY);
     let record = json!({"key": SEED_KEY, "description": null, "kind": null, "tags": [],
@@ -85,7 +85,7 @@ fn null_and_empty_lists_clear() {
 
 #[test]
 fn changed_participants_keep_the_ids_of_the_ones_that_stay() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let before = show(&env, SEED_KEY);
     let participations = rows(&env, "participation");
@@ -122,7 +122,7 @@ fn changed_participants_keep_the_ids_of_the_ones_that_stay() {
 
 #[test]
 fn a_dry_run_lists_the_fields_that_would_change() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let dump = env.dump();
     let records = [
@@ -158,7 +158,7 @@ fn a_dry_run_lists_the_fields_that_would_change() {
 
 #[test]
 fn a_partial_record_for_no_event_says_what_is_missing() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let dump = env.dump();
     let out = import_ndjson(
@@ -180,7 +180,7 @@ fn a_partial_record_for_no_event_says_what_is_missing() {
 
 #[test]
 fn text_after_a_closing_quote_is_refused_with_its_line() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let file = env.file(
         "bad.csv",
         "title,start\nGood,2021-01-01\n\"Seminar \"Security\" 2021\",2021-02-01\n",
@@ -209,7 +209,7 @@ fn text_after_a_closing_quote_is_refused_with_its_line() {
 
 #[test]
 fn a_semicolon_separated_file_gets_a_hint() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let file = env.file(
         "semi.csv",
         "title;start;end\nSeminar;2021-01-01;2021-01-02\n",
@@ -285,7 +285,7 @@ fn an_interrupted_import_into_a_new_database_removes_its_files() {
     use std::io::Read as _;
     use std::os::unix::process::ExitStatusExt as _;
     for (signal, number) in [("INT", 2), ("TERM", 15), ("HUP", 1)] {
-        let env = Env::new();
+        let Some(env) = Env::new() else { return };
         let mut child = start_fresh_import(&env);
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])
@@ -311,7 +311,7 @@ fn an_interrupted_import_into_a_new_database_removes_its_files() {
 #[cfg(unix)]
 #[test]
 fn what_an_import_killed_outright_left_goes_with_the_next_write() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let mut child = start_fresh_import(&env);
     child.kill().unwrap(); // SIGKILL: nothing can clean up
     child.wait().unwrap();
@@ -328,7 +328,7 @@ fn what_an_import_killed_outright_left_goes_with_the_next_write() {
 fn alias_records_may_come_before_or_after_the_events_that_use_them() {
     let export = |env: &Env| env.ok(&["export"]);
     // The reference: aliases first.
-    let first = Env::new();
+    let Some(first) = Env::new() else { return };
     let aliases = [
         json!({"organization": "RATS SCO Executive Committee", "aliases": ["SCO RATS", "RATS"]}),
         json!({"person": "V. V. Barchuk", "aliases": ["Barchuk V. V."]}),
@@ -352,7 +352,7 @@ fn alias_records_may_come_before_or_after_the_events_that_use_them() {
 
     // The same records with the aliases last, into a new database and into an existing one.
     for existing in [false, true] {
-        let env = Env::new();
+        let Some(env) = Env::new() else { return };
         if existing {
             env.ok(&["add-event", "--title", "Other", "--start", "2020-01-01"]);
         }
@@ -389,7 +389,7 @@ fn alias_records_may_come_before_or_after_the_events_that_use_them() {
 
 #[test]
 fn an_alias_that_was_another_name_before_the_import_is_still_a_conflict() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&[
         "add-event",
         "--title",
@@ -418,7 +418,7 @@ fn an_alias_that_was_another_name_before_the_import_is_still_a_conflict() {
 
 #[test]
 fn a_malformed_alias_record_is_reported_as_one() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let records = [
         r#"{"organization": "UNODC", "aliases": "UN Office on Drugs and Crime"}"#,
         r#"{"organization": "UNODC", "aliases": ["X"], "title": "T"}"#,
@@ -458,7 +458,7 @@ fn dates(env: &Env, key: &str) -> (String, String) {
 
 #[test]
 fn a_start_without_an_end_moves_the_event_keeping_its_length() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     assert_eq!(
         dates(&env, SEED_KEY),
@@ -576,7 +576,7 @@ fn alias_merge_records() -> [Value; 2] {
 
 #[test]
 fn importing_an_alias_merge_twice_changes_nothing_the_second_time() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let records = alias_merge_records();
     let out = import_ndjson(&env, &[], &records);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -614,7 +614,7 @@ fn importing_an_alias_merge_twice_changes_nothing_the_second_time() {
 
 #[test]
 fn adding_a_participation_already_recorded_adds_nothing() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&[
         "add-event",
         "--key",
@@ -662,7 +662,7 @@ fn adding_a_participation_already_recorded_adds_nothing() {
 
 #[test]
 fn an_organizer_given_as_partner_is_a_problem_and_the_import_goes_on() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let dump = env.dump();
     let records = [
@@ -744,7 +744,7 @@ fn an_organizer_given_as_partner_is_a_problem_and_the_import_goes_on() {
 
 #[test]
 fn malformed_alias_records_say_what_is_wrong() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let out = import_ndjson(
         &env,
         &[],
@@ -775,7 +775,7 @@ fn malformed_alias_records_say_what_is_wrong() {
 
 #[test]
 fn an_empty_sessions_list_clears_the_sessions_participants_name() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["import", &example("seminars.json")]);
     let before = show(&env, SEED_KEY);
     let participations = rows(&env, "participation");
@@ -854,7 +854,7 @@ fn an_alias_record_after_the_events_refuses_what_it_would_refuse_before_them() {
     let alias =
         json!({"organization": "United Nations Office on Drugs and Crime", "aliases": ["UNODC"]});
     for records in [[event.clone(), alias.clone()], [alias, event]] {
-        let env = Env::new();
+        let Some(env) = Env::new() else { return };
         let out = import_ndjson(&env, &[], &records);
         assert_eq!(out.code, 1, "{}", out.stderr);
         assert!(

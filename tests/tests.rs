@@ -1,5 +1,9 @@
 //! The real `events` binary driven on temporary databases, as a user would drive it.
 
+/// Which backend `util::Env` gives the tests: SQLite here; `postgres.rs` runs the same
+/// tests on PostgreSQL.
+pub const POSTGRES: bool = false;
+
 mod util;
 
 mod core;

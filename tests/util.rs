@@ -7,10 +7,17 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
-/// A temporary directory holding one database, removed at the end of the test.
+/// A temporary directory and one database: a file in the directory (SQLite), or, in the
+/// PostgreSQL run of the suite, a schema of its own on the test server (dropped at the end).
 pub struct Env {
     pub dir: TempDir,
+    /// The database file (SQLite); in the PostgreSQL run, a path where nothing is.
     pub db: PathBuf,
+    /// The PostgreSQL URL naming this test's schema, in the PostgreSQL run.
+    pub url: Option<String>,
+    schema: Option<String>,
+    /// Snapshots are named by test, not by test binary: both runs share them.
+    _snapshots: insta::internals::SettingsBindDropGuard,
 }
 
 /// What one run of the binary gave.
@@ -21,17 +28,90 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// The variable naming the PostgreSQL test server's database (`postgres://...`): the suite's
+/// PostgreSQL run uses it, and fails without it under CI.
+pub const POSTGRES_URL: &str = "EVENTS_TEST_POSTGRES";
+
+/// The test server's URL, in the PostgreSQL run of the suite; `None` there when no server
+/// is given (outside CI: the run's tests pass without doing anything, saying so once).
+fn postgres_url() -> Option<String> {
+    match std::env::var(POSTGRES_URL) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{POSTGRES_URL} is not set: under CI, the PostgreSQL tests need a server")
+        }
+        _ => {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!(
+                    "{POSTGRES_URL} is not set: the PostgreSQL run of the suite tests nothing"
+                )
+            });
+            None
+        }
+    }
+}
+
 impl Env {
-    pub fn new() -> Env {
+    /// A new database for a test that runs on both backends: `None` in the PostgreSQL run
+    /// without a server (the test then does nothing).
+    pub fn new() -> Option<Env> {
+        if !crate::POSTGRES {
+            return Some(Env::at(None));
+        }
+        let base = postgres_url()?;
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let schema = format!("t{}_{n}", std::process::id());
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+        let mut env = Env::at(Some(url));
+        env.schema = Some(schema);
+        Some(env)
+    }
+
+    /// A new database file, for a test of what only a file has (its journal, its modes, a
+    /// kill mid-write): `None` in the PostgreSQL run.
+    pub fn sqlite_only() -> Option<Env> {
+        if crate::POSTGRES {
+            return None;
+        }
+        Some(Env::at(None))
+    }
+
+    /// The database file at `db` (a copy another test made), in a directory of its own.
+    pub fn of_file(db: PathBuf) -> Env {
+        let mut env = Env::at(None);
+        env.db = db;
+        env
+    }
+
+    fn at(url: Option<String>) -> Env {
         let dir = tempfile::tempdir().expect("temporary directory");
         let db = dir.path().join("events.db");
-        Env { dir, db }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        Env {
+            dir,
+            db,
+            url,
+            schema: None,
+            _snapshots: settings.bind_to_scope(),
+        }
+    }
+
+    /// What `--db` is given: the file's path, or the schema's URL.
+    pub fn target(&self) -> std::ffi::OsString {
+        match &self.url {
+            Some(url) => url.into(),
+            None => self.db.clone().into_os_string(),
+        }
     }
 
     /// The binary with `--db` set, a fixed table width, no colour and no inherited settings.
     pub fn cmd(&self) -> Command {
         let mut cmd = bare_cmd();
-        cmd.arg("--db").arg(&self.db);
+        cmd.arg("--db").arg(self.target());
         cmd
     }
 
@@ -78,6 +158,13 @@ impl Env {
 
     /// Every row of every table, so a test can tell that nothing changed.
     pub fn dump(&self) -> String {
+        match &self.schema {
+            Some(schema) => postgres_dump(schema),
+            None => self.sqlite_dump(),
+        }
+    }
+
+    fn sqlite_dump(&self) -> String {
         if !self.db.exists() {
             return String::from("(no database)");
         }
@@ -111,13 +198,76 @@ impl Env {
         dump
     }
 
-    /// Runs a SQL statement directly on the database (to set up unusual states).
+    /// Runs SQL directly on the database (to set up unusual states): on the file, or in the
+    /// test's schema on the server.
     pub fn sql(&self, sql: &str) {
-        Connection::open(&self.db)
-            .expect("open database")
-            .execute_batch(sql)
-            .expect("sql runs");
+        match &self.schema {
+            Some(schema) => {
+                let mut client = postgres_client();
+                client
+                    .execute("SELECT set_config('search_path', $1, false)", &[schema])
+                    .expect("set the search path");
+                client.batch_execute(sql).expect("sql runs");
+            }
+            None => Connection::open(&self.db)
+                .expect("open database")
+                .execute_batch(sql)
+                .expect("sql runs"),
+        }
     }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if let Some(schema) = &self.schema {
+            // The server is a throwaway one; a schema left behind harms nothing.
+            if let Ok(mut client) = postgres::Client::connect(
+                &std::env::var(POSTGRES_URL).unwrap_or_default(),
+                postgres::NoTls,
+            ) {
+                let _ =
+                    client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+            }
+        }
+    }
+}
+
+/// A client of the test server's database.
+pub fn postgres_client() -> postgres::Client {
+    let url = std::env::var(POSTGRES_URL).expect("the test server's URL");
+    postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test server")
+}
+
+/// Every row of every table of `schema`, each table's rows in order.
+fn postgres_dump(schema: &str) -> String {
+    let mut client = postgres_client();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
+            &[&schema],
+        )
+        .expect("list tables")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    if tables.is_empty() {
+        return String::from("(no database)");
+    }
+    let mut dump = String::new();
+    for table in tables {
+        dump.push_str(&format!("## {table}\n"));
+        let rows = client
+            .query(
+                &format!("SELECT t::text FROM \"{schema}\".\"{table}\" t ORDER BY 1"),
+                &[],
+            )
+            .expect("read table");
+        for row in rows {
+            let text: String = row.get(0);
+            dump.push_str(&format!("{table}: {text}\n"));
+        }
+    }
+    dump
 }
 
 /// The binary with a clean environment: no database setting, fixed width, no colour.
@@ -298,7 +448,7 @@ pub fn run_on_terminal(env: &Env, args: &[&str], columns: u16) -> (String, Strin
         .env_remove("COLUMNS")
         .env("NO_COLOR", "1")
         .arg("--db")
-        .arg(&env.db)
+        .arg(env.target())
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::from(slave))
@@ -353,7 +503,7 @@ impl OnTerminal {
             .env_remove("CI")
             .env("NO_COLOR", "1")
             .arg("--db")
-            .arg(&env.db)
+            .arg(env.target())
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::from(slave))

@@ -79,6 +79,13 @@ pub enum StoreError {
         location: String,
         found: &'static str,
     },
+    /// Where the store would keep its tables (`schema`) there are objects of another
+    /// program's with the names of its own (`objects`): nothing was touched.
+    ForeignObjects {
+        location: String,
+        schema: String,
+        objects: Vec<String>,
+    },
     /// The database's schema is newer than this program's.
     NewerSchema {
         location: String,
@@ -107,6 +114,8 @@ pub enum StoreError {
         database: String,
         what: &'static str,
     },
+    /// The database is on a server: a copy is made with the server's own tools.
+    NoBackupHere { location: String },
     /// A file to be created is there already.
     Exists { file: String },
     /// The database itself failed: `failure` says how, `message` in the database's words.
@@ -146,6 +155,10 @@ pub enum Failure {
     /// The transaction met another's writing the same rows at once and was undone (a
     /// server's serialization failure); it may be tried again as it is.
     Conflict,
+    /// The server could not be reached, or has no such database.
+    Connect,
+    /// The server refused the user or the password.
+    Auth,
     /// Anything else.
     Other,
 }
@@ -221,6 +234,15 @@ impl fmt::Display for StoreError {
                 f,
                 "{location} is {found} of another program, not an events database"
             ),
+            ForeignObjects {
+                location,
+                schema,
+                objects,
+            } => write!(
+                f,
+                "schema {schema:?} of {location} holds {} of another program",
+                objects.join(", ")
+            ),
             NewerSchema {
                 location,
                 found,
@@ -247,6 +269,12 @@ impl fmt::Display for StoreError {
                 "{target} is {what} of {database} (another name of the same file)"
             ),
             Exists { file } => write!(f, "{file} already exists"),
+            NoBackupHere { location } => {
+                write!(
+                    f,
+                    "{location} is on a PostgreSQL server; events does not copy it"
+                )
+            }
             Database { message, .. } => f.write_str(message),
             Io(e) => e.fmt(f),
             Context { context, .. } => f.write_str(context),

@@ -21,6 +21,7 @@ mod import;
 mod keys;
 mod near;
 mod plan;
+mod postgres;
 mod sqlite;
 
 use std::fmt;
@@ -40,6 +41,7 @@ pub use import::{
 pub use keys::{GeneratedKeys, KeySpace};
 pub use near::NearName;
 pub use plan::{ParticipationPlan, Write};
+pub use postgres::{PgUrl, is_postgres_url};
 
 pub use crate::model::EntityKind;
 use crate::model::{
@@ -53,6 +55,8 @@ use near::{NearTyped, Similar};
 pub enum Location {
     /// A database file (SQLite).
     File(PathBuf),
+    /// A schema in a database on a PostgreSQL server.
+    Postgres(PgUrl),
 }
 
 impl Location {
@@ -60,6 +64,7 @@ impl Location {
     pub fn exists(&self) -> bool {
         match self {
             Location::File(path) => path.exists(),
+            Location::Postgres(url) => postgres::exists(url),
         }
     }
 
@@ -68,6 +73,8 @@ impl Location {
     pub fn refuse_as_output(&self, target: &Path, what: &str) -> Result<()> {
         match self {
             Location::File(path) => sqlite::refuse_database_file(path, target, what),
+            // No file of the client's is the database.
+            Location::Postgres(_) => Ok(()),
         }
     }
 }
@@ -76,6 +83,8 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::File(path) => path.display().fmt(f),
+            // Its password hidden.
+            Location::Postgres(url) => url.fmt(f),
         }
     }
 }
@@ -99,6 +108,7 @@ pub enum Access {
 pub fn open(location: &Location, access: Access) -> Result<Box<dyn Store>> {
     match location {
         Location::File(path) => sqlite::open(path, access),
+        Location::Postgres(url) => postgres::open(url, access),
     }
 }
 

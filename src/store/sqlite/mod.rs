@@ -75,6 +75,11 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Box<dyn Store>> {
     Ok(Box::new(store))
 }
 
+/// An empty database in memory: what a database that is not there yet reads as.
+pub(super) fn empty() -> Result<Box<dyn Store>> {
+    Ok(Box::new(SqliteStore::open_in_memory()?))
+}
+
 impl SqliteStore {
     fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
         Ok(self

@@ -1,0 +1,67 @@
+//! PostgreSQL's errors as store errors: the SQLSTATE says how the database failed.
+
+use postgres::error::SqlState;
+
+use crate::store::error::{Failure, StoreError};
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        let Some(db) = e.as_db_error() else {
+            // No answer from the server: the connection failed or was lost.
+            let failure = if e.is_closed() || e.to_string().contains("connect") {
+                Failure::Connect
+            } else {
+                Failure::Other
+            };
+            // The client's words and each cause's ("error connecting to server: Connection
+            // refused"); none of them holds the password.
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                let text = cause.to_string();
+                if !message.ends_with(&text) {
+                    message.push_str(": ");
+                    message.push_str(&text);
+                }
+                source = cause.source();
+            }
+            return StoreError::Database {
+                failure,
+                message,
+                inner: None,
+            };
+        };
+        let code = db.code();
+        let failure = if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            Failure::NoPermission
+        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+        {
+            Failure::Conflict
+        } else if *code == SqlState::DISK_FULL || *code == SqlState::OUT_OF_MEMORY {
+            Failure::DiskFull
+        } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+            Failure::ReadOnly
+        } else if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED {
+            Failure::Busy
+        } else if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            Failure::Auth
+        } else if *code == SqlState::INVALID_CATALOG_NAME
+            || code.code().starts_with("08")
+            || code.code().starts_with("57P")
+        {
+            Failure::Connect
+        } else if *code == SqlState::DATA_CORRUPTED || *code == SqlState::INDEX_CORRUPTED {
+            Failure::Damaged
+        } else {
+            Failure::Other
+        };
+        StoreError::Database {
+            failure,
+            message: db.message().to_string(),
+            inner: None,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! A filter compiled into one SELECT of event ids, in the filter's order.

@@ -1,0 +1,321 @@
+//! The PostgreSQL backend: records on a server, shared by a team. All of its SQL, its
+//! migrations and its search syntax (tsquery) are here; what it answers is the store's
+//! interface ([`crate::store::Store`]), in domain types, the same answers as the SQLite
+//! backend's for the same records.
+//!
+//! One concern per module: `url` reads the URL (and hides its password), `tls` sets up
+//! encryption, `connection` connects, finds or makes the schema and migrates it under a lock,
+//! `schema` holds the migrations, `error` maps SQLSTATEs; `lookup` finds events, `filter`
+//! compiles a filter into one SELECT, `search` builds search documents and queries, `read`
+//! loads events and their links, `write` writes them, `entity` finds organizations and people
+//! by name, `curate` renames, aliases and merges them, `views` answers `orgs`, `people`,
+//! `person` and `stats`, `import` is a bulk import, `maintain` checks and counts.
+//!
+//! Every write is one transaction holding the schema's advisory lock (as SQLite's
+//! `BEGIN IMMEDIATE`: one writer at a time; readers never wait and never see half a write).
+
+mod connection;
+mod curate;
+mod entity;
+mod error;
+mod filter;
+mod import;
+mod lookup;
+mod maintain;
+mod read;
+mod schema;
+mod search;
+mod tls;
+pub mod url;
+mod views;
+mod write;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use postgres::{Client, IsolationLevel, Transaction};
+
+pub use url::{PgUrl, is_postgres_url};
+
+use crate::model::{
+    AliasRecord, EntityKind, Event, EventFilter, EventRef, Identity, NewEvent, NewParticipant,
+    OrgSummary, ParticipantRecord, PersonHistory, PersonSummary, StatsBy, StatsRow,
+};
+use crate::store::error::Result;
+use crate::store::{
+    Access, AliasOutcome, Counts, Found, Import, ListsChanged, Merged, ParticipantAdded,
+    SessionEdit, SessionsEdited, Store,
+};
+
+/// A connection to an `events` schema on a PostgreSQL server.
+pub struct PgStore {
+    client: Client,
+    /// The schema holding the tables (the connection's search path).
+    schema: String,
+    /// The URL, its password hidden, for messages.
+    location: String,
+}
+
+/// Opens the store the URL names.
+pub(super) fn open(url: &PgUrl, access: Access) -> Result<Box<dyn Store>> {
+    match access {
+        Access::Write | Access::Import => Ok(Box::new(PgStore::open(url)?)),
+        Access::Read => match PgStore::open_for_reading(url)? {
+            Some(store) => Ok(Box::new(store)),
+            // Nothing of ours there yet: it reads as empty, as a missing file does, and
+            // nothing is created.
+            None => super::sqlite::empty(),
+        },
+    }
+}
+
+/// Whether the URL's database holds an `events` schema (of any version). A server that
+/// cannot be reached says so when the store is opened, not here.
+pub(super) fn exists(url: &PgUrl) -> bool {
+    let Ok(mut client) = connection::connect(url) else {
+        return true;
+    };
+    !matches!(
+        connection::inspect(&mut client, url),
+        Ok(connection::Found::Nothing)
+    )
+}
+
+impl PgStore {
+    fn new(client: Client, url: &PgUrl) -> PgStore {
+        PgStore {
+            client,
+            schema: url.schema.clone(),
+            location: url.to_string(),
+        }
+    }
+
+    /// A write transaction: the schema's write lock is held until it ends.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        let mut tx = self.client.transaction()?;
+        connection::lock(&mut tx, &self.schema)?;
+        Ok(tx)
+    }
+
+    /// A read-only transaction that sees one snapshot, for reads of several statements.
+    fn snapshot(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?)
+    }
+}
+
+/// The interface, answered by the operations of this backend's modules.
+impl Store for PgStore {
+    fn take_notice(&mut self) -> Option<String> {
+        None
+    }
+
+    fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>> {
+        lookup::resolve_event(&mut self.client, reference)
+    }
+
+    fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
+        lookup::keys_like(&mut self.client, text)
+    }
+
+    fn find_same_event(&mut self, title: &str, start: NaiveDate) -> Result<Option<Identity>> {
+        Ok(lookup::same_events(&mut self.client, title, start)?
+            .into_iter()
+            .next())
+    }
+
+    fn get_event(&mut self, id: i64) -> Result<Option<Event>> {
+        let mut tx = self.snapshot()?;
+        let event = read::get_event(&mut tx, id)?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    fn list_events(&mut self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut tx = self.snapshot()?;
+        let events = read::list_events(&mut tx, filter)?;
+        tx.commit()?;
+        Ok(events)
+    }
+
+    fn list_summaries(&mut self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut tx = self.snapshot()?;
+        let events = read::list_summaries(&mut tx, filter)?;
+        tx.commit()?;
+        Ok(events)
+    }
+
+    fn visit_events(
+        &mut self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(Event) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.snapshot()?;
+        read::visit_events(&mut tx, filter, f)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
+        let mut tx = self.write()?;
+        let identity = write::add_event(&mut tx, event)?;
+        tx.commit()?;
+        Ok(identity)
+    }
+
+    fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantAdded> {
+        let mut tx = self.write()?;
+        let added = write::add_participant(&mut tx, event, p)?;
+        tx.commit()?;
+        Ok(added)
+    }
+
+    fn edit_event(
+        &mut self,
+        id: i64,
+        expected: &Event,
+        event: &NewEvent,
+        lists: ListsChanged,
+        sessions: &[SessionEdit],
+    ) -> Result<SessionsEdited> {
+        let mut tx = self.write()?;
+        let edited = write::edit_event(&mut tx, id, expected, event, lists, sessions)?;
+        tx.commit()?;
+        Ok(edited)
+    }
+
+    fn participation(&mut self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
+        read::participation(&mut self.client, id)
+    }
+
+    fn edit_participation(
+        &mut self,
+        id: i64,
+        event: i64,
+        expected: &ParticipantRecord,
+        p: &NewParticipant,
+    ) -> Result<()> {
+        let mut tx = self.write()?;
+        write::edit_participation(&mut tx, id, event, expected, p)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn remove_participation(&mut self, id: i64, event: i64) -> Result<()> {
+        let mut tx = self.write()?;
+        write::remove_participation(&mut tx, id, event)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn remove_event(&mut self, id: i64) -> Result<()> {
+        let mut tx = self.write()?;
+        write::remove_event(&mut tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn find_entity(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+        entity::find(&mut self.client, kind, name)
+    }
+
+    fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+        entity::each_name(&mut self.client, kind, f)
+    }
+
+    fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome> {
+        let mut tx = self.write()?;
+        let outcome = curate::add_alias(&mut tx, kind, name, alias)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn remove_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<String> {
+        let mut tx = self.write()?;
+        let own = curate::remove_alias(&mut tx, kind, name, alias)?;
+        tx.commit()?;
+        Ok(own)
+    }
+
+    fn rename(&mut self, kind: EntityKind, name: &str, new: &str) -> Result<String> {
+        let mut tx = self.write()?;
+        let old = curate::rename(&mut tx, kind, name, new)?;
+        tx.commit()?;
+        Ok(old)
+    }
+
+    fn merge(&mut self, kind: EntityKind, keep: &str, other: &str) -> Result<Merged> {
+        let mut tx = self.write()?;
+        let merged = curate::merge(&mut tx, kind, keep, other)?;
+        tx.commit()?;
+        Ok(merged)
+    }
+
+    fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+        let mut tx = self.snapshot()?;
+        let orgs = views::organizations(&mut tx, search)?;
+        tx.commit()?;
+        Ok(orgs)
+    }
+
+    fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+        let mut tx = self.snapshot()?;
+        let people = views::people(&mut tx, org)?;
+        tx.commit()?;
+        Ok(people)
+    }
+
+    fn person_history(&mut self, name: &str) -> Result<Option<PersonHistory>> {
+        let mut tx = self.snapshot()?;
+        let history = views::person_history(&mut tx, name)?;
+        tx.commit()?;
+        Ok(history)
+    }
+
+    fn alias_records(&mut self, filter: &EventFilter) -> Result<Vec<AliasRecord>> {
+        let mut tx = self.snapshot()?;
+        let records = views::alias_records(&mut tx, filter)?;
+        tx.commit()?;
+        Ok(records)
+    }
+
+    fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+        let mut tx = self.snapshot()?;
+        let rows = views::stats(&mut tx, by, filter)?;
+        tx.commit()?;
+        Ok(rows)
+    }
+
+    fn begin_import(&mut self) -> Result<Import<'_>> {
+        let schema = self.schema.clone();
+        let mut tx = self.client.transaction()?;
+        connection::lock(&mut tx, &schema)?;
+        Ok(Import::new(Box::new(import::PgImport::new(tx)?)))
+    }
+
+    fn put_in_place(self: Box<Self>) -> Result<Option<Box<dyn Store>>> {
+        // An import is one transaction on the server: there is nothing to put in place.
+        Ok(None)
+    }
+
+    fn check(&mut self) -> Result<Vec<String>> {
+        let mut tx = self.snapshot()?;
+        let problems = maintain::check(&mut tx)?;
+        tx.commit()?;
+        Ok(problems)
+    }
+
+    fn counts(&mut self) -> Result<Counts> {
+        maintain::counts(&mut self.client)
+    }
+
+    fn backup(&mut self, _to: &Path) -> Result<()> {
+        Err(crate::store::StoreError::NoBackupHere {
+            location: self.location.clone(),
+        })
+    }
+}

@@ -1,0 +1,2 @@
+//! Search documents and queries, tokenized in Rust so that both backends find the same
+//! events for the same text.

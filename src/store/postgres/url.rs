@@ -1,0 +1,318 @@
+//! A PostgreSQL URL as `--db` and `$EVENTS_DB` give it: `postgres://` or `postgresql://`,
+//! read the way `psql` reads one, with what the client crate does not know taken out first
+//! (`sslmode=verify-ca|verify-full`, `sslrootcert`), the password from `$PGPASSWORD` when the
+//! URL has none, and the schema `events` keeps its tables in. Shown to a person only with its
+//! password hidden ([`PgUrl`]'s `Display`).
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// The schema `events` keeps its tables in when the URL names none.
+pub const DEFAULT_SCHEMA: &str = "events";
+
+/// Whether `text` is a PostgreSQL URL rather than a file's path.
+pub fn is_postgres_url(text: &str) -> bool {
+    let lower = text.get(..13).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// How the connection is encrypted and what of the server's certificate is checked, as
+/// libpq's `sslmode` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    /// Never encrypted.
+    Disable,
+    /// Encrypted when the server offers it; the certificate is not checked (libpq's default).
+    Prefer,
+    /// Always encrypted; the certificate is not checked.
+    Require,
+    /// Always encrypted, with a certificate signed by the CA (`sslrootcert`).
+    VerifyCa,
+    /// As `VerifyCa`, and the certificate names the host connected to.
+    VerifyFull,
+}
+
+/// A PostgreSQL URL, parsed. Its `Display` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PgUrl {
+    /// As given.
+    raw: String,
+    /// As given but for the password, for messages.
+    shown: String,
+    /// The URL without the parameters handled here, for the client crate.
+    client: String,
+    pub ssl_mode: SslMode,
+    /// The CA certificates (PEM) to verify the server's certificate against.
+    pub root_cert: Option<PathBuf>,
+    /// The schema that holds the tables: the first of the URL's `search_path`, else
+    /// [`DEFAULT_SCHEMA`].
+    pub schema: String,
+}
+
+/// What is wrong with a URL (never the password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadUrl(pub String);
+
+impl fmt::Display for BadUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadUrl {}
+
+impl PgUrl {
+    /// Parses `raw`, which [`is_postgres_url`].
+    pub fn parse(raw: &str) -> Result<PgUrl, BadUrl> {
+        let shown = redact(raw);
+        let (base, query) = match raw.split_once('?') {
+            Some((base, query)) => (base, query),
+            None => (raw, ""),
+        };
+        let mut ssl_mode = SslMode::Prefer;
+        let mut root_cert = None;
+        let mut kept: Vec<&str> = Vec::new();
+        let mut options = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(value).ok_or_else(|| {
+                BadUrl(format!(
+                    "the URL's {key} is not valid percent-encoded UTF-8"
+                ))
+            })?;
+            match percent_decode(key).as_deref() {
+                Some("sslmode") => {
+                    ssl_mode = match value.as_str() {
+                        "disable" => SslMode::Disable,
+                        "allow" | "prefer" => SslMode::Prefer,
+                        "require" => SslMode::Require,
+                        "verify-ca" => SslMode::VerifyCa,
+                        "verify-full" => SslMode::VerifyFull,
+                        other => {
+                            return Err(BadUrl(format!(
+                                "sslmode {other:?} is none of disable, allow, prefer, require, verify-ca, verify-full"
+                            )));
+                        }
+                    }
+                }
+                Some("sslrootcert") => root_cert = Some(PathBuf::from(value)),
+                Some("options") => {
+                    options = Some(value);
+                    kept.push(pair);
+                }
+                _ => kept.push(pair),
+            }
+        }
+        let mut client = base.to_string();
+        if !kept.is_empty() {
+            client.push('?');
+            client.push_str(&kept.join("&"));
+        }
+        let schema = options
+            .as_deref()
+            .and_then(search_path)
+            .unwrap_or_else(|| DEFAULT_SCHEMA.to_string());
+        let url = PgUrl {
+            raw: raw.to_string(),
+            shown,
+            client,
+            ssl_mode,
+            root_cert,
+            schema,
+        };
+        // The client crate's own checks, once, here: a URL it cannot read is the user's to
+        // mend before anything is attempted.
+        url.config()?;
+        Ok(url)
+    }
+
+    /// The client crate's configuration: the password from `$PGPASSWORD` when the URL has
+    /// none.
+    pub fn config(&self) -> Result<postgres::Config, BadUrl> {
+        let mut config = postgres::Config::from_str(&self.client).map_err(|e| {
+            // The crate's words name the option, never its value.
+            BadUrl(format!("{} is not a valid PostgreSQL URL: {e}", self.shown))
+        })?;
+        if config.get_password().is_none()
+            && let Some(password) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty())
+        {
+            config.password(password.as_encoded_bytes());
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("events");
+        }
+        Ok(config)
+    }
+
+    /// The URL as given, password and all: for another `events` process only.
+    pub fn as_given(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Display for PgUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+impl fmt::Debug for PgUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgUrl")
+            .field("url", &self.shown)
+            .field("ssl_mode", &self.ssl_mode)
+            .field("root_cert", &self.root_cert)
+            .field("schema", &self.schema)
+            .finish()
+    }
+}
+
+/// `raw` with the password (`user:PASSWORD@`, `password=PASSWORD`) shown as `***`.
+pub fn redact(raw: &str) -> String {
+    let Some(scheme_end) = raw.find("://").map(|i| i + 3) else {
+        return raw.to_string();
+    };
+    let rest = &raw[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let mut shown = raw[..scheme_end].to_string();
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    shown.push_str(user);
+                    shown.push_str(":***");
+                }
+                None => shown.push_str(userinfo),
+            }
+            shown.push_str(&authority[at..]);
+        }
+        None => shown.push_str(authority),
+    }
+    let path_and_query = &rest[authority_end..];
+    match path_and_query.split_once('?') {
+        Some((path, query)) => {
+            shown.push_str(path);
+            shown.push('?');
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if percent_decode(key).as_deref() == Some("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_string(),
+                })
+                .collect();
+            shown.push_str(&pairs.join("&"));
+        }
+        None => shown.push_str(path_and_query),
+    }
+    shown
+}
+
+/// The first schema of a `search_path` set in libpq's `options` (`-c search_path=a,b`,
+/// `-csearch_path=a`, `--search_path=a`), unquoted.
+fn search_path(options: &str) -> Option<String> {
+    let mut words = options.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let setting = if word == "-c" {
+            words.next()?
+        } else if let Some(s) = word.strip_prefix("-c") {
+            s
+        } else if let Some(s) = word.strip_prefix("--") {
+            s
+        } else {
+            continue;
+        };
+        let Some((name, value)) = setting.split_once('=') else {
+            continue;
+        };
+        if name.replace('-', "_") != "search_path" {
+            continue;
+        }
+        let first = value.split(',').next()?.trim();
+        let first = first
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .map(|s| s.replace("\"\"", "\""))
+            .unwrap_or_else(|| first.to_lowercase());
+        return (!first.is_empty()).then_some(first);
+    }
+    None
+}
+
+/// `%XX`-decoded text, if it is UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_told_from_paths() {
+        assert!(is_postgres_url("postgres://h/db"));
+        assert!(is_postgres_url("PostgreSQL://h/db"));
+        assert!(!is_postgres_url("postgres.db"));
+        assert!(!is_postgres_url("./postgres://x"));
+    }
+
+    #[test]
+    fn passwords_are_never_shown() {
+        assert_eq!(
+            redact("postgres://ann:s3cr%40t@db.example:5432/events?sslmode=require"),
+            "postgres://ann:***@db.example:5432/events?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://ann@h/db?password=hunter2&x=1"),
+            "postgresql://ann@h/db?password=***&x=1"
+        );
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+        // An `@` in the password (not encoded) ends at the last `@`.
+        assert_eq!(redact("postgres://u:a@b@h/db"), "postgres://u:***@h/db");
+        let url = PgUrl::parse("postgres://ann:pw@h/db").unwrap();
+        assert_eq!(url.to_string(), "postgres://ann:***@h/db");
+        assert!(!format!("{url:?}").contains("pw@"));
+    }
+
+    #[test]
+    fn ssl_modes_and_schema() {
+        let url = PgUrl::parse(
+            "postgres://h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem&options=-c%20search_path%3DTeam%2Cpublic",
+        )
+        .unwrap();
+        assert_eq!(url.ssl_mode, SslMode::VerifyFull);
+        assert_eq!(url.root_cert, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(url.schema, "team");
+        assert_eq!(
+            url.client,
+            "postgres://h/db?options=-c%20search_path%3DTeam%2Cpublic"
+        );
+        let url = PgUrl::parse("postgres://h/db?options=-csearch_path%3D%22MySchema%22").unwrap();
+        assert_eq!(url.schema, "MySchema");
+        assert_eq!(PgUrl::parse("postgres://h/db").unwrap().schema, "events");
+        let err = PgUrl::parse("postgres://u:pw@h/db?sslmode=sometimes").unwrap_err();
+        assert!(
+            err.0.contains("sometimes") && !err.0.contains("pw"),
+            "{err}"
+        );
+        let err = PgUrl::parse("postgres://u:pw@h:notaport/db").unwrap_err();
+        assert!(!err.0.contains(":pw@"), "{err}");
+    }
+}

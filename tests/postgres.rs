@@ -1,0 +1,32 @@
+//! The same suite as `tests.rs`, on PostgreSQL: every test that runs on both backends runs
+//! here on a schema of its own on the server named by `$EVENTS_TEST_POSTGRES` (`.ci/run`
+//! starts one). Without it, these tests do nothing, except under CI, where they fail.
+
+/// Which backend `util::Env` gives the tests.
+pub const POSTGRES: bool = true;
+
+#[path = "util.rs"]
+mod util;
+
+#[path = "core.rs"]
+mod core;
+#[path = "curation.rs"]
+mod curation;
+#[path = "docs.rs"]
+mod docs;
+#[path = "identity.rs"]
+mod identity;
+#[path = "import.rs"]
+mod import;
+#[path = "import_merge.rs"]
+mod import_merge;
+#[path = "query.rs"]
+mod query;
+#[path = "robust.rs"]
+mod robust;
+#[path = "roundtrip.rs"]
+mod roundtrip;
+#[path = "safety.rs"]
+mod safety;
+#[path = "terminal.rs"]
+mod terminal;
