@@ -29,3 +29,15 @@ pub(super) fn each_name(
         todo!("postgres each_name")
     }
 }
+
+/// The id of the organization or person known by `name`, created (with the key columns
+/// `name_key` and `name_sort` filled) if no one is; and whether this call created it.
+#[allow(dead_code)] // until used
+pub(super) fn ensure(
+    client: &mut impl GenericClient,
+    kind: EntityKind,
+    name: &str,
+) -> Result<(i64, bool)> {
+    let _ = (client, kind, name);
+    todo!("postgres ensure")
+}
