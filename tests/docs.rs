@@ -468,8 +468,9 @@ fn every_readme_example_runs_on_the_example_data() {
     let (blocks, not_run) = markdown_blocks("README.md", &text);
     // A parser that found nothing would pass; the README has a dozen blocks of commands.
     assert!(blocks.len() >= 10, "only {} blocks found", blocks.len());
-    // The exceptions stay few: building and installing with cargo.
-    assert!(not_run.len() <= 4, "too many blocks not run: {not_run:?}");
+    // The exceptions stay few: building and installing with cargo, and the examples that need
+    // a PostgreSQL server of one's own.
+    assert!(not_run.len() <= 6, "too many blocks not run: {not_run:?}");
     let failures = run_blocks(&with_dependencies(blocks));
     report("README.md", &failures);
 }
