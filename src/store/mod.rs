@@ -17,6 +17,7 @@
 mod edits;
 mod error;
 mod fold;
+mod tokens;
 mod import;
 mod keys;
 mod near;
