@@ -17,13 +17,13 @@
 mod edits;
 mod error;
 mod fold;
-mod tokens;
 mod import;
 mod keys;
 mod near;
 mod plan;
 mod postgres;
 mod sqlite;
+mod tokens;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

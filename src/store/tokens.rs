@@ -354,15 +354,21 @@ mod tests {
 
     /// Every code point, alone and inside a word: whether it is a token character, what it
     /// folds to, whether it continues a token. Code points are put 256 to a document (each
-    /// between spaces, and each between two `x`).
+    /// between spaces, and each between two `x`). Planes 3 to 13, which SQLite's tables leave
+    /// unassigned, are sampled (every 7th), to keep the test short.
     #[test]
     fn every_code_point_tokenizes_as_in_sqlite() {
         let conn = fts5();
-        let points: Vec<char> = (1..=0x10FFFF).filter_map(char::from_u32).collect();
+        let points: Vec<char> = (1..=0x10FFFF)
+            .filter(|&c| !(0x30000..0xE0000).contains(&c) || c % 7 == 0)
+            .filter_map(char::from_u32)
+            .collect();
         let mut texts = Vec::new();
         {
             let tx = conn.unchecked_transaction().unwrap();
-            let mut insert = tx.prepare("INSERT INTO t (rowid, a) VALUES (?1, ?2)").unwrap();
+            let mut insert = tx
+                .prepare("INSERT INTO t (rowid, a) VALUES (?1, ?2)")
+                .unwrap();
             for (i, block) in points.chunks(256).enumerate() {
                 let mut text = String::new();
                 for c in block {
