@@ -353,7 +353,7 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        let mut text = |len: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+        let text = |len: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
             (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
         };
         for _ in 0..150 {
