@@ -30,3 +30,7 @@ mod roundtrip;
 mod safety;
 #[path = "terminal.rs"]
 mod terminal;
+
+/// Only here: it compares the two backends.
+#[path = "conformance.rs"]
+mod conformance;

@@ -532,3 +532,12 @@ impl OnTerminal {
         }
     }
 }
+
+impl Env {
+    /// A new database file whichever run of the suite this is: the SQLite side of a test that
+    /// compares the two backends (`conformance.rs`, in the PostgreSQL run only).
+    #[allow(dead_code)] // the SQLite run compares nothing
+    pub fn sqlite_beside() -> Env {
+        Env::at(None)
+    }
+}
