@@ -5,9 +5,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use postgres::Transaction;
-use postgres::types::ToSql;
 
 use super::entity::find;
+use super::filter::{Query, event_query};
 
 use crate::dates::iso;
 use crate::model::{
@@ -195,13 +195,13 @@ pub(super) fn alias_records(
     filter: &EventFilter,
 ) -> Result<Vec<AliasRecord>> {
     let whole = !filter.is_narrowed() && filter.limit.is_none();
-    let (chosen, values) = if whole {
-        ("SELECT id FROM event".to_string(), Vec::new())
-    } else {
-        match event_query(tx, filter, "e.id")? {
-            Some(query) => query,
-            None => return Ok(Vec::new()),
+    let chosen = if whole {
+        Query {
+            sql: "SELECT id FROM event".to_string(),
+            params: Vec::new(),
         }
+    } else {
+        event_query(filter, "e.id")
     };
     let org_links = if whole {
         ""
@@ -219,28 +219,30 @@ pub(super) fn alias_records(
     let queries = [
         (
             format!(
-                "WITH chosen (id) AS ({chosen})
+                "WITH chosen (id) AS ({})
                  SELECT o.id, o.name FROM organization o
                   WHERE EXISTS (SELECT 1 FROM organization_name n
                                  WHERE n.organization_id = o.id AND n.name_key <> o.name_key)
                     {org_links}
-                  ORDER BY o.name_sort, o.name_key, o.id"
+                  ORDER BY o.name_sort, o.name_key, o.id",
+                chosen.sql
             ),
             EntityKind::Organization,
         ),
         (
             format!(
-                "WITH chosen (id) AS ({chosen})
+                "WITH chosen (id) AS ({})
                  SELECT p.id, p.name FROM person p
                   WHERE EXISTS (SELECT 1 FROM person_name n
                                  WHERE n.person_id = p.id AND n.name_key <> p.name_key)
                     {person_links}
-                  ORDER BY p.name_sort, p.name_key, p.id"
+                  ORDER BY p.name_sort, p.name_key, p.id",
+                chosen.sql
             ),
             EntityKind::Person,
         ),
     ];
-    let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+    let params = chosen.params();
     let mut records = Vec::new();
     for (sql, kind) in queries {
         let entities: Vec<(i64, String)> = tx
@@ -279,18 +281,16 @@ pub(super) fn stats(
         limit: None,
         ..filter.clone()
     };
-    let Some((events, mut values)) = event_query(tx, &events_filter, "e.id")? else {
-        return Ok(Vec::new());
-    };
+    // (An organization or person no one is called selects no event.)
+    let mut q = event_query(&events_filter, "e.id");
     let mut rows: Vec<StatsRow> = match by {
         StatsBy::Year => {
             // The years from the first to the last any chosen event runs in, narrowed
             // to the filter's period; the events of each span of years (few: most start
             // and end in one year) count in every one of them it covers.
-            let from = values.len() + 1;
-            let to = values.len() + 2;
-            values.push(Box::new(filter.from.map(|d| i64::from(d.year()))));
-            values.push(Box::new(filter.to.map(|d| i64::from(d.year()))));
+            let from = q.bind(filter.from.map(|d| i64::from(d.year())));
+            let to = q.bind(filter.to.map(|d| i64::from(d.year())));
+            let events = &q.sql;
             let sql = format!(
                 "WITH chosen (first, last, events) AS MATERIALIZED (
                       SELECT extract(year FROM e.start_date)::bigint,
@@ -298,8 +298,8 @@ pub(super) fn stats(
                         FROM event e WHERE e.id IN ({events})
                        GROUP BY 1, 2),
                   span (low, high) AS (
-                      SELECT greatest(min(first), coalesce(${from}::bigint, min(first))),
-                             least(max(last), coalesce(${to}::bigint, max(last)))
+                      SELECT greatest(min(first), coalesce({from}::bigint, min(first))),
+                             least(max(last), coalesce({to}::bigint, max(last)))
                         FROM chosen)
                  SELECT y.year, sum(chosen.events)::bigint
                    FROM span
@@ -307,8 +307,7 @@ pub(super) fn stats(
                    JOIN chosen ON chosen.first <= y.year AND chosen.last >= y.year
                   GROUP BY y.year ORDER BY y.year"
             );
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
-            tx.query(&sql, &params)?
+            tx.query(&sql, &q.params())?
                 .iter()
                 .map(|r| StatsRow {
                     // As SQLite's printf('%04d', year).
@@ -326,12 +325,12 @@ pub(super) fn stats(
             };
             let sql = format!(
                 "SELECT min({column}), count(*) FROM event e
-                  WHERE e.id IN ({events})
+                  WHERE e.id IN ({})
                   GROUP BY {key}
-                  ORDER BY {key} IS NULL, 2 DESC, {key}"
+                  ORDER BY {key} IS NULL, 2 DESC, {key}",
+                q.sql
             );
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
-            tx.query(&sql, &params)?
+            tx.query(&sql, &q.params())?
                 .iter()
                 .map(|r| StatsRow {
                     value: r.get(0),
@@ -341,7 +340,7 @@ pub(super) fn stats(
         }
         StatsBy::Org => {
             let sql = format!(
-                "WITH chosen (id) AS ({events}),
+                "WITH chosen (id) AS ({}),
                       links (organization_id, event_id) AS (
                           SELECT organization_id, event_id FROM event_organization
                            WHERE event_id IN (SELECT id FROM chosen)
@@ -350,10 +349,10 @@ pub(super) fn stats(
                            WHERE organization_id IS NOT NULL
                              AND event_id IN (SELECT id FROM chosen))
                  SELECT o.name, count(*) FROM links l JOIN organization o ON o.id = l.organization_id
-                  GROUP BY o.id ORDER BY 2 DESC, o.name_key"
+                  GROUP BY o.id ORDER BY 2 DESC, o.name_key",
+                q.sql
             );
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
-            tx.query(&sql, &params)?
+            tx.query(&sql, &q.params())?
                 .iter()
                 .map(|r| StatsRow {
                     value: r.get(0),
@@ -380,15 +379,4 @@ pub(super) fn stats(
         }
     }
     Ok(rows)
-}
-
-// TEMPORARY until pg-read lands.
-#[allow(clippy::type_complexity)]
-fn event_query(
-    tx: &mut Transaction<'_>,
-    filter: &EventFilter,
-    columns: &str,
-) -> Result<Option<(String, Vec<Box<dyn ToSql + Sync>>)>> {
-    let _ = (tx, filter, columns);
-    todo!()
 }
