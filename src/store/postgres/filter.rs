@@ -122,7 +122,7 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
             sql.push_str(" AND false");
         } else {
             let p = q.bind(query);
-            sql.push_str(&format!(" AND e.search @@ {p}::tsquery"));
+            sql.push_str(&format!(" AND e.search @@ {p}::text::tsquery"));
         }
     }
     sql.push_str(match filter.sort {

@@ -32,6 +32,9 @@ const MAX_LEXEME: usize = 2046;
 /// What the lexemes and their positions of a document may take, in bytes: a tsvector is at
 /// most 1 MB, with its header and entries.
 const MAX_DOCUMENT: usize = 1_000_000;
+/// The positions left empty after each column's tokens, so that no phrase runs from one
+/// column into the next.
+const GAP: u32 = 1;
 /// How many events' documents are read and written per statement.
 const BATCH: usize = 1000;
 
@@ -102,24 +105,26 @@ pub(super) fn document(
     ];
     let mut lexemes = std::collections::BTreeMap::<String, Vec<u16>>::new();
     let mut size = 0;
-    let mut position: u32 = 0;
+    // The position before the column's first token.
+    let mut start: u32 = 0;
     for column in &columns {
+        let mut count: u32 = 0;
         each_token(column, |token| {
-            position += 1;
-            let at = u16::try_from(position)
+            count += 1;
+            let at = u16::try_from(start + count)
                 .unwrap_or(MAX_POSITION)
                 .min(MAX_POSITION);
             let lexeme = cut(token);
             match lexemes.get_mut(lexeme) {
-                Some(positions) => {
+                Some(positions)
                     if positions.len() < MAX_POSITIONS
                         && positions.last() != Some(&at)
-                        && size + 2 <= MAX_DOCUMENT
-                    {
-                        positions.push(at);
-                        size += 2;
-                    }
+                        && size + 2 <= MAX_DOCUMENT =>
+                {
+                    positions.push(at);
+                    size += 2;
                 }
+                Some(_) => {}
                 // An entry, the lexeme (padded), a count and one position.
                 None if size + lexeme.len() + 9 <= MAX_DOCUMENT => {
                     size += lexeme.len() + 9;
@@ -128,8 +133,7 @@ pub(super) fn document(
                 None => {}
             }
         });
-        // A position left empty between columns.
-        position += 1;
+        start += count + GAP;
     }
     let mut out = String::with_capacity(size * 2);
     for (lexeme, positions) in &lexemes {
