@@ -7,53 +7,12 @@
 
 use postgres::Transaction;
 
-use super::entity::find;
+use super::entity::{find, of};
 
 use crate::model::{EntityKind, name_key};
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
 use crate::store::{AliasConflict, AliasOutcome, Found, MergeReport, Merged};
-
-/// The SQL of one kind of named entity. Only these constants are ever put into SQL text.
-struct Tables {
-    /// `$1` name key, `$2` id, `$3` name.
-    insert_name: &'static str,
-    /// `$1` name key, `$2` the name as it is to be spelt.
-    update_name: &'static str,
-    /// `$1` name key: that name is no longer any entity's.
-    delete_name: &'static str,
-    /// `$1` id, `$2` its new own name, `$3` its key, `$4` its sort key.
-    set_entity_name: &'static str,
-    /// Every name of entity `$2` becomes a name of entity `$1`.
-    move_names: &'static str,
-    /// `$1` id.
-    delete: &'static str,
-}
-
-const ORGANIZATION: Tables = Tables {
-    insert_name: "INSERT INTO organization_name (name_key, organization_id, name) VALUES ($1, $2, $3)",
-    update_name: "UPDATE organization_name SET name = $2 WHERE name_key = $1",
-    delete_name: "DELETE FROM organization_name WHERE name_key = $1",
-    set_entity_name: "UPDATE organization SET name = $2, name_key = $3, name_sort = $4 WHERE id = $1",
-    move_names: "UPDATE organization_name SET organization_id = $1 WHERE organization_id = $2",
-    delete: "DELETE FROM organization WHERE id = $1",
-};
-
-const PERSON: Tables = Tables {
-    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES ($1, $2, $3)",
-    update_name: "UPDATE person_name SET name = $2 WHERE name_key = $1",
-    delete_name: "DELETE FROM person_name WHERE name_key = $1",
-    set_entity_name: "UPDATE person SET name = $2, name_key = $3, name_sort = $4 WHERE id = $1",
-    move_names: "UPDATE person_name SET person_id = $1 WHERE person_id = $2",
-    delete: "DELETE FROM person WHERE id = $1",
-};
-
-fn tables(kind: EntityKind) -> &'static Tables {
-    match kind {
-        EntityKind::Organization => &ORGANIZATION,
-        EntityKind::Person => &PERSON,
-    }
-}
 
 /// A count of rows as the reports count them.
 fn rows(n: u64) -> usize {
@@ -88,10 +47,7 @@ pub(super) fn add_alias(
         Some(owner) if owner.id == found.id => AliasOutcome::AlreadyThere { name: found.name },
         Some(owner) => return Err(taken(kind, alias, &owner)),
         None => {
-            tx.execute(
-                tables(kind).insert_name,
-                &[&name_key(alias), &found.id, &alias],
-            )?;
+            tx.execute(of(kind).insert_name, &[&name_key(alias), &found.id, &alias])?;
             AliasOutcome::Added { name: found.name }
         }
     })
@@ -117,7 +73,7 @@ pub(super) fn add_aliases(
                 }));
             }
             None => {
-                tx.execute(tables(kind).insert_name, &[&name_key(alias), &id, alias])?;
+                tx.execute(of(kind).insert_name, &[&name_key(alias), &id, alias])?;
                 added += 1;
             }
         }
@@ -158,7 +114,7 @@ pub(super) fn remove_alias(
         }
         Some(_) => {}
     }
-    tx.execute(tables(kind).delete_name, &[&name_key(alias)])?;
+    tx.execute(of(kind).delete_name, &[&name_key(alias)])?;
     Ok(found.name)
 }
 
@@ -169,7 +125,7 @@ pub(super) fn rename(
     name: &str,
     new: &str,
 ) -> Result<String> {
-    let sql = tables(kind);
+    let sql = of(kind);
     let found = require(tx, kind, name)?;
     let key = name_key(new);
     match find(tx, kind, new)? {
@@ -292,7 +248,7 @@ pub(super) fn merge_entities(
             report.duplicates = rows(tx.execute(COLLAPSE_BY_PERSON, &[&keep_id])?);
         }
     }
-    let sql = tables(kind);
+    let sql = of(kind);
     report.names = rows(tx.execute(sql.move_names, &[&keep_id, &other_id])?);
     tx.execute(sql.delete, &[&other_id])?;
     Ok(report)

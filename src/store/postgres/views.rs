@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use postgres::Transaction;
 
-use super::entity::find;
+use super::entity::{self, find};
 use super::filter::{Query, event_query};
 
 use crate::dates::iso;
@@ -16,27 +16,9 @@ use crate::model::{
 };
 use crate::store::error::Result;
 
-/// `$1` id, `$2` the key of its own name: an entity's other names, by key.
-fn aliases_sql(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Organization => {
-            "SELECT name FROM organization_name
-              WHERE organization_id = $1 AND name_key <> $2 ORDER BY name_key"
-        }
-        EntityKind::Person => {
-            "SELECT name FROM person_name WHERE person_id = $1 AND name_key <> $2 ORDER BY name_key"
-        }
-    }
-}
-
 /// The other names an entity is known by, by key.
 fn aliases(tx: &mut Transaction<'_>, kind: EntityKind, id: i64, name: &str) -> Result<Vec<String>> {
-    let stmt = tx.prepare(aliases_sql(kind))?;
-    Ok(tx
-        .query(&stmt, &[&id, &name_key(name)])?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
+    entity::aliases(tx, entity::of(kind), id, name)
 }
 
 fn date(d: Option<NaiveDate>) -> Option<String> {
