@@ -532,3 +532,15 @@ impl OnTerminal {
         }
     }
 }
+
+/// Whether nothing was written: no database file (SQLite); on a server, no row in any table
+/// but the schema's mark. (A first write that fails may leave the empty tables the store made
+/// before its transaction began; the transaction itself left nothing.)
+pub fn holds_nothing(env: &Env) -> bool {
+    if env.url.is_none() {
+        return !env.db.exists();
+    }
+    env.dump().lines().all(|line| {
+        line == "(no database)" || line.starts_with("## ") || line.starts_with("events_schema: ")
+    })
+}
