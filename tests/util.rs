@@ -544,3 +544,11 @@ pub fn holds_nothing(env: &Env) -> bool {
         line == "(no database)" || line.starts_with("## ") || line.starts_with("events_schema: ")
     })
 }
+
+impl Env {
+    /// The schema this test's URL names, in the PostgreSQL run.
+    #[allow(dead_code)] // used by server.rs, a module of the PostgreSQL run only
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+}
