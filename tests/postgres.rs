@@ -28,6 +28,8 @@ mod robust;
 mod roundtrip;
 #[path = "safety.rs"]
 mod safety;
+/// What only a server has: the counterparts of the SQLite-only tests of files.
+mod server;
 #[path = "terminal.rs"]
 mod terminal;
 
