@@ -204,6 +204,9 @@ pub(super) struct PgImport<'a> {
     lines: HashMap<i64, u64>,
     /// Organizations, then people, by name key: the ones met (found or created) so far.
     names: [NameCache; 2],
+    /// Whether the name cache of a kind holds every name of that kind: then a name it does
+    /// not hold is no one's, and no round trip is needed to know it.
+    names_complete: [bool; 2],
     /// The own names of the organizations, then people, that this import created.
     own: [HashMap<i64, String>; 2],
     /// Created and not yet taken.
@@ -241,7 +244,7 @@ impl<'a> PgImport<'a> {
             &[],
         )?;
         let (began_empty, retired): (bool, bool) = (row.get(0), row.get(1));
-        Ok(PgImport {
+        let mut import = PgImport {
             tx,
             stamp: now(),
             began_empty,
@@ -252,12 +255,50 @@ impl<'a> PgImport<'a> {
             titles: HashMap::new(),
             lines: HashMap::new(),
             names: Default::default(),
+            names_complete: [false; 2],
             own: Default::default(),
             created: Vec::new(),
             sessions: HashMap::new(),
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
-        })
+        };
+        for kind in [EntityKind::Organization, EntityKind::Person] {
+            import.load_names(kind)?;
+        }
+        Ok(import)
+    }
+
+    /// Reads every name of a kind into the cache, unless there are too many to keep: then
+    /// each name is looked up when met, once.
+    fn load_names(&mut self, kind: EntityKind) -> Result<()> {
+        let (count, all) = match kind {
+            EntityKind::Organization => (
+                "SELECT count(*) FROM organization_name",
+                "SELECT n.name_key, o.id, o.name FROM organization_name n
+                   JOIN organization o ON o.id = n.organization_id",
+            ),
+            EntityKind::Person => (
+                "SELECT count(*) FROM person_name",
+                "SELECT n.name_key, p.id, p.name FROM person_name n
+                   JOIN person p ON p.id = n.person_id",
+            ),
+        };
+        let n: i64 = self.tx.query_one(count, &[])?.get(0);
+        if n as usize >= NAME_CACHE_LIMIT / 2 {
+            return Ok(());
+        }
+        let cache = &mut self.names[slot(kind)];
+        for row in self.tx.query(all, &[])? {
+            cache.insert(
+                row.get(0),
+                Found {
+                    id: row.get(1),
+                    name: row.get(2),
+                },
+            );
+        }
+        self.names_complete[slot(kind)] = true;
+        Ok(())
     }
 
     /// The next id of a table, reserving a block from its sequence when the last is used up.
@@ -267,7 +308,7 @@ impl<'a> PgImport<'a> {
         if self.ids[table].free.is_empty() {
             let count = self.ids[table].reserved.clamp(16, MAX_BLOCK);
             let rows = self.tx.query(
-                "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+                "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::bigint)",
                 &[&ID_TABLES[table], &count],
             )?;
             let ids = &mut self.ids[table];
@@ -401,6 +442,9 @@ impl<'a> PgImport<'a> {
         if let Some(found) = self.names[slot(kind)].get(&key) {
             return Ok(Some(found.clone()));
         }
+        if self.names_complete[slot(kind)] {
+            return Ok(None);
+        }
         let sql = match kind {
             EntityKind::Organization => {
                 "SELECT o.id, o.name FROM organization_name n
@@ -427,6 +471,7 @@ impl<'a> PgImport<'a> {
             // What the cache forgets must be on the server.
             self.flush()?;
             self.names[slot(kind)].clear();
+            self.names_complete[slot(kind)] = false;
         }
         self.names[slot(kind)].insert(key, found);
         Ok(())
@@ -1099,6 +1144,7 @@ impl ImportTxn for PgImport<'_> {
         let report = merge_entities(&mut self.tx, kind, keep, other)?;
         // A name may now be another's.
         self.names = Default::default();
+        self.names_complete = [false; 2];
         self.own[slot(kind)].remove(&other);
         Ok(report)
     }
