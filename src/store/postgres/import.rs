@@ -219,6 +219,9 @@ pub(super) struct PgImport<'a> {
     touched: BTreeSet<i64>,
     /// Updated events whose search text is brought up to date at the end.
     changed: BTreeSet<i64>,
+    /// What a load into an empty schema set aside, to be made again before the commit
+    /// (statements made from the catalog's own definitions, never from input).
+    deferred: Vec<String>,
 }
 
 fn slot(kind: EntityKind) -> usize {
@@ -261,7 +264,11 @@ impl<'a> PgImport<'a> {
             sessions: HashMap::new(),
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
+            deferred: Vec::new(),
         };
+        if import.began_empty {
+            import.defer_checks()?;
+        }
         for kind in [EntityKind::Organization, EntityKind::Person] {
             import.load_names(kind)?;
         }
@@ -298,6 +305,78 @@ impl<'a> PgImport<'a> {
             );
         }
         self.names_complete[slot(kind)] = true;
+        Ok(())
+    }
+
+    /// For a load into an empty schema whose tables this role owns: sets aside the foreign
+    /// keys and the indexes that enforce nothing, to be made again once, before the commit.
+    /// Checking a reference row by row (a trigger and a locking query for each) costs PostgreSQL
+    /// more than the rows' own writing, and building an index at once from all its rows is
+    /// several times faster than inserting into it row by row; made again, each key is checked
+    /// in one pass over the table. This is SQLite's import's bulk load, on PostgreSQL. The
+    /// price: the tables are locked for the transaction, so a reader waits for the import to
+    /// end (it could only have seen an empty schema). The keys and unique indexes stay: what
+    /// this import reads while it runs it finds by them (see [`PgImport::restore`]).
+    fn defer_checks(&mut self) -> Result<()> {
+        let owner: bool = self
+            .tx
+            .query_one(
+                "SELECT coalesce(bool_and(pg_has_role(c.relowner, 'USAGE')), false)
+                   FROM pg_class c
+                  WHERE c.relnamespace = CAST(current_schema() AS regnamespace)
+                    AND c.relkind = 'r'",
+                &[],
+            )?
+            .get(0);
+        if !owner {
+            return Ok(());
+        }
+        let keys = self.tx.query(
+            "SELECT quote_ident(t.relname), quote_ident(c.conname), pg_get_constraintdef(c.oid)
+               FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+              WHERE c.contype = 'f'
+                AND c.connamespace = CAST(current_schema() AS regnamespace)
+              ORDER BY c.oid",
+            &[],
+        )?;
+        let indexes = self.tx.query(
+            "SELECT quote_ident(i.relname), pg_get_indexdef(i.oid)
+               FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+              WHERE i.relnamespace = CAST(current_schema() AS regnamespace)
+                AND NOT x.indisunique AND NOT x.indisprimary
+              ORDER BY i.oid",
+            &[],
+        )?;
+        let mut drop = String::new();
+        for row in &keys {
+            let (table, name, definition): (&str, &str, &str) =
+                (row.get(0), row.get(1), row.get(2));
+            drop.push_str(&format!("ALTER TABLE {table} DROP CONSTRAINT {name};\n"));
+            self.deferred.push(format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+            ));
+        }
+        for row in &indexes {
+            let (name, definition): (&str, &str) = (row.get(0), row.get(1));
+            drop.push_str(&format!("DROP INDEX {name};\n"));
+            // Indexes first: they are quicker to build than keys are to check.
+            self.deferred.insert(0, definition.to_string());
+        }
+        if !drop.is_empty() {
+            self.tx.batch_execute(&drop)?;
+        }
+        Ok(())
+    }
+
+    /// Makes again what [`PgImport::defer_checks`] set aside (after sending what waits): at the
+    /// commit, or before a read that needs an index.
+    fn restore(&mut self) -> Result<()> {
+        if self.deferred.is_empty() {
+            return Ok(());
+        }
+        self.flush()?;
+        let statements = std::mem::take(&mut self.deferred).join(";\n");
+        self.tx.batch_execute(&statements)?;
         Ok(())
     }
 
@@ -806,6 +885,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn event(&mut self, id: i64) -> Result<Option<Event>> {
+        self.restore()?;
         if self.pending.events.contains(&id) || self.pending.added.contains_key(&id) {
             self.flush()?;
         }
@@ -1048,6 +1128,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
+        self.restore()?;
         self.flush()?;
         Ok(self
             .tx
@@ -1062,6 +1143,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn has_participation(&mut self, event: i64, p: &NewParticipant) -> Result<bool> {
+        self.restore()?;
         if self.pending.events.contains(&event) {
             self.flush()?;
         }
@@ -1140,6 +1222,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
+        self.restore()?;
         self.flush()?;
         let report = merge_entities(&mut self.tx, kind, keep, other)?;
         // A name may now be another's.
@@ -1198,6 +1281,7 @@ impl ImportTxn for PgImport<'_> {
     // commit.
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
+        self.restore()?;
         if !self.touched.is_empty() {
             let touched: Vec<i64> = self.touched.iter().copied().collect();
             self.tx.execute(
