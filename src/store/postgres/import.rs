@@ -39,6 +39,8 @@ const FLUSH_PARTICIPATIONS: usize = 150_000;
 /// Past this many remembered names of one kind, the name cache starts afresh (after a flush),
 /// so that memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
+/// Past this many keys of stored events remembered, they are forgotten.
+const STORED_KEYS_LIMIT: usize = 10_000;
 /// The most ids reserved at once.
 const MAX_BLOCK: i64 = 8192;
 
@@ -200,6 +202,9 @@ pub(super) struct PgImport<'a> {
     keys: BTreeMap<String, i64>,
     /// The events this import created, by start date and title key.
     titles: HashMap<(NaiveDate, String), Vec<(i64, String)>>,
+    /// Events stored before the import, by key, as found (a participants file names each
+    /// several times); bounded, and forgotten when an update changes a key.
+    stored_keys: HashMap<String, i64>,
     /// Which line of the import wrote each event it wrote.
     lines: HashMap<i64, u64>,
     /// Organizations, then people, by name key: the ones met (found or created) so far.
@@ -256,6 +261,7 @@ impl<'a> PgImport<'a> {
             pending: Pending::default(),
             keys: BTreeMap::new(),
             titles: HashMap::new(),
+            stored_keys: HashMap::new(),
             lines: HashMap::new(),
             names: Default::default(),
             names_complete: [false; 2],
@@ -415,8 +421,7 @@ impl<'a> PgImport<'a> {
     /// Gives each sequence back the ids reserved and not used (`all`: every id this import
     /// reserved, as for a rollback), if they are its last and no one has drawn from it since.
     fn give_back_ids(&mut self, all: bool) -> Result<()> {
-        for table in 0..ID_TABLES.len() {
-            let ids = &self.ids[table];
+        for (table, ids) in ID_TABLES.iter().zip(&self.ids) {
             let Some(first) = ids.first else { continue };
             let from = match (all, ids.free.front()) {
                 (true, _) => first,
@@ -435,7 +440,7 @@ impl<'a> PgImport<'a> {
                 "SELECT setval(s, $2, false)
                    FROM (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS s) q
                   WHERE pg_sequence_last_value(s) = $3",
-                &[&ID_TABLES[table], &from, &ids.last],
+                &[table, &from, &ids.last],
             )?;
         }
         Ok(())
@@ -844,10 +849,20 @@ impl ImportTxn for PgImport<'_> {
         if self.began_empty {
             return Ok(None);
         }
-        Ok(self
+        if let Some(&id) = self.stored_keys.get(key) {
+            return Ok(Some(id));
+        }
+        let id: Option<i64> = self
             .tx
             .query_opt("SELECT id FROM event WHERE key = $1", &[&key])?
-            .map(|r| r.get(0)))
+            .map(|r| r.get(0));
+        if let Some(id) = id {
+            if self.stored_keys.len() >= STORED_KEYS_LIMIT {
+                self.stored_keys.clear();
+            }
+            self.stored_keys.insert(key.to_string(), id);
+        }
+        Ok(id)
     }
 
     fn events_like(&mut self, title: &str, start: NaiveDate) -> Result<Vec<Identity>> {
@@ -1024,6 +1039,10 @@ impl ImportTxn for PgImport<'_> {
         }
         // What the updates refer to must be on the server.
         self.flush()?;
+        if event.key.is_some() {
+            // The event's key may change: its old one names nothing now.
+            self.stored_keys.clear();
+        }
         let key = event.key.as_deref();
         let params: [&(dyn ToSql + Sync); 19] = [
             &id,
@@ -1225,9 +1244,16 @@ impl ImportTxn for PgImport<'_> {
         self.restore()?;
         self.flush()?;
         let report = merge_entities(&mut self.tx, kind, keep, other)?;
-        // A name may now be another's.
-        self.names = Default::default();
-        self.names_complete = [false; 2];
+        // The other's names are now the kept one's.
+        let name = self.own_name(kind, keep)?;
+        for found in self.names[slot(kind)].values_mut() {
+            if found.id == other {
+                *found = Found {
+                    id: keep,
+                    name: name.clone(),
+                };
+            }
+        }
         self.own[slot(kind)].remove(&other);
         Ok(report)
     }
@@ -1300,7 +1326,11 @@ impl ImportTxn for PgImport<'_> {
 
     /// Discards everything the import did (and gives back the ids it reserved).
     fn rollback(mut self: Box<Self>) -> Result<()> {
-        self.give_back_ids(true)?;
+        // Only while the transaction can still run a statement (a failed one cannot): else the
+        // ids stay drawn, a gap as any rolled-back insert leaves on PostgreSQL.
+        if self.give_back_ids(true).is_err() {
+            return Ok(self.tx.rollback()?);
+        }
         self.tx.rollback()?;
         Ok(())
     }
