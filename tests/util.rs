@@ -532,3 +532,32 @@ impl OnTerminal {
         }
     }
 }
+
+impl Env {
+    /// A new database file whichever run of the suite this is: the SQLite side of a test that
+    /// compares the two backends (`conformance.rs`, in the PostgreSQL run only).
+    #[allow(dead_code)] // the SQLite run compares nothing
+    pub fn sqlite_beside() -> Env {
+        Env::at(None)
+    }
+}
+
+/// Whether nothing was written: no database file (SQLite); on a server, no row in any table
+/// but the schema's mark. (A first write that fails may leave the empty tables the store made
+/// before its transaction began; the transaction itself left nothing.)
+pub fn holds_nothing(env: &Env) -> bool {
+    if env.url.is_none() {
+        return !env.db.exists();
+    }
+    env.dump().lines().all(|line| {
+        line == "(no database)" || line.starts_with("## ") || line.starts_with("events_schema: ")
+    })
+}
+
+impl Env {
+    /// The schema this test's URL names, in the PostgreSQL run.
+    #[allow(dead_code)] // used by server.rs, a module of the PostgreSQL run only
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+}

@@ -23,6 +23,7 @@ mod near;
 mod plan;
 mod postgres;
 mod sqlite;
+mod tokens;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,66 +1,1015 @@
-//! A bulk import: one transaction.
+//! A bulk import into PostgreSQL: one transaction, holding the schema's write lock from the
+//! first record to the commit. What to do with each record is decided above the backends
+//! (`crate::store::import`), one record at a time; this answers its questions without a round
+//! trip to the server per row where it can, and writes in bulk:
+//!
+//! - Ids are reserved from the tables' identity sequences in blocks (the write lock keeps
+//!   every other writer out, so they are the ids row-by-row inserts would have had; the
+//!   unused end of the last block is given back at the end).
+//! - New rows (events, tags, organization links, sessions, participations, new organizations
+//!   and people and their names) are encoded at once in `COPY`'s text format and kept in
+//!   memory, then sent with one `COPY ... FROM STDIN` per table: every few thousand events,
+//!   and before any read that must see them.
+//! - What the import wrote is remembered (the events' keys, titles and lines; the names of
+//!   organizations and people found or created), so that the lookups of later records are
+//!   answered from memory, and from the server only for what was there before the import
+//!   (nothing, when it began empty).
+//! - Updates of stored events (rarer) are written statement by statement, after a flush.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::io::Write as _;
 
 use chrono::NaiveDate;
 use postgres::Transaction;
+use postgres::types::ToSql;
 
-use crate::model::{EntityKind, Event, EventRef, Field, Identity, NewEvent, NewParticipant};
+use super::{read, search};
+use crate::model::{
+    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key,
+};
 use crate::store::error::{Result, StoreError};
-use crate::store::{AliasConflict, ImportTxn, KeySpace, MergeReport, ParticipationPlan};
+use crate::store::fold::sort_key;
+use crate::store::{
+    AliasConflict, Found, ImportTxn, KeySpace, MergeReport, ParticipationPlan, Write,
+};
+
+/// Past this many events (or participations) waiting, they are sent.
+const FLUSH_EVENTS: usize = 20_000;
+const FLUSH_PARTICIPATIONS: usize = 150_000;
+/// Past this many remembered names of one kind, the name cache starts afresh (after a flush),
+/// so that memory stays bounded.
+const NAME_CACHE_LIMIT: usize = 200_000;
+/// Past this many keys of stored events remembered, they are forgotten.
+const STORED_KEYS_LIMIT: usize = 10_000;
+/// The most ids reserved at once.
+const MAX_BLOCK: i64 = 8192;
+
+/// The tables whose ids the import reserves, by index into [`PgImport::ids`].
+const EVENT: usize = 0;
+const ORGANIZATION: usize = 1;
+const PERSON: usize = 2;
+const SESSION: usize = 3;
+const PARTICIPATION: usize = 4;
+const ID_TABLES: [&str; 5] = [
+    "event",
+    "organization",
+    "person",
+    "session",
+    "participation",
+];
+
+/// Ids reserved from one table's identity sequence, handed out in order.
+#[derive(Default)]
+struct Ids {
+    /// Reserved, not given yet.
+    free: VecDeque<i64>,
+    /// The first and the last id this import reserved, if it reserved any.
+    first: Option<i64>,
+    last: i64,
+    /// How many ids were reserved so far: the next block is as large (up to a limit).
+    reserved: i64,
+}
+
+/// One name's entry in the cache: the organization or person it is a name of.
+type NameCache = HashMap<String, Found>;
+
+/// What makes two participations of one event the same, as merges compare them: the same
+/// person, organization and session (by id), and the same position, role and contribution,
+/// case and spacing aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sameness {
+    person: i64,
+    organization: Option<i64>,
+    session: Option<i64>,
+    position: Option<String>,
+    role: Option<String>,
+    contribution: Option<String>,
+}
+
+/// Rows waiting to be sent, each table's in `COPY`'s text format.
+#[derive(Default)]
+struct Pending {
+    organization: Vec<u8>,
+    organization_name: Vec<u8>,
+    person: Vec<u8>,
+    person_name: Vec<u8>,
+    event: Vec<u8>,
+    session: Vec<u8>,
+    event_tag: Vec<u8>,
+    event_organization: Vec<u8>,
+    participation: Vec<u8>,
+    /// The events whose own rows wait.
+    events: HashSet<i64>,
+    participations: usize,
+    /// What the participations added by [`ImportTxn::add_participation`] that wait record,
+    /// by event: a later identical one is found here.
+    added: HashMap<i64, Vec<Sameness>>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.organization.is_empty()
+            && self.organization_name.is_empty()
+            && self.person.is_empty()
+            && self.person_name.is_empty()
+            && self.event.is_empty()
+            && self.session.is_empty()
+            && self.event_tag.is_empty()
+            && self.event_organization.is_empty()
+            && self.participation.is_empty()
+    }
+}
+
+/// One row in `COPY`'s text format: fields separated by tabs, `\N` for NULL, backslash,
+/// tab, newline and carriage return escaped.
+struct Row<'a>(&'a mut Vec<u8>, bool);
+
+impl<'a> Row<'a> {
+    fn new(buf: &'a mut Vec<u8>) -> Row<'a> {
+        Row(buf, true)
+    }
+
+    fn sep(&mut self) {
+        if !self.1 {
+            self.0.push(b'\t');
+        }
+        self.1 = false;
+    }
+
+    fn text(mut self, value: &str) -> Self {
+        self.sep();
+        for &b in value.as_bytes() {
+            match b {
+                b'\\' => self.0.extend_from_slice(b"\\\\"),
+                b'\t' => self.0.extend_from_slice(b"\\t"),
+                b'\n' => self.0.extend_from_slice(b"\\n"),
+                b'\r' => self.0.extend_from_slice(b"\\r"),
+                _ => self.0.push(b),
+            }
+        }
+        self
+    }
+
+    fn opt(self, value: Option<&str>) -> Self {
+        match value {
+            Some(value) => self.text(value),
+            None => self.null(),
+        }
+    }
+
+    fn null(mut self) -> Self {
+        self.sep();
+        self.0.extend_from_slice(b"\\N");
+        self
+    }
+
+    fn int(mut self, value: i64) -> Self {
+        self.sep();
+        let _ = write!(self.0, "{value}");
+        self
+    }
+
+    fn opt_int(self, value: Option<i64>) -> Self {
+        match value {
+            Some(value) => self.int(value),
+            None => self.null(),
+        }
+    }
+
+    fn date(mut self, value: NaiveDate) -> Self {
+        self.sep();
+        let _ = write!(self.0, "{}", value.format("%Y-%m-%d"));
+        self
+    }
+
+    fn end(self) {
+        self.0.push(b'\n');
+    }
+}
 
 /// An import in progress.
 pub(super) struct PgImport<'a> {
     tx: Transaction<'a>,
+    /// The time every row written is stamped with.
+    stamp: String,
+    began_empty: bool,
+    /// Whether the server may know keys this import does not: events stored before it, or
+    /// retired keys.
+    keys_elsewhere: bool,
+    ids: [Ids; 5],
+    pending: Pending,
+    /// The events this import created, by key (ordered: generated keys look up a range).
+    keys: BTreeMap<String, i64>,
+    /// The events this import created, by start date and title key.
+    titles: HashMap<(NaiveDate, String), Vec<(i64, String)>>,
+    /// Events stored before the import, by key, as found (a participants file names each
+    /// several times); bounded, and forgotten when an update changes a key.
+    stored_keys: HashMap<String, i64>,
+    /// Which line of the import wrote each event it wrote.
+    lines: HashMap<i64, u64>,
+    /// Organizations, then people, by name key: the ones met (found or created) so far.
+    names: [NameCache; 2],
+    /// Whether the name cache of a kind holds every name of that kind: then a name it does
+    /// not hold is no one's, and no round trip is needed to know it.
+    names_complete: [bool; 2],
+    /// The own names of the organizations, then people, that this import created.
+    own: [HashMap<i64, String>; 2],
+    /// Created and not yet taken.
+    created: Vec<(EntityKind, i64)>,
+    /// The sessions of events this import created or met, by event and name key, until the
+    /// next flush.
+    sessions: HashMap<(i64, String), i64>,
+    /// Events whose participants a participants file changed: their time stamp and search
+    /// text are brought up to date at the end.
+    touched: BTreeSet<i64>,
+    /// Updated events whose search text is brought up to date at the end.
+    changed: BTreeSet<i64>,
+    /// What a load into an empty schema set aside, to be made again before the commit
+    /// (statements made from the catalog's own definitions, never from input).
+    deferred: Vec<String>,
+}
+
+fn slot(kind: EntityKind) -> usize {
+    match kind {
+        EntityKind::Organization => 0,
+        EntityKind::Person => 1,
+    }
+}
+
+/// The moment a row is written, as stored in `created_at` and `updated_at` (as SQLite's).
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn key_of(text: Option<&str>) -> Option<String> {
+    text.map(name_key)
 }
 
 impl<'a> PgImport<'a> {
-    pub(super) fn new(tx: Transaction<'a>) -> Result<PgImport<'a>> {
-        Ok(PgImport { tx })
+    pub(super) fn new(mut tx: Transaction<'a>) -> Result<PgImport<'a>> {
+        let row = tx.query_one(
+            "SELECT NOT EXISTS (SELECT 1 FROM event), EXISTS (SELECT 1 FROM retired_key)",
+            &[],
+        )?;
+        let (began_empty, retired): (bool, bool) = (row.get(0), row.get(1));
+        let mut import = PgImport {
+            tx,
+            stamp: now(),
+            began_empty,
+            keys_elsewhere: !began_empty || retired,
+            ids: Default::default(),
+            pending: Pending::default(),
+            keys: BTreeMap::new(),
+            titles: HashMap::new(),
+            stored_keys: HashMap::new(),
+            lines: HashMap::new(),
+            names: Default::default(),
+            names_complete: [false; 2],
+            own: Default::default(),
+            created: Vec::new(),
+            sessions: HashMap::new(),
+            touched: BTreeSet::new(),
+            changed: BTreeSet::new(),
+            deferred: Vec::new(),
+        };
+        if import.began_empty {
+            import.defer_checks()?;
+        }
+        for kind in [EntityKind::Organization, EntityKind::Person] {
+            import.load_names(kind)?;
+        }
+        Ok(import)
+    }
+
+    /// Reads every name of a kind into the cache, unless there are too many to keep: then
+    /// each name is looked up when met, once.
+    fn load_names(&mut self, kind: EntityKind) -> Result<()> {
+        let (count, all) = match kind {
+            EntityKind::Organization => (
+                "SELECT count(*) FROM organization_name",
+                "SELECT n.name_key, o.id, o.name FROM organization_name n
+                   JOIN organization o ON o.id = n.organization_id",
+            ),
+            EntityKind::Person => (
+                "SELECT count(*) FROM person_name",
+                "SELECT n.name_key, p.id, p.name FROM person_name n
+                   JOIN person p ON p.id = n.person_id",
+            ),
+        };
+        let n: i64 = self.tx.query_one(count, &[])?.get(0);
+        if n as usize >= NAME_CACHE_LIMIT / 2 {
+            return Ok(());
+        }
+        let cache = &mut self.names[slot(kind)];
+        for row in self.tx.query(all, &[])? {
+            cache.insert(
+                row.get(0),
+                Found {
+                    id: row.get(1),
+                    name: row.get(2),
+                },
+            );
+        }
+        self.names_complete[slot(kind)] = true;
+        Ok(())
+    }
+
+    /// For a load into an empty schema whose tables this role owns: sets aside the foreign
+    /// keys and the indexes that enforce nothing, to be made again once, before the commit.
+    /// Checking a reference row by row (a trigger and a locking query for each) costs PostgreSQL
+    /// more than the rows' own writing, and building an index at once from all its rows is
+    /// several times faster than inserting into it row by row; made again, each key is checked
+    /// in one pass over the table. This is SQLite's import's bulk load, on PostgreSQL. The
+    /// price: the tables are locked for the transaction, so a reader waits for the import to
+    /// end (it could only have seen an empty schema). The keys and unique indexes stay: what
+    /// this import reads while it runs it finds by them (see [`PgImport::restore`]).
+    fn defer_checks(&mut self) -> Result<()> {
+        let owner: bool = self
+            .tx
+            .query_one(
+                "SELECT coalesce(bool_and(pg_has_role(c.relowner, 'USAGE')), false)
+                   FROM pg_class c
+                  WHERE c.relnamespace = CAST(current_schema() AS regnamespace)
+                    AND c.relkind = 'r'",
+                &[],
+            )?
+            .get(0);
+        if !owner {
+            return Ok(());
+        }
+        let keys = self.tx.query(
+            "SELECT quote_ident(t.relname), quote_ident(c.conname), pg_get_constraintdef(c.oid)
+               FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+              WHERE c.contype = 'f'
+                AND c.connamespace = CAST(current_schema() AS regnamespace)
+              ORDER BY c.oid",
+            &[],
+        )?;
+        let indexes = self.tx.query(
+            "SELECT quote_ident(i.relname), pg_get_indexdef(i.oid)
+               FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+              WHERE i.relnamespace = CAST(current_schema() AS regnamespace)
+                AND NOT x.indisunique AND NOT x.indisprimary
+              ORDER BY i.oid",
+            &[],
+        )?;
+        let mut drop = String::new();
+        for row in &keys {
+            let (table, name, definition): (&str, &str, &str) =
+                (row.get(0), row.get(1), row.get(2));
+            drop.push_str(&format!("ALTER TABLE {table} DROP CONSTRAINT {name};\n"));
+            self.deferred.push(format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+            ));
+        }
+        for row in &indexes {
+            let (name, definition): (&str, &str) = (row.get(0), row.get(1));
+            drop.push_str(&format!("DROP INDEX {name};\n"));
+            // Indexes first: they are quicker to build than keys are to check.
+            self.deferred.insert(0, definition.to_string());
+        }
+        if !drop.is_empty() {
+            self.tx.batch_execute(&drop)?;
+        }
+        Ok(())
+    }
+
+    /// Makes again what [`PgImport::defer_checks`] set aside (after sending what waits): at the
+    /// commit, or before a read that needs an index.
+    fn restore(&mut self) -> Result<()> {
+        if self.deferred.is_empty() {
+            return Ok(());
+        }
+        self.flush()?;
+        let statements = std::mem::take(&mut self.deferred).join(";\n");
+        self.tx.batch_execute(&statements)?;
+        Ok(())
+    }
+
+    /// The next id of a table, reserving a block from its sequence when the last is used up.
+    /// No other writer draws from the sequences while the write lock is held, so the ids are
+    /// the ones rows inserted one by one would have had.
+    fn next_id(&mut self, table: usize) -> Result<i64> {
+        if self.ids[table].free.is_empty() {
+            let count = self.ids[table].reserved.clamp(16, MAX_BLOCK);
+            let rows = self.tx.query(
+                "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::bigint)",
+                &[&ID_TABLES[table], &count],
+            )?;
+            let ids = &mut self.ids[table];
+            for row in rows {
+                let id: i64 = row.get(0);
+                ids.first.get_or_insert(id);
+                ids.last = id;
+                ids.free.push_back(id);
+            }
+            ids.reserved += count;
+        }
+        self.ids[table]
+            .free
+            .pop_front()
+            .ok_or_else(|| StoreError::Database {
+                failure: crate::store::Failure::Other,
+                message: format!(
+                    "no id could be reserved for a new row of {}",
+                    ID_TABLES[table]
+                ),
+                inner: None,
+            })
+    }
+
+    /// Gives each sequence back the ids reserved and not used (`all`: every id this import
+    /// reserved, as for a rollback), if they are its last and no one has drawn from it since.
+    fn give_back_ids(&mut self, all: bool) -> Result<()> {
+        for (table, ids) in ID_TABLES.iter().zip(&self.ids) {
+            let Some(first) = ids.first else { continue };
+            let from = match (all, ids.free.front()) {
+                (true, _) => first,
+                (false, Some(&next)) => next,
+                (false, None) => continue,
+            };
+            let unused = if all {
+                ids.reserved
+            } else {
+                ids.free.len() as i64
+            };
+            if ids.last - from + 1 != unused {
+                continue; // not one run at the end: left as it is
+            }
+            self.tx.execute(
+                "SELECT setval(s, $2, false)
+                   FROM (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS s) q
+                  WHERE pg_sequence_last_value(s) = $3",
+                &[table, &from, &ids.last],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Sends every row waiting, table by table in the order their references need.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            self.pending.events.clear();
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let tables: [(&str, &Vec<u8>); 9] = [
+            (
+                "COPY organization (id, name, name_key, name_sort, created_at) FROM STDIN",
+                &pending.organization,
+            ),
+            (
+                "COPY organization_name (name_key, organization_id, name) FROM STDIN",
+                &pending.organization_name,
+            ),
+            (
+                "COPY person (id, name, name_key, name_sort, created_at) FROM STDIN",
+                &pending.person,
+            ),
+            (
+                "COPY person_name (name_key, person_id, name) FROM STDIN",
+                &pending.person_name,
+            ),
+            (
+                "COPY event (id, key, title, kind, start_date, end_date, mode, location, region,
+                             project, description, source, created_at, updated_at, key_folded,
+                             title_key, title_sort, kind_key, region_key, project_key, search)
+                 FROM STDIN",
+                &pending.event,
+            ),
+            (
+                "COPY session (id, event_id, name, name_key) FROM STDIN",
+                &pending.session,
+            ),
+            (
+                "COPY event_tag (event_id, ord, tag, tag_key) FROM STDIN",
+                &pending.event_tag,
+            ),
+            (
+                "COPY event_organization (event_id, role, ord, organization_id) FROM STDIN",
+                &pending.event_organization,
+            ),
+            (
+                "COPY participation (id, event_id, person_id, organization_id, position, role,
+                                     session_id, contribution, created_at, position_key,
+                                     role_key, contribution_key)
+                 FROM STDIN",
+                &pending.participation,
+            ),
+        ];
+        for (copy, rows) in tables {
+            if rows.is_empty() {
+                continue;
+            }
+            let mut writer = self.tx.copy_in(copy)?;
+            writer.write_all(rows)?;
+            writer.finish()?;
+        }
+        // Sent, the sessions are found on the server.
+        self.sessions.clear();
+        Ok(())
+    }
+
+    /// Sends what waits if enough does.
+    fn maybe_flush(&mut self) -> Result<()> {
+        if self.pending.events.len() >= FLUSH_EVENTS
+            || self.pending.participations >= FLUSH_PARTICIPATIONS
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// The organization or person known by `name`, from the cache or the server.
+    fn find_name(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+        let key = name_key(name);
+        if let Some(found) = self.names[slot(kind)].get(&key) {
+            return Ok(Some(found.clone()));
+        }
+        if self.names_complete[slot(kind)] {
+            return Ok(None);
+        }
+        let sql = match kind {
+            EntityKind::Organization => {
+                "SELECT o.id, o.name FROM organization_name n
+                   JOIN organization o ON o.id = n.organization_id WHERE n.name_key = $1"
+            }
+            EntityKind::Person => {
+                "SELECT p.id, p.name FROM person_name n
+                   JOIN person p ON p.id = n.person_id WHERE n.name_key = $1"
+            }
+        };
+        let found = self.tx.query_opt(sql, &[&key])?.map(|row| Found {
+            id: row.get(0),
+            name: row.get(1),
+        });
+        if let Some(found) = &found {
+            self.remember(kind, key, found.clone())?;
+        }
+        Ok(found)
+    }
+
+    /// Remembers a name of an organization or person, the cache bounded.
+    fn remember(&mut self, kind: EntityKind, key: String, found: Found) -> Result<()> {
+        if self.names[slot(kind)].len() >= NAME_CACHE_LIMIT {
+            // What the cache forgets must be on the server.
+            self.flush()?;
+            self.names[slot(kind)].clear();
+            self.names_complete[slot(kind)] = false;
+        }
+        self.names[slot(kind)].insert(key, found);
+        Ok(())
+    }
+
+    /// The organization or person known by `name`, created (its rows waiting) if new.
+    fn entity_id(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
+        if let Some(found) = self.find_name(kind, name)? {
+            return Ok((found.id, false));
+        }
+        let key = name_key(name);
+        let (table, id) = match kind {
+            EntityKind::Organization => (ORGANIZATION, self.next_id(ORGANIZATION)?),
+            EntityKind::Person => (PERSON, self.next_id(PERSON)?),
+        };
+        let (rows, name_rows) = match table {
+            ORGANIZATION => (
+                &mut self.pending.organization,
+                &mut self.pending.organization_name,
+            ),
+            _ => (&mut self.pending.person, &mut self.pending.person_name),
+        };
+        Row::new(rows)
+            .int(id)
+            .text(name)
+            .text(&key)
+            .text(&sort_key(name))
+            .text(&self.stamp)
+            .end();
+        Row::new(name_rows).text(&key).int(id).text(name).end();
+        self.own[slot(kind)].insert(id, name.to_string());
+        self.remember(
+            kind,
+            key,
+            Found {
+                id,
+                name: name.to_string(),
+            },
+        )?;
+        self.created.push((kind, id));
+        Ok((id, true))
+    }
+
+    /// The own name of an organization or person.
+    fn own_name(&mut self, kind: EntityKind, id: i64) -> Result<String> {
+        if let Some(name) = self.own[slot(kind)].get(&id) {
+            return Ok(name.clone());
+        }
+        let sql = match kind {
+            EntityKind::Organization => "SELECT name FROM organization WHERE id = $1",
+            EntityKind::Person => "SELECT name FROM person WHERE id = $1",
+        };
+        Ok(self.tx.query_one(sql, &[&id])?.get(0))
+    }
+
+    /// The event's session called `name`, if any.
+    fn session_id(&mut self, event: i64, name: &str) -> Result<Option<i64>> {
+        let key = name_key(name);
+        if let Some(&id) = self.sessions.get(&(event, key.clone())) {
+            return Ok(Some(id));
+        }
+        if self.pending.events.contains(&event) {
+            // All its sessions are in the cache.
+            return Ok(None);
+        }
+        let id: Option<i64> = self
+            .tx
+            .query_opt(
+                "SELECT id FROM session WHERE event_id = $1 AND name_key = $2",
+                &[&event, &key],
+            )?
+            .map(|r| r.get(0));
+        if let Some(id) = id {
+            self.sessions.insert((event, key), id);
+        }
+        Ok(id)
+    }
+
+    /// The event's session called `name`, created (its row waiting) if new.
+    fn session_for(&mut self, event: i64, name: &str) -> Result<i64> {
+        if let Some(id) = self.session_id(event, name)? {
+            return Ok(id);
+        }
+        let id = self.next_id(SESSION)?;
+        let key = name_key(name);
+        Row::new(&mut self.pending.session)
+            .int(id)
+            .int(event)
+            .text(name)
+            .text(&key)
+            .end();
+        self.sessions.insert((event, key), id);
+        Ok(id)
+    }
+
+    /// The person, organization and session a participation refers to, created if new.
+    fn participant_refs(&mut self, event: i64, p: &NewParticipant) -> Result<Sameness> {
+        let person = self.entity_id(EntityKind::Person, &p.name)?.0;
+        let organization = match &p.organization {
+            Some(name) => Some(self.entity_id(EntityKind::Organization, name)?.0),
+            None => None,
+        };
+        let session = match &p.session {
+            Some(name) => Some(self.session_for(event, name)?),
+            None => None,
+        };
+        Ok(Sameness {
+            person,
+            organization,
+            session,
+            position: key_of(p.position.as_deref()),
+            role: key_of(p.role.as_deref()),
+            contribution: key_of(p.contribution.as_deref()),
+        })
+    }
+
+    /// A participation's row, waiting.
+    fn push_participation(
+        &mut self,
+        event: i64,
+        refs: &Sameness,
+        p: &NewParticipant,
+    ) -> Result<i64> {
+        let id = self.next_id(PARTICIPATION)?;
+        Row::new(&mut self.pending.participation)
+            .int(id)
+            .int(event)
+            .int(refs.person)
+            .opt_int(refs.organization)
+            .opt(p.position.as_deref())
+            .opt(p.role.as_deref())
+            .opt_int(refs.session)
+            .opt(p.contribution.as_deref())
+            .text(&self.stamp)
+            .opt(refs.position.as_deref())
+            .opt(refs.role.as_deref())
+            .opt(refs.contribution.as_deref())
+            .end();
+        self.pending.participations += 1;
+        Ok(id)
+    }
+
+    /// The organizations of a list, each once (two names of one are one link), none of
+    /// which may be one of `others` (the other role's).
+    fn org_ids(&mut self, role: OrgRole, names: &[String], others: &[i64]) -> Result<Vec<i64>> {
+        let mut linked = Vec::with_capacity(names.len());
+        for name in names {
+            let org = self.entity_id(EntityKind::Organization, name)?.0;
+            if linked.contains(&org) {
+                continue;
+            }
+            if others.contains(&org) {
+                return Err(StoreError::BothRoles {
+                    role,
+                    name: name.clone(),
+                    stored: self.own_name(EntityKind::Organization, org)?,
+                });
+            }
+            linked.push(org);
+        }
+        Ok(linked)
+    }
+
+    /// Writes the organizations of the event in one role, replacing those it had.
+    fn replace_orgs(&mut self, event: i64, role: OrgRole, orgs: &[i64]) -> Result<()> {
+        let ords: Vec<i64> = (0..orgs.len() as i64).collect();
+        self.tx.execute(
+            "INSERT INTO event_organization (event_id, role, ord, organization_id)
+             SELECT $1, $2, ord, org FROM unnest($3::bigint[], $4::bigint[]) AS t(ord, org)",
+            &[&event, &role.as_str(), &ords, &orgs],
+        )?;
+        Ok(())
+    }
+
+    /// Carries out `plan` (see [`ParticipationPlan`]) on a stored event's sessions and
+    /// participations, whose people and organizations are `refs`, index for index with
+    /// `plan.write` (all on the server).
+    fn apply_plan(&mut self, event: i64, plan: &ParticipationPlan) -> Result<()> {
+        let remove: Vec<String> = plan.remove_sessions.iter().map(|n| name_key(n)).collect();
+        if !remove.is_empty() {
+            // Their participations lose the session (`ON DELETE SET NULL`).
+            self.tx.execute(
+                "DELETE FROM session WHERE event_id = $1 AND name_key = ANY($2)",
+                &[&event, &remove],
+            )?;
+        }
+        for (old, new) in &plan.rename_sessions {
+            self.tx.execute(
+                "UPDATE session SET name = $3 WHERE event_id = $1 AND name_key = $2",
+                &[&event, &name_key(old), new],
+            )?;
+        }
+        // Sessions met from here on are the server's, or new.
+        self.sessions.retain(|(e, _), _| *e != event);
+        for name in &plan.add_sessions {
+            self.session_for(event, name)?;
+        }
+        for write in &plan.write {
+            match write {
+                Write::Change(id, p) => {
+                    let refs = self.participant_refs(event, p)?;
+                    self.flush()?;
+                    // The same person: the row keeps its id, the rest is the record's.
+                    self.tx.execute(
+                        "UPDATE participation SET person_id = $2, organization_id = $3,
+                                position = $4, role = $5, session_id = $6, contribution = $7,
+                                position_key = $8, role_key = $9, contribution_key = $10
+                          WHERE id = $1",
+                        &[
+                            id,
+                            &refs.person,
+                            &refs.organization,
+                            &p.position,
+                            &p.role,
+                            &refs.session,
+                            &p.contribution,
+                            &refs.position,
+                            &refs.role,
+                            &refs.contribution,
+                        ],
+                    )?;
+                }
+                Write::Add(p) => {
+                    let refs = self.participant_refs(event, p)?;
+                    self.push_participation(event, &refs, p)?;
+                }
+            }
+        }
+        self.flush()?;
+        if !plan.remove.is_empty() {
+            self.tx.execute(
+                "DELETE FROM participation WHERE id = ANY($1)",
+                &[&plan.remove],
+            )?;
+        }
+        Ok(())
     }
 }
 
 impl KeySpace for PgImport<'_> {
     type Error = StoreError;
+
     fn key_taken(&mut self, key: &str) -> Result<bool> {
-        todo!("{key}")
+        if self.keys.contains_key(key) {
+            return Ok(true);
+        }
+        if !self.keys_elsewhere {
+            return Ok(false);
+        }
+        Ok(self
+            .tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM event WHERE key = $1)
+                     OR EXISTS (SELECT 1 FROM retired_key WHERE key = $1)",
+                &[&key],
+            )?
+            .get(0))
     }
+
     fn suffixed_keys(&mut self, base: &str) -> Result<Vec<String>> {
-        todo!("{base}")
+        let (from, to) = (format!("{base}-"), format!("{base}."));
+        let mut keys: Vec<String> = self
+            .keys
+            .range::<str, _>((
+                std::ops::Bound::Excluded(from.as_str()),
+                std::ops::Bound::Excluded(to.as_str()),
+            ))
+            .map(|(key, _)| key.clone())
+            .collect();
+        if self.keys_elsewhere {
+            // Every key that starts with `BASE-` sorts between `BASE-` and `BASE.` in code
+            // point order, the columns' collation ("C").
+            for row in self.tx.query(
+                "SELECT key FROM event WHERE key > $1 AND key < $2
+                 UNION ALL
+                 SELECT key FROM retired_key WHERE key > $1 AND key < $2",
+                &[&from, &to],
+            )? {
+                keys.push(row.get(0));
+            }
+        }
+        Ok(keys)
     }
 }
 
 impl ImportTxn for PgImport<'_> {
-    #[allow(unused_variables)]
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
-        todo!()
+        if let Some(&id) = self.keys.get(key) {
+            return Ok(Some(id));
+        }
+        if self.began_empty {
+            return Ok(None);
+        }
+        if let Some(&id) = self.stored_keys.get(key) {
+            return Ok(Some(id));
+        }
+        let id: Option<i64> = self
+            .tx
+            .query_opt("SELECT id FROM event WHERE key = $1", &[&key])?
+            .map(|r| r.get(0));
+        if let Some(id) = id {
+            if self.stored_keys.len() >= STORED_KEYS_LIMIT {
+                self.stored_keys.clear();
+            }
+            self.stored_keys.insert(key.to_string(), id);
+        }
+        Ok(id)
     }
-    #[allow(unused_variables)]
+
     fn events_like(&mut self, title: &str, start: NaiveDate) -> Result<Vec<Identity>> {
-        todo!()
+        let title_key = name_key(title);
+        let mut found: BTreeMap<i64, String> = BTreeMap::new();
+        if !self.began_empty {
+            // Sent rows of this import's are found here too; the map has each once.
+            for row in self.tx.query(
+                "SELECT id, key FROM event WHERE start_date = $1 AND title_key = $2
+                  ORDER BY id LIMIT 5",
+                &[&start, &title_key],
+            )? {
+                found.insert(row.get(0), row.get(1));
+            }
+        }
+        if let Some(ids) = self.titles.get(&(start, title_key)) {
+            for (id, key) in ids.iter().take(5) {
+                found.insert(*id, key.clone());
+            }
+        }
+        Ok(found
+            .into_iter()
+            .take(5)
+            .map(|(id, key)| Identity { id, key })
+            .collect())
     }
-    #[allow(unused_variables)]
+
     fn line_of(&mut self, event: i64) -> Result<Option<u64>> {
-        todo!()
+        Ok(self.lines.get(&event).copied())
     }
-    #[allow(unused_variables)]
+
     fn record_line(&mut self, event: i64, line: u64) -> Result<()> {
-        todo!()
+        self.lines.insert(event, line);
+        Ok(())
     }
-    #[allow(unused_variables)]
+
     fn event(&mut self, id: i64) -> Result<Option<Event>> {
-        todo!()
+        self.restore()?;
+        if self.pending.events.contains(&id) || self.pending.added.contains_key(&id) {
+            self.flush()?;
+        }
+        read::get_event(&mut self.tx, id)
     }
-    #[allow(unused_variables)]
-    fn find(&mut self, kind: EntityKind, name: &str) -> Result<Option<crate::store::Found>> {
-        todo!()
+
+    fn find(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+        self.find_name(kind, name)
     }
+
     fn began_empty(&self) -> bool {
-        todo!()
+        self.began_empty
     }
-    #[allow(unused_variables)]
+
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
-        todo!()
+        let id = self.next_id(EVENT)?;
+        // Its sessions are all in the cache from here on.
+        self.pending.events.insert(id);
+        // Organizers first; then partners, none of which may be one of them.
+        let organizers = self.org_ids(OrgRole::Organizer, &event.organizers, &[])?;
+        let partners = self.org_ids(OrgRole::Partner, &event.partners, &organizers)?;
+        let mut sessions: Vec<String> = Vec::new();
+        for name in &event.sessions {
+            if self.session_id(id, name)?.is_none() {
+                sessions.push(name.clone());
+            }
+            self.session_for(id, name)?;
+        }
+        // Identical participations are recorded once.
+        let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
+        let mut participations = Vec::with_capacity(event.participants.len());
+        for p in &event.participants {
+            if let Some(name) = &p.session
+                && self.session_id(id, name)?.is_none()
+            {
+                sessions.push(name.clone());
+            }
+            let refs = self.participant_refs(id, p)?;
+            if !seen.contains(&refs) {
+                participations.push((refs.clone(), p));
+                seen.push(refs);
+            }
+        }
+        let document = search::document(
+            &event.title,
+            event.description.as_deref(),
+            event.project.as_deref(),
+            &event.tags,
+            &sessions,
+        );
+        Row::new(&mut self.pending.event)
+            .int(id)
+            .text(key)
+            .text(&event.title)
+            .opt(event.kind.as_deref())
+            .date(event.start)
+            .date(event.end)
+            .opt(event.mode.map(Mode::as_str))
+            .opt(event.location.as_deref())
+            .opt(event.region.as_deref())
+            .opt(event.project.as_deref())
+            .opt(event.description.as_deref())
+            .opt(event.source.as_deref())
+            .text(&self.stamp)
+            .text(&self.stamp)
+            .text(&name_key(key))
+            .text(&name_key(&event.title))
+            .text(&sort_key(&event.title))
+            .opt(key_of(event.kind.as_deref()).as_deref())
+            .opt(key_of(event.region.as_deref()).as_deref())
+            .opt(key_of(event.project.as_deref()).as_deref())
+            .text(&document)
+            .end();
+        for (ord, tag) in event.tags.iter().enumerate() {
+            Row::new(&mut self.pending.event_tag)
+                .int(id)
+                .int(ord as i64)
+                .text(tag)
+                .text(&name_key(tag))
+                .end();
+        }
+        for (role, orgs) in [
+            (OrgRole::Organizer, &organizers),
+            (OrgRole::Partner, &partners),
+        ] {
+            for (ord, org) in orgs.iter().enumerate() {
+                Row::new(&mut self.pending.event_organization)
+                    .int(id)
+                    .text(role.as_str())
+                    .int(ord as i64)
+                    .int(*org)
+                    .end();
+            }
+        }
+        for (refs, p) in participations {
+            self.push_participation(id, &refs, p)?;
+        }
+        self.keys.insert(key.to_string(), id);
+        self.titles
+            .entry((event.start, name_key(&event.title)))
+            .or_default()
+            .push((id, key.to_string()));
+        self.maybe_flush()?;
+        Ok(id)
     }
-    #[allow(unused_variables)]
+
+    /// Writes the `fields` that changed: the event's own fields, and each list that changed.
+    /// Sessions and participations are updated as `plan` says, where they differ, not
+    /// replaced. A record without a key leaves the stored key as it is.
     fn update_event(
         &mut self,
         id: i64,
@@ -68,56 +1017,407 @@ impl ImportTxn for PgImport<'_> {
         fields: &[Field],
         plan: Option<&ParticipationPlan>,
     ) -> Result<()> {
-        todo!()
+        let changed = |field: Field| fields.contains(&field);
+        // The organizations of the lists replaced, found or created in the order SQLite's
+        // import creates them.
+        let (organizers, partners) = (changed(Field::Organizers), changed(Field::Partners));
+        let mut lists: Vec<(OrgRole, Vec<i64>)> = Vec::new();
+        for (role, names, replace) in [
+            (OrgRole::Organizer, &event.organizers, organizers),
+            (OrgRole::Partner, &event.partners, partners),
+        ] {
+            if replace {
+                let mut ids = Vec::new();
+                for name in names {
+                    let org = self.entity_id(EntityKind::Organization, name)?.0;
+                    if !ids.contains(&org) {
+                        ids.push(org);
+                    }
+                }
+                lists.push((role, ids));
+            }
+        }
+        // What the updates refer to must be on the server.
+        self.flush()?;
+        if event.key.is_some() {
+            // The event's key may change: its old one names nothing now.
+            self.stored_keys.clear();
+        }
+        let key = event.key.as_deref();
+        let params: [&(dyn ToSql + Sync); 19] = [
+            &id,
+            &key,
+            &event.title,
+            &event.kind,
+            &event.start,
+            &event.end,
+            &event.mode.map(Mode::as_str),
+            &event.location,
+            &event.region,
+            &event.project,
+            &event.description,
+            &event.source,
+            &self.stamp,
+            &key.map(name_key),
+            &name_key(&event.title),
+            &sort_key(&event.title),
+            &key_of(event.kind.as_deref()),
+            &key_of(event.region.as_deref()),
+            &key_of(event.project.as_deref()),
+        ];
+        self.tx.execute(
+            "UPDATE event SET key = coalesce($2, key), title = $3, kind = $4, start_date = $5,
+                    end_date = $6, mode = $7, location = $8, region = $9, project = $10,
+                    description = $11, source = $12, updated_at = $13,
+                    key_folded = coalesce($14, key_folded), title_key = $15, title_sort = $16,
+                    kind_key = $17, region_key = $18, project_key = $19
+              WHERE id = $1",
+            &params,
+        )?;
+        if changed(Field::Tags) {
+            let keys: Vec<String> = event.tags.iter().map(|t| name_key(t)).collect();
+            self.tx
+                .execute("DELETE FROM event_tag WHERE event_id = $1", &[&id])?;
+            self.tx.execute(
+                "INSERT INTO event_tag (event_id, ord, tag, tag_key)
+                 SELECT $1, ord - 1, tag, tag_key
+                   FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(tag, tag_key, ord)",
+                &[&id, &event.tags, &keys],
+            )?;
+        }
+        if !lists.is_empty() {
+            // Both lists go before either is written again: an organization may move from
+            // one to the other.
+            for (role, _) in &lists {
+                self.tx.execute(
+                    "DELETE FROM event_organization WHERE event_id = $1 AND role = $2",
+                    &[&id, &role.as_str()],
+                )?;
+            }
+            for (role, ids) in &lists {
+                let other = match role {
+                    OrgRole::Organizer => OrgRole::Partner,
+                    OrgRole::Partner => OrgRole::Organizer,
+                };
+                let others: Vec<i64> = self
+                    .tx
+                    .query(
+                        "SELECT organization_id FROM event_organization
+                          WHERE event_id = $1 AND role = $2",
+                        &[&id, &other.as_str()],
+                    )?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let names = match role {
+                    OrgRole::Organizer => &event.organizers,
+                    OrgRole::Partner => &event.partners,
+                };
+                // Checked as SQLite's import checks it (the list as the record gives it).
+                self.org_ids(*role, names, &others)?;
+                self.replace_orgs(id, *role, ids)?;
+            }
+        }
+        if let Some(plan) = plan {
+            self.apply_plan(id, plan)?;
+        }
+        self.changed.insert(id);
+        Ok(())
     }
-    #[allow(unused_variables)]
-    fn event_changed(&mut self, id: i64) -> Result<()> {
-        todo!()
+
+    fn event_changed(&mut self, _id: i64) -> Result<()> {
+        // A new event's search text is written with it; an updated one's at the end (see
+        // `update_event`).
+        Ok(())
     }
-    #[allow(unused_variables)]
+
     fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>> {
-        todo!()
+        match reference {
+            EventRef::Id(id) => {
+                if self.lines.contains_key(id) || self.pending.events.contains(id) {
+                    return Ok(Some(*id));
+                }
+                Ok(self
+                    .tx
+                    .query_opt("SELECT id FROM event WHERE id = $1", &[id])?
+                    .map(|r| r.get(0)))
+            }
+            EventRef::Key(key) => self.event_with_key(key),
+        }
     }
-    #[allow(unused_variables)]
+
     fn keys_like(&mut self, text: &str) -> Result<Vec<String>> {
-        todo!()
+        self.restore()?;
+        self.flush()?;
+        Ok(self
+            .tx
+            .query(
+                "SELECT key FROM event WHERE key_folded = $1
+                  ORDER BY key = $2 DESC, key LIMIT 5",
+                &[&name_key(text), &text],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
     }
-    #[allow(unused_variables)]
+
     fn has_participation(&mut self, event: i64, p: &NewParticipant) -> Result<bool> {
-        todo!()
+        self.restore()?;
+        if self.pending.events.contains(&event) {
+            self.flush()?;
+        }
+        // Nothing is created to find out: a name not known yet is in no participation.
+        let Some(person) = self.find_name(EntityKind::Person, &p.name)? else {
+            return Ok(false);
+        };
+        let organization = match &p.organization {
+            None => None,
+            Some(name) => match self.find_name(EntityKind::Organization, name)? {
+                Some(found) => Some(found.id),
+                None => return Ok(false),
+            },
+        };
+        let session = match &p.session {
+            None => None,
+            Some(name) => match self.session_id(event, name)? {
+                Some(id) => Some(id),
+                None => return Ok(false),
+            },
+        };
+        let same = Sameness {
+            person: person.id,
+            organization,
+            session,
+            position: key_of(p.position.as_deref()),
+            role: key_of(p.role.as_deref()),
+            contribution: key_of(p.contribution.as_deref()),
+        };
+        if self
+            .pending
+            .added
+            .get(&event)
+            .is_some_and(|added| added.contains(&same))
+        {
+            return Ok(true);
+        }
+        Ok(self
+            .tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM participation
+                  WHERE event_id = $1 AND person_id = $2
+                    AND organization_id IS NOT DISTINCT FROM $3
+                    AND session_id IS NOT DISTINCT FROM $4
+                    AND position_key IS NOT DISTINCT FROM $5
+                    AND role_key IS NOT DISTINCT FROM $6
+                    AND contribution_key IS NOT DISTINCT FROM $7)",
+                &[
+                    &event,
+                    &same.person,
+                    &same.organization,
+                    &same.session,
+                    &same.position,
+                    &same.role,
+                    &same.contribution,
+                ],
+            )?
+            .get(0))
     }
-    #[allow(unused_variables)]
+
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
-        todo!()
+        let refs = self.participant_refs(event, p)?;
+        self.push_participation(event, &refs, p)?;
+        self.pending.added.entry(event).or_default().push(refs);
+        // Its time stamp and search text are brought up to date once, at the end.
+        self.touched.insert(event);
+        self.maybe_flush()
     }
-    #[allow(unused_variables)]
+
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
-        todo!()
+        self.entity_id(kind, name)
     }
+
     fn take_created(&mut self) -> Vec<(EntityKind, i64)> {
-        todo!()
+        std::mem::take(&mut self.created)
     }
-    #[allow(unused_variables)]
+
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
-        todo!()
+        self.restore()?;
+        self.flush()?;
+        let report = merge_entities(&mut self.tx, kind, keep, other)?;
+        // The other's names are now the kept one's.
+        let name = self.own_name(kind, keep)?;
+        for found in self.names[slot(kind)].values_mut() {
+            if found.id == other {
+                *found = Found {
+                    id: keep,
+                    name: name.clone(),
+                };
+            }
+        }
+        self.own[slot(kind)].remove(&other);
+        Ok(report)
     }
-    #[allow(unused_variables)]
+
     fn add_aliases(
         &mut self,
         kind: EntityKind,
         id: i64,
         aliases: &[String],
     ) -> Result<std::result::Result<u64, AliasConflict>> {
-        todo!()
+        let mut added = 0;
+        for alias in aliases {
+            match self.find_name(kind, alias)? {
+                Some(owner) if owner.id == id => {}
+                Some(owner) => {
+                    return Ok(Err(AliasConflict {
+                        alias: alias.clone(),
+                        owner: owner.name,
+                    }));
+                }
+                None => {
+                    let key = name_key(alias);
+                    let rows = match kind {
+                        EntityKind::Organization => &mut self.pending.organization_name,
+                        EntityKind::Person => &mut self.pending.person_name,
+                    };
+                    Row::new(rows).text(&key).int(id).text(alias).end();
+                    let name = self.own_name(kind, id)?;
+                    self.remember(kind, key, Found { id, name })?;
+                    added += 1;
+                }
+            }
+        }
+        Ok(Ok(added))
     }
-    #[allow(unused_variables)]
+
     fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
-        todo!()
+        self.flush()?;
+        let sql = match kind {
+            EntityKind::Organization => "SELECT organization_id, name FROM organization_name",
+            EntityKind::Person => "SELECT person_id, name FROM person_name",
+        };
+        for row in self.tx.query(sql, &[])? {
+            let name: &str = row.get(1);
+            f(row.get(0), name);
+        }
+        Ok(())
     }
-    fn commit(self: Box<Self>) -> Result<()> {
-        Ok(self.tx.commit()?)
+
+    // Makes the import permanent: what waits is sent, what was deferred is done, then the
+    // commit.
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.flush()?;
+        self.restore()?;
+        if !self.touched.is_empty() {
+            let touched: Vec<i64> = self.touched.iter().copied().collect();
+            self.tx.execute(
+                "UPDATE event SET updated_at = $2 WHERE id = ANY($1)",
+                &[&touched, &self.stamp],
+            )?;
+        }
+        let refresh: Vec<i64> = self.touched.union(&self.changed).copied().collect();
+        if !refresh.is_empty() {
+            search::refresh(&mut self.tx, &refresh)?;
+        }
+        self.give_back_ids(false)?;
+        self.tx.commit()?;
+        Ok(())
     }
-    fn rollback(self: Box<Self>) -> Result<()> {
-        Ok(self.tx.rollback()?)
+
+    /// Discards everything the import did (and gives back the ids it reserved).
+    fn rollback(mut self: Box<Self>) -> Result<()> {
+        // Only while the transaction can still run a statement (a failed one cannot): else the
+        // ids stay drawn, a gap as any rolled-back insert leaves on PostgreSQL.
+        if self.give_back_ids(true).is_err() {
+            return Ok(self.tx.rollback()?);
+        }
+        self.tx.rollback()?;
+        Ok(())
     }
+}
+
+/// Removes the participations that say the same as an older one of the same event (see
+/// [`Sameness`]); `$column = $1` says which a merge may have made alike. A macro so that
+/// each statement is a constant.
+macro_rules! collapse_duplicates {
+    ($column:literal) => {
+        concat!(
+            "DELETE FROM participation p WHERE p.",
+            $column,
+            " = $1 AND EXISTS (
+                SELECT 1 FROM participation q
+                 WHERE q.event_id = p.event_id
+                   AND q.person_id = p.person_id
+                   AND q.organization_id IS NOT DISTINCT FROM p.organization_id
+                   AND q.session_id IS NOT DISTINCT FROM p.session_id
+                   AND q.position_key IS NOT DISTINCT FROM p.position_key
+                   AND q.role_key IS NOT DISTINCT FROM p.role_key
+                   AND q.contribution_key IS NOT DISTINCT FROM p.contribution_key
+                   AND q.id < p.id)"
+        )
+    };
+}
+
+/// Moves every link of `other` to `keep`; `other`'s names become aliases of `keep`, and
+/// `other` is no more (as SQLite's `merge_entities`).
+fn merge_entities(
+    tx: &mut Transaction<'_>,
+    kind: EntityKind,
+    keep: i64,
+    other: i64,
+) -> Result<MergeReport> {
+    let mut report = MergeReport::default();
+    let count = |n: u64| n as usize;
+    match kind {
+        EntityKind::Organization => {
+            // Where both were linked to an event in the same role, one link is enough.
+            let merged = tx.execute(
+                "DELETE FROM event_organization e
+                  WHERE e.organization_id = $2 AND EXISTS (
+                        SELECT 1 FROM event_organization k
+                         WHERE k.event_id = e.event_id AND k.role = e.role
+                           AND k.organization_id = $1)",
+                &[&keep, &other],
+            )?;
+            report.links = count(merged)
+                + count(tx.execute(
+                    "UPDATE event_organization SET organization_id = $1
+                      WHERE organization_id = $2",
+                    &[&keep, &other],
+                )?);
+            // Where one was organizer and the other partner, the organizer's link stays.
+            report.partner_links_dropped = count(tx.execute(
+                "DELETE FROM event_organization e
+                  WHERE e.organization_id = $1 AND e.role = 'partner' AND EXISTS (
+                        SELECT 1 FROM event_organization k
+                         WHERE k.event_id = e.event_id
+                           AND k.organization_id = $1 AND k.role = 'organizer')",
+                &[&keep],
+            )?);
+            report.participations = count(tx.execute(
+                "UPDATE participation SET organization_id = $1 WHERE organization_id = $2",
+                &[&keep, &other],
+            )?);
+            report.duplicates =
+                count(tx.execute(collapse_duplicates!("organization_id"), &[&keep])?);
+            report.names = count(tx.execute(
+                "UPDATE organization_name SET organization_id = $1 WHERE organization_id = $2",
+                &[&keep, &other],
+            )?);
+            tx.execute("DELETE FROM organization WHERE id = $1", &[&other])?;
+        }
+        EntityKind::Person => {
+            report.participations = count(tx.execute(
+                "UPDATE participation SET person_id = $1 WHERE person_id = $2",
+                &[&keep, &other],
+            )?);
+            report.duplicates = count(tx.execute(collapse_duplicates!("person_id"), &[&keep])?);
+            report.names = count(tx.execute(
+                "UPDATE person_name SET person_id = $1 WHERE person_id = $2",
+                &[&keep, &other],
+            )?);
+            tx.execute("DELETE FROM person WHERE id = $1", &[&other])?;
+        }
+    }
+    Ok(report)
 }
