@@ -589,12 +589,13 @@ pub fn typed_dump(env: &Env) -> String {
             .iter()
             .map(|row| (row.get(0), row.get(1)))
             .collect();
-        let quoted: Vec<String> = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+        // Qualified: a bare name in ORDER BY would be the output column, the text.
+        let quoted: Vec<String> = columns.iter().map(|(c, _)| format!("t.\"{c}\"")).collect();
         let as_text: Vec<String> = quoted.iter().map(|c| format!("{c}::text")).collect();
         let rows = client
             .query(
                 &format!(
-                    "SELECT {} FROM \"{schema}\".\"{table}\" ORDER BY {}",
+                    "SELECT {} FROM \"{schema}\".\"{table}\" t ORDER BY {}",
                     as_text.join(", "),
                     quoted.join(", ")
                 ),
