@@ -164,6 +164,31 @@ impl EventRecord {
     /// taken as absent.
     pub fn validate(&self) -> Result<NewEvent, Vec<FieldError>> {
         let mut errors = Vec::new();
+        let one = |field: &str, value: &Option<String>| (field.to_string(), value.clone());
+        let mut texts = vec![
+            one("key", &self.key),
+            ("title".to_string(), Some(self.title.clone())),
+            one("kind", &self.kind),
+            ("start".to_string(), Some(self.start.clone())),
+            one("end", &self.end),
+            one("mode", &self.mode),
+            one("location", &self.location),
+            one("region", &self.region),
+            one("project", &self.project),
+            one("description", &self.description),
+            one("source", &self.source),
+        ];
+        for (list, values) in [
+            ("tags", &self.tags),
+            ("organizers", &self.organizers),
+            ("partners", &self.partners),
+            ("sessions", &self.sessions),
+        ] {
+            for (i, value) in values.iter().enumerate() {
+                texts.push((format!("{list}[{i}]"), Some(value.clone())));
+            }
+        }
+        errors.extend(nul_errors(texts));
 
         if self.title.trim().is_empty() {
             errors.push(FieldError::new("title", &self.title, "must not be empty"));
@@ -271,6 +296,16 @@ impl AliasRecord {
     /// Checks an alias record: it names exactly one organization or person, and its names are
     /// not blank.
     pub fn validate(&self) -> Result<AliasRecord, FieldError> {
+        let mut texts = vec![
+            ("organization".to_string(), self.organization.clone()),
+            ("person".to_string(), self.person.clone()),
+        ];
+        for (i, alias) in self.aliases.iter().enumerate() {
+            texts.push((format!("aliases[{i}]"), Some(alias.clone())));
+        }
+        if let Some(e) = nul_errors(texts).into_iter().next() {
+            return Err(e);
+        }
         let (field, name) = match (&self.organization, &self.person) {
             (Some(_), Some(_)) => {
                 return Err(FieldError::new(
@@ -309,6 +344,17 @@ impl AliasRecord {
 impl ParticipantRecord {
     /// Checks a participant; the error's field is relative to the participant.
     pub fn validate(&self) -> Result<NewParticipant, FieldError> {
+        let texts = vec![
+            ("name".to_string(), Some(self.name.clone())),
+            ("organization".to_string(), self.organization.clone()),
+            ("position".to_string(), self.position.clone()),
+            ("role".to_string(), self.role.clone()),
+            ("session".to_string(), self.session.clone()),
+            ("contribution".to_string(), self.contribution.clone()),
+        ];
+        if let Some(e) = nul_errors(texts).into_iter().next() {
+            return Err(e);
+        }
         let Some(name) = optional_name(Some(&self.name)) else {
             return Err(FieldError::new("name", &self.name, "must not be empty"));
         };
@@ -321,6 +367,22 @@ impl ParticipantRecord {
             contribution: optional_text(self.contribution.as_deref()).map(str::to_string),
         })
     }
+}
+
+/// The fields (name, value) that hold a NUL character. PostgreSQL's text cannot keep one, so
+/// no backend takes one: records move between databases as they are.
+fn nul_errors(texts: Vec<(String, Option<String>)>) -> Vec<FieldError> {
+    texts
+        .into_iter()
+        .filter_map(|(field, value)| {
+            let value = value.filter(|v| v.contains('\0'))?;
+            Some(FieldError::new(
+                field,
+                &value,
+                "holds a NUL character (U+0000), which events does not store (a PostgreSQL database cannot)",
+            ))
+        })
+        .collect()
 }
 
 /// Prose is kept exactly, but blank counts as absent.
