@@ -914,7 +914,11 @@ fn tls_encrypts_and_verifies_the_server() {
     let url = tls_only("localhost", "sslmode=verify-full");
     let out = run_on(&url, &["list"], &[("HOME", home.to_str().unwrap())]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("root.crt"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("root.crt") && !out.stderr.contains("server is running"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(env.dump(), before);
     // Unencrypted, for a role the server lets in so.
     let plain = with_parameters(&env.url.clone().unwrap(), "sslmode=disable");

@@ -35,9 +35,11 @@ pub(super) fn connect(url: &PgUrl) -> Result<Client> {
         super::url::SslMode::Prefer => postgres::config::SslMode::Prefer,
         _ => postgres::config::SslMode::Require,
     });
+    // The CA file unreadable or empty: its message names the file; the advice about the
+    // host and a running server would send the user the wrong way.
     let connector = tls::connector(url.ssl_mode, url.root_cert.as_deref()).map_err(|e| {
         StoreError::Database {
-            failure: Failure::Connect,
+            failure: Failure::Other,
             message: e.to_string(),
             inner: None,
         }
