@@ -457,6 +457,80 @@ fn a_role_that_may_only_read() {
     assert_eq!(shown.code, 0, "{}", shown.stderr);
 }
 
+/// An administrator may prepare the schema and its privileges before events makes its
+/// tables (and before a later version adds some): the default privileges give the reader
+/// and the editor theirs on whatever events makes there.
+#[test]
+fn privileges_given_before_the_tables_exist_apply_to_them() {
+    let Some(env) = Env::new() else { return };
+    let schema = env.schema().unwrap().to_string();
+    let url = env.url.clone().unwrap();
+    let owner = Role::new("events_owner", "");
+    let reader = Role::new("events_reader", "");
+    let editor = Role::new("events_editor", "");
+    admin(&format!(
+        "CREATE SCHEMA {schema} AUTHORIZATION {owner};
+         GRANT USAGE ON SCHEMA {schema} TO {reader}, {editor};
+         ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
+             GRANT SELECT ON TABLES TO {reader};
+         ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
+             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {editor};
+         ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
+             GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {editor};",
+        owner = owner.0,
+        reader = reader.0,
+        editor = editor.0,
+    ));
+    let as_role =
+        |role: &Role| with_parameters(&with_userinfo(&url, &role.0), &search_path(&schema));
+    // The owner's first write makes the tables.
+    let out = run_on(
+        &as_role(&owner),
+        &[
+            "add-event",
+            "--title",
+            "First",
+            "--start",
+            "2021-01-01",
+            "--key",
+            "first",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(
+        &as_role(&editor),
+        &[
+            "add-event",
+            "--title",
+            "Second",
+            "--start",
+            "2021-01-02",
+            "--organizer",
+            "Org",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(
+        &as_role(&editor),
+        &["edit-event", "first", "--location", "Vienna"],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(&as_role(&reader), &["list", "--format", "json"], &[]);
+    assert_eq!(ids(&out.stdout).len(), 2, "{}", out.stderr);
+    let before = env.dump();
+    let out = run_on(&as_role(&reader), &["remove-event", "first", "--yes"], &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("you lack the permission"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), before);
+}
+
 #[test]
 fn another_programs_tables_are_refused_and_left_untouched() {
     let Some(env) = Env::new() else { return };
