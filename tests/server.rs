@@ -401,7 +401,7 @@ fn a_role_that_may_only_read() {
          GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {0};",
         reader.0
     ));
-    let reader_url = with_parameters(&with_userinfo(&url, &reader.0), &search_path(&schema));
+    let reader_url = with_userinfo(&url, &reader.0);
     let before = env.dump();
     for args in READS {
         let owner = env.run(args);
@@ -445,7 +445,7 @@ fn a_role_that_may_only_read() {
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {0};",
         editor.0
     ));
-    let editor_url = with_parameters(&with_userinfo(&url, &editor.0), &search_path(&schema));
+    let editor_url = with_userinfo(&url, &editor.0);
     for args in writes(&id, &participation, &file) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run_on(&editor_url, &args, &[]);
@@ -481,8 +481,7 @@ fn privileges_given_before_the_tables_exist_apply_to_them() {
         reader = reader.0,
         editor = editor.0,
     ));
-    let as_role =
-        |role: &Role| with_parameters(&with_userinfo(&url, &role.0), &search_path(&schema));
+    let as_role = |role: &Role| with_userinfo(&url, &role.0);
     // The owner's first write makes the tables.
     let out = run_on(
         &as_role(&owner),
