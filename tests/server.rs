@@ -655,7 +655,7 @@ fn first_writers_at_once_make_the_events_schema_once() {
 }
 
 /// The schema is the first of the URL's `search_path`, as PostgreSQL reads it: a quoted name
-/// keeps its case, an unquoted one is folded.
+/// keeps its case, an unquoted one is folded, a backslash escapes a space.
 #[test]
 fn the_schema_is_the_first_of_the_urls_search_path() {
     let Some(base) = base_url() else { return };
@@ -663,7 +663,9 @@ fn the_schema_is_the_first_of_the_urls_search_path() {
     let url = with_database(&base, &db.0);
     let quoted = with_parameters(&url, "options=-c%20search_path%3D%22TeamA%22%2Cpublic");
     let folded = with_parameters(&url, "options=-csearch_path%3DTeamB");
-    for (url, title) in [(&quoted, "For A"), (&folded, "For B")] {
+    // A space, escaped with a backslash as libpq's options are.
+    let spaced = with_parameters(&url, "options=-c%20search_path%3D%22Team%5C%20C%22");
+    for (url, title) in [(&quoted, "For A"), (&folded, "For B"), (&spaced, "For C")] {
         let out = run_on(
             url,
             &["add-event", "--title", title, "--start", "2021-01-01"],
@@ -685,7 +687,7 @@ fn the_schema_is_the_first_of_the_urls_search_path() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(schemas, ["TeamA", "teamb"]);
+    assert_eq!(schemas, ["Team C", "TeamA", "teamb"]);
 }
 
 #[test]
