@@ -401,7 +401,7 @@ fn a_role_that_may_only_read() {
          GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {0};",
         reader.0
     ));
-    let reader_url = with_parameters(&with_userinfo(&url, &reader.0), &search_path(&schema));
+    let reader_url = with_userinfo(&url, &reader.0);
     let before = env.dump();
     for args in READS {
         let owner = env.run(args);
@@ -445,7 +445,7 @@ fn a_role_that_may_only_read() {
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {0};",
         editor.0
     ));
-    let editor_url = with_parameters(&with_userinfo(&url, &editor.0), &search_path(&schema));
+    let editor_url = with_userinfo(&url, &editor.0);
     for args in writes(&id, &participation, &file) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run_on(&editor_url, &args, &[]);
@@ -455,6 +455,79 @@ fn a_role_that_may_only_read() {
     assert_eq!(ids(&listed.stdout).len(), 4, "{}", listed.stdout);
     let shown = run_on(&reader_url, &["show", "imported"], &[]);
     assert_eq!(shown.code, 0, "{}", shown.stderr);
+}
+
+/// An administrator may prepare the schema and its privileges before events makes its
+/// tables (and before a later version adds some): the default privileges give the reader
+/// and the editor theirs on whatever events makes there.
+#[test]
+fn privileges_given_before_the_tables_exist_apply_to_them() {
+    let Some(env) = Env::new() else { return };
+    let schema = env.schema().unwrap().to_string();
+    let url = env.url.clone().unwrap();
+    let owner = Role::new("events_owner", "");
+    let reader = Role::new("events_reader", "");
+    let editor = Role::new("events_editor", "");
+    admin(&format!(
+        "CREATE SCHEMA {schema} AUTHORIZATION {owner};
+         GRANT USAGE ON SCHEMA {schema} TO {reader}, {editor};
+         ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
+             GRANT SELECT ON TABLES TO {reader};
+         ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
+             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {editor};
+         ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema}
+             GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {editor};",
+        owner = owner.0,
+        reader = reader.0,
+        editor = editor.0,
+    ));
+    let as_role = |role: &Role| with_userinfo(&url, &role.0);
+    // The owner's first write makes the tables.
+    let out = run_on(
+        &as_role(&owner),
+        &[
+            "add-event",
+            "--title",
+            "First",
+            "--start",
+            "2021-01-01",
+            "--key",
+            "first",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(
+        &as_role(&editor),
+        &[
+            "add-event",
+            "--title",
+            "Second",
+            "--start",
+            "2021-01-02",
+            "--organizer",
+            "Org",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(
+        &as_role(&editor),
+        &["edit-event", "first", "--location", "Vienna"],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(&as_role(&reader), &["list", "--format", "json"], &[]);
+    assert_eq!(ids(&out.stdout).len(), 2, "{}", out.stderr);
+    let before = env.dump();
+    let out = run_on(&as_role(&reader), &["remove-event", "first", "--yes"], &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("you lack the permission"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.dump(), before);
 }
 
 #[test]
@@ -582,7 +655,7 @@ fn first_writers_at_once_make_the_events_schema_once() {
 }
 
 /// The schema is the first of the URL's `search_path`, as PostgreSQL reads it: a quoted name
-/// keeps its case, an unquoted one is folded.
+/// keeps its case, an unquoted one is folded, a backslash escapes a space.
 #[test]
 fn the_schema_is_the_first_of_the_urls_search_path() {
     let Some(base) = base_url() else { return };
@@ -590,7 +663,9 @@ fn the_schema_is_the_first_of_the_urls_search_path() {
     let url = with_database(&base, &db.0);
     let quoted = with_parameters(&url, "options=-c%20search_path%3D%22TeamA%22%2Cpublic");
     let folded = with_parameters(&url, "options=-csearch_path%3DTeamB");
-    for (url, title) in [(&quoted, "For A"), (&folded, "For B")] {
+    // A space, escaped with a backslash as libpq's options are.
+    let spaced = with_parameters(&url, "options=-c%20search_path%3D%22Team%5C%20C%22");
+    for (url, title) in [(&quoted, "For A"), (&folded, "For B"), (&spaced, "For C")] {
         let out = run_on(
             url,
             &["add-event", "--title", title, "--start", "2021-01-01"],
@@ -612,7 +687,7 @@ fn the_schema_is_the_first_of_the_urls_search_path() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(schemas, ["TeamA", "teamb"]);
+    assert_eq!(schemas, ["Team C", "TeamA", "teamb"]);
 }
 
 #[test]
@@ -914,7 +989,11 @@ fn tls_encrypts_and_verifies_the_server() {
     let url = tls_only("localhost", "sslmode=verify-full");
     let out = run_on(&url, &["list"], &[("HOME", home.to_str().unwrap())]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("root.crt"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("root.crt") && !out.stderr.contains("server is running"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(env.dump(), before);
     // Unencrypted, for a role the server lets in so.
     let plain = with_parameters(&env.url.clone().unwrap(), "sslmode=disable");

@@ -35,9 +35,11 @@ pub(super) fn connect(url: &PgUrl) -> Result<Client> {
         super::url::SslMode::Prefer => postgres::config::SslMode::Prefer,
         _ => postgres::config::SslMode::Require,
     });
+    // The CA file unreadable or empty: its message names the file; the advice about the
+    // host and a running server would send the user the wrong way.
     let connector = tls::connector(url.ssl_mode, url.root_cert.as_deref()).map_err(|e| {
         StoreError::Database {
-            failure: Failure::Connect,
+            failure: Failure::Other,
             message: e.to_string(),
             inner: None,
         }
@@ -165,13 +167,19 @@ pub(super) fn migrate(client: &mut Client, url: &PgUrl) -> Result<()> {
         return Ok(());
     }
     if version == 0 {
-        // The name as the server quotes it: an identifier cannot be a bound parameter.
-        let quoted: String = tx
-            .query_one("SELECT quote_ident($1)", &[&url.schema])?
-            .get(0);
-        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))
-            .map_err(StoreError::from)
-            .with_context(|| format!("cannot create schema {:?} in {url}", url.schema))?;
+        // The name as the server quotes it: an identifier cannot be a bound parameter. Made
+        // only when it is not there: even `IF NOT EXISTS` needs the right to create schemas
+        // in the database, which the owner of a schema an administrator made need not have.
+        let row = tx.query_one(
+            "SELECT quote_ident($1), EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)",
+            &[&url.schema],
+        )?;
+        let (quoted, exists): (String, bool) = (row.get(0), row.get(1));
+        if !exists {
+            tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))
+                .map_err(StoreError::from)
+                .with_context(|| format!("cannot create schema {:?} in {url}", url.schema))?;
+        }
     }
     for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.batch_execute(migration)

@@ -212,10 +212,34 @@ pub fn redact(raw: &str) -> String {
     shown
 }
 
+/// The words of libpq's `options`, as the server splits them: at whitespace, but for a
+/// character escaped with a backslash (`-c search_path="Team\ A"`).
+fn option_words(options: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            c if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 /// The first schema of a `search_path` set in libpq's `options` (`-c search_path=a,b`,
 /// `-csearch_path=a`, `--search_path=a`), unquoted.
 fn search_path(options: &str) -> Option<String> {
-    let mut words = options.split_whitespace().peekable();
+    let words = option_words(options);
+    let mut words = words.iter().map(String::as_str);
     while let Some(word) = words.next() {
         let setting = if word == "-c" {
             words.next()?
@@ -306,6 +330,11 @@ mod tests {
         );
         let url = PgUrl::parse("postgres://h/db?options=-csearch_path%3D%22MySchema%22").unwrap();
         assert_eq!(url.schema, "MySchema");
+        // A space in a name is escaped with a backslash, as libpq's options say.
+        let url =
+            PgUrl::parse("postgres://h/db?options=-c%20search_path%3D%22Team%5C%20A%22%2Cpublic")
+                .unwrap();
+        assert_eq!(url.schema, "Team A");
         assert_eq!(PgUrl::parse("postgres://h/db").unwrap().schema, "events");
         let err = PgUrl::parse("postgres://u:pw@h/db?sslmode=sometimes").unwrap_err();
         assert!(
