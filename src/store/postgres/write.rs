@@ -307,17 +307,11 @@ impl<C: GenericClient> KeySpace for Keys<'_, C> {
     }
 
     fn suffixed_keys(&mut self, base: &str) -> Result<Vec<String>> {
-        // Every key that starts with `BASE-` sorts between `BASE-` and `BASE.` ('.' follows
-        // '-' in code-point order, which is how the keys' collation, "C", compares), so the
-        // indexes of both tables find them; the caller keeps those with digits after the `-`.
+        // The caller keeps those with digits after the `-`.
         Ok(self
             .0
             .query(
-                "SELECT key FROM event
-                  WHERE key > ($1 || '-') COLLATE \"C\" AND key < ($1 || '.') COLLATE \"C\"
-                 UNION ALL
-                 SELECT key FROM retired_key
-                  WHERE key > ($1 || '-') COLLATE \"C\" AND key < ($1 || '.') COLLATE \"C\"",
+                SUFFIXED_KEYS,
                 &[&base],
             )?
             .into_iter()
@@ -325,6 +319,19 @@ impl<C: GenericClient> KeySpace for Keys<'_, C> {
             .collect())
     }
 }
+
+/// The keys of events and retired keys that start with `$1-`. Every such key sorts between
+/// `$1-` and `$1.` ('.' follows '-' in code-point order, the keys' collation "C"), and so do
+/// their first 100 characters, which the indexes of both tables hold (`*_key_prefix`: a whole
+/// key may be too long for a b-tree entry).
+pub(super) const SUFFIXED_KEYS: &str = "
+    SELECT key FROM event
+     WHERE left(key, 100) >= left($1 || '-', 100) AND left(key, 100) <= left($1 || '.', 100)
+       AND key > ($1 || '-') COLLATE \"C\" AND key < ($1 || '.') COLLATE \"C\"
+    UNION ALL
+    SELECT key FROM retired_key
+     WHERE left(key, 100) >= left($1 || '-', 100) AND left(key, 100) <= left($1 || '.', 100)
+       AND key > ($1 || '-') COLLATE \"C\" AND key < ($1 || '.') COLLATE \"C\"";
 
 // Event rows.
 
