@@ -199,6 +199,64 @@ fn build(pair: &mut Pair) {
         "--session",
         "Opening",
     ]);
+    // An import checked but not written, one refused whole, a participants file naming a
+    // key that is not there: nothing written, and the ids that follow are the same on both.
+    pair.same(&["import", "--dry-run", &example("seminars.json")]);
+    pair.same_stdin(
+        &["import", "--format", "ndjson"],
+        br#"{"key": "bad", "title": " ", "start": "2022-13-01", "mode": "remote"}
+{"key": "fine", "title": "Fine", "start": "2022-01-01"}
+"#,
+    );
+    pair.same_stdin(
+        &["import", "--format", "csv"],
+        "event,name,organization\nCAFE-1,Someone,Somewhere\ncafe-3,Someone Else,\n".as_bytes(),
+    );
+    // Generated keys: the same title and day twice, the second removed, then again: a key
+    // is never given twice. A key changed; the old one given back explicitly.
+    let title = "Réunion d'experts: «sécurité»";
+    pair.ok(&["add-event", "--title", title, "--start", "2022-09-09"]);
+    let second = pair.ok(&["add-event", "--title", title, "--start", "2022-09-09"]);
+    pair.ok(&["remove-event", "--yes", second.trim()]);
+    pair.ok(&["add-event", "--title", title, "--start", "2022-09-09"]);
+    pair.ok(&[
+        "edit-event",
+        "tokyo",
+        "--key",
+        "tokyo-2022",
+        "--kind",
+        "Seminar",
+    ]);
+    pair.ok(&[
+        "add-event",
+        "--title",
+        "Tokyo again",
+        "--start",
+        "2022-09-10",
+        "--key",
+        "tokyo",
+    ]);
+    // A participation edited, another added and removed.
+    let added = pair.ok(&[
+        "add-participant",
+        "tokyo-2022",
+        "--name",
+        "Yamada Taro",
+        "--role",
+        "observer",
+    ]);
+    pair.ok(&[
+        "edit-participant",
+        added.trim(),
+        "--position",
+        "Chair",
+        "--role",
+        "Moderator",
+        "--session",
+        "閉会",
+    ]);
+    let gone = pair.ok(&["add-participant", "tokyo-2022", "--name", "Nobody Really"]);
+    pair.ok(&["remove-participant", gone.trim()]);
     // Participations that merges below make alike: collapsed to the oldest.
     pair.ok(&[
         "add-participant",
