@@ -15,7 +15,7 @@ fn show(env: &Env, key: &str) -> Value {
 /// The rows of one table in the dump, ids and time stamps included.
 fn rows(env: &Env, table: &str) -> Vec<String> {
     let prefix = format!("{table}: ");
-    env.dump()
+    crate::util::typed_dump(env)
         .lines()
         .filter(|l| l.starts_with(&prefix))
         .map(str::to_string)

@@ -561,3 +561,73 @@ impl Env {
         self.schema.as_deref()
     }
 }
+
+/// Every row of every table as the SQLite dump shows them (`table: Integer(1) | "text" |
+/// Null`), on either backend, for tests that read rows rather than compare dumps: on
+/// PostgreSQL, rows in the order of their columns' values (ids first), integers and booleans
+/// as `Integer(n)`, the rest as quoted text, and the search documents (tsvector, which SQLite
+/// keeps in tables of its own) left out.
+pub fn typed_dump(env: &Env) -> String {
+    let Some(schema) = &env.schema else {
+        return env.dump();
+    };
+    let mut client = postgres_client();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
+            &[schema],
+        )
+        .expect("list tables")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    if tables.is_empty() {
+        return String::from("(no database)");
+    }
+    let mut dump = String::new();
+    for table in tables {
+        dump.push_str(&format!("## {table}\n"));
+        let columns: Vec<(String, String)> = client
+            .query(
+                "SELECT column_name::text, data_type::text FROM information_schema.columns
+                  WHERE table_schema = $1 AND table_name = $2 AND data_type <> 'tsvector'
+                  ORDER BY ordinal_position",
+                &[schema, &table],
+            )
+            .expect("list columns")
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        // Qualified: a bare name in ORDER BY would be the output column, the text.
+        let quoted: Vec<String> = columns.iter().map(|(c, _)| format!("t.\"{c}\"")).collect();
+        let as_text: Vec<String> = quoted.iter().map(|c| format!("{c}::text")).collect();
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {} FROM \"{schema}\".\"{table}\" t ORDER BY {}",
+                    as_text.join(", "),
+                    quoted.join(", ")
+                ),
+                &[],
+            )
+            .expect("read table");
+        for row in rows {
+            let cells: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, kind))| match row.get::<_, Option<String>>(i) {
+                    None => "Null".to_string(),
+                    Some(v) if kind == "boolean" => {
+                        format!("Integer({})", if v == "true" { 1 } else { 0 })
+                    }
+                    Some(v) if matches!(kind.as_str(), "bigint" | "integer" | "smallint") => {
+                        format!("Integer({v})")
+                    }
+                    Some(v) => format!("{v:?}"),
+                })
+                .collect();
+            dump.push_str(&format!("{table}: {}\n", cells.join(" | ")));
+        }
+    }
+    dump
+}
