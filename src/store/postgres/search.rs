@@ -283,21 +283,12 @@ mod tests {
         assert_eq!(ts("seminar \u{93e}"), "");
     }
 
-    /// The URL of the test server, if one is given; under CI, one must be.
-    fn server() -> Option<String> {
-        let url = std::env::var("EVENTS_TEST_POSTGRES").ok();
-        if url.is_none() && std::env::var_os("CI").is_some() {
-            panic!("CI is set but EVENTS_TEST_POSTGRES is not: the PostgreSQL tests cannot run");
-        }
-        url
-    }
-
     /// The same documents searched for the same text: SQLite's FTS5 table (as the SQLite
     /// backend makes it) and PostgreSQL's tsvectors (as this module makes them) find the
     /// same ones, for tricky texts and for many random ones.
     #[test]
     fn postgres_finds_what_fts5_finds() {
-        let Some(url) = server() else {
+        let Some(url) = crate::store::postgres::read::testing::server() else {
             return;
         };
         // (title, description, project, tags, sessions)
