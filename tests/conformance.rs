@@ -565,6 +565,12 @@ fn lists_exports_and_stats_answer_alike() {
     ]);
     pair.same(&["export", "--raw", "--format", "csv"]);
     pair.same(&["list", "--raw", "--format", "csv"]);
+    // A group of regions spelt alike but for case is shown by the spelling most of its
+    // events have; of equals, the first in code-point order ('Î' before 'î').
+    let (_, regions, _) = pair.same(&["stats", "--by", "region", "--format", "csv"]);
+    for line in ["Central Asia,3", "Europe,3", "Île-de-France,2"] {
+        assert!(regions.lines().any(|l| l == line), "{line} in:\n{regions}");
+    }
     pair.assert_same();
 }
 

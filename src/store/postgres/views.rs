@@ -251,7 +251,8 @@ pub(super) fn alias_records(
 /// within the filter's period: no year outside it is ever a group. The filter's limit is
 /// not a limit on events here but on groups: the `limit` groups with the most events, in
 /// the usual order. A group of kinds or regions spelt alike but for case and spacing is
-/// shown by its smallest spelling in code-point order, as in SQLite.
+/// shown by the spelling most of its events have (of equals, the first in code-point
+/// order), as in SQLite.
 pub(super) fn stats(
     tx: &mut Transaction<'_>,
     by: StatsBy,
@@ -304,10 +305,16 @@ pub(super) fn stats(
                 _ => ("e.region", "e.region_key"),
             };
             let sql = format!(
-                "SELECT min({column}), count(*) FROM event e
-                  WHERE e.id IN ({})
-                  GROUP BY {key}
-                  ORDER BY {key} IS NULL, 2 DESC, {key}",
+                "WITH spellings (key, value, events) AS (
+                      SELECT {key}, {column}, count(*) FROM event e
+                       WHERE e.id IN ({})
+                       GROUP BY 1, 2),
+                  ranked (key, value, events, rank) AS (
+                      SELECT key, value, sum(events) OVER (PARTITION BY key)::bigint,
+                             row_number() OVER (PARTITION BY key ORDER BY events DESC, value)
+                        FROM spellings)
+                 SELECT value, events FROM ranked WHERE rank = 1
+                  ORDER BY key IS NULL, events DESC, key",
                 q.sql
             );
             tx.query(&sql, &q.params())?
