@@ -12,7 +12,7 @@ use super::entity::{find, of};
 use crate::model::{EntityKind, name_key};
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
-use crate::store::{AliasConflict, AliasOutcome, Found, MergeReport, Merged};
+use crate::store::{AliasOutcome, Found, MergeReport, Merged};
 
 /// A count of rows as the reports count them.
 fn rows(n: u64) -> usize {
@@ -51,34 +51,6 @@ pub(super) fn add_alias(
             AliasOutcome::Added { name: found.name }
         }
     })
-}
-
-/// Gives entity `id` each of `aliases` that it does not have yet. Stops at the first that is
-/// a name of another entity and returns it with that entity's name. (For an import.)
-#[allow(dead_code)] // until used
-pub(super) fn add_aliases(
-    tx: &mut Transaction<'_>,
-    kind: EntityKind,
-    id: i64,
-    aliases: &[String],
-) -> Result<std::result::Result<u64, AliasConflict>> {
-    let mut added = 0;
-    for alias in aliases {
-        match find(tx, kind, alias)? {
-            Some(owner) if owner.id == id => {}
-            Some(owner) => {
-                return Ok(Err(AliasConflict {
-                    alias: alias.clone(),
-                    owner: owner.name,
-                }));
-            }
-            None => {
-                tx.execute(of(kind).insert_name, &[&name_key(alias), &id, alias])?;
-                added += 1;
-            }
-        }
-    }
-    Ok(Ok(added))
 }
 
 /// Removes `alias` from the names of the entity known by `name`; returns its own name.
@@ -200,8 +172,8 @@ const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
 const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
 
 /// Moves every link of entity `other_id` to `keep_id`; `other_id`'s names become aliases of
-/// `keep_id`, and `other_id` is no more. Used by `merge` and by an import whose alias record
-/// names an entity that the same import created.
+/// `keep_id`, and `other_id` is no more. Used by `merge`; an import whose alias record names
+/// an entity that the same import created needs the same (`ImportTxn::absorb`).
 pub(super) fn merge_entities(
     tx: &mut Transaction<'_>,
     kind: EntityKind,

@@ -43,7 +43,9 @@ pub(super) fn organizations(
                 count(DISTINCT CASE WHEN l.role = 'organizer' THEN l.event_id END),
                 count(DISTINCT CASE WHEN l.role = 'partner' THEN l.event_id END),
                 count(DISTINCT CASE WHEN l.role = 'participant' THEN l.event_id END),
-                min(e.start_date), max(e.start_date)
+                min(e.start_date), max(e.start_date),
+                (SELECT array_agg(n.name ORDER BY n.name_key) FROM organization_name n
+                  WHERE n.organization_id = o.id AND n.name_key <> o.name_key)
            FROM organization o
            LEFT JOIN links l ON l.organization_id = o.id
            LEFT JOIN event e ON e.id = l.event_id
@@ -54,22 +56,19 @@ pub(super) fn organizations(
           ORDER BY o.name_sort, o.name_key, o.id",
         &[&search],
     )?;
-    let mut orgs = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.get(0);
-        let name: String = r.get(1);
-        orgs.push(OrgSummary {
-            aliases: aliases(tx, EntityKind::Organization, id, &name)?,
-            name,
+    Ok(rows
+        .iter()
+        .map(|r| OrgSummary {
+            name: r.get(1),
+            aliases: r.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
             events: r.get(2),
             as_organizer: r.get(3),
             as_partner: r.get(4),
             as_participant: r.get(5),
             first: date(r.get(6)),
             last: date(r.get(7)),
-        });
-    }
-    Ok(orgs)
+        })
+        .collect())
 }
 
 /// Every person (or those who represented `org`), by name. `Ok(None)` when `org` is
@@ -88,7 +87,9 @@ pub(super) fn people(
     // The position and organization of one participation: the latest that records a
     // position, else the latest that records an organization.
     let rows = tx.query(
-        "SELECT s.id, s.name, s.events, s.first, s.last, latest.position, latest.organization
+        "SELECT s.id, s.name, s.events, s.first, s.last, latest.position, latest.organization,
+                (SELECT array_agg(n.name ORDER BY n.name_key) FROM person_name n
+                  WHERE n.person_id = s.id AND n.name_key <> s.name_key)
            FROM (SELECT p.id, p.name, p.name_sort, p.name_key,
                         count(DISTINCT pa.event_id) AS events,
                         min(e.start_date) AS first, max(e.start_date) AS last
@@ -109,21 +110,19 @@ pub(super) fn people(
           ORDER BY s.name_sort, s.name_key, s.id",
         &[&org_id],
     )?;
-    let mut people = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id: i64 = r.get(0);
-        let name: String = r.get(1);
-        people.push(PersonSummary {
-            aliases: aliases(tx, EntityKind::Person, id, &name)?,
-            name,
-            events: r.get(2),
-            first: date(r.get(3)),
-            last: date(r.get(4)),
-            position: r.get(5),
-            organization: r.get(6),
-        });
-    }
-    Ok(Some(people))
+    Ok(Some(
+        rows.iter()
+            .map(|r| PersonSummary {
+                name: r.get(1),
+                aliases: r.get::<_, Option<Vec<String>>>(7).unwrap_or_default(),
+                events: r.get(2),
+                first: date(r.get(3)),
+                last: date(r.get(4)),
+                position: r.get(5),
+                organization: r.get(6),
+            })
+            .collect(),
+    ))
 }
 
 /// Everything the person known by `name` (or an alias) took part in, oldest first.
@@ -202,9 +201,11 @@ pub(super) fn alias_records(
         (
             format!(
                 "WITH chosen (id) AS ({})
-                 SELECT o.id, o.name FROM organization o
-                  WHERE EXISTS (SELECT 1 FROM organization_name n
-                                 WHERE n.organization_id = o.id AND n.name_key <> o.name_key)
+                 SELECT o.name, aliases FROM organization o,
+                        LATERAL (SELECT array_agg(n.name ORDER BY n.name_key) AS aliases
+                                   FROM organization_name n
+                                  WHERE n.organization_id = o.id AND n.name_key <> o.name_key) a
+                  WHERE aliases IS NOT NULL
                     {org_links}
                   ORDER BY o.name_sort, o.name_key, o.id",
                 chosen.sql
@@ -214,9 +215,11 @@ pub(super) fn alias_records(
         (
             format!(
                 "WITH chosen (id) AS ({})
-                 SELECT p.id, p.name FROM person p
-                  WHERE EXISTS (SELECT 1 FROM person_name n
-                                 WHERE n.person_id = p.id AND n.name_key <> p.name_key)
+                 SELECT p.name, aliases FROM person p,
+                        LATERAL (SELECT array_agg(n.name ORDER BY n.name_key) AS aliases
+                                   FROM person_name n
+                                  WHERE n.person_id = p.id AND n.name_key <> p.name_key) a
+                  WHERE aliases IS NOT NULL
                     {person_links}
                   ORDER BY p.name_sort, p.name_key, p.id",
                 chosen.sql
@@ -227,13 +230,8 @@ pub(super) fn alias_records(
     let params = chosen.params();
     let mut records = Vec::new();
     for (sql, kind) in queries {
-        let entities: Vec<(i64, String)> = tx
-            .query(&sql, &params)?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        for (id, name) in entities {
-            let aliases = aliases(tx, kind, id, &name)?;
+        for r in tx.query(&sql, &params)? {
+            let name: String = r.get(0);
             let (organization, person) = match kind {
                 EntityKind::Organization => (Some(name), None),
                 EntityKind::Person => (None, Some(name)),
@@ -241,7 +239,7 @@ pub(super) fn alias_records(
             records.push(AliasRecord {
                 organization,
                 person,
-                aliases,
+                aliases: r.get(1),
             });
         }
     }
@@ -253,7 +251,8 @@ pub(super) fn alias_records(
 /// within the filter's period: no year outside it is ever a group. The filter's limit is
 /// not a limit on events here but on groups: the `limit` groups with the most events, in
 /// the usual order. A group of kinds or regions spelt alike but for case and spacing is
-/// shown by its smallest spelling in code-point order, as in SQLite.
+/// shown by the spelling most of its events have (of equals, the first in code-point
+/// order), as in SQLite.
 pub(super) fn stats(
     tx: &mut Transaction<'_>,
     by: StatsBy,
@@ -306,10 +305,16 @@ pub(super) fn stats(
                 _ => ("e.region", "e.region_key"),
             };
             let sql = format!(
-                "SELECT min({column}), count(*) FROM event e
-                  WHERE e.id IN ({})
-                  GROUP BY {key}
-                  ORDER BY {key} IS NULL, 2 DESC, {key}",
+                "WITH spellings (key, value, events) AS (
+                      SELECT {key}, {column}, count(*) FROM event e
+                       WHERE e.id IN ({})
+                       GROUP BY 1, 2),
+                  ranked (key, value, events, rank) AS (
+                      SELECT key, value, sum(events) OVER (PARTITION BY key)::bigint,
+                             row_number() OVER (PARTITION BY key ORDER BY events DESC, value)
+                        FROM spellings)
+                 SELECT value, events FROM ranked WHERE rank = 1
+                  ORDER BY key IS NULL, events DESC, key",
                 q.sql
             );
             tx.query(&sql, &q.params())?

@@ -293,13 +293,19 @@ impl SqliteStore {
                     _ => "e.region",
                 };
                 // Spellings alike but for case and spacing are one group, shown by the
-                // smallest spelling (byte order): the same on every backend, whichever
-                // row SQLite happens to read first.
+                // spelling most of its events have (of equals, the first in byte order):
+                // the same on every backend, not whichever row SQLite happens to read last.
                 format!(
-                    "SELECT min({column}), count(*) FROM event e
-                      WHERE e.id IN (SELECT id FROM ({events}))
-                      GROUP BY events_key({column})
-                      ORDER BY events_key({column}) IS NULL, 2 DESC, events_key({column})"
+                    "WITH spellings (key, value, events) AS (
+                          SELECT events_key({column}), {column}, count(*) FROM event e
+                           WHERE e.id IN (SELECT id FROM ({events}))
+                           GROUP BY 1, 2),
+                      ranked (key, value, events, rank) AS (
+                          SELECT key, value, sum(events) OVER (PARTITION BY key),
+                                 row_number() OVER (PARTITION BY key ORDER BY events DESC, value)
+                            FROM spellings)
+                     SELECT value, events FROM ranked WHERE rank = 1
+                      ORDER BY key IS NULL, events DESC, key"
                 )
             }
             StatsBy::Org => format!(
