@@ -381,6 +381,10 @@ impl<'a> PgImport<'a> {
             return Ok(());
         }
         self.flush()?;
+        // Sorting for the indexes in memory rather than on disk where it fits: for this
+        // transaction only (the server's default is 64 MB).
+        self.tx
+            .batch_execute("SET LOCAL maintenance_work_mem = '256MB'")?;
         let statements = std::mem::take(&mut self.deferred).join(";\n");
         self.tx.batch_execute(&statements)?;
         Ok(())
@@ -526,6 +530,12 @@ impl<'a> PgImport<'a> {
         if let Some(found) = self.names[slot(kind)].get(&key) {
             return Ok(Some(found.clone()));
         }
+        self.find_on_server(kind, key)
+    }
+
+    /// The organization or person with the name key `key`, found on the server (and
+    /// remembered), unless the cache holds every name.
+    fn find_on_server(&mut self, kind: EntityKind, key: String) -> Result<Option<Found>> {
         if self.names_complete[slot(kind)] {
             return Ok(None);
         }
@@ -563,10 +573,13 @@ impl<'a> PgImport<'a> {
 
     /// The organization or person known by `name`, created (its rows waiting) if new.
     fn entity_id(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
-        if let Some(found) = self.find_name(kind, name)? {
+        let key = name_key(name);
+        if let Some(found) = self.names[slot(kind)].get(&key) {
             return Ok((found.id, false));
         }
-        let key = name_key(name);
+        if let Some(found) = self.find_on_server(kind, key.clone())? {
+            return Ok((found.id, false));
+        }
         let (table, id) = match kind {
             EntityKind::Organization => (ORGANIZATION, self.next_id(ORGANIZATION)?),
             EntityKind::Person => (PERSON, self.next_id(PERSON)?),
