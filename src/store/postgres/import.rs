@@ -34,8 +34,8 @@ use crate::store::{
 };
 
 /// Past this many events (or participations) waiting, they are sent.
-const FLUSH_EVENTS: usize = 20_000;
-const FLUSH_PARTICIPATIONS: usize = 150_000;
+const FLUSH_EVENTS: usize = 5_000;
+const FLUSH_PARTICIPATIONS: usize = 50_000;
 /// Past this many remembered names of one kind, the name cache starts afresh (after a flush),
 /// so that memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
