@@ -25,7 +25,8 @@ use postgres::types::ToSql;
 
 use super::{read, search};
 use crate::model::{
-    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key,
+    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole,
+    Participant, name_key,
 };
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
@@ -41,6 +42,8 @@ const FLUSH_PARTICIPATIONS: usize = 50_000;
 const NAME_CACHE_LIMIT: usize = 200_000;
 /// Past this many keys of stored events remembered, they are forgotten.
 const STORED_KEYS_LIMIT: usize = 10_000;
+/// The most stored events read ahead at once.
+const READ_AHEAD_LIMIT: usize = 256;
 /// The most ids reserved at once.
 const MAX_BLOCK: i64 = 8192;
 
@@ -205,6 +208,10 @@ pub(super) struct PgImport<'a> {
     /// Events stored before the import, by key, as found (a participants file names each
     /// several times); bounded, and forgotten when an update changes a key.
     stored_keys: HashMap<String, i64>,
+    /// Stored events read ahead (see [`PgImport::read_ahead`]), by id, and how many to read
+    /// at the next miss.
+    ahead: HashMap<i64, Event>,
+    ahead_size: usize,
     /// Which line of the import wrote each event it wrote.
     lines: HashMap<i64, u64>,
     /// Organizations, then people, by name key: the ones met (found or created) so far.
@@ -262,6 +269,8 @@ impl<'a> PgImport<'a> {
             keys: BTreeMap::new(),
             titles: HashMap::new(),
             stored_keys: HashMap::new(),
+            ahead: HashMap::new(),
+            ahead_size: 16,
             lines: HashMap::new(),
             names: Default::default(),
             names_complete: [false; 2],
@@ -388,6 +397,147 @@ impl<'a> PgImport<'a> {
         let statements = std::mem::take(&mut self.deferred).join(";\n");
         self.tx.batch_execute(&statements)?;
         Ok(())
+    }
+
+    /// Reads stored event `id` and the ones after it by id, with their links, in one go: a file
+    /// imported again meets its events in the order they were created, and reading them one by
+    /// one costs several round trips each. How many are read adapts to how many of the last
+    /// batch were asked for (down to none: then one at a time). The keys read are remembered.
+    fn read_ahead(&mut self, id: i64) -> Result<()> {
+        // How useful the last batch was: what is left of it was never asked for.
+        let unused = self.ahead.len();
+        let last = std::mem::take(&mut self.ahead);
+        if !last.is_empty() || self.ahead_size < 16 {
+            self.ahead_size = if unused * 4 > self.ahead_size * 3 {
+                self.ahead_size / 4
+            } else if unused * 4 < self.ahead_size {
+                (self.ahead_size * 2).min(READ_AHEAD_LIMIT)
+            } else {
+                self.ahead_size
+            };
+        }
+        if self.ahead_size <= 1 {
+            return Ok(());
+        }
+        let limit = self.ahead_size as i64;
+        let rows = self.tx.query(
+            "SELECT e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, e.location,
+                    e.region, e.project, e.description, e.source, e.created_at, e.updated_at
+               FROM event e WHERE e.id >= $1 ORDER BY e.id LIMIT $2",
+            &[&id, &limit],
+        )?;
+        let mut events: Vec<Event> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mode: Option<String> = row.try_get(6)?;
+            events.push(Event {
+                id: row.try_get(0)?,
+                key: row.try_get(1)?,
+                title: row.try_get(2)?,
+                kind: row.try_get(3)?,
+                start: row.try_get(4)?,
+                end: row.try_get(5)?,
+                mode: mode.as_deref().and_then(Mode::parse),
+                location: row.try_get(7)?,
+                region: row.try_get(8)?,
+                project: row.try_get(9)?,
+                description: row.try_get(10)?,
+                source: row.try_get(11)?,
+                created_at: row.try_get(12)?,
+                updated_at: row.try_get(13)?,
+                tags: Vec::new(),
+                organizers: Vec::new(),
+                partners: Vec::new(),
+                sessions: Vec::new(),
+                participants: Vec::new(),
+                participant_count: 0,
+            });
+        }
+        let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+        let at: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        // Which of `events` a row is a link of: every row names one of `ids`.
+        let link = |row: &postgres::Row| -> Result<usize> {
+            let id: i64 = row.try_get(0)?;
+            at.get(&id).copied().ok_or_else(|| StoreError::Database {
+                failure: crate::store::Failure::Other,
+                message: format!("a link of event {id}, which was not asked for"),
+                inner: None,
+            })
+        };
+        // The links in the order `read::get_event` reads them.
+        for row in self.tx.query(
+            "SELECT event_id, tag FROM event_tag WHERE event_id = ANY($1) ORDER BY event_id, ord",
+            &[&ids],
+        )? {
+            events[link(&row)?].tags.push(row.try_get(1)?);
+        }
+        for row in self.tx.query(
+            "SELECT eo.event_id, eo.role, o.name FROM event_organization eo
+               JOIN organization o ON o.id = eo.organization_id
+              WHERE eo.event_id = ANY($1) ORDER BY eo.event_id, eo.role, eo.ord",
+            &[&ids],
+        )? {
+            let role: String = row.try_get(1)?;
+            let event = &mut events[link(&row)?];
+            if role == OrgRole::Organizer.as_str() {
+                event.organizers.push(row.try_get(2)?);
+            } else {
+                event.partners.push(row.try_get(2)?);
+            }
+        }
+        for row in self.tx.query(
+            "SELECT event_id, name FROM session WHERE event_id = ANY($1) ORDER BY event_id, id",
+            &[&ids],
+        )? {
+            events[link(&row)?].sessions.push(row.try_get(1)?);
+        }
+        for row in self.tx.query(
+            "SELECT p.event_id, p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+               FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               LEFT JOIN organization o ON o.id = p.organization_id
+               LEFT JOIN session s ON s.id = p.session_id
+              WHERE p.event_id = ANY($1) ORDER BY p.event_id, p.id",
+            &[&ids],
+        )? {
+            events[link(&row)?].participants.push(Participant {
+                id: row.try_get(1)?,
+                name: row.try_get(2)?,
+                organization: row.try_get(3)?,
+                position: row.try_get(4)?,
+                role: row.try_get(5)?,
+                session: row.try_get(6)?,
+                contribution: row.try_get(7)?,
+            });
+        }
+        for mut event in events {
+            // People, not participations: one person in two sessions is one.
+            let mut people: Vec<String> = event
+                .participants
+                .iter()
+                .map(|p| name_key(&p.name))
+                .collect();
+            people.sort_unstable();
+            people.dedup();
+            event.participant_count = people.len();
+            if let Some(key) = &event.key {
+                if self.stored_keys.len() >= STORED_KEYS_LIMIT {
+                    self.stored_keys.clear();
+                }
+                self.stored_keys.insert(key.clone(), event.id);
+            }
+            self.ahead.insert(event.id, event);
+        }
+        Ok(())
+    }
+
+    /// An event read ahead, checked (in a debug build, as the tests run) against what
+    /// `read::get_event` reads: the two must never differ.
+    fn checked(&mut self, event: Event) -> Result<Event> {
+        if cfg!(debug_assertions) {
+            let read = read::get_event(&mut self.tx, event.id)?;
+            assert_eq!(read.as_ref(), Some(&event), "an event read ahead differs");
+        }
+        Ok(event)
     }
 
     /// The next id of a table, reserving a block from its sequence when the last is used up.
@@ -914,8 +1064,17 @@ impl ImportTxn for PgImport<'_> {
 
     fn event(&mut self, id: i64) -> Result<Option<Event>> {
         self.restore()?;
+        if let Some(event) = self.ahead.remove(&id) {
+            return Ok(Some(self.checked(event)?));
+        }
         if self.pending.events.contains(&id) || self.pending.added.contains_key(&id) {
             self.flush()?;
+        }
+        if self.ahead_size > 1 {
+            self.read_ahead(id)?;
+            if let Some(event) = self.ahead.remove(&id) {
+                return Ok(Some(self.checked(event)?));
+            }
         }
         read::get_event(&mut self.tx, id)
     }
@@ -1056,6 +1215,7 @@ impl ImportTxn for PgImport<'_> {
             // The event's key may change: its old one names nothing now.
             self.stored_keys.clear();
         }
+        self.ahead.remove(&id);
         let key = event.key.as_deref();
         let params: [&(dyn ToSql + Sync); 19] = [
             &id,
@@ -1237,6 +1397,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
+        self.ahead.remove(&event);
         let refs = self.participant_refs(event, p)?;
         self.push_participation(event, &refs, p)?;
         self.pending.added.entry(event).or_default().push(refs);
@@ -1268,6 +1429,8 @@ impl ImportTxn for PgImport<'_> {
             }
         }
         self.own[slot(kind)].remove(&other);
+        // Events read ahead may name the merged one.
+        self.ahead.clear();
         Ok(report)
     }
 
