@@ -15,13 +15,14 @@ Examples:
   events list --from 2021-01-01 --to 2021-12-31
   events show \"$id\"")]
 pub struct Cli {
-    /// The SQLite database file [default: $XDG_DATA_HOME/events/events.db, else
+    /// The database: a SQLite file's PATH, or a PostgreSQL server's URL
+    /// (postgres://USER@HOST/DATABASE) [default: $XDG_DATA_HOME/events/events.db, else
     /// ~/.local/share/events/events.db]
     #[arg(
         long,
         global = true,
         env = "EVENTS_DB",
-        value_name = "PATH",
+        value_name = "PATH|URL",
         hide_env_values = true,
         help_heading = "Global options",
         // Any path, even an empty one: `EVENTS_DB=` means the default place, as an unset

@@ -144,8 +144,8 @@ fn list_when_there_is_nothing() {
         "a header only"
     );
     assert!(env.ok(&["list"]).contains("No events yet"));
-    // Reading never creates the database.
-    assert!(!env.db.exists());
+    // Reading never creates the database (nor, on a server, its tables).
+    assert_eq!(env.dump(), "(no database)");
     add(&env, "Briefing", "2022-02-01", "2022-02-01", &[]);
     assert!(
         env.ok(&["list", "--from", "2023-01-01"])
@@ -409,7 +409,7 @@ fn a_closed_pipe_ends_quietly() {
     }
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"))
         .args(["--db"])
-        .arg(&env.db)
+        .arg(env.target())
         .args(["list", "--format", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -456,7 +456,10 @@ fn hostile_text_is_escaped_in_tables_and_exact_in_json() {
 
 #[test]
 fn the_database_location() {
-    let Some(env) = Env::new() else { return };
+    // Where a file goes; a URL in $EVENTS_DB: server::a_url_in_events_db_is_used.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     // $EVENTS_DB, with missing directories created.
     let db = env.dir.path().join("a/b/custom.db");
     bare_cmd()
@@ -495,7 +498,9 @@ fn the_database_location() {
 #[test]
 fn new_files_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     let db = env.dir.path().join("new/dir/events.db");
     bare_cmd()
         .arg("--db")
@@ -510,7 +515,10 @@ fn new_files_are_private() {
 
 #[test]
 fn foreign_files_are_refused_and_left_untouched() {
-    let Some(env) = Env::new() else { return };
+    // On a server: server::another_programs_tables_are_refused_and_left_untouched.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     std::fs::write(&env.db, "name,date\nnot,a database\n").unwrap();
     let stderr = env.fails(1, &["list"]);
     assert!(
@@ -523,7 +531,9 @@ fn foreign_files_are_refused_and_left_untouched() {
     );
 
     // Marked by another program with a version, but no tables yet.
-    let Some(versioned) = Env::new() else { return };
+    let Some(versioned) = Env::sqlite_only() else {
+        return;
+    };
     versioned.sql("PRAGMA user_version = 7;");
     let stderr = versioned.fails(1, &["list"]);
     assert!(
@@ -531,7 +541,9 @@ fn foreign_files_are_refused_and_left_untouched() {
         "{stderr}"
     );
 
-    let Some(other) = Env::new() else { return };
+    let Some(other) = Env::sqlite_only() else {
+        return;
+    };
     other.sql("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');");
     let before = other.dump();
     let stderr = other.fails(1, &["add-event", "--title", "X", "--start", "2021-01-01"]);
@@ -544,7 +556,10 @@ fn foreign_files_are_refused_and_left_untouched() {
 
 #[test]
 fn a_newer_database_is_refused() {
-    let Some(env) = Env::new() else { return };
+    // On a server: server::a_newer_schema_is_refused_naming_both_versions.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     add(&env, "X", "2021-01-01", "2021-01-01", &[]);
     env.sql("PRAGMA user_version = 99;");
     let before = env.dump();

@@ -826,7 +826,7 @@ fn two_edits_of_different_fields_at_once_both_hold() {
         let spawn = |args: &[&str]| {
             std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"))
                 .arg("--db")
-                .arg(&env.db)
+                .arg(env.target())
                 .arg("-q")
                 .args(args)
                 .spawn()

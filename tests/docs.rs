@@ -820,9 +820,9 @@ fn man_synopsis_names_the_value_of_each_option() {
     let dir = tempfile::tempdir().unwrap();
     for (name, cmd, page) in written_pages(dir.path()) {
         let synopsis = section(&page, "SYNOPSIS");
-        // The global option, on every page: `[--db <PATH>]`, not `[--db]`.
+        // The global option, on every page: `[--db <PATH|URL>]`, not `[--db]`.
         assert!(
-            synopsis.contains(r"[\fB\-\-db\fR \fI<PATH>\fR]"),
+            synopsis.contains(r"[\fB\-\-db\fR \fI<PATH|URL>\fR]"),
             "{name}: {synopsis}"
         );
         for arg in cmd.get_arguments() {

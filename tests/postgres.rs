@@ -28,5 +28,11 @@ mod robust;
 mod roundtrip;
 #[path = "safety.rs"]
 mod safety;
+/// What only a server has: the counterparts of the SQLite-only tests of files.
+mod server;
 #[path = "terminal.rs"]
 mod terminal;
+
+/// Only here: it compares the two backends.
+#[path = "conformance.rs"]
+mod conformance;

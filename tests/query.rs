@@ -332,7 +332,7 @@ fn changed(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
 /// The rows of every table but the search index (SQLite's own business), each line
 /// `table: cells`.
 fn dump(env: &Env) -> String {
-    env.dump()
+    crate::util::typed_dump(env)
         .lines()
         .filter(|l| !l.starts_with("## ") && !l.starts_with("event_fts"))
         .map(|l| format!("{l}\n"))

@@ -5,7 +5,8 @@ use std::thread;
 
 use crate::util::{Env, bare_cmd};
 
-fn events(db: &std::path::Path, args: &[String]) -> Output {
+/// Runs the binary on `db`: a file's path, or a URL.
+fn events(db: &std::ffi::OsStr, args: &[String]) -> Output {
     let mut cmd = bare_cmd();
     cmd.arg("--db")
         .arg(db)
@@ -35,7 +36,7 @@ fn six_importers_and_two_add_event_loops_on_a_new_file() {
             env.file(&format!("f{f}.ndjson"), lines.join("\n"))
         })
         .collect();
-    let db = env.db.clone();
+    let db = env.target();
     let mut workers = Vec::new();
     for file in files {
         let db = db.clone();
@@ -88,7 +89,11 @@ fn six_importers_and_two_add_event_loops_on_a_new_file() {
 #[test]
 fn sixteen_processes_open_a_new_database_at_once() {
     let Some(env) = Env::new() else { return };
-    let db = env.dir.path().join("deep/new/events.db");
+    // A file in directories not there yet; on a server, a schema not there yet.
+    let db: std::ffi::OsString = match &env.url {
+        Some(url) => url.into(),
+        None => env.dir.path().join("deep/new/events.db").into(),
+    };
     let workers: Vec<_> = (0..16)
         .map(|i| {
             let db = db.clone();
@@ -122,7 +127,7 @@ fn sixteen_processes_open_a_new_database_at_once() {
 }
 
 #[test]
-fn check_and_backup() {
+fn check() {
     let Some(env) = Env::new() else { return };
     let stderr = env.fails(1, &["check"]);
     assert!(
@@ -132,7 +137,15 @@ fn check_and_backup() {
     crate::util::record_seed(&env);
     let out = env.ok(&["check"]);
     assert!(out.ends_with("1 events, 5 organizations, 2 people, 2 participations\nintegrity: ok\nforeign keys: ok\nsearch index: ok\n"), "{out}");
+}
 
+#[test]
+fn backup() {
+    // A copy of the file; on a server: server::backup_says_to_use_pg_dump.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
+    crate::util::record_seed(&env);
     let copy = env.dir.path().join("copy.db");
     let copy_arg = copy.to_str().unwrap();
     env.ok(&["backup", copy_arg]);
@@ -156,9 +169,11 @@ fn check_and_backup() {
 
 #[test]
 fn a_backup_while_others_write_is_consistent() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     env.ok(&["add-event", "--title", "First", "--start", "2021-01-01"]);
-    let db = env.db.clone();
+    let db = env.target();
     let writer = thread::spawn(move || {
         for i in 0..20 {
             let out = events(
@@ -190,7 +205,10 @@ fn a_backup_while_others_write_is_consistent() {
 
 #[test]
 fn an_older_database_is_backed_up_then_upgraded() {
-    let Some(env) = Env::new() else { return };
+    // A SQLite schema of version 1, and the copy of the file made before the upgrade.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     crate::util::record_seed(&env);
     // Schema version 1: before the search index and the title key.
     env.sql(
@@ -254,7 +272,9 @@ fn big_file(env: &Env, name: &str, prefix: &str, n: usize) -> String {
 #[cfg(unix)]
 #[test]
 fn a_write_past_a_file_size_limit_fails_cleanly() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     crate::util::record_seed(&env);
     let before = env.dump();
     let size = std::fs::metadata(&env.db).unwrap().len();
@@ -285,7 +305,10 @@ fn a_write_past_a_file_size_limit_fails_cleanly() {
 #[cfg(unix)]
 #[test]
 fn kill_9_during_an_import_leaves_all_or_nothing() {
-    let Some(env) = Env::new() else { return };
+    // The file and its journal; on a server: server::a_killed_import_leaves_nothing.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     crate::util::record_seed(&env);
     let file = big_file(&env, "big.ndjson", "k", 6000);
     for delay_ms in [5, 30, 80, 150, 300, 600] {
@@ -326,7 +349,10 @@ fn a_read_only_database() {
         eprintln!("skipped: needs root and setpriv to act as another user");
         return;
     }
-    let Some(env) = Env::new() else { return };
+    // The file's modes; on a server: server::a_role_that_may_only_read.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     crate::util::record_seed(&env);
     let before = env.dump();
     let binary = env.dir.path().join("events");
@@ -388,11 +414,14 @@ fn readers_see_all_of_an_import_or_none_of_it() {
     let Some(env) = Env::new() else { return };
     crate::util::record_seed(&env);
     let file = big_file(&env, "big.ndjson", "r", 4000);
-    let db = env.db.clone();
+    let db = env.target();
     let importer = thread::spawn(move || events(&db, &["-q".into(), "import".into(), file]));
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..40 {
-        let out = events(&env.db, &["list".into(), "--format".into(), "csv".into()]);
+        let out = events(
+            &env.target(),
+            &["list".into(), "--format".into(), "csv".into()],
+        );
         assert!(
             out.status.success(),
             "{}",
@@ -451,7 +480,9 @@ fn tables_stay_aligned_with_wide_text() {
 #[cfg(unix)]
 #[test]
 fn what_a_killed_fresh_import_left_is_cleaned_up() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     let stale = env.dir.path().join(".events.db.import-999999");
     std::fs::write(&stale, b"half a database").unwrap();
     std::fs::write(env.dir.path().join(".events.db.import-999999-wal"), b"").unwrap();

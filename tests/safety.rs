@@ -28,6 +28,13 @@ fn seeded() -> Option<Env> {
     Some(env)
 }
 
+/// A database file with the example seminars, for a test of the file itself (SQLite only).
+fn seeded_file() -> Option<Env> {
+    let env = Env::sqlite_only()?;
+    env.ok(&["-q", "import", &example("seminars.json")]);
+    Some(env)
+}
+
 /// The names of the files in a directory, sorted.
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -73,7 +80,7 @@ fn own_file_spellings(env: &Env) -> Vec<(String, &'static str)> {
 
 #[test]
 fn export_output_never_writes_over_the_database() {
-    let Some(env) = seeded() else { return };
+    let Some(env) = seeded_file() else { return };
     let before = env.dump();
     let files = files_in(env.dir.path());
     for (spelling, what) in own_file_spellings(&env) {
@@ -108,7 +115,7 @@ fn export_output_never_writes_over_the_database() {
 
 #[test]
 fn backup_never_writes_over_the_database() {
-    let Some(env) = seeded() else { return };
+    let Some(env) = seeded_file() else { return };
     let before = env.dump();
     for (spelling, what) in own_file_spellings(&env) {
         let (code, _, stderr) = run_in(env.dir.path(), &["--db", "events.db", "backup", &spelling]);
@@ -236,11 +243,19 @@ const READERS: &[&[&str]] = &[
 
 #[test]
 fn reading_a_missing_database_is_reading_an_empty_one() {
+    // A file not there, in directories not there; on a server, a schema not there.
     let Some(missing) = Env::new() else { return };
-    let missing_db = missing.dir.path().join("not/yet/events.db");
+    let missing_db: std::ffi::OsString = match &missing.url {
+        Some(url) => url.into(),
+        None => missing.dir.path().join("not/yet/events.db").into(),
+    };
+    let created = || match &missing.url {
+        Some(_) => missing.dump() != "(no database)",
+        None => missing.dir.path().join("not").exists(),
+    };
     let Some(empty) = Env::new() else { return };
     empty.ok(&["import", "--format", "ndjson", "-"]);
-    assert!(empty.db.exists());
+    assert_ne!(empty.dump(), "(no database)");
     for args in READERS {
         let a = bare_cmd()
             .arg("--db")
@@ -250,14 +265,17 @@ fn reading_a_missing_database_is_reading_an_empty_one() {
             .unwrap();
         let b = empty.cmd().args(*args).output().unwrap();
         // The paths differ, and so may the time a dry run took (its last words).
-        let clean = |stderr: &[u8], db: &Path| {
+        let clean = |stderr: &[u8], db: &std::ffi::OsStr| {
             let text = String::from_utf8_lossy(stderr).replace(db.to_str().unwrap(), "DB");
             match text.rfind(" (") {
                 Some(at) if text.ends_with(" s)\n") => text[..at].to_string(),
                 _ => text,
             }
         };
-        let (a_err, b_err) = (clean(&a.stderr, &missing_db), clean(&b.stderr, &empty.db));
+        let (a_err, b_err) = (
+            clean(&a.stderr, &missing_db),
+            clean(&b.stderr, &empty.target()),
+        );
         assert!(!a_err.contains("Query returned"), "{args:?}: {a_err}");
         assert_eq!(a.status.code(), b.status.code(), "{args:?}: {a_err}");
         assert_eq!(
@@ -267,7 +285,7 @@ fn reading_a_missing_database_is_reading_an_empty_one() {
         );
         assert_eq!(a_err, b_err, "{args:?}");
     }
-    assert!(!missing.dir.path().join("not").exists());
+    assert!(!created());
     // The views say plainly that there is nothing.
     let run = |args: &[&str]| {
         let out = bare_cmd()
@@ -287,12 +305,14 @@ fn reading_a_missing_database_is_reading_an_empty_one() {
         run(&["stats", "--by", "year", "--format", "csv"]),
         "year,events\n"
     );
-    assert!(!missing.dir.path().join("not").exists());
+    assert!(!created());
 }
 
 #[test]
 fn a_failing_write_on_a_missing_database_creates_nothing() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     let db = env.dir.path().join("not/yet/events.db");
     let bad = env.file("bad.ndjson", "{\"title\": \"X\"}\n");
     for args in [
@@ -394,7 +414,7 @@ fn damage_table(db: &Path) {
 
 #[test]
 fn check_reports_one_finding_per_line_and_advice_that_works() {
-    let Some(env) = seeded() else { return };
+    let Some(env) = seeded_file() else { return };
     let healthy = env.ok(&["check"]);
     let counts = healthy.lines().nth(1).unwrap().to_string();
     damage_index(&env.db, "event_end");
@@ -447,7 +467,7 @@ fn check_reports_one_finding_per_line_and_advice_that_works() {
 
 #[test]
 fn check_on_an_unreadable_table_does_not_advise_export() {
-    let Some(env) = seeded() else { return };
+    let Some(env) = seeded_file() else { return };
     damage_table(&env.db);
     let out = env.run(&["check"]);
     assert_eq!(out.code, 1, "{out:?}");
@@ -468,7 +488,10 @@ fn check_on_an_unreadable_table_does_not_advise_export() {
 
 #[test]
 fn quiet_silences_the_upgrade_notice() {
-    let Some(env) = Env::new() else { return };
+    // A SQLite schema of version 1 and the copy an upgrade makes of the file.
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     crate::util::record_seed(&env);
     env.sql(
         "DROP TABLE event_fts; DROP INDEX event_start_title; ALTER TABLE event DROP COLUMN title_key;
@@ -485,7 +508,9 @@ fn quiet_silences_the_upgrade_notice() {
     );
 
     // Without -q, the notice is there, once.
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     crate::util::record_seed(&env);
     env.sql(
         "DROP TABLE event_fts; DROP INDEX event_start_title; ALTER TABLE event DROP COLUMN title_key;
@@ -533,7 +558,9 @@ fn day_and_month_zero_are_named() {
 
 #[test]
 fn an_empty_events_db_means_the_default_place() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     let home = env.dir.path().join("home");
     let out = bare_cmd()
         .env("EVENTS_DB", "")
@@ -555,7 +582,9 @@ fn an_empty_events_db_means_the_default_place() {
 
 #[test]
 fn a_directory_given_as_the_database_is_named_as_one() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     let dir: PathBuf = env.dir.path().join("data");
     std::fs::create_dir(&dir).unwrap();
     for args in [
@@ -601,7 +630,9 @@ fn export_into_a_missing_directory_names_the_directory() {
 
 #[test]
 fn a_read_of_a_missing_database_removes_what_a_killed_import_left() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     // A process that has ended: its pid names no one now.
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     let pid = gone.id();
@@ -618,7 +649,7 @@ fn a_read_of_a_missing_database_removes_what_a_killed_import_left() {
 
 #[test]
 fn export_refuses_the_journal_of_another_name_of_the_database() {
-    let Some(env) = seeded() else { return };
+    let Some(env) = seeded_file() else { return };
     let other = env.dir.path().join("hard.db");
     std::fs::hard_link(&env.db, &other).unwrap();
     let wal = format!("{}-wal", env.db.display());
@@ -637,7 +668,9 @@ fn export_refuses_the_journal_of_another_name_of_the_database() {
 
 #[test]
 fn check_on_a_file_cut_short_says_to_restore_a_backup() {
-    let Some(env) = Env::new() else { return };
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
     // Enough events for the file to span many pages; cut it in the middle.
     let lines: String = (0..2000)
         .map(|i| {

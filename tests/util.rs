@@ -532,3 +532,102 @@ impl OnTerminal {
         }
     }
 }
+
+impl Env {
+    /// A new database file whichever run of the suite this is: the SQLite side of a test that
+    /// compares the two backends (`conformance.rs`, in the PostgreSQL run only).
+    #[allow(dead_code)] // the SQLite run compares nothing
+    pub fn sqlite_beside() -> Env {
+        Env::at(None)
+    }
+}
+
+/// Whether nothing was written: no database file (SQLite); on a server, no row in any table
+/// but the schema's mark. (A first write that fails may leave the empty tables the store made
+/// before its transaction began; the transaction itself left nothing.)
+pub fn holds_nothing(env: &Env) -> bool {
+    if env.url.is_none() {
+        return !env.db.exists();
+    }
+    env.dump().lines().all(|line| {
+        line == "(no database)" || line.starts_with("## ") || line.starts_with("events_schema: ")
+    })
+}
+
+impl Env {
+    /// The schema this test's URL names, in the PostgreSQL run.
+    #[allow(dead_code)] // used by server.rs, a module of the PostgreSQL run only
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+}
+
+/// Every row of every table as the SQLite dump shows them (`table: Integer(1) | "text" |
+/// Null`), on either backend, for tests that read rows rather than compare dumps: on
+/// PostgreSQL, rows in the order of their columns' values (ids first), integers and booleans
+/// as `Integer(n)`, the rest as quoted text, and the search documents (tsvector, which SQLite
+/// keeps in tables of its own) left out.
+pub fn typed_dump(env: &Env) -> String {
+    let Some(schema) = &env.schema else {
+        return env.dump();
+    };
+    let mut client = postgres_client();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
+            &[schema],
+        )
+        .expect("list tables")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    if tables.is_empty() {
+        return String::from("(no database)");
+    }
+    let mut dump = String::new();
+    for table in tables {
+        dump.push_str(&format!("## {table}\n"));
+        let columns: Vec<(String, String)> = client
+            .query(
+                "SELECT column_name::text, data_type::text FROM information_schema.columns
+                  WHERE table_schema = $1 AND table_name = $2 AND data_type <> 'tsvector'
+                  ORDER BY ordinal_position",
+                &[schema, &table],
+            )
+            .expect("list columns")
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        // Qualified: a bare name in ORDER BY would be the output column, the text.
+        let quoted: Vec<String> = columns.iter().map(|(c, _)| format!("t.\"{c}\"")).collect();
+        let as_text: Vec<String> = quoted.iter().map(|c| format!("{c}::text")).collect();
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {} FROM \"{schema}\".\"{table}\" t ORDER BY {}",
+                    as_text.join(", "),
+                    quoted.join(", ")
+                ),
+                &[],
+            )
+            .expect("read table");
+        for row in rows {
+            let cells: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, kind))| match row.get::<_, Option<String>>(i) {
+                    None => "Null".to_string(),
+                    Some(v) if kind == "boolean" => {
+                        format!("Integer({})", if v == "true" { 1 } else { 0 })
+                    }
+                    Some(v) if matches!(kind.as_str(), "bigint" | "integer" | "smallint") => {
+                        format!("Integer({v})")
+                    }
+                    Some(v) => format!("{v:?}"),
+                })
+                .collect();
+            dump.push_str(&format!("{table}: {}\n", cells.join(" | ")));
+        }
+    }
+    dump
+}

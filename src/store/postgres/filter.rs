@@ -122,7 +122,7 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
             sql.push_str(" AND false");
         } else {
             let p = q.bind(query);
-            sql.push_str(&format!(" AND e.search @@ {p}::tsquery"));
+            sql.push_str(&format!(" AND e.search @@ {p}::text::tsquery"));
         }
     }
     sql.push_str(match filter.sort {
@@ -136,4 +136,67 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
     }
     q.sql = sql;
     q
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::model::{Mode, search_query};
+
+    /// Every field of a filter becomes fixed SQL and bound values: no text of the user's is
+    /// ever in the SQL, and the placeholders are the values, in order.
+    #[test]
+    fn every_value_is_a_parameter() {
+        let evil = "x'); DROP TABLE event; --";
+        let filter = EventFilter {
+            from: NaiveDate::from_ymd_opt(2020, 1, 1),
+            to: NaiveDate::from_ymd_opt(2021, 1, 1),
+            org: Some(evil.into()),
+            org_role: None,
+            person: Some(evil.into()),
+            role: Some(evil.into()),
+            kind: Some(evil.into()),
+            mode: Some(Mode::Virtual),
+            region: Some(evil.into()),
+            project: Some(evil.into()),
+            tags: vec![evil.into(), evil.into()],
+            search: Some(search_query(&format!("{evil} traffick*")).unwrap()),
+            sort: Sort::Title,
+            limit: Some(5),
+        };
+        let query = event_query(&filter, "e.id");
+        assert!(!query.sql.contains("DROP") && !query.sql.contains("traffick"));
+        assert_eq!(query.params.len(), 13);
+        for n in 1..=13 {
+            assert!(query.sql.contains(&format!("${n}")), "${n}: {}", query.sql);
+        }
+        assert!(!query.sql.contains("$14"));
+        // The organization's name is bound once and used in both of its links.
+        assert_eq!(
+            query.sql.matches("name_key = $3)").count(),
+            2,
+            "{}",
+            query.sql
+        );
+        assert!(
+            query
+                .sql
+                .ends_with(" ORDER BY e.title_sort, e.title_key, e.start_date, e.id LIMIT $13")
+        );
+    }
+
+    /// A search that can find nothing (a term with no token) is said in the SQL, with no
+    /// tsquery bound.
+    #[test]
+    fn a_search_for_no_token_selects_nothing() {
+        let filter = EventFilter {
+            search: Some(search_query("seminar \u{345}").unwrap()),
+            ..EventFilter::default()
+        };
+        let query = event_query(&filter, "e.id");
+        assert!(query.sql.contains(" AND false"), "{}", query.sql);
+        assert!(query.params.is_empty());
+    }
 }

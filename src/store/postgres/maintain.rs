@@ -44,7 +44,7 @@ const COMPUTED: &[(&str, &[(&str, Computed)])] = &[
         ],
     ),
     (
-        "SELECT 'tag ' || ord || ' of event ' || event_id, tag, tag_key
+        "SELECT 'tag ' || (ord + 1) || ' of event ' || event_id, tag, tag_key
            FROM event_tag ORDER BY event_id, ord",
         &[("tag_key", Computed::Key)],
     ),
@@ -189,4 +189,85 @@ pub(super) fn counts(client: &mut impl GenericClient) -> Result<Counts> {
         people: row.try_get(2)?,
         participations: row.try_get(3)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::super::read::testing::TestStore;
+    use crate::model::{NewEvent, NewParticipant};
+
+    /// A sound database has no finding; each kind of damage its own, worded as SQLite's
+    /// check words its findings (a heading, then what is wrong where).
+    #[test]
+    fn check_finds_what_constraints_let_through() {
+        let Some(mut db) = TestStore::new("check") else {
+            return;
+        };
+        let day = NaiveDate::from_ymd_opt(2021, 11, 23).unwrap();
+        let person = |name: &str, session: &str| NewParticipant {
+            name: name.into(),
+            organization: Some("Ökotrust".into()),
+            position: None,
+            role: Some("Speaker".into()),
+            session: Some(session.into()),
+            contribution: None,
+        };
+        for (title, session) in [("Café seminar", "Opening"), ("Workshop", "Panel")] {
+            db.store
+                .add_event(&NewEvent {
+                    key: None,
+                    title: title.into(),
+                    kind: Some("seminar".into()),
+                    start: day,
+                    end: day,
+                    mode: None,
+                    location: None,
+                    region: Some("Central Asia".into()),
+                    project: None,
+                    description: Some("About trafficking".into()),
+                    source: None,
+                    tags: vec!["SALW".into()],
+                    organizers: vec!["UNODC".into()],
+                    partners: Vec::new(),
+                    sessions: vec![session.into()],
+                    participants: vec![person("Ana Li", session)],
+                })
+                .unwrap();
+        }
+        assert_eq!(db.store.check().unwrap(), Vec::<String>::new());
+        let counts = db.store.counts().unwrap();
+        assert_eq!(
+            (
+                counts.events,
+                counts.organizations,
+                counts.people,
+                counts.participations
+            ),
+            (2, 2, 1, 2)
+        );
+        db.client
+            .batch_execute(
+                "UPDATE event SET title_sort = 'x', search = '' WHERE id = 1;
+                 UPDATE event_tag SET tag_key = 'SALW' WHERE event_id = 2;
+                 UPDATE participation SET role_key = NULL WHERE id = 2;
+                 UPDATE person SET name_sort = 'ana  li';
+                 DELETE FROM organization_name WHERE name_key = 'ökotrust';
+                 UPDATE participation SET session_id = 1 WHERE id = 2;",
+            )
+            .unwrap();
+        assert_eq!(
+            db.store.check().unwrap(),
+            [
+                "integrity: event 1: title_sort is not what its text gives",
+                "integrity: tag 1 of event 2: tag_key is not what its text gives",
+                "integrity: person 1: name_sort is not what its text gives",
+                "integrity: participation 2: role_key is not what its text gives",
+                "integrity: organization 2: its own name is not among its names",
+                "foreign keys: participation 2 of event 2 is in session 1 of event 1",
+                "search index: event 1: its search document is not what its texts give",
+            ]
+        );
+    }
 }

@@ -266,3 +266,437 @@ pub(super) fn participation(
         },
     )))
 }
+
+/// A store on the test server, in a schema of its own that is dropped at the end.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::store::{Access, Location, PgUrl, Store};
+
+    /// The URL of the test server, if one is given; under CI, one must be.
+    pub(in crate::store::postgres) fn server() -> Option<String> {
+        let url = std::env::var("EVENTS_TEST_POSTGRES").ok();
+        if url.is_none() && std::env::var_os("CI").is_some() {
+            panic!("CI is set but EVENTS_TEST_POSTGRES is not: the PostgreSQL tests cannot run");
+        }
+        url
+    }
+
+    /// An `events` store in schema `schema` of the test server, made anew, and a client of
+    /// its own on that schema (to look, or to damage); the schema is dropped with it.
+    pub(in crate::store::postgres) struct TestStore {
+        pub(in crate::store::postgres) store: Box<dyn Store>,
+        pub(in crate::store::postgres) client: postgres::Client,
+        schema: String,
+    }
+
+    impl TestStore {
+        pub(in crate::store::postgres) fn new(name: &str) -> Option<TestStore> {
+            let server = server()?;
+            let schema = format!("events_unit_{name}_{}", std::process::id());
+            let mut client = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+            client
+                .batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};
+                     SET search_path = {schema}"
+                ))
+                .unwrap();
+            let join = if server.contains('?') { '&' } else { '?' };
+            let url =
+                PgUrl::parse(&format!("{server}{join}options=-csearch_path%3D{schema}")).unwrap();
+            let store = crate::store::open(&Location::Postgres(url), Access::Write).unwrap();
+            Some(TestStore {
+                store,
+                client,
+                schema,
+            })
+        }
+    }
+
+    impl Drop for TestStore {
+        fn drop(&mut self) {
+            let _ = self
+                .client
+                .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::testing::TestStore;
+    use crate::model::{
+        Event, EventFilter, EventRef, LinkRole, Mode, NewEvent, NewParticipant, Sort, search_query,
+    };
+    use crate::store::{Access, Location};
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn event(title: &str, start: &str, end: &str) -> NewEvent {
+        NewEvent {
+            key: None,
+            title: title.into(),
+            kind: None,
+            start: day(start),
+            end: day(end),
+            mode: None,
+            location: None,
+            region: None,
+            project: None,
+            description: None,
+            source: None,
+            tags: Vec::new(),
+            organizers: Vec::new(),
+            partners: Vec::new(),
+            sessions: Vec::new(),
+            participants: Vec::new(),
+        }
+    }
+
+    fn participant(
+        name: &str,
+        org: Option<&str>,
+        role: Option<&str>,
+        session: Option<&str>,
+    ) -> NewParticipant {
+        NewParticipant {
+            name: name.into(),
+            organization: org.map(String::from),
+            position: None,
+            role: role.map(String::from),
+            session: session.map(String::from),
+            contribution: None,
+        }
+    }
+
+    /// Records with ties in every order, names in several spellings, links of every kind.
+    fn records() -> Vec<NewEvent> {
+        let mut workshop = event(
+            "Regional workshop on arms trafficking",
+            "2021-11-23",
+            "2021-11-25",
+        );
+        workshop.key = Some("unodc-2021-11".into());
+        workshop.kind = Some("workshop".into());
+        workshop.mode = Some(Mode::Hybrid);
+        workshop.location = Some("Almaty".into());
+        workshop.region = Some("Central Asia".into());
+        workshop.project = Some("Terrorism, Weapons and Crime".into());
+        workshop.tags = strings(&["SALW", "training"]);
+        workshop.organizers = strings(&[
+            "UN Office on Drugs and Crime",
+            "UN Counter-Terrorism Centre",
+        ]);
+        workshop.partners = strings(&["RATS SCO"]);
+        workshop.sessions = strings(&["Panel B", "Opening"]);
+        workshop.participants = vec![
+            participant("Ana Li", Some("Ökotrust"), Some("speaker"), Some("Opening")),
+            participant("Ana Li", None, Some("moderator"), Some("Panel B")),
+            NewParticipant {
+                position: Some("Director".into()),
+                ..participant("Bo Chen", Some("RATS SCO"), Some("Speaker"), None)
+            },
+        ];
+        let mut cafe = event(
+            "Café des Arts: anti-trafficking seminar",
+            "2020-02-01",
+            "2020-02-01",
+        );
+        cafe.description = Some("Contact x@y.org. Law enforcement.".into());
+        cafe.tags = strings(&["law", "enforcement"]);
+        cafe.organizers = strings(&["Ökotrust"]);
+        cafe.region = Some("central asia".into());
+        cafe.participants = vec![participant("ana li", None, Some("Keynote"), None)];
+        let mut eclair = event("Éclair tasting", "2020-02-01", "2020-02-03");
+        eclair.kind = Some("seminar".into());
+        eclair.project = Some("Terrorism prevention".into());
+        eclair.tags = strings(&["Training"]);
+        eclair.partners = strings(&["un office on drugs and crime"]);
+        let mut tokyo = event("東京 会議 on counter‐terrorism", "2019-05-05", "2019-05-07");
+        tokyo.mode = Some(Mode::Virtual);
+        let mut zeta = event("zeta meeting", "2022-01-01", "2022-01-01");
+        zeta.organizers = strings(&["UN Office on Drugs and Crime"]);
+        let eclair_plain = event("eclair tasting", "2020-02-01", "2020-02-01");
+        let eclair_upper = event("ECLAIR TASTING", "2018-01-01", "2018-01-01");
+        vec![
+            workshop,
+            cafe,
+            eclair,
+            tokyo,
+            zeta,
+            eclair_plain,
+            eclair_upper,
+        ]
+    }
+
+    /// Filters of every field and order.
+    fn filters() -> Vec<EventFilter> {
+        let all = EventFilter::default;
+        let mut filters = vec![
+            all(),
+            EventFilter {
+                sort: Sort::Title,
+                ..all()
+            },
+            EventFilter {
+                sort: Sort::StartDescending,
+                limit: Some(3),
+                ..all()
+            },
+            EventFilter {
+                sort: Sort::Title,
+                limit: Some(4),
+                ..all()
+            },
+            EventFilter {
+                limit: Some(0),
+                ..all()
+            },
+            EventFilter {
+                from: Some(day("2020-02-02")),
+                to: Some(day("2021-11-23")),
+                ..all()
+            },
+            EventFilter {
+                from: Some(day("2021-11-26")),
+                ..all()
+            },
+            EventFilter {
+                org: Some("un office on drugs and crime".into()),
+                ..all()
+            },
+            EventFilter {
+                org: Some("UN Office on Drugs and Crime".into()),
+                org_role: Some(LinkRole::Partner),
+                ..all()
+            },
+            EventFilter {
+                org: Some("UN Office on Drugs and Crime".into()),
+                org_role: Some(LinkRole::Organizer),
+                ..all()
+            },
+            EventFilter {
+                org: Some("ökotrust".into()),
+                org_role: Some(LinkRole::Participant),
+                ..all()
+            },
+            EventFilter {
+                org: Some("Ökotrust".into()),
+                ..all()
+            },
+            EventFilter {
+                org: Some("nobody".into()),
+                ..all()
+            },
+            EventFilter {
+                person: Some("ANA LI".into()),
+                ..all()
+            },
+            EventFilter {
+                person: Some("ana li".into()),
+                role: Some("MODERATOR".into()),
+                ..all()
+            },
+            EventFilter {
+                person: Some("nobody".into()),
+                ..all()
+            },
+            EventFilter {
+                role: Some("speaker".into()),
+                ..all()
+            },
+            EventFilter {
+                kind: Some("seminar".into()),
+                ..all()
+            },
+            EventFilter {
+                mode: Some(Mode::Virtual),
+                ..all()
+            },
+            EventFilter {
+                region: Some("CENTRAL  ASIA".into()),
+                ..all()
+            },
+            EventFilter {
+                project: Some("terror".into()),
+                ..all()
+            },
+            EventFilter {
+                project: Some("".into()),
+                ..all()
+            },
+            EventFilter {
+                tags: strings(&["TRAINING"]),
+                ..all()
+            },
+            EventFilter {
+                tags: strings(&["training", "salw"]),
+                ..all()
+            },
+        ];
+        for text in [
+            "cafe",
+            "CAFÉ",
+            "traffick*",
+            "anti-trafficking",
+            "\"law enforcement\"",
+            "x@y.org",
+            "東京",
+            "counter-terrorism",
+            "terror*",
+            "\"opening panel\"",
+            "\"b opening\"",
+            "eclair",
+            "seminar \u{345}",
+        ] {
+            filters.push(EventFilter {
+                search: Some(search_query(text).unwrap()),
+                sort: Sort::Title,
+                ..all()
+            });
+        }
+        filters
+    }
+
+    /// An event as compared: the times of writing aside.
+    fn comparable(mut event: Event) -> Event {
+        event.created_at.clear();
+        event.updated_at.clear();
+        event
+    }
+
+    /// The same records, written through the store interface on both backends, read back
+    /// alike: every filter gives the same events, in the same order, with the same links.
+    #[test]
+    fn reads_agree_with_sqlite() {
+        let Some(mut pg) = TestStore::new("reads") else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut sqlite =
+            crate::store::open(&Location::File(dir.path().join("e.db")), Access::Write).unwrap();
+        for record in records() {
+            let a = pg.store.add_event(&record).unwrap();
+            let b = sqlite.add_event(&record).unwrap();
+            assert_eq!(a, b);
+        }
+        let mut found = 0;
+        for filter in filters() {
+            found += usize::from(!pg.store.list_events(&filter).unwrap().is_empty());
+            let a: Vec<Event> = pg
+                .store
+                .list_events(&filter)
+                .unwrap()
+                .into_iter()
+                .map(comparable)
+                .collect();
+            let b: Vec<Event> = sqlite
+                .list_events(&filter)
+                .unwrap()
+                .into_iter()
+                .map(comparable)
+                .collect();
+            assert_eq!(a, b, "list_events {filter:?}");
+            let a: Vec<Event> = pg
+                .store
+                .list_summaries(&filter)
+                .unwrap()
+                .into_iter()
+                .map(comparable)
+                .collect();
+            let b: Vec<Event> = sqlite
+                .list_summaries(&filter)
+                .unwrap()
+                .into_iter()
+                .map(comparable)
+                .collect();
+            assert_eq!(a, b, "list_summaries {filter:?}");
+            let mut a = Vec::new();
+            pg.store
+                .visit_events(&filter, &mut |e| {
+                    a.push(comparable(e));
+                    Ok(())
+                })
+                .unwrap();
+            let b: Vec<Event> = sqlite
+                .list_events(&filter)
+                .unwrap()
+                .into_iter()
+                .map(comparable)
+                .collect();
+            assert_eq!(a, b, "visit_events {filter:?}");
+        }
+        assert!(found > 30, "{found} filters found something");
+        // By title: accents and case aside, then as written (byte order), then by date.
+        let by_title = EventFilter {
+            sort: Sort::Title,
+            ..EventFilter::default()
+        };
+        let titles: Vec<String> = pg
+            .store
+            .list_summaries(&by_title)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Café des Arts: anti-trafficking seminar",
+                "ECLAIR TASTING",
+                "eclair tasting",
+                "Éclair tasting",
+                "Regional workshop on arms trafficking",
+                "zeta meeting",
+                "東京 会議 on counter‐terrorism",
+            ]
+        );
+        for id in 0..=8 {
+            assert_eq!(
+                pg.store.get_event(id).unwrap().map(comparable),
+                sqlite.get_event(id).unwrap().map(comparable),
+                "event {id}"
+            );
+            assert_eq!(
+                pg.store.participation(id).unwrap(),
+                sqlite.participation(id).unwrap()
+            );
+        }
+        for reference in [
+            EventRef::Id(1),
+            EventRef::Id(99),
+            EventRef::Key("unodc-2021-11".into()),
+            EventRef::Key("UNODC-2021-11".into()),
+        ] {
+            assert_eq!(
+                pg.store.resolve_event(&reference).unwrap(),
+                sqlite.resolve_event(&reference).unwrap()
+            );
+        }
+        for text in ["UNODC-2021-11", "unodc-2021-11", "nothing"] {
+            assert_eq!(
+                pg.store.keys_like(text).unwrap(),
+                sqlite.keys_like(text).unwrap()
+            );
+        }
+        for (title, start) in [
+            ("ÉCLAIR  tasting", "2020-02-01"),
+            ("eclair tasting", "2020-02-01"),
+            ("x", "2020-02-01"),
+        ] {
+            assert_eq!(
+                pg.store.find_same_event(title, day(start)).unwrap(),
+                sqlite.find_same_event(title, day(start)).unwrap()
+            );
+        }
+        assert_eq!(pg.store.counts().unwrap(), sqlite.counts().unwrap());
+        assert_eq!(pg.store.check().unwrap(), Vec::<String>::new());
+    }
+}

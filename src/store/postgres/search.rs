@@ -32,6 +32,9 @@ const MAX_LEXEME: usize = 2046;
 /// What the lexemes and their positions of a document may take, in bytes: a tsvector is at
 /// most 1 MB, with its header and entries.
 const MAX_DOCUMENT: usize = 1_000_000;
+/// The positions left empty after each column's tokens, so that no phrase runs from one
+/// column into the next.
+const GAP: u32 = 1;
 /// How many events' documents are read and written per statement.
 const BATCH: usize = 1000;
 
@@ -102,24 +105,26 @@ pub(super) fn document(
     ];
     let mut lexemes = std::collections::BTreeMap::<String, Vec<u16>>::new();
     let mut size = 0;
-    let mut position: u32 = 0;
+    // The position before the column's first token.
+    let mut start: u32 = 0;
     for column in &columns {
+        let mut count: u32 = 0;
         each_token(column, |token| {
-            position += 1;
-            let at = u16::try_from(position)
+            count += 1;
+            let at = u16::try_from(start + count)
                 .unwrap_or(MAX_POSITION)
                 .min(MAX_POSITION);
             let lexeme = cut(token);
             match lexemes.get_mut(lexeme) {
-                Some(positions) => {
+                Some(positions)
                     if positions.len() < MAX_POSITIONS
                         && positions.last() != Some(&at)
-                        && size + 2 <= MAX_DOCUMENT
-                    {
-                        positions.push(at);
-                        size += 2;
-                    }
+                        && size + 2 <= MAX_DOCUMENT =>
+                {
+                    positions.push(at);
+                    size += 2;
                 }
+                Some(_) => {}
                 // An entry, the lexeme (padded), a count and one position.
                 None if size + lexeme.len() + 9 <= MAX_DOCUMENT => {
                     size += lexeme.len() + 9;
@@ -128,8 +133,7 @@ pub(super) fn document(
                 None => {}
             }
         });
-        // A position left empty between columns.
-        position += 1;
+        start += count + GAP;
     }
     let mut out = String::with_capacity(size * 2);
     for (lexeme, positions) in &lexemes {
@@ -205,4 +209,282 @@ fn quote(lexeme: &str, out: &mut String) {
         }
     }
     out.push('\'');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::search_query;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn documents_are_postgres_own_form() {
+        // Columns in order title, project, tags, sessions (by name key), description, one
+        // position apart; lexemes in byte order.
+        let doc = document(
+            "Café des Arts",
+            Some("Write to x@y.org, café"),
+            Some("Anti-Trafficking"),
+            &strings(&["law", "enforcement"]),
+            &strings(&["Panel B", "Opening"]),
+        );
+        assert_eq!(
+            doc,
+            "'anti':5 'arts':3 'b':13 'cafe':1,20 'des':2 'enforcement':9 'law':8 \
+             'opening':11 'org':19 'panel':12 'to':16 'trafficking':6 'write':15 'x':17 'y':18"
+        );
+        assert_eq!(document("", None, None, &[], &[]), "");
+        assert_eq!(document("--- !!", None, None, &[], &[]), "");
+    }
+
+    #[test]
+    fn documents_stay_within_what_a_tsvector_holds() {
+        // Positions stop at 16383, a lexeme keeps 256 of them.
+        let long = "word ".repeat(20_000);
+        let doc = document("t", Some(&long), None, &[], &[]);
+        let positions = doc.split("'word':").nth(1).unwrap_or_default();
+        assert_eq!(positions.split(',').count(), 256, "{doc}");
+        let far = format!("{} end", "w ".repeat(20_000));
+        assert!(document("t", Some(&far), None, &[], &[]).contains("'end':16383"));
+        // A lexeme is cut to 2046 bytes, at a character.
+        let word = "é".repeat(1500);
+        let doc = document(&word, None, None, &[], &[]);
+        assert_eq!(doc, format!("'{}':1", "e".repeat(1500)));
+        let word = "ж".repeat(1500);
+        let doc = document(&word, None, None, &[], &[]);
+        assert_eq!(doc, format!("'{}':1", "ж".repeat(1023)));
+        // About 1 MB of lexemes at most.
+        let many: String = (0..200_000).map(|i| format!("w{i} ")).collect();
+        assert!(document("t", Some(&many), None, &[], &[]).len() < 1_100_000);
+    }
+
+    #[test]
+    fn tsquery_syntax() {
+        let ts = |text: &str| tsquery(&search_query(text).unwrap());
+        assert_eq!(ts("seminar"), "'seminar'");
+        assert_eq!(ts("CAFÉ"), "'cafe'");
+        assert_eq!(
+            ts(r#"arms "law enforcement" traffick*"#),
+            "'arms' & ('law' <-> 'enforcement') & 'traffick':*"
+        );
+        assert_eq!(ts("anti-traff*"), "('anti' <-> 'traff':*)");
+        assert_eq!(ts("x@y.org"), "('x' <-> 'y' <-> 'org')");
+        assert_eq!(
+            ts("a-b OR (c) NOT:d"),
+            "('a' <-> 'b') & 'or' & 'c' & ('not' <-> 'd')"
+        );
+        assert_eq!(ts("東京"), "'東京'");
+        // A term with no token (a letter to Rust, a mark to SQLite): FTS5 finds nothing
+        // for it, and so nothing; an empty tsquery says so.
+        assert_eq!(ts("seminar \u{345}"), "");
+        assert_eq!(ts("seminar \u{93e}"), "");
+    }
+
+    /// The same documents searched for the same text: SQLite's FTS5 table (as the SQLite
+    /// backend makes it) and PostgreSQL's tsvectors (as this module makes them) find the
+    /// same ones, for tricky texts and for many random ones.
+    #[test]
+    fn postgres_finds_what_fts5_finds() {
+        let Some(url) = crate::store::postgres::read::testing::server() else {
+            return;
+        };
+        // (title, description, project, tags, sessions)
+        type Doc = (
+            String,
+            Option<String>,
+            Option<String>,
+            Vec<String>,
+            Vec<String>,
+        );
+        let fixed = |t: &str, d: &str, p: &str, tags: &[&str], sessions: &[&str]| -> Doc {
+            let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            (t.into(), some(d), some(p), strings(tags), strings(sessions))
+        };
+        let mut docs: Vec<Doc> = vec![
+            fixed(
+                "Café des Arts",
+                "contact x@y.org",
+                "",
+                &["law", "enforcement"],
+                &[],
+            ),
+            fixed(
+                "CAFE\u{301} society",
+                "",
+                "Anti-Trafficking",
+                &[],
+                &["Zeta", "alpha one"],
+            ),
+            fixed(
+                "Trafficking in persons",
+                "law",
+                "",
+                &["enforcement agencies"],
+                &[],
+            ),
+            fixed(
+                "東京 会議",
+                "Σίσυφος ΣΊΣΥΦΟΣ",
+                "Ташкент",
+                &["ǅemal"],
+                &["İstanbul"],
+            ),
+            fixed("seminar", "", "", &[], &["Panel B", "Opening"]),
+            fixed("law", "enforcement", "", &[], &[]),
+        ];
+        // Random texts from a few tricky characters.
+        let alphabet: Vec<char> = "aAbBéÉeE\u{301}-. @'’東京ж ß1²".chars().collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let text = |len: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+            (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+        };
+        for _ in 0..150 {
+            let doc: Doc = (
+                text(1 + next(12), &mut next),
+                Some(text(next(12), &mut next)),
+                Some(text(next(6), &mut next)),
+                (0..next(3)).map(|_| text(1 + next(5), &mut next)).collect(),
+                (0..next(3)).map(|_| text(1 + next(5), &mut next)).collect(),
+            );
+            docs.push(doc);
+        }
+        let mut queries = strings(&[
+            "cafe",
+            "CAFÉ",
+            "café",
+            "traffick*",
+            "anti-trafficking",
+            "\"law enforcement\"",
+            "law enforcement",
+            "\"enforcement agencies\"",
+            "x@y.org",
+            "y.org",
+            "東京",
+            "会議",
+            "東*",
+            "σισυφος",
+            "ташкент",
+            "dzemal",
+            "ǆemal",
+            "istanbul",
+            "\"zeta alpha\"",
+            "\"alpha one zeta\"",
+            "\"opening panel\"",
+            "\"b opening\"",
+            "\"seminar panel\"",
+            "\"law enforcement\" cafe",
+            "seminar \u{345}",
+            "\u{93e}*",
+            "a*",
+            "e",
+        ]);
+        for _ in 0..300 {
+            let t = text(1 + next(6), &mut next);
+            let q = match next(3) {
+                0 => format!("\"{t}\""),
+                1 => format!("{t}*"),
+                _ => t,
+            };
+            if search_query(&q).is_ok() && !q.contains('"') || q.matches('"').count() == 2 {
+                queries.push(q);
+            }
+        }
+
+        let sqlite = rusqlite::Connection::open_in_memory().unwrap();
+        sqlite
+            .execute_batch(
+                "CREATE VIRTUAL TABLE event_fts USING fts5(
+                     title, description, project, tags, sessions,
+                     content = '', tokenize = 'unicode61 remove_diacritics 2');",
+            )
+            .unwrap();
+        let mut pg = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        pg.batch_execute("CREATE TEMP TABLE doc (id BIGINT, search TSVECTOR)")
+            .unwrap();
+        for (id, (title, description, project, tags, sessions)) in docs.iter().enumerate() {
+            // As SQLite's backend joins them: tags in order, sessions by name key.
+            let mut by_key = sessions.clone();
+            by_key.sort_by_key(|s| name_key(s));
+            let join = |v: &[String]| (!v.is_empty()).then(|| v.join(" "));
+            sqlite
+                .execute(
+                    "INSERT INTO event_fts (rowid, title, description, project, tags, sessions)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    rusqlite::params![
+                        id as i64,
+                        title,
+                        description,
+                        project,
+                        join(tags),
+                        join(&by_key)
+                    ],
+                )
+                .unwrap();
+            let doc = document(
+                title,
+                description.as_deref(),
+                project.as_deref(),
+                tags,
+                sessions,
+            );
+            pg.execute(
+                "INSERT INTO doc VALUES ($1, $2::text::tsvector)",
+                &[&(id as i64), &doc],
+            )
+            .unwrap();
+        }
+        let (mut compared, mut found) = (0, 0);
+        for q in &queries {
+            let Ok(query) = search_query(q) else {
+                continue;
+            };
+            // The SQLite backend's FTS5 syntax (sqlite/search.rs).
+            let fts5: Vec<String> = query
+                .terms
+                .iter()
+                .map(|term| match term {
+                    SearchTerm::Word(w) | SearchTerm::Phrase(w) => format!("\"{w}\""),
+                    SearchTerm::Prefix(w) => format!("\"{w}\"*"),
+                })
+                .collect();
+            let mut found_sqlite: Vec<i64> = sqlite
+                .prepare("SELECT rowid FROM event_fts WHERE event_fts MATCH ?1")
+                .unwrap()
+                .query_map([fts5.join(" AND ")], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            found_sqlite.sort_unstable();
+            let ts = tsquery(&query);
+            let found_pg: Vec<i64> = if ts.is_empty() {
+                Vec::new()
+            } else {
+                pg.query(
+                    "SELECT id FROM doc WHERE search @@ $1::text::tsquery ORDER BY id",
+                    &[&ts],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+            };
+            assert_eq!(found_pg, found_sqlite, "search {q:?} ({ts})");
+            compared += 1;
+            found += usize::from(!found_pg.is_empty());
+        }
+        // Most searches are compared, and many find something.
+        assert!(
+            compared > 250 && found > 100,
+            "{compared} searches, {found} found"
+        );
+    }
 }

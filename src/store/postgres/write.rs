@@ -7,7 +7,7 @@
 use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
 
-use super::entity::{Names, PERSON, find_by_key};
+use super::entity::{Names, ORGANIZATION, PERSON, find_by_key};
 use super::search;
 
 use crate::model::{
@@ -38,6 +38,7 @@ pub(super) fn add_event(tx: &mut Transaction<'_>, event: &NewEvent) -> Result<Id
             id,
         });
     }
+    refuse_both_roles(tx, None, event, true, true)?;
     let key = match &event.key {
         Some(key) => key.clone(),
         None => GeneratedKeys::default().unique_key(&mut Keys(tx), &event.title, event.start)?,
@@ -96,6 +97,8 @@ pub(super) fn edit_event(
             id: other,
         });
     }
+    refuse_both_roles(tx, Some(id), event, lists.organizers, lists.partners)?;
+    refuse_missing_sessions(id, expected, sessions)?;
     let stamp = now();
     update_event_row(tx, id, event, &stamp, false)?;
     let mut names = Names::default();
@@ -161,6 +164,110 @@ pub(super) fn remove_participation(tx: &mut Transaction<'_>, id: i64, event: i64
 /// database (`event_key_retired`).
 pub(super) fn remove_event(tx: &mut Transaction<'_>, id: i64) -> Result<()> {
     tx.execute("DELETE FROM event WHERE id = $1", &[&id])?;
+    Ok(())
+}
+
+// Checks made before anything is written, so that a write refused writes nothing at all, not
+// even ids drawn from a sequence (PostgreSQL's are not given back by a rollback, SQLite's
+// are): the ids of the next rows stay those SQLite would give. The writers check again as
+// they write.
+
+/// The error [`insert_orgs`] would give, found before anything is written: an organization
+/// already stored that one of the lists written (`organizers`, `partners`) names in one role
+/// and the event has in the other, as the lists will be (`event`'s) or, for a list kept, as
+/// stored (event `id`'s). A name no one has yet cannot be both: the record's validation
+/// refuses the same name in both lists.
+fn refuse_both_roles(
+    tx: &mut Transaction<'_>,
+    id: Option<i64>,
+    event: &NewEvent,
+    organizers: bool,
+    partners: bool,
+) -> Result<()> {
+    // Partners are written after organizers, and checked against them; organizers alone,
+    // against the partners kept.
+    let (role, checked, other, other_list) = match (organizers, partners) {
+        (_, true) => (
+            OrgRole::Partner,
+            &event.partners,
+            OrgRole::Organizer,
+            organizers || id.is_none(),
+        ),
+        (true, false) => (
+            OrgRole::Organizer,
+            &event.organizers,
+            OrgRole::Partner,
+            false,
+        ),
+        (false, false) => return Ok(()),
+    };
+    if checked.is_empty() {
+        return Ok(());
+    }
+    let others: Vec<i64> = match (other_list, id) {
+        (false, Some(id)) => tx
+            .query(
+                "SELECT organization_id FROM event_organization
+                  WHERE event_id = $1 AND role = $2",
+                &[&id, &other.as_str()],
+            )?
+            .into_iter()
+            .map(|row| row.get(0))
+            .collect(),
+        _ => {
+            let names = match other {
+                OrgRole::Organizer => &event.organizers,
+                OrgRole::Partner => &event.partners,
+            };
+            let mut ids = Vec::with_capacity(names.len());
+            for name in names {
+                if let Some(found) = find_by_key(tx, &ORGANIZATION, &name_key(name))? {
+                    ids.push(found.id);
+                }
+            }
+            ids
+        }
+    };
+    if others.is_empty() {
+        return Ok(());
+    }
+    for name in checked {
+        if let Some(found) = find_by_key(tx, &ORGANIZATION, &name_key(name))?
+            && others.contains(&found.id)
+        {
+            return Err(StoreError::BothRoles {
+                role,
+                name: name.clone(),
+                stored: found.name,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The error [`edit_sessions`] would give, found before anything is written: the first edit
+/// naming a session the event (`expected`, which is as stored) would not have by then.
+fn refuse_missing_sessions(id: i64, expected: &Event, edits: &[SessionEdit]) -> Result<()> {
+    let mut present: Vec<String> = expected.sessions.iter().map(|s| name_key(s)).collect();
+    for edit in edits {
+        let (name, new) = match edit {
+            SessionEdit::Rename { old, new } => (old, Some(new)),
+            SessionEdit::Remove(name) => (name, None),
+        };
+        let Some(at) = present.iter().position(|k| *k == name_key(name)) else {
+            return Err(StoreError::NoSession {
+                event: id,
+                name: name.clone(),
+            });
+        };
+        present.remove(at);
+        if let Some(new) = new {
+            let key = name_key(new);
+            if !present.contains(&key) {
+                present.push(key);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -747,7 +854,7 @@ pub(super) fn same_participation(
     };
     let organization = match &p.organization {
         None => None,
-        Some(name) => match find_by_key(client, &super::entity::ORGANIZATION, &name_key(name))? {
+        Some(name) => match find_by_key(client, &ORGANIZATION, &name_key(name))? {
             Some(found) => Some(found.id),
             None => return Ok(None),
         },

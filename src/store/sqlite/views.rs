@@ -292,11 +292,14 @@ impl SqliteStore {
                     StatsBy::Mode => "e.mode",
                     _ => "e.region",
                 };
+                // Spellings alike but for case and spacing are one group, shown by the
+                // smallest spelling (byte order): the same on every backend, whichever
+                // row SQLite happens to read first.
                 format!(
-                    "SELECT {column}, count(*) FROM event e
+                    "SELECT min({column}), count(*) FROM event e
                       WHERE e.id IN (SELECT id FROM ({events}))
                       GROUP BY events_key({column})
-                      ORDER BY {column} IS NULL, 2 DESC, events_key({column})"
+                      ORDER BY events_key({column}) IS NULL, 2 DESC, events_key({column})"
                 )
             }
             StatsBy::Org => format!(
