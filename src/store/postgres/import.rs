@@ -14,7 +14,13 @@
 //!   organizations and people found or created), so that the lookups of later records are
 //!   answered from memory, and from the server only for what was there before the import
 //!   (nothing, when it began empty).
-//! - Updates of stored events (rarer) are written statement by statement, after a flush.
+//! - Into an empty schema whose tables the importing role owns, the foreign keys and the
+//!   indexes that enforce nothing are set aside and made again once before the commit (see
+//!   [`PgImport::defer_checks`]): PostgreSQL checks a reference row by row at a cost larger
+//!   than the row's own writing. Readers wait for such an import to end.
+//! - Stored events that records match are read ahead in batches (see
+//!   [`PgImport::read_ahead`]); updates of them (rarer) are written statement by statement,
+//!   after a flush.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::Write as _;
@@ -894,8 +900,7 @@ impl<'a> PgImport<'a> {
     }
 
     /// Carries out `plan` (see [`ParticipationPlan`]) on a stored event's sessions and
-    /// participations, whose people and organizations are `refs`, index for index with
-    /// `plan.write` (all on the server).
+    /// participations (on the server: what it refers to is sent first).
     fn apply_plan(&mut self, event: i64, plan: &ParticipationPlan) -> Result<()> {
         let remove: Vec<String> = plan.remove_sessions.iter().map(|n| name_key(n)).collect();
         if !remove.is_empty() {
