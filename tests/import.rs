@@ -777,3 +777,52 @@ fn ids_follow_on_from_an_import_and_a_failed_one_takes_none() {
     let person = env.ok(&["person", "P5"]);
     assert!(person.contains("Seminar d"), "{person}");
 }
+
+/// On PostgreSQL, an import into an empty schema sets the foreign keys and the plain indexes
+/// aside and makes them again before its commit: the schema is then as any other write
+/// leaves it, and its references hold.
+#[test]
+fn an_import_into_an_empty_schema_leaves_its_keys_and_indexes_as_they_were() {
+    let (Some(imported), Some(added)) = (Env::new(), Env::new()) else {
+        return;
+    };
+    let (Some(imported_url), Some(added_url)) = (&imported.url, &added.url) else {
+        return; // SQLite: nothing is set aside
+    };
+    imported.ok(&["import", &example("seminars.json")]);
+    added.ok(&["add-event", "--title", "A", "--start", "2021-01-01"]);
+    let shape = |url: &str| -> Vec<String> {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        client
+            .query(
+                "SELECT c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+                  WHERE c.connamespace = CAST(current_schema() AS regnamespace)
+                 UNION ALL
+                 SELECT replace(pg_get_indexdef(i.oid), current_schema() || '.', '')
+                   FROM pg_class i
+                  WHERE i.relnamespace = CAST(current_schema() AS regnamespace)
+                    AND i.relkind = 'i'
+                  ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    };
+    let after_import = shape(imported_url);
+    assert!(
+        after_import
+            .iter()
+            .any(|c| c.starts_with("participation_person_id_fkey FOREIGN KEY")),
+        "{after_import:?}"
+    );
+    assert!(
+        after_import
+            .iter()
+            .any(|c| c.contains("event_search ON event USING gin")),
+        "{after_import:?}"
+    );
+    assert_eq!(after_import, shape(added_url));
+    assert!(imported.ok(&["check"]).contains("foreign keys: ok"));
+}
