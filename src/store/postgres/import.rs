@@ -218,6 +218,8 @@ pub(super) struct PgImport<'a> {
     /// at the next miss.
     ahead: HashMap<i64, Event>,
     ahead_size: usize,
+    /// How many the last read ahead found.
+    ahead_read: usize,
     /// Which line of the import wrote each event it wrote.
     lines: HashMap<i64, u64>,
     /// Organizations, then people, by name key: the ones met (found or created) so far.
@@ -277,6 +279,7 @@ impl<'a> PgImport<'a> {
             stored_keys: HashMap::new(),
             ahead: HashMap::new(),
             ahead_size: 16,
+            ahead_read: 0,
             lines: HashMap::new(),
             names: Default::default(),
             names_complete: [false; 2],
@@ -412,11 +415,11 @@ impl<'a> PgImport<'a> {
     fn read_ahead(&mut self, id: i64) -> Result<()> {
         // How useful the last batch was: what is left of it was never asked for.
         let unused = self.ahead.len();
-        let last = std::mem::take(&mut self.ahead);
-        if !last.is_empty() || self.ahead_size < 16 {
-            self.ahead_size = if unused * 4 > self.ahead_size * 3 {
+        self.ahead.clear();
+        if self.ahead_read > 0 {
+            self.ahead_size = if unused * 4 > self.ahead_read * 3 {
                 self.ahead_size / 4
-            } else if unused * 4 < self.ahead_size {
+            } else if unused * 4 < self.ahead_read {
                 (self.ahead_size * 2).min(READ_AHEAD_LIMIT)
             } else {
                 self.ahead_size
@@ -458,6 +461,7 @@ impl<'a> PgImport<'a> {
                 participant_count: 0,
             });
         }
+        self.ahead_read = events.len();
         let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
         let at: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         // Which of `events` a row is a link of: every row names one of `ids`.
