@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 use postgres::Transaction;
 use postgres::types::ToSql;
 
-use super::{read, search};
+use super::{curate, entity, read, search};
 use crate::model::{
     EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole,
     Participant, name_key,
@@ -702,20 +702,7 @@ impl<'a> PgImport<'a> {
         if self.names_complete[slot(kind)] {
             return Ok(None);
         }
-        let sql = match kind {
-            EntityKind::Organization => {
-                "SELECT o.id, o.name FROM organization_name n
-                   JOIN organization o ON o.id = n.organization_id WHERE n.name_key = $1"
-            }
-            EntityKind::Person => {
-                "SELECT p.id, p.name FROM person_name n
-                   JOIN person p ON p.id = n.person_id WHERE n.name_key = $1"
-            }
-        };
-        let found = self.tx.query_opt(sql, &[&key])?.map(|row| Found {
-            id: row.get(0),
-            name: row.get(1),
-        });
+        let found = entity::find_by_key(&mut self.tx, entity::of(kind), &key)?;
         if let Some(found) = &found {
             self.remember(kind, key, found.clone())?;
         }
@@ -1429,7 +1416,7 @@ impl ImportTxn for PgImport<'_> {
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
         self.restore()?;
         self.flush()?;
-        let report = merge_entities(&mut self.tx, kind, keep, other)?;
+        let report = curate::merge_entities(&mut self.tx, kind, keep, other)?;
         // The other's names are now the kept one's.
         let name = self.own_name(kind, keep)?;
         for found in self.names[slot(kind)].values_mut() {
@@ -1480,15 +1467,7 @@ impl ImportTxn for PgImport<'_> {
 
     fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
         self.flush()?;
-        let sql = match kind {
-            EntityKind::Organization => "SELECT organization_id, name FROM organization_name",
-            EntityKind::Person => "SELECT person_id, name FROM person_name",
-        };
-        for row in self.tx.query(sql, &[])? {
-            let name: &str = row.get(1);
-            f(row.get(0), name);
-        }
-        Ok(())
+        entity::each_name(&mut self.tx, kind, f)
     }
 
     // Makes the import permanent: what waits is sent, what was deferred is done, then the
@@ -1522,90 +1501,4 @@ impl ImportTxn for PgImport<'_> {
         self.tx.rollback()?;
         Ok(())
     }
-}
-
-/// Removes the participations that say the same as an older one of the same event (see
-/// [`Sameness`]); `$column = $1` says which a merge may have made alike. A macro so that
-/// each statement is a constant.
-macro_rules! collapse_duplicates {
-    ($column:literal) => {
-        concat!(
-            "DELETE FROM participation p WHERE p.",
-            $column,
-            " = $1 AND EXISTS (
-                SELECT 1 FROM participation q
-                 WHERE q.event_id = p.event_id
-                   AND q.person_id = p.person_id
-                   AND q.organization_id IS NOT DISTINCT FROM p.organization_id
-                   AND q.session_id IS NOT DISTINCT FROM p.session_id
-                   AND q.position_key IS NOT DISTINCT FROM p.position_key
-                   AND q.role_key IS NOT DISTINCT FROM p.role_key
-                   AND q.contribution_key IS NOT DISTINCT FROM p.contribution_key
-                   AND q.id < p.id)"
-        )
-    };
-}
-
-/// Moves every link of `other` to `keep`; `other`'s names become aliases of `keep`, and
-/// `other` is no more (as SQLite's `merge_entities`).
-fn merge_entities(
-    tx: &mut Transaction<'_>,
-    kind: EntityKind,
-    keep: i64,
-    other: i64,
-) -> Result<MergeReport> {
-    let mut report = MergeReport::default();
-    let count = |n: u64| n as usize;
-    match kind {
-        EntityKind::Organization => {
-            // Where both were linked to an event in the same role, one link is enough.
-            let merged = tx.execute(
-                "DELETE FROM event_organization e
-                  WHERE e.organization_id = $2 AND EXISTS (
-                        SELECT 1 FROM event_organization k
-                         WHERE k.event_id = e.event_id AND k.role = e.role
-                           AND k.organization_id = $1)",
-                &[&keep, &other],
-            )?;
-            report.links = count(merged)
-                + count(tx.execute(
-                    "UPDATE event_organization SET organization_id = $1
-                      WHERE organization_id = $2",
-                    &[&keep, &other],
-                )?);
-            // Where one was organizer and the other partner, the organizer's link stays.
-            report.partner_links_dropped = count(tx.execute(
-                "DELETE FROM event_organization e
-                  WHERE e.organization_id = $1 AND e.role = 'partner' AND EXISTS (
-                        SELECT 1 FROM event_organization k
-                         WHERE k.event_id = e.event_id
-                           AND k.organization_id = $1 AND k.role = 'organizer')",
-                &[&keep],
-            )?);
-            report.participations = count(tx.execute(
-                "UPDATE participation SET organization_id = $1 WHERE organization_id = $2",
-                &[&keep, &other],
-            )?);
-            report.duplicates =
-                count(tx.execute(collapse_duplicates!("organization_id"), &[&keep])?);
-            report.names = count(tx.execute(
-                "UPDATE organization_name SET organization_id = $1 WHERE organization_id = $2",
-                &[&keep, &other],
-            )?);
-            tx.execute("DELETE FROM organization WHERE id = $1", &[&other])?;
-        }
-        EntityKind::Person => {
-            report.participations = count(tx.execute(
-                "UPDATE participation SET person_id = $1 WHERE person_id = $2",
-                &[&keep, &other],
-            )?);
-            report.duplicates = count(tx.execute(collapse_duplicates!("person_id"), &[&keep])?);
-            report.names = count(tx.execute(
-                "UPDATE person_name SET person_id = $1 WHERE person_id = $2",
-                &[&keep, &other],
-            )?);
-            tx.execute("DELETE FROM person WHERE id = $1", &[&other])?;
-        }
-    }
-    Ok(report)
 }
