@@ -714,3 +714,115 @@ fn keys_are_found_however_they_are_spaced() {
     let path = env.file("p.csv", "event,name\n my  key ,Someone\n");
     env.ok(&["import", &path]);
 }
+
+/// An import writes its rows in bulk, yet what comes after it is as after rows written one by
+/// one: the next event, participation or person takes the id after the import's last, and an
+/// import that failed took none. A second import (into a database no longer empty) finds what
+/// the first wrote.
+#[test]
+fn ids_follow_on_from_an_import_and_a_failed_one_takes_none() {
+    let Some(env) = Env::new() else { return };
+    let record = |key: &str, start: &str, people: &[&str]| {
+        let people: Vec<String> = people
+            .iter()
+            .map(|p| format!(r#"{{"name": "{p}", "organization": "Org {p}", "session": "S"}}"#))
+            .collect();
+        format!(
+            r#"{{"key": "{key}", "title": "Seminar {key}", "start": "{start}", "organizers": ["UNODC"], "sessions": ["S"], "participants": [{}]}}"#,
+            people.join(", ")
+        )
+    };
+    let bad = env.file(
+        "bad.ndjson",
+        [
+            record("a", "2021-01-01", &["P1", "P2"]),
+            event_line("Bad", "2021-02-30", ""),
+        ]
+        .join("\n"),
+    );
+    env.fails(1, &["import", &bad]);
+    let good = env.file(
+        "good.ndjson",
+        [
+            record("b", "2021-01-02", &["P1", "P2"]),
+            record("c", "2021-01-03", &["P2", "P3"]),
+        ]
+        .join("\n"),
+    );
+    env.ok(&["import", &good]);
+    let listed = env.ok(&["list", "--format", "json"]);
+    assert_eq!(ids(&listed), [1, 2]);
+    let added = env.ok(&["add-event", "--title", "Added", "--start", "2021-01-04"]);
+    assert!(added.contains('3'), "{added}");
+    let more = env.file(
+        "more.ndjson",
+        [
+            record("c", "2021-01-03", &["P2", "P3"]),
+            record("d", "2021-01-05", &["P3", "P5"]),
+        ]
+        .join("\n"),
+    );
+    let out = env.run(&["import", &more]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 created, 0 updated, 1 unchanged"),
+        "{}",
+        out.stderr
+    );
+    let d = env.ok(&["show", "d"]);
+    assert!(d.contains("│ ID         ┆ 4 "), "{d}");
+    // Two participations of "b" and two of "c" before them.
+    assert!(d.contains("┆  5 ┆ P3 "), "{d}");
+    assert!(d.contains("┆  6 ┆ P5 "), "{d}");
+    let person = env.ok(&["person", "P5"]);
+    assert!(person.contains("Seminar d"), "{person}");
+}
+
+/// On PostgreSQL, an import into an empty schema sets the foreign keys and the plain indexes
+/// aside and makes them again before its commit: the schema is then as any other write
+/// leaves it, and its references hold.
+#[test]
+fn an_import_into_an_empty_schema_leaves_its_keys_and_indexes_as_they_were() {
+    let (Some(imported), Some(added)) = (Env::new(), Env::new()) else {
+        return;
+    };
+    let (Some(imported_url), Some(added_url)) = (&imported.url, &added.url) else {
+        return; // SQLite: nothing is set aside
+    };
+    imported.ok(&["import", &example("seminars.json")]);
+    added.ok(&["add-event", "--title", "A", "--start", "2021-01-01"]);
+    let shape = |url: &str| -> Vec<String> {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        client
+            .query(
+                "SELECT c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+                  WHERE c.connamespace = CAST(current_schema() AS regnamespace)
+                 UNION ALL
+                 SELECT replace(pg_get_indexdef(i.oid), current_schema() || '.', '')
+                   FROM pg_class i
+                  WHERE i.relnamespace = CAST(current_schema() AS regnamespace)
+                    AND i.relkind = 'i'
+                  ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    };
+    let after_import = shape(imported_url);
+    assert!(
+        after_import
+            .iter()
+            .any(|c| c.starts_with("participation_person_id_fkey FOREIGN KEY")),
+        "{after_import:?}"
+    );
+    assert!(
+        after_import
+            .iter()
+            .any(|c| c.contains("event_search ON event USING gin")),
+        "{after_import:?}"
+    );
+    assert_eq!(after_import, shape(added_url));
+    assert!(imported.ok(&["check"]).contains("foreign keys: ok"));
+}

@@ -14,7 +14,13 @@
 //!   organizations and people found or created), so that the lookups of later records are
 //!   answered from memory, and from the server only for what was there before the import
 //!   (nothing, when it began empty).
-//! - Updates of stored events (rarer) are written statement by statement, after a flush.
+//! - Into an empty schema whose tables the importing role owns, the foreign keys and the
+//!   indexes that enforce nothing are set aside and made again once before the commit (see
+//!   [`PgImport::defer_checks`]): PostgreSQL checks a reference row by row at a cost larger
+//!   than the row's own writing. Readers wait for such an import to end.
+//! - Stored events that records match are read ahead in batches (see
+//!   [`PgImport::read_ahead`]); updates of them (rarer) are written statement by statement,
+//!   after a flush.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::Write as _;
@@ -23,9 +29,10 @@ use chrono::NaiveDate;
 use postgres::Transaction;
 use postgres::types::ToSql;
 
-use super::{read, search};
+use super::{curate, entity, read, search};
 use crate::model::{
-    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key,
+    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole,
+    Participant, name_key,
 };
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
@@ -34,13 +41,15 @@ use crate::store::{
 };
 
 /// Past this many events (or participations) waiting, they are sent.
-const FLUSH_EVENTS: usize = 20_000;
-const FLUSH_PARTICIPATIONS: usize = 150_000;
+const FLUSH_EVENTS: usize = 5_000;
+const FLUSH_PARTICIPATIONS: usize = 50_000;
 /// Past this many remembered names of one kind, the name cache starts afresh (after a flush),
 /// so that memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
 /// Past this many keys of stored events remembered, they are forgotten.
 const STORED_KEYS_LIMIT: usize = 10_000;
+/// The most stored events read ahead at once.
+const READ_AHEAD_LIMIT: usize = 256;
 /// The most ids reserved at once.
 const MAX_BLOCK: i64 = 8192;
 
@@ -205,6 +214,12 @@ pub(super) struct PgImport<'a> {
     /// Events stored before the import, by key, as found (a participants file names each
     /// several times); bounded, and forgotten when an update changes a key.
     stored_keys: HashMap<String, i64>,
+    /// Stored events read ahead (see [`PgImport::read_ahead`]), by id, and how many to read
+    /// at the next miss.
+    ahead: HashMap<i64, Event>,
+    ahead_size: usize,
+    /// How many the last read ahead found.
+    ahead_read: usize,
     /// Which line of the import wrote each event it wrote.
     lines: HashMap<i64, u64>,
     /// Organizations, then people, by name key: the ones met (found or created) so far.
@@ -262,6 +277,9 @@ impl<'a> PgImport<'a> {
             keys: BTreeMap::new(),
             titles: HashMap::new(),
             stored_keys: HashMap::new(),
+            ahead: HashMap::new(),
+            ahead_size: 16,
+            ahead_read: 0,
             lines: HashMap::new(),
             names: Default::default(),
             names_complete: [false; 2],
@@ -381,9 +399,155 @@ impl<'a> PgImport<'a> {
             return Ok(());
         }
         self.flush()?;
+        // Sorting for the indexes in memory rather than on disk where it fits: for this
+        // transaction only (the server's default is 64 MB).
+        self.tx
+            .batch_execute("SET LOCAL maintenance_work_mem = '256MB'")?;
         let statements = std::mem::take(&mut self.deferred).join(";\n");
         self.tx.batch_execute(&statements)?;
         Ok(())
+    }
+
+    /// Reads stored event `id` and the ones after it by id, with their links, in one go: a file
+    /// imported again meets its events in the order they were created, and reading them one by
+    /// one costs several round trips each. How many are read adapts to how many of the last
+    /// batch were asked for (down to none: then one at a time). The keys read are remembered.
+    fn read_ahead(&mut self, id: i64) -> Result<()> {
+        // How useful the last batch was: what is left of it was never asked for.
+        let unused = self.ahead.len();
+        self.ahead.clear();
+        if self.ahead_read > 0 {
+            self.ahead_size = if unused * 4 > self.ahead_read * 3 {
+                self.ahead_size / 4
+            } else if unused * 4 < self.ahead_read {
+                (self.ahead_size * 2).min(READ_AHEAD_LIMIT)
+            } else {
+                self.ahead_size
+            };
+        }
+        if self.ahead_size <= 1 {
+            return Ok(());
+        }
+        let limit = self.ahead_size as i64;
+        let rows = self.tx.query(
+            "SELECT e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, e.location,
+                    e.region, e.project, e.description, e.source, e.created_at, e.updated_at
+               FROM event e WHERE e.id >= $1 ORDER BY e.id LIMIT $2",
+            &[&id, &limit],
+        )?;
+        let mut events: Vec<Event> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mode: Option<String> = row.try_get(6)?;
+            events.push(Event {
+                id: row.try_get(0)?,
+                key: row.try_get(1)?,
+                title: row.try_get(2)?,
+                kind: row.try_get(3)?,
+                start: row.try_get(4)?,
+                end: row.try_get(5)?,
+                mode: mode.as_deref().and_then(Mode::parse),
+                location: row.try_get(7)?,
+                region: row.try_get(8)?,
+                project: row.try_get(9)?,
+                description: row.try_get(10)?,
+                source: row.try_get(11)?,
+                created_at: row.try_get(12)?,
+                updated_at: row.try_get(13)?,
+                tags: Vec::new(),
+                organizers: Vec::new(),
+                partners: Vec::new(),
+                sessions: Vec::new(),
+                participants: Vec::new(),
+                participant_count: 0,
+            });
+        }
+        self.ahead_read = events.len();
+        let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+        let at: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        // Which of `events` a row is a link of: every row names one of `ids`.
+        let link = |row: &postgres::Row| -> Result<usize> {
+            let id: i64 = row.try_get(0)?;
+            at.get(&id).copied().ok_or_else(|| StoreError::Database {
+                failure: crate::store::Failure::Other,
+                message: format!("a link of event {id}, which was not asked for"),
+                inner: None,
+            })
+        };
+        // The links in the order `read::get_event` reads them.
+        for row in self.tx.query(
+            "SELECT event_id, tag FROM event_tag WHERE event_id = ANY($1) ORDER BY event_id, ord",
+            &[&ids],
+        )? {
+            events[link(&row)?].tags.push(row.try_get(1)?);
+        }
+        for row in self.tx.query(
+            "SELECT eo.event_id, eo.role, o.name FROM event_organization eo
+               JOIN organization o ON o.id = eo.organization_id
+              WHERE eo.event_id = ANY($1) ORDER BY eo.event_id, eo.role, eo.ord",
+            &[&ids],
+        )? {
+            let role: String = row.try_get(1)?;
+            let event = &mut events[link(&row)?];
+            if role == OrgRole::Organizer.as_str() {
+                event.organizers.push(row.try_get(2)?);
+            } else {
+                event.partners.push(row.try_get(2)?);
+            }
+        }
+        for row in self.tx.query(
+            "SELECT event_id, name FROM session WHERE event_id = ANY($1) ORDER BY event_id, id",
+            &[&ids],
+        )? {
+            events[link(&row)?].sessions.push(row.try_get(1)?);
+        }
+        for row in self.tx.query(
+            "SELECT p.event_id, p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+               FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               LEFT JOIN organization o ON o.id = p.organization_id
+               LEFT JOIN session s ON s.id = p.session_id
+              WHERE p.event_id = ANY($1) ORDER BY p.event_id, p.id",
+            &[&ids],
+        )? {
+            events[link(&row)?].participants.push(Participant {
+                id: row.try_get(1)?,
+                name: row.try_get(2)?,
+                organization: row.try_get(3)?,
+                position: row.try_get(4)?,
+                role: row.try_get(5)?,
+                session: row.try_get(6)?,
+                contribution: row.try_get(7)?,
+            });
+        }
+        for mut event in events {
+            // People, not participations: one person in two sessions is one.
+            let mut people: Vec<String> = event
+                .participants
+                .iter()
+                .map(|p| name_key(&p.name))
+                .collect();
+            people.sort_unstable();
+            people.dedup();
+            event.participant_count = people.len();
+            if let Some(key) = &event.key {
+                if self.stored_keys.len() >= STORED_KEYS_LIMIT {
+                    self.stored_keys.clear();
+                }
+                self.stored_keys.insert(key.clone(), event.id);
+            }
+            self.ahead.insert(event.id, event);
+        }
+        Ok(())
+    }
+
+    /// An event read ahead, checked (in a debug build, as the tests run) against what
+    /// `read::get_event` reads: the two must never differ.
+    fn checked(&mut self, event: Event) -> Result<Event> {
+        if cfg!(debug_assertions) {
+            let read = read::get_event(&mut self.tx, event.id)?;
+            assert_eq!(read.as_ref(), Some(&event), "an event read ahead differs");
+        }
+        Ok(event)
     }
 
     /// The next id of a table, reserving a block from its sequence when the last is used up.
@@ -419,7 +583,8 @@ impl<'a> PgImport<'a> {
     }
 
     /// Gives each sequence back the ids reserved and not used (`all`: every id this import
-    /// reserved, as for a rollback), if they are its last and no one has drawn from it since.
+    /// reserved, as for a rollback), if they are its last and no one has drawn from it since,
+    /// and the role may (else they stay drawn: a gap, as rolled-back inserts leave).
     fn give_back_ids(&mut self, all: bool) -> Result<()> {
         for (table, ids) in ID_TABLES.iter().zip(&self.ids) {
             let Some(first) = ids.first else { continue };
@@ -439,7 +604,9 @@ impl<'a> PgImport<'a> {
             self.tx.execute(
                 "SELECT setval(s, $2, false)
                    FROM (SELECT CAST(pg_get_serial_sequence($1, 'id') AS regclass) AS s) q
-                  WHERE pg_sequence_last_value(s) = $3",
+                  WHERE CASE WHEN has_sequence_privilege(s, 'UPDATE')
+                              AND has_sequence_privilege(s, 'SELECT, USAGE')
+                             THEN pg_sequence_last_value(s) = $3 END",
                 &[table, &from, &ids.last],
             )?;
         }
@@ -526,23 +693,16 @@ impl<'a> PgImport<'a> {
         if let Some(found) = self.names[slot(kind)].get(&key) {
             return Ok(Some(found.clone()));
         }
+        self.find_on_server(kind, key)
+    }
+
+    /// The organization or person with the name key `key`, found on the server (and
+    /// remembered), unless the cache holds every name.
+    fn find_on_server(&mut self, kind: EntityKind, key: String) -> Result<Option<Found>> {
         if self.names_complete[slot(kind)] {
             return Ok(None);
         }
-        let sql = match kind {
-            EntityKind::Organization => {
-                "SELECT o.id, o.name FROM organization_name n
-                   JOIN organization o ON o.id = n.organization_id WHERE n.name_key = $1"
-            }
-            EntityKind::Person => {
-                "SELECT p.id, p.name FROM person_name n
-                   JOIN person p ON p.id = n.person_id WHERE n.name_key = $1"
-            }
-        };
-        let found = self.tx.query_opt(sql, &[&key])?.map(|row| Found {
-            id: row.get(0),
-            name: row.get(1),
-        });
+        let found = entity::find_by_key(&mut self.tx, entity::of(kind), &key)?;
         if let Some(found) = &found {
             self.remember(kind, key, found.clone())?;
         }
@@ -563,10 +723,13 @@ impl<'a> PgImport<'a> {
 
     /// The organization or person known by `name`, created (its rows waiting) if new.
     fn entity_id(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
-        if let Some(found) = self.find_name(kind, name)? {
+        let key = name_key(name);
+        if let Some(found) = self.names[slot(kind)].get(&key) {
             return Ok((found.id, false));
         }
-        let key = name_key(name);
+        if let Some(found) = self.find_on_server(kind, key.clone())? {
+            return Ok((found.id, false));
+        }
         let (table, id) = match kind {
             EntityKind::Organization => (ORGANIZATION, self.next_id(ORGANIZATION)?),
             EntityKind::Person => (PERSON, self.next_id(PERSON)?),
@@ -731,8 +894,7 @@ impl<'a> PgImport<'a> {
     }
 
     /// Carries out `plan` (see [`ParticipationPlan`]) on a stored event's sessions and
-    /// participations, whose people and organizations are `refs`, index for index with
-    /// `plan.write` (all on the server).
+    /// participations (on the server: what it refers to is sent first).
     fn apply_plan(&mut self, event: i64, plan: &ParticipationPlan) -> Result<()> {
         let remove: Vec<String> = plan.remove_sessions.iter().map(|n| name_key(n)).collect();
         if !remove.is_empty() {
@@ -901,8 +1063,17 @@ impl ImportTxn for PgImport<'_> {
 
     fn event(&mut self, id: i64) -> Result<Option<Event>> {
         self.restore()?;
+        if let Some(event) = self.ahead.remove(&id) {
+            return Ok(Some(self.checked(event)?));
+        }
         if self.pending.events.contains(&id) || self.pending.added.contains_key(&id) {
             self.flush()?;
+        }
+        if self.ahead_size > 1 {
+            self.read_ahead(id)?;
+            if let Some(event) = self.ahead.remove(&id) {
+                return Ok(Some(self.checked(event)?));
+            }
         }
         read::get_event(&mut self.tx, id)
     }
@@ -1043,6 +1214,7 @@ impl ImportTxn for PgImport<'_> {
             // The event's key may change: its old one names nothing now.
             self.stored_keys.clear();
         }
+        self.ahead.remove(&id);
         let key = event.key.as_deref();
         let params: [&(dyn ToSql + Sync); 19] = [
             &id,
@@ -1224,6 +1396,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
+        self.ahead.remove(&event);
         let refs = self.participant_refs(event, p)?;
         self.push_participation(event, &refs, p)?;
         self.pending.added.entry(event).or_default().push(refs);
@@ -1243,7 +1416,7 @@ impl ImportTxn for PgImport<'_> {
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
         self.restore()?;
         self.flush()?;
-        let report = merge_entities(&mut self.tx, kind, keep, other)?;
+        let report = curate::merge_entities(&mut self.tx, kind, keep, other)?;
         // The other's names are now the kept one's.
         let name = self.own_name(kind, keep)?;
         for found in self.names[slot(kind)].values_mut() {
@@ -1255,6 +1428,8 @@ impl ImportTxn for PgImport<'_> {
             }
         }
         self.own[slot(kind)].remove(&other);
+        // Events read ahead may name the merged one.
+        self.ahead.clear();
         Ok(report)
     }
 
@@ -1292,15 +1467,7 @@ impl ImportTxn for PgImport<'_> {
 
     fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
         self.flush()?;
-        let sql = match kind {
-            EntityKind::Organization => "SELECT organization_id, name FROM organization_name",
-            EntityKind::Person => "SELECT person_id, name FROM person_name",
-        };
-        for row in self.tx.query(sql, &[])? {
-            let name: &str = row.get(1);
-            f(row.get(0), name);
-        }
-        Ok(())
+        entity::each_name(&mut self.tx, kind, f)
     }
 
     // Makes the import permanent: what waits is sent, what was deferred is done, then the
@@ -1334,90 +1501,4 @@ impl ImportTxn for PgImport<'_> {
         self.tx.rollback()?;
         Ok(())
     }
-}
-
-/// Removes the participations that say the same as an older one of the same event (see
-/// [`Sameness`]); `$column = $1` says which a merge may have made alike. A macro so that
-/// each statement is a constant.
-macro_rules! collapse_duplicates {
-    ($column:literal) => {
-        concat!(
-            "DELETE FROM participation p WHERE p.",
-            $column,
-            " = $1 AND EXISTS (
-                SELECT 1 FROM participation q
-                 WHERE q.event_id = p.event_id
-                   AND q.person_id = p.person_id
-                   AND q.organization_id IS NOT DISTINCT FROM p.organization_id
-                   AND q.session_id IS NOT DISTINCT FROM p.session_id
-                   AND q.position_key IS NOT DISTINCT FROM p.position_key
-                   AND q.role_key IS NOT DISTINCT FROM p.role_key
-                   AND q.contribution_key IS NOT DISTINCT FROM p.contribution_key
-                   AND q.id < p.id)"
-        )
-    };
-}
-
-/// Moves every link of `other` to `keep`; `other`'s names become aliases of `keep`, and
-/// `other` is no more (as SQLite's `merge_entities`).
-fn merge_entities(
-    tx: &mut Transaction<'_>,
-    kind: EntityKind,
-    keep: i64,
-    other: i64,
-) -> Result<MergeReport> {
-    let mut report = MergeReport::default();
-    let count = |n: u64| n as usize;
-    match kind {
-        EntityKind::Organization => {
-            // Where both were linked to an event in the same role, one link is enough.
-            let merged = tx.execute(
-                "DELETE FROM event_organization e
-                  WHERE e.organization_id = $2 AND EXISTS (
-                        SELECT 1 FROM event_organization k
-                         WHERE k.event_id = e.event_id AND k.role = e.role
-                           AND k.organization_id = $1)",
-                &[&keep, &other],
-            )?;
-            report.links = count(merged)
-                + count(tx.execute(
-                    "UPDATE event_organization SET organization_id = $1
-                      WHERE organization_id = $2",
-                    &[&keep, &other],
-                )?);
-            // Where one was organizer and the other partner, the organizer's link stays.
-            report.partner_links_dropped = count(tx.execute(
-                "DELETE FROM event_organization e
-                  WHERE e.organization_id = $1 AND e.role = 'partner' AND EXISTS (
-                        SELECT 1 FROM event_organization k
-                         WHERE k.event_id = e.event_id
-                           AND k.organization_id = $1 AND k.role = 'organizer')",
-                &[&keep],
-            )?);
-            report.participations = count(tx.execute(
-                "UPDATE participation SET organization_id = $1 WHERE organization_id = $2",
-                &[&keep, &other],
-            )?);
-            report.duplicates =
-                count(tx.execute(collapse_duplicates!("organization_id"), &[&keep])?);
-            report.names = count(tx.execute(
-                "UPDATE organization_name SET organization_id = $1 WHERE organization_id = $2",
-                &[&keep, &other],
-            )?);
-            tx.execute("DELETE FROM organization WHERE id = $1", &[&other])?;
-        }
-        EntityKind::Person => {
-            report.participations = count(tx.execute(
-                "UPDATE participation SET person_id = $1 WHERE person_id = $2",
-                &[&keep, &other],
-            )?);
-            report.duplicates = count(tx.execute(collapse_duplicates!("person_id"), &[&keep])?);
-            report.names = count(tx.execute(
-                "UPDATE person_name SET person_id = $1 WHERE person_id = $2",
-                &[&keep, &other],
-            )?);
-            tx.execute("DELETE FROM person WHERE id = $1", &[&other])?;
-        }
-    }
-    Ok(report)
 }
