@@ -988,14 +988,7 @@ impl KeySpace for PgImport<'_> {
             .map(|(key, _)| key.clone())
             .collect();
         if self.keys_elsewhere {
-            // Every key that starts with `BASE-` sorts between `BASE-` and `BASE.` in code
-            // point order, the columns' collation ("C").
-            for row in self.tx.query(
-                "SELECT key FROM event WHERE key > $1 AND key < $2
-                 UNION ALL
-                 SELECT key FROM retired_key WHERE key > $1 AND key < $2",
-                &[&from, &to],
-            )? {
+            for row in self.tx.query(super::write::SUFFIXED_KEYS, &[&base])? {
                 keys.push(row.get(0));
             }
         }

@@ -310,10 +310,7 @@ impl<C: GenericClient> KeySpace for Keys<'_, C> {
         // The caller keeps those with digits after the `-`.
         Ok(self
             .0
-            .query(
-                SUFFIXED_KEYS,
-                &[&base],
-            )?
+            .query(SUFFIXED_KEYS, &[&base])?
             .into_iter()
             .map(|row| row.get(0))
             .collect())
