@@ -148,3 +148,33 @@ impl ParticipationPlan {
         plan
     }
 }
+
+/// The rows a participation refers to: its person, and its organization and session if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ParticipantRefs {
+    pub person: i64,
+    pub organization: Option<i64>,
+    pub session: Option<i64>,
+}
+
+/// What makes two participations of one event the same, as merges and imports compare them:
+/// the same person, organization and session (by id), and the same position, role and
+/// contribution, case and spacing aside (their keys, which a server stores).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Sameness {
+    pub refs: ParticipantRefs,
+    pub position: Option<String>,
+    pub role: Option<String>,
+    pub contribution: Option<String>,
+}
+
+impl Sameness {
+    pub(super) fn new(refs: ParticipantRefs, p: &NewParticipant) -> Sameness {
+        Sameness {
+            refs,
+            position: p.position.as_deref().map(name_key),
+            role: p.role.as_deref().map(name_key),
+            contribution: p.contribution.as_deref().map(name_key),
+        }
+    }
+}

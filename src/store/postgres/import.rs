@@ -36,6 +36,7 @@ use crate::model::{
 };
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
+use crate::store::plan::{ParticipantRefs, Sameness};
 use crate::store::{
     AliasConflict, Found, ImportTxn, KeySpace, MergeReport, ParticipationPlan, Write,
 };
@@ -81,19 +82,6 @@ struct Ids {
 
 /// One name's entry in the cache: the organization or person it is a name of.
 type NameCache = HashMap<String, Found>;
-
-/// What makes two participations of one event the same, as merges compare them: the same
-/// person, organization and session (by id), and the same position, role and contribution,
-/// case and spacing aside.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Sameness {
-    person: i64,
-    organization: Option<i64>,
-    session: Option<i64>,
-    position: Option<String>,
-    role: Option<String>,
-    contribution: Option<String>,
-}
 
 /// Rows waiting to be sent, each table's in `COPY`'s text format.
 #[derive(Default)]
@@ -825,14 +813,14 @@ impl<'a> PgImport<'a> {
             Some(name) => Some(self.session_for(event, name)?),
             None => None,
         };
-        Ok(Sameness {
-            person,
-            organization,
-            session,
-            position: key_of(p.position.as_deref()),
-            role: key_of(p.role.as_deref()),
-            contribution: key_of(p.contribution.as_deref()),
-        })
+        Ok(Sameness::new(
+            ParticipantRefs {
+                person,
+                organization,
+                session,
+            },
+            p,
+        ))
     }
 
     /// A participation's row, waiting.
@@ -846,11 +834,11 @@ impl<'a> PgImport<'a> {
         Row::new(&mut self.pending.participation)
             .int(id)
             .int(event)
-            .int(refs.person)
-            .opt_int(refs.organization)
+            .int(refs.refs.person)
+            .opt_int(refs.refs.organization)
             .opt(p.position.as_deref())
             .opt(p.role.as_deref())
-            .opt_int(refs.session)
+            .opt_int(refs.refs.session)
             .opt(p.contribution.as_deref())
             .text(&self.stamp)
             .opt(refs.position.as_deref())
@@ -928,11 +916,11 @@ impl<'a> PgImport<'a> {
                           WHERE id = $1",
                         &[
                             id,
-                            &refs.person,
-                            &refs.organization,
+                            &refs.refs.person,
+                            &refs.refs.organization,
                             &p.position,
                             &p.role,
-                            &refs.session,
+                            &refs.refs.session,
                             &p.contribution,
                             &refs.position,
                             &refs.role,
@@ -1349,14 +1337,14 @@ impl ImportTxn for PgImport<'_> {
                 None => return Ok(false),
             },
         };
-        let same = Sameness {
-            person: person.id,
-            organization,
-            session,
-            position: key_of(p.position.as_deref()),
-            role: key_of(p.role.as_deref()),
-            contribution: key_of(p.contribution.as_deref()),
-        };
+        let same = Sameness::new(
+            ParticipantRefs {
+                person: person.id,
+                organization,
+                session,
+            },
+            p,
+        );
         if self
             .pending
             .added
@@ -1377,9 +1365,9 @@ impl ImportTxn for PgImport<'_> {
                     AND contribution_key IS NOT DISTINCT FROM $7)",
                 &[
                     &event,
-                    &same.person,
-                    &same.organization,
-                    &same.session,
+                    &same.refs.person,
+                    &same.refs.organization,
+                    &same.refs.session,
                     &same.position,
                     &same.role,
                     &same.contribution,

@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::store::error::{Context, Result, StoreError};
 use crate::store::fold::sort_key;
+use crate::store::plan::{ParticipantRefs, Sameness};
 use crate::store::{
     GeneratedKeys, KeySpace, ListsChanged, ParticipantAdded, ParticipationPlan, SessionEdit,
     SessionsEdited, Write,
@@ -789,14 +790,6 @@ pub(super) fn apply_plan(
 
 // Participations.
 
-/// The rows a participation refers to: its person, and its organization and session if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct ParticipantRefs {
-    pub person: i64,
-    pub organization: Option<i64>,
-    pub session: Option<i64>,
-}
-
 /// The person, organization and session a participation refers to, created if new.
 pub(super) fn participant_refs(
     tx: &mut Transaction<'_>,
@@ -820,28 +813,6 @@ pub(super) fn participant_refs(
         organization,
         session,
     })
-}
-
-/// What makes two participations of one event the same, as merges compare them: the same
-/// person, organization and session (by id), and the same position, role and contribution,
-/// case and spacing aside (their keys).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Sameness {
-    refs: ParticipantRefs,
-    position: Option<String>,
-    role: Option<String>,
-    contribution: Option<String>,
-}
-
-impl Sameness {
-    fn new(refs: ParticipantRefs, p: &NewParticipant) -> Sameness {
-        Sameness {
-            refs,
-            position: p.position.as_deref().map(name_key),
-            role: p.role.as_deref().map(name_key),
-            contribution: p.contribution.as_deref().map(name_key),
-        }
-    }
 }
 
 /// The participation of the event that records the same as `p` (see [`Sameness`]), if any,

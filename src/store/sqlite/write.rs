@@ -9,6 +9,7 @@ use super::schema::FTS_FILL_ONE;
 
 use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
 use crate::store::error::{Context, Result, StoreError};
+use crate::store::plan::{ParticipantRefs, Sameness};
 
 /// The moment a row is written, as stored in `created_at` and `updated_at`.
 pub(super) fn now() -> String {
@@ -250,14 +251,6 @@ pub(super) fn replace_event_orgs(
     Ok(())
 }
 
-/// The rows a participation refers to: its person, and its organization and session if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct ParticipantRefs {
-    pub person: i64,
-    pub organization: Option<i64>,
-    pub session: Option<i64>,
-}
-
 /// The person, organization and session a participation refers to, created if new.
 pub(super) fn participant_refs(
     conn: &Connection,
@@ -281,28 +274,6 @@ pub(super) fn participant_refs(
         organization,
         session,
     })
-}
-
-/// What makes two participations of one event the same, as merges compare them: the same
-/// person, organization and session (by id), and the same position, role and contribution,
-/// case and spacing aside.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Sameness {
-    refs: ParticipantRefs,
-    position: Option<String>,
-    role: Option<String>,
-    contribution: Option<String>,
-}
-
-impl Sameness {
-    fn new(refs: ParticipantRefs, p: &NewParticipant) -> Sameness {
-        Sameness {
-            refs,
-            position: p.position.as_deref().map(name_key),
-            role: p.role.as_deref().map(name_key),
-            contribution: p.contribution.as_deref().map(name_key),
-        }
-    }
 }
 
 /// The participation of the event that records the same as `p` (see [`Sameness`]), if any,
