@@ -323,6 +323,9 @@ pub fn hint(err: &anyhow::Error) -> Option<&'static str> {
         Failure::Connect => Some(
             "check the URL given with --db or $EVENTS_DB (host, port, database) and that the server is running",
         ),
+        Failure::ServerReadOnly => Some(
+            "the server takes no writes (a standby, or read-only by its settings); nothing was written",
+        ),
         Failure::Auth => Some(
             "check the user and the password (in the URL, or $PGPASSWORD) given with --db or $EVENTS_DB",
         ),

@@ -334,6 +334,75 @@ const READS: &[&[&str]] = &[
 ];
 
 /// The seed seminar (with a third participant), a second event with two organizations and
+/// Starts `events import FILE` on `env`'s database, and waits until its transaction has
+/// written something (it holds a transaction id); returns the running import.
+fn import_seen_writing(env: &Env, file: &str) -> std::process::Child {
+    let name = unique("events_import");
+    let url = with_parameters(
+        env.url.as_ref().unwrap(),
+        &format!("application_name={name}"),
+    );
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("events"))
+        .env_remove("EVENTS_DB")
+        .arg("--db")
+        .arg(&url)
+        .args(["-q", "import", file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut client = postgres_client();
+    let writing = "SELECT EXISTS (SELECT FROM pg_stat_activity
+                                   WHERE application_name = $1 AND backend_xid IS NOT NULL)";
+    let started = Instant::now();
+    while !client
+        .query_one(writing, &[&name])
+        .unwrap()
+        .get::<_, bool>(0)
+    {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import ended ({status}) before it was seen writing");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "never seen writing"
+        );
+        thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
+/// Readers never wait for an import, not even for the first one into a database (which
+/// loads its tables with their keys and indexes set aside): they see the database as it was
+/// before it, and then all of it.
+#[test]
+fn readers_do_not_wait_for_an_import() {
+    let Some(env) = Env::new() else { return };
+    let file = events_file(&env, "first.ndjson", "f", 20_000);
+    // The first import into a database: the tables are its transaction's.
+    let mut import = import_seen_writing(&env, &file);
+    assert_eq!(env.ok(&["list", "--format", "json"]), "[]\n");
+    assert_eq!(env.ok(&["orgs", "--format", "json"]), "[]\n");
+    assert!(import.wait().unwrap().success());
+    assert_eq!(count(&env), 20_000);
+    // An import into a schema that holds organizations but no events yet.
+    let Some(second) = Env::new() else { return };
+    add(
+        &second,
+        "Only",
+        "2020-01-01",
+        "2020-01-01",
+        &["--organizer", "Org 1"],
+    );
+    second.ok(&["remove-event", "1", "--yes"]);
+    let file = events_file(&second, "second.ndjson", "s", 20_000);
+    let mut import = import_seen_writing(&second, &file);
+    assert_eq!(second.ok(&["list", "--format", "json"]), "[]\n");
+    assert!(second.ok(&["orgs"]).contains("Org 1"));
+    assert!(import.wait().unwrap().success());
+    assert_eq!(count(&second), 20_000);
+}
+
 /// a person to merge, an alias; returns the seed's id and the third participation's id.
 fn two_events(env: &Env) -> (String, String) {
     let id = record_seed(env);

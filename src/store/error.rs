@@ -157,6 +157,8 @@ pub enum Failure {
     Conflict,
     /// The server could not be reached, or has no such database.
     Connect,
+    /// The server takes no writes (a standby, or read-only transactions by default).
+    ServerReadOnly,
     /// The server refused the user or the password.
     Auth,
     /// Anything else.

@@ -109,7 +109,12 @@ pub enum Access {
 pub fn open(location: &Location, access: Access) -> Result<Box<dyn Store>> {
     match location {
         Location::File(path) => sqlite::open(path, access),
-        Location::Postgres(url) => postgres::open(url, access),
+        Location::Postgres(url) => match postgres::open(url, access)? {
+            Some(store) => Ok(store),
+            // No schema there yet, read: as empty as a file that is not there (an empty
+            // database in memory answers every read as one would).
+            None => sqlite::empty(),
+        },
     }
 }
 

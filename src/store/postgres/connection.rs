@@ -46,7 +46,18 @@ pub(super) fn connect(url: &PgUrl) -> Result<Client> {
     })?;
     let mut client = config
         .connect(connector)
-        .map_err(StoreError::from)
+        .map_err(|e| {
+            // Whatever the client says went wrong while connecting (refused, unknown host,
+            // TLS), the connection is what failed; the server's own answers (no such
+            // database, a wrong password) keep their SQLSTATE's meaning.
+            let mut error = StoreError::from(e);
+            if let StoreError::Database { failure, .. } = &mut error
+                && *failure == Failure::Other
+            {
+                *failure = Failure::Connect;
+            }
+            error
+        })
         .with_context(|| format!("cannot connect to {url}"))?;
     client
         .execute(
@@ -91,16 +102,22 @@ pub(super) fn inspect(client: &mut impl GenericClient, url: &PgUrl) -> Result<Fo
         return Ok(Found::Nothing);
     }
     if marked {
-        let row = client
-            .query_opt(
-                "SELECT application, version FROM events_schema WHERE one",
-                &[],
-            )
+        // Read as JSON, whatever its columns: a table of this name that another program
+        // made (other columns, other types, several rows) is not ours, and says so.
+        let rows = client
+            .query("SELECT to_jsonb(s)::text FROM events_schema s LIMIT 2", &[])
             .with_context(|| format!("cannot read the schema version of {url}"))?;
-        if let Some(row) = row {
-            let application: String = row.get(0);
-            if application == "events" {
-                return Ok(Found::Ours(row.get(1)));
+        if let [row] = rows.as_slice() {
+            let mark: Option<serde_json::Value> = row
+                .try_get::<_, Option<String>>(0)
+                .ok()
+                .flatten()
+                .and_then(|text| serde_json::from_str(&text).ok());
+            if let Some(mark) = mark
+                && mark["application"] == "events"
+                && let Some(version) = mark["version"].as_i64()
+            {
+                return Ok(Found::Ours(version));
             }
         }
     }
@@ -152,7 +169,16 @@ pub(super) fn migrate(client: &mut Client, url: &PgUrl) -> Result<()> {
         .isolation_level(IsolationLevel::ReadCommitted)
         .start()?;
     lock(&mut tx, &url.schema)?;
-    let version = match inspect(&mut tx, url)? {
+    upgrade(&mut tx, url)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// In a transaction holding the write lock: brings the schema up to date, creating it if
+/// need be. Returns whether it created the tables (they are then this transaction's alone
+/// until it commits: no other session sees them, or waits for them).
+pub(super) fn upgrade(tx: &mut Transaction<'_>, url: &PgUrl) -> Result<bool> {
+    let version = match inspect(tx, url)? {
         Found::Ours(version) => version,
         Found::Nothing => 0,
     };
@@ -164,7 +190,7 @@ pub(super) fn migrate(client: &mut Client, url: &PgUrl) -> Result<()> {
         });
     }
     if version == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(false);
     }
     if version == 0 {
         // The name as the server quotes it: an identifier cannot be a bound parameter. Made
@@ -191,8 +217,7 @@ pub(super) fn migrate(client: &mut Client, url: &PgUrl) -> Result<()> {
          ON CONFLICT (one) DO UPDATE SET version = excluded.version",
         &[&SCHEMA_VERSION],
     )?;
-    tx.commit()?;
-    Ok(())
+    Ok(version == 0)
 }
 
 impl PgStore {
@@ -201,6 +226,20 @@ impl PgStore {
         let mut client = connect(url)?;
         migrate(&mut client, url)?;
         Ok(PgStore::new(client, url))
+    }
+
+    /// Connects for an import: a schema that is not there yet is created by the import's own
+    /// transaction ([`Store::begin_import`]), so that until it commits no one sees the tables
+    /// (nor waits for them), and a failed import leaves none behind.
+    pub(super) fn open_for_import(url: &PgUrl) -> Result<PgStore> {
+        let mut client = connect(url)?;
+        let absent = matches!(inspect(&mut client, url)?, Found::Nothing);
+        if !absent {
+            migrate(&mut client, url)?;
+        }
+        let mut store = PgStore::new(client, url);
+        store.create_on_import = absent;
+        Ok(store)
     }
 
     /// Connects for reading: `None` when there is nothing of ours yet (it reads as empty). A

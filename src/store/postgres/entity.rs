@@ -13,10 +13,7 @@ use crate::store::error::Result;
 use crate::store::fold::sort_key;
 
 /// The SQL of one kind of named entity. Only these constants are ever put into SQL text.
-#[allow(dead_code)] // until used (curation)
 pub(super) struct Entity {
-    /// Which kind this is.
-    pub(super) kind: EntityKind,
     /// `$1` a name key: the entity's id and own name.
     pub(super) find: &'static str,
     /// `$1` a name, `$2` its name key, `$3` its sort key, `$4` the time: a new entity's id
@@ -42,7 +39,6 @@ pub(super) struct Entity {
 }
 
 pub(super) const ORGANIZATION: Entity = Entity {
-    kind: EntityKind::Organization,
     find: "SELECT o.id, o.name FROM organization_name n JOIN organization o ON o.id = n.organization_id
             WHERE n.name_key = $1",
     insert: "INSERT INTO organization (name, name_key, name_sort, created_at) VALUES ($1, $2, $3, $4)
@@ -59,7 +55,6 @@ pub(super) const ORGANIZATION: Entity = Entity {
 };
 
 pub(super) const PERSON: Entity = Entity {
-    kind: EntityKind::Person,
     find: "SELECT p.id, p.name FROM person_name n JOIN person p ON p.id = n.person_id
             WHERE n.name_key = $1",
     insert: "INSERT INTO person (name, name_key, name_sort, created_at) VALUES ($1, $2, $3, $4)
@@ -118,32 +113,6 @@ pub(super) fn each_name(
     Ok(())
 }
 
-/// The id of the organization or person known by `name`, created (with the key columns
-/// `name_key` and `name_sort` filled) if no one is; and whether this call created it.
-#[allow(dead_code)] // until used
-pub(super) fn ensure(
-    client: &mut impl GenericClient,
-    kind: EntityKind,
-    name: &str,
-) -> Result<(i64, bool)> {
-    ensure_at(client, of(kind), name, &super::write::now())
-}
-
-/// [`ensure`], an entity it creates being created at `stamp`.
-#[allow(dead_code)] // until used
-pub(super) fn ensure_at(
-    client: &mut impl GenericClient,
-    entity: &Entity,
-    name: &str,
-    stamp: &str,
-) -> Result<(i64, bool)> {
-    let key = name_key(name);
-    if let Some(found) = find_by_key(client, entity, &key)? {
-        return Ok((found.id, false));
-    }
-    Ok((create(client, entity, name, &key, stamp)?, true))
-}
-
 /// Creates an entity called `name` (whose name key is `key`), with its own name row; its id.
 fn create(
     client: &mut impl GenericClient,
@@ -160,7 +129,6 @@ fn create(
 }
 
 /// The other names an entity is known by, by key.
-#[allow(dead_code)] // until used
 pub(super) fn aliases(
     client: &mut impl GenericClient,
     entity: &Entity,
@@ -188,13 +156,6 @@ pub(super) struct Names {
 const NAME_CACHE_LIMIT: usize = 200_000;
 
 impl Names {
-    /// Forgets every name seen: after a merge, a name may belong to another entity.
-    #[allow(dead_code)] // until used
-    pub(super) fn forget(&mut self) {
-        self.orgs.clear();
-        self.people.clear();
-    }
-
     /// The organization known by `name`, created (at `stamp`) if new.
     pub(super) fn organization(
         &mut self,

@@ -7,8 +7,9 @@ use crate::store::error::{Failure, StoreError};
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         let Some(db) = e.as_db_error() else {
-            // No answer from the server: the connection failed or was lost.
-            let failure = if e.is_closed() || e.to_string().contains("connect") {
+            // No answer from the server: the connection was lost (`connect` says when it
+            // could not be made), or the client could not read what came back.
+            let failure = if e.is_closed() {
                 Failure::Connect
             } else {
                 Failure::Other
@@ -38,11 +39,13 @@ impl From<postgres::Error> for StoreError {
             || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
             Failure::Conflict
-        } else if *code == SqlState::DISK_FULL || *code == SqlState::OUT_OF_MEMORY {
+        } else if *code == SqlState::DISK_FULL {
             Failure::DiskFull
         } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
-            Failure::ReadOnly
-        } else if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED {
+            // A standby, or a server (or role) set to read-only transactions.
+            Failure::ServerReadOnly
+        } else if *code == SqlState::LOCK_NOT_AVAILABLE {
+            // The write lock waited for past `lock_timeout`.
             Failure::Busy
         } else if *code == SqlState::INVALID_PASSWORD
             || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
@@ -53,8 +56,6 @@ impl From<postgres::Error> for StoreError {
             || code.code().starts_with("57P")
         {
             Failure::Connect
-        } else if *code == SqlState::DATA_CORRUPTED || *code == SqlState::INDEX_CORRUPTED {
-            Failure::Damaged
         } else {
             Failure::Other
         };

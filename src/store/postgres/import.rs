@@ -14,10 +14,11 @@
 //!   organizations and people found or created), so that the lookups of later records are
 //!   answered from memory, and from the server only for what was there before the import
 //!   (nothing, when it began empty).
-//! - Into an empty schema whose tables the importing role owns, the foreign keys and the
-//!   indexes that enforce nothing are set aside and made again once before the commit (see
-//!   [`PgImport::defer_checks`]): PostgreSQL checks a reference row by row at a cost larger
-//!   than the row's own writing. Readers wait for such an import to end.
+//! - Into tables the import's own transaction created (the first import into a database),
+//!   the foreign keys and the indexes that enforce nothing are set aside and made again once
+//!   before the commit (see [`PgImport::defer_checks`]): PostgreSQL checks a reference row by
+//!   row at a cost larger than the row's own writing. No one else sees those tables until the
+//!   commit, so no reader waits.
 //! - Stored events that records match are read ahead in batches (see
 //!   [`PgImport::read_ahead`]); updates of them (rarer) are written statement by statement,
 //!   after a flush.
@@ -249,7 +250,8 @@ fn key_of(text: Option<&str>) -> Option<String> {
 }
 
 impl<'a> PgImport<'a> {
-    pub(super) fn new(mut tx: Transaction<'a>) -> Result<PgImport<'a>> {
+    /// Starts an import in `tx`, which holds the write lock; `created`: `tx` made the tables.
+    pub(super) fn new(mut tx: Transaction<'a>, created: bool) -> Result<PgImport<'a>> {
         let row = tx.query_one(
             "SELECT NOT EXISTS (SELECT 1 FROM event), EXISTS (SELECT 1 FROM retired_key)",
             &[],
@@ -278,7 +280,9 @@ impl<'a> PgImport<'a> {
             changed: BTreeSet::new(),
             deferred: Vec::new(),
         };
-        if import.began_empty {
+        // Only tables this transaction made: setting aside the keys and indexes of tables
+        // others can see would lock them, and readers would wait for the import to end.
+        if created {
             import.defer_checks()?;
         }
         for kind in [EntityKind::Organization, EntityKind::Person] {
@@ -320,14 +324,14 @@ impl<'a> PgImport<'a> {
         Ok(())
     }
 
-    /// For a load into an empty schema whose tables this role owns: sets aside the foreign
+    /// For a load into tables this transaction created: sets aside the foreign
     /// keys and the indexes that enforce nothing, to be made again once, before the commit.
     /// Checking a reference row by row (a trigger and a locking query for each) costs PostgreSQL
     /// more than the rows' own writing, and building an index at once from all its rows is
     /// several times faster than inserting into it row by row; made again, each key is checked
-    /// in one pass over the table. This is SQLite's import's bulk load, on PostgreSQL. The
-    /// price: the tables are locked for the transaction, so a reader waits for the import to
-    /// end (it could only have seen an empty schema). The keys and unique indexes stay: what
+    /// in one pass over the table. This is SQLite's import's bulk load, on PostgreSQL. Only
+    /// for tables no one else can see yet: on others, it would lock them until the commit and
+    /// readers would wait. The keys and unique indexes stay: what
     /// this import reads while it runs it finds by them (see [`PgImport::restore`]).
     fn defer_checks(&mut self) -> Result<()> {
         let owner: bool = self

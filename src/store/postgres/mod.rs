@@ -54,19 +54,22 @@ pub struct PgStore {
     schema: String,
     /// The URL, its password hidden, for messages.
     location: String,
+    /// The URL, for an import that creates the schema in its own transaction.
+    url: PgUrl,
+    /// There was no schema when an import opened the store: its transaction makes it.
+    create_on_import: bool,
 }
 
-/// Opens the store the URL names.
-pub(super) fn open(url: &PgUrl, access: Access) -> Result<Box<dyn Store>> {
-    match access {
-        Access::Write | Access::Import => Ok(Box::new(PgStore::open(url)?)),
-        Access::Read => match PgStore::open_for_reading(url)? {
-            Some(store) => Ok(Box::new(store)),
-            // Nothing of ours there yet: it reads as empty, as a missing file does, and
-            // nothing is created.
-            None => super::sqlite::empty(),
-        },
-    }
+/// Opens the store the URL names; `None` to read where there is nothing of ours yet (no
+/// schema): the store reads that as an empty database, as a missing file, creating nothing.
+pub(super) fn open(url: &PgUrl, access: Access) -> Result<Option<Box<dyn Store>>> {
+    Ok(match access {
+        Access::Write => Some(Box::new(PgStore::open(url)?)),
+        Access::Import => Some(Box::new(PgStore::open_for_import(url)?)),
+        Access::Read => {
+            PgStore::open_for_reading(url)?.map(|store| Box::new(store) as Box<dyn Store>)
+        }
+    })
 }
 
 /// Whether the URL's database holds an `events` schema (of any version). A server that
@@ -87,6 +90,8 @@ impl PgStore {
             client,
             schema: url.schema.clone(),
             location: url.to_string(),
+            url: url.clone(),
+            create_on_import: false,
         }
     }
 
@@ -291,10 +296,13 @@ impl Store for PgStore {
     }
 
     fn begin_import(&mut self) -> Result<Import<'_>> {
-        let schema = self.schema.clone();
         let mut tx = self.client.transaction()?;
-        connection::lock(&mut tx, &schema)?;
-        Ok(Import::new(Box::new(import::PgImport::new(tx)?)))
+        connection::lock(&mut tx, &self.schema)?;
+        let created = match self.create_on_import {
+            true => connection::upgrade(&mut tx, &self.url)?,
+            false => false,
+        };
+        Ok(Import::new(Box::new(import::PgImport::new(tx, created)?)))
     }
 
     fn put_in_place(self: Box<Self>) -> Result<Option<Box<dyn Store>>> {

@@ -66,9 +66,12 @@ impl PgUrl {
     /// Parses `raw`, which [`is_postgres_url`].
     pub fn parse(raw: &str) -> Result<PgUrl, BadUrl> {
         let shown = redact(raw);
-        let (base, query) = match raw.split_once('?') {
+        // The credentials first, up to the first `@` as the client crate reads them (a
+        // password may hold `/` or `?`), then the query after the first `?`.
+        let (head, rest) = split_credentials(raw);
+        let (base, query) = match rest.split_once('?') {
             Some((base, query)) => (base, query),
-            None => (raw, ""),
+            None => (rest, ""),
         };
         let mut ssl_mode = SslMode::Prefer;
         let mut root_cert = None;
@@ -104,10 +107,14 @@ impl PgUrl {
                 _ => kept.push(pair),
             }
         }
-        let mut client = base.to_string();
+        let mut client = format!("{head}{base}");
         if !kept.is_empty() {
             client.push('?');
             client.push_str(&kept.join("&"));
+        }
+        // As libpq: `require` with a CA certificate verifies the server's against it.
+        if ssl_mode == SslMode::Require && root_cert.is_some() {
+            ssl_mode = SslMode::VerifyCa;
         }
         let schema = options
             .as_deref()
@@ -168,31 +175,32 @@ impl fmt::Debug for PgUrl {
     }
 }
 
+/// `raw` split after its credentials (`scheme://user:password@`, through the first `@`, as the
+/// client crate reads them; just `scheme://` when there are none) and the rest.
+fn split_credentials(raw: &str) -> (&str, &str) {
+    let Some(scheme_end) = raw.find("://").map(|i| i + 3) else {
+        return ("", raw);
+    };
+    match raw[scheme_end..].find('@') {
+        Some(at) => raw.split_at(scheme_end + at + 1),
+        None => raw.split_at(scheme_end),
+    }
+}
+
 /// `raw` with the password (`user:PASSWORD@`, `password=PASSWORD`) shown as `***`.
 pub fn redact(raw: &str) -> String {
-    let Some(scheme_end) = raw.find("://").map(|i| i + 3) else {
-        return raw.to_string();
-    };
-    let rest = &raw[scheme_end..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let mut shown = raw[..scheme_end].to_string();
-    match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => {
-                    shown.push_str(user);
-                    shown.push_str(":***");
-                }
-                None => shown.push_str(userinfo),
+    let (head, rest) = split_credentials(raw);
+    let mut shown = match head.find("://") {
+        Some(i) if head.ends_with('@') => {
+            let (scheme, credentials) = head.split_at(i + 3);
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{scheme}{user}:***@"),
+                None => head.to_string(),
             }
-            shown.push_str(&authority[at..]);
         }
-        None => shown.push_str(authority),
-    }
-    let path_and_query = &rest[authority_end..];
-    match path_and_query.split_once('?') {
+        _ => head.to_string(),
+    };
+    match rest.split_once('?') {
         Some((path, query)) => {
             shown.push_str(path);
             shown.push('?');
@@ -207,7 +215,7 @@ pub fn redact(raw: &str) -> String {
                 .collect();
             shown.push_str(&pairs.join("&"));
         }
-        None => shown.push_str(path_and_query),
+        None => shown.push_str(rest),
     }
     shown
 }
@@ -256,13 +264,19 @@ fn search_path(options: &str) -> Option<String> {
         if name.replace('-', "_") != "search_path" {
             continue;
         }
-        let first = value.split(',').next()?.trim();
-        let first = first
-            .strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .map(|s| s.replace("\"\"", "\""))
-            .unwrap_or_else(|| first.to_lowercase());
-        return (!first.is_empty()).then_some(first);
+        // The first schema named, as the server reads it: quoted as it is, else folded to
+        // lower case in ASCII only; `$user` (the role's own schema, rarely there) skipped.
+        return value
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty() && *name != "$user" && *name != "\"$user\"")
+            .map(|name| {
+                name.strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .map(|s| s.replace("\"\"", "\""))
+                    .unwrap_or_else(|| name.to_ascii_lowercase())
+            })
+            .next();
     }
     None
 }
@@ -308,8 +322,17 @@ mod tests {
             "postgresql://ann@h/db?password=***&x=1"
         );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
-        // An `@` in the password (not encoded) ends at the last `@`.
-        assert_eq!(redact("postgres://u:a@b@h/db"), "postgres://u:***@h/db");
+        // The credentials end at the first `@`, as the client crate reads them: a password
+        // with `/` or `?` in it is hidden whole.
+        assert_eq!(
+            redact("postgres://u:se/cr?et@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact("postgres://u:a@b@h/db"), "postgres://u:***@b@h/db");
+        let url = PgUrl::parse("postgres://ann:se/cr?et@h/db?sslmode=require").unwrap();
+        assert_eq!(url.to_string(), "postgres://ann:***@h/db?sslmode=require");
+        assert_eq!(url.ssl_mode, SslMode::Require);
+        assert_eq!(url.config().unwrap().get_password(), Some(&b"se/cr?et"[..]));
         let url = PgUrl::parse("postgres://ann:pw@h/db").unwrap();
         assert_eq!(url.to_string(), "postgres://ann:***@h/db");
         assert!(!format!("{url:?}").contains("pw@"));
@@ -336,6 +359,15 @@ mod tests {
                 .unwrap();
         assert_eq!(url.schema, "Team A");
         assert_eq!(PgUrl::parse("postgres://h/db").unwrap().schema, "events");
+        let url =
+            PgUrl::parse("postgres://h/db?options=-csearch_path%3D%24user%2C%C3%89quipe").unwrap();
+        assert_eq!(url.schema, "Équipe", "the server folds ASCII only");
+        let url = PgUrl::parse("postgres://h/db?sslmode=require&sslrootcert=/ca.pem").unwrap();
+        assert_eq!(
+            url.ssl_mode,
+            SslMode::VerifyCa,
+            "as libpq, require with a CA verifies"
+        );
         let err = PgUrl::parse("postgres://u:pw@h/db?sslmode=sometimes").unwrap_err();
         assert!(
             err.0.contains("sometimes") && !err.0.contains("pw"),

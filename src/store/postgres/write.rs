@@ -17,8 +17,7 @@ use crate::store::error::{Context, Result, StoreError};
 use crate::store::fold::sort_key;
 use crate::store::plan::{ParticipantRefs, Sameness};
 use crate::store::{
-    GeneratedKeys, KeySpace, ListsChanged, ParticipantAdded, ParticipationPlan, SessionEdit,
-    SessionsEdited, Write,
+    GeneratedKeys, KeySpace, ListsChanged, ParticipantAdded, SessionEdit, SessionsEdited,
 };
 
 /// The moment a row is written, as stored in `created_at` and `updated_at` (as SQLite's).
@@ -741,51 +740,6 @@ fn edit_sessions(
 /// A count of rows as the store's reports hold it.
 fn count(rows: u64) -> usize {
     usize::try_from(rows).unwrap_or(usize::MAX)
-}
-
-/// Carries out `plan` (see [`ParticipationPlan`]) on the event's sessions and
-/// participations, creating what is new at `stamp`. (For the import.)
-#[allow(dead_code)] // until used
-pub(super) fn apply_plan(
-    tx: &mut Transaction<'_>,
-    names: &mut Names,
-    event_id: i64,
-    plan: &ParticipationPlan,
-    stamp: &str,
-) -> Result<()> {
-    for name in &plan.remove_sessions {
-        // Their participations lose the session (`ON DELETE SET NULL`).
-        tx.execute(
-            "DELETE FROM session WHERE event_id = $1 AND name_key = $2",
-            &[&event_id, &name_key(name)],
-        )?;
-    }
-    for (old, new) in &plan.rename_sessions {
-        tx.execute(
-            "UPDATE session SET name = $3 WHERE event_id = $1 AND name_key = $2",
-            &[&event_id, &name_key(old), new],
-        )?;
-    }
-    let mut sessions = Sessions::default();
-    for name in &plan.add_sessions {
-        sessions.id(tx, event_id, name)?;
-    }
-    for write in &plan.write {
-        match write {
-            Write::Change(id, p) => {
-                let refs = participant_refs(tx, names, &mut sessions, event_id, p, stamp)?;
-                // The same person: the row keeps its id, the rest is the record's.
-                update_participation(tx, *id, refs, p)?;
-            }
-            Write::Add(p) => {
-                insert_participant(tx, names, &mut sessions, event_id, p, stamp)?;
-            }
-        }
-    }
-    for id in &plan.remove {
-        tx.execute("DELETE FROM participation WHERE id = $1", &[id])?;
-    }
-    Ok(())
 }
 
 // Participations.
