@@ -231,6 +231,8 @@ pub(super) struct PgImport<'a> {
     /// What a load into an empty schema set aside, to be made again before the commit
     /// (statements made from the catalog's own definitions, never from input).
     deferred: Vec<String>,
+    /// How many events this import created.
+    inserted: u64,
 }
 
 fn slot(kind: EntityKind) -> usize {
@@ -248,6 +250,9 @@ fn now() -> String {
 fn key_of(text: Option<&str>) -> Option<String> {
     text.map(name_key)
 }
+
+/// From this many new events on, an import gathers the planner's statistics before it commits.
+const ANALYZE_AFTER: u64 = 1_000;
 
 impl<'a> PgImport<'a> {
     /// Starts an import in `tx`, which holds the write lock; `created`: `tx` made the tables.
@@ -279,6 +284,7 @@ impl<'a> PgImport<'a> {
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
             deferred: Vec::new(),
+            inserted: 0,
         };
         // Only tables this transaction made: setting aside the keys and indexes of tables
         // others can see would lock them, and readers would wait for the import to end.
@@ -1073,6 +1079,7 @@ impl ImportTxn for PgImport<'_> {
 
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
         let id = self.next_id(EVENT)?;
+        self.inserted += 1;
         // Its sessions are all in the cache from here on.
         self.pending.events.insert(id);
         // Organizers first; then partners, none of which may be one of them.
@@ -1472,6 +1479,16 @@ impl ImportTxn for PgImport<'_> {
             search::refresh(&mut self.tx, &refresh)?;
         }
         self.give_back_ids(false)?;
+        // The planner's statistics, which autovacuum gathers only a while after the commit:
+        // without them, the first queries after a large load take its tables for empty and
+        // may join them row by row (a `check` of 100k events ran for minutes). Only the owner
+        // may gather them; for another role the server skips it with a notice.
+        if self.inserted >= ANALYZE_AFTER {
+            self.tx.batch_execute(
+                "ANALYZE organization, organization_name, person, person_name, event, event_tag,
+                         event_organization, session, participation",
+            )?;
+        }
         self.tx.commit()?;
         Ok(())
     }
