@@ -86,3 +86,26 @@ pub struct StatsRow {
     pub value: Option<String>,
     pub events: i64,
 }
+
+impl StatsRow {
+    /// Keeps the `limit` groups with the most events (among equals, those first in `rows`),
+    /// in the order they are in: what `stats --limit N` shows.
+    pub fn keep_largest(rows: &mut Vec<StatsRow>, limit: Option<u64>) {
+        let Some(limit) = limit else { return };
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        if rows.len() <= limit {
+            return;
+        }
+        let mut ranked: Vec<usize> = (0..rows.len()).collect();
+        ranked.sort_by_key(|&i| (std::cmp::Reverse(rows[i].events), i));
+        let mut kept = vec![false; rows.len()];
+        for &i in &ranked[..limit] {
+            kept[i] = true;
+        }
+        let mut i = 0;
+        rows.retain(|_| {
+            i += 1;
+            kept[i - 1]
+        });
+    }
+}

@@ -329,23 +329,7 @@ impl SqliteStore {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        if let Some(limit) = filter.limit {
-            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-            if rows.len() > limit {
-                // The largest groups; among equals, those shown first. Then the usual order.
-                let mut ranked: Vec<usize> = (0..rows.len()).collect();
-                ranked.sort_by_key(|&i| (std::cmp::Reverse(rows[i].events), i));
-                let mut kept = vec![false; rows.len()];
-                for &i in &ranked[..limit] {
-                    kept[i] = true;
-                }
-                let mut i = 0;
-                rows.retain(|_| {
-                    i += 1;
-                    kept[i - 1]
-                });
-            }
-        }
+        StatsRow::keep_largest(&mut rows, filter.limit);
         Ok(rows)
     }
 }
