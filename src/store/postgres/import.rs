@@ -32,8 +32,7 @@ use postgres::types::ToSql;
 
 use super::{curate, entity, read, search};
 use crate::model::{
-    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole,
-    Participant, name_key,
+    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key,
 };
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
@@ -427,106 +426,9 @@ impl<'a> PgImport<'a> {
             return Ok(());
         }
         let limit = self.ahead_size as i64;
-        let rows = self.tx.query(
-            "SELECT e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, e.location,
-                    e.region, e.project, e.description, e.source, e.created_at, e.updated_at
-               FROM event e WHERE e.id >= $1 ORDER BY e.id LIMIT $2",
-            &[&id, &limit],
-        )?;
-        let mut events: Vec<Event> = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mode: Option<String> = row.try_get(6)?;
-            events.push(Event {
-                id: row.try_get(0)?,
-                key: row.try_get(1)?,
-                title: row.try_get(2)?,
-                kind: row.try_get(3)?,
-                start: row.try_get(4)?,
-                end: row.try_get(5)?,
-                mode: mode.as_deref().and_then(Mode::parse),
-                location: row.try_get(7)?,
-                region: row.try_get(8)?,
-                project: row.try_get(9)?,
-                description: row.try_get(10)?,
-                source: row.try_get(11)?,
-                created_at: row.try_get(12)?,
-                updated_at: row.try_get(13)?,
-                tags: Vec::new(),
-                organizers: Vec::new(),
-                partners: Vec::new(),
-                sessions: Vec::new(),
-                participants: Vec::new(),
-                participant_count: 0,
-            });
-        }
+        let events = read::events_from(&mut self.tx, id, limit)?;
         self.ahead_read = events.len();
-        let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
-        let at: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        // Which of `events` a row is a link of: every row names one of `ids`.
-        let link = |row: &postgres::Row| -> Result<usize> {
-            let id: i64 = row.try_get(0)?;
-            at.get(&id).copied().ok_or_else(|| StoreError::Database {
-                failure: crate::store::Failure::Other,
-                message: format!("a link of event {id}, which was not asked for"),
-                inner: None,
-            })
-        };
-        // The links in the order `read::get_event` reads them.
-        for row in self.tx.query(
-            "SELECT event_id, tag FROM event_tag WHERE event_id = ANY($1) ORDER BY event_id, ord",
-            &[&ids],
-        )? {
-            events[link(&row)?].tags.push(row.try_get(1)?);
-        }
-        for row in self.tx.query(
-            "SELECT eo.event_id, eo.role, o.name FROM event_organization eo
-               JOIN organization o ON o.id = eo.organization_id
-              WHERE eo.event_id = ANY($1) ORDER BY eo.event_id, eo.role, eo.ord",
-            &[&ids],
-        )? {
-            let role: String = row.try_get(1)?;
-            let event = &mut events[link(&row)?];
-            if role == OrgRole::Organizer.as_str() {
-                event.organizers.push(row.try_get(2)?);
-            } else {
-                event.partners.push(row.try_get(2)?);
-            }
-        }
-        for row in self.tx.query(
-            "SELECT event_id, name FROM session WHERE event_id = ANY($1) ORDER BY event_id, id",
-            &[&ids],
-        )? {
-            events[link(&row)?].sessions.push(row.try_get(1)?);
-        }
-        for row in self.tx.query(
-            "SELECT p.event_id, p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
-               FROM participation p
-               JOIN person pe ON pe.id = p.person_id
-               LEFT JOIN organization o ON o.id = p.organization_id
-               LEFT JOIN session s ON s.id = p.session_id
-              WHERE p.event_id = ANY($1) ORDER BY p.event_id, p.id",
-            &[&ids],
-        )? {
-            events[link(&row)?].participants.push(Participant {
-                id: row.try_get(1)?,
-                name: row.try_get(2)?,
-                organization: row.try_get(3)?,
-                position: row.try_get(4)?,
-                role: row.try_get(5)?,
-                session: row.try_get(6)?,
-                contribution: row.try_get(7)?,
-            });
-        }
-        for mut event in events {
-            // People, not participations: one person in two sessions is one.
-            let mut people: Vec<String> = event
-                .participants
-                .iter()
-                .map(|p| name_key(&p.name))
-                .collect();
-            people.sort_unstable();
-            people.dedup();
-            event.participant_count = people.len();
+        for event in events {
             if let Some(key) = &event.key {
                 if self.stored_keys.len() >= STORED_KEYS_LIMIT {
                     self.stored_keys.clear();

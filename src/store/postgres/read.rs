@@ -27,6 +27,12 @@ const EVENT_COLUMNS: &str = event_columns!();
 
 const EVENT_BY_ID: &str = concat!("SELECT ", event_columns!(), " FROM event e WHERE e.id = $1");
 
+const EVENTS_FROM: &str = concat!(
+    "SELECT ",
+    event_columns!(),
+    " FROM event e WHERE e.id >= $1 ORDER BY e.id LIMIT $2"
+);
+
 /// The columns of [`EVENT_COLUMNS`] a one-line summary shows (the others read as NULL), then
 /// its organizers in order and how many people took part, in one statement.
 const SUMMARY_COLUMNS: &str = "e.id, e.key, e.title, e.kind, e.start_date, e.end_date, e.mode, \
@@ -72,6 +78,21 @@ pub(super) fn get_event(tx: &mut Transaction<'_>, id: i64) -> Result<Option<Even
     load_links(tx, &mut events)?;
     let [event] = events;
     Ok(Some(event))
+}
+
+/// Up to `limit` events from id `first` on, in id order, with all their links.
+pub(super) fn events_from(
+    client: &mut impl GenericClient,
+    first: i64,
+    limit: i64,
+) -> Result<Vec<Event>> {
+    let rows = client.query(EVENTS_FROM, &[&first, &limit])?;
+    let mut events = rows
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<Vec<Event>>>()?;
+    load_links(client, &mut events)?;
+    Ok(events)
 }
 
 /// The events passing `filter`, in its order, with all their links.
