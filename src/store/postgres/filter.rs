@@ -80,14 +80,17 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
             ));
             if let Some(role) = role {
                 let p = q.bind(name_key(role));
-                sql.push_str(&format!(" AND role_key = {p}"));
+                sql.push_str(&format!(
+                    " AND left(role_key, 200) = left({p}, 200) AND role_key = {p}"
+                ));
             }
             sql.push(')');
         }
         (None, Some(role)) => {
             let p = q.bind(name_key(role));
             sql.push_str(&format!(
-                " AND e.id IN (SELECT event_id FROM participation WHERE role_key = {p})"
+                " AND e.id IN (SELECT event_id FROM participation
+                                WHERE left(role_key, 200) = left({p}, 200) AND role_key = {p})"
             ));
         }
         (None, None) => {}
@@ -111,7 +114,8 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
     for tag in &filter.tags {
         let p = q.bind(name_key(tag));
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM event_tag t WHERE t.event_id = e.id AND t.tag_key = {p})"
+            " AND EXISTS (SELECT 1 FROM event_tag t WHERE t.event_id = e.id
+                 AND left(t.tag_key, 200) = left({p}, 200) AND t.tag_key = {p})"
         ));
     }
     if let Some(search) = &filter.search {
