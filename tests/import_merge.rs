@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::util::{Env, example, holds_nothing};
+use crate::util::{Env, add, example, holds_nothing};
 
 const SEED_KEY: &str = "rats-2021-03";
 
@@ -871,4 +871,41 @@ fn an_alias_record_after_the_events_refuses_what_it_would_refuse_before_them() {
         );
         assert!(holds_nothing(&env), "nothing was imported");
     }
+}
+
+/// The command a note suggests names the event it means: a key made of digits as `key:5`
+/// (plain `5` is the id 5, another event), and a key a shell would split, quoted.
+#[test]
+fn the_commands_notes_suggest_name_the_right_event() {
+    let Some(env) = Env::new() else { return };
+    for i in 1..=5 {
+        add(&env, &format!("Event {i}"), "2020-01-01", "2020-01-01", &[]);
+    }
+    let file = env.file(
+        "digits.ndjson",
+        r#"{"key": "5", "title": "Digits", "start": "2021-01-01"}"#,
+    );
+    env.ok(&["import", &file]);
+    env.ok(&["edit-event", "key:5", "--key", "five"]);
+    let out = env.run(&["import", &file]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("`events remove-event key:5 --yes` takes the new one away"),
+        "{}",
+        out.stderr
+    );
+    let file = env.file(
+        "quote.ndjson",
+        r#"{"key": "it's a key", "title": "Quoted", "start": "2021-02-01"}"#,
+    );
+    env.ok(&["import", &file]);
+    env.ok(&["edit-event", "it's a key", "--key", "quoted"]);
+    let out = env.run(&["import", &file]);
+    assert!(
+        out.stderr
+            .contains(r#"`events remove-event 'it'\''s a key' --yes`"#),
+        "{}",
+        out.stderr
+    );
 }

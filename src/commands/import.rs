@@ -11,6 +11,8 @@ use anyhow::{Context as _, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Context;
+use crate::model::{KEY_PREFIX, key_reference};
+use crate::render::text::shell_word;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
 use crate::model::{
@@ -319,21 +321,23 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ctx.note(&format!(
             "note: {n} {} the title and start date of an event already there ({new:?} beside \
              {old:?}); if {} the same, the file knows it by a key it had before: \
-             `events remove-event {new} --yes` takes the new one away",
+             `events remove-event {} --yes` takes the new one away",
             plural(n, "new event has", "new events have"),
             if n > 1 {
                 "the first two are"
             } else {
                 "they are"
             },
+            shell_word(&key_reference(new)),
         ));
     }
     if let Some(first) = odd_keys.first() {
+        let reference = shell_word(&format!("{KEY_PREFIX}{first}")).into_owned();
         let n = odd_keys.len() as u64;
         ctx.note(&format!(
             "note: {n} {} ({first:?}{}) made only of digits, or otherwise not one \
-             `add-event` takes (an older events gave such keys): reach {} as `key:{first}`, \
-             and give {} another with `events edit-event key:{first} --key NEW`",
+             `add-event` takes (an older events gave such keys): reach {} as `{reference}`, \
+             and give {} another with `events edit-event {reference} --key NEW`",
             plural(n, "event has a key", "events have keys"),
             if n > 1 { ", ..." } else { "" },
             plural(n, "it", "them"),

@@ -42,6 +42,15 @@ impl EventRef {
     }
 }
 
+/// How to name the event with `key` on a command line so that it reads back as that key: the
+/// key itself where it reads as one, else `key:KEY` (a key of digits would name an id).
+pub fn key_reference(key: &str) -> String {
+    match EventRef::parse(key) {
+        EventRef::Key(read) if read == key => key.to_string(),
+        _ => format!("{KEY_PREFIX}{key}"),
+    }
+}
+
 impl fmt::Display for EventRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -175,6 +175,21 @@ fn escape_into(out: &mut String, text: &str, keep_newlines: bool, style: Style) 
     }
 }
 
+/// `text` as one word of a POSIX shell's command line, for a command a message suggests to
+/// copy: as it is when it holds only characters no shell reads specially, else in single
+/// quotes (a `'` in it written `'\''`).
+pub fn shell_word(text: &str) -> Cow<'_, str> {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+    if plain {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(format!("'{}'", text.replace('\'', "'\\''")))
+    }
+}
+
 /// Text for one line: every control character escaped, newlines too.
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
