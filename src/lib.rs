@@ -50,15 +50,21 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let location = match db {
-        Some(db) if store::is_postgres_url(&db.to_string_lossy()) => {
+        Some(db) if store::is_postgres_url(db.to_string_lossy().trim()) => {
             // A URL is text; one that is not UTF-8 cannot be read as the user meant it.
             let Some(url) = db.to_str() else {
                 anyhow::bail!(
                     "the PostgreSQL URL given with --db or $EVENTS_DB is not valid UTF-8"
                 );
             };
-            Location::Postgres(store::PgUrl::parse(url)?)
+            Location::Postgres(store::PgUrl::parse(url.trim())?)
         }
+        // Taken for a path, a mistyped URL would be created as directories named after its
+        // password.
+        Some(db) if store::looks_like_a_connection(&db.to_string_lossy()) => anyhow::bail!(
+            "{} is neither a PostgreSQL URL nor a database file's path: give a URL as postgres://USER@HOST/DATABASE (or postgresql://...), with --db or $EVENTS_DB",
+            store::redact_loosely(&db.to_string_lossy())
+        ),
         Some(path) if !path.as_os_str().is_empty() => Location::File(path),
         _ => Location::File(default_path()?),
     };

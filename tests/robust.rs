@@ -495,3 +495,35 @@ fn what_a_killed_fresh_import_left_is_cleaned_up() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A mistyped PostgreSQL URL is refused, not taken for a file's path (which would be made as
+/// directories named after its password), and its password is never shown.
+#[test]
+fn a_mistyped_url_is_refused_and_its_password_hidden() {
+    let Some(env) = Env::new() else { return };
+    for db in [
+        "postgres:/ann:Sekr1t@127.0.0.1:1/db",
+        "postgress://ann:Sekr1t@127.0.0.1:1/db",
+        "host=127.0.0.1 dbname=db password=Sekr1t",
+        " postgres://ann:Sekr1t@127.0.0.1:1/db?PASSWORD=Sekr1t",
+    ] {
+        for args in [
+            &["add-event", "--title", "X", "--start", "2021-01-01"][..],
+            &["list"],
+        ] {
+            let out = crate::util::bare_cmd()
+                .current_dir(env.dir.path())
+                .arg("--db")
+                .arg(db)
+                .args(args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{db}: {stderr}");
+            assert!(!stderr.contains("Sekr1t"), "{db}: {stderr}");
+            assert!(stderr.starts_with("error: "), "{db}: {stderr}");
+        }
+    }
+    let left: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -11,15 +11,15 @@ use anyhow::{Context as _, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::Context;
-use crate::model::{KEY_PREFIX, key_reference};
-use crate::render::text::shell_word;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::formats::{self, InputFormat, Item, Problem, ReadResult};
 use crate::model::{
     AliasRecord, EventFilter, EventRecord, EventRef, Field, FieldError, NewEvent, NewParticipant,
     key_problem, name_key, normalize_name,
 };
+use crate::model::{KEY_PREFIX, key_reference};
 use crate::render::text::escape;
+use crate::render::text::shell_word;
 use crate::store::{
     self, Access, AliasProblem, Import, ImportStats, Location, Outcome, RoleConflict, Store,
 };

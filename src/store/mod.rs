@@ -42,6 +42,7 @@ pub use import::{
 pub use keys::{GeneratedKeys, KeySpace};
 pub use near::NearName;
 pub use plan::{ParticipationPlan, Write};
+pub use postgres::url::{looks_like_a_connection, redact_loosely};
 pub use postgres::{PgUrl, is_postgres_url};
 
 pub use crate::model::EntityKind;

@@ -17,6 +17,62 @@ pub fn is_postgres_url(text: &str) -> bool {
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }
 
+/// Whether `text`, which is no PostgreSQL URL, was surely meant as a connection rather than a
+/// file's path: another scheme or a mistyped one (`postgres:/`, `postgress://`, `pg://`), or
+/// libpq's `host=... dbname=...` form. Taken for a path, it would be created as directories
+/// named after its password.
+pub fn looks_like_a_connection(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("://")
+        || lower.starts_with("postgres:")
+        || lower.starts_with("postgresql:")
+        || lower.split_whitespace().any(|word| {
+            [
+                "host=",
+                "hostaddr=",
+                "dbname=",
+                "user=",
+                "password=",
+                "port=",
+            ]
+            .iter()
+            .any(|key| word.starts_with(key))
+        })
+}
+
+/// `text`, meant as a connection but not read as one, with what may be its password hidden:
+/// whatever stands between the first `:` after the scheme and the last `@`, and every
+/// `password=` value.
+pub fn redact_loosely(text: &str) -> String {
+    let after_scheme = text.find(':').map_or(0, |i| i + 1);
+    let mut shown = match text.rfind('@') {
+        Some(at) if at > after_scheme => {
+            let userinfo = &text[after_scheme..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &text[..after_scheme],
+                    &userinfo[..colon],
+                    &text[at..]
+                ),
+                None => text.to_string(),
+            }
+        }
+        _ => text.to_string(),
+    };
+    while let Some(start) = shown.to_ascii_lowercase().find("password=") {
+        let value = start + "password=".len();
+        if shown[value..].starts_with("***") {
+            break;
+        }
+        let end = shown[value..]
+            .find(|c: char| c == '&' || c.is_whitespace())
+            .map_or(shown.len(), |i| value + i);
+        shown.replace_range(value..end, "***");
+    }
+    shown
+}
+
 /// How the connection is encrypted and what of the server's certificate is checked, as
 /// libpq's `sslmode` says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +163,8 @@ impl PgUrl {
                 _ => kept.push(pair),
             }
         }
-        let mut client = format!("{head}{base}");
+        // The client crate knows the scheme in lower case only.
+        let mut client = format!("{}{base}", lower_scheme(head));
         if !kept.is_empty() {
             client.push('?');
             client.push_str(&kept.join("&"));
@@ -175,6 +232,14 @@ impl fmt::Debug for PgUrl {
     }
 }
 
+/// `head` (the URL's start, through its credentials) with its scheme in lower case.
+fn lower_scheme(head: &str) -> String {
+    match head.find("://") {
+        Some(i) => format!("{}{}", head[..i].to_ascii_lowercase(), &head[i..]),
+        None => head.to_string(),
+    }
+}
+
 /// `raw` split after its credentials (`scheme://user:password@`, through the first `@`, as the
 /// client crate reads them; just `scheme://` when there are none) and the rest.
 fn split_credentials(raw: &str) -> (&str, &str) {
@@ -207,7 +272,10 @@ pub fn redact(raw: &str) -> String {
             let pairs: Vec<String> = query
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
-                    Some((key, _)) if percent_decode(key).as_deref() == Some("password") => {
+                    Some((key, _))
+                        if percent_decode(key)
+                            .is_some_and(|key| key.eq_ignore_ascii_case("password")) =>
+                    {
                         format!("{key}=***")
                     }
                     _ => pair.to_string(),
@@ -336,6 +404,37 @@ mod tests {
         let url = PgUrl::parse("postgres://ann:pw@h/db").unwrap();
         assert_eq!(url.to_string(), "postgres://ann:***@h/db");
         assert!(!format!("{url:?}").contains("pw@"));
+    }
+
+    #[test]
+    fn mistyped_urls_are_told_from_paths_and_hidden() {
+        for text in [
+            "postgres:/ann:Sekr1t@h:5433/db",
+            "postgress://ann:Sekr1t@h/db",
+            "pg://ann:Sekr1t@h/db",
+            "host=h dbname=db password=Sekr1t",
+        ] {
+            assert!(looks_like_a_connection(text), "{text}");
+            assert!(!redact_loosely(text).contains("Sekr1t"), "{text}");
+        }
+        assert_eq!(
+            redact_loosely("postgres:/ann:Sekr1t@h:5433/db"),
+            "postgres:/ann:***@h:5433/db"
+        );
+        for path in [
+            "events.db",
+            "./postgres/events.db",
+            "/home/ann/user.db",
+            "a=b.db",
+        ] {
+            assert!(!looks_like_a_connection(path), "{path}");
+        }
+        assert_eq!(
+            redact("postgres://h/db?PASSWORD=zz&x=1"),
+            "postgres://h/db?PASSWORD=***&x=1"
+        );
+        let url = PgUrl::parse("POSTGRES://ann@h/db").unwrap();
+        assert_eq!(url.config().unwrap().get_user(), Some("ann"));
     }
 
     #[test]
