@@ -700,3 +700,36 @@ fn check_on_a_file_cut_short_says_to_restore_a_backup() {
         "{stdout}{stderr}"
     );
 }
+
+/// Many processes editing one event at once (a loop in each of several shells) all get their
+/// turn: each edit that finds the event changed since it read it reads it again, after a
+/// pause, until it writes; none is lost, none fails.
+#[test]
+fn many_edits_of_one_event_at_once_all_hold() {
+    let Some(env) = Env::new() else { return };
+    let id = crate::util::add(&env, "Contended", "2021-01-01", "2021-01-01", &[]);
+    let children: Vec<_> = (0..16)
+        .map(|k| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin!("events"))
+                .env_remove("EVENTS_DB")
+                .arg("--db")
+                .arg(env.target())
+                .args(["edit-event", &id, "--add-tag", &format!("tag-{k}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["show", &id, "--format", "json"])).unwrap();
+    assert_eq!(shown["tags"].as_array().unwrap().len(), 16, "{shown}");
+}

@@ -19,17 +19,34 @@ fn set(field: &mut Option<String>, value: &Option<String>) {
     }
 }
 
-/// How many times an edit is read and written again when another process changed the record
-/// between the two.
-const EDIT_ATTEMPTS: usize = 10;
+/// How long an edit is read and written again while other processes keep changing the record
+/// between its read and its write (as long as a writer waits for the database's lock).
+const EDIT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Runs `edit` (read the record, work out the change, write it) again while the store finds
-/// that another process changed the record between its read and its write.
+/// that another process changed the record between its read and its write: after a pause
+/// that grows, and differs between processes, so that many editing one record at once (a
+/// loop in each of several shells) all get their turn.
 fn retrying(mut edit: impl FnMut() -> Result<()>) -> Result<()> {
-    let mut attempt = 1;
+    let started = std::time::Instant::now();
+    let mut pause_ms: u64 = 1;
+    // Each process pauses a little differently: its id stirred with the clock.
+    let mut noise = u64::from(std::process::id())
+        ^ u64::from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos()),
+        );
     loop {
         match edit() {
-            Err(e) if changed_meanwhile(&e) && attempt < EDIT_ATTEMPTS => attempt += 1,
+            Err(e) if changed_meanwhile(&e) && started.elapsed() < EDIT_PATIENCE => {
+                noise = noise
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let jitter = (noise >> 33) % pause_ms.max(1);
+                std::thread::sleep(std::time::Duration::from_millis(pause_ms + jitter));
+                pause_ms = (pause_ms * 2).min(100);
+            }
             result => return result,
         }
     }
