@@ -291,8 +291,14 @@ fn describe(e: &StoreError) -> String {
             "{target} is {what} of {database} (another name of the same file); choose another file"
         ),
         Exists { file } => format!("{file} already exists; give the name of a new file"),
-        NoBackupHere { location } => format!(
-            "{location} is a PostgreSQL database: back it up with the server's tools, such as `pg_dump --schema=events --format=custom --file=events.dump DATABASE`, or keep a copy of the records with `events export --output FILE`"
+        NoBackupHere {
+            location,
+            schema,
+            database,
+        } => format!(
+            "{location} is a PostgreSQL database: back it up with the server's tools, such as `pg_dump --schema={} --format=custom --file=events.dump {}`, or keep a copy of the records with `events export --output FILE`",
+            render::text::shell_word(schema),
+            render::text::shell_word(database)
         ),
         // The database's words; what to do comes after the causes (`hint`).
         Database { message, .. } => message.clone(),

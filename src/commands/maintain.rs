@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use crate::Context;
 use crate::cli::{BackupArgs, ExportFormat};
 use crate::model::EventFilter;
-use crate::store::{Counts, Store};
+use crate::store::{Counts, Location, Store};
 
 /// Opens the database for looking at it: one that may be read but not written will do.
 fn open_existing(ctx: &Context) -> Result<Box<dyn Store>> {
@@ -93,6 +93,20 @@ pub fn check(ctx: &Context) -> Result<()> {
         "{n} {} found in {db}",
         if n == 1 { "problem" } else { "problems" }
     );
+    let readable = matches!((events, exported),
+        (Some(events), Some(exported)) if u64::try_from(events).ok() == Some(exported));
+    if let Location::Postgres(_) = &ctx.location {
+        // A server's records: no file to rescue into, no copy of `events backup`.
+        match readable {
+            true => bail!(
+                "{found}; every event can still be read: keep them with `events export --output rescue.ndjson` (--db as given here), import that into a new schema (a URL with options=-csearch_path%3DNEW) and use it once `events check` passes there"
+            ),
+            false => bail!(
+                "{found}, and some records cannot be read any more: restore the server's latest dump (pg_dump) from before the damage"
+            ),
+        }
+    }
+    let db = crate::render::text::shell_word(&db.to_string()).into_owned();
     match (events, exported) {
         (Some(events), Some(exported)) if u64::try_from(events).ok() == Some(exported) => bail!(
             "{found}; every event can still be read: rescue them into a new database with `events --db {db} export --output rescue.ndjson` then `events --db NEW.db import rescue.ndjson`, and use NEW.db once `events --db NEW.db check` passes (a copy made by `events backup` would carry the damage)"
@@ -104,6 +118,7 @@ pub fn check(ctx: &Context) -> Result<()> {
 }
 
 pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
+    ctx.location.refuse_backup()?;
     ctx.location
         .refuse_as_output(&args.file, &format!("{:?}", args.file.display()))?;
     let mut store = open_existing(ctx)?;

@@ -115,7 +115,12 @@ pub enum StoreError {
         what: &'static str,
     },
     /// The database is on a server: a copy is made with the server's own tools.
-    NoBackupHere { location: String },
+    NoBackupHere {
+        location: String,
+        /// The schema and the database, for the `pg_dump` that copies them.
+        schema: String,
+        database: String,
+    },
     /// A file to be created is there already.
     Exists { file: String },
     /// The database itself failed: `failure` says how, `message` in the database's words.
@@ -271,7 +276,7 @@ impl fmt::Display for StoreError {
                 "{target} is {what} of {database} (another name of the same file)"
             ),
             Exists { file } => write!(f, "{file} already exists"),
-            NoBackupHere { location } => {
+            NoBackupHere { location, .. } => {
                 write!(
                     f,
                     "{location} is on a PostgreSQL server; events does not copy it"

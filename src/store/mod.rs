@@ -70,6 +70,15 @@ impl Location {
         }
     }
 
+    /// Refuses a `backup` where the database is not a file: a server's copies are made with
+    /// its own tools (the error says which).
+    pub fn refuse_backup(&self) -> Result<()> {
+        match self {
+            Location::File(_) => Ok(()),
+            Location::Postgres(url) => Err(url.no_backup()),
+        }
+    }
+
     /// Refuses `target` as a file to write when writing it would overwrite the database
     /// itself or a file it keeps beside it. `what` names the target in the message.
     pub fn refuse_as_output(&self, target: &Path, what: &str) -> Result<()> {

@@ -52,8 +52,6 @@ pub struct PgStore {
     client: Client,
     /// The schema holding the tables (the connection's search path).
     schema: String,
-    /// The URL, its password hidden, for messages.
-    location: String,
     /// The URL, for an import that creates the schema in its own transaction.
     url: PgUrl,
     /// There was no schema when an import opened the store: its transaction makes it.
@@ -89,7 +87,6 @@ impl PgStore {
         PgStore {
             client,
             schema: url.schema.clone(),
-            location: url.to_string(),
             url: url.clone(),
             create_on_import: false,
         }
@@ -322,8 +319,6 @@ impl Store for PgStore {
     }
 
     fn backup(&mut self, _to: &Path) -> Result<()> {
-        Err(crate::store::StoreError::NoBackupHere {
-            location: self.location.clone(),
-        })
+        Err(self.url.no_backup())
     }
 }

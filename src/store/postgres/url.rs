@@ -209,9 +209,19 @@ impl PgUrl {
         Ok(config)
     }
 
-    /// The URL as given, password and all: for another `events` process only.
-    pub fn as_given(&self) -> &str {
-        &self.raw
+    /// Why `backup` makes no copy here, with what does.
+    pub fn no_backup(&self) -> crate::store::StoreError {
+        let database = self
+            .config()
+            .ok()
+            .and_then(|config| config.get_dbname().map(str::to_string))
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "DATABASE".to_string());
+        crate::store::StoreError::NoBackupHere {
+            location: self.to_string(),
+            schema: self.schema.clone(),
+            database,
+        }
     }
 }
 
