@@ -908,4 +908,17 @@ fn the_commands_notes_suggest_name_the_right_event() {
         "{}",
         out.stderr
     );
+    // A key that starts with `-` would be read as an option.
+    let file = env.file(
+        "dash.ndjson",
+        r#"{"key": "-2", "title": "Dash", "start": "2021-03-01"}"#,
+    );
+    env.ok(&["import", &file]);
+    env.ok(&["edit-event", "key:-2", "--key", "dash"]);
+    let out = env.run(&["import", &file]);
+    assert!(
+        out.stderr.contains("`events remove-event key:-2 --yes`"),
+        "{}",
+        out.stderr
+    );
 }

@@ -43,10 +43,12 @@ impl EventRef {
 }
 
 /// How to name the event with `key` on a command line so that it reads back as that key: the
-/// key itself where it reads as one, else `key:KEY` (a key of digits would name an id).
+/// key itself where it reads as one, else `key:KEY` (a key of digits would name an id, one
+/// starting with `-` would be an option).
 pub fn key_reference(key: &str) -> String {
     match EventRef::parse(key) {
-        EventRef::Key(read) if read == key => key.to_string(),
+        // One that starts with `-` would read as an option.
+        EventRef::Key(read) if read == key && !key.starts_with('-') => key.to_string(),
         _ => format!("{KEY_PREFIX}{key}"),
     }
 }

@@ -209,17 +209,30 @@ impl PgUrl {
         Ok(config)
     }
 
-    /// Why `backup` makes no copy here, with what does.
+    /// Why `backup` makes no copy here, with what does: `pg_dump` of this schema (as its
+    /// `--schema` pattern reads a name: quoted unless all lower case) from this server and
+    /// database (a URL without the password, which pg_dump finds as psql does).
     pub fn no_backup(&self) -> crate::store::StoreError {
-        let database = self
-            .config()
-            .ok()
-            .and_then(|config| config.get_dbname().map(str::to_string))
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_else(|| "DATABASE".to_string());
+        let plain = self
+            .schema
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && self
+                .schema
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let schema = match plain {
+            true => self.schema.clone(),
+            false => format!("\"{}\"", self.schema.replace('"', "\"\"")),
+        };
+        let database = match self.config() {
+            Ok(config) => dump_target(&config),
+            Err(_) => "DATABASE".to_string(),
+        };
         crate::store::StoreError::NoBackupHere {
             location: self.to_string(),
-            schema: self.schema.clone(),
+            schema,
             database,
         }
     }
@@ -242,6 +255,52 @@ impl fmt::Debug for PgUrl {
     }
 }
 
+/// The connection `pg_dump` is given to copy what `config` connects to: a URL with the user,
+/// hosts, ports and database, without the password.
+fn dump_target(config: &postgres::Config) -> String {
+    let mut url = String::from("postgres://");
+    if let Some(user) = config.get_user() {
+        url.push_str(&encode(user));
+        url.push('@');
+    }
+    let mut sockets = Vec::new();
+    let mut hosts = Vec::new();
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let port = config.get_ports().get(i).or(config.get_ports().first());
+        match host {
+            postgres::config::Host::Tcp(name) => hosts.push(match port {
+                Some(port) => format!("{}:{port}", encode(name)),
+                None => encode(name),
+            }),
+            postgres::config::Host::Unix(dir) => sockets.push(dir.display().to_string()),
+        }
+    }
+    url.push_str(&hosts.join(","));
+    url.push('/');
+    url.push_str(&encode(config.get_dbname().unwrap_or("")));
+    if let Some(dir) = sockets.first() {
+        url.push_str("?host=");
+        url.push_str(&encode(dir));
+        if let Some(port) = config.get_ports().first() {
+            url.push_str(&format!("&port={port}"));
+        }
+    }
+    url
+}
+
+/// `text` percent-encoded where a URL's part may not hold it as it is.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// `head` (the URL's start, through its credentials) with its scheme in lower case.
 fn lower_scheme(head: &str) -> String {
     match head.find("://") {
@@ -262,9 +321,21 @@ fn split_credentials(raw: &str) -> (&str, &str) {
     }
 }
 
-/// `raw` with the password (`user:PASSWORD@`, `password=PASSWORD`) shown as `***`.
+/// `raw` with the password (`user:PASSWORD@`, `password=PASSWORD`) shown as `***`. A password
+/// with a raw `@` in it (not `%40`) is hidden up to the last `@` before the host: the client
+/// crate reads it only up to the first, and the URL fails, but what follows is the password
+/// too.
 pub fn redact(raw: &str) -> String {
-    let (head, rest) = split_credentials(raw);
+    let (mut head, mut rest) = split_credentials(raw);
+    if head.ends_with('@') {
+        // A raw `@` in the password: what stands before the query may hold more of them; the
+        // last one ends what is hidden.
+        let before_query = rest.split_once('?').map_or(rest, |(before, _)| before);
+        if let Some(at) = before_query.rfind('@') {
+            let cut = head.len() + at + 1;
+            (head, rest) = raw.split_at(cut);
+        }
+    }
     let mut shown = match head.find("://") {
         Some(i) if head.ends_with('@') => {
             let (scheme, credentials) = head.split_at(i + 3);
@@ -406,7 +477,11 @@ mod tests {
             redact("postgres://u:se/cr?et@h/db"),
             "postgres://u:***@h/db"
         );
-        assert_eq!(redact("postgres://u:a@b@h/db"), "postgres://u:***@b@h/db");
+        assert_eq!(redact("postgres://u:a@b@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact("postgres://u:a/b?c@d#e%2Ff@h/db?x=y@z"),
+            "postgres://u:***@h/db?x=y@z"
+        );
         let url = PgUrl::parse("postgres://ann:se/cr?et@h/db?sslmode=require").unwrap();
         assert_eq!(url.to_string(), "postgres://ann:***@h/db?sslmode=require");
         assert_eq!(url.ssl_mode, SslMode::Require);
@@ -445,6 +520,22 @@ mod tests {
         );
         let url = PgUrl::parse("POSTGRES://ann@h/db").unwrap();
         assert_eq!(url.config().unwrap().get_user(), Some("ann"));
+    }
+
+    #[test]
+    fn backup_names_what_pg_dump_copies() {
+        let url = PgUrl::parse(
+            "postgres://ann:pw@db.example:5433/records?options=-csearch_path%3D%22TeamX%22",
+        )
+        .unwrap();
+        let crate::store::StoreError::NoBackupHere {
+            schema, database, ..
+        } = url.no_backup()
+        else {
+            panic!("no backup error")
+        };
+        assert_eq!(schema, "\"TeamX\"");
+        assert_eq!(database, "postgres://ann@db.example:5433/records");
     }
 
     #[test]
