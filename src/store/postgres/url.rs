@@ -226,9 +226,16 @@ impl PgUrl {
             true => self.schema.clone(),
             false => format!("\"{}\"", self.schema.replace('"', "\"\"")),
         };
+        // A host with an `@` in it is the rest of a password with a raw `@`: not shown.
         let database = match self.config() {
-            Ok(config) => dump_target(&config),
-            Err(_) => "DATABASE".to_string(),
+            Ok(config)
+                if !config.get_hosts().iter().any(
+                    |host| matches!(host, postgres::config::Host::Tcp(name) if name.contains('@')),
+                ) =>
+            {
+                dump_target(&config)
+            }
+            _ => "DATABASE".to_string(),
         };
         crate::store::StoreError::NoBackupHere {
             location: self.to_string(),
