@@ -694,17 +694,15 @@ fn the_import_progress_bar_fits_the_terminal_and_ctrl_c_clears_it() {
     for line in drawn_lines(&shown) {
         assert!(line.width() <= 60, "wider than the terminal: {line:?}");
     }
-    if env.url.is_none() {
-        // Building a new file, the import removes its staging files and says so: the note
-        // replaces the bar's line (back to the start of it, cleared, then the note).
-        assert!(
-            shown.ends_with("\r\u{1b}[2Kevents: interrupted; nothing was imported\n"),
-            "{:?}",
-            &shown[shown.len().saturating_sub(300)..]
-        );
-    } else {
-        // On a server there is nothing to clean up: the process ends with the signal, and
-        // the server rolls its transaction back.
+    // The import removes what it was building (a new file's staging files; nothing on a
+    // server, which rolls its transaction back) and says so: the note replaces the bar's line
+    // (back to the start of it, cleared, then the note). It ends as killed by the signal.
+    assert!(
+        shown.ends_with("\r\u{1b}[2Kevents: interrupted; nothing was imported\n"),
+        "{:?}",
+        &shown[shown.len().saturating_sub(300)..]
+    );
+    {
         use std::os::unix::process::ExitStatusExt as _;
         assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
     }

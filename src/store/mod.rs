@@ -18,6 +18,7 @@ mod edits;
 mod error;
 mod fold;
 mod import;
+mod interrupt;
 mod keys;
 mod near;
 mod plan;

@@ -1395,12 +1395,15 @@ impl ImportTxn for PgImport<'_> {
                          event_organization, session, participation",
             )?;
         }
+        // From here, an interruption may come after the server committed.
+        crate::store::interrupt::disarm();
         self.tx.commit()?;
         Ok(())
     }
 
     /// Discards everything the import did (and gives back the ids it reserved).
     fn rollback(mut self: Box<Self>) -> Result<()> {
+        crate::store::interrupt::disarm();
         // Only while the transaction can still run a statement (a failed one cannot): else the
         // ids stay drawn, a gap as any rolled-back insert leaves on PostgreSQL.
         if self.give_back_ids(true).is_err() {

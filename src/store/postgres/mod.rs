@@ -299,7 +299,11 @@ impl Store for PgStore {
             true => connection::upgrade(&mut tx, &self.url)?,
             false => false,
         };
-        Ok(Import::new(Box::new(import::PgImport::new(tx, created)?)))
+        let import = import::PgImport::new(tx, created)?;
+        // Interrupted, it says that nothing was imported: the server rolls the transaction
+        // back when the connection goes.
+        crate::store::interrupt::arm(&[]);
+        Ok(Import::new(Box::new(import)))
     }
 
     fn put_in_place(self: Box<Self>) -> Result<Option<Box<dyn Store>>> {

@@ -35,7 +35,7 @@ impl NewDatabase {
     pub fn beside(target: &Path) -> NewDatabase {
         remove_stale(target);
         let path = target.with_file_name(format!("{}{}", prefix(target), std::process::id()));
-        signals::remove_on_signal(&path);
+        crate::store::interrupt::arm(&staged_files(&path));
         BUILDING.store(true, Ordering::SeqCst);
         NewDatabase {
             path,
@@ -72,9 +72,20 @@ impl Drop for NewDatabase {
             side.push(suffix);
             let _ = std::fs::remove_file(side);
         }
-        signals::forget();
+        crate::store::interrupt::disarm();
         BUILDING.store(false, Ordering::SeqCst);
     }
+}
+
+/// The staging database at `path` and the journals SQLite keeps beside it.
+fn staged_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        files.push(PathBuf::from(side));
+    }
+    files
 }
 
 /// Removes what imports killed before they finished left beside `target`: files named
@@ -124,95 +135,4 @@ fn process_alive(pid: u32) -> bool {
         let _ = pid;
         true
     }
-}
-
-/// SIGINT (Ctrl-C), SIGTERM and SIGHUP while a new database is being built: its files are
-/// removed, then the signal is raised again with its default action, so that the process ends
-/// as killed by it (a shell says 130 or 143) and a script running `events` stops too.
-///
-/// The handler only unlinks files and writes one line, both async-signal-safe; the paths are
-/// prepared beforehand, since a handler may not allocate.
-#[cfg(unix)]
-mod signals {
-    use std::ffi::CString;
-    use std::io::IsTerminal;
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
-    use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-
-    /// The files to remove: the staging database and its journals, NUL-terminated.
-    type Files = [CString; 4];
-
-    static FILES: AtomicPtr<Files> = AtomicPtr::new(std::ptr::null_mut());
-
-    /// Whether stderr is a terminal, asked beforehand: the note then clears the line first,
-    /// where the progress bar of the import may be drawn.
-    static STDERR_IS_TERMINAL: AtomicBool = AtomicBool::new(false);
-
-    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
-
-    pub(super) fn remove_on_signal(path: &Path) {
-        let name = |suffix: &str| {
-            let mut bytes = path.as_os_str().as_bytes().to_vec();
-            bytes.extend_from_slice(suffix.as_bytes());
-            CString::new(bytes).ok()
-        };
-        let (Some(db), Some(wal), Some(shm), Some(journal)) =
-            (name(""), name("-wal"), name("-shm"), name("-journal"))
-        else {
-            return; // a path with a NUL byte cannot have been created either
-        };
-        // Leaked on purpose: the handler may read it at any moment until the process ends.
-        let files: &'static mut Files = Box::leak(Box::new([db, wal, shm, journal]));
-        FILES.store(files, Ordering::SeqCst);
-        STDERR_IS_TERMINAL.store(std::io::stderr().is_terminal(), Ordering::SeqCst);
-        for signal in SIGNALS {
-            // SAFETY: installs a handler that only calls async-signal-safe functions; a signal
-            // that was ignored when `events` started (`nohup`, a background job) stays ignored.
-            unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = handle as *const () as libc::sighandler_t;
-                libc::sigemptyset(&mut action.sa_mask);
-                let mut old: libc::sigaction = std::mem::zeroed();
-                libc::sigaction(signal, &action, &mut old);
-                if old.sa_sigaction == libc::SIG_IGN {
-                    libc::sigaction(signal, &old, std::ptr::null_mut());
-                }
-            }
-        }
-    }
-
-    /// The database is in place, or removed: a signal has nothing left to clean up.
-    pub(super) fn forget() {
-        FILES.store(std::ptr::null_mut(), Ordering::SeqCst);
-    }
-
-    extern "C" fn handle(signal: libc::c_int) {
-        let files = FILES.swap(std::ptr::null_mut(), Ordering::SeqCst);
-        // SAFETY: `files` is null or the leaked array, never freed; unlink, write, signal and
-        // raise are async-signal-safe.
-        unsafe {
-            if let Some(files) = files.as_ref() {
-                for file in files {
-                    libc::unlink(file.as_ptr());
-                }
-                // On a terminal, back to the start of the line and clear it: the line may
-                // hold the progress bar (the cursor is at its end).
-                if STDERR_IS_TERMINAL.load(Ordering::SeqCst) {
-                    let clear = b"\r\x1b[2K";
-                    libc::write(2, clear.as_ptr().cast(), clear.len());
-                }
-                let note = b"events: interrupted; nothing was imported\n";
-                libc::write(2, note.as_ptr().cast(), note.len());
-            }
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-mod signals {
-    pub(super) fn remove_on_signal(_: &std::path::Path) {}
-    pub(super) fn forget() {}
 }
