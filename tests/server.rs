@@ -253,41 +253,10 @@ fn a_killed_import_leaves_nothing() {
     record_seed(&env);
     let before = env.dump();
     let file = events_file(&env, "big.ndjson", "k", 20_000);
-    // The import's connection is told from the others by its name.
-    let name = unique("events_killed");
-    let url = with_parameters(
-        env.url.as_ref().unwrap(),
-        &format!("application_name={name}"),
-    );
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("events"))
-        .env_remove("EVENTS_DB")
-        .arg("--db")
-        .arg(&url)
-        .args(["-q", "import", &file])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Killed once its transaction has written something (it holds a transaction id), before
-    // it commits.
-    let mut client = postgres_client();
-    let writing = "SELECT EXISTS (SELECT FROM pg_stat_activity
-                                   WHERE application_name = $1 AND backend_xid IS NOT NULL)";
+    // Killed once its transaction has written something, before it commits.
     let started = Instant::now();
-    while !client
-        .query_one(writing, &[&name])
-        .unwrap()
-        .get::<_, bool>(0)
-    {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("the import ended ({status}) before it was seen writing");
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "never seen writing"
-        );
-        thread::sleep(Duration::from_millis(2));
-    }
+    let (mut child, name) = import_seen_writing(&env, &file);
+    let mut client = postgres_client();
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert_eq!(
@@ -335,8 +304,9 @@ const READS: &[&[&str]] = &[
 
 /// The seed seminar (with a third participant), a second event with two organizations and
 /// Starts `events import FILE` on `env`'s database, and waits until its transaction has
-/// written something (it holds a transaction id); returns the running import.
-fn import_seen_writing(env: &Env, file: &str) -> std::process::Child {
+/// written something (it holds a transaction id); returns the running import, and the name
+/// its connection goes by (`application_name`).
+fn import_seen_writing(env: &Env, file: &str) -> (std::process::Child, String) {
     let name = unique("events_import");
     let url = with_parameters(
         env.url.as_ref().unwrap(),
@@ -369,7 +339,7 @@ fn import_seen_writing(env: &Env, file: &str) -> std::process::Child {
         );
         thread::sleep(Duration::from_millis(2));
     }
-    child
+    (child, name)
 }
 
 /// Readers never wait for an import, not even for the first one into a database (which
@@ -380,7 +350,7 @@ fn readers_do_not_wait_for_an_import() {
     let Some(env) = Env::new() else { return };
     let file = events_file(&env, "first.ndjson", "f", 20_000);
     // The first import into a database: the tables are its transaction's.
-    let mut import = import_seen_writing(&env, &file);
+    let (mut import, _) = import_seen_writing(&env, &file);
     assert_eq!(env.ok(&["list", "--format", "json"]), "[]\n");
     assert_eq!(env.ok(&["orgs", "--format", "json"]), "[]\n");
     assert!(import.wait().unwrap().success());
@@ -396,7 +366,7 @@ fn readers_do_not_wait_for_an_import() {
     );
     second.ok(&["remove-event", "1", "--yes"]);
     let file = events_file(&second, "second.ndjson", "s", 20_000);
-    let mut import = import_seen_writing(&second, &file);
+    let (mut import, _) = import_seen_writing(&second, &file);
     assert_eq!(second.ok(&["list", "--format", "json"]), "[]\n");
     assert!(second.ok(&["orgs"]).contains("Org 1"));
     assert!(import.wait().unwrap().success());
