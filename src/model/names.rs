@@ -15,12 +15,21 @@ pub fn normalize_name(name: &str) -> String {
 fn is_normalized(name: &str) -> bool {
     let bytes = name.as_bytes();
     if bytes.is_ascii() {
-        return bytes.first() != Some(&b' ')
-            && bytes.last() != Some(&b' ')
-            && !bytes.windows(2).any(|w| w == b"  ")
-            && !bytes
-                .iter()
-                .any(|&b| b != b' ' && (b.is_ascii_whitespace() || b == 0x0b));
+        // One pass: a space only after something else, no other white space, none at the end.
+        let mut after_space = true;
+        for &b in bytes {
+            if b == b' ' {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+            } else if b.is_ascii_whitespace() || b == 0x0b {
+                return false;
+            } else {
+                after_space = false;
+            }
+        }
+        return !after_space || bytes.is_empty();
     }
     let mut after_space = true;
     for c in name.chars() {
@@ -39,7 +48,12 @@ fn is_normalized(name: &str) -> bool {
 /// The key two names are compared by: normalized white space, case folded.
 pub fn name_key(name: &str) -> String {
     if is_normalized(name) {
-        name.to_lowercase()
+        // The same as `to_lowercase` for ASCII, without its per-character mapping.
+        if name.is_ascii() {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_lowercase()
+        }
     } else {
         normalize_name(name).to_lowercase()
     }
@@ -59,6 +73,27 @@ pub(crate) fn name_set(names: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalized_names_are_told_in_one_pass() {
+        for (name, normalized) in [
+            ("", true),
+            ("a", true),
+            ("a b", true),
+            (" a", false),
+            ("a ", false),
+            ("a  b", false),
+            ("a\tb", false),
+            ("a\u{b}b", false),
+            ("é b", true),
+            ("é  b", false),
+            ("é\u{a0}b", false),
+        ] {
+            assert_eq!(is_normalized(name), normalized, "{name:?}");
+        }
+        assert_eq!(name_key("UN Office"), "un office");
+        assert_eq!(name_key("ÉCOLE  Normale"), "école normale");
+    }
 
     #[test]
     fn name_normalization() {
