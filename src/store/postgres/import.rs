@@ -336,8 +336,12 @@ impl<'a> PgImport<'a> {
     /// several times faster than inserting into it row by row; made again, each key is checked
     /// in one pass over the table. This is SQLite's import's bulk load, on PostgreSQL. Only
     /// for tables no one else can see yet: on others, it would lock them until the commit and
-    /// readers would wait. The keys and unique indexes stay: what
-    /// this import reads while it runs it finds by them (see [`PgImport::restore`]).
+    /// readers would wait. The primary keys and unique constraints stay: what this import
+    /// reads while it runs it finds by them (see [`PgImport::restore`]). The digest indexes
+    /// that keep long keys and names unique are set aside too (what this import writes is
+    /// unique by its own bookkeeping, and made again they check it once: a duplicate would
+    /// fail the import whole); not those of `retired_key`, whose trigger's `ON CONFLICT`
+    /// needs its index.
     fn defer_checks(&mut self) -> Result<()> {
         let owner: bool = self
             .tx
@@ -364,7 +368,9 @@ impl<'a> PgImport<'a> {
             "SELECT quote_ident(i.relname), pg_get_indexdef(i.oid)
                FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
               WHERE i.relnamespace = CAST(current_schema() AS regnamespace)
-                AND NOT x.indisunique AND NOT x.indisprimary
+                AND NOT x.indisprimary
+                AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.oid)
+                AND x.indrelid <> CAST('retired_key' AS regclass)
               ORDER BY i.oid",
             &[],
         )?;
