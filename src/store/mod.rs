@@ -53,6 +53,11 @@ use crate::model::{
 };
 use near::{NearTyped, Similar};
 
+/// The moment a row is written, as every backend stores it in `created_at` and `updated_at`.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// Where the records are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {

@@ -169,6 +169,8 @@ macro_rules! collapse_duplicates {
 }
 
 const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
+/// The same within event `$1` (after an edit renames or removes its sessions).
+pub(super) const COLLAPSE_IN_EVENT: &str = collapse_duplicates!("event_id");
 const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
 
 /// Moves every link of entity `other_id` to `keep_id`; `other_id`'s names become aliases of

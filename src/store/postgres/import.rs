@@ -28,7 +28,6 @@ use std::io::Write as _;
 
 use chrono::NaiveDate;
 use postgres::Transaction;
-use postgres::types::ToSql;
 
 use super::{curate, entity, read, search};
 use crate::model::{
@@ -241,11 +240,6 @@ fn slot(kind: EntityKind) -> usize {
     }
 }
 
-/// The moment a row is written, as stored in `created_at` and `updated_at` (as SQLite's).
-fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 fn key_of(text: Option<&str>) -> Option<String> {
     text.map(name_key)
 }
@@ -263,7 +257,7 @@ impl<'a> PgImport<'a> {
         let (began_empty, retired): (bool, bool) = (row.get(0), row.get(1));
         let mut import = PgImport {
             tx,
-            stamp: now(),
+            stamp: crate::store::now(),
             began_empty,
             keys_elsewhere: !began_empty || retired,
             ids: Default::default(),
@@ -873,14 +867,8 @@ impl KeySpace for PgImport<'_> {
         if !self.keys_elsewhere {
             return Ok(false);
         }
-        Ok(self
-            .tx
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM event WHERE key = $1)
-                     OR EXISTS (SELECT 1 FROM retired_key WHERE key = $1)",
-                &[&key],
-            )?
-            .get(0))
+        // And what was there before the import, as any write asks.
+        super::write::Keys(&mut self.tx).key_taken(key)
     }
 
     fn suffixed_keys(&mut self, base: &str) -> Result<Vec<String>> {
@@ -894,9 +882,7 @@ impl KeySpace for PgImport<'_> {
             .map(|(key, _)| key.clone())
             .collect();
         if self.keys_elsewhere {
-            for row in self.tx.query(super::write::SUFFIXED_KEYS, &[&base])? {
-                keys.push(row.get(0));
-            }
+            keys.extend(super::write::Keys(&mut self.tx).suffixed_keys(base)?);
         }
         Ok(keys)
     }
@@ -1115,47 +1101,10 @@ impl ImportTxn for PgImport<'_> {
             self.stored_keys.clear();
         }
         self.ahead.remove(&id);
-        let key = event.key.as_deref();
-        let params: [&(dyn ToSql + Sync); 19] = [
-            &id,
-            &key,
-            &event.title,
-            &event.kind,
-            &event.start,
-            &event.end,
-            &event.mode.map(Mode::as_str),
-            &event.location,
-            &event.region,
-            &event.project,
-            &event.description,
-            &event.source,
-            &self.stamp,
-            &key.map(name_key),
-            &name_key(&event.title),
-            &sort_key(&event.title),
-            &key_of(event.kind.as_deref()),
-            &key_of(event.region.as_deref()),
-            &key_of(event.project.as_deref()),
-        ];
-        self.tx.execute(
-            "UPDATE event SET key = coalesce($2, key), title = $3, kind = $4, start_date = $5,
-                    end_date = $6, mode = $7, location = $8, region = $9, project = $10,
-                    description = $11, source = $12, updated_at = $13,
-                    key_folded = coalesce($14, key_folded), title_key = $15, title_sort = $16,
-                    kind_key = $17, region_key = $18, project_key = $19
-              WHERE id = $1",
-            &params,
-        )?;
+        // A record without a key keeps the stored one.
+        super::write::update_event_row(&mut self.tx, id, event, &self.stamp, true)?;
         if changed(Field::Tags) {
-            let keys: Vec<String> = event.tags.iter().map(|t| name_key(t)).collect();
-            self.tx
-                .execute("DELETE FROM event_tag WHERE event_id = $1", &[&id])?;
-            self.tx.execute(
-                "INSERT INTO event_tag (event_id, ord, tag, tag_key)
-                 SELECT $1, ord - 1, tag, tag_key
-                   FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(tag, tag_key, ord)",
-                &[&id, &event.tags, &keys],
-            )?;
+            super::write::replace_event_tags(&mut self.tx, id, &event.tags)?;
         }
         if !lists.is_empty() {
             // Both lists go before either is written again: an organization may move from

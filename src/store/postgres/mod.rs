@@ -50,9 +50,8 @@ use crate::store::{
 /// A connection to an `events` schema on a PostgreSQL server.
 pub struct PgStore {
     client: Client,
-    /// The schema holding the tables (the connection's search path).
-    schema: String,
-    /// The URL, for an import that creates the schema in its own transaction.
+    /// The URL: the schema that holds the tables (the connection's search path), for the
+    /// write lock and for an import that creates the schema in its own transaction.
     url: PgUrl,
     /// There was no schema when an import opened the store: its transaction makes it.
     create_on_import: bool,
@@ -86,7 +85,6 @@ impl PgStore {
     fn new(client: Client, url: &PgUrl) -> PgStore {
         PgStore {
             client,
-            schema: url.schema.clone(),
             url: url.clone(),
             create_on_import: false,
         }
@@ -95,7 +93,7 @@ impl PgStore {
     /// A write transaction: the schema's write lock is held until it ends.
     fn write(&mut self) -> Result<Transaction<'_>> {
         let mut tx = self.client.transaction()?;
-        connection::lock(&mut tx, &self.schema)?;
+        connection::lock(&mut tx, &self.url.schema)?;
         Ok(tx)
     }
 
@@ -294,7 +292,7 @@ impl Store for PgStore {
 
     fn begin_import(&mut self) -> Result<Import<'_>> {
         let mut tx = self.client.transaction()?;
-        connection::lock(&mut tx, &self.schema)?;
+        connection::lock(&mut tx, &self.url.schema)?;
         let created = match self.create_on_import {
             true => connection::upgrade(&mut tx, &self.url)?,
             false => false,

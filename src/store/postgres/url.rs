@@ -92,8 +92,6 @@ pub enum SslMode {
 /// A PostgreSQL URL, parsed. Its `Display` hides the password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PgUrl {
-    /// As given.
-    raw: String,
     /// As given but for the password, for messages.
     shown: String,
     /// The URL without the parameters handled here, for the client crate.
@@ -178,7 +176,6 @@ impl PgUrl {
             .and_then(search_path)
             .unwrap_or_else(|| DEFAULT_SCHEMA.to_string());
         let url = PgUrl {
-            raw: raw.to_string(),
             shown,
             client,
             ssl_mode,

@@ -20,10 +20,7 @@ use crate::store::{
     GeneratedKeys, KeySpace, ListsChanged, ParticipantAdded, SessionEdit, SessionsEdited,
 };
 
-/// The moment a row is written, as stored in `created_at` and `updated_at` (as SQLite's).
-pub(super) fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+pub(super) use crate::store::now;
 
 // The operations.
 
@@ -321,7 +318,7 @@ impl<C: GenericClient> KeySpace for Keys<'_, C> {
 /// `$1-` and `$1.` ('.' follows '-' in code-point order, the keys' collation "C"), and so do
 /// their first 100 characters, which the indexes of both tables hold (`*_key_prefix`: a whole
 /// key may be too long for a b-tree entry).
-pub(super) const SUFFIXED_KEYS: &str = "
+const SUFFIXED_KEYS: &str = "
     SELECT key FROM event
      WHERE left(key, 100) >= left($1 || '-', 100) AND left(key, 100) <= left($1 || '.', 100)
        AND key > ($1 || '-') COLLATE \"C\" AND key < ($1 || '.') COLLATE \"C\"
@@ -512,11 +509,14 @@ fn insert_tags(tx: &mut Transaction<'_>, event_id: i64, tags: &[String]) -> Resu
     if tags.is_empty() {
         return Ok(());
     }
-    let insert =
-        tx.prepare("INSERT INTO event_tag (event_id, ord, tag, tag_key) VALUES ($1, $2, $3, $4)")?;
-    for (ord, tag) in tags.iter().enumerate() {
-        tx.execute(&insert, &[&event_id, &(ord as i64), tag, &name_key(tag)])?;
-    }
+    // All in one statement, in order (`ord` from 0).
+    let keys: Vec<String> = tags.iter().map(|tag| name_key(tag)).collect();
+    tx.execute(
+        "INSERT INTO event_tag (event_id, ord, tag, tag_key)
+         SELECT $1, ord - 1, tag, tag_key
+           FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(tag, tag_key, ord)",
+        &[&event_id, &tags, &keys],
+    )?;
     Ok(())
 }
 
@@ -670,21 +670,6 @@ fn session_by_key(
         .map(|row| row.get(0)))
 }
 
-/// Removes the participations of event `$1` that say the same as an older one of it: the
-/// same person, organization and session, and the same position, role and contribution
-/// compared as the filters compare them (case and spacing aside: their keys).
-pub(super) const COLLAPSE_IN_EVENT: &str =
-    "DELETE FROM participation p WHERE p.event_id = $1 AND EXISTS (
-    SELECT 1 FROM participation q
-     WHERE q.event_id = p.event_id
-       AND q.person_id = p.person_id
-       AND q.organization_id IS NOT DISTINCT FROM p.organization_id
-       AND q.session_id IS NOT DISTINCT FROM p.session_id
-       AND q.position_key IS NOT DISTINCT FROM p.position_key
-       AND q.role_key IS NOT DISTINCT FROM p.role_key
-       AND q.contribution_key IS NOT DISTINCT FROM p.contribution_key
-       AND q.id < p.id)";
-
 /// Applies session edits to event `id`, in order. An edit naming a session the event does
 /// not have is an error.
 fn edit_sessions(
@@ -732,7 +717,7 @@ fn edit_sessions(
         }
     }
     if !edits.is_empty() {
-        done.duplicates = count(tx.execute(COLLAPSE_IN_EVENT, &[&id])?);
+        done.duplicates = count(tx.execute(super::curate::COLLAPSE_IN_EVENT, &[&id])?);
     }
     Ok(done)
 }

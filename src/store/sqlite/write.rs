@@ -11,10 +11,7 @@ use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
 use crate::store::error::{Context, Result, StoreError};
 use crate::store::plan::{ParticipantRefs, Sameness};
 
-/// The moment a row is written, as stored in `created_at` and `updated_at`.
-pub(super) fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+pub(super) use crate::store::now;
 
 /// Writes a new event and its links under `key`; returns its id.
 pub(super) fn insert_event(
