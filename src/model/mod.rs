@@ -3,6 +3,7 @@
 //! views the summary commands show. One concern per module; everything is re-exported here,
 //! so that `crate::model::X` names any of it.
 
+pub mod abbrev;
 mod event;
 mod field;
 mod filter;

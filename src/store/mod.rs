@@ -16,7 +16,7 @@
 
 mod edits;
 mod error;
-mod fold;
+pub(crate) mod fold;
 mod import;
 mod interrupt;
 mod keys;

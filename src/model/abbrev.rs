@@ -1,0 +1,424 @@
+//! Names as people write them: the initialism an organization's name gives ("UN Office on Drugs
+//! and Crime" is UNODC), an abbreviation as typed ("U.N.O.D.C.", "rats sco"), a person's name
+//! taken apart into a surname and the initials or given names around it ("V. V. Barchuk",
+//! "Barchuk V.V.", "Vladimir Barchuk"), and the keys that tell two spellings of one body from
+//! two bodies ("UN Office of Counter-Terrorism", "UN Counter-Terrorism Office").
+//!
+//! Pure functions of the text: the store compares what they give, and `doctor` blocks by them.
+
+use crate::store::fold::sort_key;
+
+/// Words an initialism skips: "Office on Drugs and Crime" is ODC.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "at", "by", "de", "del", "der", "des", "du", "et", "for", "in", "la", "le",
+    "les", "of", "on", "the", "to", "und", "with", "&",
+];
+
+/// Whether `word` (as written) is one an initialism skips.
+fn is_function_word(word: &str) -> bool {
+    FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
+}
+
+/// The text without its parenthesized parts: "Office (UNODC) of X" is "Office of X".
+fn without_parentheses(name: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The letters and digits of `part`, accents taken off, upper-case: "U.N." is UN, "Régional"
+/// is REGIONAL.
+fn folded_upper(part: &str) -> String {
+    sort_key(part)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Whether `word` is written in capitals: two letters or more, none lower-case ("UN", "U.N.",
+/// "SCO", "G20").
+fn in_capitals(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
+}
+
+/// The initialism an organization's name gives: the initials of its words, function words
+/// (of, on, and, for, the, in...) skipped; a hyphenated word gives one initial per part; a word
+/// already in capitals (UN, SCO) or a number is kept whole. So "United Nations Office on Drugs
+/// and Crime" and "UN Office on Drugs and Crime" are UNODC, "Regional Anti-Terrorist
+/// Structure" is RATS. Parenthesized parts are left out. A name written all in capitals
+/// ("UNITED NATIONS OFFICE ON DRUGS AND CRIME") is read as words, unless its words are all
+/// short ("RATS SCO"). `None` when fewer than two words or parts give something: one word is
+/// not abbreviated.
+pub fn initialism(name: &str) -> Option<String> {
+    let text = without_parentheses(name);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let shouted = words.iter().all(|w| {
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        letters == 0 || !w.chars().any(char::is_lowercase)
+    }) && words
+        .iter()
+        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 5);
+    let mut out = String::new();
+    let mut parts = 0;
+    for word in words {
+        if is_function_word(word) {
+            continue;
+        }
+        // "Co-operation" is one word, not two.
+        let word = match word.get(..3) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("co-") => word.replacen('-', "", 1),
+            _ => word.to_string(),
+        };
+        for part in word.split(['-', '‐', '‑', '–', '—', '/']) {
+            let folded = folded_upper(part);
+            let Some(first) = folded.chars().next() else {
+                continue;
+            };
+            if is_function_word(part) {
+                continue;
+            }
+            if first.is_ascii_digit() || (!shouted && in_capitals(part)) {
+                out.push_str(&folded);
+            } else {
+                out.push(first);
+            }
+            parts += 1;
+        }
+    }
+    (parts >= 2).then_some(out)
+}
+
+/// What a reference typed as an abbreviation is compared with initialisms by: its letters and
+/// digits, upper-case, accents off ("U.N.O.D.C.", "unodc" and "UN ODC" are UNODC). `None`
+/// for text that is not written like an abbreviation: other punctuation than dots, hyphens
+/// and `&`, more than six words, or fewer than two letters.
+pub fn abbreviation_key(typed: &str) -> Option<String> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 {
+        return None;
+    }
+    if typed
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || c.is_whitespace() || matches!(c, '.' | '-' | '&')))
+    {
+        return None;
+    }
+    let key = folded_upper(typed);
+    (key.chars().count() >= 2 && key.chars().count() <= 20).then_some(key)
+}
+
+/// A person's name taken apart: the surname, and the given names or initials written with it
+/// in their order ("V. V. Barchuk": `barchuk`, `v`, `v`; "Vladimir Barchuk": `barchuk`,
+/// `vladimir`). All folded: lower-case, accents off.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PersonName {
+    pub surname: String,
+    /// Given names (`vladimir`) and initials (`v`), in order.
+    pub given: Vec<String>,
+}
+
+impl PersonName {
+    /// Takes a name apart. The surname is the one word beside initials ("V.V. Barchuk",
+    /// "Barchuk V.V.", "VV Barchuk"), else the word before a comma ("Barchuk, Vladimir"),
+    /// else the last word. `None` for a name with no word of two letters or more.
+    pub fn parse(name: &str) -> Option<PersonName> {
+        // Tokens: words split at spaces and dots ("M.Conynx" is M and Conynx), commas kept as
+        // a mark of the surname-first order.
+        let mut tokens: Vec<(String, bool)> = Vec::new(); // (token as written, is an initial)
+        let mut comma_after: Option<usize> = None;
+        for raw in name.split_whitespace() {
+            let ends_with_comma = raw.ends_with(',');
+            for piece in raw.split(['.', ',']) {
+                if piece.is_empty() {
+                    continue;
+                }
+                let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
+                if letters == 0 {
+                    continue;
+                }
+                let initial = letters == 1;
+                tokens.push((piece.to_string(), initial));
+            }
+            if ends_with_comma && comma_after.is_none() && !tokens.is_empty() {
+                comma_after = Some(tokens.len() - 1);
+            }
+        }
+        // "VV" or "VI" beside a surname: initials run together, in capitals.
+        let words = tokens.iter().filter(|(_, initial)| !initial).count();
+        if words >= 2 {
+            let mut expanded = Vec::with_capacity(tokens.len());
+            for (token, initial) in tokens {
+                let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
+                if !initial
+                    && letters.len() <= 3
+                    && letters.iter().all(|c| c.is_uppercase())
+                    && token.chars().all(char::is_alphabetic)
+                {
+                    expanded.extend(letters.into_iter().map(|c| (c.to_string(), true)));
+                } else {
+                    expanded.push((token, initial));
+                }
+            }
+            tokens = expanded;
+        }
+        let word_at: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].1).collect();
+        let surname_at = match (word_at.as_slice(), comma_after) {
+            ([], _) => return None,
+            ([only], _) => *only,
+            (_, Some(at)) if !tokens[at].1 => at,
+            ([.., last], _) => *last,
+        };
+        let fold = |t: &str| -> String {
+            sort_key(t)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        };
+        let surname: String = fold(&tokens[surname_at].0);
+        if surname.is_empty() {
+            return None;
+        }
+        let given = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != surname_at)
+            .map(|(_, (t, _))| fold(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        Some(PersonName { surname, given })
+    }
+
+    /// The initials of the given names, in order: `vv` for "V. V. Barchuk", `v` for
+    /// "Vladimir Barchuk".
+    pub fn initials(&self) -> String {
+        self.given.iter().filter_map(|g| g.chars().next()).collect()
+    }
+
+    /// The key two spellings of one name share: the surname and the given names or initials
+    /// as written ("V. V. Barchuk", "V.V. Barchuk", "Barchuk V.V." and "VV Barchuk" have one;
+    /// "Vladimir Barchuk" another).
+    pub fn key(&self) -> String {
+        let mut key = self.surname.clone();
+        for g in &self.given {
+            key.push(' ');
+            key.push_str(g);
+        }
+        key
+    }
+
+    /// Whether the two may name one person: the same surname, and given names that agree as
+    /// far as both go, an initial agreeing with a name it begins ("V." with "Vladimir"): so
+    /// "V. Barchuk" is compatible with "V. V. Barchuk" and with "Vladimir Barchuk", "Barchuk"
+    /// with any Barchuk, and "Viktor Barchuk" not with "Vladimir Barchuk".
+    pub fn compatible(&self, other: &PersonName) -> bool {
+        self.surname == other.surname
+            && self.given.iter().zip(&other.given).all(|(a, b)| {
+                let (short, long) = if a.chars().count() <= b.chars().count() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                if short.chars().count() == 1 {
+                    long.starts_with(short.as_str())
+                } else {
+                    short == long
+                }
+            })
+    }
+}
+
+/// British spellings and their American forms, as `doctor` reads names.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("centre", "center"),
+    ("centres", "centers"),
+    ("organisation", "organization"),
+    ("organisations", "organizations"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("defence", "defense"),
+    ("labour", "labor"),
+];
+
+/// The significant words of an organization's name as `doctor` compares them: case, accents
+/// and punctuation off, "&" read as "and", British spellings as American ones ("Centre" is
+/// "center"), "U.N." and "United Nations" as "un", "co-operation" as "cooperation", function
+/// words dropped. In the order written.
+pub fn significant_words(name: &str) -> Vec<String> {
+    let folded = sort_key(name);
+    // "co-operation" is "cooperation"; other hyphens part words.
+    let folded = folded.replace("co-op", "coop");
+    let mut words: Vec<String> = Vec::new();
+    for raw in folded.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
+        let word: String = raw
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '&')
+            .collect();
+        if word.is_empty() || word == "&" || is_function_word(&word) {
+            continue;
+        }
+        let word = SPELLINGS
+            .iter()
+            .find(|(british, _)| *british == word)
+            .map_or(word.clone(), |(_, american)| american.to_string());
+        if word.is_empty() {
+            continue;
+        }
+        words.push(word);
+    }
+    // "United Nations" is "UN".
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if words[i] == "united" && words.get(i + 1).is_some_and(|w| w == "nations") {
+            out.push("un".into());
+            i += 2;
+        } else {
+            out.push(std::mem::take(&mut words[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The key of an organization's name that spellings and word orders of one body share:
+/// its significant words, sorted. "UN Office of Counter-Terrorism" and "UN Counter-Terrorism
+/// Office" have one; "UN Counter-Terrorism Centre" another.
+pub fn organization_key(name: &str) -> String {
+    let mut words = significant_words(name);
+    words.sort_unstable();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initialisms_as_the_issue_defines_them() {
+        for (name, expected) in [
+            ("United Nations Office on Drugs and Crime", "UNODC"),
+            ("UN Office on Drugs and Crime", "UNODC"),
+            ("U.N. Office on Drugs & Crime", "UNODC"),
+            ("Regional Anti-Terrorist Structure", "RATS"),
+            ("Shanghai Cooperation Organisation", "SCO"),
+            (
+                "Organization for Security and Co-operation in Europe",
+                "OSCE",
+            ),
+            ("UN Counter-Terrorism Centre", "UNCTC"),
+            ("UN Office of Counter-Terrorism", "UNOCT"),
+            ("UNITED NATIONS OFFICE ON DRUGS AND CRIME", "UNODC"),
+            ("RATS SCO Executive Committee", "RATSSCOEC"),
+            ("RATS SCO", "RATSSCO"),
+            ("Group of 20", "G20"),
+            ("Organisation internationale de la Francophonie", "OIF"),
+            ("United Nations Office on Drugs and Crime (UNODC)", "UNODC"),
+            ("Организация Договора о коллективной безопасности", "ОДОКБ"),
+        ] {
+            assert_eq!(initialism(name).as_deref(), Some(expected), "{name}");
+        }
+        for name in ["Interpol", "UNODC", "Europol (EU)", "", "of the"] {
+            assert_eq!(initialism(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn typed_abbreviations_fold_case_dots_and_spaces() {
+        for typed in ["UNODC", "unodc", "U.N.O.D.C.", "UN ODC", " U. N. O. D. C. "] {
+            assert_eq!(abbreviation_key(typed).as_deref(), Some("UNODC"), "{typed}");
+        }
+        assert_eq!(abbreviation_key("RATS SCO").as_deref(), Some("RATSSCO"));
+        for typed in ["X", "", "UN (Office)", "a b c d e f g", "O'Brien"] {
+            assert_eq!(abbreviation_key(typed), None, "{typed}");
+        }
+    }
+
+    fn person(name: &str) -> PersonName {
+        PersonName::parse(name).unwrap_or_else(|| panic!("{name} parses"))
+    }
+
+    #[test]
+    fn spellings_of_one_person_share_a_key() {
+        let key = person("V. V. Barchuk").key();
+        for name in [
+            "V.V. Barchuk",
+            "Barchuk V.V.",
+            "Barchuk V. V.",
+            "VV Barchuk",
+            "V V Barchuk",
+            "Barchuk, V. V.",
+            "v.v. barchuk",
+        ] {
+            assert_eq!(person(name).key(), key, "{name}");
+        }
+        assert_eq!(person("M.Conynx").key(), person("M. Conynx").key());
+        assert_eq!(person("M.Conynx").surname, "conynx");
+        assert_ne!(person("Vladimir Barchuk").key(), key);
+        assert_eq!(person("Vladimir Barchuk").surname, "barchuk");
+        assert_eq!(person("Barchuk, Vladimir").surname, "barchuk");
+        assert_eq!(person("Nakamitsu").surname, "nakamitsu");
+        assert_eq!(person("Jehangir Khan").surname, "khan");
+        assert_eq!(person("Michèle Coninsx").surname, "coninsx");
+        assert_eq!(PersonName::parse("V. V."), None);
+        assert_eq!(PersonName::parse(""), None);
+    }
+
+    #[test]
+    fn compatible_names() {
+        let vv = person("V. V. Barchuk");
+        assert!(person("V. Barchuk").compatible(&vv));
+        assert!(person("Barchuk").compatible(&vv));
+        assert!(person("Vladimir Barchuk").compatible(&vv));
+        assert!(person("Vladimir Barchuk").compatible(&person("V. Barchuk")));
+        assert!(!person("Viktor Barchuk").compatible(&person("Vladimir Barchuk")));
+        assert!(!person("A. Barchuk").compatible(&vv));
+        assert!(!person("V. V. Barchuk").compatible(&person("V. V. Borchuk")));
+    }
+
+    #[test]
+    fn organization_keys_fold_spelling_and_word_order() {
+        let same = [
+            (
+                "UN Office of Counter-Terrorism",
+                "UN Counter-Terrorism Office",
+            ),
+            (
+                "RATS SCO Executive Committee",
+                "Executive Committee of the SCO RATS",
+            ),
+            (
+                "UN Office on Drugs & Crime",
+                "U.N. Office on Drugs and Crime",
+            ),
+            (
+                "United Nations Office on Drugs and Crime",
+                "UN Office on Drugs and Crime",
+            ),
+            (
+                "UN Regional Centre for Preventive Diplomacy for Central Asia",
+                "UN Regional Center for Preventive Diplomacy for Central Asia",
+            ),
+            (
+                "Shanghai Cooperation Organisation",
+                "Shanghai Co-operation Organization",
+            ),
+        ];
+        for (a, b) in same {
+            assert_eq!(organization_key(a), organization_key(b), "{a} / {b}");
+        }
+        assert_ne!(
+            organization_key("UN Office of Counter-Terrorism"),
+            organization_key("UN Counter-Terrorism Centre")
+        );
+    }
+}
