@@ -83,6 +83,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let (sender, receiver) = mpsc::sync_channel::<Vec<Checked>>(4);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
+            store::not_in_this_thread();
             let records: Box<dyn Iterator<Item = ReadResult>> = match format {
                 InputFormat::Json => Box::new(formats::json::ArrayReader::new(input)),
                 InputFormat::Ndjson => Box::new(formats::ndjson::Reader::new(input)),

@@ -21,6 +21,13 @@ pub(crate) fn disarm() {
     unix::disarm();
 }
 
+/// Keeps the signals that end an import away from this thread: they go to the thread that
+/// writes (and draws the progress bar), so that no bar is drawn after the note while the
+/// handler runs.
+pub(crate) fn not_in_this_thread() {
+    unix::not_in_this_thread();
+}
+
 #[cfg(unix)]
 mod unix {
     use std::ffi::CString;
@@ -66,6 +73,18 @@ mod unix {
         }
     }
 
+    pub(super) fn not_in_this_thread() {
+        // SAFETY: a signal set built by sigemptyset/sigaddset, given to pthread_sigmask.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for signal in SIGNALS {
+                libc::sigaddset(&mut set, signal);
+            }
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        }
+    }
+
     pub(super) fn disarm() {
         FILES.store(std::ptr::null_mut(), Ordering::SeqCst);
     }
@@ -98,4 +117,5 @@ mod unix {
 mod unix {
     pub(super) fn arm(_: &[std::path::PathBuf]) {}
     pub(super) fn disarm() {}
+    pub(super) fn not_in_this_thread() {}
 }

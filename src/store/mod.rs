@@ -40,6 +40,7 @@ pub use import::{
     AliasConflict, AliasProblem, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Twins,
     Update,
 };
+pub(crate) use interrupt::not_in_this_thread;
 pub use keys::{GeneratedKeys, KeySpace};
 pub use near::NearName;
 pub use plan::{ParticipationPlan, Write};
