@@ -347,6 +347,9 @@ pub struct AddParticipantArgs {
     /// What they contributed: report, presentation...
     #[arg(long, value_name = "C")]
     pub contribution: Option<String>,
+    /// They headed the delegation of --org (one head per organization and event)
+    #[arg(long)]
+    pub head: bool,
 }
 
 /// The filters `list`, `export` and `stats` share; all of them must hold.
@@ -381,6 +384,9 @@ pub struct FilterArgs {
     /// Only events where someone took part in this role (with --person: that person)
     #[arg(long, value_name = "ROLE", help_heading = "Filters")]
     pub role: Option<String>,
+    /// Only events where this person (name or alias, any case) headed a delegation
+    #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    pub head: Option<String>,
     /// Only events of this kind (seminar, conference...)
     #[arg(long, value_name = "K", help_heading = "Filters")]
     pub kind: Option<String>,
@@ -526,6 +532,12 @@ pub struct EditParticipantArgs {
     /// The contribution
     #[arg(long, value_name = "C")]
     pub contribution: Option<String>,
+    /// They headed their organization's delegation (one head per organization and event)
+    #[arg(long, conflicts_with = "no_head")]
+    pub head: bool,
+    /// They did not head their delegation
+    #[arg(long)]
+    pub no_head: bool,
 }
 
 #[derive(Debug, Args)]

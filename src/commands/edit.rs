@@ -407,6 +407,12 @@ fn edit_participant(
     set(&mut record.role, &args.role);
     set(&mut record.session, &args.session);
     set(&mut record.contribution, &args.contribution);
+    if args.head {
+        record.head = true;
+    }
+    if args.no_head {
+        record.head = false;
+    }
     let after = record.validate().map_err(|e| {
         super::invalid_flags(vec![e], |field| match field {
             "organization" => "org",

@@ -95,6 +95,14 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
         }
         (None, None) => {}
     }
+    if let Some(head) = &filter.head {
+        let p = q.bind(name_key(head));
+        sql.push_str(&format!(
+            " AND e.id IN (SELECT event_id FROM participation
+                            WHERE person_id = (SELECT person_id FROM person_name WHERE name_key = {p})
+                              AND head)"
+        ));
+    }
     if let Some(kind) = &filter.kind {
         let p = q.bind(kind.clone());
         sql.push_str(&format!(" AND e.kind = {p}"));

@@ -8,7 +8,7 @@ use super::names::{Names, Sessions, session_id};
 use super::schema::FTS_FILL_ONE;
 
 use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
-use crate::store::error::{Context, Result, StoreError};
+use crate::store::error::{Result, StoreError};
 use crate::store::plan::{ParticipantRefs, Sameness};
 
 pub(super) use crate::store::now;
@@ -332,6 +332,71 @@ pub(super) fn same_participation(
         .optional()?)
 }
 
+/// The head of the delegation of organization `organization` at event `event_id`, other than
+/// participation `except`, as the error a second head is refused with; `Ok(())` when it has
+/// none.
+pub(super) fn check_head(
+    conn: &Connection,
+    event_id: i64,
+    organization: i64,
+    except: Option<i64>,
+) -> Result<()> {
+    let head: Option<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT p.id, pe.name, o.name FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               JOIN organization o ON o.id = p.organization_id
+              WHERE p.event_id = ?1 AND p.organization_id = ?2 AND p.head AND p.id IS NOT ?3",
+        )?
+        .query_row(params![event_id, organization, except], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    match head {
+        None => Ok(()),
+        Some((participation, head, organization)) => Err(StoreError::HeadTaken {
+            event: event_id,
+            organization,
+            head,
+            participation,
+        }),
+    }
+}
+
+/// Whether an error is the database refusing a second head of one delegation (the partial
+/// unique index `participation_head`): the checks before writing missed it.
+fn is_second_head(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, Some(message))
+        if f.code == rusqlite::ErrorCode::ConstraintViolation
+            && message.contains("participation.event_id, participation.organization_id"))
+}
+
+/// A write of participation `p` (`id`, once written) of event `event_id` for organization
+/// `organization`: a second head of its delegation, refused by the database, as the error
+/// that names the head there.
+fn head_error(
+    conn: &Connection,
+    e: rusqlite::Error,
+    event_id: i64,
+    organization: Option<i64>,
+    id: Option<i64>,
+) -> StoreError {
+    match organization {
+        Some(org) if is_second_head(&e) => match check_head(conn, event_id, org, id) {
+            Err(taken) => taken,
+            Ok(()) => e.into(),
+        },
+        _ => e.into(),
+    }
+}
+
+/// Marks participation `id` as the head of its delegation, or not.
+pub(super) fn set_head(conn: &Connection, id: i64, head: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE participation SET head = ?2 WHERE id = ?1")?
+        .execute(params![id, head])?;
+    Ok(())
+}
+
 pub(super) fn insert_participant(
     conn: &Connection,
     names: &mut Names,
@@ -352,9 +417,12 @@ pub(super) fn update_participation(
     refs: ParticipantRefs,
     p: &NewParticipant,
 ) -> Result<()> {
+    let event_id: i64 = conn
+        .prepare_cached("SELECT event_id FROM participation WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     conn.prepare_cached(
         "UPDATE participation SET person_id = ?2, organization_id = ?3, position = ?4,
-                role = ?5, session_id = ?6, contribution = ?7
+                role = ?5, session_id = ?6, contribution = ?7, head = ?8
           WHERE id = ?1",
     )?
     .execute(params![
@@ -364,8 +432,10 @@ pub(super) fn update_participation(
         p.position,
         p.role,
         refs.session,
-        p.contribution
-    ])?;
+        p.contribution,
+        p.head
+    ])
+    .map_err(|e| head_error(conn, e, event_id, refs.organization, Some(id)))?;
     Ok(())
 }
 
@@ -378,8 +448,8 @@ fn insert_participation(
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO participation (event_id, person_id, organization_id, position, role,
-                                    session_id, contribution, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                    session_id, contribution, created_at, head)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         event_id,
@@ -389,8 +459,17 @@ fn insert_participation(
         p.role,
         refs.session,
         p.contribution,
-        stamp
+        stamp,
+        p.head
     ])
-    .with_context(|| format!("recording participant {:?}", p.name))?;
+    .map_err(
+        |e| match head_error(conn, e, event_id, refs.organization, None) {
+            taken @ StoreError::HeadTaken { .. } => taken,
+            other => StoreError::Context {
+                context: format!("recording participant {:?}", p.name),
+                source: Box::new(other),
+            },
+        },
+    )?;
     Ok(conn.last_insert_rowid())
 }
