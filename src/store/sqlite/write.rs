@@ -136,15 +136,22 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
-    // Identical participations (see [`Sameness`]) are recorded once.
+    // Identical participations (see [`Sameness`]) are recorded once, as head if one was.
     let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
+    let mut rows: Vec<(ParticipantRefs, NewParticipant)> = Vec::new();
     for p in &event.participants {
         let refs = participant_refs(conn, names, &mut sessions, event_id, p, stamp)?;
         let same = Sameness::new(refs, p);
-        if !seen.contains(&same) {
-            insert_participation(conn, event_id, refs, p, stamp)?;
-            seen.push(same);
+        match seen.iter().position(|s| *s == same) {
+            Some(at) => rows[at].1.head |= p.head,
+            None => {
+                rows.push((refs, p.clone()));
+                seen.push(same);
+            }
         }
+    }
+    for (refs, p) in &rows {
+        insert_participation(conn, event_id, *refs, p, stamp)?;
     }
     Ok(())
 }
