@@ -19,6 +19,16 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
         contribution: args.contribution.clone(),
         head: args.head,
     };
+    if record.head
+        && record
+            .organization
+            .as_deref()
+            .is_none_or(|o| o.trim().is_empty())
+    {
+        anyhow::bail!(
+            "invalid --head: a head heads the delegation of an organization; give --org too"
+        );
+    }
     let participant = record.validate().map_err(|e| {
         super::invalid_flags(vec![e], |field| match field {
             "organization" => "org",

@@ -826,6 +826,7 @@ mod tests {
                     role: p.role.clone(),
                     session: p.session.clone(),
                     contribution: p.contribution.clone(),
+                    head: p.head,
                 })
                 .collect(),
             participant_count: new.participants.len(),

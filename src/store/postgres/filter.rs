@@ -169,6 +169,7 @@ mod tests {
             org_role: None,
             person: Some(evil.into()),
             role: Some(evil.into()),
+            head: Some(evil.into()),
             kind: Some(evil.into()),
             mode: Some(Mode::Virtual),
             region: Some(evil.into()),
@@ -180,8 +181,8 @@ mod tests {
         };
         let query = event_query(&filter, "e.id");
         assert!(!query.sql.contains("DROP") && !query.sql.contains("traffick"));
-        assert_eq!(query.params.len(), 13);
-        for n in 1..=13 {
+        assert_eq!(query.params.len(), 14);
+        for n in 1..=14 {
             assert!(query.sql.contains(&format!("${n}")), "${n}: {}", query.sql);
         }
         assert!(!query.sql.contains("$14"));

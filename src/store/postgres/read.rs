@@ -398,6 +398,7 @@ mod tests {
             role: role.map(String::from),
             session: session.map(String::from),
             contribution: None,
+            head: false,
         }
     }
 
