@@ -185,7 +185,7 @@ mod tests {
         for n in 1..=14 {
             assert!(query.sql.contains(&format!("${n}")), "${n}: {}", query.sql);
         }
-        assert!(!query.sql.contains("$14"));
+        assert!(!query.sql.contains("$15"));
         // The organization's name is bound once and used in both of its links.
         assert_eq!(
             query.sql.matches("name_key = $3)").count(),
