@@ -196,7 +196,7 @@ mod tests {
         assert!(
             query
                 .sql
-                .ends_with(" ORDER BY e.title_sort, e.title_key, e.start_date, e.id LIMIT $13")
+                .ends_with(" ORDER BY e.title_sort, e.title_key, e.start_date, e.id LIMIT $14")
         );
     }
 
