@@ -145,7 +145,8 @@ and removing the same item in one command is refused as a contradiction, in any 
 const EDIT_PARTICIPANT_EXAMPLE: &str = "\
 Examples:
   events edit-participant 12 --position \"Director\" --role speaker
-  events edit-participant 12 --session \"\"     # an empty value clears a field";
+  events edit-participant 12 --session \"\"     # an empty value clears a field
+  events edit-participant 8 --no-head          # no longer heads the delegation";
 
 const REMOVE_PARTICIPANT_EXAMPLE: &str = "\
 Example:
@@ -160,6 +161,7 @@ Examples:
   events list --from 2021-01-01 --to 2021-12-31 --org \"rats sco executive committee\"
   events list --from 2021-03-17 --to 2021-03-17      # events running on that day
   events list --org \"SCO RATS\" --org-role participant --from 2021
+  events list --head \"V. V. Barchuk\"               # where he headed a delegation
   events list --format csv > events.csv";
 
 const SHOW_EXAMPLE: &str = "\
