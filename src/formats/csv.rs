@@ -819,4 +819,17 @@ mod tests {
         );
         assert_eq!(items[1], Err(Problem::field(3, "title", "invalid UTF-8")));
     }
+
+    #[test]
+    fn flags() {
+        for yes in ["true", "YES", " 1 ", "True"] {
+            assert_eq!(parse_flag(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "No", "0", "", "  "] {
+            assert_eq!(parse_flag(no), Some(false), "{no}");
+        }
+        for neither in ["y", "maybe", "2", "oui"] {
+            assert_eq!(parse_flag(neither), None, "{neither}");
+        }
+    }
 }

@@ -893,4 +893,43 @@ mod tests {
         );
         assert_eq!(plan.remove, [3]);
     }
+
+    #[test]
+    fn a_head_moved_is_a_change_in_place_and_the_old_head_steps_down_first() {
+        let before = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16",
+                "participants": [{"name": "X", "organization": "O", "head": true},
+                                 {"name": "Y", "organization": "O"}]}"#,
+        );
+        let stored = stored(&before);
+        let wanted = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16",
+                "participants": [{"name": "X", "organization": "O"},
+                                 {"name": "Y", "organization": "O", "head": true}]}"#,
+        );
+        assert_eq!(changed_fields(&stored, &wanted), [Field::Participants]);
+        let plan = ParticipationPlan::new(&stored, &wanted, &wanted);
+        assert!(plan.keep.is_empty() && plan.remove.is_empty());
+        assert_eq!(
+            plan.write,
+            [
+                crate::store::Write::Change(1, wanted.participants[0].clone()),
+                crate::store::Write::Change(2, wanted.participants[1].clone()),
+            ]
+        );
+        assert_eq!(plan.unhead, [1]);
+    }
+
+    #[test]
+    fn participants_alike_but_for_the_head_are_one_and_it_heads() {
+        let mut event = new_event(
+            r#"{"title": "A", "start": "2021-03-16",
+                "participants": [{"name": "X", "organization": "O"},
+                                 {"name": "x", "organization": "o", "head": true}]}"#,
+        );
+        let mut canonical = event.clone();
+        collapse_participants(&mut event, &mut canonical);
+        assert_eq!(event.participants.len(), 1);
+        assert!(event.participants[0].head && canonical.participants[0].head);
+    }
 }

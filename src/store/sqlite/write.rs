@@ -480,3 +480,56 @@ fn insert_participation(
     )?;
     Ok(conn.last_insert_rowid())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::sqlite::SqliteStore;
+
+    /// The database's own refusal of a second head (the commands check first; this is the
+    /// backstop): the same error as the check gives, naming the head there.
+    #[test]
+    fn the_database_refuses_a_second_head_naming_the_first() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let event = crate::model::test_event(
+            r#"{"title": "A", "start": "2021-01-01",
+                "participants": [{"name": "X", "organization": "O", "head": true}]}"#,
+        );
+        let id = Store::add_event(&mut store, &event).unwrap().id;
+        let p = NewParticipant {
+            name: "Y".into(),
+            organization: Some("o".into()),
+            position: None,
+            role: None,
+            session: None,
+            contribution: None,
+            head: true,
+        };
+        let err = insert_participant(
+            &store.conn,
+            &mut Names::default(),
+            &mut Sessions::default(),
+            id,
+            &p,
+            "2021-01-01T00:00:00Z",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::HeadTaken { participation: 1, head, organization, .. }
+                if head == "X" && organization == "O"),
+            "{err:?}"
+        );
+        // Not a head: welcome.
+        let member = NewParticipant { head: false, ..p };
+        insert_participant(
+            &store.conn,
+            &mut Names::default(),
+            &mut Sessions::default(),
+            id,
+            &member,
+            "2021-01-01T00:00:00Z",
+        )
+        .unwrap();
+    }
+}
