@@ -41,7 +41,7 @@ opening "M. Conynx" "UN Security Council Counter-Terrorism Committee Executive D
 
 "$events" -q add-participant "$id" --name "V. V. Barchuk" \
     --org "RATS SCO Executive Committee" --position "Deputy Director" \
-    --role "head of delegation" --contribution report \
+    --role "head of delegation" --head --contribution report \
     --session "The role of international and regional organizations and the development of international cooperation of judicial and law enforcement agencies in Central Asia" \
     >/dev/null
 

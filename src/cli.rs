@@ -145,7 +145,8 @@ and removing the same item in one command is refused as a contradiction, in any 
 const EDIT_PARTICIPANT_EXAMPLE: &str = "\
 Examples:
   events edit-participant 12 --position \"Director\" --role speaker
-  events edit-participant 12 --session \"\"     # an empty value clears a field";
+  events edit-participant 12 --session \"\"     # an empty value clears a field
+  events edit-participant 8 --no-head          # no longer heads the delegation";
 
 const REMOVE_PARTICIPANT_EXAMPLE: &str = "\
 Example:
@@ -160,6 +161,7 @@ Examples:
   events list --from 2021-01-01 --to 2021-12-31 --org \"rats sco executive committee\"
   events list --from 2021-03-17 --to 2021-03-17      # events running on that day
   events list --org \"SCO RATS\" --org-role participant --from 2021
+  events list --head \"V. V. Barchuk\"               # where he headed a delegation
   events list --format csv > events.csv";
 
 const SHOW_EXAMPLE: &str = "\
@@ -347,6 +349,9 @@ pub struct AddParticipantArgs {
     /// What they contributed: report, presentation...
     #[arg(long, value_name = "C")]
     pub contribution: Option<String>,
+    /// They headed the delegation of --org (one head per organization and event)
+    #[arg(long)]
+    pub head: bool,
 }
 
 /// The filters `list`, `export` and `stats` share; all of them must hold.
@@ -381,6 +386,9 @@ pub struct FilterArgs {
     /// Only events where someone took part in this role (with --person: that person)
     #[arg(long, value_name = "ROLE", help_heading = "Filters")]
     pub role: Option<String>,
+    /// Only events where this person (name or alias, any case) headed a delegation
+    #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    pub head: Option<String>,
     /// Only events of this kind (seminar, conference...)
     #[arg(long, value_name = "K", help_heading = "Filters")]
     pub kind: Option<String>,
@@ -526,6 +534,12 @@ pub struct EditParticipantArgs {
     /// The contribution
     #[arg(long, value_name = "C")]
     pub contribution: Option<String>,
+    /// They headed their organization's delegation (one head per organization and event)
+    #[arg(long, conflicts_with = "no_head")]
+    pub head: bool,
+    /// They did not head their delegation
+    #[arg(long)]
+    pub no_head: bool,
 }
 
 #[derive(Debug, Args)]

@@ -246,6 +246,14 @@ fn describe(e: &StoreError) -> String {
             "the record was changed by another process meanwhile; try again".to_string()
         }
         SameAsAnother { other } => format!("participation {other} already records that"),
+        HeadTaken {
+            event,
+            organization,
+            head,
+            participation,
+        } => format!(
+            "the delegation of {organization:?} at event {event} is already headed by {head:?} (participation {participation}); `events edit-participant {participation} --no-head` first"
+        ),
         Gone { event } => format!("event {event} has gone"),
         BadSearch { reason } => format!("the --search text cannot be searched for: {reason}"),
         IsDirectory { location } => format!(

@@ -137,10 +137,10 @@ fn first_difference(what: &str, a: &str, b: &str) -> String {
 /// Events whose names, titles and words test text handling: accents and case (sorted and
 /// matched alike), ligatures, other scripts, punctuation, odd spacing; spellings of one
 /// kind or region that differ only by case; events spanning years.
-const TRICKY: &str = r#"{"key": "cafe-1", "title": "Café society and security", "kind": "Séminaire", "start": "2019-11-28", "end": "2020-01-03", "mode": "hybrid", "region": "Île-de-France", "project": "Œuvre commune", "description": "Anti-trafficking: (re)thinking \"arms\" control? See x@y.org.", "tags": ["Café", "trafficking"], "organizers": ["Œuvre d'Orient", "Zürich Institute"], "partners": ["ångström lab"], "sessions": ["Ouverture", "Clôture"], "participants": [{"name": "Jürgen Groß", "organization": "Zürich Institute", "position": "Direktor", "role": "Speaker", "session": "Ouverture", "contribution": "Rapport"}, {"name": "O'Brien-Smith, J.", "organization": "O'Brien & Sons, Ltd.", "role": "moderator"}]}
-{"key": "cafe-2", "title": "cafe SOCIETY workshop", "kind": "séminaire", "start": "2020-02-10", "mode": "in-person", "region": "île-de-france", "tags": ["cafe", "SALW"], "organizers": ["zurich institute"], "participants": [{"name": "jürgen groß", "organization": "ZÜRICH INSTITUTE", "position": "director", "role": "speaker"}]}
+const TRICKY: &str = r#"{"key": "cafe-1", "title": "Café society and security", "kind": "Séminaire", "start": "2019-11-28", "end": "2020-01-03", "mode": "hybrid", "region": "Île-de-France", "project": "Œuvre commune", "description": "Anti-trafficking: (re)thinking \"arms\" control? See x@y.org.", "tags": ["Café", "trafficking"], "organizers": ["Œuvre d'Orient", "Zürich Institute"], "partners": ["ångström lab"], "sessions": ["Ouverture", "Clôture"], "participants": [{"name": "Jürgen Groß", "organization": "Zürich Institute", "position": "Direktor", "role": "Speaker", "session": "Ouverture", "contribution": "Rapport", "head": true}, {"name": "O'Brien-Smith, J.", "organization": "O'Brien & Sons, Ltd.", "role": "moderator"}]}
+{"key": "cafe-2", "title": "cafe SOCIETY workshop", "kind": "séminaire", "start": "2020-02-10", "mode": "in-person", "region": "île-de-france", "tags": ["cafe", "SALW"], "organizers": ["zurich institute"], "participants": [{"name": "jürgen groß", "organization": "ZÜRICH INSTITUTE", "position": "director", "role": "speaker", "head": true}]}
 {"key": "straße", "title": "Straße und Sicherheit", "kind": "Konferenz", "start": "2020-05-05", "end": "2020-05-06", "mode": "virtual", "region": "Europe", "tags": ["Straße"], "organizers": ["Bundesamt für Straßenwesen"], "participants": [{"name": "Ærøskøbing, Åse", "organization": "Bundesamt für Straßenwesen", "position": "Leiterin"}]}
-{"key": "ru-2021", "title": "Конференция по безопасности", "kind": "конференция", "start": "2021-09-01", "end": "2021-09-02", "mode": "in-person", "region": "Центральная Азия", "project": "Безопасность границ", "tags": ["границы"], "organizers": ["ОДКБ"], "partners": ["UN Office on Drugs and Crime"], "participants": [{"name": "Иван Петров", "organization": "ОДКБ", "position": "Директор", "role": "докладчик"}, {"name": "ИВАН ПЕТРОВ", "organization": "одкб", "position": "директор", "role": "Докладчик"}]}
+{"key": "ru-2021", "title": "Конференция по безопасности", "kind": "конференция", "start": "2021-09-01", "end": "2021-09-02", "mode": "in-person", "region": "Центральная Азия", "project": "Безопасность границ", "tags": ["границы"], "organizers": ["ОДКБ"], "partners": ["UN Office on Drugs and Crime"], "participants": [{"name": "Иван Петров", "organization": "ОДКБ", "position": "Директор", "role": "докладчик"}, {"name": "ИВАН ПЕТРОВ", "organization": "одкб", "position": "директор", "role": "Докладчик", "head": true}]}
 {"key": "tokyo", "title": "東京セミナー 2022", "start": "2022-02-02", "region": "東アジア", "tags": ["セミナー"], "organizers": ["国連"], "participants": [{"name": "山田太郎", "organization": "国連", "role": "speaker"}]}
 {"key": "greek", "title": "Ελληνική Διάσκεψη για την ασφάλεια", "kind": "conference", "start": "2022-03-03", "region": "Ελλάδα", "organizers": ["ΟΗΕ"], "participants": [{"name": "ΣΩΚΡΆΤΗΣ Παπαδόπουλος", "organization": "ΟΗΕ"}, {"name": "σωκράτης παπαδόπουλος", "role": "observer"}]}
 {"key": "fi", "title": "Oﬃce of ﬁnance workshop", "kind": "Workshop", "start": "2022-04-04", "mode": "virtual", "tags": ["ﬁnance", "finance"], "organizers": ["ﬁnancial ﬁrm"], "partners": ["The  Double   Space Org"], "participants": [{"name": "Ægir Þórsson", "organization": "Financial Firm", "position": "CFO"}]}
@@ -187,6 +187,55 @@ fn build(pair: &mut Pair) {
         "--role",
         "speaker",
     ]);
+    // Heads: one made head of a participation there, one of a new participation (whose
+    // delegation merges below bring together with another that has a head).
+    pair.ok(&[
+        "add-participant",
+        "tokyo",
+        "--name",
+        "山田太郎",
+        "--org",
+        "国連",
+        "--role",
+        "speaker",
+        "--head",
+    ]);
+    pair.ok(&[
+        "add-participant",
+        "cafe-2",
+        "--name",
+        "Jurgen Gross",
+        "--org",
+        "Zurich Institut",
+        "--role",
+        "moderator",
+        "--head",
+    ]);
+    // A participants file with a head column: a head made, a value refused, a second head
+    // of a stored delegation refused.
+    pair.same_stdin(
+        &["import", "--format", "csv"],
+        "event,name,organization,head
+greek,ΣΩΚΡΆΤΗΣ Παπαδόπουλος,ΟΗΕ,Yes
+greek,Other,,no
+"
+        .as_bytes(),
+    );
+    pair.same_stdin(
+        &["import", "--format", "csv"],
+        "event,name,organization,head
+greek,Other,ΟΗΕ,si
+"
+        .as_bytes(),
+    );
+    pair.same_stdin(
+        &["import", "--format", "csv"],
+        "event,name,organization,head
+greek,Other,ΟΗΕ,
+greek,Another,ΟΗΕ,TRUE
+"
+        .as_bytes(),
+    );
     pair.ok(&[
         "add-participant",
         "fi",
@@ -390,6 +439,16 @@ fn build(pair: &mut Pair) {
         &["show", "999"],
         &["person", "Jurgen Grosss"],
         &["edit-event", "cafe-1", "--remove-organizer", "Nobody"],
+        &[
+            "add-participant",
+            "ru-2021",
+            "--name",
+            "Someone",
+            "--org",
+            "csto",
+            "--head",
+        ],
+        &["add-participant", "ru-2021", "--name", "Someone", "--head"],
     ] {
         let (code, _, _) = pair.same(args);
         assert_ne!(code, 0, "events {args:?} should fail");
@@ -441,6 +500,10 @@ const FILTERS: &[&[&str]] = &[
     &["--person", "jurgen gross"],
     &["--person", "J. Gross", "--role", "SPEAKER"],
     &["--person", "иван петров"],
+    &["--head", "иван петров"],
+    &["--head", "J. Gross"],
+    &["--head", "V. V. Barchuk", "--from", "2021"],
+    &["--head", "Nobody Known"],
     &["--role", "speaker"],
     &["--role", "head of  delegation"],
     &["--role", "Докладчик"],

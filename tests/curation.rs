@@ -124,9 +124,9 @@ fn stats_limit_applies_to_groups() {
     );
     assert_eq!(
         stats(&env, &["--by", "org", "--limit", "2"]),
-        ["UNODC,3", "UNOCT,2"]
+        ["UNODC,3,0", "UNOCT,2,0"]
     );
-    assert_eq!(stats(&env, &["--by", "org", "--limit", "1"]), ["UNODC,3"]);
+    assert_eq!(stats(&env, &["--by", "org", "--limit", "1"]), ["UNODC,3,0"]);
     assert_eq!(
         stats(&env, &["--by", "org", "--limit", "0"]),
         Vec::<String>::new()

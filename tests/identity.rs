@@ -437,7 +437,7 @@ fn an_old_database_is_upgraded_with_keys_for_every_event() {
     };
     let out = env.run(&["list", "--format", "json"]);
     assert!(
-        out.stderr.contains("from schema version 2 to 3"),
+        out.stderr.contains("from schema version 2 to 4"),
         "{}",
         out.stderr
     );
@@ -490,6 +490,10 @@ fn an_old_database_is_upgraded_with_keys_for_every_event() {
         rats["participants"][0]["session"],
         "The role of international and regional organizations"
     );
+    // Its "head of delegation" heads the delegation since schema 4 (issue 10).
+    assert_eq!(rats["participants"][0]["role"], "head of delegation");
+    assert_eq!(rats["participants"][0]["head"], true);
+    assert_eq!(rats["participants"][1]["head"], false);
     assert!(
         env.ok(&["list", "--search", "meeting", "--format", "csv"])
             .lines()

@@ -75,7 +75,13 @@ fn null_and_empty_lists_clear() {
     for field in ["description", "kind"] {
         expected[field] = Value::Null;
     }
-    for field in ["tags", "organizers", "participants", "sessions"] {
+    for field in [
+        "tags",
+        "organizers",
+        "participants",
+        "sessions",
+        "delegations",
+    ] {
         expected[field] = json!([]);
     }
     assert_eq!(show(&env, SEED_KEY), expected);

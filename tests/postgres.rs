@@ -12,6 +12,8 @@ mod util;
 mod core;
 #[path = "curation.rs"]
 mod curation;
+#[path = "delegations.rs"]
+mod delegations;
 #[path = "docs.rs"]
 mod docs;
 #[path = "identity.rs"]

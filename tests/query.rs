@@ -295,7 +295,10 @@ fn stats_with_bars() {
         &env.ok(&["stats", "--by", "org", "--from", "2021", "--format", "json"]),
     )
     .unwrap();
-    assert_eq!(by_org[0], serde_json::json!({"org": "OSCE", "events": 4}));
+    assert_eq!(
+        by_org[0],
+        serde_json::json!({"org": "OSCE", "events": 4, "headed": 0})
+    );
     let by_mode = env.ok(&["stats", "--by", "mode", "--format", "csv"]);
     assert_eq!(
         by_mode,

@@ -108,16 +108,37 @@ fn world(csv: bool) -> impl Strategy<Value = World> {
                                 .map(|&i| orgs2[i].clone())
                                 .collect()
                         };
+                        let fold = |n: &String| {
+                            n.split_whitespace()
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                                .to_lowercase()
+                        };
+                        // The first participant of each organization (by name) heads its
+                        // delegation: one head each.
+                        let mut headed: Vec<String> = Vec::new();
                         let participants: Vec<Value> = if csv {
                             vec![]
                         } else {
                             parts
                                 .iter()
                                 .map(|(person, org, t)| {
+                                    let organization = org.map(|o| orgs2[o].clone());
+                                    let head = match &organization {
+                                        Some(o)
+                                            if !o.trim().is_empty()
+                                                && !headed.contains(&fold(o)) =>
+                                        {
+                                            headed.push(fold(o));
+                                            true
+                                        }
+                                        _ => false,
+                                    };
                                     json!({
                                         "name": people2[*person],
-                                        "organization": org.map(|o| orgs2[o].clone()),
+                                        "organization": organization,
                                         "position": t[0], "role": t[1], "contribution": t[2],
+                                        "head": head,
                                     })
                                 })
                                 .collect()
@@ -199,6 +220,13 @@ fn check(world: &World, format: &str) -> Result<(), TestCaseError> {
         for field in ["description", "location", "region", "project", "source"] {
             prop_assert_eq!(&record[field], &blank_to_null(&given[field]), "{}", field);
         }
+        // Every head stays a head (participations made one keep it).
+        let heads = |v: &Value| {
+            v["participants"]
+                .as_array()
+                .map_or(0, |ps| ps.iter().filter(|p| p["head"] == true).count())
+        };
+        prop_assert_eq!(heads(record), heads(given));
     }
 
     let file = first.ok(&["export", "--format", format]);

@@ -8,6 +8,7 @@ mod util;
 
 mod core;
 mod curation;
+mod delegations;
 mod docs;
 mod identity;
 mod import;

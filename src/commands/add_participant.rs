@@ -17,7 +17,18 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
         role: args.role.clone(),
         session: args.session.clone(),
         contribution: args.contribution.clone(),
+        head: args.head,
     };
+    if record.head
+        && record
+            .organization
+            .as_deref()
+            .is_none_or(|o| o.trim().is_empty())
+    {
+        anyhow::bail!(
+            "invalid --head: a head heads the delegation of an organization; give --org too"
+        );
+    }
     let participant = record.validate().map_err(|e| {
         super::invalid_flags(vec![e], |field| match field {
             "organization" => "org",
@@ -35,6 +46,14 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
             writeln!(std::io::stdout(), "{id}")?;
             ctx.note(&format!(
                 "{} is already recorded as participation {id} of event {event_id}; nothing added",
+                participant.name
+            ));
+            return Ok(());
+        }
+        ParticipantAdded::MadeHead(id) => {
+            writeln!(std::io::stdout(), "{id}")?;
+            ctx.note(&format!(
+                "{} is already recorded as participation {id} of event {event_id}; it now heads its delegation",
                 participant.name
             ));
             return Ok(());

@@ -407,6 +407,23 @@ fn edit_participant(
     set(&mut record.role, &args.role);
     set(&mut record.session, &args.session);
     set(&mut record.contribution, &args.contribution);
+    if args.head {
+        record.head = true;
+    }
+    if args.no_head {
+        record.head = false;
+    }
+    if record.head
+        && record
+            .organization
+            .as_deref()
+            .is_none_or(|o| o.trim().is_empty())
+    {
+        bail!(
+            "invalid --head: participation {} would head no organization's delegation; give --org too, or --no-head",
+            args.id
+        );
+    }
     let after = record.validate().map_err(|e| {
         super::invalid_flags(vec![e], |field| match field {
             "organization" => "org",

@@ -244,10 +244,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
                         Ok(participant) => {
                             let reference = EventRef::parse(&event);
-                            let found = import
-                                .apply_participant(&reference, &participant)?
-                                .is_some();
-                            if !found {
+                            let outcome = import.apply_participant(&reference, &participant)?;
+                            if let Some(Outcome::Invalid(e)) = outcome {
+                                // A second head of a delegation.
+                                problems.push(Problem::from_field_error(line, e));
+                            } else if outcome.is_none() {
                                 // The hint looks through every key: only for problems that
                                 // will be shown, not for each of 100,000 rows of a wrong file.
                                 let hint = if problems.shown.len() < SHOWN_PROBLEMS {

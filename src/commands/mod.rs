@@ -267,6 +267,7 @@ fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
         }),
         person: name("person", &args.person)?,
         role: name("role", &args.role)?,
+        head: name("head", &args.head)?,
         kind: name("kind", &args.kind)?.map(|k| k.to_lowercase()),
         mode,
         region: name("region", &args.region)?,
@@ -295,11 +296,11 @@ fn suggest_names(ctx: &Context, store: &mut dyn Store, filter: &EventFilter) -> 
         let close = store.similar_organizations(org, 3)?;
         ctx.note(&no_such_name("No", "organization", org, &close));
     }
-    if let Some(person) = &filter.person
-        && store.person_id(person)?.is_none()
-    {
-        let close = store.similar_people(person, 3)?;
-        ctx.note(&no_such_name("No", "person", person, &close));
+    for person in [&filter.person, &filter.head].into_iter().flatten() {
+        if store.person_id(person)?.is_none() {
+            let close = store.similar_people(person, 3)?;
+            ctx.note(&no_such_name("No", "person", person, &close));
+        }
     }
     Ok(())
 }

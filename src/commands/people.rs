@@ -88,6 +88,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
                     "role",
                     "session",
                     "contribution",
+                    "head",
                     "participation",
                 ],
                 history.history.iter().map(|h| {
@@ -103,6 +104,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
                         opt(&h.role),
                         opt(&h.session),
                         opt(&h.contribution),
+                        Cow::from(if h.head { "true" } else { "false" }),
                         Cow::from(h.participation.to_string()),
                     ]
                 }),

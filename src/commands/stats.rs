@@ -39,18 +39,30 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
                 r.value.clone().map_or(Value::Null, Value::String),
             );
             object.insert("events".to_string(), Value::from(r.events));
+            if let Some(headed) = r.headed {
+                object.insert("headed".to_string(), Value::from(headed));
+            }
             Value::Object(object)
         })
         .collect();
+    let header: &[&str] = if by == StatsBy::Org {
+        &["org", "events", "headed"]
+    } else {
+        &[by.as_str(), "events"]
+    };
     super::print_view(
         args.format,
         &json,
-        &[by.as_str(), "events"],
+        header,
         rows.iter().map(|r| {
-            vec![
+            let mut row = vec![
                 Cow::from(r.value.as_deref().unwrap_or("")),
                 Cow::from(r.events.to_string()),
-            ]
+            ];
+            if let Some(headed) = r.headed {
+                row.push(Cow::from(headed.to_string()));
+            }
+            row
         }),
         rows.is_empty().then_some("No events match."),
         |term| tables::stats(by.as_str(), &rows, term),

@@ -23,8 +23,9 @@ pub const EVENT_COLUMNS: &[&str] = match super::EVENT_FIELDS.split_last() {
     None => &[],
 };
 
-/// The columns of a participant row; `event` and `name` are required.
-pub const PARTICIPANT_COLUMNS: [&str; 7] = [
+/// The columns of a participant row; `event` and `name` are required. `head` says whether
+/// they headed their organization's delegation (see [`parse_flag`]).
+pub const PARTICIPANT_COLUMNS: [&str; 8] = [
     "event",
     "name",
     "organization",
@@ -32,7 +33,18 @@ pub const PARTICIPANT_COLUMNS: [&str; 7] = [
     "role",
     "session",
     "contribution",
+    "head",
 ];
+
+/// A yes-or-no cell: true/false, yes/no, 1/0, in any case and spacing; empty is no. `None`
+/// for anything else.
+pub fn parse_flag(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
 
 const LIST_SEPARATOR: &str = "; ";
 
@@ -464,6 +476,19 @@ impl<R: BufRead> Reader<R> {
                         "role" => record.role = text(value),
                         "session" => record.session = text(value),
                         "contribution" => record.contribution = text(value),
+                        "head" => match parse_flag(value) {
+                            Some(head) => record.head = head,
+                            None => {
+                                return Err(Problem {
+                                    value: Some(value.to_string()),
+                                    ..Problem::field(
+                                        line,
+                                        "head",
+                                        "expected true or false (yes/no, 1/0; empty is false)",
+                                    )
+                                });
+                            }
+                        },
                         _ => {}
                     }
                 }
@@ -793,5 +818,18 @@ mod tests {
             Err(Problem::new(2, "the row has 3 cells, the header 2"))
         );
         assert_eq!(items[1], Err(Problem::field(3, "title", "invalid UTF-8")));
+    }
+
+    #[test]
+    fn flags() {
+        for yes in ["true", "YES", " 1 ", "True"] {
+            assert_eq!(parse_flag(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "No", "0", "", "  "] {
+            assert_eq!(parse_flag(no), Some(false), "{no}");
+        }
+        for neither in ["y", "maybe", "2", "oui"] {
+            assert_eq!(parse_flag(neither), None, "{neither}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Write};
 use anyhow::Result;
 
 use super::{MAX_RECORD_BYTES, Problem, ReadResult, parse_event};
-use crate::model::{Event, EventRecord};
+use crate::model::{Delegation, Event, EventRecord};
 
 /// Writes events as one pretty-printed JSON array (`[]` when there are none): what `list`
 /// prints.
@@ -17,9 +17,20 @@ pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
     Ok(())
 }
 
-/// Writes one event as a pretty-printed JSON object: what `show` prints.
+/// Writes one event as a pretty-printed JSON object: what `show` prints, the record and its
+/// delegations (see [`Delegation::of`]).
 pub fn write_event(out: &mut impl Write, event: &Event) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &EventRecord::from(event))?;
+    #[derive(serde::Serialize)]
+    struct Shown {
+        #[serde(flatten)]
+        record: EventRecord,
+        delegations: Vec<Delegation>,
+    }
+    let shown = Shown {
+        record: EventRecord::from(event),
+        delegations: Delegation::of(event),
+    };
+    serde_json::to_writer_pretty(&mut *out, &shown)?;
     writeln!(out)?;
     Ok(())
 }

@@ -168,6 +168,7 @@ impl NewEvent {
                                 .clone()
                                 .filter(|s| !sessions_given || listed.contains(&name_key(s))),
                             contribution: p.contribution.clone(),
+                            head: p.head,
                         })
                         .collect();
                 }
@@ -197,6 +198,9 @@ pub struct NewParticipant {
     pub role: Option<String>,
     pub session: Option<String>,
     pub contribution: Option<String>,
+    /// Whether they headed their organization's delegation (never without an organization;
+    /// at most one per event and organization).
+    pub head: bool,
 }
 
 /// An event as stored, with everything linked to it.
@@ -235,6 +239,8 @@ pub struct Participant {
     pub role: Option<String>,
     pub session: Option<String>,
     pub contribution: Option<String>,
+    /// Whether they headed their organization's delegation.
+    pub head: bool,
 }
 
 impl From<&Participant> for NewParticipant {
@@ -247,6 +253,7 @@ impl From<&Participant> for NewParticipant {
             role: p.role.clone(),
             session: p.session.clone(),
             contribution: p.contribution.clone(),
+            head: p.head,
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct EventFilter {
     pub person: Option<String>,
     /// Events where someone took part in this role (compared as names are).
     pub role: Option<String>,
+    /// Events where this person (by name or alias) headed a delegation.
+    pub head: Option<String>,
     /// Stored lower-case, as kinds are.
     pub kind: Option<String>,
     pub mode: Option<Mode>,

@@ -114,6 +114,14 @@ pub struct ParticipantRecord {
     pub session: Option<String>,
     #[serde(default)]
     pub contribution: Option<String>,
+    /// Whether they headed the delegation of their organization (`false` when left out).
+    #[serde(default, deserialize_with = "bool_or_null")]
+    pub head: bool,
+}
+
+/// A flag: `null` reads as `false`.
+fn bool_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The other names of one organization or person, as export writes them after the events and
@@ -259,6 +267,12 @@ impl EventRecord {
             }
         }
 
+        // One head per delegation: per organization (by name key; two names of one
+        // organization are found when the store resolves them).
+        if let Some(e) = second_head(&participants) {
+            errors.push(e);
+        }
+
         // A session named by a participant is a session of the event.
         let named: Vec<String> = self
             .sessions
@@ -358,15 +372,49 @@ impl ParticipantRecord {
         let Some(name) = optional_name(Some(&self.name)) else {
             return Err(FieldError::new("name", &self.name, "must not be empty"));
         };
+        let organization = optional_name(self.organization.as_deref());
+        if self.head && organization.is_none() {
+            return Err(FieldError::new(
+                "head",
+                "true",
+                "a head heads the delegation of an organization; give the organization too",
+            ));
+        }
         Ok(NewParticipant {
             name,
-            organization: optional_name(self.organization.as_deref()),
+            organization,
             position: optional_text(self.position.as_deref()).map(str::to_string),
             role: optional_text(self.role.as_deref()).map(str::to_string),
             session: optional_name(self.session.as_deref()),
             contribution: optional_text(self.contribution.as_deref()).map(str::to_string),
+            head: self.head,
         })
     }
+}
+
+/// The first participant of `participants` who is a second head of one delegation (an
+/// organization, by name key), as the error of its `head` field. One participation heads a
+/// delegation: a head who took part in two sessions is marked head in one of them.
+pub fn second_head(participants: &[NewParticipant]) -> Option<FieldError> {
+    let mut heads: Vec<(String, usize)> = Vec::new();
+    for (i, p) in participants.iter().enumerate() {
+        let (true, Some(org)) = (p.head, &p.organization) else {
+            continue;
+        };
+        let org_key = name_key(org);
+        if let Some(&(_, first)) = heads.iter().find(|(key, _)| *key == org_key) {
+            return Some(FieldError::new(
+                format!("participants[{i}].head"),
+                "true",
+                format!(
+                    "the delegation of {org:?} is already headed by {:?} (participants[{first}]); a delegation has one head",
+                    participants[first].name
+                ),
+            ));
+        }
+        heads.push((org_key, i));
+    }
+    None
 }
 
 /// The fields (name, value) that hold a NUL character. PostgreSQL's text cannot keep one, so
@@ -427,6 +475,7 @@ impl From<&Participant> for ParticipantRecord {
             role: p.role.clone(),
             session: p.session.clone(),
             contribution: p.contribution.clone(),
+            head: p.head,
         }
     }
 }

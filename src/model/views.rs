@@ -2,6 +2,65 @@
 
 use serde::Serialize;
 
+use super::event::{Event, Participant};
+use super::names::name_key;
+
+/// The people who represented one organization at an event, as `show --format json` lists
+/// them: its head (if one is marked) and every member, the head among them, each person once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delegation {
+    pub organization: String,
+    pub head: Option<String>,
+    pub members: Vec<String>,
+}
+
+impl Delegation {
+    /// The delegations of an event, in the order their organizations first appear among its
+    /// participants (by participation id): the head first among the members, then the others
+    /// in the order they appear. People without an organization are in none.
+    pub fn of(event: &Event) -> Vec<Delegation> {
+        delegations(&event.participants)
+            .into_iter()
+            .filter_map(|(org, members)| {
+                let organization = org?.to_string();
+                let head = members.iter().find(|p| p.head).map(|p| p.name.clone());
+                let mut names: Vec<String> = Vec::new();
+                for p in members {
+                    if !names.iter().any(|n| name_key(n) == name_key(&p.name)) {
+                        names.push(p.name.clone());
+                    }
+                }
+                Some(Delegation {
+                    organization,
+                    head,
+                    members: names,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The participations of an event by delegation: one group per organization, in the order
+/// each first appears, its head first and then the others in the order they are listed; the
+/// participations without an organization last, as one group (`None`).
+pub fn delegations(participants: &[Participant]) -> Vec<(Option<&str>, Vec<&Participant>)> {
+    let mut groups: Vec<(Option<&str>, Vec<&Participant>)> = Vec::new();
+    for p in participants {
+        let org = p.organization.as_deref();
+        match groups.iter_mut().find(|(o, _)| *o == org) {
+            Some((_, members)) => members.push(p),
+            None => groups.push((org, vec![p])),
+        }
+    }
+    // Without an organization: last.
+    groups.sort_by_key(|(org, _)| org.is_none());
+    for (_, members) in &mut groups {
+        // Stable: the others keep their order.
+        members.sort_by_key(|p| !p.head);
+    }
+    groups
+}
+
 /// One organization as `events orgs` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrgSummary {
@@ -45,6 +104,8 @@ pub struct HistoryEntry {
     pub role: Option<String>,
     pub session: Option<String>,
     pub contribution: Option<String>,
+    /// Whether they headed their organization's delegation at the event.
+    pub head: bool,
     /// The participation's id, for `edit-participant` and `remove-participant`.
     pub participation: i64,
 }
@@ -85,6 +146,9 @@ impl StatsBy {
 pub struct StatsRow {
     pub value: Option<String>,
     pub events: i64,
+    /// By organization: at how many of those events a person representing it headed its
+    /// delegation (`None` by any other dimension).
+    pub headed: Option<i64>,
 }
 
 impl StatsRow {

@@ -5,7 +5,9 @@ use super::Terminal;
 use super::layout::{Column, Grid, cap, render, wrap};
 use super::text::{escape, escape_multiline};
 use crate::dates::compact_range;
-use crate::model::{Event, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow};
+use crate::model::{
+    Event, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow, delegations,
+};
 
 /// The most characters of one value a table with a row per item shows; `--format json`
 /// shows all of it.
@@ -142,8 +144,19 @@ pub fn event_fields(e: &Event, term: Terminal) -> String {
     render(&grid, term)
 }
 
-/// The participants, grouped by the organization or delegation they represented (groups in
-/// the order they first appear), each with their participation id.
+/// A role as a table shows it, `(head)` first for the head of a delegation: plain text, which
+/// reads the same on any terminal and through a pipe.
+fn role_cell(role: Option<&str>, head: bool) -> String {
+    match (head, role) {
+        (false, role) => optional(role),
+        (true, None) => "(head)".to_string(),
+        (true, Some(role)) => format!("(head) {}", text(role)),
+    }
+}
+
+/// The participants by delegation (see [`delegations`]): one group per organization they
+/// represented, in the order each first appears, its head first and marked `(head)` in the
+/// role column; those without an organization last. Each with their participation id.
 pub fn participants(list: &[Participant], term: Terminal) -> String {
     let mut grid = grid(&[
         Column::main("Organization"),
@@ -155,22 +168,14 @@ pub fn participants(list: &[Participant], term: Terminal) -> String {
         Column::text("Contribution"),
     ]);
     grid.group_first = true;
-    let mut groups: Vec<(Option<&str>, Vec<&Participant>)> = Vec::new();
-    for p in list {
-        let org = p.organization.as_deref();
-        match groups.iter_mut().find(|(o, _)| *o == org) {
-            Some((_, members)) => members.push(p),
-            None => groups.push((org, vec![p])),
-        }
-    }
-    for (org, members) in groups {
+    for (org, members) in delegations(list) {
         for p in members {
             grid.rows.push(vec![
                 org.map_or_else(|| "(none)".to_string(), text),
                 p.id.to_string(),
                 text(&p.name),
                 optional(p.position.as_deref()),
-                optional(p.role.as_deref()),
+                role_cell(p.role.as_deref(), p.head),
                 optional(p.session.as_deref()),
                 optional(p.contribution.as_deref()),
             ]);
@@ -257,7 +262,7 @@ pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
             format!("{} (#{})", text(&h.title), h.event),
             optional(h.position.as_deref()),
             optional(h.organization.as_deref()),
-            optional(h.role.as_deref()),
+            role_cell(h.role.as_deref(), h.head),
             optional(h.session.as_deref()),
             optional(h.contribution.as_deref()),
         ]);
@@ -275,11 +280,14 @@ pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> String {
         "mode" => "Mode",
         _ => "Region",
     };
-    let mut grid = grid(&[
-        Column::main(heading),
-        Column::number("Events"),
-        Column::fixed(""),
-    ]);
+    let headed = by == "org";
+    let mut columns = vec![Column::main(heading), Column::number("Events")];
+    if headed {
+        // Delegations it headed: events where its representative was head.
+        columns.push(Column::number("Headed"));
+    }
+    columns.push(Column::fixed(""));
+    let mut grid = grid(&columns);
     let max = rows.iter().map(|r| r.events).max().unwrap_or(0).max(1);
     let bar_width = term
         .width
@@ -287,13 +295,17 @@ pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> String {
         .unwrap_or(40);
     for r in rows {
         let eighths = (r.events as f64 / max as f64 * (bar_width * 8) as f64).round() as usize;
-        grid.rows.push(vec![
+        let mut row = vec![
             r.value
                 .as_deref()
                 .map_or_else(|| "(none)".to_string(), text),
             r.events.to_string(),
-            bar(eighths.max(usize::from(r.events > 0))),
-        ]);
+        ];
+        if headed {
+            row.push(r.headed.unwrap_or(0).to_string());
+        }
+        row.push(bar(eighths.max(usize::from(r.events > 0))));
+        grid.rows.push(row);
     }
     render(&grid, term)
 }

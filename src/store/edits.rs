@@ -14,6 +14,8 @@ pub enum ParticipantAdded {
     New(i64),
     /// Nothing: an identical participation was there, this one.
     AlreadyThere(i64),
+    /// An identical participation was there, this one, and it now heads its delegation.
+    MadeHead(i64),
 }
 
 /// What an alias request did.

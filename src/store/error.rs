@@ -62,6 +62,14 @@ pub enum StoreError {
     /// An edit would make a participation record the same as another of its event, `other`:
     /// nothing was written.
     SameAsAnother { other: i64 },
+    /// The delegation of `organization` at `event` has a head already, `head`, in
+    /// participation `participation`: a second is refused, nothing written.
+    HeadTaken {
+        event: i64,
+        organization: String,
+        head: String,
+        participation: i64,
+    },
     /// The event (read a moment ago, in the same transaction) is not there.
     Gone { event: i64 },
     /// The database cannot run this search; the backend's reason.
@@ -230,6 +238,15 @@ impl fmt::Display for StoreError {
             SameAsAnother { other } => {
                 write!(f, "participation {other} already records that")
             }
+            HeadTaken {
+                event,
+                organization,
+                head,
+                participation,
+            } => write!(
+                f,
+                "the delegation of {organization:?} at event {event} is already headed by {head:?} (participation {participation})"
+            ),
             Gone { event } => write!(f, "event {event} has gone"),
             BadSearch { reason } => write!(f, "the search cannot be run: {reason}"),
             IsDirectory { location } => write!(f, "{location} is a directory"),

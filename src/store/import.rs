@@ -15,6 +15,7 @@ use super::plan::{Content, ParticipationPlan};
 use super::{EntityKind, Found, MergeReport};
 use crate::model::{
     AliasRecord, Event, EventRef, Field, FieldError, Identity, NewEvent, NewParticipant, name_key,
+    second_head,
 };
 
 /// What applying one record did.
@@ -296,6 +297,14 @@ impl<'a> Import<'a> {
                         return Ok(Outcome::BothRoles(conflict));
                     }
                 }
+                // Two heads of one delegation under two names of its organization.
+                if event.participants.iter().filter(|p| p.head).count() > 1 {
+                    let orgs = self.stored_org_names(event)?;
+                    let canonical = self.canonical(event, orgs)?;
+                    if let Some(e) = second_head(&canonical.participants) {
+                        return Ok(Outcome::Invalid(e));
+                    }
+                }
                 // An event of the same title and start date already there (not when the
                 // store began empty) may be this one under a key it had before.
                 let twin = if self.txn.began_empty() {
@@ -339,6 +348,11 @@ impl<'a> Import<'a> {
                 }
                 let mut canonical = self.canonical(&event, orgs)?;
                 collapse_participants(&mut event, &mut canonical);
+                // One head per delegation, its organization under any of its names (and the
+                // record's participants as kept from the stored event, if it leaves them out).
+                if let Some(e) = second_head(&canonical.participants) {
+                    return Ok(Outcome::Invalid(e));
+                }
                 let fields = changed_fields(&stored, &canonical);
                 if fields.is_empty() {
                     (id, Outcome::Unchanged)
@@ -386,6 +400,11 @@ impl<'a> Import<'a> {
         let Some(event_id) = self.txn.resolve_event(event_ref)? else {
             return Ok(None);
         };
+        if p.head
+            && let Some(outcome) = self.apply_head(event_id, p)?
+        {
+            return Ok(Some(outcome));
+        }
         let outcome = if self.txn.has_participation(event_id, p)? {
             self.stats.unchanged += 1;
             Outcome::Unchanged
@@ -396,6 +415,63 @@ impl<'a> Import<'a> {
             Outcome::Created
         };
         Ok(Some(outcome))
+    }
+
+    /// A head of a delegation from a participants file, where the stored delegation may have
+    /// one already: `Invalid` (naming the head there) when it has another; `Unchanged` when it
+    /// is this very participation; `Updated` when the same participation is there but not as
+    /// head (it becomes the head: a participation is recorded once); `None` when the
+    /// delegation has no head and the participation is new, to be added.
+    fn apply_head(&mut self, event_id: i64, p: &NewParticipant) -> Result<Option<Outcome>> {
+        let stored = self.load(event_id)?;
+        let mut canonical = p.clone();
+        canonical.name = self.own_name(EntityKind::Person, &p.name)?;
+        if let Some(org) = &p.organization {
+            canonical.organization = Some(self.own_name(EntityKind::Organization, org)?);
+        }
+        let org_key = canonical.organization.as_deref().map(name_key);
+        let wanted = Content::folded(&canonical);
+        let same = stored
+            .participants
+            .iter()
+            .position(|s| Content::folded(&NewParticipant::from(s)) == wanted);
+        let head = stored
+            .participants
+            .iter()
+            .find(|s| s.head && s.organization.as_deref().map(name_key) == org_key);
+        match (head, same) {
+            (Some(head), Some(at)) if head.id == stored.participants[at].id => {
+                self.stats.unchanged += 1;
+                Ok(Some(Outcome::Unchanged))
+            }
+            (Some(head), _) => Ok(Some(Outcome::Invalid(FieldError {
+                field: "head".to_string(),
+                value: "true".to_string(),
+                reason: format!(
+                    "the delegation of {:?} at event {event_id} is already headed by {:?} (participation {}); `events edit-participant {} --no-head` first",
+                    head.organization.as_deref().unwrap_or_default(),
+                    head.name,
+                    head.id,
+                    head.id
+                ),
+            }))),
+            (None, Some(at)) => {
+                // The event as stored, that participation made head: an update by
+                // difference, which changes that one row in place.
+                let Ok(event) = crate::model::EventRecord::from(&stored).validate() else {
+                    return Err(StoreError::Gone { event: event_id });
+                };
+                let mut wanted = event.clone();
+                wanted.participants[at].head = true;
+                let plan = ParticipationPlan::new(&stored, &wanted, &wanted);
+                self.txn
+                    .update_event(event_id, &wanted, &[Field::Participants], Some(&plan))?;
+                self.txn.event_changed(event_id)?;
+                self.stats.updated += 1;
+                Ok(Some(Outcome::Updated))
+            }
+            (None, None) => Ok(None),
+        }
     }
 
     /// Gives the organization or person that `record` names (created if new) the other names
@@ -632,14 +708,24 @@ fn one_each(names: Vec<String>) -> Vec<String> {
 /// to, which `canonical` holds, index for index), the same session, position, role and
 /// contribution, case and spacing aside. So a record never asks for two identical rows.
 fn collapse_participants(event: &mut NewEvent, canonical: &mut NewEvent) {
-    let mut seen = std::collections::HashSet::new();
-    let keep: Vec<bool> = canonical
+    // Each participation, and the first that records the same.
+    let mut seen: HashMap<Content, usize> = HashMap::new();
+    let first: Vec<usize> = canonical
         .participants
         .iter()
-        .map(|p| seen.insert(Content::folded(p)))
+        .enumerate()
+        .map(|(i, p)| *seen.entry(Content::folded(p)).or_insert(i))
         .collect();
+    let keep: Vec<bool> = first.iter().enumerate().map(|(i, &f)| f == i).collect();
     if keep.iter().all(|&k| k) {
         return;
+    }
+    // The one kept heads the delegation if one it stands for did.
+    for (i, &f) in first.iter().enumerate() {
+        if f != i && canonical.participants[i].head {
+            canonical.participants[f].head = true;
+            event.participants[f].head = true;
+        }
     }
     for list in [&mut event.participants, &mut canonical.participants] {
         let mut at = keep.iter();
@@ -740,6 +826,7 @@ mod tests {
                     role: p.role.clone(),
                     session: p.session.clone(),
                     contribution: p.contribution.clone(),
+                    head: p.head,
                 })
                 .collect(),
             participant_count: new.participants.len(),
@@ -805,5 +892,44 @@ mod tests {
             ]
         );
         assert_eq!(plan.remove, [3]);
+    }
+
+    #[test]
+    fn a_head_moved_is_a_change_in_place_and_the_old_head_steps_down_first() {
+        let before = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16",
+                "participants": [{"name": "X", "organization": "O", "head": true},
+                                 {"name": "Y", "organization": "O"}]}"#,
+        );
+        let stored = stored(&before);
+        let wanted = new_event(
+            r#"{"key": "a", "title": "A", "start": "2021-03-16",
+                "participants": [{"name": "X", "organization": "O"},
+                                 {"name": "Y", "organization": "O", "head": true}]}"#,
+        );
+        assert_eq!(changed_fields(&stored, &wanted), [Field::Participants]);
+        let plan = ParticipationPlan::new(&stored, &wanted, &wanted);
+        assert!(plan.keep.is_empty() && plan.remove.is_empty());
+        assert_eq!(
+            plan.write,
+            [
+                crate::store::Write::Change(1, wanted.participants[0].clone()),
+                crate::store::Write::Change(2, wanted.participants[1].clone()),
+            ]
+        );
+        assert_eq!(plan.unhead, [1]);
+    }
+
+    #[test]
+    fn participants_alike_but_for_the_head_are_one_and_it_heads() {
+        let mut event = new_event(
+            r#"{"title": "A", "start": "2021-03-16",
+                "participants": [{"name": "X", "organization": "O"},
+                                 {"name": "x", "organization": "o", "head": true}]}"#,
+        );
+        let mut canonical = event.clone();
+        collapse_participants(&mut event, &mut canonical);
+        assert_eq!(event.participants.len(), 1);
+        assert!(event.participants[0].head && canonical.participants[0].head);
     }
 }

@@ -170,7 +170,9 @@ pub trait Store {
     fn add_event(&mut self, event: &NewEvent) -> Result<Identity>;
     /// Records one participation in an existing event, unless an identical one (the same
     /// person, organization and session, the same position, role and contribution, case and
-    /// spacing aside) is there already.
+    /// spacing aside; whether it heads its delegation aside) is there already: asked for as
+    /// head, that one becomes the head ([`ParticipantAdded::MadeHead`]). A second head of a
+    /// delegation is [`StoreError::HeadTaken`], nothing written.
     fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantAdded>;
     /// Overwrites an event's own fields with `event`'s, and its tags, organizers and partners
     /// where `lists` says they changed, then applies the edits of its sessions, in order.
@@ -189,7 +191,8 @@ pub trait Store {
     fn participation(&mut self, id: i64) -> Result<Option<(i64, ParticipantRecord)>>;
     /// Overwrites what participation `id` of event `event` records, provided it still
     /// records `expected` (what the caller read): else [`StoreError::ChangedMeanwhile`],
-    /// nothing written.
+    /// nothing written. Making it a second head of its delegation is
+    /// [`StoreError::HeadTaken`], nothing written.
     fn edit_participation(
         &mut self,
         id: i64,

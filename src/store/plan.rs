@@ -22,11 +22,14 @@ pub struct ParticipationPlan {
     pub write: Vec<Write>,
     /// Stored participations no longer wanted.
     pub remove: Vec<i64>,
+    /// Stored heads of delegations that are changed or removed: they stop heading first, so
+    /// that a delegation never has two heads on the way (the database refuses that).
+    pub unhead: Vec<i64>,
 }
 
 /// What a participation records, as an update compares it: the person, organization and
 /// session by name key (two spellings of one name are one), position, role and contribution
-/// exactly (a change of case is a change).
+/// exactly (a change of case is a change), and whether it heads its delegation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Content {
     person: String,
@@ -35,6 +38,7 @@ pub(crate) struct Content {
     role: Option<String>,
     session: Option<String>,
     contribution: Option<String>,
+    head: bool,
 }
 
 impl Content {
@@ -46,11 +50,13 @@ impl Content {
             role: p.role.clone(),
             session: p.session.as_deref().map(name_key),
             contribution: p.contribution.clone(),
+            head: p.head,
         }
     }
 
-    /// What a participation records as merges compare it, every text case and spacing aside:
-    /// two participations with the same are one (see `collapse_participants`).
+    /// What a participation records as merges compare it, every text case and spacing aside,
+    /// and whether it heads its delegation aside: two participations with the same are one
+    /// (see `collapse_participants`), which heads the delegation if either did.
     pub(crate) fn folded(p: &NewParticipant) -> Content {
         let text = |t: &Option<String>| t.as_deref().map(name_key);
         Content {
@@ -60,6 +66,7 @@ impl Content {
             role: text(&p.role),
             session: text(&p.session),
             contribution: text(&p.contribution),
+            head: false,
         }
     }
 }
@@ -117,6 +124,12 @@ impl ParticipationPlan {
         }
 
         // Participations: what each records, with a session that goes as none.
+        let heads: Vec<i64> = stored
+            .participants
+            .iter()
+            .filter(|p| p.head)
+            .map(|p| p.id)
+            .collect();
         let mut rows: Vec<(i64, Content)> = stored
             .participants
             .iter()
@@ -145,6 +158,14 @@ impl ParticipationPlan {
             }
         }
         plan.remove = rows.into_iter().map(|(id, _)| id).collect();
+        let changed = plan.write.iter().filter_map(|w| match w {
+            Write::Change(id, _) => Some(*id),
+            Write::Add(_) => None,
+        });
+        plan.unhead = changed
+            .chain(plan.remove.iter().copied())
+            .filter(|id| heads.contains(id))
+            .collect();
         plan
     }
 }

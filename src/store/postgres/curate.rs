@@ -143,35 +143,102 @@ pub(super) fn merge(
     })
 }
 
-/// Removes the participations that say the same as an older one of the same event: the same
-/// person, organization and session, and the same position, role and contribution compared
-/// as the filters compare them (by their keys: case and spacing aside). `$column = $1` says
-/// which participations a change may have made alike. A macro so that each statement is a
-/// constant. (Every row is judged against the table as it was before the statement, so of
-/// three alike only the oldest stays, as in SQLite.)
+/// Whether participation `q` says the same as `p`, older: the same person, organization and
+/// session, and the same position, role and contribution compared as the filters compare
+/// them (by their keys: case and spacing aside). Whether either heads the delegation does
+/// not count: the one kept heads it if either did.
+macro_rules! same_older {
+    ($what:literal) => {
+        concat!(
+            "SELECT ",
+            $what,
+            " FROM participation q
+              WHERE q.event_id = p.event_id
+                AND q.person_id = p.person_id
+                AND q.organization_id IS NOT DISTINCT FROM p.organization_id
+                AND q.session_id IS NOT DISTINCT FROM p.session_id
+                AND q.position_key IS NOT DISTINCT FROM p.position_key
+                AND q.role_key IS NOT DISTINCT FROM p.role_key
+                AND q.contribution_key IS NOT DISTINCT FROM p.contribution_key
+                AND q.id < p.id"
+        )
+    };
+}
+
+/// Removes the participations that say the same as an older one of the same event (see
+/// `same_older`). `$column = $1` says which participations a change may have made alike.
+/// A macro so that each statement is a constant. (Every row is judged against the table as
+/// it was before the statement, so of three alike only the oldest stays, as in SQLite.)
 macro_rules! collapse_duplicates {
     ($column:literal) => {
         concat!(
             "DELETE FROM participation p WHERE p.",
             $column,
-            " = $1 AND EXISTS (
-                SELECT 1 FROM participation q
-                 WHERE q.event_id = p.event_id
-                   AND q.person_id = p.person_id
-                   AND q.organization_id IS NOT DISTINCT FROM p.organization_id
-                   AND q.session_id IS NOT DISTINCT FROM p.session_id
-                   AND q.position_key IS NOT DISTINCT FROM p.position_key
-                   AND q.role_key IS NOT DISTINCT FROM p.role_key
-                   AND q.contribution_key IS NOT DISTINCT FROM p.contribution_key
-                   AND q.id < p.id)"
+            " = $1 AND EXISTS (",
+            same_older!("1"),
+            ")"
         )
     };
 }
 
-const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
+/// The oldest participation that each head to be removed by `collapse_duplicates!` says the
+/// same as: it heads the delegation in its stead.
+macro_rules! heirs_of_heads {
+    ($column:literal) => {
+        concat!(
+            "SELECT (",
+            same_older!("min(q.id)"),
+            ") FROM participation p WHERE p.",
+            $column,
+            " = $1 AND p.head AND EXISTS (",
+            same_older!("1"),
+            ")"
+        )
+    };
+}
+
+/// The statements that collapse duplicates: which heads pass to whom, and the deletion.
+pub(super) struct Collapse {
+    heirs: &'static str,
+    delete: &'static str,
+}
+
+const COLLAPSE_BY_PERSON: Collapse = Collapse {
+    heirs: heirs_of_heads!("person_id"),
+    delete: collapse_duplicates!("person_id"),
+};
 /// The same within event `$1` (after an edit renames or removes its sessions).
-pub(super) const COLLAPSE_IN_EVENT: &str = collapse_duplicates!("event_id");
-const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
+pub(super) const COLLAPSE_IN_EVENT: Collapse = Collapse {
+    heirs: heirs_of_heads!("event_id"),
+    delete: collapse_duplicates!("event_id"),
+};
+const COLLAPSE_BY_ORGANIZATION: Collapse = Collapse {
+    heirs: heirs_of_heads!("organization_id"),
+    delete: collapse_duplicates!("organization_id"),
+};
+
+/// Removes the participations that `collapse` finds the same as an older one (of those with
+/// `id` in its column); an older one takes the head of a delegation from one removed (after
+/// it is gone: a delegation has one head at a time). Returns how many were removed.
+pub(super) fn collapse_alike(
+    tx: &mut Transaction<'_>,
+    collapse: &Collapse,
+    id: i64,
+) -> Result<u64> {
+    let heirs: Vec<i64> = tx
+        .query(collapse.heirs, &[&id])?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let removed = tx.execute(collapse.delete, &[&id])?;
+    if !heirs.is_empty() {
+        tx.execute(
+            "UPDATE participation SET head = true WHERE id = ANY($1)",
+            &[&heirs],
+        )?;
+    }
+    Ok(removed)
+}
 
 /// Moves every link of entity `other_id` to `keep_id`; `other_id`'s names become aliases of
 /// `keep_id`, and `other_id` is no more. Used by `merge`; an import whose alias record names
@@ -208,18 +275,27 @@ pub(super) fn merge_entities(
                            AND k.organization_id = $1 AND k.role = 'organizer')",
                 &[&keep_id],
             )?);
+            // Where both delegations at an event had a head, the kept organization's stays
+            // head; the other's is a member of the one delegation.
+            tx.execute(
+                "UPDATE participation p SET head = false
+                  WHERE p.organization_id = $2 AND p.head AND EXISTS (
+                        SELECT 1 FROM participation k
+                         WHERE k.event_id = p.event_id AND k.organization_id = $1 AND k.head)",
+                &[&keep_id, &other_id],
+            )?;
             report.participations = rows(tx.execute(
                 "UPDATE participation SET organization_id = $1 WHERE organization_id = $2",
                 &[&keep_id, &other_id],
             )?);
-            report.duplicates = rows(tx.execute(COLLAPSE_BY_ORGANIZATION, &[&keep_id])?);
+            report.duplicates = rows(collapse_alike(tx, &COLLAPSE_BY_ORGANIZATION, keep_id)?);
         }
         EntityKind::Person => {
             report.participations = rows(tx.execute(
                 "UPDATE participation SET person_id = $1 WHERE person_id = $2",
                 &[&keep_id, &other_id],
             )?);
-            report.duplicates = rows(tx.execute(COLLAPSE_BY_PERSON, &[&keep_id])?);
+            report.duplicates = rows(collapse_alike(tx, &COLLAPSE_BY_PERSON, keep_id)?);
         }
     }
     let sql = of(kind);

@@ -33,6 +33,15 @@ impl From<postgres::Error> for StoreError {
             };
         };
         let code = db.code();
+        // The database's own refusal of a second head of a delegation (the writers check
+        // first, and name the head there; this is the backstop).
+        if *code == SqlState::UNIQUE_VIOLATION && db.constraint() == Some("participation_head") {
+            return StoreError::Database {
+                failure: Failure::Other,
+                message: "a delegation would have two heads at one event (one participation per event and organization may head it); nothing was written".to_string(),
+                inner: None,
+            };
+        }
         let failure = if *code == SqlState::INSUFFICIENT_PRIVILEGE {
             Failure::NoPermission
         } else if *code == SqlState::T_R_SERIALIZATION_FAILURE

@@ -95,6 +95,14 @@ pub(super) fn event_query(filter: &EventFilter, columns: &str) -> Query {
         }
         (None, None) => {}
     }
+    if let Some(head) = &filter.head {
+        let p = q.bind(name_key(head));
+        sql.push_str(&format!(
+            " AND e.id IN (SELECT event_id FROM participation
+                            WHERE person_id = (SELECT person_id FROM person_name WHERE name_key = {p})
+                              AND head)"
+        ));
+    }
     if let Some(kind) = &filter.kind {
         let p = q.bind(kind.clone());
         sql.push_str(&format!(" AND e.kind = {p}"));
@@ -161,6 +169,7 @@ mod tests {
             org_role: None,
             person: Some(evil.into()),
             role: Some(evil.into()),
+            head: Some(evil.into()),
             kind: Some(evil.into()),
             mode: Some(Mode::Virtual),
             region: Some(evil.into()),
@@ -172,11 +181,11 @@ mod tests {
         };
         let query = event_query(&filter, "e.id");
         assert!(!query.sql.contains("DROP") && !query.sql.contains("traffick"));
-        assert_eq!(query.params.len(), 13);
-        for n in 1..=13 {
+        assert_eq!(query.params.len(), 14);
+        for n in 1..=14 {
             assert!(query.sql.contains(&format!("${n}")), "${n}: {}", query.sql);
         }
-        assert!(!query.sql.contains("$14"));
+        assert!(!query.sql.contains("$15"));
         // The organization's name is bound once and used in both of its links.
         assert_eq!(
             query.sql.matches("name_key = $3)").count(),
@@ -187,7 +196,7 @@ mod tests {
         assert!(
             query
                 .sql
-                .ends_with(" ORDER BY e.title_sort, e.title_key, e.start_date, e.id LIMIT $13")
+                .ends_with(" ORDER BY e.title_sort, e.title_key, e.start_date, e.id LIMIT $14")
         );
     }
 

@@ -559,7 +559,7 @@ impl<'a> PgImport<'a> {
             (
                 "COPY participation (id, event_id, person_id, organization_id, position, role,
                                      session_id, contribution, created_at, position_key,
-                                     role_key, contribution_key)
+                                     role_key, contribution_key, head)
                  FROM STDIN",
                 &pending.participation,
             ),
@@ -756,6 +756,7 @@ impl<'a> PgImport<'a> {
             .opt(refs.position.as_deref())
             .opt(refs.role.as_deref())
             .opt(refs.contribution.as_deref())
+            .text(if p.head { "t" } else { "f" })
             .end();
         self.pending.participations += 1;
         Ok(id)
@@ -815,6 +816,14 @@ impl<'a> PgImport<'a> {
         for name in &plan.add_sessions {
             self.session_for(event, name)?;
         }
+        // Heads that change stop heading first: a delegation has one head at a time.
+        if !plan.unhead.is_empty() {
+            self.flush()?;
+            self.tx.execute(
+                "UPDATE participation SET head = false WHERE id = ANY($1)",
+                &[&plan.unhead],
+            )?;
+        }
         for write in &plan.write {
             match write {
                 Write::Change(id, p) => {
@@ -824,7 +833,8 @@ impl<'a> PgImport<'a> {
                     self.tx.execute(
                         "UPDATE participation SET person_id = $2, organization_id = $3,
                                 position = $4, role = $5, session_id = $6, contribution = $7,
-                                position_key = $8, role_key = $9, contribution_key = $10
+                                position_key = $8, role_key = $9, contribution_key = $10,
+                                head = $11
                           WHERE id = $1",
                         &[
                             id,
@@ -837,6 +847,7 @@ impl<'a> PgImport<'a> {
                             &refs.position,
                             &refs.role,
                             &refs.contribution,
+                            &p.head,
                         ],
                     )?;
                 }
@@ -988,7 +999,8 @@ impl ImportTxn for PgImport<'_> {
         }
         // Identical participations are recorded once.
         let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
-        let mut participations = Vec::with_capacity(event.participants.len());
+        let mut participations: Vec<(Sameness, NewParticipant)> =
+            Vec::with_capacity(event.participants.len());
         for p in &event.participants {
             if let Some(name) = &p.session
                 && self.session_id(id, name)?.is_none()
@@ -996,9 +1008,16 @@ impl ImportTxn for PgImport<'_> {
                 sessions.push(name.clone());
             }
             let refs = self.participant_refs(id, p)?;
-            if !seen.contains(&refs) {
-                participations.push((refs.clone(), p));
-                seen.push(refs);
+            match seen.iter().position(|s| *s == refs) {
+                // Recorded once, as head if one was.
+                Some(at) => {
+                    let kept: &mut NewParticipant = &mut participations[at].1;
+                    kept.head |= p.head;
+                }
+                None => {
+                    participations.push((refs.clone(), p.clone()));
+                    seen.push(refs);
+                }
             }
         }
         let document = search::document(
@@ -1052,8 +1071,8 @@ impl ImportTxn for PgImport<'_> {
                     .end();
             }
         }
-        for (refs, p) in participations {
-            self.push_participation(id, &refs, p)?;
+        for (refs, p) in &participations {
+            self.push_participation(id, refs, p)?;
         }
         self.keys.insert(key.to_string(), id);
         self.titles

@@ -213,6 +213,7 @@ mod tests {
             role: Some("Speaker".into()),
             session: Some(session.into()),
             contribution: None,
+            head: false,
         };
         for (title, session) in [("Café seminar", "Opening"), ("Workshop", "Panel")] {
             db.store

@@ -183,7 +183,8 @@ const LINK_ORGS: &str = "SELECT eo.event_id, eo.role, o.name FROM event_organiza
 const LINK_SESSIONS: &str = "SELECT event_id, name FROM session
       WHERE event_id = ANY($1) ORDER BY event_id, id";
 const LINK_PARTICIPANTS: &str =
-    "SELECT p.event_id, p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+    "SELECT p.event_id, p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution,
+            p.head
        FROM participation p
        JOIN person pe ON pe.id = p.person_id
        LEFT JOIN organization o ON o.id = p.organization_id
@@ -242,6 +243,7 @@ fn load_links(client: &mut impl GenericClient, events: &mut [Event]) -> Result<(
             role: row.try_get(5)?,
             session: row.try_get(6)?,
             contribution: row.try_get(7)?,
+            head: row.try_get(8)?,
         });
     }
     for event in events.iter_mut() {
@@ -264,7 +266,8 @@ pub(super) fn participation(
     id: i64,
 ) -> Result<Option<(i64, ParticipantRecord)>> {
     let row = client.query_opt(
-        "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+        "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution,
+                p.head
            FROM participation p
            JOIN person pe ON pe.id = p.person_id
            LEFT JOIN organization o ON o.id = p.organization_id
@@ -284,6 +287,7 @@ pub(super) fn participation(
             role: row.try_get(4)?,
             session: row.try_get(5)?,
             contribution: row.try_get(6)?,
+            head: row.try_get(7)?,
         },
     )))
 }
@@ -394,6 +398,7 @@ mod tests {
             role: role.map(String::from),
             session: session.map(String::from),
             contribution: None,
+            head: false,
         }
     }
 

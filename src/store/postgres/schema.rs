@@ -34,7 +34,26 @@ pub const OURS: &[&str] = &[
 ];
 
 /// Every migration, in order: migration `n` (1-based) takes the schema from version n-1 to n.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// 2: the heads of delegations. A participation may head the delegation of its organization
+/// at its event (never one without an organization), and each delegation has one head at
+/// most, which the database itself keeps (a partial unique index). The roles that said so
+/// before, "head of delegation" in any case and spacing (`role_key`), become heads where that
+/// leaves one head per delegation: the participation of the lowest id when every such
+/// participation of the delegation is one person's; none when they are several people. As
+/// SQLite's migration 4.
+const V2: &str = r#"
+ALTER TABLE participation ADD COLUMN head BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE participation ADD CONSTRAINT participation_head_organization
+    CHECK (NOT head OR organization_id IS NOT NULL);
+UPDATE participation SET head = true
+ WHERE id IN (SELECT min(id) FROM participation
+               WHERE organization_id IS NOT NULL AND role_key = 'head of delegation'
+               GROUP BY event_id, organization_id
+              HAVING count(DISTINCT person_id) = 1);
+CREATE UNIQUE INDEX participation_head ON participation (event_id, organization_id) WHERE head;
+"#;
 
 /// 1: the mark, events, organizations, people, sessions, participations, retired keys.
 const V1: &str = r#"

@@ -136,7 +136,7 @@ pub(super) fn person_history(
     let history = tx
         .query(
             "SELECT e.id, e.key, e.start_date, e.end_date, e.title, pa.position, o.name,
-                    pa.role, s.name, pa.contribution, pa.id
+                    pa.role, s.name, pa.contribution, pa.id, pa.head
                FROM participation pa
                JOIN event e ON e.id = pa.event_id
                LEFT JOIN organization o ON o.id = pa.organization_id
@@ -157,6 +157,7 @@ pub(super) fn person_history(
             role: r.get(7),
             session: r.get(8),
             contribution: r.get(9),
+            head: r.get(11),
             participation: r.get(10),
         })
         .collect();
@@ -294,6 +295,7 @@ pub(super) fn stats(
                     // As SQLite's printf('%04d', year).
                     value: Some(format!("{:04}", r.get::<_, i64>(0))),
                     events: r.get(1),
+                    headed: None,
                 })
                 .collect()
         }
@@ -322,6 +324,7 @@ pub(super) fn stats(
                 .map(|r| StatsRow {
                     value: r.get(0),
                     events: r.get(1),
+                    headed: None,
                 })
                 .collect()
         }
@@ -335,7 +338,11 @@ pub(super) fn stats(
                           SELECT organization_id, event_id FROM participation
                            WHERE organization_id IS NOT NULL
                              AND event_id IN (SELECT id FROM chosen))
-                 SELECT o.name, count(*) FROM links l JOIN organization o ON o.id = l.organization_id
+                 SELECT o.name, count(*),
+                        (SELECT count(*) FROM participation p
+                          WHERE p.organization_id = o.id AND p.head
+                            AND p.event_id IN (SELECT id FROM chosen))
+                   FROM links l JOIN organization o ON o.id = l.organization_id
                   GROUP BY o.id ORDER BY 2 DESC, o.name_key",
                 q.sql
             );
@@ -344,6 +351,8 @@ pub(super) fn stats(
                 .map(|r| StatsRow {
                     value: r.get(0),
                     events: r.get(1),
+                    // One head per event and organization: its head rows are its events.
+                    headed: Some(r.get(2)),
                 })
                 .collect()
         }

@@ -52,9 +52,30 @@ pub(super) fn add_participant(
     event: i64,
     p: &NewParticipant,
 ) -> Result<ParticipantAdded> {
-    // A participation is recorded once: asking for it again finds the one there.
+    // A participation is recorded once: asking for it again finds the one there. Asking for
+    // it again as head makes it the head (if the delegation has none).
     if let Some(id) = same_participation(tx, event, p, None)? {
-        return Ok(ParticipantAdded::AlreadyThere(id));
+        let is_head: bool = tx
+            .query_one("SELECT head FROM participation WHERE id = $1", &[&id])?
+            .get(0);
+        if !p.head || is_head {
+            return Ok(ParticipantAdded::AlreadyThere(id));
+        }
+        if let Some(name) = &p.organization
+            && let Some(org) = find_by_key(tx, &ORGANIZATION, &name_key(name))?
+        {
+            check_head(tx, event, org.id, Some(id))?;
+        }
+        set_head(tx, id, true)?;
+        touch_event(tx, event, &now())?;
+        return Ok(ParticipantAdded::MadeHead(id));
+    }
+    // A second head is refused before anything is written (not even an id drawn).
+    if p.head
+        && let Some(name) = &p.organization
+        && let Some(org) = find_by_key(tx, &ORGANIZATION, &name_key(name))?
+    {
+        check_head(tx, event, org.id, None)?;
     }
     let stamp = now();
     let id = insert_participant(
@@ -133,6 +154,13 @@ pub(super) fn edit_participation(
     // A participation is recorded once: an edit must not make two say the same.
     if let Some(other) = same_participation(tx, event, p, Some(id))? {
         return Err(StoreError::SameAsAnother { other });
+    }
+    // A second head of its delegation is refused before anything is written.
+    if p.head
+        && let Some(name) = &p.organization
+        && let Some(org) = find_by_key(tx, &ORGANIZATION, &name_key(name))?
+    {
+        check_head(tx, event, org.id, Some(id))?;
     }
     let stamp = now();
     let refs = participant_refs(
@@ -492,15 +520,22 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(tx, event_id, name)?;
     }
-    // Identical participations (see [`Sameness`]) are recorded once.
+    // Identical participations (see [`Sameness`]) are recorded once, as head if one was.
     let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
+    let mut rows: Vec<(ParticipantRefs, NewParticipant)> = Vec::new();
     for p in &event.participants {
         let refs = participant_refs(tx, names, &mut sessions, event_id, p, stamp)?;
         let same = Sameness::new(refs, p);
-        if !seen.contains(&same) {
-            insert_participation(tx, event_id, refs, p, stamp)?;
-            seen.push(same);
+        match seen.iter().position(|s| *s == same) {
+            Some(at) => rows[at].1.head |= p.head,
+            None => {
+                rows.push((refs, p.clone()));
+                seen.push(same);
+            }
         }
+    }
+    for (refs, p) in &rows {
+        insert_participation(tx, event_id, *refs, p, stamp)?;
     }
     Ok(())
 }
@@ -717,7 +752,11 @@ fn edit_sessions(
         }
     }
     if !edits.is_empty() {
-        done.duplicates = count(tx.execute(super::curate::COLLAPSE_IN_EVENT, &[&id])?);
+        done.duplicates = count(super::curate::collapse_alike(
+            tx,
+            &super::curate::COLLAPSE_IN_EVENT,
+            id,
+        )?);
     }
     Ok(done)
 }
@@ -813,6 +852,43 @@ pub(super) fn same_participation(
         .map(|row| row.get(0)))
 }
 
+/// The head of the delegation of organization `organization` at event `event_id`, other than
+/// participation `except`, as the error a second head is refused with; `Ok(())` when it has
+/// none.
+pub(super) fn check_head(
+    client: &mut impl GenericClient,
+    event_id: i64,
+    organization: i64,
+    except: Option<i64>,
+) -> Result<()> {
+    let head = client.query_opt(
+        "SELECT p.id, pe.name, o.name FROM participation p
+           JOIN person pe ON pe.id = p.person_id
+           JOIN organization o ON o.id = p.organization_id
+          WHERE p.event_id = $1 AND p.organization_id = $2 AND p.head
+            AND p.id IS DISTINCT FROM $3",
+        &[&event_id, &organization, &except],
+    )?;
+    match head {
+        None => Ok(()),
+        Some(row) => Err(StoreError::HeadTaken {
+            event: event_id,
+            participation: row.get(0),
+            head: row.get(1),
+            organization: row.get(2),
+        }),
+    }
+}
+
+/// Marks participation `id` as the head of its delegation, or not.
+pub(super) fn set_head(client: &mut impl GenericClient, id: i64, head: bool) -> Result<()> {
+    client.execute(
+        "UPDATE participation SET head = $2 WHERE id = $1",
+        &[&id, &head],
+    )?;
+    Ok(())
+}
+
 /// Records one participation of the event, creating its person, organization and session if
 /// new; its id.
 pub(super) fn insert_participant(
@@ -840,10 +916,20 @@ pub(super) fn update_participation(
     p: &NewParticipant,
 ) -> Result<()> {
     let [position_key, role_key, contribution_key] = participation_keys(p);
+    // A failed statement ends a PostgreSQL transaction: the database's own refusal of a
+    // second head could not be told apart and named, so it is checked first.
+    if p.head
+        && let Some(org) = refs.organization
+    {
+        let event_id: i64 = tx
+            .query_one("SELECT event_id FROM participation WHERE id = $1", &[&id])?
+            .get(0);
+        check_head(tx, event_id, org, Some(id))?;
+    }
     tx.execute(
         "UPDATE participation SET person_id = $2, organization_id = $3, position = $4,
                 role = $5, session_id = $6, contribution = $7, position_key = $8,
-                role_key = $9, contribution_key = $10
+                role_key = $9, contribution_key = $10, head = $11
           WHERE id = $1",
         &[
             &id,
@@ -856,6 +942,7 @@ pub(super) fn update_participation(
             &position_key,
             &role_key,
             &contribution_key,
+            &p.head,
         ],
     )?;
     Ok(())
@@ -870,12 +957,18 @@ fn insert_participation(
     stamp: &str,
 ) -> Result<i64> {
     let [position_key, role_key, contribution_key] = participation_keys(p);
+    // Checked first, as in `update_participation`.
+    if p.head
+        && let Some(org) = refs.organization
+    {
+        check_head(tx, event_id, org, None)?;
+    }
     let row = tx
         .query_one(
             "INSERT INTO participation (event_id, person_id, organization_id, position, role,
                                         session_id, contribution, created_at, position_key,
-                                        role_key, contribution_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                        role_key, contribution_key, head)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              RETURNING id",
             &[
                 &event_id,
@@ -889,6 +982,7 @@ fn insert_participation(
                 &position_key,
                 &role_key,
                 &contribution_key,
+                &p.head,
             ],
         )
         .with_context(|| format!("recording participant {:?}", p.name))?;

@@ -9,7 +9,7 @@ use super::entity::{Entity, find};
 use super::names::{Names, Sessions, session_id};
 use super::read::get_event;
 use super::write::{
-    now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
+    check_head, now, participant_refs, refresh_search, replace_event_orgs, replace_event_tags,
     same_participation, touch_event, update_event_row, update_participation,
 };
 
@@ -71,7 +71,8 @@ pub(super) fn add_aliases(
 fn participation(conn: &Connection, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+            "SELECT p.event_id, pe.name, o.name, p.position, p.role, s.name, p.contribution,
+                    p.head
                FROM participation p
                JOIN person pe ON pe.id = p.person_id
                LEFT JOIN organization o ON o.id = p.organization_id
@@ -88,38 +89,99 @@ fn participation(conn: &Connection, id: i64) -> Result<Option<(i64, ParticipantR
                     role: r.get(4)?,
                     session: r.get(5)?,
                     contribution: r.get(6)?,
+                    head: r.get(7)?,
                 },
             ))
         })
         .optional()?)
 }
 
-/// Removes the participations that say the same as an older one of the same event: the same
-/// person, organization and session, and the same position, role and contribution compared
-/// as the filters compare them (case and spacing aside). `$column = ?1` says which
-/// participations a change may have made alike. A macro so that each statement is a constant.
+/// Whether participation `q` says the same as `participation`, older: the same person,
+/// organization and session, and the same position, role and contribution compared as the
+/// filters compare them (case and spacing aside). Whether either heads the delegation does
+/// not count: the one kept heads it if either did.
+macro_rules! same_older {
+    ($what:literal) => {
+        concat!(
+            "SELECT ",
+            $what,
+            " FROM participation q
+          WHERE q.event_id = participation.event_id
+            AND q.person_id = participation.person_id
+            AND q.organization_id IS participation.organization_id
+            AND q.session_id IS participation.session_id
+            AND events_key(q.position) IS events_key(participation.position)
+            AND events_key(q.role) IS events_key(participation.role)
+            AND events_key(q.contribution) IS events_key(participation.contribution)
+            AND q.id < participation.id"
+        )
+    };
+}
+
+/// Removes the participations that say the same as an older one of the same event (see
+/// `same_older`). `$column = ?1` says which participations a change may have made alike.
+/// A macro so that each statement is a constant.
 macro_rules! collapse_duplicates {
     ($column:literal) => {
         concat!(
             "DELETE FROM participation WHERE ",
             $column,
-            " = ?1 AND EXISTS (
-                SELECT 1 FROM participation q
-                 WHERE q.event_id = participation.event_id
-                   AND q.person_id = participation.person_id
-                   AND q.organization_id IS participation.organization_id
-                   AND q.session_id IS participation.session_id
-                   AND events_key(q.position) IS events_key(participation.position)
-                   AND events_key(q.role) IS events_key(participation.role)
-                   AND events_key(q.contribution) IS events_key(participation.contribution)
-                   AND q.id < participation.id)"
+            " = ?1 AND EXISTS (",
+            same_older!("1"),
+            ")"
         )
     };
 }
 
-const COLLAPSE_BY_PERSON: &str = collapse_duplicates!("person_id");
-const COLLAPSE_BY_ORGANIZATION: &str = collapse_duplicates!("organization_id");
-const COLLAPSE_IN_EVENT: &str = collapse_duplicates!("event_id");
+/// The oldest participation that each head to be removed by `collapse_duplicates!` says
+/// the same as: it heads the delegation in its stead.
+macro_rules! heirs_of_heads {
+    ($column:literal) => {
+        concat!(
+            "SELECT (",
+            same_older!("min(q.id)"),
+            ") FROM participation WHERE ",
+            $column,
+            " = ?1 AND head AND EXISTS (",
+            same_older!("1"),
+            ")"
+        )
+    };
+}
+
+/// The statements that collapse duplicates: which heads pass to whom, and the deletion.
+struct Collapse {
+    heirs: &'static str,
+    delete: &'static str,
+}
+
+const COLLAPSE_BY_PERSON: Collapse = Collapse {
+    heirs: heirs_of_heads!("person_id"),
+    delete: collapse_duplicates!("person_id"),
+};
+const COLLAPSE_BY_ORGANIZATION: Collapse = Collapse {
+    heirs: heirs_of_heads!("organization_id"),
+    delete: collapse_duplicates!("organization_id"),
+};
+const COLLAPSE_IN_EVENT: Collapse = Collapse {
+    heirs: heirs_of_heads!("event_id"),
+    delete: collapse_duplicates!("event_id"),
+};
+
+/// Removes the participations that `collapse` finds the same as an older one (of those with
+/// `id` in its column); an older one takes the head of a delegation from one removed (after
+/// it is gone: a delegation has one head at a time). Returns how many were removed.
+fn collapse_alike(conn: &Connection, collapse: &Collapse, id: i64) -> Result<usize> {
+    let heirs = conn
+        .prepare_cached(collapse.heirs)?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let removed = conn.prepare_cached(collapse.delete)?.execute([id])?;
+    for heir in heirs {
+        super::write::set_head(conn, heir, true)?;
+    }
+    Ok(removed)
+}
 
 /// Applies session edits to event `id`, in order. An edit naming a session the event does
 /// not have is an error.
@@ -167,7 +229,7 @@ fn edit_sessions(tx: &Connection, id: i64, edits: &[SessionEdit]) -> Result<Sess
         }
     }
     if !edits.is_empty() {
-        done.duplicates = tx.prepare_cached(COLLAPSE_IN_EVENT)?.execute([id])?;
+        done.duplicates = collapse_alike(tx, &COLLAPSE_IN_EVENT, id)?;
     }
     Ok(done)
 }
@@ -361,6 +423,13 @@ impl SqliteStore {
         if let Some(other) = same_participation(&tx, event_id, p, Some(id))? {
             return Err(StoreError::SameAsAnother { other });
         }
+        // A second head of its delegation is refused before anything is written.
+        if p.head
+            && let Some(name) = &p.organization
+            && let Some(org) = find(&tx, &super::entity::ORGANIZATION, name)?
+        {
+            check_head(&tx, event_id, org.id, Some(id))?;
+        }
         let stamp = now();
         let mut names = Names::default();
         let refs = participant_refs(
@@ -435,17 +504,27 @@ pub(super) fn merge_entities(
                        AND k.organization_id = ?1 AND k.role = 'organizer')",
             [keep_id],
         )?;
+        // Where both delegations at an event had a head, the kept organization's stays head;
+        // the other's is a member of the one delegation.
+        conn.execute(
+            "UPDATE participation SET head = 0
+              WHERE organization_id = ?2 AND head AND EXISTS (
+                    SELECT 1 FROM participation k
+                     WHERE k.event_id = participation.event_id
+                       AND k.organization_id = ?1 AND k.head)",
+            params![keep_id, other_id],
+        )?;
         report.participations = conn.execute(
             "UPDATE participation SET organization_id = ?1 WHERE organization_id = ?2",
             params![keep_id, other_id],
         )?;
-        report.duplicates = conn.execute(COLLAPSE_BY_ORGANIZATION, [keep_id])?;
+        report.duplicates = collapse_alike(conn, &COLLAPSE_BY_ORGANIZATION, keep_id)?;
     } else {
         report.participations = conn.execute(
             "UPDATE participation SET person_id = ?1 WHERE person_id = ?2",
             params![keep_id, other_id],
         )?;
-        report.duplicates = conn.execute(COLLAPSE_BY_PERSON, [keep_id])?;
+        report.duplicates = collapse_alike(conn, &COLLAPSE_BY_PERSON, keep_id)?;
     }
     report.names = conn
         .prepare_cached(entity.move_names)?

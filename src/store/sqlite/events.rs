@@ -5,11 +5,12 @@ use rusqlite::params_from_iter;
 use super::SqliteStore;
 use super::error::search_error;
 use super::filter::event_query;
-use super::lookup::{Keys, event_with_key};
+use super::lookup::{Keys, event_with_key, organization_id};
 use super::names::{Names, Sessions};
 use super::read::{EVENT_COLUMNS, LinkReader, SUMMARY_COLUMNS, event_from_row};
 use super::write::{
-    insert_event, insert_participant, now, refresh_search, same_participation, touch_event,
+    check_head, insert_event, insert_participant, now, refresh_search, same_participation,
+    set_head, touch_event,
 };
 
 use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant};
@@ -50,8 +51,32 @@ impl SqliteStore {
     ) -> Result<ParticipantAdded> {
         let tx = self.write()?;
         // A participation is recorded once: asking for it again finds the one there.
+        // Asking for it again as head makes it the head (if the delegation has none).
+        let organization = match &p.organization {
+            Some(name) => organization_id(&tx, name)?,
+            None => None,
+        };
         if let Some(id) = same_participation(&tx, event_id, p, None)? {
-            return Ok(ParticipantAdded::AlreadyThere(id));
+            let is_head: bool = tx
+                .prepare_cached("SELECT head FROM participation WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            if !p.head || is_head {
+                return Ok(ParticipantAdded::AlreadyThere(id));
+            }
+            if let Some(org) = organization {
+                check_head(&tx, event_id, org, Some(id))?;
+            }
+            let stamp = now();
+            set_head(&tx, id, true)?;
+            touch_event(&tx, event_id, &stamp)?;
+            tx.commit()?;
+            return Ok(ParticipantAdded::MadeHead(id));
+        }
+        // A second head is refused before anything is written.
+        if p.head
+            && let Some(org) = organization
+        {
+            check_head(&tx, event_id, org, None)?;
         }
         let stamp = now();
         let id = insert_participant(

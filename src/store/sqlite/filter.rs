@@ -71,6 +71,15 @@ pub(super) fn event_query(
         }
         (None, None) => {}
     }
+    if let Some(head) = &filter.head {
+        let Some(person_id) = person_id(conn, head)? else {
+            return Ok(None);
+        };
+        sql.push_str(
+            " AND e.id IN (SELECT event_id FROM participation WHERE person_id = ? AND head)",
+        );
+        values.push(Value::Integer(person_id));
+    }
     if let Some(kind) = &filter.kind {
         sql.push_str(" AND e.kind = ?");
         values.push(text(kind));

@@ -317,6 +317,10 @@ impl SqliteImport<'_> {
         for name in &plan.add_sessions {
             sessions.id(&self.tx, event_id, name)?;
         }
+        // Heads that change stop heading first: a delegation has one head at a time.
+        for id in &plan.unhead {
+            super::write::set_head(&self.tx, *id, false)?;
+        }
         for write in &plan.write {
             match write {
                 Write::Change(id, p) => {

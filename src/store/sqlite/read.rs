@@ -114,7 +114,7 @@ const LINK_ORGS: &str = "SELECT eo.role, o.name FROM event_organization eo
       WHERE eo.event_id = ?1 ORDER BY eo.role, eo.ord";
 const LINK_SESSIONS: &str = "SELECT name FROM session WHERE event_id = ?1 ORDER BY id";
 const LINK_PARTICIPANTS: &str =
-    "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution
+    "SELECT p.id, pe.name, o.name, p.position, p.role, s.name, p.contribution, p.head
        FROM participation p
        JOIN person pe ON pe.id = p.person_id
        LEFT JOIN organization o ON o.id = p.organization_id
@@ -174,6 +174,7 @@ impl<'c> LinkReader<'c> {
                     role: r.get(4)?,
                     session: r.get(5)?,
                     contribution: r.get(6)?,
+                    head: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

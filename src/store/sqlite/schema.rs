@@ -24,7 +24,25 @@ pub const MIGRATIONS: &[Migration] = &[
         tx.execute_batch(V3_IDENTITY)?;
         tx.execute_batch(V3_RETIRE_TRIGGERS)
     },
+    |tx| tx.execute_batch(V4_HEADS),
 ];
+
+/// 4: the heads of delegations. A participation may head the delegation of its organization
+/// at its event (never one without an organization), and each delegation has one head at
+/// most, which the database itself keeps (a partial unique index). The roles that said so
+/// before, "head of delegation" in any case and spacing, become heads where that leaves one
+/// head per delegation: the participation of the lowest id when every such participation of
+/// the delegation is one person's (in two sessions, say); none when they are several people.
+const V4_HEADS: &str = r#"
+ALTER TABLE participation ADD COLUMN head INTEGER NOT NULL DEFAULT 0
+    CHECK (head IN (0, 1) AND (head = 0 OR organization_id IS NOT NULL));
+UPDATE participation SET head = 1
+ WHERE id IN (SELECT min(id) FROM participation
+               WHERE organization_id IS NOT NULL AND events_key(role) = 'head of delegation'
+               GROUP BY event_id, organization_id
+              HAVING count(DISTINCT person_id) = 1);
+CREATE UNIQUE INDEX participation_head ON participation(event_id, organization_id) WHERE head;
+"#;
 
 /// 3, first: every event without a key is given one, generated from its start date and title
 /// as `add-event` does, oldest (lowest id) first, so that the same database always gets the

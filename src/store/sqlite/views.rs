@@ -138,7 +138,7 @@ impl SqliteStore {
             .conn
             .prepare(
                 "SELECT e.id, e.key, e.start_date, e.end_date, e.title, pa.position, o.name,
-                        pa.role, s.name, pa.contribution, pa.id
+                        pa.role, s.name, pa.contribution, pa.id, pa.head
                    FROM participation pa
                    JOIN event e ON e.id = pa.event_id
                    LEFT JOIN organization o ON o.id = pa.organization_id
@@ -158,6 +158,7 @@ impl SqliteStore {
                     role: r.get(7)?,
                     session: r.get(8)?,
                     contribution: r.get(9)?,
+                    head: r.get(11)?,
                     participation: r.get(10)?,
                 })
             })?
@@ -316,7 +317,10 @@ impl SqliteStore {
                           UNION
                           SELECT organization_id, event_id FROM participation
                            WHERE organization_id IS NOT NULL AND event_id IN chosen)
-                 SELECT o.name, count(*) FROM links l JOIN organization o ON o.id = l.organization_id
+                 SELECT o.name, count(*),
+                        (SELECT count(*) FROM participation p
+                          WHERE p.organization_id = o.id AND p.head AND p.event_id IN chosen)
+                   FROM links l JOIN organization o ON o.id = l.organization_id
                   GROUP BY o.id ORDER BY 2 DESC, events_key(o.name)"
             ),
         };
@@ -326,6 +330,12 @@ impl SqliteStore {
                 Ok(StatsRow {
                     value: r.get(0)?,
                     events: r.get(1)?,
+                    // One head per event and organization: its head rows are its events.
+                    headed: if by == StatsBy::Org {
+                        Some(r.get(2)?)
+                    } else {
+                        None
+                    },
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -8,7 +8,7 @@ use super::names::{Names, Sessions, session_id};
 use super::schema::FTS_FILL_ONE;
 
 use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
-use crate::store::error::{Context, Result, StoreError};
+use crate::store::error::{Result, StoreError};
 use crate::store::plan::{ParticipantRefs, Sameness};
 
 pub(super) use crate::store::now;
@@ -136,15 +136,22 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
-    // Identical participations (see [`Sameness`]) are recorded once.
+    // Identical participations (see [`Sameness`]) are recorded once, as head if one was.
     let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
+    let mut rows: Vec<(ParticipantRefs, NewParticipant)> = Vec::new();
     for p in &event.participants {
         let refs = participant_refs(conn, names, &mut sessions, event_id, p, stamp)?;
         let same = Sameness::new(refs, p);
-        if !seen.contains(&same) {
-            insert_participation(conn, event_id, refs, p, stamp)?;
-            seen.push(same);
+        match seen.iter().position(|s| *s == same) {
+            Some(at) => rows[at].1.head |= p.head,
+            None => {
+                rows.push((refs, p.clone()));
+                seen.push(same);
+            }
         }
+    }
+    for (refs, p) in &rows {
+        insert_participation(conn, event_id, *refs, p, stamp)?;
     }
     Ok(())
 }
@@ -332,6 +339,71 @@ pub(super) fn same_participation(
         .optional()?)
 }
 
+/// The head of the delegation of organization `organization` at event `event_id`, other than
+/// participation `except`, as the error a second head is refused with; `Ok(())` when it has
+/// none.
+pub(super) fn check_head(
+    conn: &Connection,
+    event_id: i64,
+    organization: i64,
+    except: Option<i64>,
+) -> Result<()> {
+    let head: Option<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT p.id, pe.name, o.name FROM participation p
+               JOIN person pe ON pe.id = p.person_id
+               JOIN organization o ON o.id = p.organization_id
+              WHERE p.event_id = ?1 AND p.organization_id = ?2 AND p.head AND p.id IS NOT ?3",
+        )?
+        .query_row(params![event_id, organization, except], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    match head {
+        None => Ok(()),
+        Some((participation, head, organization)) => Err(StoreError::HeadTaken {
+            event: event_id,
+            organization,
+            head,
+            participation,
+        }),
+    }
+}
+
+/// Whether an error is the database refusing a second head of one delegation (the partial
+/// unique index `participation_head`): the checks before writing missed it.
+fn is_second_head(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, Some(message))
+        if f.code == rusqlite::ErrorCode::ConstraintViolation
+            && message.contains("participation.event_id, participation.organization_id"))
+}
+
+/// A write of participation `p` (`id`, once written) of event `event_id` for organization
+/// `organization`: a second head of its delegation, refused by the database, as the error
+/// that names the head there.
+fn head_error(
+    conn: &Connection,
+    e: rusqlite::Error,
+    event_id: i64,
+    organization: Option<i64>,
+    id: Option<i64>,
+) -> StoreError {
+    match organization {
+        Some(org) if is_second_head(&e) => match check_head(conn, event_id, org, id) {
+            Err(taken) => taken,
+            Ok(()) => e.into(),
+        },
+        _ => e.into(),
+    }
+}
+
+/// Marks participation `id` as the head of its delegation, or not.
+pub(super) fn set_head(conn: &Connection, id: i64, head: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE participation SET head = ?2 WHERE id = ?1")?
+        .execute(params![id, head])?;
+    Ok(())
+}
+
 pub(super) fn insert_participant(
     conn: &Connection,
     names: &mut Names,
@@ -352,9 +424,12 @@ pub(super) fn update_participation(
     refs: ParticipantRefs,
     p: &NewParticipant,
 ) -> Result<()> {
+    let event_id: i64 = conn
+        .prepare_cached("SELECT event_id FROM participation WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     conn.prepare_cached(
         "UPDATE participation SET person_id = ?2, organization_id = ?3, position = ?4,
-                role = ?5, session_id = ?6, contribution = ?7
+                role = ?5, session_id = ?6, contribution = ?7, head = ?8
           WHERE id = ?1",
     )?
     .execute(params![
@@ -364,8 +439,10 @@ pub(super) fn update_participation(
         p.position,
         p.role,
         refs.session,
-        p.contribution
-    ])?;
+        p.contribution,
+        p.head
+    ])
+    .map_err(|e| head_error(conn, e, event_id, refs.organization, Some(id)))?;
     Ok(())
 }
 
@@ -378,8 +455,8 @@ fn insert_participation(
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO participation (event_id, person_id, organization_id, position, role,
-                                    session_id, contribution, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                    session_id, contribution, created_at, head)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         event_id,
@@ -389,8 +466,70 @@ fn insert_participation(
         p.role,
         refs.session,
         p.contribution,
-        stamp
+        stamp,
+        p.head
     ])
-    .with_context(|| format!("recording participant {:?}", p.name))?;
+    .map_err(
+        |e| match head_error(conn, e, event_id, refs.organization, None) {
+            taken @ StoreError::HeadTaken { .. } => taken,
+            other => StoreError::Context {
+                context: format!("recording participant {:?}", p.name),
+                source: Box::new(other),
+            },
+        },
+    )?;
     Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::sqlite::SqliteStore;
+
+    /// The database's own refusal of a second head (the commands check first; this is the
+    /// backstop): the same error as the check gives, naming the head there.
+    #[test]
+    fn the_database_refuses_a_second_head_naming_the_first() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let event = crate::model::test_event(
+            r#"{"title": "A", "start": "2021-01-01",
+                "participants": [{"name": "X", "organization": "O", "head": true}]}"#,
+        );
+        let id = Store::add_event(&mut store, &event).unwrap().id;
+        let p = NewParticipant {
+            name: "Y".into(),
+            organization: Some("o".into()),
+            position: None,
+            role: None,
+            session: None,
+            contribution: None,
+            head: true,
+        };
+        let err = insert_participant(
+            &store.conn,
+            &mut Names::default(),
+            &mut Sessions::default(),
+            id,
+            &p,
+            "2021-01-01T00:00:00Z",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::HeadTaken { participation: 1, head, organization, .. }
+                if head == "X" && organization == "O"),
+            "{err:?}"
+        );
+        // Not a head: welcome.
+        let member = NewParticipant { head: false, ..p };
+        insert_participant(
+            &store.conn,
+            &mut Names::default(),
+            &mut Sessions::default(),
+            id,
+            &member,
+            "2021-01-01T00:00:00Z",
+        )
+        .unwrap();
+    }
 }
