@@ -176,6 +176,10 @@ Examples:
   events export --org \"SCO RATS\" | events --db rats.db import --format ndjson
   events import examples/participants.csv   # a CSV with `event` and `name` columns
 
+A participants CSV may also have `organization`, `position`, `role`, `session`, `contribution`
+and `head` (true/false, yes/no, 1/0: the head of the organization's delegation) columns; in
+JSON, a participant's \"head\": true.
+
 The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv),
 else the content: `[` starts a JSON array, `{` starts NDJSON.";
 

@@ -121,7 +121,14 @@ fn a_head_heads_an_organization_s_delegation() {
     // Taking the organization away from a head is refused too.
     env.ok(&["edit-participant", "1", "--head"]);
     let err = env.fails(1, &["edit-participant", "1", "--org", ""]);
-    assert!(err.contains("--head"), "{err}");
+    assert!(
+        err.starts_with("error: invalid --org \"\": participation 1 heads its delegation"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("give an organization, or --no-head\n"),
+        "{err}"
+    );
     // --head and --no-head say opposite things.
     env.fails(2, &["edit-participant", "1", "--head", "--no-head"]);
 }
@@ -417,13 +424,38 @@ fn a_participants_file_reads_a_head_column() {
         "{err}"
     );
     assert_eq!(env.dump(), before, "nothing written");
+    // Two heads of one new delegation in the file: the first is named by its line (its
+    // participation will not be there to edit).
+    let twice = env.file(
+        "twice.csv",
+        format!(
+            "event,name,organization,head
+{id},T1,Org T,true
+{id},T2,org t,yes
+"
+        ),
+    );
+    let err = env.fails(1, &["import", &twice]);
+    assert!(
+        err.contains(&format!(
+            "line 3: head \"true\": the delegation of \"Org T\" at event {id} is already headed by \"T1\" (line 2 of this file)"
+        )),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before, "nothing written");
     // The member already there, made head once the head steps down: the same row.
     env.ok(&["edit-participant", "1", "--no-head"]);
     let promote = env.file(
         "promote.csv",
         format!("event,name,organization,role,head\n{id},A. Delegate,{RATS},delegate,true\n"),
     );
-    env.ok(&["import", &promote]);
+    let out = env.run(&["import", &promote]);
+    assert!(
+        out.stderr
+            .contains("promote.csv: 0 added, 1 made head of a delegation, 0 already there"),
+        "{}",
+        out.stderr
+    );
     let v = show_json(&env, &id);
     let delegate: Vec<&serde_json::Value> = v["participants"]
         .as_array()
@@ -495,7 +527,14 @@ fn merging_organizations_keeps_the_kept_one_s_head() {
         RATS,
         "--head",
     ]);
-    env.ok(&["org", "merge", RATS, "SCO RATS"]);
+    let out = env.run(&["org", "merge", RATS, "SCO RATS"]);
+    assert!(
+        out.stderr.contains(&format!(
+            "where both delegations had a head (1 event), the head of \"{RATS}\" stays head"
+        )),
+        "{}",
+        out.stderr
+    );
     let v = show_json(&env, &id);
     assert_eq!(
         v["delegations"],
@@ -577,6 +616,16 @@ fn an_old_database_turns_head_of_delegation_roles_into_heads() {
     }
     let out = env.run(&["list", "--head", "A", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    // Both backends say so, once.
+    let latest = if crate::POSTGRES { "1 to 2" } else { "3 to 4" };
+    assert!(
+        out.stderr
+            .contains(&format!("from schema version {latest}")),
+        "{}",
+        out.stderr
+    );
+    let again = env.run(&["list", "--head", "A", "--format", "json"]);
+    assert!(!again.stderr.contains("Upgraded"), "{}", again.stderr);
     assert_eq!(
         ids(&out.stdout),
         [one.parse::<i64>().unwrap(), two.parse().unwrap()]

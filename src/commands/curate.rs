@@ -121,8 +121,17 @@ fn merge(ctx: &Context, entity: EntityKind, keep: &str, other: &str) -> Result<(
     } else {
         String::new()
     };
+    let heads = if r.heads_stepped_down > 0 {
+        format!(
+            "; where both delegations had a head ({}), the head of {:?} stays head",
+            n(r.heads_stepped_down, "event", "events"),
+            merged.keep,
+        )
+    } else {
+        String::new()
+    };
     ctx.note(&format!(
-        "Merged {:?} into {:?}: {moved}; {} now {}{duplicates}{both}",
+        "Merged {:?} into {:?}: {moved}; {} now {}{duplicates}{both}{heads}",
         merged.other,
         merged.keep,
         n(r.names, "name", "names"),

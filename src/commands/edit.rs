@@ -419,10 +419,19 @@ fn edit_participant(
             .as_deref()
             .is_none_or(|o| o.trim().is_empty())
     {
-        bail!(
-            "invalid --head: participation {} would head no organization's delegation; give --org too, or --no-head",
-            args.id
-        );
+        let id = args.id;
+        match (args.head, args.org.as_deref()) {
+            (true, Some(org)) => bail!(
+                "invalid --head: a head heads the delegation of an organization, and --org {org:?} names none"
+            ),
+            (true, None) => bail!(
+                "invalid --head: participation {id} records no organization whose delegation it could head; give --org too"
+            ),
+            (false, _) => bail!(
+                "invalid --org {:?}: participation {id} heads its delegation and would head no organization's; give an organization, or --no-head",
+                args.org.as_deref().unwrap_or_default()
+            ),
+        }
     }
     let after = record.validate().map_err(|e| {
         super::invalid_flags(vec![e], |field| match field {

@@ -244,7 +244,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
                         Ok(participant) => {
                             let reference = EventRef::parse(&event);
-                            let outcome = import.apply_participant(&reference, &participant)?;
+                            let outcome =
+                                import.apply_participant(&reference, &participant, line)?;
                             if let Some(Outcome::Invalid(e)) = outcome {
                                 // A second head of a delegation.
                                 problems.push(Problem::from_field_error(line, e));
@@ -666,7 +667,16 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
 
 fn summary(name: &str, kind: &str, s: ImportStats, dry_run: bool, took: Duration) -> String {
     let total = s.created + s.updated + s.unchanged;
-    let changes = if kind == "participants" {
+    let changes = if kind == "participants" && s.updated > 0 {
+        // Rows that made a participation already there the head of its delegation.
+        format!(
+            "{total} {} from {name}: {} added, {} made head of a delegation, {} already there",
+            plural(total, "participant", "participants"),
+            s.created,
+            s.updated,
+            s.unchanged
+        )
+    } else if kind == "participants" {
         format!(
             "{total} {} from {name}: {} added, {} already there",
             plural(total, "participant", "participants"),

@@ -39,6 +39,9 @@ pub struct MergeReport {
     /// Partner links removed where the merged organization became both organizer and
     /// partner of an event: it stays organizer.
     pub partner_links_dropped: usize,
+    /// Heads of the merged organization's delegations that became members: the kept
+    /// organization's delegation at the same event had a head.
+    pub heads_stepped_down: usize,
 }
 
 /// A change to an event's sessions, as `edit-event` asks for it.

@@ -191,6 +191,9 @@ pub struct Import<'a> {
     created: [Created; 2],
     /// The keys given to events without one, through this import's transaction.
     keys: GeneratedKeys,
+    /// The delegations (event, organization's name key) a row of a participants file gave a
+    /// head, with the row's line.
+    head_lines: std::collections::HashMap<(i64, String), u64>,
 }
 
 /// The organizations (or people) an import created, in the order it created them.
@@ -241,6 +244,7 @@ impl<'a> Import<'a> {
             twins: Twins::default(),
             created: Default::default(),
             keys: GeneratedKeys::default(),
+            head_lines: Default::default(),
         }
     }
 
@@ -391,17 +395,20 @@ impl<'a> Import<'a> {
 
     /// Adds a participation to an existing event unless an identical one is there.
     /// `Ok(None)` when there is no such event.
+    /// `line` is where the row is, for a later row of the file that gives its delegation a
+    /// second head.
     pub fn apply_participant(
         &mut self,
         event_ref: &EventRef,
         p: &NewParticipant,
+        line: u64,
     ) -> Result<Option<Outcome>> {
         self.preloaded.take();
         let Some(event_id) = self.txn.resolve_event(event_ref)? else {
             return Ok(None);
         };
         if p.head
-            && let Some(outcome) = self.apply_head(event_id, p)?
+            && let Some(outcome) = self.apply_head(event_id, p, line)?
         {
             return Ok(Some(outcome));
         }
@@ -422,7 +429,12 @@ impl<'a> Import<'a> {
     /// is this very participation; `Updated` when the same participation is there but not as
     /// head (it becomes the head: a participation is recorded once); `None` when the
     /// delegation has no head and the participation is new, to be added.
-    fn apply_head(&mut self, event_id: i64, p: &NewParticipant) -> Result<Option<Outcome>> {
+    fn apply_head(
+        &mut self,
+        event_id: i64,
+        p: &NewParticipant,
+        line: u64,
+    ) -> Result<Option<Outcome>> {
         let stored = self.load(event_id)?;
         let mut canonical = p.clone();
         canonical.name = self.own_name(EntityKind::Person, &p.name)?;
@@ -439,10 +451,25 @@ impl<'a> Import<'a> {
             .participants
             .iter()
             .find(|s| s.head && s.organization.as_deref().map(name_key) == org_key);
+        let delegation = (event_id, org_key.clone().unwrap_or_default());
         match (head, same) {
             (Some(head), Some(at)) if head.id == stored.participants[at].id => {
                 self.stats.unchanged += 1;
                 Ok(Some(Outcome::Unchanged))
+            }
+            // Made head by an earlier row of this file: that row is what to look at (the
+            // participation will not be there, since the import is refused).
+            (Some(head), _) if self.head_lines.contains_key(&delegation) => {
+                Ok(Some(Outcome::Invalid(FieldError {
+                    field: "head".to_string(),
+                    value: "true".to_string(),
+                    reason: format!(
+                        "the delegation of {:?} at event {event_id} is already headed by {:?} (line {} of this file)",
+                        head.organization.as_deref().unwrap_or_default(),
+                        head.name,
+                        self.head_lines[&delegation]
+                    ),
+                })))
             }
             (Some(head), _) => Ok(Some(Outcome::Invalid(FieldError {
                 field: "head".to_string(),
@@ -468,9 +495,14 @@ impl<'a> Import<'a> {
                     .update_event(event_id, &wanted, &[Field::Participants], Some(&plan))?;
                 self.txn.event_changed(event_id)?;
                 self.stats.updated += 1;
+                self.head_lines.insert(delegation, line);
                 Ok(Some(Outcome::Updated))
             }
-            (None, None) => Ok(None),
+            (None, None) => {
+                // Added by the caller, as any new participation.
+                self.head_lines.insert(delegation, line);
+                Ok(None)
+            }
         }
     }
 

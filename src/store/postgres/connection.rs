@@ -156,28 +156,30 @@ pub(super) fn inspect(client: &mut impl GenericClient, url: &PgUrl) -> Result<Fo
 
 /// Brings the schema up to date, creating it if need be, in one transaction under the
 /// write lock: concurrent first writers create it once. Refuses a newer schema and another
-/// program's objects, touching nothing.
-pub(super) fn migrate(client: &mut Client, url: &PgUrl) -> Result<()> {
+/// program's objects, touching nothing. Returns what a person should hear of: an upgrade of
+/// an older schema.
+pub(super) fn migrate(client: &mut Client, url: &PgUrl) -> Result<Option<String>> {
     // Most opens find the schema current: no lock, no transaction to write.
     if let Found::Ours(version) = inspect(client, url)?
         && version == SCHEMA_VERSION
     {
-        return Ok(());
+        return Ok(None);
     }
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::ReadCommitted)
         .start()?;
     lock(&mut tx, &url.schema)?;
-    upgrade(&mut tx, url)?;
+    let found = upgrade(&mut tx, url)?;
     tx.commit()?;
-    Ok(())
+    Ok((found > 0 && found < SCHEMA_VERSION)
+        .then(|| format!("Upgraded {url} from schema version {found} to {SCHEMA_VERSION}")))
 }
 
 /// In a transaction holding the write lock: brings the schema up to date, creating it if
-/// need be. Returns whether it created the tables (they are then this transaction's alone
-/// until it commits: no other session sees them, or waits for them).
-pub(super) fn upgrade(tx: &mut Transaction<'_>, url: &PgUrl) -> Result<bool> {
+/// need be. Returns the version it found: 0 when it created the tables (they are then this
+/// transaction's alone until it commits: no other session sees them, or waits for them).
+pub(super) fn upgrade(tx: &mut Transaction<'_>, url: &PgUrl) -> Result<i64> {
     let version = match inspect(tx, url)? {
         Found::Ours(version) => version,
         Found::Nothing => 0,
@@ -190,7 +192,7 @@ pub(super) fn upgrade(tx: &mut Transaction<'_>, url: &PgUrl) -> Result<bool> {
         });
     }
     if version == SCHEMA_VERSION {
-        return Ok(false);
+        return Ok(version);
     }
     if version == 0 {
         // The name as the server quotes it: an identifier cannot be a bound parameter. Made
@@ -217,15 +219,17 @@ pub(super) fn upgrade(tx: &mut Transaction<'_>, url: &PgUrl) -> Result<bool> {
          ON CONFLICT (one) DO UPDATE SET version = excluded.version",
         &[&SCHEMA_VERSION],
     )?;
-    Ok(version == 0)
+    Ok(version)
 }
 
 impl PgStore {
     /// Connects for writing: the schema is created or brought up to date.
     pub(super) fn open(url: &PgUrl) -> Result<PgStore> {
         let mut client = connect(url)?;
-        migrate(&mut client, url)?;
-        Ok(PgStore::new(client, url))
+        let notice = migrate(&mut client, url)?;
+        let mut store = PgStore::new(client, url);
+        store.notice = notice;
+        Ok(store)
     }
 
     /// Connects for an import: a schema that is not there yet is created by the import's own
@@ -234,11 +238,13 @@ impl PgStore {
     pub(super) fn open_for_import(url: &PgUrl) -> Result<PgStore> {
         let mut client = connect(url)?;
         let absent = matches!(inspect(&mut client, url)?, Found::Nothing);
-        if !absent {
-            migrate(&mut client, url)?;
-        }
+        let notice = match absent {
+            true => None,
+            false => migrate(&mut client, url)?,
+        };
         let mut store = PgStore::new(client, url);
         store.create_on_import = absent;
+        store.notice = notice;
         Ok(store)
     }
 
@@ -254,7 +260,11 @@ impl PgStore {
                 supported: SCHEMA_VERSION,
             }),
             Found::Ours(version) if version < SCHEMA_VERSION => match migrate(&mut client, url) {
-                Ok(()) => Ok(Some(PgStore::new(client, url))),
+                Ok(notice) => {
+                    let mut store = PgStore::new(client, url);
+                    store.notice = notice;
+                    Ok(Some(store))
+                }
                 Err(e) if e.failure() == Some(Failure::NoPermission) => {
                     Err(StoreError::CannotUpgrade {
                         location: url.to_string(),

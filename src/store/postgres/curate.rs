@@ -277,13 +277,13 @@ pub(super) fn merge_entities(
             )?);
             // Where both delegations at an event had a head, the kept organization's stays
             // head; the other's is a member of the one delegation.
-            tx.execute(
+            report.heads_stepped_down = rows(tx.execute(
                 "UPDATE participation p SET head = false
                   WHERE p.organization_id = $2 AND p.head AND EXISTS (
                         SELECT 1 FROM participation k
                          WHERE k.event_id = p.event_id AND k.organization_id = $1 AND k.head)",
                 &[&keep_id, &other_id],
-            )?;
+            )?);
             report.participations = rows(tx.execute(
                 "UPDATE participation SET organization_id = $1 WHERE organization_id = $2",
                 &[&keep_id, &other_id],

@@ -55,6 +55,8 @@ pub struct PgStore {
     url: PgUrl,
     /// There was no schema when an import opened the store: its transaction makes it.
     create_on_import: bool,
+    /// What opening did that a person should hear of (an upgrade of an older schema).
+    notice: Option<String>,
 }
 
 /// Opens the store the URL names; `None` to read where there is nothing of ours yet (no
@@ -87,6 +89,7 @@ impl PgStore {
             client,
             url: url.clone(),
             create_on_import: false,
+            notice: None,
         }
     }
 
@@ -111,7 +114,7 @@ impl PgStore {
 /// The interface, answered by the operations of this backend's modules.
 impl Store for PgStore {
     fn take_notice(&mut self) -> Option<String> {
-        None
+        self.notice.take()
     }
 
     fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>> {
@@ -294,7 +297,7 @@ impl Store for PgStore {
         let mut tx = self.client.transaction()?;
         connection::lock(&mut tx, &self.url.schema)?;
         let created = match self.create_on_import {
-            true => connection::upgrade(&mut tx, &self.url)?,
+            true => connection::upgrade(&mut tx, &self.url)? == 0,
             false => false,
         };
         let import = import::PgImport::new(tx, created)?;

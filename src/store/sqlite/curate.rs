@@ -506,7 +506,7 @@ pub(super) fn merge_entities(
         )?;
         // Where both delegations at an event had a head, the kept organization's stays head;
         // the other's is a member of the one delegation.
-        conn.execute(
+        report.heads_stepped_down = conn.execute(
             "UPDATE participation SET head = 0
               WHERE organization_id = ?2 AND head AND EXISTS (
                     SELECT 1 FROM participation k
