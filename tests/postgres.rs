@@ -14,6 +14,8 @@ mod core;
 mod curation;
 #[path = "docs.rs"]
 mod docs;
+#[path = "doctor.rs"]
+mod doctor;
 #[path = "identity.rs"]
 mod identity;
 #[path = "import.rs"]

@@ -9,6 +9,7 @@ mod util;
 mod core;
 mod curation;
 mod docs;
+mod doctor;
 mod identity;
 mod import;
 mod import_merge;

@@ -39,6 +39,7 @@ fn grid(columns: &[Column]) -> Grid {
         header: true,
         rows: Vec::new(),
         group_first: false,
+        ruled: false,
     }
 }
 
@@ -88,6 +89,7 @@ pub fn event_fields(e: &Event, term: Terminal) -> String {
         header: false,
         rows: Vec::new(),
         group_first: false,
+        ruled: false,
     };
     let mut row = |name: &str, value: String| grid.rows.push(vec![name.to_string(), value]);
     let field = |value: &str| escape(&cap(value, FIELD_LIMIT)).into_owned();
@@ -309,6 +311,7 @@ pub fn findings(findings: &[Finding], term: Terminal) -> String {
         Column::main("Fix"),
     ]);
     grid.group_first = true;
+    grid.ruled = true;
     for f in findings {
         let mut records: Vec<String> = f
             .events
