@@ -433,7 +433,8 @@ struct Parsed {
 }
 
 /// The people who may be one: the same surname with compatible given names or initials
-/// ("V. V. Barchuk", "Barchuk V.V.", "Vladimir Barchuk"); a surname written alone, when one
+/// ("V. V. Barchuk", "Barchuk V.V.", "Vladimir Barchuk"); the same whole names in another
+/// order ("Barchuk Vladimir"); a surname written alone, when one
 /// person only has that surname beside it; or the same initials and names written whole a
 /// letter or two apart for long names ("Jehangir Khan", "Jahangir Khan"; short ones must be
 /// equal, as for near names).
@@ -466,6 +467,20 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
         }
     }
     let mut pairs = Pairs::new();
+    // Whole names in another order ("Vladimir Barchuk", "Barchuk Vladimir"): the same words.
+    let mut by_words: HashMap<Vec<&str>, Vec<usize>> = HashMap::new();
+    for p in &parsed {
+        if p.name.given.is_empty() || p.name.given.iter().any(|g| g.chars().count() < 2) {
+            continue;
+        }
+        let mut words: Vec<&str> = p.name.given.iter().map(String::as_str).collect();
+        words.push(&p.name.surname);
+        words.sort_unstable();
+        by_words.entry(words).or_default().push(p.entity);
+    }
+    for block in by_words.values() {
+        link_all(block, &mut pairs);
+    }
     for block in by_surname.values() {
         let entities: HashSet<usize> = block.iter().map(|&n| parsed[n].entity).collect();
         for (x, &a) in block.iter().enumerate() {
@@ -786,6 +801,8 @@ mod tests {
             ("M.Conynx", "M. Conynx"),
             ("Jehangir Khan", "Jahangir Khan"),
             ("Nakamitsu", "Izumi Nakamitsu"),
+            ("Vladimir Barchuk", "Barchuk Vladimir"),
+            ("Barchuk, Vladimir", "Vladimir Barchuk"),
         ] {
             assert_eq!(people_groups(&[&[a], &[b]]).len(), 1, "{a} / {b}");
         }
