@@ -255,50 +255,43 @@ fn pair(a: usize, b: usize) -> (usize, usize) {
 /// Barchuk" and to "A. Barchuk"), each link is a group of its own, so that no finding says
 /// two records are one when nothing links them.
 fn groups(pairs: &Pairs) -> Vec<Vec<usize>> {
-    let mut parent: HashMap<usize, usize> = HashMap::new();
-    fn root(parent: &mut HashMap<usize, usize>, mut x: usize) -> usize {
-        while let Some(&p) = parent.get(&x) {
-            if p == x {
-                break;
-            }
-            let grand = parent.get(&p).copied().unwrap_or(p);
-            parent.insert(x, grand);
-            x = p;
+    // Union-find over the entities that have a link, numbered densely.
+    let mut sorted: Vec<(usize, usize)> = pairs.iter().copied().collect();
+    sorted.sort_unstable();
+    let mut members: Vec<usize> = sorted.iter().flat_map(|&(a, b)| [a, b]).collect();
+    members.sort_unstable();
+    members.dedup();
+    let at = |x: usize| members.binary_search(&x).unwrap_or(0);
+    let mut parent: Vec<usize> = (0..members.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
         }
         x
     }
-    for &(a, b) in pairs {
-        parent.entry(a).or_insert(a);
-        parent.entry(b).or_insert(b);
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+    for &(a, b) in &sorted {
+        let (ra, rb) = (root(&mut parent, at(a)), root(&mut parent, at(b)));
         if ra != rb {
-            parent.insert(ra.max(rb), ra.min(rb));
+            parent[ra.max(rb)] = ra.min(rb);
         }
     }
-    let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let members: Vec<usize> = parent.keys().copied().collect();
-    for m in members {
-        let r = root(&mut parent, m);
-        components.entry(r).or_default().push(m);
+    let mut components: BTreeMap<usize, (Vec<usize>, Vec<(usize, usize)>)> = BTreeMap::new();
+    for (i, &m) in members.iter().enumerate() {
+        let r = root(&mut parent, i);
+        components.entry(r).or_default().0.push(m);
+    }
+    for &(a, b) in &sorted {
+        let r = root(&mut parent, at(a));
+        components.entry(r).or_default().1.push((a, b));
     }
     let mut out = Vec::new();
-    for (_, mut members) in components {
-        members.sort_unstable();
-        let k = members.len();
-        let links = pairs
-            .iter()
-            .filter(|(a, _)| members.binary_search(a).is_ok())
-            .count();
-        if links == k * (k - 1) / 2 {
-            out.push(members);
+    for (_, (group, links)) in components {
+        let k = group.len();
+        if links.len() == k * (k - 1) / 2 {
+            out.push(group);
         } else {
-            let mut linked: Vec<(usize, usize)> = pairs
-                .iter()
-                .filter(|(a, _)| members.binary_search(a).is_ok())
-                .copied()
-                .collect();
-            linked.sort_unstable();
-            out.extend(linked.into_iter().map(|(a, b)| vec![a, b]));
+            out.extend(links.into_iter().map(|(a, b)| vec![a, b]));
         }
     }
     out
