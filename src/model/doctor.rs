@@ -276,7 +276,9 @@ fn groups(pairs: &Pairs) -> Vec<Vec<usize>> {
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
-    let mut components: BTreeMap<usize, (Vec<usize>, Vec<(usize, usize)>)> = BTreeMap::new();
+    /// A component's entities and its links.
+    type Component = (Vec<usize>, Vec<(usize, usize)>);
+    let mut components: BTreeMap<usize, Component> = BTreeMap::new();
     for (i, &m) in members.iter().enumerate() {
         let r = root(&mut parent, i);
         components.entry(r).or_default().0.push(m);
