@@ -432,7 +432,7 @@ struct Parsed {
 /// order ("Barchuk Vladimir"); a surname written alone, when one
 /// person only has that surname beside it; or the same initials and names written whole a
 /// letter or two apart for long names ("Jehangir Khan", "Jahangir Khan"; short ones must be
-/// equal, as for near names).
+/// equal, as for near names). Not two of whom another pair of names disagrees.
 fn person_pairs(people: &[NamedEntity]) -> Pairs {
     let mut parsed: Vec<Parsed> = Vec::new();
     for (i, person) in people.iter().enumerate() {
@@ -462,6 +462,7 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
         }
     }
     let mut pairs = Pairs::new();
+    let mut conflicts = Pairs::new();
     // Whole names in another order ("Vladimir Barchuk", "Barchuk Vladimir"): the same words.
     let mut by_words: HashMap<Vec<&str>, Vec<usize>> = HashMap::new();
     for p in &parsed {
@@ -478,21 +479,30 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
     }
     for block in by_surname.values() {
         let entities: HashSet<usize> = block.iter().map(|&n| parsed[n].entity).collect();
+        // Those known also by a name with initials or given names: their surname alone (an
+        // alias "Barchuk" of "V. V. Barchuk") names them, not someone else.
+        let specified: HashSet<usize> = block
+            .iter()
+            .filter(|&&n| !parsed[n].name.given.is_empty())
+            .map(|&n| parsed[n].entity)
+            .collect();
         for (x, &a) in block.iter().enumerate() {
             for &b in &block[x + 1..] {
                 let (pa, pb) = (&parsed[a], &parsed[b]);
                 if pa.entity == pb.entity {
                     continue;
                 }
-                let alone = pa.name.given.is_empty() || pb.name.given.is_empty();
-                let same = if alone {
+                let same = match (pa.name.given.is_empty(), pb.name.given.is_empty()) {
+                    (true, true) => true,
                     // "Barchuk" beside one other Barchuk only.
-                    entities.len() == 2
-                } else {
-                    pa.name.compatible(&pb.name) || close(pa, pb)
+                    (true, false) => !specified.contains(&pa.entity) && entities.len() == 2,
+                    (false, true) => !specified.contains(&pb.entity) && entities.len() == 2,
+                    (false, false) => pa.name.compatible(&pb.name) || close(pa, pb),
                 };
                 if same {
                     pairs.insert(pair(pa.entity, pb.entity));
+                } else if !pa.name.given.is_empty() && !pb.name.given.is_empty() {
+                    conflicts.insert(pair(pa.entity, pb.entity));
                 }
             }
         }
@@ -507,6 +517,9 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
             }
         }
     }
+    // Two people one of whose names agree with the other's while another disagrees ("V. V.
+    // Barchuk" also known as "V. Barchuk", beside "V. A. Barchuk") are two.
+    pairs.retain(|p| !conflicts.contains(p));
     pairs
 }
 
@@ -817,6 +830,9 @@ mod tests {
         // "Barchuk" alone beside two Barchuks is no one in particular; the two are linked
         // to it each, not to each other.
         assert!(people_groups(&[&["Barchuk"], &["V. Barchuk"], &["A. Barchuk"]]).is_empty());
+        // Nor is one's own alias "Barchuk" beside another Barchuk.
+        assert!(people_groups(&[&["V. V. Barchuk", "Barchuk"], &["A. Barchuk"]]).is_empty());
+        assert!(people_groups(&[&["V. V. Barchuk", "V. Barchuk"], &["V. A. Barchuk"]]).is_empty());
         let chained = people_groups(&[&["V. Barchuk"], &["V. V. Barchuk"], &["V. A. Barchuk"]]);
         assert_eq!(chained.len(), 2, "{chained:?}");
     }
