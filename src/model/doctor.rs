@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::abbrev::{PersonName, abbreviation_key, initialism, organization_key};
@@ -592,14 +592,14 @@ impl Title {
 
     /// Whether the two are nearly the same title.
     fn near(&self, other: &Title) -> bool {
+        let allowed = title_tolerance(self.len.max(other.len));
+        if self.len.abs_diff(other.len) > allowed {
+            return false;
+        }
         if self.folded == other.folded {
             return true;
         }
-        if self.digits != other.digits {
-            return false;
-        }
-        let allowed = title_tolerance(self.len.max(other.len));
-        if allowed == 0 || self.len.abs_diff(other.len) > allowed {
+        if allowed == 0 || self.digits != other.digits {
             return false;
         }
         let apart: u32 = self
@@ -623,15 +623,23 @@ fn duplicate_events(events: &[EventBrief]) -> Vec<Finding> {
     order.sort_by(|&a, &b| {
         (events[a].start, &events[a].key).cmp(&(events[b].start, &events[b].key))
     });
-    let titles: Vec<Title> = events.iter().map(|e| Title::new(&e.title)).collect();
+    // Laid out in date order, so that the events compared with one are next to it in memory.
+    let days: Vec<i64> = order
+        .iter()
+        .map(|&i| i64::from(events[i].start.num_days_from_ce()))
+        .collect();
+    let titles: Vec<Title> = order
+        .iter()
+        .map(|&i| Title::new(&events[i].title))
+        .collect();
     let mut pairs = Pairs::new();
-    for (x, &a) in order.iter().enumerate() {
-        for &b in &order[x + 1..] {
-            if (events[b].start - events[a].start).num_days() > DAYS_APART {
+    for x in 0..order.len() {
+        for y in x + 1..order.len() {
+            if days[y] - days[x] > DAYS_APART {
                 break;
             }
-            if titles[a].near(&titles[b]) {
-                pairs.insert(pair(a, b));
+            if titles[x].near(&titles[y]) {
+                pairs.insert(pair(order[x], order[y]));
             }
         }
     }
