@@ -94,8 +94,7 @@ pub enum Command {
     /// Check the database: integrity, foreign keys, the search index
     #[command(after_help = "Example:\n  events check")]
     Check,
-    /// Find what the records get wrong: organizations, people or events recorded twice, and
-    /// events or participations missing a source, participants or an organization
+    /// Find organizations, people and events recorded twice, and what records lack
     #[command(after_help = DOCTOR_EXAMPLE)]
     Doctor(DoctorArgs),
     /// Write a consistent copy of the database to FILE, even while others write to it
