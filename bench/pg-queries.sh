@@ -74,6 +74,23 @@ SELECT $columns FROM event e WHERE e.search @@ '''border'' <-> ''security'''::ts
  ORDER BY e.start_date, e.id LIMIT 20;
 SQL
 
+# What `events doctor` reads (src/store/postgres/survey.rs), the floor of its reading.
+cat > "$data/pg-query-doctor.sql" <<SQL
+SET search_path = events;
+SELECT e.key, e.title, e.start_date, coalesce(btrim(e.source), '') <> '', coalesce(c.n, 0)
+  FROM event e LEFT JOIN (SELECT event_id, count(*) AS n FROM participation GROUP BY event_id) c
+    ON c.event_id = e.id;
+SELECT p.id, e.key, e.title, e.start_date, pe.name FROM participation p
+  JOIN event e ON e.id = p.event_id JOIN person pe ON pe.id = p.person_id
+ WHERE p.organization_id IS NULL;
+SELECT o.id, o.name, n.name FROM organization o JOIN organization_name n ON n.organization_id = o.id;
+SELECT organization_id, count(*) FROM (SELECT organization_id FROM event_organization
+    UNION ALL SELECT organization_id FROM participation WHERE organization_id IS NOT NULL) l
+ GROUP BY organization_id;
+SELECT p.id, p.name, n.name FROM person p JOIN person_name n ON n.person_id = p.id;
+SELECT person_id, count(*) FROM participation GROUP BY person_id;
+SQL
+
 echo "== $n events on PostgreSQL: queries, $runs runs each" >&2
 hyperfine --runs "$runs" --warmup 2 --style basic \
     --export-markdown "$results/pg-queries-$n.md" --export-json "$results/pg-queries-$n.json" \
@@ -82,7 +99,10 @@ hyperfine --runs "$runs" --warmup 2 --style basic \
     --command-name "psql: the same" "psql -X -q -At '$bench_url' -f $data/pg-query-org.sql" \
     --command-name "events list --search --limit 20" \
     "$events --db '$bench_url' list --search '$phrase' --limit 20" \
-    --command-name "psql: the same" "psql -X -q -At '$bench_url' -f $data/pg-query-search.sql"
+    --command-name "psql: the same" "psql -X -q -At '$bench_url' -f $data/pg-query-search.sql" \
+    --command-name "events doctor" "$events --db '$bench_url' doctor" \
+    --command-name "psql: reading what doctor reads" \
+    "psql -X -q -At '$bench_url' -f $data/pg-query-doctor.sql"
 cat "$results/pg-queries-$n.md"
 python3 - "$results/pg-queries-$n.json" <<'PY'
 import json, sys

@@ -82,8 +82,24 @@ for n in "${sizes[@]}"; do
         FROM organization o LEFT JOIN links l ON l.organization_id = o.id
         LEFT JOIN event e ON e.id = l.event_id GROUP BY o.id ORDER BY lower(o.name), o.id"
 
+    # What `events doctor` reads (src/store/sqlite/survey.rs): every event in brief, the
+    # participations without an organization, every name with its entity and how much each is
+    # used. The floor of its reading; what doctor adds is the comparison within blocks.
+    sql_doctor="SELECT e.key, e.title, e.start_date, coalesce(trim(e.source), '') <> '',
+            (SELECT count(*) FROM participation p WHERE p.event_id = e.id) FROM event e;
+        SELECT p.id, e.key, e.title, e.start_date, pe.name FROM participation p
+          JOIN event e ON e.id = p.event_id JOIN person pe ON pe.id = p.person_id
+         WHERE p.organization_id IS NULL;
+        SELECT o.id, o.name, n.name FROM organization o
+          JOIN organization_name n ON n.organization_id = o.id;
+        SELECT organization_id, count(*) FROM (SELECT organization_id FROM event_organization
+            UNION ALL SELECT organization_id FROM participation WHERE organization_id IS NOT NULL)
+         GROUP BY organization_id;
+        SELECT p.id, p.name, n.name FROM person p JOIN person_name n ON n.person_id = p.id;
+        SELECT person_id, count(*) FROM participation GROUP BY person_id"
+
     # Each statement goes in a file, so that no shell quoting stands between it and sqlite3.
-    for name in org person search orgs; do
+    for name in org person search orgs doctor; do
         var=sql_$name
         printf '%s;\n' "${!var}" > "$data/query-$name.sql"
     done
@@ -99,6 +115,8 @@ for n in "${sizes[@]}"; do
         --command-name "events list --search" "$events --db $db list --search '$phrase'" \
         --command-name "sqlite3: the same" "sqlite3 $base < $data/query-search.sql" \
         --command-name "events orgs" "$events --db $db orgs" \
-        --command-name "sqlite3: the same" "sqlite3 $base < $data/query-orgs.sql"
+        --command-name "sqlite3: the same" "sqlite3 $base < $data/query-orgs.sql" \
+        --command-name "events doctor" "$events --db $db doctor" \
+        --command-name "sqlite3: reading what doctor reads" "sqlite3 $base < $data/query-doctor.sql"
     cat "$results/queries-$n.md"
 done

@@ -94,6 +94,9 @@ pub enum Command {
     /// Check the database: integrity, foreign keys, the search index
     #[command(after_help = "Example:\n  events check")]
     Check,
+    /// Find organizations, people and events recorded twice, and what records lack
+    #[command(after_help = DOCTOR_EXAMPLE)]
+    Doctor(DoctorArgs),
     /// Write a consistent copy of the database to FILE, even while others write to it
     #[command(after_help = BACKUP_EXAMPLE)]
     Backup(BackupArgs),
@@ -266,6 +269,16 @@ Examples:
 Years are in order, other groups most events first. With --by year an event counts in every
 year it runs in, within --from and --to (no other year is shown), so the counts may add up to
 more than the number of events. --limit applies to the groups; --sort is refused.";
+
+const DOCTOR_EXAMPLE: &str = "\
+Examples:
+  events doctor
+  events doctor --only duplicate-organizations --only duplicate-people
+  events doctor --format json
+
+Each finding names the records and the command that would set it right (a merge keeps the
+one most used). Run those you agree with: nothing is changed by doctor itself. The exit
+status is 0 whether or not there are findings; their number is said on stderr.";
 
 const BACKUP_EXAMPLE: &str = "\
 Example:
@@ -780,6 +793,38 @@ pub enum StatsByArg {
     Mode,
     Org,
     Region,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Only this kind of finding (repeatable)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub only: Vec<DoctorCheck>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
+    pub format: DoctorFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorCheck {
+    /// Two organizations whose names are one spelt otherwise, or one the initialism of the other
+    DuplicateOrganizations,
+    /// Two people with one surname and initials or given names that agree, or names a letter apart
+    DuplicatePeople,
+    /// Two events starting within three days with nearly the same title
+    DuplicateEvents,
+    /// Events without a source
+    MissingSource,
+    /// Participations without an organization
+    MissingOrganization,
+    /// Events without participants
+    NoParticipants,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -105,6 +105,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Person(args) => commands::people::person(ctx, &args),
         Command::Stats(args) => commands::stats::run(ctx, &args),
         Command::Check => commands::maintain::check(ctx),
+        Command::Doctor(args) => commands::doctor::run(ctx, &args),
         Command::Backup(args) => commands::maintain::backup(ctx, &args),
         // Handled by `run` before a database is looked for.
         Command::Completions(args) => commands::completions::run(&args),

@@ -748,3 +748,40 @@ fn records_move_between_backends() {
     pair.assert_same();
     moved.assert_same();
 }
+
+/// `doctor` finds the same on both, in the same order, table and JSON: the tricky names give
+/// findings of every kind (names spelt otherwise, participations without an organization,
+/// events without a source), then fewer once a merge it suggests is run.
+#[test]
+fn doctor_answers_alike() {
+    let Some(mut pair) = Pair::new() else { return };
+    build(&mut pair);
+    for format in ["table", "json"] {
+        pair.ok(&["doctor", "--format", format]);
+        pair.ok(&["doctor", "--format", format, "--only", "duplicate-people"]);
+    }
+    let json = pair.ok(&["doctor", "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let kinds: Vec<&str> = findings
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|f| f["kind"].as_str().expect("a kind"))
+        .collect();
+    for kind in [
+        "duplicate-organizations",
+        "missing-source",
+        "missing-organization",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {json}");
+    }
+    pair.ok(&[
+        "org",
+        "merge",
+        "RATS SCO Executive Committee",
+        "Executive Committee of the SCO RATS",
+    ]);
+    pair.ok(&["doctor", "--format", "json"]);
+    pair.ok(&["doctor"]);
+    pair.assert_same();
+}

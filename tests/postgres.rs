@@ -16,6 +16,8 @@ mod curation;
 mod delegations;
 #[path = "docs.rs"]
 mod docs;
+#[path = "doctor.rs"]
+mod doctor;
 #[path = "identity.rs"]
 mod identity;
 #[path = "import.rs"]

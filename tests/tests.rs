@@ -10,6 +10,7 @@ mod core;
 mod curation;
 mod delegations;
 mod docs;
+mod doctor;
 mod identity;
 mod import;
 mod import_merge;

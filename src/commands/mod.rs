@@ -5,6 +5,7 @@ pub mod add_event;
 pub mod add_participant;
 pub mod completions;
 pub mod curate;
+pub mod doctor;
 pub mod edit;
 pub mod export;
 pub mod import;

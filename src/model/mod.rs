@@ -4,6 +4,7 @@
 //! so that `crate::model::X` names any of it.
 
 pub mod abbrev;
+mod doctor;
 mod event;
 mod field;
 mod filter;
@@ -12,6 +13,7 @@ mod record;
 mod reference;
 mod views;
 
+pub use doctor::*;
 pub use event::*;
 pub use field::*;
 pub use filter::*;

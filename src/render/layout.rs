@@ -82,6 +82,8 @@ pub struct Grid {
     /// In the table layout, leave the first cell of a row blank when it repeats the one
     /// above (participants grouped by organization); the block layout repeats it.
     pub group_first: bool,
+    /// A line between rows: for rows of several lines each (`doctor`'s findings).
+    pub ruled: bool,
 }
 
 /// The narrowest a wrapped text column of longer text is made, even when its words are short.
@@ -470,13 +472,18 @@ fn without_empty_columns(grid: &Grid) -> Option<Grid> {
         header: true,
         rows: grid.rows.iter().map(|row| pick(row)).collect(),
         group_first: grid.group_first && keep[0],
+        ruled: grid.ruled,
     })
 }
 
 fn table(grid: &Grid, term: Terminal, widths: Option<&[usize]>) -> String {
     let mut table = Table::new();
     table
-        .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .load_style(if grid.ruled {
+            presets::UTF8_FULL.with_rounded_corners()
+        } else {
+            presets::UTF8_FULL_CONDENSED.with_rounded_corners()
+        })
         .set_content_arrangement(ContentArrangement::Disabled);
     table.force_no_tty();
     if term.color {

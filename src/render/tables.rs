@@ -6,7 +6,7 @@ use super::layout::{Column, Grid, cap, render, wrap};
 use super::text::{escape, escape_multiline};
 use crate::dates::compact_range;
 use crate::model::{
-    Event, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow, delegations,
+    Event, Finding, HistoryEntry, OrgSummary, Participant, PersonSummary, StatsRow, delegations,
 };
 
 /// The most characters of one value a table with a row per item shows; `--format json`
@@ -39,6 +39,7 @@ fn grid(columns: &[Column]) -> Grid {
         header: true,
         rows: Vec::new(),
         group_first: false,
+        ruled: false,
     }
 }
 
@@ -88,6 +89,7 @@ pub fn event_fields(e: &Event, term: Terminal) -> String {
         header: false,
         rows: Vec::new(),
         group_first: false,
+        ruled: false,
     };
     let mut row = |name: &str, value: String| grid.rows.push(vec![name.to_string(), value]);
     let field = |value: &str| escape(&cap(value, FIELD_LIMIT)).into_owned();
@@ -306,6 +308,38 @@ pub fn stats(by: &str, rows: &[StatsRow], term: Terminal) -> String {
         }
         row.push(bar(eighths.max(usize::from(r.events > 0))));
         grid.rows.push(row);
+    }
+    render(&grid, term)
+}
+
+/// `events doctor`: one row per finding, grouped by kind: the records it names (names, or
+/// events as `KEY (START) TITLE`, one a line) and the commands that would set it right.
+pub fn findings(findings: &[Finding], term: Terminal) -> String {
+    let mut grid = grid(&[
+        Column::text("Check"),
+        Column::main("Records"),
+        Column::main("Fix"),
+    ]);
+    grid.group_first = true;
+    grid.ruled = true;
+    for f in findings {
+        let mut records: Vec<String> = f
+            .events
+            .iter()
+            .map(|e| format!("{} ({}) {}", text(&e.key), e.start, text(&e.title)))
+            .collect();
+        if f.events.is_empty() {
+            records.extend(f.names.iter().map(|n| text(n)));
+        } else if !f.names.is_empty() {
+            let names: Vec<String> = f.names.iter().map(|n| text(n)).collect();
+            records.push(format!("people: {}", names.join("; ")));
+        }
+        let fix: Vec<String> = f.commands.iter().map(|c| text(c)).collect();
+        grid.rows.push(vec![
+            f.kind.as_str().to_string(),
+            records.join("\n"),
+            fix.join("\n"),
+        ]);
     }
     render(&grid, term)
 }

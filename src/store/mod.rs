@@ -43,6 +43,7 @@ pub use import::{
 pub(crate) use interrupt::not_in_this_thread;
 pub use keys::{GeneratedKeys, KeySpace};
 pub use near::NearName;
+pub(crate) use near::tolerance;
 pub use plan::{ParticipationPlan, Write};
 pub use postgres::url::{looks_like_a_connection, redact_loosely};
 pub use postgres::{PgUrl, is_postgres_url};
@@ -249,6 +250,10 @@ pub trait Store {
     fn check(&mut self) -> Result<Vec<String>>;
     /// How many events, organizations, people and participations there are.
     fn counts(&mut self) -> Result<Counts>;
+    /// What `doctor` reads, all from one snapshot: every event in brief, the participations
+    /// without an organization, every organization and person with all their names and how
+    /// much each is used. In no particular order.
+    fn survey(&mut self) -> Result<crate::model::Survey>;
     /// Writes a consistent copy of the database to the new file `to`.
     fn backup(&mut self, to: &Path) -> Result<()>;
 }

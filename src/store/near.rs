@@ -33,7 +33,7 @@ const NEIGHBOURS: usize = 4;
 
 /// How many letters two skeletons of this length may differ by and still be close: short
 /// names (acronyms: UNDP, UNEP) must be equal.
-fn tolerance(letters: usize) -> usize {
+pub(crate) fn tolerance(letters: usize) -> usize {
     match letters {
         0..=7 => 0,
         8..=15 => 1,

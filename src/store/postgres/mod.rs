@@ -25,6 +25,7 @@ mod maintain;
 mod read;
 mod schema;
 mod search;
+mod survey;
 mod tls;
 pub mod url;
 mod views;
@@ -321,6 +322,13 @@ impl Store for PgStore {
 
     fn counts(&mut self) -> Result<Counts> {
         maintain::counts(&mut self.client)
+    }
+
+    fn survey(&mut self) -> Result<crate::model::Survey> {
+        let mut tx = self.snapshot()?;
+        let survey = survey::survey(&mut tx)?;
+        tx.commit()?;
+        Ok(survey)
     }
 
     fn backup(&mut self, _to: &Path) -> Result<()> {

@@ -24,6 +24,7 @@ mod read;
 mod schema;
 mod search;
 mod staging;
+mod survey;
 mod views;
 mod write;
 
@@ -244,6 +245,10 @@ impl Store for SqliteStore {
 
     fn counts(&mut self) -> Result<Counts> {
         SqliteStore::counts(self)
+    }
+
+    fn survey(&mut self) -> Result<crate::model::Survey> {
+        SqliteStore::survey(self)
     }
 
     fn backup(&mut self, to: &Path) -> Result<()> {

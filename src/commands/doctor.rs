@@ -1,0 +1,56 @@
+//! `events doctor`: what the records get wrong, for the person who keeps them: organizations,
+//! people and events recorded twice, events without a source or participants, participations
+//! without an organization; each finding with the commands that would set it right. It only
+//! reads: a database that does not exist reads as empty.
+
+use std::io::{BufWriter, Write};
+
+use anyhow::Result;
+
+use crate::Context;
+use crate::cli::{DoctorArgs, DoctorCheck, DoctorFormat};
+use crate::model::{FindingKind, diagnose};
+use crate::render::{self, Style, Terminal, tables};
+
+pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
+    let only: Vec<FindingKind> = args
+        .only
+        .iter()
+        .map(|check| match check {
+            DoctorCheck::DuplicateOrganizations => FindingKind::DuplicateOrganizations,
+            DoctorCheck::DuplicatePeople => FindingKind::DuplicatePeople,
+            DoctorCheck::DuplicateEvents => FindingKind::DuplicateEvents,
+            DoctorCheck::MissingSource => FindingKind::MissingSource,
+            DoctorCheck::MissingOrganization => FindingKind::MissingOrganization,
+            DoctorCheck::NoParticipants => FindingKind::NoParticipants,
+        })
+        .collect();
+    let mut store = super::open_for_reading(ctx)?;
+    let survey = store.survey()?;
+    drop(store);
+    let findings = diagnose(&survey, &only);
+    match args.format {
+        DoctorFormat::Json => {
+            let mut out = render::data_stdout(Style::Json);
+            serde_json::to_writer_pretty(&mut out, &findings)?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+        // Said once, on stdout, where the table would be.
+        DoctorFormat::Table if findings.is_empty() => {
+            writeln!(std::io::stdout(), "No findings.")?;
+            return Ok(());
+        }
+        DoctorFormat::Table => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            writeln!(out, "{}", tables::findings(&findings, Terminal::detect()))?;
+            out.flush()?;
+        }
+    }
+    ctx.note(&match findings.len() {
+        0 => "no findings".to_string(),
+        1 => "1 finding".to_string(),
+        n => format!("{n} findings"),
+    });
+    Ok(())
+}
