@@ -153,6 +153,36 @@ fn list_when_there_is_nothing() {
     );
 }
 
+/// An empty file (`touch events.db`) reads as an empty database and stays an empty file
+/// whatever reads it; the first write makes it a database.
+#[test]
+fn an_empty_file_reads_as_an_empty_database_and_stays_empty() {
+    let Some(env) = Env::sqlite_only() else {
+        return;
+    };
+    std::fs::write(&env.db, b"").unwrap();
+    for args in [
+        &["list"][..],
+        &["orgs"],
+        &["people"],
+        &["stats", "--by", "year"],
+        &["doctor"],
+        &["export"],
+        &["check"],
+    ] {
+        env.ok(args);
+        assert_eq!(std::fs::metadata(&env.db).unwrap().len(), 0, "{args:?}");
+    }
+    assert!(env.ok(&["list"]).contains("No events yet"));
+    add(&env, "Briefing", "2022-02-01", "2022-02-01", &[]);
+    assert_eq!(
+        env.ok(&["list", "--format", "json"])
+            .matches("Briefing")
+            .count(),
+        1
+    );
+}
+
 #[test]
 fn show_table() {
     let Some(env) = Env::new() else { return };

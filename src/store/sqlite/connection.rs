@@ -53,6 +53,12 @@ impl SqliteStore {
             staging::remove_stale(path);
             return SqliteStore::open_in_memory();
         }
+        // An empty file (`touch events.db`) is an empty database, and stays an empty file:
+        // opening it to write would give it a schema. Not when a write-ahead log beside it
+        // may hold what it is yet to receive.
+        if is_empty_file(path) && is_empty_file(&wal_of(path)) {
+            return SqliteStore::open_in_memory();
+        }
         match SqliteStore::open(path) {
             Ok(store) => Ok(store),
             // A database someone may read but not write (an archive, a read-only share):
@@ -296,4 +302,19 @@ mod tests {
             .unwrap();
         assert!(fk.is_empty());
     }
+}
+
+/// Whether `path` is a regular file of no bytes (or names nothing: nothing holds data there).
+fn is_empty_file(path: &Path) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) => meta.is_file() && meta.len() == 0,
+        Err(e) => e.kind() == ErrorKind::NotFound,
+    }
+}
+
+/// The write-ahead log SQLite keeps beside the database at `path`.
+fn wal_of(path: &Path) -> std::path::PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    wal.into()
 }
