@@ -284,6 +284,21 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<Option<String>> {
     Ok(notice)
 }
 
+/// Whether `path` is a regular file of no bytes (or names nothing: nothing holds data there).
+fn is_empty_file(path: &Path) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) => meta.is_file() && meta.len() == 0,
+        Err(e) => e.kind() == ErrorKind::NotFound,
+    }
+}
+
+/// The write-ahead log SQLite keeps beside the database at `path`.
+fn wal_of(path: &Path) -> std::path::PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    wal.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,19 +317,4 @@ mod tests {
             .unwrap();
         assert!(fk.is_empty());
     }
-}
-
-/// Whether `path` is a regular file of no bytes (or names nothing: nothing holds data there).
-fn is_empty_file(path: &Path) -> bool {
-    match fs::metadata(path) {
-        Ok(meta) => meta.is_file() && meta.len() == 0,
-        Err(e) => e.kind() == ErrorKind::NotFound,
-    }
-}
-
-/// The write-ahead log SQLite keeps beside the database at `path`.
-fn wal_of(path: &Path) -> std::path::PathBuf {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    wal.into()
 }
