@@ -429,7 +429,7 @@ pub enum SortArg {
     Title,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EditEventArgs {
     /// The event: its id (a plain number), its key, or `key:KEY`
     #[arg(value_name = "EVENT")]
@@ -503,7 +503,7 @@ pub struct EditEventArgs {
     pub remove_session: Vec<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EditParticipantArgs {
     /// The participation's id, as `show` prints it
     #[arg(value_name = "ID")]

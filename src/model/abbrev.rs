@@ -117,6 +117,21 @@ pub fn abbreviation_key(typed: &str) -> Option<String> {
     (key.chars().count() >= 2 && key.chars().count() <= 20).then_some(key)
 }
 
+/// The initialisms an organization's name and aliases give, each once, in the order of the
+/// names, but those equal (as abbreviations are compared) to the name or an alias: what
+/// `orgs` shows as derived.
+pub fn derived_initialisms(name: &str, aliases: &[String]) -> Vec<String> {
+    let names = || std::iter::once(name).chain(aliases.iter().map(String::as_str));
+    let called: Vec<String> = names().filter_map(abbreviation_key).collect();
+    let mut out: Vec<String> = Vec::new();
+    for derived in names().filter_map(initialism) {
+        if !called.contains(&derived) && !out.contains(&derived) {
+            out.push(derived);
+        }
+    }
+    out
+}
+
 /// A person's name taken apart: the surname, and the given names or initials written with it
 /// in their order ("V. V. Barchuk": `barchuk`, `v`, `v`; "Vladimir Barchuk": `barchuk`,
 /// `vladimir`). All folded: lower-case, accents off.
@@ -341,6 +356,28 @@ mod tests {
         for typed in ["X", "", "UN (Office)", "a b c d e f g", "O'Brien"] {
             assert_eq!(abbreviation_key(typed), None, "{typed}");
         }
+    }
+
+    #[test]
+    fn derived_initialisms_leave_out_the_names_there_are() {
+        let aliases = ["SCO RATS".to_string(), "RATS SCO".to_string()];
+        assert_eq!(
+            derived_initialisms("RATS SCO Executive Committee", &aliases),
+            ["RATSSCOEC"]
+        );
+        let aliases = [
+            "UNODC".to_string(),
+            "United Nations Office on Drugs and Crime".to_string(),
+        ];
+        assert!(derived_initialisms("UN Office on Drugs and Crime", &aliases).is_empty());
+        let aliases = [
+            "UN Counter-Terrorism Center".to_string(),
+            "UNCCT".to_string(),
+        ];
+        assert_eq!(
+            derived_initialisms("UN Counter-Terrorism Centre", &aliases),
+            ["UNCTC"]
+        );
     }
 
     fn person(name: &str) -> PersonName {
