@@ -12,6 +12,7 @@ mod docs;
 mod identity;
 mod import;
 mod import_merge;
+mod names;
 mod query;
 mod robust;
 mod roundtrip;
