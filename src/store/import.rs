@@ -214,7 +214,13 @@ pub struct Import<'a> {
     /// The organizations by the initialisms of their names: read at the first reference
     /// that is no one's name and could be an initialism, then kept up to date.
     initialisms: Option<Initialisms>,
+    /// Keys of names of organizations found as they are, while the initialisms are not read:
+    /// a name met again is not looked up again. Bounded: past a limit, it starts afresh.
+    org_names: std::collections::HashSet<String>,
 }
+
+/// How many organization names [`Import::org_reference`] remembers.
+const KNOWN_ORG_NAMES: usize = 100_000;
 
 /// The organizations (or people) an import created, in the order it created them.
 #[derive(Default)]
@@ -265,6 +271,7 @@ impl<'a> Import<'a> {
             created: Default::default(),
             keys: GeneratedKeys::default(),
             initialisms: None,
+            org_names: std::collections::HashSet::new(),
         }
     }
 
@@ -285,7 +292,16 @@ impl<'a> Import<'a> {
         {
             return Ok(Ok(None));
         }
+        // A name stays a name for the rest of the import (a merge moves it, never drops it).
+        let known = name_key(name);
+        if self.org_names.contains(&known) {
+            return Ok(Ok(None));
+        }
         if self.txn.find(EntityKind::Organization, name)?.is_some() {
+            if self.org_names.len() >= KNOWN_ORG_NAMES {
+                self.org_names.clear();
+            }
+            self.org_names.insert(known);
             return Ok(Ok(None));
         }
         if self.initialisms.is_none() {
