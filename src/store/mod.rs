@@ -3,8 +3,9 @@
 //! answers.
 //!
 //! What does not depend on the database is written here, once: which stored event an import
-//! record is and what it changes (`import`), which known names are close to a new one or to a
-//! name no one has (`near`), how names sort (`fold`), which key an event without one is given
+//! record is and what it changes (`import`), which organization or person a name as typed
+//! means, by its initialism or a surname (`resolve`), which known names are close to a new one
+//! or to a name no one has (`near`), how names sort (`fold`), which key an event without one is given
 //! (`keys`), how an event's sessions and participations are updated by difference (`plan`). A backend finds, reads and writes:
 //! `sqlite/` (a file; the only backend today) holds all of its SQL, migrations, search
 //! syntax and file handling. Every value reaches a database as a bound parameter.
