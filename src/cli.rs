@@ -384,8 +384,8 @@ pub struct FilterArgs {
     /// Only events running on this day, or at some time in this month (2021-03) or year (2021)
     #[arg(long, value_name = "DATE", help_heading = "Filters")]
     pub on: Option<String>,
-    /// Only events this organization (name or alias, any case) organized, partnered or sent
-    /// someone to
+    /// Only events this organization (name or alias, any case, or the initialism of one
+    /// organization's name: UNODC) organized, partnered or sent someone to
     #[arg(long, value_name = "ORG", help_heading = "Filters")]
     pub org: Option<String>,
     /// With --org: only in this role
@@ -397,7 +397,8 @@ pub struct FilterArgs {
         help_heading = "Filters"
     )]
     pub org_role: Option<OrgRoleArg>,
-    /// Only events this person (name or alias, any case) took part in
+    /// Only events this person (name or alias, any case; or their surname, or initials after
+    /// it, when that is one person) took part in
     #[arg(long, value_name = "NAME", help_heading = "Filters")]
     pub person: Option<String>,
     /// Only events where someone took part in this role (with --person: that person)
@@ -454,7 +455,7 @@ pub enum SortArg {
     Title,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EditEventArgs {
     /// The event: its id (a plain number), its key, or `key:KEY`
     #[arg(value_name = "EVENT")]
@@ -528,7 +529,7 @@ pub struct EditEventArgs {
     pub remove_session: Vec<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EditParticipantArgs {
     /// The participation's id, as `show` prints it
     #[arg(value_name = "ID")]
@@ -701,7 +702,7 @@ pub enum OrgCommand {
 
 #[derive(Debug, Args)]
 pub struct PeopleArgs {
-    /// Only people who represented this organization (name or alias) at some event
+    /// Only people who represented this organization (name, alias or initialism) at some event
     #[arg(long, value_name = "ORG")]
     pub org: Option<String>,
     /// Output format
@@ -714,7 +715,8 @@ pub struct PeopleArgs {
 pub struct PersonArgs {
     #[command(subcommand)]
     pub command: Option<PersonAction>,
-    /// The person: a name or an alias, any case
+    /// The person: a name or an alias, any case; or the surname, or initials after it
+    /// (Barchuk, "Barchuk V.V."), when that is one person
     #[arg(value_name = "NAME", required = true)]
     pub name: Option<String>,
     /// Output format

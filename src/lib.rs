@@ -202,6 +202,26 @@ fn describe(e: &StoreError) -> String {
             "{name:?} is already a name of another {kind}, {owner:?}; to make them one, use `events {} merge`",
             commands(kind).0
         ),
+        Ambiguous {
+            kind,
+            typed,
+            basis,
+            names,
+        } => {
+            let said = store::ambiguity(*kind, typed, *basis, names);
+            match basis {
+                store::Basis::Initialism => format!(
+                    "{said}; name one of them, or make {typed:?} an alias of one (`events org alias NAME {}`)",
+                    render::text::shell_word(typed)
+                ),
+                store::Basis::Spelling => format!(
+                    "{said}; name one of them, or, if they are one person, make them one with `events person merge`"
+                ),
+                store::Basis::Surname => {
+                    format!("{said}; name one of them (with initials or given names)")
+                }
+            }
+        }
         NotAName { kind, alias, of } => format!(
             "{alias:?} is not a name of {of:?}; `events {}` lists the names of each",
             commands(kind).1

@@ -17,7 +17,7 @@ fn the_examples_load_and_reload_unchanged() {
     assert!(
         out.stderr.contains("Imported 4 events from ")
             && out.stderr.contains(
-                ": 4 created, 0 updated, 0 unchanged; 10 new organizations, 9 new people, 10 new aliases ("
+                ": 4 created, 0 updated, 0 unchanged; 10 new organizations, 9 new people, 11 new aliases ("
             ),
         "{}",
         out.stderr

@@ -24,6 +24,8 @@ mod identity;
 mod import;
 #[path = "import_merge.rs"]
 mod import_merge;
+#[path = "names.rs"]
+mod names;
 #[path = "query.rs"]
 mod query;
 #[path = "robust.rs"]

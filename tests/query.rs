@@ -187,11 +187,11 @@ fn unknown_names_get_suggestions() {
         out.stderr,
         "No organization is called \"OSEC\"; did you mean \"OSCE\"?\n"
     );
-    let out = env.run(&["list", "--person", "Barchuk", "--format", "json"]);
+    let out = env.run(&["list", "--person", "Barchuck", "--format", "json"]);
     assert_eq!(out.stdout, "[]\n");
     assert_eq!(
         out.stderr,
-        "No person is called \"Barchuk\"; did you mean \"V. V. Barchuk\"?\n"
+        "No person is called \"Barchuck\"; did you mean \"V. V. Barchuk\"?\n"
     );
     let out = env.run(&["list", "--org", "Zzyzx"]);
     assert_eq!(out.stderr, "No organization is called \"Zzyzx\"\n");
@@ -219,6 +219,7 @@ fn the_organizations_view() {
         serde_json::json!({
             "name": "OSCE",
             "aliases": ["Organization for Security and Co-operation in Europe"],
+            "initialisms": [],
             "events": 4, "as_organizer": 2, "as_partner": 1, "as_participant": 1,
             "first": "2020-12-30", "last": "2022-06-01"
         })
@@ -235,7 +236,7 @@ fn the_organizations_view() {
             .unwrap();
     assert_eq!(found.as_array().unwrap().len(), 1);
     let csv = env.ok(&["orgs", "--format", "csv"]);
-    assert!(csv.starts_with("name,aliases,events,as_organizer,as_partner,as_participant,first,last\nOSCE,Organization for Security and Co-operation in Europe,4,2,1,1,2020-12-30,2022-06-01\n"), "{csv}");
+    assert!(csv.starts_with("name,aliases,initialisms,events,as_organizer,as_partner,as_participant,first,last\nOSCE,Organization for Security and Co-operation in Europe,,4,2,1,1,2020-12-30,2022-06-01\n"), "{csv}");
     insta::assert_snapshot!(env.ok(&["orgs"]));
 }
 
@@ -271,10 +272,15 @@ fn the_people_views() {
     assert_eq!(entries[1]["role"], "speaker");
     insta::assert_snapshot!(env.ok(&["person", "V. V. Barchuk"]));
 
-    let stderr = env.fails(1, &["person", "Barchuk"]);
+    // The one person of that surname.
+    assert!(
+        env.ok(&["person", "Barchuk"])
+            .starts_with("V. V. Barchuk: 3 participations")
+    );
+    let stderr = env.fails(1, &["person", "Barchuck"]);
     assert_eq!(
         stderr.trim_end(),
-        "error: no person is called \"Barchuk\"; did you mean \"V. V. Barchuk\"?"
+        "error: no person is called \"Barchuck\"; did you mean \"V. V. Barchuk\"?"
     );
 }
 

@@ -525,6 +525,8 @@ fn example_words() -> std::collections::HashSet<String> {
                 words.extend(s.split_whitespace().map(trim_punctuation));
                 // As printed, punctuation included: what must fit whole.
                 words.extend(s.split_whitespace().map(str::to_lowercase));
+                // `orgs` shows the initialisms that names give.
+                words.extend(events::model::abbrev::initialism(s).map(|i| i.to_lowercase()));
             }
             serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, words)),
             serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, words)),
@@ -539,7 +541,7 @@ fn example_words() -> std::collections::HashSet<String> {
         Sessions Tags Source Description Added Updated Organization Name Position Role Session \
         Contribution Events Organizer Partner Attended First last Latest position organization \
         People Event also none days participations Participants – · seminar conference \
-        in-person virtual hybrid"
+        in-person virtual hybrid derived"
         .split_whitespace()
     {
         words.insert(extra.to_lowercase());

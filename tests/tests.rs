@@ -14,6 +14,7 @@ mod doctor;
 mod identity;
 mod import;
 mod import_merge;
+mod names;
 mod query;
 mod robust;
 mod roundtrip;

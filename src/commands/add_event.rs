@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
         sessions: Vec::new(),
         participants: Vec::new(),
     };
-    let event = record
+    let mut event = record
         .validate()
         .map_err(|errors| super::invalid_flags(errors, super::event_flag))?;
     if let Some(key) = &event.key
@@ -39,6 +39,8 @@ pub fn run(ctx: &Context, args: &AddEventArgs) -> Result<()> {
     }
 
     let mut store = super::open(ctx)?;
+    super::resolve_orgs(ctx, &mut *store, &mut event.organizers)?;
+    super::resolve_orgs(ctx, &mut *store, &mut event.partners)?;
     let same = store.find_same_event(&event.title, event.start)?;
     let near = store.near_organizations(&[&event.organizers[..], &event.partners[..]].concat())?;
     let Identity { id, key } = store.add_event(&event)?;

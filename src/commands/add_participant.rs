@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
             "invalid --head: a head heads the delegation of an organization; give --org too"
         );
     }
-    let participant = record.validate().map_err(|e| {
+    let mut participant = record.validate().map_err(|e| {
         super::invalid_flags(vec![e], |field| match field {
             "organization" => "org",
             other => other,
@@ -38,6 +38,9 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
 
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     let event_id = super::resolve_event(&mut *store, &args.event)?;
+    if let Some(org) = &mut participant.organization {
+        super::resolve_orgs(ctx, &mut *store, std::slice::from_mut(org))?;
+    }
     let near = super::near_participant(&mut *store, &participant)?;
     let id = match store.add_participant(event_id, &participant)? {
         ParticipantAdded::New(id) => id,

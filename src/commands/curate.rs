@@ -51,6 +51,7 @@ fn alias_of(
 ) -> Result<()> {
     let alias = checked_name("alias", alias)?;
     let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity))?;
+    let name = &store.resolved_name(entity, name)?;
     if remove {
         let name = store.remove_alias(entity, name, &alias)?;
         ctx.note(&format!("{alias:?} is no longer a name of {name:?}"));
@@ -70,6 +71,7 @@ fn alias_of(
 fn rename(ctx: &Context, entity: EntityKind, name: &str, new: &str) -> Result<()> {
     let new = checked_name("new name", new)?;
     let mut store = super::open_existing(ctx, &format!("{} is called {name:?}", entity))?;
+    let name = &store.resolved_name(entity, name)?;
     let old = store.rename(entity, name, &new)?;
     if crate::model::name_key(&old) == crate::model::name_key(&new) {
         ctx.note(&format!("Renamed {old:?} to {new:?}"));
@@ -83,6 +85,8 @@ fn rename(ctx: &Context, entity: EntityKind, name: &str, new: &str) -> Result<()
 
 fn merge(ctx: &Context, entity: EntityKind, keep: &str, other: &str) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("{} is called {keep:?}", entity))?;
+    let keep = &store.resolved_name(entity, keep)?;
+    let other = &store.resolved_name(entity, other)?;
     let merged = store.merge(entity, keep, other)?;
     let r = merged.report;
     let n = |count: usize, one: &str, many: &str| {

@@ -60,7 +60,19 @@ fn changed_meanwhile(e: &anyhow::Error) -> bool {
 
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
-    retrying(|| edit_event(ctx, &mut *store, args))
+    // Organizations named by their initialisms, once (not at each retry).
+    let mut args = args.clone();
+    for list in [
+        &mut args.organizer,
+        &mut args.add_organizer,
+        &mut args.remove_organizer,
+        &mut args.partner,
+        &mut args.add_partner,
+        &mut args.remove_partner,
+    ] {
+        super::resolve_orgs(ctx, &mut *store, list)?;
+    }
+    retrying(|| edit_event(ctx, &mut *store, &args))
 }
 
 fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Result<()> {
@@ -384,7 +396,11 @@ fn move_dates(record: &mut EventRecord, current: &Event, args: &EditEventArgs) -
 
 pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("participation {}", args.id))?;
-    retrying(|| edit_participant(ctx, &mut *store, args))
+    let mut args = args.clone();
+    if let Some(org) = &mut args.org {
+        super::resolve_orgs(ctx, &mut *store, std::slice::from_mut(org))?;
+    }
+    retrying(|| edit_participant(ctx, &mut *store, &args))
 }
 
 fn edit_participant(

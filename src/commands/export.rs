@@ -16,7 +16,7 @@ use crate::render::{self, Style};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
-    let filter = super::event_filter(&args.filter)?;
+    let mut filter = super::event_filter(&args.filter)?;
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(format_of))
@@ -28,6 +28,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             .refuse_as_output(path, &format!("--output {:?}", path.display()))?;
     }
     let mut store = super::open_for_reading(ctx)?;
+    super::resolve_filter(&mut *store, &mut filter)?;
     // Events whose list items hold the CSV list separator.
     let mut split = Vec::new();
     let count = match output {

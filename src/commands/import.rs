@@ -21,7 +21,8 @@ use crate::model::{KEY_PREFIX, key_reference};
 use crate::render::text::escape;
 use crate::render::text::shell_word;
 use crate::store::{
-    self, Access, AliasProblem, Import, ImportStats, Location, Outcome, RoleConflict, Store,
+    self, Access, AliasProblem, AmbiguousName, Import, ImportStats, Location, Outcome,
+    RoleConflict, Store,
 };
 
 /// How many problems are listed before the rest are only counted.
@@ -191,6 +192,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                         quoted_list(&keys)
                                     ),
                                 )),
+                                Outcome::AmbiguousName(ambiguous) => {
+                                    problems.push(ambiguous_problem(line, &ambiguous));
+                                    continue;
+                                }
                                 _ => None,
                             };
                             if let Some((field, value, reason)) = problem {
@@ -212,6 +217,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         };
                         let problem = match import.apply_aliases(&record)? {
                             Ok(()) => None,
+                            Err(AliasProblem::Ambiguous(ambiguous)) => {
+                                problems.push(ambiguous_problem(line, &ambiguous));
+                                continue;
+                            }
                             Err(AliasProblem::Taken { alias, owner }) => Some((
                                 alias,
                                 format!("is already a name of another {what}, {owner:?}"),
@@ -246,6 +255,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             let reference = EventRef::parse(&event);
                             let outcome =
                                 import.apply_participant(&reference, &participant, line)?;
+                            if let Some(Outcome::AmbiguousName(ambiguous)) = &outcome {
+                                problems.push(ambiguous_problem(line, ambiguous));
+                                continue;
+                            }
                             if let Some(Outcome::Invalid(e)) = outcome {
                                 // A second head of a delegation.
                                 problems.push(Problem::from_field_error(line, e));
@@ -441,6 +454,14 @@ fn merge_into(
             Outcome::BothRoles(conflict) => {
                 bail!("{name}: event {:?}: {}", event.title, both_roles(&conflict))
             }
+            // A database's events name organizations by their own names, which are found.
+            Outcome::AmbiguousName(ambiguous) => bail!(
+                "{name}: event {:?}: {} {:?} {}",
+                event.title,
+                ambiguous.field,
+                ambiguous.name,
+                ambiguous_reason(&ambiguous)
+            ),
             _ => {}
         }
         Ok(())
@@ -451,6 +472,11 @@ fn merge_into(
             Err(AliasProblem::Taken { alias, owner }) => {
                 bail!("alias {alias:?} in {name} is already a name of {owner:?} in {to}")
             }
+            Err(AliasProblem::Ambiguous(ambiguous)) => bail!(
+                "the organization {:?} of aliases in {name} {}",
+                ambiguous.name,
+                ambiguous_reason(&ambiguous)
+            ),
             // The events of a database are checked as they are written; this database's
             // aliases came with them.
             Err(AliasProblem::BothRoles { alias, .. }) => bail!(
@@ -622,6 +648,31 @@ impl Problems {
             self.shown.push(problem);
         }
     }
+}
+
+/// A record's organization named by what is the initialism of several: the line, the field
+/// and the name, and which organizations.
+fn ambiguous_problem(line: u64, ambiguous: &AmbiguousName) -> Problem {
+    Problem {
+        value: Some(ambiguous.name.clone()),
+        ..Problem::field(line, ambiguous.field.clone(), ambiguous_reason(ambiguous))
+    }
+}
+
+/// `is the initialism of 2 organizations: "A", "B"; ...`: what to do too.
+fn ambiguous_reason(ambiguous: &AmbiguousName) -> String {
+    format!(
+        "is the initialism of {} organizations: {}; name one of them, or make {:?} an alias of one (an alias record, or `events org alias NAME {}`)",
+        ambiguous.names.len(),
+        ambiguous
+            .names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ambiguous.name,
+        shell_word(&ambiguous.name)
+    )
 }
 
 /// Why a record cannot make an organization both organizer and partner of its event.

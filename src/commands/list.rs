@@ -10,8 +10,9 @@ use crate::formats;
 use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    let filter = super::event_filter(&args.filter)?;
+    let mut filter = super::event_filter(&args.filter)?;
     let mut store = super::open_for_reading(ctx)?;
+    super::resolve_filter(&mut *store, &mut filter)?;
     // A table shows a line per event: no need to read what it does not show.
     let events = match args.format {
         ListFormat::Table => store.list_summaries(&filter)?,

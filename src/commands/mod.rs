@@ -288,6 +288,43 @@ fn event_filter(args: &FilterArgs) -> Result<EventFilter> {
     })
 }
 
+/// Puts in `filter` the own names of the organization and people that `--org`, `--person`
+/// and `--head` mean (an initialism, a surname: [`Store::resolve`]); a name that nothing fits is left as
+/// typed (it matches no event, and [`suggest_names`] says what may have been meant), one
+/// that several fit is refused.
+fn resolve_filter(store: &mut dyn Store, filter: &mut EventFilter) -> Result<()> {
+    if let Some(org) = &mut filter.org {
+        *org = store.resolved_name(store::EntityKind::Organization, org)?;
+    }
+    for person in [&mut filter.person, &mut filter.head].into_iter().flatten() {
+        *person = store.resolved_name(store::EntityKind::Person, person)?;
+    }
+    Ok(())
+}
+
+/// The own name of the organization `typed` means (its initialism, say), or `typed` itself
+/// when none fits: a new one, where the command creates it. Several that fit are refused.
+fn org_name(store: &mut dyn Store, typed: &str) -> Result<String> {
+    Ok(store.resolved_name(store::EntityKind::Organization, typed)?)
+}
+
+/// Puts in place of each organization of `names` that is no one's name but fits one
+/// organization (its initialism) that organization's own name, and says so: for a command
+/// that records them, where the name would otherwise make a new organization. Several that
+/// fit are refused, before anything is written.
+fn resolve_orgs(ctx: &Context, store: &mut dyn Store, names: &mut [String]) -> Result<()> {
+    for name in names {
+        let own = org_name(store, name)?;
+        if own != *name {
+            ctx.note(&format!(
+                "note: {name:?} is read as {own:?}, its initialism"
+            ));
+            *name = own;
+        }
+    }
+    Ok(())
+}
+
 /// Says on stderr, when `--org` or `--person` names no one known, which known names are
 /// closest.
 fn suggest_names(ctx: &Context, store: &mut dyn Store, filter: &EventFilter) -> Result<()> {

@@ -6,17 +6,22 @@ use anyhow::Result;
 
 use crate::Context;
 use crate::cli::OrgsArgs;
+use crate::model::abbrev::derived_initialisms;
 use crate::render::tables;
 
 pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
     let mut store = super::open_for_reading(ctx)?;
-    let orgs = store.organizations(args.search.as_deref())?;
+    let mut orgs = store.organizations(args.search.as_deref())?;
+    for o in &mut orgs {
+        o.initialisms = derived_initialisms(&o.name, &o.aliases);
+    }
     super::print_view(
         args.format,
         &orgs,
         &[
             "name",
             "aliases",
+            "initialisms",
             "events",
             "as_organizer",
             "as_partner",
@@ -28,6 +33,7 @@ pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
             vec![
                 Cow::from(o.name.as_str()),
                 Cow::from(o.aliases.join("; ")),
+                Cow::from(o.initialisms.join("; ")),
                 Cow::from(o.events.to_string()),
                 Cow::from(o.as_organizer.to_string()),
                 Cow::from(o.as_partner.to_string()),

@@ -14,7 +14,11 @@ use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
     let mut store = super::open_for_reading(ctx)?;
-    let people = store.people(args.org.as_deref())?.unwrap_or_default();
+    let org = match args.org.as_deref() {
+        Some(typed) => Some(super::org_name(&mut *store, typed)?),
+        None => None,
+    };
+    let people = store.people(org.as_deref())?.unwrap_or_default();
     super::print_view(
         args.format,
         &people,
@@ -62,6 +66,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
         },
     };
     let mut store = super::open_for_reading(ctx)?;
+    let name = &store.resolved_name(crate::store::EntityKind::Person, name)?;
     let Some(history) = store.person_history(name)? else {
         let close = store.similar_people(name, 3)?;
         bail!("{}", super::no_such_name("no", "person", name, &close));

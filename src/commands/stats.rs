@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
             sort.unwrap_or_default()
         );
     }
-    let filter = super::event_filter(&args.filter)?;
+    let mut filter = super::event_filter(&args.filter)?;
     let by = match args.by {
         StatsByArg::Year => StatsBy::Year,
         StatsByArg::Kind => StatsBy::Kind,
@@ -29,6 +29,7 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
         StatsByArg::Region => StatsBy::Region,
     };
     let mut store = super::open_for_reading(ctx)?;
+    super::resolve_filter(&mut *store, &mut filter)?;
     let rows = store.stats(by, &filter)?;
     let json: Vec<Value> = rows
         .iter()

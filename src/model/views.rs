@@ -66,6 +66,9 @@ pub fn delegations(participants: &[Participant]) -> Vec<(Option<&str>, Vec<&Part
 pub struct OrgSummary {
     pub name: String,
     pub aliases: Vec<String>,
+    /// The initialisms its name and aliases give, but those it is called already
+    /// ([`crate::model::abbrev::derived_initialisms`]); filled above the backends.
+    pub initialisms: Vec<String>,
     /// Events it took part in, in any role.
     pub events: i64,
     pub as_organizer: i64,

@@ -206,8 +206,14 @@ pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> String {
         Column::words("First – last"),
     ]);
     for o in orgs {
+        let mut name = with_aliases(&o.name, &o.aliases);
+        if !o.initialisms.is_empty() {
+            // Beside the aliases, marked as derived: no one wrote them.
+            let derived = format!("(derived {})", o.initialisms.join("; "));
+            name.push_str(&format!("\n{}", text(&derived)));
+        }
         grid.rows.push(vec![
-            with_aliases(&o.name, &o.aliases),
+            name,
             o.events.to_string(),
             o.as_organizer.to_string(),
             o.as_partner.to_string(),

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use super::resolve::Basis;
 use crate::model::{EntityKind, OrgRole};
 
 /// The result of a store operation.
@@ -22,6 +23,14 @@ pub enum StoreError {
         kind: EntityKind,
         name: String,
         owner: String,
+    },
+    /// `typed` is no one's name or alias, and several organizations or people fit it
+    /// (`basis` says how): their own names, each once, sorted.
+    Ambiguous {
+        kind: EntityKind,
+        typed: String,
+        basis: Basis,
+        names: Vec<String>,
     },
     /// `alias` is no name of the organization or person `of`.
     NotAName {
@@ -148,6 +157,25 @@ pub enum StoreError {
     },
 }
 
+/// `"UNDP" is the initialism of 2 organizations: "A", "B"`: what [`StoreError::Ambiguous`]
+/// says, without advice.
+pub(crate) fn ambiguity(kind: EntityKind, typed: &str, basis: Basis, names: &[String]) -> String {
+    let n = names.len();
+    let what = match (kind, n) {
+        (EntityKind::Organization, 1) => "organization",
+        (EntityKind::Organization, _) => "organizations",
+        (EntityKind::Person, 1) => "person",
+        (EntityKind::Person, _) => "people",
+    };
+    let how = match basis {
+        Basis::Initialism => "is the initialism of",
+        Basis::Spelling => "is written like the name of",
+        Basis::Surname => "may be the name of",
+    };
+    let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+    format!("{typed:?} {how} {n} {what}: {}", quoted.join(", "))
+}
+
 /// How the database failed, as far as it tells a user what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
@@ -205,6 +233,12 @@ impl fmt::Display for StoreError {
             NameTaken { kind, name, owner } => {
                 write!(f, "{name:?} is already a name of another {kind}, {owner:?}")
             }
+            Ambiguous {
+                kind,
+                typed,
+                basis,
+                names,
+            } => f.write_str(&ambiguity(*kind, typed, *basis, names)),
             NotAName { alias, of, .. } => write!(f, "{alias:?} is not a name of {of:?}"),
             NameOfAnother {
                 kind,

@@ -9,10 +9,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::error::{Result, StoreError};
+use super::fold::sort_key;
 use super::keys::{GeneratedKeys, KeySpace};
 use super::near::{NearName, near_created};
 use super::plan::{Content, ParticipationPlan};
+use super::resolve::Initialisms;
 use super::{EntityKind, Found, MergeReport};
+use crate::model::abbrev::abbreviation_key;
 use crate::model::{
     AliasRecord, Event, EventRef, Field, FieldError, Identity, NewEvent, NewParticipant, name_key,
     second_head,
@@ -34,6 +37,22 @@ pub enum Outcome {
     Invalid(FieldError),
     /// Nothing: the record would make one organization both organizer and partner.
     BothRoles(RoleConflict),
+    /// Nothing: an organization the record names is no one's name, and the initialism of
+    /// several.
+    AmbiguousName(AmbiguousName),
+}
+
+/// An organization named in a record by what is no one's name but the initialism of several
+/// organizations: never one of them chosen silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbiguousName {
+    /// The record's field (`organizers`, `partners`, `participants[2].organization`,
+    /// `organization`).
+    pub field: String,
+    /// The name as the record gives it.
+    pub name: String,
+    /// The own names of the organizations it is the initialism of, sorted.
+    pub names: Vec<String>,
 }
 
 /// One organization named both organizer and partner of an event by a record: directly,
@@ -96,6 +115,8 @@ pub struct AliasConflict {
 pub enum AliasProblem {
     /// The alias is already a name of another organization or person, `owner`.
     Taken { alias: String, owner: String },
+    /// The record's organization is no one's name, and the initialism of several.
+    Ambiguous(AmbiguousName),
     /// The alias names an organization that this import created, and making it one with the
     /// record's organization would make that organization both organizer and partner of
     /// `events` events (as the events of the file name them).
@@ -194,7 +215,16 @@ pub struct Import<'a> {
     /// The delegations (event, organization's name key) a row of a participants file gave a
     /// head, with the row's line.
     head_lines: std::collections::HashMap<(i64, String), u64>,
+    /// The organizations by the initialisms of their names: read at the first reference
+    /// that is no one's name and could be an initialism, then kept up to date.
+    initialisms: Option<Initialisms>,
+    /// Keys of names of organizations found as they are, while the initialisms are not read:
+    /// a name met again is not looked up again. Bounded: past a limit, it starts afresh.
+    org_names: std::collections::HashSet<String>,
 }
+
+/// How many organization names [`Import::org_reference`] remembers.
+const KNOWN_ORG_NAMES: usize = 100_000;
 
 /// The organizations (or people) an import created, in the order it created them.
 #[derive(Default)]
@@ -245,23 +275,160 @@ impl<'a> Import<'a> {
             created: Default::default(),
             keys: GeneratedKeys::default(),
             head_lines: Default::default(),
+            initialisms: None,
+            org_names: std::collections::HashSet::new(),
         }
+    }
+
+    /// What an organization named `name` by a record is, when it is no one's name but the
+    /// initialism of organizations' names: `Ok(None)` when it is a name (or nothing fits:
+    /// it is a new one), `Ok(Some(own name))` when it fits one organization, `Err(own
+    /// names)` when it fits several. Cheap for most names: one not written like an
+    /// abbreviation is not looked up, nor one no organization's initialism is.
+    fn org_reference(
+        &mut self,
+        name: &str,
+    ) -> Result<std::result::Result<Option<String>, Vec<String>>> {
+        let Some(key) = abbreviation_key(name) else {
+            return Ok(Ok(None));
+        };
+        if let Some(index) = &self.initialisms
+            && index.get(&key).is_empty()
+        {
+            return Ok(Ok(None));
+        }
+        // A name stays a name for the rest of the import (a merge moves it, never drops it).
+        let known = name_key(name);
+        if self.org_names.contains(&known) {
+            return Ok(Ok(None));
+        }
+        if self.txn.find(EntityKind::Organization, name)?.is_some() {
+            if self.org_names.len() >= KNOWN_ORG_NAMES {
+                self.org_names.clear();
+            }
+            self.org_names.insert(known);
+            return Ok(Ok(None));
+        }
+        if self.initialisms.is_none() {
+            let mut index = Initialisms::default();
+            self.txn
+                .each_name(EntityKind::Organization, &mut |id, name| {
+                    index.add(id, name)
+                })?;
+            self.initialisms = Some(index);
+        }
+        let fits = self
+            .initialisms
+            .as_ref()
+            .map_or_else(Vec::new, |index| index.get(&key).to_vec());
+        let mut found: Vec<Found> = Vec::with_capacity(fits.len());
+        for (_, known) in fits {
+            if let Some(one) = self.txn.find(EntityKind::Organization, &known)?
+                && !found.iter().any(|f| f.id == one.id)
+            {
+                found.push(one);
+            }
+        }
+        Ok(match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop().map(|f| f.name)),
+            _ => {
+                let mut names: Vec<String> = found.into_iter().map(|f| f.name).collect();
+                names.sort_by_cached_key(|n| (sort_key(n), n.clone()));
+                Err(names)
+            }
+        })
+    }
+
+    /// `event` with each organization it names by an initialism under that organization's
+    /// own name: `Ok(None)` when it names none so, `Err` with the first one several fit.
+    fn resolve_references(
+        &mut self,
+        event: &NewEvent,
+    ) -> Result<std::result::Result<Option<NewEvent>, AmbiguousName>> {
+        let mut changed: Option<NewEvent> = None;
+        let lists = [
+            ("organizers", &event.organizers),
+            ("partners", &event.partners),
+        ];
+        for (field, names) in lists {
+            for (i, name) in names.iter().enumerate() {
+                match self.org_reference(name)? {
+                    Ok(None) => {}
+                    Ok(Some(own)) => {
+                        let copy = changed.get_or_insert_with(|| event.clone());
+                        let list = if field == "organizers" {
+                            &mut copy.organizers
+                        } else {
+                            &mut copy.partners
+                        };
+                        list[i] = own;
+                    }
+                    Err(names) => {
+                        return Ok(Err(AmbiguousName {
+                            field: field.to_string(),
+                            name: name.clone(),
+                            names,
+                        }));
+                    }
+                }
+            }
+        }
+        for (i, p) in event.participants.iter().enumerate() {
+            let Some(name) = &p.organization else {
+                continue;
+            };
+            match self.org_reference(name)? {
+                Ok(None) => {}
+                Ok(Some(own)) => {
+                    changed.get_or_insert_with(|| event.clone()).participants[i].organization =
+                        Some(own);
+                }
+                Err(names) => {
+                    return Ok(Err(AmbiguousName {
+                        field: format!("participants[{i}].organization"),
+                        name: name.clone(),
+                        names,
+                    }));
+                }
+            }
+        }
+        Ok(Ok(changed))
+    }
+
+    /// Counts as this import's the organizations and people its last writes created, in the
+    /// order they were created (the backend says which: on a server, ids alone cannot); and
+    /// keeps the initialisms up to date with the organizations among them, of those `names`
+    /// names (the ones its record gave).
+    fn index_created<'n>(&mut self, names: impl IntoIterator<Item = &'n String>) -> Result<()> {
+        let created: Vec<i64> = self
+            .txn
+            .take_created()
+            .into_iter()
+            .inspect(|&(kind, id)| self.created[slot(kind)].add(id))
+            .filter(|(kind, _)| *kind == EntityKind::Organization)
+            .map(|(_, id)| id)
+            .collect();
+        if created.is_empty() || self.initialisms.is_none() {
+            return Ok(());
+        }
+        for name in names {
+            if let Some(found) = self.txn.find(EntityKind::Organization, name)?
+                && created.contains(&found.id)
+                && let Some(index) = &mut self.initialisms
+            {
+                index.add(found.id, &found.name);
+            }
+        }
+        Ok(())
     }
 
     /// The organization or person known by `name`, created (and counted as this import's)
     /// if new.
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64> {
         let (id, _) = self.txn.entity(kind, name)?;
-        self.note_created();
+        self.index_created([&name.to_string()])?;
         Ok(id)
-    }
-
-    /// Counts as this import's the organizations and people its last writes created, in the
-    /// order they were created (the backend says which: on a server, ids alone cannot).
-    fn note_created(&mut self) {
-        for (kind, id) in self.txn.take_created() {
-            self.created[slot(kind)].add(id);
-        }
     }
 
     /// Creates the event, or updates the one it matches (by key, else by title and start
@@ -273,6 +440,16 @@ impl<'a> Import<'a> {
         self.last_update = None;
         // Read for this record by `stored_with_key`, if it was; never kept past it.
         let preloaded = self.preloaded.take();
+        // Organizations named by their initialisms are named by their own names from here.
+        let resolved;
+        let event = match self.resolve_references(event)? {
+            Err(ambiguous) => return Ok(Outcome::AmbiguousName(ambiguous)),
+            Ok(None) => event,
+            Ok(Some(changed)) => {
+                resolved = changed;
+                &resolved
+            }
+        };
         let existing = match &event.key {
             Some(key) => self.txn.event_with_key(key)?,
             None => {
@@ -327,7 +504,7 @@ impl<'a> Import<'a> {
                 };
                 let id = self.txn.insert_event(event, &key)?;
                 let created = Identity { id, key };
-                self.note_created();
+                self.index_created(referenced(event))?;
                 if let Some(twin) = twin {
                     self.twins.count += 1;
                     if self.twins.first.is_none() {
@@ -366,7 +543,7 @@ impl<'a> Import<'a> {
                         || fields.contains(&Field::Participants))
                     .then(|| ParticipationPlan::new(&stored, &event, &canonical));
                     self.txn.update_event(id, &event, &fields, plan.as_ref())?;
-                    self.note_created();
+                    self.index_created(referenced(&event))?;
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
                         title: event.title.clone(),
@@ -388,7 +565,8 @@ impl<'a> Import<'a> {
             Outcome::SameAsLine(_)
             | Outcome::Ambiguous(_)
             | Outcome::Invalid(_)
-            | Outcome::BothRoles(_) => {}
+            | Outcome::BothRoles(_)
+            | Outcome::AmbiguousName(_) => {}
         }
         Ok(outcome)
     }
@@ -407,6 +585,27 @@ impl<'a> Import<'a> {
         let Some(event_id) = self.txn.resolve_event(event_ref)? else {
             return Ok(None);
         };
+        let resolved;
+        let p = match &p.organization {
+            None => p,
+            Some(name) => match self.org_reference(name)? {
+                Ok(None) => p,
+                Ok(Some(own)) => {
+                    resolved = NewParticipant {
+                        organization: Some(own),
+                        ..p.clone()
+                    };
+                    &resolved
+                }
+                Err(names) => {
+                    return Ok(Some(Outcome::AmbiguousName(AmbiguousName {
+                        field: "organization".to_string(),
+                        name: name.clone(),
+                        names,
+                    })));
+                }
+            },
+        };
         if p.head
             && let Some(outcome) = self.apply_head(event_id, p, line)?
         {
@@ -417,7 +616,7 @@ impl<'a> Import<'a> {
             Outcome::Unchanged
         } else {
             self.txn.add_participation(event_id, p)?;
-            self.note_created();
+            self.index_created(p.organization.iter())?;
             self.stats.created += 1;
             Outcome::Created
         };
@@ -525,6 +724,24 @@ impl<'a> Import<'a> {
             (None, Some(name)) => (EntityKind::Person, name),
             (None, None) => return Ok(Ok(())),
         };
+        let resolved;
+        let name = match kind {
+            EntityKind::Person => name,
+            EntityKind::Organization => match self.org_reference(name)? {
+                Ok(None) => name,
+                Ok(Some(own)) => {
+                    resolved = own;
+                    &resolved
+                }
+                Err(names) => {
+                    return Ok(Err(AliasProblem::Ambiguous(AmbiguousName {
+                        field: "organization".to_string(),
+                        name: name.clone(),
+                        names,
+                    })));
+                }
+            },
+        };
         let id = self.entity(kind, name)?;
         for alias in &record.aliases {
             let Some(owner) = self.txn.find(kind, alias)? else {
@@ -535,6 +752,11 @@ impl<'a> Import<'a> {
                 && name_key(&owner.name) == name_key(alias)
             {
                 let report = self.txn.absorb(kind, id, owner.id)?;
+                if kind == EntityKind::Organization
+                    && let Some(index) = &mut self.initialisms
+                {
+                    index.merged(id, owner.id);
+                }
                 // It is not a new one of the import's after all.
                 self.created[slot(kind)].remove(owner.id);
                 // An event named one of the two as organizer and the other as partner: with
@@ -549,9 +771,16 @@ impl<'a> Import<'a> {
                 self.stats.aliases_added += report.names as u64;
             }
         }
-        Ok(self
-            .txn
-            .add_aliases(kind, id, &record.aliases)?
+        let added = self.txn.add_aliases(kind, id, &record.aliases)?;
+        if added.is_ok()
+            && kind == EntityKind::Organization
+            && let Some(index) = &mut self.initialisms
+        {
+            for alias in &record.aliases {
+                index.add(id, alias);
+            }
+        }
+        Ok(added
             .map(|added| self.stats.aliases_added += added)
             .map_err(|AliasConflict { alias, owner }| AliasProblem::Taken { alias, owner }))
     }
@@ -675,6 +904,16 @@ impl<'a> Import<'a> {
             .find(kind, name)?
             .map_or_else(|| name.to_string(), |found| found.name))
     }
+}
+
+/// The organizations a record names: organizers, partners, participants'.
+fn referenced(event: &NewEvent) -> impl Iterator<Item = &String> {
+    event.organizers.iter().chain(&event.partners).chain(
+        event
+            .participants
+            .iter()
+            .filter_map(|p| p.organization.as_ref()),
+    )
 }
 
 /// An event's organizers and partners under their stored names, index for index.

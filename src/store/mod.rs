@@ -3,8 +3,9 @@
 //! answers.
 //!
 //! What does not depend on the database is written here, once: which stored event an import
-//! record is and what it changes (`import`), which known names are close to a new one or to a
-//! name no one has (`near`), how names sort (`fold`), which key an event without one is given
+//! record is and what it changes (`import`), which organization or person a name as typed
+//! means, by its initialism or a surname (`resolve`), which known names are close to a new one
+//! or to a name no one has (`near`), how names sort (`fold`), which key an event without one is given
 //! (`keys`), how an event's sessions and participations are updated by difference (`plan`). A backend finds, reads and writes:
 //! `sqlite/` (a file; the only backend today) holds all of its SQL, migrations, search
 //! syntax and file handling. Every value reaches a database as a bound parameter.
@@ -23,6 +24,7 @@ mod keys;
 mod near;
 mod plan;
 mod postgres;
+mod resolve;
 mod sqlite;
 mod tokens;
 
@@ -35,10 +37,11 @@ pub use edits::{
     AliasOutcome, Counts, Found, ListsChanged, MergeReport, Merged, ParticipantAdded, SessionEdit,
     SessionsEdited,
 };
+pub(crate) use error::ambiguity;
 pub use error::{Failure, Result, StoreError};
 pub use import::{
-    AliasConflict, AliasProblem, Import, ImportStats, ImportTxn, Outcome, RoleConflict, Twins,
-    Update,
+    AliasConflict, AliasProblem, AmbiguousName, Import, ImportStats, ImportTxn, Outcome,
+    RoleConflict, Twins, Update,
 };
 pub(crate) use interrupt::not_in_this_thread;
 pub use keys::{GeneratedKeys, KeySpace};
@@ -47,6 +50,7 @@ pub(crate) use near::tolerance;
 pub use plan::{ParticipationPlan, Write};
 pub use postgres::url::{looks_like_a_connection, redact_loosely};
 pub use postgres::{PgUrl, is_postgres_url};
+pub use resolve::Basis;
 
 pub use crate::model::EntityKind;
 use crate::model::{
@@ -283,6 +287,57 @@ impl dyn Store + '_ {
             .map(|found| found.name))
     }
 
+    /// The organization or person `typed` means: the one known by that name or alias (case
+    /// and spacing aside); else the one organization whose name or alias gives it as its
+    /// initialism ("UNODC"), or the one person with a name written the same way but for order,
+    /// dots and spaces ("Barchuk V.V."), else the one person it may be a shorter name of
+    /// ("Barchuk"). `None` when nothing fits; [`StoreError::Ambiguous`], naming them all, when
+    /// several do at the first step where any does. Every name is read only when the exact
+    /// lookup misses.
+    pub fn resolve(&mut self, kind: EntityKind, typed: &str) -> Result<Option<Found>> {
+        match self.find_entity(kind, typed)? {
+            Some(found) => Ok(Some(found)),
+            None => self.fitting(kind, typed),
+        }
+    }
+
+    /// What `typed`, no one's name, fits: see [`Self::resolve`].
+    fn fitting(&mut self, kind: EntityKind, typed: &str) -> Result<Option<Found>> {
+        let Some(mut matcher) = resolve::Matcher::new(kind, typed) else {
+            return Ok(None);
+        };
+        self.each_name(kind, &mut |id, name| matcher.add(id, name))?;
+        let Some((basis, fits)) = matcher.finish() else {
+            return Ok(None);
+        };
+        let mut found: Vec<Found> = Vec::with_capacity(fits.len());
+        for (_, name) in fits {
+            if let Some(one) = self.find_entity(kind, &name)?
+                && !found.iter().any(|f| f.id == one.id)
+            {
+                found.push(one);
+            }
+        }
+        if found.len() > 1 {
+            let names = found.into_iter().map(|f| f.name).collect();
+            return Err(resolve::ambiguous(kind, typed, basis, names));
+        }
+        Ok(found.pop())
+    }
+
+    /// A name for the organization or person `typed` means ([`Self::resolve`]) that the
+    /// backends find as it is: `typed` itself when it is a name or an alias (so messages say
+    /// it as the user wrote it) or when nothing fits (a name to create, or to report as
+    /// unknown); else the own name of the one it fits.
+    pub fn resolved_name(&mut self, kind: EntityKind, typed: &str) -> Result<String> {
+        if self.find_entity(kind, typed)?.is_some() {
+            return Ok(typed.to_string());
+        }
+        Ok(self
+            .fitting(kind, typed)?
+            .map_or_else(|| typed.to_string(), |found| found.name))
+    }
+
     /// The id of the person known by `name` (or an alias), if any.
     pub fn person_id(&mut self, name: &str) -> Result<Option<i64>> {
         Ok(self
@@ -290,20 +345,30 @@ impl dyn Store + '_ {
             .map(|found| found.id))
     }
 
-    /// Up to `n` known organization names (or aliases) closest to `name`, closest first.
+    /// Up to `n` organizations whose names (own, aliases, or the initialisms they give) are
+    /// closest to `name`, closest first, each once under its own name.
     pub fn similar_organizations(&mut self, name: &str, n: usize) -> Result<Vec<String>> {
         self.similar(EntityKind::Organization, name, n)
     }
 
-    /// Up to `n` known names (or aliases) of people closest to `name`, closest first.
+    /// Up to `n` people whose names (own or aliases) are closest to `name`, closest first,
+    /// each once under their own name.
     pub fn similar_people(&mut self, name: &str, n: usize) -> Result<Vec<String>> {
         self.similar(EntityKind::Person, name, n)
     }
 
     fn similar(&mut self, kind: EntityKind, name: &str, n: usize) -> Result<Vec<String>> {
-        let mut similar = Similar::new(name);
-        self.each_name(kind, &mut |_, known| similar.add(known))?;
-        Ok(similar.best(n))
+        let mut similar = Similar::new(kind, name);
+        self.each_name(kind, &mut |id, known| similar.add(id, known))?;
+        let mut own: Vec<String> = Vec::new();
+        for (_, known) in similar.best(n) {
+            if let Some(found) = self.find_entity(kind, &known)?
+                && !own.contains(&found.name)
+            {
+                own.push(found.name);
+            }
+        }
+        Ok(own)
     }
 
     /// For each organization of `names` that does not exist yet (it would be created), the

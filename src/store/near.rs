@@ -14,8 +14,11 @@
 //! Also the ranking of known names that a name no one has may have meant (`similar`). Both
 //! are written once, above the backends: a backend only lists the names it knows.
 
-use super::fold::skeleton;
-use crate::model::{EntityKind, name_key};
+use std::collections::HashMap;
+
+use super::fold::{skeleton, sort_key};
+use crate::model::EntityKind;
+use crate::model::abbrev::{PersonName, abbreviation_key, initialism};
 
 /// A name created (or about to be) that is close to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,38 +200,89 @@ impl<'a> NearTyped<'a> {
     }
 }
 
-/// Ranks names for one no one has (`name`), to suggest what may have been meant: those that
-/// contain it or that it contains first, then by Jaro-Winkler similarity of their keys; none
-/// that are not alike at all. `add` each known name, then `best` gives the `n` closest.
+/// Ranks organizations or people for a name no one has (`name`), to suggest what may have
+/// been meant: those with a name (own or alias) that contains it or that it contains first,
+/// then by Jaro-Winkler similarity; accents, case and spacing aside. An organization is also
+/// compared by the initialisms its names give, with the name read as an abbreviation
+/// ("UNDOC" is close to UNODC). None that are not alike at all. `add` each known name with
+/// its entity's id, then `best` gives the `n` closest entities, each once, with its name that
+/// came closest.
 pub(crate) struct Similar {
     wanted: String,
-    scored: Vec<(f64, String)>,
+    /// The name read as an abbreviation, for an organization: its letters, upper-case.
+    abbreviation: Option<String>,
+    /// A person's name read surname first ([`PersonName::key`]), so that "Barchuck" is close
+    /// to "V. V. Barchuk".
+    person: Option<String>,
+    /// Per entity: its best score and the name that gave it.
+    scored: HashMap<i64, (f64, String)>,
 }
 
 impl Similar {
-    pub(crate) fn new(name: &str) -> Similar {
+    pub(crate) fn new(kind: EntityKind, name: &str) -> Similar {
         Similar {
-            wanted: name_key(name),
-            scored: Vec::new(),
+            wanted: sort_key(name),
+            abbreviation: match kind {
+                EntityKind::Organization => abbreviation_key(name),
+                EntityKind::Person => None,
+            },
+            person: match kind {
+                EntityKind::Organization => None,
+                EntityKind::Person => PersonName::parse(name).map(|p| p.key()),
+            },
+            scored: HashMap::new(),
         }
     }
 
-    pub(crate) fn add(&mut self, candidate: &str) {
-        let key = name_key(candidate);
+    pub(crate) fn add(&mut self, id: i64, candidate: &str) {
+        let key = sort_key(candidate);
         let mut score = strsim::jaro_winkler(&self.wanted, &key);
         if !self.wanted.is_empty() && (key.contains(&self.wanted) || self.wanted.contains(&key)) {
             score += 1.0;
         }
-        if score >= 0.75 {
-            self.scored.push((score, candidate.to_string()));
+        if let Some(abbreviation) = &self.abbreviation
+            && let Some(initialism) = initialism(candidate)
+        {
+            score = score.max(strsim::jaro_winkler(abbreviation, &initialism));
+        }
+        if let Some(wanted) = &self.person
+            && let Some(known) = PersonName::parse(candidate)
+        {
+            let known = known.key();
+            score = score.max(strsim::jaro_winkler(wanted, &known));
+            // The surname, typed alone, that a name has.
+            if known.starts_with(wanted.as_str()) && !wanted.contains(' ') {
+                score = score.max(1.0);
+            }
+        }
+        if score < 0.75 {
+            return;
+        }
+        let better = |(best, name): &(f64, String)| {
+            score > *best || (score == *best && candidate < name.as_str())
+        };
+        match self.scored.get(&id) {
+            Some(held) if !better(held) => {}
+            _ => {
+                self.scored.insert(id, (score, candidate.to_string()));
+            }
         }
     }
 
-    pub(crate) fn best(mut self, n: usize) -> Vec<String> {
-        self.scored
-            .sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        self.scored.truncate(n);
-        self.scored.into_iter().map(|(_, name)| name).collect()
+    /// The `n` closest: each entity's id and its name that came closest.
+    pub(crate) fn best(self, n: usize) -> Vec<(i64, String)> {
+        let mut scored: Vec<(i64, (f64, String))> = self.scored.into_iter().collect();
+        scored.sort_by(|a, b| {
+            b.1.0
+                .total_cmp(&a.1.0)
+                .then_with(|| a.1.1.cmp(&b.1.1))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        scored.truncate(n);
+        scored
+            .into_iter()
+            .map(|(id, (_, name))| (id, name))
+            .collect()
     }
 }
 
@@ -316,13 +370,40 @@ mod tests {
 
     #[test]
     fn similar_names_rank_containing_ones_first() {
-        let mut similar = Similar::new("unodc");
-        for known in ["UNODC Regional Office", "UNDP", "OSCE", "UNODA"] {
-            similar.add(known);
+        let mut similar = Similar::new(EntityKind::Organization, "unodc");
+        for (id, known) in [
+            (1, "UNODC Regional Office"),
+            (2, "UNDP"),
+            (3, "OSCE"),
+            (4, "UNODA"),
+        ] {
+            similar.add(id, known);
         }
         assert_eq!(
             similar.best(2),
-            vec!["UNODC Regional Office".to_string(), "UNODA".to_string()]
+            vec![
+                (1, "UNODC Regional Office".to_string()),
+                (4, "UNODA".to_string())
+            ]
         );
+    }
+
+    #[test]
+    fn similar_entities_come_once_by_initialism_and_accent_blind() {
+        let mut similar = Similar::new(EntityKind::Organization, "UNDOC");
+        for (id, known) in [
+            (1, "UN Office on Drugs and Crime"),
+            (1, "United Nations Office on Drugs and Crime"),
+            (2, "Interpol"),
+        ] {
+            similar.add(id, known);
+        }
+        let best = similar.best(3);
+        assert_eq!(best.len(), 1);
+        assert_eq!(best[0].0, 1);
+        let mut similar = Similar::new(EntityKind::Person, "Michele Coninx");
+        similar.add(7, "Michèle Coninsx");
+        similar.add(7, "M. Coninsx");
+        assert_eq!(similar.best(3), vec![(7, "Michèle Coninsx".to_string())]);
     }
 }

@@ -61,6 +61,7 @@ pub(super) fn organizations(
         .map(|r| OrgSummary {
             name: r.get(1),
             aliases: r.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
+            initialisms: Vec::new(),
             events: r.get(2),
             as_organizer: r.get(3),
             as_partner: r.get(4),

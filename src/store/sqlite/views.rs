@@ -47,6 +47,7 @@ impl SqliteStore {
                     OrgSummary {
                         name: r.get(1)?,
                         aliases: Vec::new(),
+                        initialisms: Vec::new(),
                         events: r.get(2)?,
                         as_organizer: r.get(3)?,
                         as_partner: r.get(4)?,
