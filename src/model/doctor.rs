@@ -447,8 +447,9 @@ struct Ambiguous {
 /// The organizations that may be one: a name of each with the same organization key (case,
 /// accents, punctuation, spelling and word order aside), or one's name written in capitals
 /// that is the initialism another's name gives, when it is the initialism of that one only
-/// (or of several that are one); when of several, an [`Ambiguous`] instead. Two names of one
-/// organization are never a finding.
+/// (or of several that are one); when of several, an [`Ambiguous`] instead. An abbreviation
+/// one's own names give is explained: others that give it too are not linked by it. Two names
+/// of one organization are never a finding.
 fn organization_pairs(orgs: &[NamedEntity]) -> (Pairs, Vec<Ambiguous>) {
     let mut by_key: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     let mut by_initialism: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
@@ -478,7 +479,9 @@ fn organization_pairs(orgs: &[NamedEntity]) -> (Pairs, Vec<Ambiguous>) {
             let Some(block) = by_initialism.get(&key) else {
                 continue;
             };
-            if !seen.insert((i, key)) {
+            // One whose own names give the abbreviation ("UN Security Council", also known
+            // as "UNSC") is what it stands for: others that give it too are not it.
+            if !seen.insert((i, key)) || block.iter().any(|&(j, _)| j == i) {
                 continue;
             }
             let mut candidates: Vec<(usize, usize)> =
@@ -1128,6 +1131,236 @@ mod tests {
         assert!(people_groups(&[&["V. V. Barchuk", "V. Barchuk"], &["V. A. Barchuk"]]).is_empty());
         let chained = people_groups(&[&["V. Barchuk"], &["V. V. Barchuk"], &["V. A. Barchuk"]]);
         assert_eq!(chained.len(), 2, "{chained:?}");
+    }
+
+    fn org_findings(names: &[&[&str]]) -> Vec<Finding> {
+        let survey = Survey {
+            organizations: entities(names),
+            ..Survey::default()
+        };
+        diagnose(&survey, &[FindingKind::DuplicateOrganizations])
+    }
+
+    #[test]
+    fn an_abbreviation_of_several_is_one_finding_left_to_a_person() {
+        let found = org_findings(&[
+            &["UN Special Committee"],
+            &["UNSC"],
+            &["UN Security Council"],
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].names,
+            ["UNSC", "UN Security Council", "UN Special Committee"]
+        );
+        assert_eq!(found[0].fix, "events org merge ORGANIZATION UNSC");
+        // Several that are one body are one: merged all.
+        let found = org_findings(&[
+            &["UNDP"],
+            &["UN Development Programme"],
+            &["United Nations Development Programme"],
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].commands.len(), 2, "{found:?}");
+        assert!(!found[0].fix.contains("ORGANIZATION"), "{found:?}");
+        // Two bodies, one of them written twice: the abbreviation is left to a person, the
+        // two spellings are merged.
+        let found = org_findings(&[
+            &["UNDP"],
+            &["UN Development Programme"],
+            &["UN Drug Programme"],
+            &["United Nations Development Programme"],
+        ]);
+        let names: Vec<Vec<String>> = found.iter().map(|f| f.names.clone()).collect();
+        assert_eq!(
+            names,
+            [
+                vec![
+                    "UNDP",
+                    "UN Development Programme",
+                    "UN Drug Programme",
+                    "United Nations Development Programme"
+                ],
+                vec![
+                    "United Nations Development Programme",
+                    "UN Development Programme"
+                ],
+            ],
+            "{found:?}"
+        );
+        // Once the abbreviation is an alias of the one it stands for, nothing is found.
+        assert!(
+            org_findings(&[&["UN Security Council", "UNSC"], &["UN Special Committee"]]).is_empty()
+        );
+    }
+
+    #[test]
+    fn found_through_an_alias_says_so() {
+        let found = org_findings(&[
+            &["Global Peace Center"],
+            &["Foo Agency", "Global Peace Centre"],
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].names, ["Global Peace Center", "Foo Agency"]);
+        assert_eq!(
+            found[0].matched,
+            ["Global Peace Center", "Global Peace Centre"]
+        );
+        let json = serde_json::to_value(&found[0]).unwrap_or_default();
+        assert_eq!(json["matched"][1], "Global Peace Centre", "{json}");
+        // By their own names: no `matched`.
+        let found = org_findings(&[&["Global Peace Center"], &["Global Peace Centre"]]);
+        assert!(found[0].matched.is_empty(), "{found:?}");
+        let json = serde_json::to_value(&found[0]).unwrap_or_default();
+        assert!(json.get("matched").is_none(), "{json}");
+    }
+
+    #[test]
+    fn organizations_with_ampersands_and_spaced_letters() {
+        for (a, b) in [
+            ("Smith&Jones Foundation", "Smith and Jones Foundation"),
+            ("U. N. Women", "UN Women"),
+            ("U.N.Women", "UN Women"),
+        ] {
+            assert_eq!(org_groups(&[&[a], &[b]]).len(), 1, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn findings_come_by_the_first_name_shown() {
+        let groups = people_groups(&[
+            &["Vladimir Barchuk"],
+            &["V. V. Barchuk"],
+            &["Izumi Nakamitsu"],
+            &["Nakamitsu"],
+        ]);
+        assert_eq!(
+            groups,
+            [
+                vec!["Izumi Nakamitsu", "Nakamitsu"],
+                vec!["Vladimir Barchuk", "V. V. Barchuk"]
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_in_names_must_agree() {
+        for (a, b) in [
+            ("John Smith 2", "John Smith 3"),
+            ("Agent 007", "Agent 008"),
+            ("John Smith", "John Smith 2"),
+            ("J. Smith 2", "John Smith"),
+        ] {
+            assert!(people_groups(&[&[a], &[b]]).is_empty(), "{a} / {b}");
+        }
+        assert_eq!(
+            people_groups(&[&["John Smith 2"], &["J. Smith 2"]]).len(),
+            1
+        );
+        // Never one finding for people not all alike.
+        let groups = people_groups(&[
+            &["John Smith"],
+            &["J. Smith"],
+            &["John Smith 2"],
+            &["Smith J."],
+            &["John Smith 3"],
+        ]);
+        assert_eq!(
+            groups,
+            [vec!["John Smith", "J. Smith", "Smith J."]],
+            "{groups:?}"
+        );
+    }
+
+    #[test]
+    fn hyphens_apostrophes_and_order_of_given_names() {
+        for (a, b) in [
+            ("Jean-Pierre Martin", "Jean Pierre Martin"),
+            ("Anne-Marie Dupont", "Anne Marie Dupont"),
+            ("Hans-Dieter Müller", "Hans Dieter Muller"),
+            ("Ahmad Al-Rashid", "Ahmad Al Rashid"),
+            ("Mary-Jane O'Neil", "Mary Jane ONeil"),
+            ("Maria Fernanda Lopez", "Fernanda Maria Lopez"),
+            ("J.-P. Martin", "Jean-Pierre Martin"),
+            ("John Smith", "Jon Smith"),
+        ] {
+            assert_eq!(people_groups(&[&[a], &[b]]).len(), 1, "{a} / {b}");
+        }
+        assert_eq!(
+            people_groups(&[
+                &["Jean-Pierre Martin"],
+                &["J.-P. Martin"],
+                &["Jean Pierre Martin"]
+            ])
+            .len(),
+            1
+        );
+        for (a, b) in [
+            ("Jean-Pierre Martin", "Jean-Paul Martin"),
+            ("Maria Fernanda Lopez", "Fernanda Lucia Lopez"),
+        ] {
+            assert!(people_groups(&[&[a], &[b]]).is_empty(), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn feminine_surnames_are_not_typos() {
+        for (a, b) in [
+            ("Ivan Ivanov", "Ivan Ivanova"),
+            ("Ivan Petrov", "Ivan Petrova"),
+            ("Anna Kowalski", "Anna Kowalska"),
+            ("Olga Novak", "Olga Novakova"),
+        ] {
+            assert!(people_groups(&[&[a], &[b]]).is_empty(), "{a} / {b}");
+        }
+        assert!(feminine_forms("ivanov", "ivanova"));
+        assert!(!feminine_forms("ivanov", "ivanof"));
+    }
+
+    #[test]
+    fn titles_differing_by_a_whole_word_or_a_numeral_are_not_near() {
+        let t = |s: &str| Title::new(s);
+        for (a, b) in [
+            (
+                "Regional seminar on justice and energy in Tashkent",
+                "Regional seminar on justice and cyber in Tashkent",
+            ),
+            (
+                "Regional seminar on arms trafficking",
+                "Regional seminar on drugs trafficking",
+            ),
+            (
+                "Meeting I of the working group on border security",
+                "Meeting II of the working group on border security",
+            ),
+            (
+                "Meeting IV of the working group on border security",
+                "Meeting VI of the working group on border security",
+            ),
+        ] {
+            assert!(!t(a).near(&t(b)), "{a} / {b}");
+        }
+        for (a, b) in [
+            (
+                "U.N. regional workshop on border security",
+                "United Nations regional workshop on border security",
+            ),
+            (
+                "Regional seminar on judicial cooperation",
+                "Regional Semnar on judical co-operation",
+            ),
+            (
+                "Workshop on Smith&Jones archives in Vienna",
+                "Workshop on Smith and Jones archives in Vienna",
+            ),
+            (
+                "Regional work shop on border security",
+                "Regional workshop on border security",
+            ),
+        ] {
+            assert!(t(a).near(&t(b)), "{a} / {b}");
+        }
+        assert!(is_roman("xiv") && is_roman("i") && !is_roman("iiii") && !is_roman("civil"));
     }
 
     #[test]
