@@ -563,6 +563,8 @@ struct Parsed {
     skeleton: String,
     /// The surname and given names, sorted, when every given name is written whole.
     whole: Option<Vec<String>>,
+    /// The initials of the given names ([`PersonName::initials`]), once.
+    initials: String,
 }
 
 /// The numbers written in a name, in order, a space between two.
@@ -626,6 +628,7 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
             parsed.push(Parsed {
                 entity: i,
                 at,
+                initials: name.initials(),
                 words: skeleton(&words),
                 numbers: numbers(raw),
                 skeleton: skeleton(raw),
@@ -732,7 +735,7 @@ fn feminine_forms(a: &str, b: &str) -> bool {
 /// near names are ([`tolerance`]): numbers must agree, short names be equal, and a surname
 /// is not its own feminine form.
 fn close(a: &Parsed, b: &Parsed) -> bool {
-    if a.name.initials() != b.name.initials()
+    if a.initials != b.initials
         || a.name.given.len() != b.name.given.len()
         || a.numbers != b.numbers
         || a.words.is_empty()
