@@ -15,7 +15,7 @@ const FUNCTION_WORDS: &[&str] = &[
 ];
 
 /// Whether `word` (as written) is one an initialism skips.
-fn is_function_word(word: &str) -> bool {
+pub fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 

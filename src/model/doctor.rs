@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::abbrev::{PersonName, abbreviation_key, folded_words, initialism, organization_key};
+use super::abbrev::{
+    PersonName, abbreviation_key, folded_words, initialism, is_function_word, organization_key,
+};
 use crate::store::fold::{skeleton, sort_key};
 use crate::store::tolerance;
 
@@ -822,9 +824,15 @@ fn roman(mut n: u32) -> String {
     out
 }
 
+/// The words of `m` that are not function words.
+fn significant(m: &[String]) -> Vec<&String> {
+    m.iter().filter(|w| !is_function_word(w)).collect()
+}
+
 /// Whether the words where two titles differ are typos of each other: once the words both
 /// begin and end with are set aside, the rest are close word by word (or, when they are not
-/// as many, written together), and no number differs.
+/// as many, written together: "work shop", "workshop"), a function word more or less aside,
+/// and no number differs.
 fn words_close(a: &[String], b: &[String]) -> bool {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let suffix = a[prefix..]
@@ -842,11 +850,23 @@ fn words_close(a: &[String], b: &[String]) -> bool {
         let allowed = word_tolerance(lx.min(ly));
         lx.abs_diff(ly) <= allowed && strsim::levenshtein(x, y) <= allowed
     };
-    if ma.len() == mb.len() {
-        ma.iter().zip(mb).all(|(x, y)| near(x, y))
-    } else {
-        near(&ma.concat(), &mb.concat())
+    let close = |ma: &[&String], mb: &[&String]| {
+        if ma.len() == mb.len() {
+            ma.iter().zip(mb).all(|(x, y)| near(x, y))
+        } else {
+            near(
+                &ma.iter().map(|w| w.as_str()).collect::<String>(),
+                &mb.iter().map(|w| w.as_str()).collect::<String>(),
+            )
+        }
+    };
+    let all: (Vec<&String>, Vec<&String>) = (ma.iter().collect(), mb.iter().collect());
+    if close(&all.0, &all.1) {
+        return true;
     }
+    // A function word more or less ("on the border", "on border") is a slip too.
+    let (sa, sb) = (significant(ma), significant(mb));
+    (sa.len() != ma.len() || sb.len() != mb.len()) && close(&sa, &sb)
 }
 
 /// A title with what the comparison needs of it.
@@ -1359,6 +1379,10 @@ mod tests {
             (
                 "Regional work shop on border security",
                 "Regional workshop on border security",
+            ),
+            (
+                "Regional seminar on the border security issues",
+                "Regional seminar on border security issues",
             ),
         ] {
             assert!(t(a).near(&t(b)), "{a} / {b}");
