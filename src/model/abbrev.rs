@@ -255,7 +255,7 @@ const SPELLINGS: &[(&str, &str)] = &[
 /// Women" is "un women"), "co-operation" as "cooperation", British spellings as American ones
 /// ("Centre" is "center"), "U.N." and "United Nations" as "un". Function words are kept.
 pub fn folded_words(text: &str) -> Vec<String> {
-    let folded = sort_key(text);
+    let folded = sort_key(&split_camel_case(text));
     // "co-operation" is "cooperation"; other hyphens part words.
     let folded = folded.replace("co-op", "coop");
     let mut words: Vec<String> = Vec::new();
@@ -315,6 +315,34 @@ pub fn folded_words(text: &str) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// An abbreviation run into the word after it parted from it: "UNWomen" is "UN Women", when
+/// two capitals or more come before a capital followed by two lower-case letters or more
+/// ("NATOs", "McDonald" and "UNESCO" are left as they are).
+fn split_camel_case(text: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let at: Vec<usize> = (2..chars.len())
+        .filter(|&i| {
+            chars[i].is_uppercase()
+                && chars[i - 1].is_uppercase()
+                && chars[i - 2].is_uppercase()
+                && (i < 3 || !chars[i - 3].is_alphabetic() || chars[i - 3].is_uppercase())
+                && chars.get(i + 1).is_some_and(|c| c.is_lowercase())
+                && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
+        })
+        .collect();
+    if at.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + at.len());
+    for (i, c) in chars.iter().enumerate() {
+        if at.contains(&i) {
+            out.push(' ');
+        }
+        out.push(*c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The significant words of an organization's name as `doctor` compares them: its
@@ -466,10 +494,25 @@ mod tests {
             ("U. N. Women", "UN Women"),
             ("U.N.Women", "UN Women"),
             ("U.N. Women", "United Nations Women"),
+            ("UNWomen", "UN Women"),
+            (
+                "UNOffice on Drugs and Crime",
+                "UN Office on Drugs and Crime",
+            ),
         ] {
             assert_eq!(organization_key(a), organization_key(b), "{a} / {b}");
         }
         assert_ne!(organization_key("UN Women"), organization_key("U Women"));
+        for unchanged in [
+            "NATOs",
+            "McDonald",
+            "UNESCO",
+            "IDPs",
+            "UNHCR Office",
+            "McKDonald",
+        ] {
+            assert_eq!(split_camel_case(unchanged), unchanged);
+        }
         assert_eq!(
             folded_words("U.N. regional workshop & Co-operation Centre"),
             ["un", "regional", "workshop", "and", "cooperation", "center"]
