@@ -277,8 +277,10 @@ Examples:
   events doctor --format json
 
 Each finding names the records and the command that would set it right (a merge keeps the
-one most used). Run those you agree with: nothing is changed by doctor itself. The exit
-status is 0 whether or not there are findings; their number is said on stderr.";
+one most used). Run those you agree with: nothing is changed by doctor itself. Fixes that
+remove ask first (add --yes in a script); URL, NAME and ORGANIZATION are to be filled in
+(for an abbreviation of several organizations, the one it stands for). The exit status is 0
+whether or not there are findings; their number is said on stderr.";
 
 const BACKUP_EXAMPLE: &str = "\
 Example:

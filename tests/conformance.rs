@@ -839,5 +839,30 @@ fn doctor_answers_alike() {
     ]);
     pair.ok(&["doctor", "--format", "json"]);
     pair.ok(&["doctor"]);
+    // An abbreviation of several organizations, a duplicate found through an alias.
+    pair.ok(&[
+        "add-event",
+        "--title",
+        "Conformance of abbreviations",
+        "--start",
+        "2020-02-02",
+        "--source",
+        "s",
+        "--organizer",
+        "UNSC",
+        "--organizer",
+        "UN Security Council",
+        "--organizer",
+        "UN Special Committee",
+        "--organizer",
+        "Foo Agency",
+        "--organizer",
+        "Global Peace Center",
+    ]);
+    pair.ok(&["org", "alias", "Foo Agency", "Global Peace Centre"]);
+    let json = pair.ok(&["doctor", "--format", "json"]);
+    assert!(json.contains("\"matched\""), "{json}");
+    assert!(json.contains("ORGANIZATION UNSC"), "{json}");
+    pair.ok(&["doctor"]);
     pair.assert_same();
 }

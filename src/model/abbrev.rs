@@ -15,7 +15,7 @@ const FUNCTION_WORDS: &[&str] = &[
 ];
 
 /// Whether `word` (as written) is one an initialism skips.
-fn is_function_word(word: &str) -> bool {
+pub fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 
@@ -288,45 +288,109 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("labour", "labor"),
 ];
 
-/// The significant words of an organization's name as `doctor` compares them: case, accents
-/// and punctuation off, "&" read as "and", British spellings as American ones ("Centre" is
-/// "center"), "U.N." and "United Nations" as "un", "co-operation" as "cooperation", function
-/// words dropped. In the order written.
-pub fn significant_words(name: &str) -> Vec<String> {
-    let folded = sort_key(name);
+/// The words of a name or title as `doctor` reads them, in the order written: case, accents
+/// and punctuation off, "&" read as "and" ("Smith&Jones" is three words), dots parting words
+/// ("U.N.Women" is U, N, Women) and runs of single letters joined into one word ("U. N.
+/// Women" is "un women"), "co-operation" as "cooperation", British spellings as American ones
+/// ("Centre" is "center"), "U.N." and "United Nations" as "un". Function words are kept.
+pub fn folded_words(text: &str) -> Vec<String> {
+    let folded = sort_key(&split_camel_case(text));
     // "co-operation" is "cooperation"; other hyphens part words.
     let folded = folded.replace("co-op", "coop");
     let mut words: Vec<String> = Vec::new();
-    for raw in folded.split(|c: char| c.is_whitespace() || c == '-' || c == '/') {
-        let word: String = raw
-            .chars()
-            .filter(|c| c.is_alphanumeric() || *c == '&')
-            .collect();
-        if word.is_empty() || word == "&" || is_function_word(&word) {
-            continue;
+    let mut word = String::new();
+    for c in folded.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else if c.is_whitespace() || matches!(c, '-' | '/' | '&' | '.' | '+' | ',' | ';' | ':') {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            if c == '&' {
+                words.push("and".into());
+            }
         }
-        let word = SPELLINGS
-            .iter()
-            .find(|(british, _)| *british == word)
-            .map_or(word.clone(), |(_, american)| american.to_string());
-        if word.is_empty() {
-            continue;
-        }
+        // Other punctuation (an apostrophe, quotes) is dropped inside a word: "Women's".
+    }
+    if !word.is_empty() {
         words.push(word);
     }
-    // "United Nations" is "UN".
-    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    // Runs of single letters are one word: "U. N." is "un".
+    let single = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+    };
+    let mut joined: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        if words[i] == "united" && words.get(i + 1).is_some_and(|w| w == "nations") {
-            out.push("un".into());
-            i += 2;
+        let mut end = i;
+        while end < words.len() && single(&words[end]) {
+            end += 1;
+        }
+        if end - i >= 2 {
+            joined.push(words[i..end].concat());
+            i = end;
         } else {
-            out.push(std::mem::take(&mut words[i]));
+            joined.push(std::mem::take(&mut words[i]));
             i += 1;
         }
     }
+    // "United Nations" is "UN"; British spellings American.
+    let mut out: Vec<String> = Vec::with_capacity(joined.len());
+    let mut i = 0;
+    while i < joined.len() {
+        if joined[i] == "united" && joined.get(i + 1).is_some_and(|w| w == "nations") {
+            out.push("un".into());
+            i += 2;
+            continue;
+        }
+        let word = std::mem::take(&mut joined[i]);
+        out.push(
+            SPELLINGS
+                .iter()
+                .find(|(british, _)| *british == word)
+                .map_or(word, |(_, american)| american.to_string()),
+        );
+        i += 1;
+    }
     out
+}
+
+/// An abbreviation run into the word after it parted from it: "UNWomen" is "UN Women", when
+/// two capitals or more come before a capital followed by two lower-case letters or more
+/// ("NATOs", "McDonald" and "UNESCO" are left as they are).
+fn split_camel_case(text: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let at: Vec<usize> = (2..chars.len())
+        .filter(|&i| {
+            chars[i].is_uppercase()
+                && chars[i - 1].is_uppercase()
+                && chars[i - 2].is_uppercase()
+                && (i < 3 || !chars[i - 3].is_alphabetic() || chars[i - 3].is_uppercase())
+                && chars.get(i + 1).is_some_and(|c| c.is_lowercase())
+                && chars.get(i + 2).is_some_and(|c| c.is_lowercase())
+        })
+        .collect();
+    if at.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + at.len());
+    for (i, c) in chars.iter().enumerate() {
+        if at.contains(&i) {
+            out.push(' ');
+        }
+        out.push(*c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The significant words of an organization's name as `doctor` compares them: its
+/// [`folded_words`], function words dropped. In the order written.
+pub fn significant_words(name: &str) -> Vec<String> {
+    folded_words(name)
+        .into_iter()
+        .filter(|w| !is_function_word(w))
+        .collect()
 }
 
 /// The key of an organization's name that spellings and word orders of one body share:
@@ -488,6 +552,39 @@ mod tests {
         assert_ne!(
             organization_key("UN Office of Counter-Terrorism"),
             organization_key("UN Counter-Terrorism Centre")
+        );
+    }
+
+    #[test]
+    fn organization_keys_fold_ampersands_and_spaced_letters() {
+        for (a, b) in [
+            ("Smith&Jones Foundation", "Smith and Jones Foundation"),
+            ("Smith & Jones Foundation", "Smith and Jones Foundation"),
+            ("U. N. Women", "UN Women"),
+            ("U.N.Women", "UN Women"),
+            ("U.N. Women", "United Nations Women"),
+            ("UNWomen", "UN Women"),
+            (
+                "UNOffice on Drugs and Crime",
+                "UN Office on Drugs and Crime",
+            ),
+        ] {
+            assert_eq!(organization_key(a), organization_key(b), "{a} / {b}");
+        }
+        assert_ne!(organization_key("UN Women"), organization_key("U Women"));
+        for unchanged in [
+            "NATOs",
+            "McDonald",
+            "UNESCO",
+            "IDPs",
+            "UNHCR Office",
+            "McKDonald",
+        ] {
+            assert_eq!(split_camel_case(unchanged), unchanged);
+        }
+        assert_eq!(
+            folded_words("U.N. regional workshop & Co-operation Centre"),
+            ["un", "regional", "workshop", "and", "cooperation", "center"]
         );
     }
 }

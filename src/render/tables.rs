@@ -335,7 +335,13 @@ pub fn findings(findings: &[Finding], term: Terminal) -> String {
             .map(|e| format!("{} ({}) {}", text(&e.key), e.start, text(&e.title)))
             .collect();
         if f.events.is_empty() {
-            records.extend(f.names.iter().map(|n| text(n)));
+            // Found through an alias: `Foo Agency (as "Global Peace Centre")`.
+            records.extend(f.names.iter().enumerate().map(|(i, n)| {
+                match f.matched.get(i).filter(|m| *m != n) {
+                    Some(m) => format!("{} (as \"{}\")", text(n), text(m)),
+                    None => text(n),
+                }
+            }));
         } else if !f.names.is_empty() {
             let names: Vec<String> = f.names.iter().map(|n| text(n)).collect();
             records.push(format!("people: {}", names.join("; ")));
