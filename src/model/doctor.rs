@@ -55,6 +55,43 @@ pub struct NamedEntity {
     pub uses: u64,
 }
 
+/// Gathers [`NamedEntity`]s from rows of names (id, own name, a name) and of uses (id,
+/// count), as a backend reads them.
+#[derive(Debug, Default)]
+pub struct NamedEntities {
+    at: std::collections::HashMap<i64, usize>,
+    out: Vec<NamedEntity>,
+}
+
+impl NamedEntities {
+    /// One name (`name`) of the entity `id`, whose own name is `own`.
+    pub fn name(&mut self, id: i64, own: &str, name: String) {
+        let out = &mut self.out;
+        let i = *self.at.entry(id).or_insert_with(|| {
+            out.push(NamedEntity {
+                name: own.to_string(),
+                aliases: Vec::new(),
+                uses: 0,
+            });
+            out.len() - 1
+        });
+        if crate::model::name_key(&name) != crate::model::name_key(own) {
+            self.out[i].aliases.push(name);
+        }
+    }
+
+    /// How many links the entity `id` has (one whose names were not read is left out).
+    pub fn uses(&mut self, id: i64, count: i64) {
+        if let Some(&i) = self.at.get(&id) {
+            self.out[i].uses = count.unsigned_abs();
+        }
+    }
+
+    pub fn finish(self) -> Vec<NamedEntity> {
+        self.out
+    }
+}
+
 impl NamedEntity {
     fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))

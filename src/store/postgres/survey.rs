@@ -2,11 +2,9 @@
 //! organization, every organization and person with all their names and how much each is
 //! used; all from one snapshot (a repeatable-read transaction), a batch at a time.
 
-use std::collections::HashMap;
-
 use postgres::Transaction;
 
-use crate::model::{EventBrief, NamedEntity, Survey, Unaffiliated, name_key};
+use crate::model::{EventBrief, NamedEntities, NamedEntity, Survey, Unaffiliated};
 use crate::store::error::Result;
 
 /// How many rows are read per round trip.
@@ -90,31 +88,15 @@ pub(super) fn survey(tx: &mut Transaction<'_>) -> Result<Survey> {
 /// Every entity of a kind with its names (`names`: id, own name, a name) and uses (`uses`:
 /// id, count).
 fn entities(tx: &mut Transaction<'_>, names: &str, uses: &str) -> Result<Vec<NamedEntity>> {
-    let mut at: HashMap<i64, usize> = HashMap::new();
-    let mut out: Vec<NamedEntity> = Vec::new();
+    let mut entities = NamedEntities::default();
     each_row(tx, names, |row| {
-        let id: i64 = row.try_get(0)?;
         let own: String = row.try_get(1)?;
-        let name: String = row.try_get(2)?;
-        let i = *at.entry(id).or_insert_with(|| {
-            out.push(NamedEntity {
-                name: own.clone(),
-                aliases: Vec::new(),
-                uses: 0,
-            });
-            out.len() - 1
-        });
-        if name_key(&name) != name_key(&own) {
-            out[i].aliases.push(name);
-        }
+        entities.name(row.try_get(0)?, &own, row.try_get(2)?);
         Ok(())
     })?;
     each_row(tx, uses, |row| {
-        let id: i64 = row.try_get(0)?;
-        if let Some(&i) = at.get(&id) {
-            out[i].uses = row.try_get::<_, i64>(1)?.unsigned_abs();
-        }
+        entities.uses(row.try_get(0)?, row.try_get(1)?);
         Ok(())
     })?;
-    Ok(out)
+    Ok(entities.finish())
 }

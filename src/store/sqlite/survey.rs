@@ -2,12 +2,10 @@
 //! organization, every organization and person with all their names and how much each is
 //! used; all from one snapshot (one read transaction).
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 
 use super::SqliteStore;
-use crate::model::{EventBrief, NamedEntity, Survey, Unaffiliated, name_key};
+use crate::model::{EventBrief, NamedEntities, NamedEntity, Survey, Unaffiliated};
 use crate::store::error::Result;
 
 const EVENTS: &str = "SELECT e.key, e.title, e.start_date, coalesce(trim(e.source), '') <> '',
@@ -80,33 +78,17 @@ fn read(conn: &Connection) -> Result<Survey> {
 /// Every entity of a kind with its names (`names`: id, own name, a name) and uses (`uses`:
 /// id, count).
 fn entities(conn: &Connection, names: &str, uses: &str) -> Result<Vec<NamedEntity>> {
-    let mut at: HashMap<i64, usize> = HashMap::new();
-    let mut out: Vec<NamedEntity> = Vec::new();
+    let mut entities = NamedEntities::default();
     let mut stmt = conn.prepare(names)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
         let own: String = row.get(1)?;
-        let name: String = row.get(2)?;
-        let i = *at.entry(id).or_insert_with(|| {
-            out.push(NamedEntity {
-                name: own.clone(),
-                aliases: Vec::new(),
-                uses: 0,
-            });
-            out.len() - 1
-        });
-        if name_key(&name) != name_key(&own) {
-            out[i].aliases.push(name);
-        }
+        entities.name(row.get(0)?, &own, row.get(2)?);
     }
     let mut stmt = conn.prepare(uses)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        if let Some(&i) = at.get(&id) {
-            out[i].uses = row.get::<_, i64>(1)?.unsigned_abs();
-        }
+        entities.uses(row.get(0)?, row.get(1)?);
     }
-    Ok(out)
+    Ok(entities.finish())
 }
