@@ -214,6 +214,9 @@ fn describe(e: &StoreError) -> String {
                     "{said}; name one of them, or make {typed:?} an alias of one (`events org alias NAME {}`)",
                     render::text::shell_word(typed)
                 ),
+                store::Basis::Abbreviation => format!(
+                    "{said}; name one of them, or, if they are one organization, make them one with `events org merge`"
+                ),
                 store::Basis::Spelling => format!(
                     "{said}; name one of them, or, if they are one person, make them one with `events person merge`"
                 ),

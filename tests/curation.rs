@@ -747,10 +747,24 @@ fn a_new_name_close_to_a_known_one_gets_a_note() {
         "a known name: {}",
         out.stderr
     );
+    // Written otherwise, a name in capitals is that organization, and the command says so.
     let out = env.run(&["edit-event", &second, "--add-partner", "U.N.D.P."]);
     assert!(
         out.stderr
-            .contains(r#"note: new organization "U.N.D.P."; did you mean "UNDP"?"#),
+            .contains(r#"note: "U.N.D.P." is read as "UNDP", whose abbreviation it is"#),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&[
+        "edit-event",
+        &second,
+        "--add-partner",
+        "UN Counter-Terrorism Centr",
+    ]);
+    assert!(
+        out.stderr.contains(
+            r#"note: new organization "UN Counter-Terrorism Centr"; did you mean "UN Counter-Terrorism Centre"?"#
+        ),
         "{}",
         out.stderr
     );

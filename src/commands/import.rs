@@ -314,6 +314,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut stats = import.stats();
     let near = import.near_names()?;
     let twins = import.twins().clone();
+    let read_as = import.read_as().first.clone();
+    let read_as_count = import.read_as().count;
     if args.dry_run {
         import.rollback()?;
     } else {
@@ -332,6 +334,17 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         started.elapsed(),
     ));
     note_near_names(ctx, &near);
+    for (written, own) in &read_as {
+        ctx.note(&format!(
+            "note: {written:?} is read as {own:?}, whose abbreviation it is"
+        ));
+    }
+    if read_as_count > read_as.len() {
+        ctx.note(&format!(
+            "note: ... and {} more names read as abbreviations",
+            read_as_count - read_as.len()
+        ));
+    }
     if let Some((new, old)) = &twins.first {
         let n = twins.count;
         ctx.note(&format!(

@@ -317,7 +317,7 @@ fn resolve_orgs(ctx: &Context, store: &mut dyn Store, names: &mut [String]) -> R
         let own = org_name(store, name)?;
         if own != *name {
             ctx.note(&format!(
-                "note: {name:?} is read as {own:?}, its initialism"
+                "note: {name:?} is read as {own:?}, whose abbreviation it is"
             ));
             *name = own;
         }

@@ -156,6 +156,16 @@ pub fn derived_initialisms(name: &str, aliases: &[String]) -> Vec<String> {
     out
 }
 
+/// The abbreviation key of a name written as an abbreviation: in capitals (no lower-case
+/// letter), like an abbreviation otherwise ("UNDP", "U.N.D.P.", "RATS SCO"); `None` for any
+/// other name ("Ökotrust" is not an abbreviation written otherwise of "Okotrust").
+pub fn written_abbreviation(name: &str) -> Option<String> {
+    if name.chars().any(char::is_lowercase) {
+        return None;
+    }
+    abbreviation_key(name)
+}
+
 /// A person's name taken apart: the surname, and the given names or initials written with it
 /// in their order ("V. V. Barchuk": `barchuk`, `v`, `v`; "Vladimir Barchuk": `barchuk`,
 /// `vladimir`). All folded: lower-case, accents off.
@@ -256,9 +266,10 @@ impl PersonName {
     }
 
     /// Whether the two may name one person: the same surname, and given names that agree as
-    /// far as both go, an initial agreeing with a name it begins ("V." with "Vladimir"): so
-    /// "V. Barchuk" is compatible with "V. V. Barchuk" and with "Vladimir Barchuk", "Barchuk"
-    /// with any Barchuk, and "Viktor Barchuk" not with "Vladimir Barchuk".
+    /// far as both go, a shorter one agreeing with a name it begins ("V." or "Vl." with
+    /// "Vladimir"): so "V. Barchuk" is compatible with "V. V. Barchuk" and with "Vladimir
+    /// Barchuk", "Barchuk" with any Barchuk, and "Viktor Barchuk" not with "Vladimir
+    /// Barchuk".
     pub fn compatible(&self, other: &PersonName) -> bool {
         self.surname == other.surname
             && self.given.iter().zip(&other.given).all(|(a, b)| {
@@ -267,12 +278,47 @@ impl PersonName {
                 } else {
                     (b, a)
                 };
-                if short.chars().count() == 1 {
-                    long.starts_with(short.as_str())
-                } else {
-                    short == long
-                }
+                long.starts_with(short.as_str())
             })
+    }
+
+    /// Whether this name, as typed, may be a shorter form of `stored`: compatible with it,
+    /// and with no more given names or initials than it has ("V. Barchuk" may be "V. V.
+    /// Barchuk"; "V. L. Barchuk" is not "Vladimir Barchuk", whose record says less).
+    pub fn may_be(&self, stored: &PersonName) -> bool {
+        self.given.len() <= stored.given.len() && self.compatible(stored)
+    }
+
+    /// The ways a typed name may be read: as [`PersonName::parse`] reads it, and, for whole
+    /// words without initials or a comma ("Barchuk Vladimir"), also with the first word as
+    /// the surname, as many records write names.
+    pub fn readings(name: &str) -> Vec<PersonName> {
+        let Some(usual) = PersonName::parse(name) else {
+            return Vec::new();
+        };
+        let mut readings = vec![usual];
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let whole = |w: &&str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+        if words.len() >= 2
+            && !name.contains([',', '.'])
+            && words.iter().all(whole)
+            && !words.iter().any(|w| w.chars().all(|c| !c.is_lowercase()))
+        {
+            let fold = |t: &str| -> String {
+                sort_key(t)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect()
+            };
+            let reversed = PersonName {
+                surname: fold(words[0]),
+                given: words[1..].iter().map(|w| fold(w)).collect(),
+            };
+            if !reversed.surname.is_empty() && reversed != readings[0] {
+                readings.push(reversed);
+            }
+        }
+        readings
     }
 }
 
@@ -515,6 +561,14 @@ mod tests {
         assert!(person("Vladimir Barchuk").compatible(&person("V. Barchuk")));
         assert!(!person("Viktor Barchuk").compatible(&person("Vladimir Barchuk")));
         assert!(!person("A. Barchuk").compatible(&vv));
+        assert!(person("Vl. Barchuk").compatible(&person("Vladimir Barchuk")));
+        assert!(person("V. Barchuk").may_be(&vv));
+        assert!(!person("V. L. Barchuk").may_be(&person("Vladimir Barchuk")));
+        assert!(!vv.may_be(&person("Vladimir Barchuk")));
+        let readings = PersonName::readings("Barchuk Vladimir");
+        assert_eq!(readings.len(), 2);
+        assert_eq!(readings[1].key(), person("Vladimir Barchuk").key());
+        assert_eq!(PersonName::readings("V. V. Barchuk").len(), 1);
         assert!(!person("V. V. Barchuk").compatible(&person("V. V. Borchuk")));
     }
 

@@ -168,6 +168,7 @@ pub(crate) fn ambiguity(kind: EntityKind, typed: &str, basis: Basis, names: &[St
         (EntityKind::Person, _) => "people",
     };
     let how = match basis {
+        Basis::Abbreviation => "is written like the names of",
         Basis::Initialism => "is the initialism of",
         Basis::Spelling => "is written like the name of",
         Basis::Surname => "may be the name of",

@@ -218,6 +218,8 @@ pub struct Import<'a> {
     /// The organizations by the initialisms of their names: read at the first reference
     /// that is no one's name and could be an initialism, then kept up to date.
     initialisms: Option<Initialisms>,
+    /// The names read as the abbreviations of organizations', to be told.
+    read_as: ReadAs,
     /// Keys of names of organizations found as they are, while the initialisms are not read:
     /// a name met again is not looked up again. Bounded: past a limit, it starts afresh.
     org_names: std::collections::HashSet<String>,
@@ -276,15 +278,22 @@ impl<'a> Import<'a> {
             keys: GeneratedKeys::default(),
             head_lines: Default::default(),
             initialisms: None,
+            read_as: ReadAs::default(),
             org_names: std::collections::HashSet::new(),
         }
     }
 
-    /// What an organization named `name` by a record is, when it is no one's name but the
-    /// initialism of organizations' names: `Ok(None)` when it is a name (or nothing fits:
-    /// it is a new one), `Ok(Some(own name))` when it fits one organization, `Err(own
-    /// names)` when it fits several. Cheap for most names: one not written like an
-    /// abbreviation is not looked up, nor one no organization's initialism is.
+    /// What an organization named `name` by a record is, when it is no one's name but an
+    /// abbreviation of organizations' names known before the import: `Ok(None)` when it is a
+    /// name (or nothing fits: it is a new one), `Ok(Some(own name))` when it fits one
+    /// organization, `Err(own names)` when it fits several. Cheap for most names: one not
+    /// written like an abbreviation is not looked up, nor one that no organization's name is
+    /// written as or gives.
+    ///
+    /// Only the organizations there before the import are abbreviated: one this import
+    /// created is found by its name. So a file is read the same whatever the order of its
+    /// records, and an export imported into an empty database gives back every organization
+    /// it had ("AU" beside "African Union").
     fn org_reference(
         &mut self,
         name: &str,
@@ -293,7 +302,7 @@ impl<'a> Import<'a> {
             return Ok(Ok(None));
         };
         if let Some(index) = &self.initialisms
-            && index.get(&key).is_empty()
+            && index.get(&key).1.is_empty()
         {
             return Ok(Ok(None));
         }
@@ -311,16 +320,19 @@ impl<'a> Import<'a> {
         }
         if self.initialisms.is_none() {
             let mut index = Initialisms::default();
+            let created = &self.created[slot(EntityKind::Organization)];
             self.txn
                 .each_name(EntityKind::Organization, &mut |id, name| {
-                    index.add(id, name)
+                    if !created.contains(id) {
+                        index.add(id, name);
+                    }
                 })?;
             self.initialisms = Some(index);
         }
         let fits = self
             .initialisms
             .as_ref()
-            .map_or_else(Vec::new, |index| index.get(&key).to_vec());
+            .map_or_else(Vec::new, |index| index.get(&key).1.to_vec());
         let mut found: Vec<Found> = Vec::with_capacity(fits.len());
         for (_, known) in fits {
             if let Some(one) = self.txn.find(EntityKind::Organization, &known)?
@@ -331,7 +343,13 @@ impl<'a> Import<'a> {
         }
         Ok(match found.len() {
             0 => Ok(None),
-            1 => Ok(found.pop().map(|f| f.name)),
+            1 => {
+                let own = found.pop().map(|f| f.name);
+                if let Some(own) = &own {
+                    self.read_as.note(name, own);
+                }
+                Ok(own)
+            }
             _ => {
                 let mut names: Vec<String> = found.into_iter().map(|f| f.name).collect();
                 names.sort_by_cached_key(|n| (sort_key(n), n.clone()));
@@ -397,37 +415,19 @@ impl<'a> Import<'a> {
     }
 
     /// Counts as this import's the organizations and people its last writes created, in the
-    /// order they were created (the backend says which: on a server, ids alone cannot); and
-    /// keeps the initialisms up to date with the organizations among them, of those `names`
-    /// names (the ones its record gave).
-    fn index_created<'n>(&mut self, names: impl IntoIterator<Item = &'n String>) -> Result<()> {
-        let created: Vec<i64> = self
-            .txn
-            .take_created()
-            .into_iter()
-            .inspect(|&(kind, id)| self.created[slot(kind)].add(id))
-            .filter(|(kind, _)| *kind == EntityKind::Organization)
-            .map(|(_, id)| id)
-            .collect();
-        if created.is_empty() || self.initialisms.is_none() {
-            return Ok(());
+    /// order they were created (the backend says which: on a server, ids alone cannot). They
+    /// are not abbreviated by later records (see [`Import::org_reference`]).
+    fn note_created(&mut self) {
+        for (kind, id) in self.txn.take_created() {
+            self.created[slot(kind)].add(id);
         }
-        for name in names {
-            if let Some(found) = self.txn.find(EntityKind::Organization, name)?
-                && created.contains(&found.id)
-                && let Some(index) = &mut self.initialisms
-            {
-                index.add(found.id, &found.name);
-            }
-        }
-        Ok(())
     }
 
     /// The organization or person known by `name`, created (and counted as this import's)
     /// if new.
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<i64> {
         let (id, _) = self.txn.entity(kind, name)?;
-        self.index_created([&name.to_string()])?;
+        self.note_created();
         Ok(id)
     }
 
@@ -504,7 +504,7 @@ impl<'a> Import<'a> {
                 };
                 let id = self.txn.insert_event(event, &key)?;
                 let created = Identity { id, key };
-                self.index_created(referenced(event))?;
+                self.note_created();
                 if let Some(twin) = twin {
                     self.twins.count += 1;
                     if self.twins.first.is_none() {
@@ -543,7 +543,7 @@ impl<'a> Import<'a> {
                         || fields.contains(&Field::Participants))
                     .then(|| ParticipationPlan::new(&stored, &event, &canonical));
                     self.txn.update_event(id, &event, &fields, plan.as_ref())?;
-                    self.index_created(referenced(&event))?;
+                    self.note_created();
                     self.last_update = Some(Update {
                         key: event.key.clone().or(stored.key),
                         title: event.title.clone(),
@@ -616,7 +616,7 @@ impl<'a> Import<'a> {
             Outcome::Unchanged
         } else {
             self.txn.add_participation(event_id, p)?;
-            self.index_created(p.organization.iter())?;
+            self.note_created();
             self.stats.created += 1;
             Outcome::Created
         };
@@ -772,8 +772,10 @@ impl<'a> Import<'a> {
             }
         }
         let added = self.txn.add_aliases(kind, id, &record.aliases)?;
+        // The new names of an organization there before the import abbreviate it too.
         if added.is_ok()
             && kind == EntityKind::Organization
+            && !self.created[slot(kind)].contains(id)
             && let Some(index) = &mut self.initialisms
         {
             for alias in &record.aliases {
@@ -811,6 +813,11 @@ impl<'a> Import<'a> {
             }
             None => Ok(None),
         }
+    }
+
+    /// The names read as abbreviations of organizations' names, and as whose.
+    pub fn read_as(&self) -> &ReadAs {
+        &self.read_as
     }
 
     /// The events created beside a stored one of the same title and start date.
@@ -906,14 +913,29 @@ impl<'a> Import<'a> {
     }
 }
 
-/// The organizations a record names: organizers, partners, participants'.
-fn referenced(event: &NewEvent) -> impl Iterator<Item = &String> {
-    event.organizers.iter().chain(&event.partners).chain(
-        event
-            .participants
-            .iter()
-            .filter_map(|p| p.organization.as_ref()),
-    )
+/// The names an import read as the abbreviation of an organization's: each once (case and
+/// spacing aside), the first few kept to be told, all counted.
+#[derive(Debug, Default)]
+pub struct ReadAs {
+    /// (as written, the organization's own name), in the order first met.
+    pub first: Vec<(String, String)>,
+    /// How many different names were so read.
+    pub count: usize,
+    seen: std::collections::HashSet<String>,
+}
+
+/// How many of the names read as abbreviations an import tells one by one.
+const READ_AS_TOLD: usize = 5;
+
+impl ReadAs {
+    fn note(&mut self, written: &str, own: &str) {
+        if self.seen.insert(name_key(written)) {
+            self.count += 1;
+            if self.first.len() < READ_AS_TOLD {
+                self.first.push((written.to_string(), own.to_string()));
+            }
+        }
+    }
 }
 
 /// An event's organizers and partners under their stored names, index for index.

@@ -40,7 +40,7 @@ pub use edits::{
 pub(crate) use error::ambiguity;
 pub use error::{Failure, Result, StoreError};
 pub use import::{
-    AliasConflict, AliasProblem, AmbiguousName, Import, ImportStats, ImportTxn, Outcome,
+    AliasConflict, AliasProblem, AmbiguousName, Import, ImportStats, ImportTxn, Outcome, ReadAs,
     RoleConflict, Twins, Update,
 };
 pub(crate) use interrupt::not_in_this_thread;

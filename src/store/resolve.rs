@@ -16,11 +16,14 @@ use std::collections::HashMap;
 use super::error::StoreError;
 use super::fold::sort_key;
 use crate::model::EntityKind;
-use crate::model::abbrev::{PersonName, abbreviation_key, initialism};
+use crate::model::abbrev::{PersonName, abbreviation_key, initialism, written_abbreviation};
 
 /// How a name that is no one's own or alias was found to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
+    /// It is an organization's abbreviated name (or alias) written otherwise: case, dots and
+    /// spaces aside ("U.N.D.P." for an alias "UNDP").
+    Abbreviation,
     /// It is the initialism of the organization's name (or of an alias).
     Initialism,
     /// It is a person's name written otherwise: initials after, dots and spaces aside.
@@ -33,15 +36,17 @@ pub enum Basis {
 /// something else than being it; see the module's documentation.
 pub(crate) struct Matcher {
     wanted: Wanted,
-    /// Per step (initialism, or the person's spelling, then surname): the ids that fit, each
-    /// once, with one of their names, in the order met.
-    first: Vec<(i64, String)>,
-    second: Vec<(i64, String)>,
+    /// The ids that fit, each once, with one of their names, in the order met: `closer`, by
+    /// a name written otherwise (an organization's abbreviation, a person's spelling);
+    /// `looser`, by an initialism or as a shorter form of a person's name.
+    closer: Vec<(i64, String)>,
+    looser: Vec<(i64, String)>,
 }
 
 enum Wanted {
     Initialism(String),
-    Person(PersonName),
+    /// The readings of a typed person's name (see [`PersonName::readings`]).
+    Person(Vec<PersonName>),
 }
 
 impl Matcher {
@@ -50,12 +55,18 @@ impl Matcher {
     pub(crate) fn new(kind: EntityKind, typed: &str) -> Option<Matcher> {
         let wanted = match kind {
             EntityKind::Organization => Wanted::Initialism(abbreviation_key(typed)?),
-            EntityKind::Person => Wanted::Person(PersonName::parse(typed)?),
+            EntityKind::Person => {
+                let readings = PersonName::readings(typed);
+                if readings.is_empty() {
+                    return None;
+                }
+                Wanted::Person(readings)
+            }
         };
         Some(Matcher {
             wanted,
-            first: Vec::new(),
-            second: Vec::new(),
+            closer: Vec::new(),
+            looser: Vec::new(),
         })
     }
 
@@ -68,18 +79,22 @@ impl Matcher {
         };
         match &self.wanted {
             Wanted::Initialism(key) => {
-                if initialism(name).as_deref() == Some(key.as_str()) {
-                    push(&mut self.first);
+                // A name written as an abbreviation (an alias "UNDP") before the initialisms
+                // names give: an explicit name wins.
+                if written_abbreviation(name).as_deref() == Some(key.as_str()) {
+                    push(&mut self.closer);
+                } else if initialism(name).as_deref() == Some(key.as_str()) {
+                    push(&mut self.looser);
                 }
             }
-            Wanted::Person(wanted) => {
+            Wanted::Person(readings) => {
                 let Some(known) = PersonName::parse(name) else {
                     return;
                 };
-                if known.key() == wanted.key() {
-                    push(&mut self.first);
-                } else if known.compatible(wanted) {
-                    push(&mut self.second);
+                if readings.iter().any(|wanted| known.key() == wanted.key()) {
+                    push(&mut self.closer);
+                } else if readings.iter().any(|wanted| wanted.may_be(&known)) {
+                    push(&mut self.looser);
                 }
             }
         }
@@ -89,13 +104,13 @@ impl Matcher {
     /// how; `None` when none does.
     pub(crate) fn finish(self) -> Option<(Basis, Vec<(i64, String)>)> {
         let (first, second) = match self.wanted {
-            Wanted::Initialism(_) => (Basis::Initialism, Basis::Initialism),
+            Wanted::Initialism(_) => (Basis::Abbreviation, Basis::Initialism),
             Wanted::Person(_) => (Basis::Spelling, Basis::Surname),
         };
-        if !self.first.is_empty() {
-            Some((first, self.first))
-        } else if !self.second.is_empty() {
-            Some((second, self.second))
+        if !self.closer.is_empty() {
+            Some((first, self.closer))
+        } else if !self.looser.is_empty() {
+            Some((second, self.looser))
         } else {
             None
         }
@@ -119,34 +134,49 @@ pub(crate) fn ambiguous(
     }
 }
 
-/// The organizations of an import by the initialisms their names give: what a reference
-/// that is no one's name is looked up in, without reading every name again.
+/// The organizations of an import by the abbreviations their names are written as and the
+/// initialisms they give: what a reference that is no one's name is looked up in, without
+/// reading every name again.
 #[derive(Default)]
 pub(crate) struct Initialisms {
+    /// Abbreviation key -> the organizations with a name written so (an alias "UNDP"), each
+    /// once, with that name.
+    written: HashMap<String, Vec<(i64, String)>>,
     /// Initialism -> the organizations whose names give it, each once, with one such name.
-    by_key: HashMap<String, Vec<(i64, String)>>,
+    derived: HashMap<String, Vec<(i64, String)>>,
 }
 
 impl Initialisms {
     /// Adds one name of organization `id`.
     pub(crate) fn add(&mut self, id: i64, name: &str) {
-        let Some(key) = initialism(name) else {
-            return;
-        };
-        let ids = self.by_key.entry(key).or_default();
-        if !ids.iter().any(|(other, _)| *other == id) {
-            ids.push((id, name.to_string()));
+        let keys = [
+            (written_abbreviation(name), &mut self.written),
+            (initialism(name), &mut self.derived),
+        ];
+        for (key, map) in keys {
+            let Some(key) = key else { continue };
+            let ids = map.entry(key).or_default();
+            if !ids.iter().any(|(other, _)| *other == id) {
+                ids.push((id, name.to_string()));
+            }
         }
     }
 
-    /// The organizations whose names give `key` as their initialism.
-    pub(crate) fn get(&self, key: &str) -> &[(i64, String)] {
-        self.by_key.get(key).map_or(&[], Vec::as_slice)
+    /// The organizations `key` (an abbreviation key) fits, at the first step where any does,
+    /// and how: those with a name written so, else those whose names give it.
+    pub(crate) fn get(&self, key: &str) -> (Basis, &[(i64, String)]) {
+        match self.written.get(key) {
+            Some(ids) if !ids.is_empty() => (Basis::Abbreviation, ids),
+            _ => (
+                Basis::Initialism,
+                self.derived.get(key).map_or(&[], Vec::as_slice),
+            ),
+        }
     }
 
     /// Organization `other` was merged into `keep`: its names are `keep`'s.
     pub(crate) fn merged(&mut self, keep: i64, other: i64) {
-        for ids in self.by_key.values_mut() {
+        for ids in self.written.values_mut().chain(self.derived.values_mut()) {
             if !ids.iter().any(|(id, _)| *id == other) {
                 continue;
             }
@@ -191,6 +221,13 @@ mod tests {
             matched(org, "u.n.o.d.c.", &names),
             Some((Basis::Initialism, vec![1]))
         );
+        // A name written as the abbreviation wins over the initialisms others give.
+        let mut with_alias = names.to_vec();
+        with_alias.push((2, "UNDP"));
+        assert_eq!(
+            matched(org, "U.N.D.P.", &with_alias),
+            Some((Basis::Abbreviation, vec![2]))
+        );
         assert_eq!(
             matched(org, "UNDP", &names),
             Some((Basis::Initialism, vec![2, 3]))
@@ -221,6 +258,18 @@ mod tests {
             Some((Basis::Surname, vec![3]))
         );
         assert_eq!(matched(person, "Petrov", &names), None);
+        // Surname first, given name after.
+        assert_eq!(
+            matched(person, "Barchuk Vladimir", &names),
+            Some((Basis::Spelling, vec![2]))
+        );
+        // "Vl." may be Vladimir, and a lone V. either of them: never one chosen.
+        assert_eq!(
+            matched(person, "Vl. Barchuk", &names),
+            Some((Basis::Surname, vec![1, 2]))
+        );
+        // More initials than a stored name has: not that name.
+        assert_eq!(matched(person, "V. L. Barchuk", &names), None);
     }
 
     #[test]
@@ -229,13 +278,21 @@ mod tests {
         index.add(1, "UN Office on Drugs and Crime");
         index.add(2, "United Nations Office on Drugs and Crime");
         index.add(3, "United Nations Drug Programme");
-        assert_eq!(index.get("UNODC").len(), 2);
+        assert_eq!(index.get("UNODC").1.len(), 2);
         index.merged(1, 2);
         assert_eq!(
             index.get("UNODC"),
-            &[(1, "UN Office on Drugs and Crime".into())]
+            (
+                Basis::Initialism,
+                &[(1, "UN Office on Drugs and Crime".into())][..]
+            )
         );
         index.merged(1, 3);
-        assert_eq!(index.get("UNDP")[0].0, 1);
+        assert_eq!(index.get("UNDP").1[0].0, 1);
+        index.add(4, "U.N.D.P.");
+        assert_eq!(
+            index.get("UNDP"),
+            (Basis::Abbreviation, &[(4, "U.N.D.P.".into())][..])
+        );
     }
 }
