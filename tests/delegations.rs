@@ -659,3 +659,29 @@ fn an_old_database_turns_head_of_delegation_roles_into_heads() {
     let check = env.ok(&["check"]);
     assert!(!check.to_lowercase().contains("problem"), "{check}");
 }
+
+/// A participants file makes head a participation of an event whose key `add-event` would
+/// refuse today (all digits, from an older `events`): the event is taken as it is.
+#[test]
+fn a_participants_file_makes_a_head_at_an_event_with_an_old_key() {
+    let Some(env) = Env::new() else { return };
+    let old = env.file(
+        "old.ndjson",
+        r#"{"key": "2021", "title": "Old", "start": "2021-01-01", "participants": [{"name": "A", "organization": "Org"}]}
+"#,
+    );
+    env.ok(&["import", &old]);
+    let rows = env.file(
+        "rows.csv",
+        "event,name,organization,head\nkey:2021,A,Org,yes\n",
+    );
+    let out = env.run(&["import", &rows]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 made head of a delegation"),
+        "{}",
+        out.stderr
+    );
+    let v = show_json(&env, "key:2021");
+    assert_eq!(v["participants"][0]["head"], true);
+}

@@ -684,10 +684,30 @@ impl<'a> Import<'a> {
             (None, Some(at)) => {
                 // The event as stored, that participation made head: an update by
                 // difference, which changes that one row in place.
-                let Ok(event) = crate::model::EventRecord::from(&stored).validate() else {
-                    return Err(StoreError::Gone { event: event_id });
+                // Taken as it is, not validated again: an event an older version recorded (a
+                // key of digits, say) takes a head all the same.
+                let mut wanted = NewEvent {
+                    key: stored.key.clone(),
+                    title: stored.title.clone(),
+                    kind: stored.kind.clone(),
+                    start: stored.start,
+                    end: stored.end,
+                    mode: stored.mode,
+                    location: stored.location.clone(),
+                    region: stored.region.clone(),
+                    project: stored.project.clone(),
+                    description: stored.description.clone(),
+                    source: stored.source.clone(),
+                    tags: stored.tags.clone(),
+                    organizers: stored.organizers.clone(),
+                    partners: stored.partners.clone(),
+                    sessions: stored.sessions.clone(),
+                    participants: stored
+                        .participants
+                        .iter()
+                        .map(NewParticipant::from)
+                        .collect(),
                 };
-                let mut wanted = event.clone();
                 wanted.participants[at].head = true;
                 let plan = ParticipationPlan::new(&stored, &wanted, &wanted);
                 self.txn
