@@ -587,3 +587,34 @@ fn the_seed_abbreviations_find_the_seed_seminar_after_the_quick_start() {
             .starts_with("V. V. Barchuk: 2 participations")
     );
 }
+
+#[test]
+fn did_you_mean_suggests_only_relevant_names() {
+    let Some(env) = fixture() else { return };
+    for organizer in ["A", "UN Counter-Terrorism Centre"] {
+        env.ok(&[
+            "add-event",
+            "--title",
+            "T",
+            "--start",
+            "2023-01-01",
+            "--organizer",
+            organizer,
+        ]);
+    }
+    // Not the one-letter "A", contained in almost anything; not "United Nations Drug
+    // Programme", alike in letters but with no word in common.
+    let out = env.run(&["list", "--org", "UN Counter Terrorism Centr"]);
+    assert_eq!(
+        out.stderr,
+        "No organization is called \"UN Counter Terrorism Centr\"; did you mean \"UN Counter-Terrorism Centre\"?\n"
+    );
+    let out = env.run(&["list", "--org", "Asia Pacific Group"]);
+    assert_eq!(
+        out.stderr,
+        "No organization is called \"Asia Pacific Group\"\n"
+    );
+    // A name with no letter is like no one's.
+    let stderr = env.fails(1, &["person", "."]);
+    assert_eq!(stderr.trim_end(), "error: no person is called \".\"");
+}
