@@ -618,3 +618,29 @@ fn did_you_mean_suggests_only_relevant_names() {
     let stderr = env.fails(1, &["person", "."]);
     assert_eq!(stderr.trim_end(), "error: no person is called \".\"");
 }
+
+#[test]
+fn a_merge_of_one_names_both_as_typed() {
+    let Some(env) = fixture() else { return };
+    let before = env.dump();
+    // One by its initialism, the other by an alias: both as typed, then the one they are.
+    let stderr = env.fails(
+        1,
+        &[
+            "org",
+            "merge",
+            "unodc",
+            "United Nations Office on Drugs and Crime",
+        ],
+    );
+    assert_eq!(
+        stderr.trim_end(),
+        "error: \"unodc\" and \"United Nations Office on Drugs and Crime\" are already the same organization, \"UN Office on Drugs and Crime\""
+    );
+    let stderr = env.fails(1, &["person", "merge", "Barchuk V.V.", "V. V. Barchuk"]);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: \"Barchuk V.V.\" and \"V. V. Barchuk\" are already the same person, \"V. V. Barchuk\""
+    );
+    assert_eq!(env.dump(), before, "nothing was written");
+}
