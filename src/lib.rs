@@ -210,10 +210,15 @@ fn describe(e: &StoreError) -> String {
         } => {
             let said = store::ambiguity(*kind, typed, *basis, names);
             match basis {
-                store::Basis::Initialism => format!(
-                    "{said}; name one of them, or make {typed:?} an alias of one (`events org alias NAME {}`)",
-                    render::text::shell_word(typed)
-                ),
+                store::Basis::Initialism => {
+                    // The alias as abbreviations are written plain: "u.n.d.p." is UNDP.
+                    let alias =
+                        model::abbrev::abbreviation_key(typed).unwrap_or_else(|| typed.to_string());
+                    format!(
+                        "{said}; name one of them, or make {alias:?} an alias of one (`events org alias NAME {}`)",
+                        render::text::shell_word(&alias)
+                    )
+                }
                 store::Basis::Abbreviation => format!(
                     "{said}; name one of them, or, if they are one organization, make them one with `events org merge`"
                 ),

@@ -110,9 +110,9 @@ fn an_initialism_of_several_is_refused_naming_them_all() {
         ],
     ] {
         let stderr = env.fails(1, args);
+        // The alias to make is suggested plain, as abbreviations are written.
         let expected = if args.contains(&"u.n.d.p.") {
-            UNDP.replace("\"UNDP\"", "\"u.n.d.p.\"")
-                .replace("NAME UNDP", "NAME u.n.d.p.")
+            UNDP.replacen("\"UNDP\"", "\"u.n.d.p.\"", 1)
         } else {
             UNDP.to_string()
         };
@@ -157,7 +157,7 @@ fn an_import_refuses_an_initialism_of_several_naming_the_line_and_field() {
     );
     assert!(
         lines[1].contains(&format!(
-            "line 3: participants[0].organization \"undp\": {reason} \"undp\""
+            "line 3: participants[0].organization \"undp\": {reason} \"UNDP\" an alias of one (an alias record, or `events org alias NAME UNDP`)"
         )),
         "{}",
         out.stderr
@@ -577,6 +577,25 @@ fn did_you_mean_names_each_one_once_accents_aside() {
 #[test]
 fn orgs_shows_the_initialisms_names_give() {
     let Some(env) = fixture() else { return };
+    let initialisms_of = |name: &str| -> serde_json::Value {
+        let orgs: serde_json::Value =
+            serde_json::from_str(&env.ok(&["orgs", "--format", "json"])).unwrap();
+        orgs.as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == name)
+            .map(|o| o["initialisms"].clone())
+            .unwrap_or_default()
+    };
+    // Two organizations give UNDP: `--org UNDP` names neither, so neither shows it.
+    assert_eq!(
+        initialisms_of("United Nations Development Programme"),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        initialisms_of("United Nations Drug Programme"),
+        serde_json::json!([])
+    );
     env.ok(&[
         "org",
         "alias",
@@ -609,9 +628,10 @@ fn orgs_shows_the_initialisms_names_give() {
         of("United Nations Development Programme"),
         serde_json::json!([])
     );
+    // Not one that is another's name or alias: that one wins.
     assert_eq!(
         of("United Nations Drug Programme"),
-        serde_json::json!(["UNDP", "DPUN"])
+        serde_json::json!(["DPUN"])
     );
     assert_eq!(
         of("Organization for Security and Co-operation in Europe"),
@@ -624,10 +644,10 @@ fn orgs_shows_the_initialisms_names_give() {
         "{table}"
     );
     assert!(table.contains("│ (also UNDP)"), "{table}");
-    assert!(table.contains("│ (derived UNDP; DPUN)"), "{table}");
+    assert!(table.contains("│ (derived DPUN)"), "{table}");
     let csv = env.ok(&["orgs", "--format", "csv"]);
     assert!(
-        csv.contains("\nUnited Nations Drug Programme,Drug Programme of the UN,UNDP; DPUN,"),
+        csv.contains("\nUnited Nations Drug Programme,Drug Programme of the UN,DPUN,"),
         "{csv}"
     );
 }
@@ -708,4 +728,61 @@ fn people_typed_surname_first_or_shortened() {
     // A second initial that no record of Vladimir Barchuk has is not read as him.
     let err = env.fails(1, &["person", "V. L. Barchuk"]);
     assert!(err.starts_with("error: no person is called"), "{err}");
+}
+
+#[test]
+fn did_you_mean_suggests_only_relevant_names() {
+    let Some(env) = fixture() else { return };
+    for organizer in ["A", "UN Counter-Terrorism Centre"] {
+        env.ok(&[
+            "add-event",
+            "--title",
+            "T",
+            "--start",
+            "2023-01-01",
+            "--organizer",
+            organizer,
+        ]);
+    }
+    // Not the one-letter "A", contained in almost anything; not "United Nations Drug
+    // Programme", alike in letters but with no word in common.
+    let out = env.run(&["list", "--org", "UN Counter Terrorism Centr"]);
+    assert_eq!(
+        out.stderr,
+        "No organization is called \"UN Counter Terrorism Centr\"; did you mean \"UN Counter-Terrorism Centre\"?\n"
+    );
+    let out = env.run(&["list", "--org", "Asia Pacific Group"]);
+    assert_eq!(
+        out.stderr,
+        "No organization is called \"Asia Pacific Group\"\n"
+    );
+    // A name with no letter is like no one's.
+    let stderr = env.fails(1, &["person", "."]);
+    assert_eq!(stderr.trim_end(), "error: no person is called \".\"");
+}
+
+#[test]
+fn a_merge_of_one_names_both_as_typed() {
+    let Some(env) = fixture() else { return };
+    let before = env.dump();
+    // One by its initialism, the other by an alias: both as typed, then the one they are.
+    let stderr = env.fails(
+        1,
+        &[
+            "org",
+            "merge",
+            "unodc",
+            "United Nations Office on Drugs and Crime",
+        ],
+    );
+    assert_eq!(
+        stderr.trim_end(),
+        "error: \"unodc\" and \"United Nations Office on Drugs and Crime\" are already the same organization, \"UN Office on Drugs and Crime\""
+    );
+    let stderr = env.fails(1, &["person", "merge", "Barchuk V.V.", "V. V. Barchuk"]);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: \"Barchuk V.V.\" and \"V. V. Barchuk\" are already the same person, \"V. V. Barchuk\""
+    );
+    assert_eq!(env.dump(), before, "nothing was written");
 }

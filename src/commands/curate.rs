@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{OrgCommand, PersonCommand};
 use crate::model::normalize_name;
-use crate::store::{AliasOutcome, EntityKind};
+use crate::store::{AliasOutcome, EntityKind, StoreError};
 
 const ORGANIZATION: EntityKind = EntityKind::Organization;
 const PERSON: EntityKind = EntityKind::Person;
@@ -85,9 +85,24 @@ fn rename(ctx: &Context, entity: EntityKind, name: &str, new: &str) -> Result<()
 
 fn merge(ctx: &Context, entity: EntityKind, keep: &str, other: &str) -> Result<()> {
     let mut store = super::open_existing(ctx, &format!("{} is called {keep:?}", entity))?;
+    let (typed_keep, typed_other) = (keep, other);
     let keep = &store.resolved_name(entity, keep)?;
     let other = &store.resolved_name(entity, other)?;
-    let merged = store.merge(entity, keep, other)?;
+    let merged = match store.merge(entity, keep, other) {
+        Ok(merged) => merged,
+        // Both named as typed (one may be an initialism, the other a name), with the one
+        // they are.
+        Err(StoreError::AlreadyOne { kind, name, .. }) => {
+            return Err(StoreError::AlreadyOne {
+                kind,
+                keep: normalize_name(typed_keep),
+                other: normalize_name(typed_other),
+                name,
+            }
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let r = merged.report;
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })

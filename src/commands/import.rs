@@ -674,6 +674,9 @@ fn ambiguous_problem(line: u64, ambiguous: &AmbiguousName) -> Problem {
 
 /// `is the initialism of 2 organizations: "A", "B"; ...`: what to do too.
 fn ambiguous_reason(ambiguous: &AmbiguousName) -> String {
+    // The alias as abbreviations are written plain: "u.n.d.p." is UNDP.
+    let alias = crate::model::abbrev::abbreviation_key(&ambiguous.name)
+        .unwrap_or_else(|| ambiguous.name.clone());
     format!(
         "is the initialism of {} organizations: {}; name one of them, or make {:?} an alias of one (an alias record, or `events org alias NAME {}`)",
         ambiguous.names.len(),
@@ -683,8 +686,8 @@ fn ambiguous_reason(ambiguous: &AmbiguousName) -> String {
             .map(|n| format!("{n:?}"))
             .collect::<Vec<_>>()
             .join(", "),
-        ambiguous.name,
-        shell_word(&ambiguous.name)
+        alias,
+        shell_word(&alias)
     )
 }
 

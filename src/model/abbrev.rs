@@ -51,9 +51,40 @@ fn in_capitals(word: &str) -> bool {
     letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
 }
 
+/// Elided articles and conjunctions an initialism skips, with the apostrophe after them
+/// (' or ’): "l'Intérieur" is Intérieur, "d'Études" Études.
+const ELISIONS: &[&str] = &["l", "d", "qu"];
+
+/// `word` without an elided article before it ("l'Intérieur" is "Intérieur"); an elided
+/// article alone ("l'") is nothing.
+fn without_elision(word: &str) -> &str {
+    for elided in ELISIONS {
+        let Some(prefix) = word.get(..elided.len()) else {
+            continue;
+        };
+        if !prefix.eq_ignore_ascii_case(elided) {
+            continue;
+        }
+        let rest = &word[elided.len()..];
+        for apostrophe in ['\'', '’'] {
+            if let Some(after) = rest.strip_prefix(apostrophe) {
+                return after;
+            }
+        }
+    }
+    word
+}
+
+/// Whether `part` is a word of capitals and digits, a digit among them ("G20", "P5"): kept
+/// whole in an initialism, as a number is.
+fn has_digit_and_no_lower_case(part: &str) -> bool {
+    part.chars().any(|c| c.is_ascii_digit()) && !part.chars().any(char::is_lowercase)
+}
+
 /// The initialism an organization's name gives: the initials of its words, function words
-/// (of, on, and, for, the, in...) skipped; a hyphenated word gives one initial per part; a word
-/// already in capitals (UN, SCO) or a number is kept whole. So "United Nations Office on Drugs
+/// (of, on, and, for, the, in...) and elided articles (the l' of "l'Intérieur") skipped; a
+/// hyphenated word gives one initial per part; a word already in capitals (UN, SCO), of
+/// capitals and digits (G20) or a number is kept whole. So "United Nations Office on Drugs
 /// and Crime" and "UN Office on Drugs and Crime" are UNODC, "Regional Anti-Terrorist
 /// Structure" is RATS. Parenthesized parts are left out. A name written all in capitals
 /// ("UNITED NATIONS OFFICE ON DRUGS AND CRIME") is read as words, unless its words are all
@@ -71,7 +102,8 @@ pub fn initialism(name: &str) -> Option<String> {
     let mut out = String::new();
     let mut parts = 0;
     for word in words {
-        if is_function_word(word) {
+        let word = without_elision(word);
+        if word.is_empty() || is_function_word(word) {
             continue;
         }
         // "Co-operation" is one word, not two.
@@ -87,7 +119,10 @@ pub fn initialism(name: &str) -> Option<String> {
             if is_function_word(part) {
                 continue;
             }
-            if first.is_ascii_digit() || (!shouted && in_capitals(part)) {
+            if first.is_ascii_digit()
+                || has_digit_and_no_lower_case(part)
+                || (!shouted && in_capitals(part))
+            {
                 out.push_str(&folded);
             } else {
                 out.push(first);
@@ -473,6 +508,16 @@ mod tests {
             ("Organisation internationale de la Francophonie", "OIF"),
             ("United Nations Office on Drugs and Crime (UNODC)", "UNODC"),
             ("Организация Договора о коллективной безопасности", "ОДОКБ"),
+            ("G20 Research Group", "G20RG"),
+            ("P5 Group", "P5G"),
+            ("Ministère de l'Intérieur", "MI"),
+            ("Ministère de l’Intérieur", "MI"),
+            ("Office d'Études", "OE"),
+            ("Office D’Études", "OE"),
+            ("Direction de L'Action", "DA"),
+            ("Ce qu'il faut", "CIF"),
+            ("Ministère de l' Intérieur", "MI"),
+            ("O'Brien Institute", "OI"),
         ] {
             assert_eq!(initialism(name).as_deref(), Some(expected), "{name}");
         }

@@ -67,7 +67,8 @@ pub struct OrgSummary {
     pub name: String,
     pub aliases: Vec<String>,
     /// The initialisms its name and aliases give, but those it is called already
-    /// ([`crate::model::abbrev::derived_initialisms`]); filled above the backends.
+    /// ([`crate::model::abbrev::derived_initialisms`]) and those that do not name it (another's
+    /// name, or several organizations'); filled above the backends.
     pub initialisms: Vec<String>,
     /// Events it took part in, in any role.
     pub events: i64,

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use super::fold::{skeleton, sort_key};
 use crate::model::EntityKind;
-use crate::model::abbrev::{PersonName, abbreviation_key, initialism};
+use crate::model::abbrev::{PersonName, abbreviation_key, initialism, significant_words};
 
 /// A name created (or about to be) that is close to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,9 +204,11 @@ impl<'a> NearTyped<'a> {
 /// been meant: those with a name (own or alias) that contains it or that it contains first,
 /// then by Jaro-Winkler similarity; accents, case and spacing aside. An organization is also
 /// compared by the initialisms its names give, with the name read as an abbreviation
-/// ("UNDOC" is close to UNODC). None that are not alike at all. `add` each known name with
-/// its entity's id, then `best` gives the `n` closest entities, each once, with its name that
-/// came closest.
+/// ("UNDOC" is close to UNODC). None that are not alike at all: a name contained counts
+/// from three letters up (not "A"); a name of two words or more must share a word with a
+/// name only alike in its letters; a name with no letter or digit (".") is like nothing.
+/// `add` each known name with its entity's id, then `best` gives the `n` closest entities,
+/// each once, with its name that came closest.
 pub(crate) struct Similar {
     wanted: String,
     /// The name read as an abbreviation, for an organization: its letters, upper-case.
@@ -214,8 +216,35 @@ pub(crate) struct Similar {
     /// A person's name read surname first ([`PersonName::key`]), so that "Barchuck" is close
     /// to "V. V. Barchuk".
     person: Option<String>,
+    /// For an organization typed in two significant words or more, those words (of three
+    /// letters or more): a name alike only in its letters must share one of them, so that
+    /// "UN Counter Terrorism Centr" is not "United Nations Drug Programme".
+    words: Option<Vec<String>>,
+    /// Whether the name has a letter or digit: one without ("." or "-") is like nothing.
+    has_letters: bool,
     /// Per entity: its best score and the name that gave it.
     scored: HashMap<i64, (f64, String)>,
+}
+
+/// The words of `name` that tell it apart: its significant words of three letters or more
+/// ("UN", "of" and "the" are in too many names to tell anything).
+fn telling_words(name: &str) -> Vec<String> {
+    let mut words = significant_words(name);
+    words.retain(|w| w.chars().count() >= 3);
+    words
+}
+
+/// Whether two words are one, a typo aside ("Centr" and "Center", "Terorism" and
+/// "Terrorism").
+fn same_word(a: &str, b: &str) -> bool {
+    a == b
+        || (a.chars().count() >= 4 && b.chars().count() >= 4 && strsim::jaro_winkler(a, b) >= 0.9)
+}
+
+/// Whether `part`, found inside a name or containing one, is long enough to say something:
+/// three letters or digits or more ("A" is in almost every name).
+fn telling_part(part: &str) -> bool {
+    part.chars().filter(|c| c.is_alphanumeric()).count() >= 3
 }
 
 impl Similar {
@@ -230,15 +259,40 @@ impl Similar {
                 EntityKind::Organization => None,
                 EntityKind::Person => PersonName::parse(name).map(|p| p.key()),
             },
+            words: match kind {
+                EntityKind::Organization => {
+                    Some(telling_words(name)).filter(|words| words.len() >= 2)
+                }
+                EntityKind::Person => None,
+            },
+            has_letters: name.chars().any(char::is_alphanumeric),
             scored: HashMap::new(),
         }
     }
 
     pub(crate) fn add(&mut self, id: i64, candidate: &str) {
+        if !self.has_letters {
+            return;
+        }
         let key = sort_key(candidate);
-        let mut score = strsim::jaro_winkler(&self.wanted, &key);
-        if !self.wanted.is_empty() && (key.contains(&self.wanted) || self.wanted.contains(&key)) {
+        // A name of one or two letters is alike only with another as short: "A" is not "ASEA".
+        let mut score = if telling_part(&key) == telling_part(&self.wanted) {
+            strsim::jaro_winkler(&self.wanted, &key)
+        } else {
+            0.0
+        };
+        let contains = (telling_part(&self.wanted) && key.contains(&self.wanted))
+            || (telling_part(&key) && self.wanted.contains(&key));
+        if contains {
             score += 1.0;
+        } else if let Some(words) = &self.words
+            && score >= 0.75
+            && !telling_words(candidate)
+                .iter()
+                .any(|known| words.iter().any(|w| same_word(w, known)))
+        {
+            // Alike in letters only: no word in common.
+            score = 0.0;
         }
         if let Some(abbreviation) = &self.abbreviation
             && let Some(initialism) = initialism(candidate)
@@ -405,5 +459,39 @@ mod tests {
         similar.add(7, "Michèle Coninsx");
         similar.add(7, "M. Coninsx");
         assert_eq!(similar.best(3), vec![(7, "Michèle Coninsx".to_string())]);
+    }
+
+    #[test]
+    fn similar_names_are_relevant() {
+        let known = [
+            (1, "A"),
+            (2, "United Nations Drug Programme"),
+            (3, "UN Counter-Terrorism Centre"),
+            (4, "UN Office of Counter-Terrorism"),
+            (5, "ASEAN"),
+        ];
+        let best = |kind, typed: &str| {
+            let mut similar = Similar::new(kind, typed);
+            for (id, name) in known {
+                similar.add(id, name);
+            }
+            similar
+                .best(5)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect::<Vec<i64>>()
+        };
+        let org = EntityKind::Organization;
+        // A one-letter name is in almost every name: not a reason to suggest it.
+        assert_eq!(best(org, "Asia Pacific Group"), Vec::<i64>::new());
+        assert!(!best(org, "ASEA").contains(&1));
+        // Contained from three letters up.
+        assert_eq!(best(org, "Asean"), [5]);
+        // Alike in letters, no word in common: not suggested.
+        assert_eq!(best(org, "UN Counter Terrorism Centr"), [3, 4]);
+        assert_eq!(best(org, "UN Counter Terorism Center"), [3, 4]);
+        // A name with no letter is like nothing.
+        assert!(best(EntityKind::Person, ".").is_empty());
+        assert!(best(org, "-").is_empty());
     }
 }
