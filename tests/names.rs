@@ -786,3 +786,26 @@ fn a_merge_of_one_names_both_as_typed() {
     );
     assert_eq!(env.dump(), before, "nothing was written");
 }
+
+/// A new person whose name is a known one written in another order gets the near-name note,
+/// on the command line and in an import; created all the same.
+#[test]
+fn a_new_person_written_in_another_order_gets_a_note() {
+    let Some(env) = fixture() else { return };
+    let out = env.run(&["add-participant", "osce", "--name", "Barchuk V.V."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("note: new person \"Barchuk V.V.\"; did you mean \"V. V. Barchuk\"?"),
+        "{}",
+        out.stderr
+    );
+    let file = env.file("p.csv", "event,name\nosce,\"Coninsx, Michèle\"\n");
+    let out = env.run(&["import", &file]);
+    assert!(
+        out.stderr
+            .contains("new person \"Coninsx, Michèle\"; did you mean \"Michèle Coninsx\"?"),
+        "{}",
+        out.stderr
+    );
+}

@@ -31,6 +31,17 @@ pub struct NearName {
     pub known: String,
 }
 
+/// What names of `kind` are compared by: their skeletons; for people, the skeleton of the
+/// name in one order, surname first ("Barchuk V.V." and "V. V. Barchuk" are one spelling).
+fn compared(kind: EntityKind, name: &str) -> String {
+    match kind {
+        EntityKind::Person => crate::model::abbrev::PersonName::parse(name)
+            .map(|p| p.key().replace(' ', ""))
+            .unwrap_or_else(|| skeleton(name)),
+        EntityKind::Organization => skeleton(name),
+    }
+}
+
 /// How many sorted skeletons on each side of a new one are compared with it.
 const NEIGHBOURS: usize = 4;
 
@@ -96,7 +107,7 @@ pub(crate) fn near_created(
 ) -> Vec<NearName> {
     let mut known: Vec<(String, i64, String)> = names
         .into_iter()
-        .map(|(id, name)| (skeleton(&name), id, name))
+        .map(|(id, name)| (compared(kind, &name), id, name))
         .collect();
     known.sort_unstable();
     let mut found: Vec<(usize, NearName)> = Vec::new();
@@ -158,7 +169,7 @@ impl<'a> NearTyped<'a> {
     pub(crate) fn new(kind: EntityKind, names: &'a [String]) -> NearTyped<'a> {
         let wanted: Vec<(&String, Wanted)> = names
             .iter()
-            .map(|n| (n, Wanted::new(skeleton(n))))
+            .map(|n| (n, Wanted::new(compared(kind, n))))
             .filter(|(_, w)| !w.skeleton.is_empty())
             .collect();
         NearTyped {
@@ -174,7 +185,7 @@ impl<'a> NearTyped<'a> {
     }
 
     pub(crate) fn add(&mut self, name: &str) {
-        let other = skeleton(name);
+        let other = compared(self.kind, name);
         for ((_, w), best) in self.wanted.iter().zip(self.best.iter_mut()) {
             if let Some(distance) = w.distance(&other)
                 && best.as_ref().is_none_or(|(d, _)| distance < *d)
@@ -409,7 +420,12 @@ mod tests {
     fn typed_names_are_compared_with_every_known_name() {
         let typed = vec!["V.V. Barchuk".to_string(), "Someone Else".to_string()];
         let mut near = NearTyped::new(EntityKind::Person, &typed);
-        for known in ["Anna Ivanova", "v. v. barchuk", "V V Barchuk"] {
+        for known in [
+            "Anna Ivanova",
+            "v. v. barchuk",
+            "V V Barchuk",
+            "Barchuk V.V.",
+        ] {
             near.add(known);
         }
         assert_eq!(
