@@ -673,6 +673,10 @@ fn the_seed_abbreviations_find_the_seed_seminar_after_the_quick_start() {
         stderr.contains("\"V. V. Barchuk\", \"Vladimir Barchuk\""),
         "{stderr}"
     );
+    // The head of a delegation, found as a person is.
+    assert_eq!(keys(&env, &["--head", "Barchuk V.V."]), ["rats-2021-03"]);
+    let stderr = env.fails(1, &["list", "--head", "Barchuk"]);
+    assert!(stderr.contains("may be the name of 2 people"), "{stderr}");
     assert!(
         env.ok(&["person", "Barchuk V.V."])
             .starts_with("V. V. Barchuk: 2 participations")
