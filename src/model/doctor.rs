@@ -1233,10 +1233,7 @@ fn duplicate_events(events: &[EventBrief]) -> Vec<Finding> {
                 }
             };
             // The same day: the longer ones after it (the shorter ones compared it).
-            for y in x + 1..to {
-                if !reach(lens[y]) {
-                    break;
-                }
+            for y in (x + 1..to).take_while(|&y| reach(lens[y])) {
                 compare(y);
             }
             // The next days within reach: those from a tenth shorter to a tenth longer.
@@ -1246,10 +1243,7 @@ fn duplicate_events(events: &[EventBrief]) -> Vec<Finding> {
                 }
                 let shortest = len - title_tolerance(len);
                 let start = f + lens[f..t].partition_point(|&l| l < shortest);
-                for y in start..t {
-                    if !reach(lens[y]) {
-                        break;
-                    }
+                for y in (start..t).take_while(|&y| reach(lens[y])) {
                     compare(y);
                 }
             }
