@@ -518,7 +518,7 @@ fn a_name_in_capitals_of_several_words() {
             "SCO RATS",
             "UN",
             "UN Office on Drugs and Crime",
-            "United Nations",
+            "UN Counter-Terrorism Centre",
         ],
         &[],
         &[],
