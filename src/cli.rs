@@ -803,26 +803,10 @@ pub enum StatsByArg {
 pub struct DoctorArgs {
     /// Only this kind of finding (repeatable)
     #[arg(long, value_enum, value_name = "KIND")]
-    pub only: Vec<DoctorCheck>,
+    pub only: Vec<crate::model::FindingKind>,
     /// Output format
     #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
     pub format: DoctorFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DoctorCheck {
-    /// Two organizations whose names are one spelt otherwise, or one the initialism of the other
-    DuplicateOrganizations,
-    /// Two people with one surname and initials or given names that agree, or names a letter apart
-    DuplicatePeople,
-    /// Two events starting within three days with nearly the same title
-    DuplicateEvents,
-    /// Events without a source
-    MissingSource,
-    /// Participations without an organization
-    MissingOrganization,
-    /// Events without participants
-    NoParticipants,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -864,5 +864,22 @@ fn doctor_answers_alike() {
     assert!(json.contains("\"matched\""), "{json}");
     assert!(json.contains("ORGANIZATION UNSC"), "{json}");
     pair.ok(&["doctor"]);
+    // After a merge, the merged one's names come back from PostgreSQL in storage order: the
+    // alias through which a duplicate is found must not depend on it.
+    pair.ok(&[
+        "add-event",
+        "--title",
+        "Conformance of merged aliases",
+        "--start",
+        "2020-02-03",
+        "--source",
+        "s",
+        "--partner",
+        "Centre for Global Peace",
+    ]);
+    pair.ok(&["org", "merge", "Foo Agency", "Global Peace Center"]);
+    let json = pair.ok(&["doctor", "--format", "json"]);
+    assert!(json.contains("\"Global Peace Center\""), "{json}");
+    pair.ok(&["doctor"]);
     pair.assert_same();
 }

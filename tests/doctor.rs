@@ -507,3 +507,33 @@ fn events_from_a_new_users_pass() {
     env.ok(&["remove-event", "un-2", "--yes"]);
     assert_eq!(findings(&env, &["--only", "duplicate-events"]), json!([]));
 }
+
+/// The seed's third spelling of the RATS committee, its two words in capitals, is found with
+/// the name that has both; one word in capitals ("UN") links nothing.
+#[test]
+fn a_name_in_capitals_of_several_words() {
+    let Some(env) = named(
+        &[
+            "RATS SCO Executive Committee",
+            "SCO RATS",
+            "UN",
+            "UN Office on Drugs and Crime",
+            "UN Counter-Terrorism Centre",
+        ],
+        &[],
+        &[],
+    ) else {
+        return;
+    };
+    let found = findings(&env, &["--only", "duplicate-organizations"]);
+    assert_eq!(
+        found,
+        json!([
+            {"kind": "duplicate-organizations",
+             "names": ["RATS SCO Executive Committee", "SCO RATS"],
+             "fix": "events org merge 'RATS SCO Executive Committee' 'SCO RATS'"},
+        ]),
+        "{}",
+        serde_json::to_string_pretty(&found).unwrap_or_default()
+    );
+}

@@ -8,27 +8,15 @@ use std::io::{BufWriter, Write};
 use anyhow::Result;
 
 use crate::Context;
-use crate::cli::{DoctorArgs, DoctorCheck, DoctorFormat};
-use crate::model::{FindingKind, diagnose};
+use crate::cli::{DoctorArgs, DoctorFormat};
+use crate::model::diagnose;
 use crate::render::{self, Style, Terminal, tables};
 
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
-    let only: Vec<FindingKind> = args
-        .only
-        .iter()
-        .map(|check| match check {
-            DoctorCheck::DuplicateOrganizations => FindingKind::DuplicateOrganizations,
-            DoctorCheck::DuplicatePeople => FindingKind::DuplicatePeople,
-            DoctorCheck::DuplicateEvents => FindingKind::DuplicateEvents,
-            DoctorCheck::MissingSource => FindingKind::MissingSource,
-            DoctorCheck::MissingOrganization => FindingKind::MissingOrganization,
-            DoctorCheck::NoParticipants => FindingKind::NoParticipants,
-        })
-        .collect();
     let mut store = super::open_for_reading(ctx)?;
     let survey = store.survey()?;
     drop(store);
-    let findings = diagnose(&survey, &only);
+    let findings = diagnose(&survey, &args.only);
     match args.format {
         DoctorFormat::Json => {
             let mut out = render::data_stdout(Style::Json);

@@ -87,8 +87,24 @@ impl NamedEntities {
         }
     }
 
+    /// The entities in the order `orgs` and `people` list them, each one's aliases in the
+    /// order `show` lists them (by their keys): the same on every backend, whatever order
+    /// the rows came in (PostgreSQL returns a merged entity's names in storage order).
     pub fn finish(self) -> Vec<NamedEntity> {
-        self.out
+        let mut out = self.out;
+        for entity in &mut out {
+            entity
+                .aliases
+                .sort_by_cached_key(|a| (crate::model::name_key(a), a.clone()));
+        }
+        out.sort_by_cached_key(|e| {
+            (
+                sort_key(&e.name),
+                crate::model::name_key(&e.name),
+                e.name.clone(),
+            )
+        });
+        out
     }
 }
 
@@ -107,15 +123,23 @@ pub struct Survey {
     pub people: Vec<NamedEntity>,
 }
 
-/// What a finding is about: the `kind` of the JSON, `--only`'s values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// What a finding is about: the `kind` of the JSON, `--only`'s values (the variants' docs
+/// are their help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
+#[value(rename_all = "kebab-case")]
 pub enum FindingKind {
+    /// Two organizations whose names are one spelt otherwise, or one the initialism of the other
     DuplicateOrganizations,
+    /// Two people with one surname and initials or given names that agree, or names a letter apart
     DuplicatePeople,
+    /// Two events starting within three days with nearly the same title
     DuplicateEvents,
+    /// Events without a source
     MissingSource,
+    /// Participations without an organization
     MissingOrganization,
+    /// Events without participants
     NoParticipants,
 }
 
@@ -541,10 +565,90 @@ fn organization_pairs(orgs: &[NamedEntity]) -> (Pairs, Vec<Ambiguous>) {
             }
         }
     }
+    // A name in capitals of two words or more, each a word in capitals of another's name
+    // ("SCO RATS", "RATS SCO Executive Committee"): the other written short. Not one word
+    // ("UN" is in many names).
+    let mut by_word: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (i, org) in orgs.iter().enumerate() {
+        for (at, name) in org.names().enumerate() {
+            let mut words = capital_words(name);
+            words.sort_unstable();
+            words.dedup();
+            for w in words {
+                by_word.entry(w).or_default().push((i, at));
+            }
+        }
+    }
+    for (i, org) in orgs.iter().enumerate() {
+        for (at, name) in org.names().enumerate() {
+            let words = capital_words(name);
+            if words.len() < 2
+                || name.chars().any(char::is_lowercase)
+                || words.len() != name.split_whitespace().count()
+            {
+                continue;
+            }
+            let Some(smallest) = words
+                .iter()
+                .filter_map(|w| by_word.get(w))
+                .min_by_key(|b| b.len())
+            else {
+                continue;
+            };
+            // Another of its own names has the words: what it stands for is itself.
+            if smallest
+                .iter()
+                .any(|&(j, jn)| j == i && jn != at && has_words(orgs[j].names().nth(jn), &words))
+            {
+                continue;
+            }
+            let mut candidates: Vec<(usize, usize)> = smallest
+                .iter()
+                .copied()
+                .filter(|&(j, jn)| j != i && has_words(orgs[j].names().nth(jn), &words))
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup_by_key(|c| c.0);
+            if candidates.is_empty() {
+                continue;
+            }
+            let one_body = candidates
+                .iter()
+                .enumerate()
+                .all(|(x, a)| candidates[x + 1..].iter().all(|b| pairs.contains(a.0, b.0)));
+            if one_body {
+                links.extend(candidates.into_iter().map(|(j, jn)| (i, at, j, jn)));
+            } else {
+                ambiguous.push(Ambiguous {
+                    abbreviation: (i, at),
+                    candidates,
+                });
+            }
+        }
+    }
     for (i, at, j, jn) in links {
         pairs.link(i, at, j, jn);
     }
     (pairs, ambiguous)
+}
+
+/// The words of a name written in capitals, of two letters or more ("RATS", "SCO" of "RATS
+/// SCO Executive Committee"), punctuation around them off.
+fn capital_words(name: &str) -> Vec<&str> {
+    name.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !w.chars().any(char::is_lowercase)
+        })
+        .collect()
+}
+
+/// Whether `name` has each of `words` as a word in capitals.
+fn has_words(name: Option<&str>, words: &[&str]) -> bool {
+    let Some(name) = name else { return false };
+    let own = capital_words(name);
+    words.iter().all(|w| own.contains(w))
 }
 
 /// One finding per abbreviation that is the initialism of several organizations: the
@@ -676,15 +780,32 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
             });
         }
     }
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    // By surname, then by the first letter of the given names ("" for a surname alone):
+    // two names of one surname are linked only when their first given names begin alike
+    // ([`PersonName::compatible`], [`close`]) or one is the surname alone, so a common
+    // surname ("Ivanov" thousands of times) is not one block of every Ivanov.
+    let mut by_surname: HashMap<&str, BTreeMap<Option<char>, Vec<usize>>> = HashMap::new();
+    // By the given names with a surname a letter or two apart (its deletion neighbourhood:
+    // the surname with up to [`tolerance`] letters taken out, hashed with the given names):
+    // a typo in the surname meets its twin, and only it ("Ivan" with every surname would
+    // be a block of thousands).
+    let mut by_typo: Vec<(u64, usize)> = Vec::new();
     let mut others: HashMap<(u8, String), Vec<usize>> = HashMap::new();
     for (n, p) in parsed.iter().enumerate() {
-        by_surname.entry(&p.name.surname).or_default().push(n);
+        by_surname
+            .entry(&p.name.surname)
+            .or_default()
+            .entry(p.name.given.first().and_then(|g| g.chars().next()))
+            .or_default()
+            .push(n);
         if p.name.given.iter().any(|g| g.chars().count() > 1) {
-            others
-                .entry((0, p.name.given.join(" ")))
-                .or_default()
-                .push(n);
+            let depth = tolerance(p.words.chars().count());
+            if depth > 0 {
+                let given = p.name.given.join(" ");
+                for variant in deletions(&p.name.surname, depth) {
+                    by_typo.push((block_hash(&given, &variant), n));
+                }
+            }
         }
         if let Some(whole) = &p.whole {
             others.entry((1, whole.join(" "))).or_default().push(n);
@@ -703,34 +824,58 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
             }
             None => {}
         };
-    for block in by_surname.values() {
-        let entities: HashSet<usize> = block.iter().map(|&n| parsed[n].entity).collect();
+    for initials in by_surname.values() {
+        let block = || initials.values().flatten().copied();
+        let entities: HashSet<usize> = block().map(|n| parsed[n].entity).collect();
         // Those known also by a name with initials or given names: their surname alone (an
         // alias "Barchuk" of "V. V. Barchuk") names them, not someone else.
-        let specified: HashSet<usize> = block
-            .iter()
-            .filter(|&&n| !parsed[n].name.given.is_empty())
-            .map(|&n| parsed[n].entity)
+        let specified: HashSet<usize> = block()
+            .filter(|&n| !parsed[n].name.given.is_empty())
+            .map(|n| parsed[n].entity)
             .collect();
-        for (x, &a) in block.iter().enumerate() {
-            for &b in &block[x + 1..] {
-                let (pa, pb) = (&parsed[a], &parsed[b]);
-                if pa.entity == pb.entity {
-                    continue;
+        let alone = initials.get(&None).map_or(&[][..], Vec::as_slice);
+        let mut compare = |a: usize, b: usize, pairs: &mut Pairs| {
+            let (pa, pb) = (&parsed[a], &parsed[b]);
+            if pa.entity == pb.entity {
+                return;
+            }
+            let verdict =
+                surname_verdict(pa, pb, |e| !specified.contains(&e) && entities.len() == 2);
+            record(pa, pb, verdict, pairs);
+        };
+        for list in initials.values() {
+            for (x, &a) in list.iter().enumerate() {
+                for &b in &list[x + 1..] {
+                    compare(a, b, &mut pairs);
                 }
-                let verdict = match (pa.name.given.is_empty(), pb.name.given.is_empty()) {
-                    (false, false) => judge(pa, pb),
-                    _ if pa.numbers != pb.numbers => Some(false),
-                    (true, true) => Some(true),
-                    // "Barchuk" beside one other Barchuk only.
-                    (true, false) => {
-                        (!specified.contains(&pa.entity) && entities.len() == 2).then_some(true)
+            }
+        }
+        // A surname alone beside the others of its surname: linked only when one other
+        // person has it, so compared with all only then.
+        if entities.len() == 2 {
+            for &a in alone {
+                for (_, list) in initials.range(Some(char::MIN)..) {
+                    for &b in list {
+                        compare(a, b, &mut pairs);
                     }
-                    (false, true) => {
-                        (!specified.contains(&pb.entity) && entities.len() == 2).then_some(true)
-                    }
-                };
-                record(pa, pb, verdict, &mut pairs);
+                }
+            }
+        }
+    }
+    by_typo.sort_unstable();
+    by_typo.dedup();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for block in by_typo.chunk_by(|a, b| a.0 == b.0) {
+        for (x, &(_, a)) in block.iter().enumerate() {
+            for &(_, b) in &block[x + 1..] {
+                let (pa, pb) = (&parsed[a], &parsed[b]);
+                // One surname: judged in its block above.
+                if pa.entity != pb.entity
+                    && pa.name.surname != pb.name.surname
+                    && seen.insert((a.min(b), a.max(b)))
+                {
+                    record(pa, pb, judge(pa, pb), &mut pairs);
+                }
             }
         }
     }
@@ -744,10 +889,89 @@ fn person_pairs(people: &[NamedEntity]) -> Pairs {
             }
         }
     }
+    // Names of one surname not compared above (other first letters, a surname alone among
+    // several) can only disagree: asked of the pairs found linked, which a disagreement
+    // unlinks.
+    let mut names_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (n, p) in parsed.iter().enumerate() {
+        names_of.entry(p.entity).or_default().push(n);
+    }
+    let none: Vec<usize> = Vec::new();
+    for &(a, b) in pairs.0.keys() {
+        let (na, nb) = (
+            names_of.get(&a).unwrap_or(&none),
+            names_of.get(&b).unwrap_or(&none),
+        );
+        for &x in na {
+            for &y in nb {
+                let (px, py) = (&parsed[x], &parsed[y]);
+                if px.name.surname == py.name.surname
+                    && surname_verdict(px, py, |_| false) == Some(false)
+                {
+                    conflicts.insert((a, b));
+                }
+            }
+        }
+    }
     // Two people one of whose names agree with the other's while another disagrees ("V. V.
     // Barchuk" also known as "V. Barchuk", beside "V. A. Barchuk") are two.
     pairs.0.retain(|p, _| !conflicts.contains(p));
     pairs
+}
+
+/// What two names of one surname say of two people: [`judge`] when both have given names or
+/// initials; a surname alone is one with another surname alone, with a name with given names
+/// when `alone_names` says so of its person; numbers must agree.
+fn surname_verdict(a: &Parsed, b: &Parsed, alone_names: impl Fn(usize) -> bool) -> Option<bool> {
+    match (a.name.given.is_empty(), b.name.given.is_empty()) {
+        (false, false) => judge(a, b),
+        _ if a.numbers != b.numbers => Some(false),
+        (true, true) => Some(true),
+        // "Barchuk" beside one other Barchuk only.
+        (true, false) => alone_names(a.entity).then_some(true),
+        (false, true) => alone_names(b.entity).then_some(true),
+    }
+}
+
+/// `word` with up to `depth` of its letters taken out, each way once (`word` itself among
+/// them): two words `depth` edits apart (a letter changed, added, taken out, two swapped)
+/// have one of these in common.
+fn deletions(word: &str, depth: usize) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    let mut last = vec![word.to_string()];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for w in &last {
+            let chars: Vec<char> = w.chars().collect();
+            for skip in 0..chars.len() {
+                next.push(
+                    chars
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != skip)
+                        .map(|(_, c)| c)
+                        .collect::<String>(),
+                );
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        out.extend(next.iter().cloned());
+        last = next;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A block's key: the given names and a surname's variant, hashed (two keys that collide only
+/// put two names in one block, where [`judge`] tells them apart).
+fn block_hash(given: &str, variant: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    given.hash(&mut h);
+    variant.hash(&mut h);
+    h.finish()
 }
 
 /// Whether one surname is the other's feminine form ("Ivanov", "Ivanova"; "Kowalski",
@@ -972,27 +1196,56 @@ impl Title {
 /// title. The one with the most participants is kept (then one with a source, then the
 /// first); the fix removes the others.
 fn duplicate_events(events: &[EventBrief]) -> Vec<Finding> {
+    // Laid out by day, then by the title's length: the events compared with one are next to
+    // it in memory, and within a day only those whose length leaves them a chance are
+    // reached (thousands of events on one day are not all compared with each other).
+    let titles: Vec<Title> = events.iter().map(|e| Title::new(&e.title)).collect();
     let mut order: Vec<usize> = (0..events.len()).collect();
     order.sort_by(|&a, &b| {
-        (events[a].start, &events[a].key).cmp(&(events[b].start, &events[b].key))
+        (events[a].start, titles[a].len, &events[a].key).cmp(&(
+            events[b].start,
+            titles[b].len,
+            &events[b].key,
+        ))
     });
-    // Laid out in date order, so that the events compared with one are next to it in memory.
     let days: Vec<i64> = order
         .iter()
         .map(|&i| i64::from(events[i].start.num_days_from_ce()))
         .collect();
-    let titles: Vec<Title> = order
-        .iter()
-        .map(|&i| Title::new(&events[i].title))
-        .collect();
+    let lens: Vec<usize> = order.iter().map(|&i| titles[i].len).collect();
+    // Where each day's events begin in `order`, and where they end.
+    let mut spans: Vec<(i64, usize, usize)> = Vec::new();
+    for (x, &d) in days.iter().enumerate() {
+        match spans.last_mut() {
+            Some(last) if last.0 == d => last.2 = x + 1,
+            _ => spans.push((d, x, x + 1)),
+        }
+    }
     let mut pairs = Pairs::default();
-    for x in 0..order.len() {
-        for y in x + 1..order.len() {
-            if days[y] - days[x] > DAYS_APART {
-                break;
+    for (s, &(day, from, to)) in spans.iter().enumerate() {
+        for x in from..to {
+            let len = lens[x];
+            // A longer title `l` is within reach while `l - len <= l / 10`.
+            let reach = |l: usize| l - title_tolerance(l) <= len;
+            let mut compare = |y: usize| {
+                if titles[order[x]].near(&titles[order[y]]) {
+                    pairs.link(order[x], 0, order[y], 0);
+                }
+            };
+            // The same day: the longer ones after it (the shorter ones compared it).
+            for y in (x + 1..to).take_while(|&y| reach(lens[y])) {
+                compare(y);
             }
-            if titles[x].near(&titles[y]) {
-                pairs.link(order[x], 0, order[y], 0);
+            // The next days within reach: those from a tenth shorter to a tenth longer.
+            for &(other, f, t) in spans[s + 1..].iter() {
+                if other - day > DAYS_APART {
+                    break;
+                }
+                let shortest = len - title_tolerance(len);
+                let start = f + lens[f..t].partition_point(|&l| l < shortest);
+                for y in (start..t).take_while(|&y| reach(lens[y])) {
+                    compare(y);
+                }
             }
         }
     }
@@ -1105,6 +1358,169 @@ mod tests {
             .into_iter()
             .map(|f| f.names)
             .collect()
+    }
+
+    #[test]
+    fn names_come_in_one_order_whatever_order_the_rows_came_in() {
+        let rows = [
+            (1, "Foo Agency", "Global Peace Centre"),
+            (1, "Foo Agency", "Foo Agency"),
+            (1, "Foo Agency", "Global Peace Center"),
+            (2, "Bar", "Bar"),
+        ];
+        let gather = |rows: &mut dyn Iterator<Item = &(i64, &str, &str)>| {
+            let mut e = NamedEntities::default();
+            for &(id, own, name) in rows {
+                e.name(id, own, name.to_string());
+            }
+            e.finish()
+        };
+        let forward = gather(&mut rows.iter());
+        let backward = gather(&mut rows.iter().rev());
+        assert_eq!(forward, backward);
+        assert_eq!(forward[0].name, "Bar");
+        assert_eq!(
+            forward[1].aliases,
+            ["Global Peace Center", "Global Peace Centre"]
+        );
+        // The alias through which a duplicate is found is then the same too.
+        for mut organizations in [forward, backward] {
+            organizations.push(NamedEntity {
+                name: "Centre for Global Peace".to_string(),
+                aliases: Vec::new(),
+                uses: 1,
+            });
+            let survey = Survey {
+                organizations,
+                ..Survey::default()
+            };
+            let found = diagnose(&survey, &[FindingKind::DuplicateOrganizations]);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(
+                found[0].matched,
+                ["Centre for Global Peace", "Global Peace Center"]
+            );
+        }
+    }
+
+    #[test]
+    fn names_in_capitals_of_several_words() {
+        assert_eq!(
+            org_groups(&[&["RATS SCO Executive Committee"], &["SCO RATS"]]),
+            [["RATS SCO Executive Committee", "SCO RATS"]]
+        );
+        // The seed's three spellings are one finding.
+        assert_eq!(
+            org_groups(&[
+                &["RATS SCO Executive Committee"],
+                &["Executive Committee of the SCO RATS"],
+                &["SCO RATS"],
+            ])
+            .len(),
+            1
+        );
+        for (a, b) in [
+            ("UN", "UN Office on Drugs and Crime"),
+            ("United Nations", "UN Office on Drugs and Crime"),
+            ("SCO RATS", "SCO Secretariat"),
+        ] {
+            assert!(org_groups(&[&[a], &[b]]).is_empty(), "{a} / {b}");
+        }
+        // Already an alias of the one it stands for: nothing.
+        assert!(
+            org_groups(&[
+                &["RATS SCO Executive Committee", "SCO RATS"],
+                &["RATS SCO Council"]
+            ])
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn typos_in_surnames_are_found_among_many_of_one_given_name() {
+        // Many people of few given names and one surname each: blocks stay small, and a
+        // surname a letter off (first, last, swapped) still meets its twin.
+        let given = ["Ivan", "Anna", "Olga", "Sergei", "Maria"];
+        let mut seed: u64 = 20261201;
+        let mut names: Vec<String> = (0..2000)
+            .map(|i| {
+                let surname: String = (0..8)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        char::from(b'a' + ((seed >> 33) % 26) as u8)
+                    })
+                    .collect();
+                format!("{} {surname}", given[i % given.len()])
+            })
+            .collect();
+        names.extend(
+            [
+                "Vladimir Barchuk",
+                "Vladimir Parchuk",
+                "Alexandra Kowalczyk",
+                "Alexandra Kowalcyzk",
+                "Vladimir Petrovsky",
+                "Vladimir Petrovski",
+            ]
+            .map(String::from),
+        );
+        let refs: Vec<Vec<&str>> = names.iter().map(|n| vec![n.as_str()]).collect();
+        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+        let groups = people_groups(&slices);
+        assert_eq!(groups.len(), 3, "{:?}", &groups[..groups.len().min(5)]);
+        assert!(deletions("abc", 1).contains(&"ac".to_string()));
+        assert_eq!(deletions("ab", 2), ["", "a", "ab", "b"]);
+    }
+
+    #[test]
+    fn events_on_one_day_are_compared_only_with_titles_of_a_like_length() {
+        let day = NaiveDate::from_ymd_opt(2021, 5, 10).unwrap_or_default();
+        let next = NaiveDate::from_ymd_opt(2021, 5, 12).unwrap_or_default();
+        let mut events: Vec<EventBrief> = (0..3000)
+            .map(|i| EventBrief {
+                key: format!("e{i}"),
+                title: format!("{} on item {i}", "Seminar ".repeat(1 + i % 7)),
+                start: day,
+                has_source: true,
+                participants: 1,
+            })
+            .collect();
+        for (key, title, start) in [
+            ("a", "Regional seminar on judicial cooperation", day),
+            ("b", "Regional Semnar on judical co-operation", next),
+            ("c", "Workshop on border security in Central Asia", next),
+            ("d", "Workshop on border security in Central Asia.", day),
+        ] {
+            events.push(EventBrief {
+                key: key.to_string(),
+                title: title.to_string(),
+                start,
+                has_source: true,
+                participants: 1,
+            });
+        }
+        let survey = Survey {
+            events,
+            ..Survey::default()
+        };
+        let found = diagnose(&survey, &[FindingKind::DuplicateEvents]);
+        let keys: Vec<Vec<&str>> = found
+            .iter()
+            .map(|f| f.events.iter().map(|e| e.key.as_str()).collect())
+            .collect();
+        assert_eq!(keys, [vec!["a", "b"], vec!["d", "c"]], "{found:?}");
+    }
+
+    #[test]
+    fn kinds_are_named_alike_everywhere() {
+        use clap::ValueEnum;
+        for kind in FindingKind::ALL {
+            let value = kind.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(value.as_deref(), Some(kind.as_str()));
+            let json = serde_json::to_value(kind).unwrap_or_default();
+            assert_eq!(json, kind.as_str());
+        }
+        assert_eq!(FindingKind::value_variants(), FindingKind::ALL);
     }
 
     #[test]
