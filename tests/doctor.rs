@@ -537,3 +537,29 @@ fn a_name_in_capitals_of_several_words() {
         serde_json::to_string_pretty(&found).unwrap_or_default()
     );
 }
+
+/// One person who may be either of two who are not one ("V. V. Barchuk" beside "Viktor
+/// Barchuk" and "Vladimir Barchuk"): one finding, whose merge a person fills in; pasted as it
+/// is, it merges nothing.
+#[test]
+fn one_who_may_be_either_of_two_is_left_to_a_person() {
+    let Some(env) = Env::new() else { return };
+    env.ok(&["import", &example("seminars.json")]);
+    env.ok(&[
+        "add-participant",
+        "osce-2021-10",
+        "--name",
+        "Viktor Barchuk",
+    ]);
+    assert_eq!(
+        findings(&env, &["--only", "duplicate-people"]),
+        json!([{
+            "kind": "duplicate-people",
+            "names": ["V. V. Barchuk", "Viktor Barchuk", "Vladimir Barchuk"],
+            "fix": "events person merge PERSON 'V. V. Barchuk'"
+        }])
+    );
+    let before = env.dump();
+    env.fails(1, &["person", "merge", "PERSON", "V. V. Barchuk"]);
+    assert_eq!(env.dump(), before);
+}

@@ -732,6 +732,27 @@ fn people_typed_surname_first_or_shortened() {
     // A second initial that no record of Vladimir Barchuk has is not read as him.
     let err = env.fails(1, &["person", "V. L. Barchuk"]);
     assert!(err.starts_with("error: no person is called"), "{err}");
+    // Surname first in capitals, as documents write it; a shortened given name after it.
+    for typed in ["BARCHUK Vladimir", "BARCHUK VLADIMIR", "Barchuk VLADIMIR"] {
+        let out = env.ok(&["person", typed]);
+        assert!(
+            out.starts_with("Vladimir Barchuk: 1 participation"),
+            "{typed}: {out}"
+        );
+    }
+    let err = env.fails(1, &["person", "Barchuk Vl."]);
+    assert!(
+        err.contains("\"V. V. Barchuk\", \"Vladimir Barchuk\""),
+        "{err}"
+    );
+    // Written surname first, a new person gets the near-name note.
+    let out = env.run(&["add-participant", "osce", "--name", "BARCHUK Vladimir"]);
+    assert!(
+        out.stderr
+            .contains("note: new person \"BARCHUK Vladimir\"; did you mean \"Vladimir Barchuk\"?"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -333,12 +333,15 @@ impl PersonName {
         };
         let mut readings = vec![usual];
         let words: Vec<&str> = name.split_whitespace().collect();
-        let whole = |w: &&str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2;
-        if words.len() >= 2
-            && !name.contains([',', '.'])
-            && words.iter().all(whole)
-            && !words.iter().any(|w| w.chars().all(|c| !c.is_lowercase()))
-        {
+        // A word, not initials: a piece of two letters or more between dots ("Vl.", not
+        // "V.V."), and not two or three capitals run together ("VV").
+        let whole = |w: &&str| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            w.split('.')
+                .any(|piece| piece.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+                && !(letters <= 3 && !w.chars().any(char::is_lowercase))
+        };
+        if words.len() >= 2 && !name.contains(',') && words.iter().all(whole) {
             let fold = |t: &str| -> String {
                 sort_key(t)
                     .chars()
@@ -614,6 +617,19 @@ mod tests {
         assert_eq!(readings.len(), 2);
         assert_eq!(readings[1].key(), person("Vladimir Barchuk").key());
         assert_eq!(PersonName::readings("V. V. Barchuk").len(), 1);
+        assert_eq!(PersonName::readings("V.V. Barchuk").len(), 1);
+        assert_eq!(PersonName::readings("VV Barchuk").len(), 1);
+        for typed in ["BARCHUK VLADIMIR", "BARCHUK Vladimir", "Barchuk VLADIMIR"] {
+            let readings = PersonName::readings(typed);
+            assert_eq!(readings.len(), 2, "{typed}");
+            assert_eq!(
+                readings[1].key(),
+                person("Vladimir Barchuk").key(),
+                "{typed}"
+            );
+        }
+        let readings = PersonName::readings("Barchuk Vl.");
+        assert!(readings[1].may_be(&person("Vladimir Barchuk")));
         assert!(!person("V. V. Barchuk").compatible(&person("V. V. Borchuk")));
     }
 

@@ -353,11 +353,14 @@ fn pair(a: usize, b: usize) -> (usize, usize) {
     (a.min(b), a.max(b))
 }
 
-/// The groups the linked pairs make: each set of entities linked all to all is one group;
-/// where links chain entities that are not all linked to each other ("Barchuk" to "V.
-/// Barchuk" and to "A. Barchuk"), each link is a group of its own, so that no finding says
-/// two records are one when nothing links them.
-fn groups(pairs: &Pairs) -> Vec<Vec<usize>> {
+/// The groups the linked pairs make: each set of entities linked all to all is one group; a
+/// set where one (the hub) is linked to all the others, which are not all linked to each
+/// other ("V. Barchuk" to "V. V. Barchuk" and to "V. A. Barchuk"), is one group whose merge is
+/// left to a person (`hubs`: for organizations and people, not events); where links chain
+/// otherwise, each link is a group of its own. So no
+/// finding says two records are one when nothing links them, and no two fixes run one after
+/// the other merge records that nothing links.
+fn groups(pairs: &Pairs, hubs: bool) -> Vec<Group> {
     // Union-find over the entities that have a link, numbered densely.
     let mut sorted: Vec<(usize, usize)> = pairs.0.keys().copied().collect();
     sorted.sort_unstable();
@@ -390,16 +393,45 @@ fn groups(pairs: &Pairs) -> Vec<Vec<usize>> {
         let r = root(&mut parent, at(a));
         components.entry(r).or_default().1.push((a, b));
     }
-    let mut out = Vec::new();
-    for (_, (group, links)) in components {
-        let k = group.len();
-        if links.len() == k * (k - 1) / 2 {
-            out.push(group);
-        } else {
-            out.extend(links.into_iter().map(|(a, b)| vec![a, b]));
-        }
-    }
-    out
+    components
+        .into_values()
+        .flat_map(|(group, links)| {
+            let k = group.len();
+            if links.len() == k * (k - 1) / 2 {
+                vec![Group {
+                    members: group,
+                    hub: None,
+                }]
+            } else if hubs
+                && let Some(&hub) = group
+                    .iter()
+                    .find(|&&m| links.iter().filter(|&&(a, b)| a == m || b == m).count() == k - 1)
+            {
+                // One linked to all the others, which are not all linked to each other
+                // ("V. V. Barchuk" beside "Viktor Barchuk" and "Vladimir Barchuk"): one
+                // finding, the merge left to a person.
+                vec![Group {
+                    members: group,
+                    hub: Some(hub),
+                }]
+            } else {
+                links
+                    .into_iter()
+                    .map(|(a, b)| Group {
+                        members: vec![a, b],
+                        hub: None,
+                    })
+                    .collect()
+            }
+        })
+        .collect()
+}
+
+/// Entities (or events) that may be one: linked all to all, or all to one, the `hub`, that
+/// may be any of the others (they are not all linked to each other).
+struct Group {
+    members: Vec<usize>,
+    hub: Option<usize>,
 }
 
 /// Findings of duplicates in the order they are reported: by the first name shown (as `orgs`
@@ -456,31 +488,45 @@ fn duplicate_entities(
     pairs: &Pairs,
     command: &str,
 ) -> Vec<Finding> {
-    groups(pairs)
+    let placeholder = match kind {
+        FindingKind::DuplicatePeople => "PERSON",
+        _ => "ORGANIZATION",
+    };
+    groups(pairs, true)
         .into_iter()
-        .map(|mut members| {
+        .map(|Group { mut members, hub }| {
             members.sort_by(|&a, &b| name_order(&entities[a].name, &entities[b].name));
-            let keep_at = members
-                .iter()
-                .enumerate()
-                .max_by(|(ia, a), (ib, b)| {
-                    let (a, b) = (&entities[**a], &entities[**b]);
-                    (a.uses, a.name.chars().count())
-                        .cmp(&(b.uses, b.name.chars().count()))
-                        .then(ib.cmp(ia))
-                })
-                .map_or(0, |(at, _)| at);
-            let keep = members.remove(keep_at);
-            members.insert(0, keep);
-            let commands = members[1..]
-                .iter()
-                .map(|&o| {
-                    format!(
-                        "events {command} merge {}",
-                        name_words(&[entities[keep].name.as_str(), entities[o].name.as_str()])
-                    )
-                })
-                .collect();
+            let commands = if let Some(hub) = hub {
+                // The hub first; which of the others it is, a person says.
+                members.retain(|&m| m != hub);
+                members.insert(0, hub);
+                vec![format!(
+                    "events {command} merge {}",
+                    name_words(&[placeholder, entities[hub].name.as_str()])
+                )]
+            } else {
+                let keep_at = members
+                    .iter()
+                    .enumerate()
+                    .max_by(|(ia, a), (ib, b)| {
+                        let (a, b) = (&entities[**a], &entities[**b]);
+                        (a.uses, a.name.chars().count())
+                            .cmp(&(b.uses, b.name.chars().count()))
+                            .then(ib.cmp(ia))
+                    })
+                    .map_or(0, |(at, _)| at);
+                let keep = members.remove(keep_at);
+                members.insert(0, keep);
+                members[1..]
+                    .iter()
+                    .map(|&o| {
+                        format!(
+                            "events {command} merge {}",
+                            name_words(&[entities[keep].name.as_str(), entities[o].name.as_str()])
+                        )
+                    })
+                    .collect()
+            };
             let names = members.iter().map(|&i| entities[i].name.clone()).collect();
             Finding::new(kind, names, Vec::new(), commands)
                 .found_through(matched_names(&members, entities, pairs))
@@ -1249,30 +1295,35 @@ fn duplicate_events(events: &[EventBrief]) -> Vec<Finding> {
             }
         }
     }
-    let mut found: Vec<(usize, Finding)> = groups(&pairs)
+    // Events have no hub: a removal is never left to fill in.
+    let mut found: Vec<(usize, Finding)> = groups(&pairs, false)
         .into_iter()
-        .map(|mut group| {
-            group.sort_by(|&a, &b| {
-                let (ea, eb) = (&events[a], &events[b]);
-                (eb.participants, eb.has_source)
-                    .cmp(&(ea.participants, ea.has_source))
-                    .then((ea.start, &ea.key).cmp(&(eb.start, &eb.key)))
-            });
-            // Reported by the first event shown: the one kept.
-            let first = group[0];
-            let commands = group[1..]
-                .iter()
-                .map(|&i| format!("events remove-event {}", event_word(&events[i].key)))
-                .collect();
-            let named = group
-                .iter()
-                .map(|&i| EventNamed::of(&events[i].key, &events[i].title, events[i].start))
-                .collect();
-            (
-                first,
-                Finding::new(FindingKind::DuplicateEvents, Vec::new(), named, commands),
-            )
-        })
+        .map(
+            |Group {
+                 members: mut group, ..
+             }| {
+                group.sort_by(|&a, &b| {
+                    let (ea, eb) = (&events[a], &events[b]);
+                    (eb.participants, eb.has_source)
+                        .cmp(&(ea.participants, ea.has_source))
+                        .then((ea.start, &ea.key).cmp(&(eb.start, &eb.key)))
+                });
+                // Reported by the first event shown: the one kept.
+                let first = group[0];
+                let commands = group[1..]
+                    .iter()
+                    .map(|&i| format!("events remove-event {}", event_word(&events[i].key)))
+                    .collect();
+                let named = group
+                    .iter()
+                    .map(|&i| EventNamed::of(&events[i].key, &events[i].title, events[i].start))
+                    .collect();
+                (
+                    first,
+                    Finding::new(FindingKind::DuplicateEvents, Vec::new(), named, commands),
+                )
+            },
+        )
         .collect();
     found.sort_by(|(a, _), (b, _)| {
         (events[*a].start, &events[*a].key).cmp(&(events[*b].start, &events[*b].key))
@@ -1605,8 +1656,27 @@ mod tests {
         // Nor is one's own alias "Barchuk" beside another Barchuk.
         assert!(people_groups(&[&["V. V. Barchuk", "Barchuk"], &["A. Barchuk"]]).is_empty());
         assert!(people_groups(&[&["V. V. Barchuk", "V. Barchuk"], &["V. A. Barchuk"]]).is_empty());
-        let chained = people_groups(&[&["V. Barchuk"], &["V. V. Barchuk"], &["V. A. Barchuk"]]);
-        assert_eq!(chained.len(), 2, "{chained:?}");
+        // "V. Barchuk" may be either of two who are not one: one finding, the merge left to
+        // a person (pasted as it is, it merges nothing).
+        let survey = Survey {
+            people: entities(&[&["V. Barchuk"], &["V. V. Barchuk"], &["V. A. Barchuk"]]),
+            ..Survey::default()
+        };
+        let found = diagnose(&survey, &[FindingKind::DuplicatePeople]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].names,
+            ["V. Barchuk", "V. A. Barchuk", "V. V. Barchuk"]
+        );
+        assert_eq!(found[0].fix, "events person merge PERSON 'V. Barchuk'");
+        // A chain with no one linked to all: each link on its own.
+        let chained = people_groups(&[
+            &["Jehangir Khan"],
+            &["Jahangir Khan"],
+            &["Jahangir Kahn"],
+            &["Jahangiri Kahn"],
+        ]);
+        assert!(chained.iter().all(|g| g.len() == 2), "{chained:?}");
     }
 
     fn org_findings(names: &[&[&str]]) -> Vec<Finding> {

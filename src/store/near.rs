@@ -42,6 +42,19 @@ fn compared(kind: EntityKind, name: &str) -> String {
     }
 }
 
+/// The ways a typed name may be compared: for a person, each way of reading it (surname last,
+/// or first: "Barchuk Vladimir"); else as [`compared`] says.
+fn compared_typed(kind: EntityKind, name: &str) -> Vec<String> {
+    let readings = match kind {
+        EntityKind::Person => crate::model::abbrev::PersonName::readings(name),
+        EntityKind::Organization => Vec::new(),
+    };
+    if readings.is_empty() {
+        return vec![compared(kind, name)];
+    }
+    readings.iter().map(|p| p.key().replace(' ', "")).collect()
+}
+
 /// How many sorted skeletons on each side of a new one are compared with it.
 const NEIGHBOURS: usize = 4;
 
@@ -169,7 +182,11 @@ impl<'a> NearTyped<'a> {
     pub(crate) fn new(kind: EntityKind, names: &'a [String]) -> NearTyped<'a> {
         let wanted: Vec<(&String, Wanted)> = names
             .iter()
-            .map(|n| (n, Wanted::new(compared(kind, n))))
+            .flat_map(|n| {
+                compared_typed(kind, n)
+                    .into_iter()
+                    .map(move |key| (n, Wanted::new(key)))
+            })
             .filter(|(_, w)| !w.skeleton.is_empty())
             .collect();
         NearTyped {
@@ -197,15 +214,24 @@ impl<'a> NearTyped<'a> {
 
     pub(crate) fn finish(self) -> Vec<NearName> {
         let what = self.kind.as_str();
-        self.wanted
-            .iter()
-            .zip(self.best)
-            .filter_map(|((new, _), best)| {
-                best.map(|(_, known)| NearName {
-                    what,
-                    new: (*new).clone(),
-                    known,
-                })
+        // A typed name read two ways is told once, by its closest.
+        let mut closest: Vec<(&String, usize, String)> = Vec::new();
+        for ((new, _), best) in self.wanted.iter().zip(self.best) {
+            let Some((distance, known)) = best else {
+                continue;
+            };
+            match closest.iter_mut().find(|(n, _, _)| std::ptr::eq(*n, *new)) {
+                Some(entry) if distance < entry.1 => *entry = (new, distance, known),
+                Some(_) => {}
+                None => closest.push((new, distance, known)),
+            }
+        }
+        closest
+            .into_iter()
+            .map(|(new, _, known)| NearName {
+                what,
+                new: new.clone(),
+                known,
             })
             .collect()
     }
