@@ -339,7 +339,7 @@ impl PersonName {
             let letters = w.chars().filter(|c| c.is_alphabetic()).count();
             w.split('.')
                 .any(|piece| piece.chars().filter(|c| c.is_alphabetic()).count() >= 2)
-                && !(letters <= 3 && !w.chars().any(char::is_lowercase))
+                && (letters > 3 || w.chars().any(char::is_lowercase))
         };
         if words.len() >= 2 && !name.contains(',') && words.iter().all(whole) {
             let fold = |t: &str| -> String {
