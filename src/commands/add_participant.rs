@@ -42,27 +42,20 @@ pub fn run(ctx: &Context, args: &AddParticipantArgs) -> Result<()> {
         super::resolve_orgs(ctx, &mut *store, std::slice::from_mut(org))?;
     }
     let near = super::near_participant(&mut *store, &participant)?;
-    let id = match store.add_participant(event_id, &participant)? {
-        ParticipantAdded::New(id) => id,
-        ParticipantAdded::AlreadyThere(id) => {
-            // Idempotent, as a participants CSV is: the id is the one there, for scripts.
-            writeln!(std::io::stdout(), "{id}")?;
-            ctx.note(&format!(
-                "{} is already recorded as participation {id} of event {event_id}; nothing added",
-                participant.name
-            ));
-            return Ok(());
-        }
-        ParticipantAdded::MadeHead(id) => {
-            writeln!(std::io::stdout(), "{id}")?;
-            ctx.note(&format!(
-                "{} is already recorded as participation {id} of event {event_id}; it now heads its delegation",
-                participant.name
-            ));
-            return Ok(());
-        }
+    // Idempotent, as a participants CSV is: the id is the one there, for scripts.
+    let (id, already) = match store.add_participant(event_id, &participant)? {
+        ParticipantAdded::New(id) => (id, None),
+        ParticipantAdded::AlreadyThere(id) => (id, Some("nothing added")),
+        ParticipantAdded::MadeHead(id) => (id, Some("it now heads its delegation")),
     };
     writeln!(std::io::stdout(), "{id}")?;
+    if let Some(what) = already {
+        ctx.note(&format!(
+            "{} is already recorded as participation {id} of event {event_id}; {what}",
+            participant.name
+        ));
+        return Ok(());
+    }
     super::note_near_names(ctx, &near);
     ctx.note(&format!(
         "Added {} to event {event_id} (participation {id})",

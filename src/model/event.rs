@@ -243,6 +243,31 @@ pub struct Participant {
     pub head: bool,
 }
 
+impl From<&Event> for NewEvent {
+    /// What a stored event records, as it is (not validated again: an event an older
+    /// version recorded may have a key `add-event` refuses today).
+    fn from(e: &Event) -> NewEvent {
+        NewEvent {
+            key: e.key.clone(),
+            title: e.title.clone(),
+            kind: e.kind.clone(),
+            start: e.start,
+            end: e.end,
+            mode: e.mode,
+            location: e.location.clone(),
+            region: e.region.clone(),
+            project: e.project.clone(),
+            description: e.description.clone(),
+            source: e.source.clone(),
+            tags: e.tags.clone(),
+            organizers: e.organizers.clone(),
+            partners: e.partners.clone(),
+            sessions: e.sessions.clone(),
+            participants: e.participants.iter().map(NewParticipant::from).collect(),
+        }
+    }
+}
+
 impl From<&Participant> for NewParticipant {
     /// What a stored participation records, without its id.
     fn from(p: &Participant) -> NewParticipant {

@@ -471,18 +471,19 @@ impl<'a> Import<'a> {
         }
         let (id, outcome) = match existing {
             None => {
-                // Only an event with both lists can name one organization in both.
-                if !event.organizers.is_empty() && !event.partners.is_empty() {
+                // Only an event with both lists can name one organization in both, and only
+                // one with two heads can give a delegation two (under two names of its
+                // organization): the organizations are resolved once, for either.
+                let both_lists = !event.organizers.is_empty() && !event.partners.is_empty();
+                let heads = event.participants.iter().filter(|p| p.head).count() > 1;
+                if both_lists || heads {
                     let orgs = self.stored_org_names(event)?;
                     if let Some(conflict) = role_conflict(event, &orgs, &[]) {
                         return Ok(Outcome::BothRoles(conflict));
                     }
-                }
-                // Two heads of one delegation under two names of its organization.
-                if event.participants.iter().filter(|p| p.head).count() > 1 {
-                    let orgs = self.stored_org_names(event)?;
-                    let canonical = self.canonical(event, orgs)?;
-                    if let Some(e) = second_head(&canonical.participants) {
+                    if heads
+                        && let Some(e) = second_head(&self.canonical(event, orgs)?.participants)
+                    {
                         return Ok(Outcome::Invalid(e));
                     }
                 }
@@ -686,28 +687,7 @@ impl<'a> Import<'a> {
                 // difference, which changes that one row in place.
                 // Taken as it is, not validated again: an event an older version recorded (a
                 // key of digits, say) takes a head all the same.
-                let mut wanted = NewEvent {
-                    key: stored.key.clone(),
-                    title: stored.title.clone(),
-                    kind: stored.kind.clone(),
-                    start: stored.start,
-                    end: stored.end,
-                    mode: stored.mode,
-                    location: stored.location.clone(),
-                    region: stored.region.clone(),
-                    project: stored.project.clone(),
-                    description: stored.description.clone(),
-                    source: stored.source.clone(),
-                    tags: stored.tags.clone(),
-                    organizers: stored.organizers.clone(),
-                    partners: stored.partners.clone(),
-                    sessions: stored.sessions.clone(),
-                    participants: stored
-                        .participants
-                        .iter()
-                        .map(NewParticipant::from)
-                        .collect(),
-                };
+                let mut wanted = NewEvent::from(&stored);
                 wanted.participants[at].head = true;
                 let plan = ParticipationPlan::new(&stored, &wanted, &wanted);
                 self.txn

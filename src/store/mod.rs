@@ -50,7 +50,7 @@ pub(crate) use near::tolerance;
 pub use plan::{ParticipationPlan, Write};
 pub use postgres::url::{looks_like_a_connection, redact_loosely};
 pub use postgres::{PgUrl, is_postgres_url};
-pub use resolve::Basis;
+pub use resolve::{Abbreviations, Basis};
 
 pub use crate::model::EntityKind;
 use crate::model::{
@@ -323,6 +323,15 @@ impl dyn Store + '_ {
             return Err(resolve::ambiguous(kind, typed, basis, names));
         }
         Ok(found.pop())
+    }
+
+    /// Which abbreviations reach which organization ([`Abbreviations`]), every name read once.
+    pub fn abbreviations(&mut self) -> Result<Abbreviations> {
+        let mut abbreviations = Abbreviations::default();
+        self.each_name(EntityKind::Organization, &mut |id, name| {
+            abbreviations.add(id, name)
+        })?;
+        Ok(abbreviations)
     }
 
     /// A name for the organization or person `typed` means ([`Self::resolve`]) that the

@@ -189,6 +189,22 @@ pub(super) struct Sameness {
     pub contribution: Option<String>,
 }
 
+/// The participations of a new event, each recorded once: one identical to an earlier one
+/// (see [`Sameness`]) is that one, which heads its delegation if either does.
+#[derive(Debug, Default)]
+pub(super) struct OnceEach {
+    pub rows: Vec<(Sameness, NewParticipant)>,
+}
+
+impl OnceEach {
+    pub(super) fn add(&mut self, same: Sameness, p: &NewParticipant) {
+        match self.rows.iter_mut().find(|(s, _)| *s == same) {
+            Some((_, kept)) => kept.head |= p.head,
+            None => self.rows.push((same, p.clone())),
+        }
+    }
+}
+
 impl Sameness {
     pub(super) fn new(refs: ParticipantRefs, p: &NewParticipant) -> Sameness {
         Sameness {

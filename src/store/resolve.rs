@@ -194,9 +194,84 @@ impl Initialisms {
     }
 }
 
+/// Which abbreviations reach which organization, from every name read once: what `orgs`
+/// shows beside each organization are the initialisms its names give that `--org` would
+/// resolve to it, by the same steps ([`Initialisms`] after the exact names).
+#[derive(Default)]
+pub struct Abbreviations {
+    /// The organization each name (its key) is of: the exact step.
+    owner: HashMap<String, i64>,
+    index: Initialisms,
+}
+
+impl Abbreviations {
+    pub(crate) fn add(&mut self, id: i64, name: &str) {
+        self.owner.insert(crate::model::name_key(name), id);
+        self.index.add(id, name);
+    }
+
+    /// Those of `initialisms` that name the organization called `name`, and no other.
+    pub fn reaching(&self, name: &str, initialisms: Vec<String>) -> Vec<String> {
+        let Some(&id) = self.owner.get(&crate::model::name_key(name)) else {
+            return Vec::new();
+        };
+        initialisms
+            .into_iter()
+            .filter(|key| {
+                self.owner
+                    .get(&crate::model::name_key(key))
+                    .is_none_or(|&owner| owner == id)
+                    && self.index.get(key).1.iter().all(|&(other, _)| other == id)
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_initialism_is_shown_where_it_reaches() {
+        let mut reach = Abbreviations::default();
+        for (id, name) in [
+            (1, "United Nations Development Programme"),
+            (2, "United Nations Drug Programme"),
+            (3, "U.N.D.P."),
+            (4, "UN Office on Drugs and Crime"),
+            (4, "United Nations Office on Drugs and Crime"),
+            (5, "Organization for Security and Co-operation in Europe"),
+            (6, "Office for Security and Co-operation in Europe"),
+            (7, "Group of Twenty"),
+            (8, "Shanghai Cooperation Organisation"),
+            (9, "sco"),
+        ] {
+            reach.add(id, name);
+        }
+        let shown = |name: &str, aliases: &[&str]| {
+            let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
+            reach.reaching(
+                name,
+                crate::model::abbrev::derived_initialisms(name, &aliases),
+            )
+        };
+        // Another's name, dots aside: that one wins.
+        assert!(shown("United Nations Development Programme", &[]).is_empty());
+        // Two organizations give it: ambiguous, not shown.
+        assert!(shown("Organization for Security and Co-operation in Europe", &[]).is_empty());
+        // Its two names give it: one organization.
+        assert_eq!(
+            shown(
+                "UN Office on Drugs and Crime",
+                &["United Nations Office on Drugs and Crime"]
+            ),
+            ["UNODC"]
+        );
+        assert_eq!(shown("group of twenty", &[]), ["GT"]);
+        assert!(shown("Unknown Body", &[]).is_empty());
+        // Another's name, case aside, and given by this one only: still another's.
+        assert!(shown("Shanghai Cooperation Organisation", &[]).is_empty());
+    }
 
     fn matched(kind: EntityKind, typed: &str, names: &[(i64, &str)]) -> Option<(Basis, Vec<i64>)> {
         let mut matcher = Matcher::new(kind, typed)?;

@@ -35,7 +35,7 @@ use crate::model::{
 };
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
-use crate::store::plan::{ParticipantRefs, Sameness};
+use crate::store::plan::{OnceEach, ParticipantRefs, Sameness};
 use crate::store::{
     AliasConflict, Found, ImportTxn, KeySpace, MergeReport, ParticipationPlan, Write,
 };
@@ -997,29 +997,16 @@ impl ImportTxn for PgImport<'_> {
             }
             self.session_for(id, name)?;
         }
-        // Identical participations are recorded once.
-        let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
-        let mut participations: Vec<(Sameness, NewParticipant)> =
-            Vec::with_capacity(event.participants.len());
+        let mut once = OnceEach::default();
         for p in &event.participants {
             if let Some(name) = &p.session
                 && self.session_id(id, name)?.is_none()
             {
                 sessions.push(name.clone());
             }
-            let refs = self.participant_refs(id, p)?;
-            match seen.iter().position(|s| *s == refs) {
-                // Recorded once, as head if one was.
-                Some(at) => {
-                    let kept: &mut NewParticipant = &mut participations[at].1;
-                    kept.head |= p.head;
-                }
-                None => {
-                    participations.push((refs.clone(), p.clone()));
-                    seen.push(refs);
-                }
-            }
+            once.add(self.participant_refs(id, p)?, p);
         }
+        let participations = once.rows;
         let document = search::document(
             &event.title,
             event.description.as_deref(),

@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::store::error::{Context, Result, StoreError};
 use crate::store::fold::sort_key;
-use crate::store::plan::{ParticipantRefs, Sameness};
+use crate::store::plan::{OnceEach, ParticipantRefs, Sameness};
 use crate::store::{
     GeneratedKeys, KeySpace, ListsChanged, ParticipantAdded, SessionEdit, SessionsEdited,
 };
@@ -520,22 +520,13 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(tx, event_id, name)?;
     }
-    // Identical participations (see [`Sameness`]) are recorded once, as head if one was.
-    let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
-    let mut rows: Vec<(ParticipantRefs, NewParticipant)> = Vec::new();
+    let mut once = OnceEach::default();
     for p in &event.participants {
         let refs = participant_refs(tx, names, &mut sessions, event_id, p, stamp)?;
-        let same = Sameness::new(refs, p);
-        match seen.iter().position(|s| *s == same) {
-            Some(at) => rows[at].1.head |= p.head,
-            None => {
-                rows.push((refs, p.clone()));
-                seen.push(same);
-            }
-        }
+        once.add(Sameness::new(refs, p), p);
     }
-    for (refs, p) in &rows {
-        insert_participation(tx, event_id, *refs, p, stamp)?;
+    for (same, p) in &once.rows {
+        insert_participation(tx, event_id, same.refs, p, stamp)?;
     }
     Ok(())
 }

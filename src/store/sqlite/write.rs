@@ -9,7 +9,7 @@ use super::schema::FTS_FILL_ONE;
 
 use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
 use crate::store::error::{Result, StoreError};
-use crate::store::plan::{ParticipantRefs, Sameness};
+use crate::store::plan::{OnceEach, ParticipantRefs, Sameness};
 
 pub(super) use crate::store::now;
 
@@ -136,22 +136,13 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
-    // Identical participations (see [`Sameness`]) are recorded once, as head if one was.
-    let mut seen: Vec<Sameness> = Vec::with_capacity(event.participants.len());
-    let mut rows: Vec<(ParticipantRefs, NewParticipant)> = Vec::new();
+    let mut once = OnceEach::default();
     for p in &event.participants {
         let refs = participant_refs(conn, names, &mut sessions, event_id, p, stamp)?;
-        let same = Sameness::new(refs, p);
-        match seen.iter().position(|s| *s == same) {
-            Some(at) => rows[at].1.head |= p.head,
-            None => {
-                rows.push((refs, p.clone()));
-                seen.push(same);
-            }
-        }
+        once.add(Sameness::new(refs, p), p);
     }
-    for (refs, p) in &rows {
-        insert_participation(conn, event_id, *refs, p, stamp)?;
+    for (same, p) in &once.rows {
+        insert_participation(conn, event_id, same.refs, p, stamp)?;
     }
     Ok(())
 }
