@@ -284,6 +284,33 @@ fn describe(e: &StoreError) -> String {
             "the delegation of {organization:?} at event {event} is already headed by {head:?} (participation {participation}); `events edit-participant {participation} --no-head` first"
         ),
         Gone { event } => format!("event {event} has gone"),
+        NoOperation { id } => {
+            format!(
+                "no operation {id} in the log (it never was, or was pruned); `events log` lists them"
+            )
+        }
+        NothingToUndo => {
+            "nothing to undo: the log holds no operation that has not been undone".to_string()
+        }
+        AlreadyUndone { op, by } => format!(
+            "operation {op} was undone already, by operation {by}; to redo it, `events undo {by}`"
+        ),
+        UndoBlocked { op, reason, later } => {
+            let ids: Vec<String> = later.iter().map(i64::to_string).collect();
+            match later.as_slice() {
+                [] => format!("operation {op} cannot be undone: {reason}; nothing was changed"),
+                [one] => format!(
+                    "operation {op} cannot be undone: {reason} by operation {one}; nothing was changed (`events log show {one}` shows it; undo it first)"
+                ),
+                _ => format!(
+                    "operation {op} cannot be undone: {reason} by operations {}; nothing was changed (`events log show ID` shows each; undo them first, newest first)",
+                    ids.join(", ")
+                ),
+            }
+        }
+        ChangedSince { .. } => {
+            format!("{e}; nothing was written (read it again, and redo the change)")
+        }
         BadSearch { reason } => format!("the --search text cannot be searched for: {reason}"),
         IsDirectory { location } => format!(
             "{location} is a directory, not a database file; give a file's path with --db or $EVENTS_DB (such as {})",

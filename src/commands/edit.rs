@@ -273,7 +273,7 @@ fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Res
     }
     let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
     let edited = store
-        .edit_event(id, &current, &after, lists, &sessions)
+        .edit_event(id, &current, &after, lists, &sessions, None)
         .map_err(|e| match e {
             StoreError::DuplicateKey { key, id } => {
                 anyhow!("invalid --key {key:?}: event {id} has it already")
@@ -463,7 +463,7 @@ fn edit_participant(
         return Ok(());
     }
     let near = super::near_participant(store, &after)?;
-    match store.edit_participation(args.id, event_id, &current, &after) {
+    match store.edit_participation(args.id, event_id, &current, &after, None) {
         Err(StoreError::SameAsAnother { other }) => {
             bail!(
                 "participation {} would then record the same as participation {other} of event {event_id}; nothing changed (remove one with `events remove-participant {}`)",

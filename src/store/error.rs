@@ -81,6 +81,27 @@ pub enum StoreError {
     },
     /// The event (read a moment ago, in the same transaction) is not there.
     Gone { event: i64 },
+    /// No operation of the log has this id (it never was, or was pruned).
+    NoOperation { id: i64 },
+    /// The log holds no operation that has not been undone.
+    NothingToUndo,
+    /// Operation `op` was undone already, by operation `by`.
+    AlreadyUndone { op: i64, by: i64 },
+    /// Operation `op` cannot be undone: `reason`, by the `later` operations: nothing
+    /// written.
+    UndoBlocked {
+        op: i64,
+        reason: String,
+        later: Vec<i64>,
+    },
+    /// A write guarded by a moment (`--if-unchanged-since`) or by what an editor opened
+    /// found the record (`what`: "event 12") changed since by `changes` (oldest first; empty
+    /// when the change is older than the log, `at` being when it was made): nothing written.
+    ChangedSince {
+        what: String,
+        changes: Vec<crate::model::LastChange>,
+        at: Option<String>,
+    },
     /// The database cannot run this search; the backend's reason.
     BadSearch { reason: String },
     /// The place given for the database is a directory.
@@ -283,6 +304,33 @@ impl fmt::Display for StoreError {
                 "the delegation of {organization:?} at event {event} is already headed by {head:?} (participation {participation})"
             ),
             Gone { event } => write!(f, "event {event} has gone"),
+            NoOperation { id } => write!(f, "no operation {id} in the log"),
+            NothingToUndo => f.write_str("nothing to undo"),
+            AlreadyUndone { op, by } => {
+                write!(f, "operation {op} was undone already, by operation {by}")
+            }
+            UndoBlocked { op, reason, later } => {
+                let later: Vec<String> = later.iter().map(i64::to_string).collect();
+                write!(
+                    f,
+                    "operation {op} cannot be undone: {reason} (operations {})",
+                    later.join(", ")
+                )
+            }
+            ChangedSince { what, changes, at } => match changes.last() {
+                Some(last) => write!(
+                    f,
+                    "{what} was changed by {} at {} (operation {})",
+                    last.who(),
+                    last.at,
+                    last.operation
+                ),
+                None => write!(
+                    f,
+                    "{what} was changed at {}",
+                    at.as_deref().unwrap_or("an unknown time")
+                ),
+            },
             BadSearch { reason } => write!(f, "the search cannot be run: {reason}"),
             IsDirectory { location } => write!(f, "{location} is a directory"),
             NotADatabase { location, expected } => write!(

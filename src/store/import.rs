@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 
 use super::error::{Result, StoreError};
 use super::fold::sort_key;
+use super::history::{HistoryTxn, Journal};
 use super::keys::{GeneratedKeys, KeySpace};
 use super::near::{NearName, near_created};
 use super::plan::{Content, ParticipationPlan};
 use super::resolve::Initialisms;
 use super::{EntityKind, Found, MergeReport};
+use crate::model::RecordKind;
 use crate::model::abbrev::abbreviation_key;
 use crate::model::{
     AliasRecord, Event, EventRef, Field, FieldError, Identity, NewEvent, NewParticipant, name_key,
@@ -126,7 +128,12 @@ pub enum AliasProblem {
 /// One import's write transaction in a backend: what the import needs found, read and
 /// written. Committed or rolled back as a whole; dropped, it is rolled back. Reads take
 /// `&mut self`, as a server's client needs for every query.
-pub trait ImportTxn: KeySpace<Error = StoreError> {
+pub trait ImportTxn: KeySpace<Error = StoreError> + HistoryTxn {
+    /// What the import logs at its commit, as one operation: every record it creates,
+    /// changes or removes goes in, with its state before and after (see [`Journal`]). The
+    /// commit records it ([`HistoryTxn::record`]) before committing, when it holds any
+    /// change.
+    fn journal(&mut self) -> &mut Journal;
     /// The event with this key, if any (one this import wrote included).
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>>;
     /// The events with this title (compared as names are) and start date, oldest first; a
@@ -431,6 +438,66 @@ impl<'a> Import<'a> {
         Ok(id)
     }
 
+    /// Logs the import as `command` (`import`, `edit`), about `subject` (the file read), if
+    /// given.
+    pub fn describe(&mut self, command: &str, subject: Option<String>) {
+        let journal = self.txn.journal();
+        journal.set_command(command);
+        if let Some(subject) = subject {
+            journal.set_subject(subject);
+        }
+    }
+
+    /// Refuses to go on ([`StoreError::ChangedSince`]) if event `id` was changed since it
+    /// was read: by an operation after `after` (the newest that had changed it then; `None`
+    /// for none), or at all if it is no longer stamped `updated_at`.
+    pub fn guard(&mut self, id: i64, after: Option<i64>, updated_at: &str) -> Result<()> {
+        let now = self.txn.event(id)?.ok_or(StoreError::Gone { event: id })?;
+        let changes =
+            self.txn
+                .changes_since(RecordKind::Event, id, Some(after.unwrap_or(0)), None)?;
+        if !changes.is_empty() || now.updated_at != updated_at {
+            return Err(StoreError::ChangedSince {
+                what: format!("event {id}"),
+                changes,
+                at: Some(now.updated_at),
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces stored event `id` with `event` as an import record that gives every field
+    /// would (its participations updated by difference, so those that stay keep their ids),
+    /// whatever its key: `edit`'s save. `Outcome::Created` is never returned.
+    pub fn apply_to(&mut self, id: i64, event: &NewEvent) -> Result<Outcome> {
+        self.last_update = None;
+        self.preloaded = None;
+        let resolved;
+        let event = match self.resolve_references(event)? {
+            Err(ambiguous) => return Ok(Outcome::AmbiguousName(ambiguous)),
+            Ok(None) => event,
+            Ok(Some(changed)) => {
+                resolved = changed;
+                &resolved
+            }
+        };
+        if let Some(key) = &event.key
+            && let Some(other) = self.txn.event_with_key(key)?
+            && other != id
+        {
+            return Err(StoreError::DuplicateKey {
+                key: key.clone(),
+                id: other,
+            });
+        }
+        let outcome = self.update(id, event, &[], None)?;
+        if outcome == Outcome::Updated {
+            self.txn.event_changed(id)?;
+            self.stats.updated += 1;
+        }
+        Ok(outcome)
+    }
+
     /// Creates the event, or updates the one it matches (by key, else by title and start
     /// date), replacing its links with the record's. `line` is where the record is.
     /// Fields named in `absent` are ones the record cannot hold: a matched event keeps its own.
@@ -514,46 +581,11 @@ impl<'a> Import<'a> {
                 }
                 (created.id, Outcome::Created)
             }
-            Some(id) => {
-                let stored = match preloaded {
-                    Some(event) if event.id == id => event,
-                    _ => self.load(id)?,
-                };
-                let mut event = event.clone();
-                if let Err(e) = event.keep_absent(&stored, absent) {
-                    return Ok(Outcome::Invalid(e));
-                }
-                // Each organization resolved once: for the role check and for the comparison.
-                let orgs = self.stored_org_names(&event)?;
-                if let Some(conflict) = role_conflict(&event, &orgs, absent) {
-                    return Ok(Outcome::BothRoles(conflict));
-                }
-                let mut canonical = self.canonical(&event, orgs)?;
-                collapse_participants(&mut event, &mut canonical);
-                // One head per delegation, its organization under any of its names (and the
-                // record's participants as kept from the stored event, if it leaves them out).
-                if let Some(e) = second_head(&canonical.participants) {
-                    return Ok(Outcome::Invalid(e));
-                }
-                let fields = changed_fields(&stored, &canonical);
-                if fields.is_empty() {
-                    (id, Outcome::Unchanged)
-                } else {
-                    // Updated by difference, so that the rows that stay keep their ids.
-                    let plan = (fields.contains(&Field::Sessions)
-                        || fields.contains(&Field::Participants))
-                    .then(|| ParticipationPlan::new(&stored, &event, &canonical));
-                    self.txn.update_event(id, &event, &fields, plan.as_ref())?;
-                    self.note_created();
-                    self.last_update = Some(Update {
-                        key: event.key.clone().or(stored.key),
-                        title: event.title.clone(),
-                        start: event.start,
-                        fields,
-                    });
-                    (id, Outcome::Updated)
-                }
-            }
+            Some(id) => match self.update(id, event, absent, preloaded)? {
+                Outcome::Updated => (id, Outcome::Updated),
+                Outcome::Unchanged => (id, Outcome::Unchanged),
+                refused => return Ok(refused),
+            },
         };
         if outcome != Outcome::Unchanged {
             self.txn.event_changed(id)?;
@@ -570,6 +602,53 @@ impl<'a> Import<'a> {
             | Outcome::AmbiguousName(_) => {}
         }
         Ok(outcome)
+    }
+
+    /// Updates stored event `id` with what `event` says (fields in `absent` kept as they
+    /// are): `Updated`, `Unchanged`, or why not (nothing written).
+    fn update(
+        &mut self,
+        id: i64,
+        event: &NewEvent,
+        absent: &[Field],
+        preloaded: Option<Event>,
+    ) -> Result<Outcome> {
+        let stored = match preloaded {
+            Some(event) if event.id == id => event,
+            _ => self.load(id)?,
+        };
+        let mut event = event.clone();
+        if let Err(e) = event.keep_absent(&stored, absent) {
+            return Ok(Outcome::Invalid(e));
+        }
+        // Each organization resolved once: for the role check and for the comparison.
+        let orgs = self.stored_org_names(&event)?;
+        if let Some(conflict) = role_conflict(&event, &orgs, absent) {
+            return Ok(Outcome::BothRoles(conflict));
+        }
+        let mut canonical = self.canonical(&event, orgs)?;
+        collapse_participants(&mut event, &mut canonical);
+        // One head per delegation, its organization under any of its names (and the
+        // record's participants as kept from the stored event, if it leaves them out).
+        if let Some(e) = second_head(&canonical.participants) {
+            return Ok(Outcome::Invalid(e));
+        }
+        let fields = changed_fields(&stored, &canonical);
+        if fields.is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        // Updated by difference, so that the rows that stay keep their ids.
+        let plan = (fields.contains(&Field::Sessions) || fields.contains(&Field::Participants))
+            .then(|| ParticipationPlan::new(&stored, &event, &canonical));
+        self.txn.update_event(id, &event, &fields, plan.as_ref())?;
+        self.note_created();
+        self.last_update = Some(Update {
+            key: event.key.clone().or(stored.key),
+            title: event.title.clone(),
+            start: event.start,
+            fields,
+        });
+        Ok(Outcome::Updated)
     }
 
     /// Adds a participation to an existing event unless an identical one is there.

@@ -18,6 +18,7 @@
 mod edits;
 mod error;
 pub(crate) mod fold;
+mod history;
 mod import;
 mod interrupt;
 mod keys;
@@ -39,6 +40,7 @@ pub use edits::{
 };
 pub(crate) use error::ambiguity;
 pub use error::{Failure, Result, StoreError};
+pub use history::{HistoryTxn, Journal, Undone, changed_fields, describe as describe_change};
 pub use import::{
     AliasConflict, AliasProblem, AmbiguousName, Import, ImportStats, ImportTxn, Outcome, ReadAs,
     RoleConflict, Twins, Update,
@@ -54,8 +56,9 @@ pub use resolve::{Abbreviations, Basis};
 
 pub use crate::model::EntityKind;
 use crate::model::{
-    AliasRecord, Event, EventFilter, EventRef, Identity, NewEvent, NewParticipant, OrgSummary,
-    ParticipantRecord, PersonHistory, PersonSummary, StatsBy, StatsRow, normalize_name,
+    AliasRecord, Event, EventFilter, EventRef, Identity, LastChange, LogFilter, NewEvent,
+    NewParticipant, Operation, OrgSummary, ParticipantRecord, PersonHistory, PersonSummary,
+    RecordKind, StatsBy, StatsRow, normalize_name,
 };
 use near::{NearTyped, Similar};
 
@@ -184,6 +187,9 @@ pub trait Store {
     /// `expected` is the event as the caller read it: if another process changed it since,
     /// nothing is written and the error is [`StoreError::ChangedMeanwhile`] (read again, and
     /// redo).
+    /// `since`, if given (`--if-unchanged-since`, in the log's format), refuses the edit
+    /// with [`StoreError::ChangedSince`] when the event was changed after that moment (by an
+    /// operation of the log, or as its `updated_at` says), nothing written.
     fn edit_event(
         &mut self,
         id: i64,
@@ -191,6 +197,7 @@ pub trait Store {
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
+        since: Option<&str>,
     ) -> Result<SessionsEdited>;
     /// A participation: the event it belongs to and what it records.
     fn participation(&mut self, id: i64) -> Result<Option<(i64, ParticipantRecord)>>;
@@ -198,12 +205,14 @@ pub trait Store {
     /// records `expected` (what the caller read): else [`StoreError::ChangedMeanwhile`],
     /// nothing written. Making it a second head of its delegation is
     /// [`StoreError::HeadTaken`], nothing written.
+    /// `since` guards the edit as `edit_event`'s does, for the participation's event.
     fn edit_participation(
         &mut self,
         id: i64,
         event: i64,
         expected: &ParticipantRecord,
         p: &NewParticipant,
+        since: Option<&str>,
     ) -> Result<()>;
     /// Removes one participation; the person and organization stay.
     fn remove_participation(&mut self, id: i64, event: i64) -> Result<()>;
@@ -247,6 +256,24 @@ pub trait Store {
     /// built in place. `Some(built)` when another process created a database there meanwhile:
     /// what was built is to be imported into it.
     fn put_in_place(self: Box<Self>) -> Result<Option<Box<dyn Store>>>;
+
+    // History.
+
+    /// The operations of the log that pass `filter`, newest first; with their changes when
+    /// it asks for them.
+    fn log(&mut self, filter: &LogFilter) -> Result<Vec<Operation>>;
+    /// One operation of the log, with its changes.
+    fn operation(&mut self, id: i64) -> Result<Option<Operation>>;
+    /// The newest operation that changed the record, if any.
+    fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>>;
+    /// Reverts operation `op` (the newest that has not been undone, for `None`) in one
+    /// transaction, logged as an operation of its own (`undo`): see [`history::undo`].
+    fn undo(&mut self, op: Option<i64>) -> Result<Undone>;
+    /// How many operations the log holds from before `before` (the log's format).
+    fn log_count_before(&mut self, before: &str) -> Result<u64>;
+    /// Drops the operations from before `before` from the log, in one transaction; the
+    /// records themselves stay as they are. Returns how many were dropped.
+    fn prune_log(&mut self, before: &str) -> Result<u64>;
 
     // Care.
 

@@ -186,6 +186,8 @@ impl<'a> Row<'a> {
 /// An import in progress.
 pub(super) struct PgImport<'a> {
     tx: Transaction<'a>,
+    /// What the import logs at its commit.
+    journal: crate::store::Journal,
     /// The time every row written is stamped with.
     stamp: String,
     began_empty: bool,
@@ -256,6 +258,7 @@ impl<'a> PgImport<'a> {
         )?;
         let (began_empty, retired): (bool, bool) = (row.get(0), row.get(1));
         let mut import = PgImport {
+            journal: crate::store::Journal::new("import"),
             tx,
             stamp: crate::store::now(),
             began_empty,
@@ -900,6 +903,10 @@ impl KeySpace for PgImport<'_> {
 }
 
 impl ImportTxn for PgImport<'_> {
+    fn journal(&mut self) -> &mut crate::store::Journal {
+        &mut self.journal
+    }
+
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
         if let Some(&id) = self.keys.get(key) {
             return Ok(Some(id));

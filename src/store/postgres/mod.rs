@@ -19,6 +19,7 @@ mod curate;
 mod entity;
 mod error;
 mod filter;
+mod history;
 mod import;
 mod lookup;
 mod maintain;
@@ -114,6 +115,34 @@ impl PgStore {
 
 /// The interface, answered by the operations of this backend's modules.
 impl Store for PgStore {
+    fn log(&mut self, filter: &crate::model::LogFilter) -> Result<Vec<crate::model::Operation>> {
+        PgStore::log(self, filter)
+    }
+
+    fn operation(&mut self, id: i64) -> Result<Option<crate::model::Operation>> {
+        PgStore::operation(self, id)
+    }
+
+    fn last_change(
+        &mut self,
+        kind: crate::model::RecordKind,
+        id: i64,
+    ) -> Result<Option<crate::model::LastChange>> {
+        PgStore::last_change(self, kind, id)
+    }
+
+    fn undo(&mut self, op: Option<i64>) -> Result<crate::store::Undone> {
+        PgStore::undo(self, op)
+    }
+
+    fn log_count_before(&mut self, before: &str) -> Result<u64> {
+        PgStore::log_count_before(self, before)
+    }
+
+    fn prune_log(&mut self, before: &str) -> Result<u64> {
+        PgStore::prune_log(self, before)
+    }
+
     fn take_notice(&mut self) -> Option<String> {
         self.notice.take()
     }
@@ -185,6 +214,7 @@ impl Store for PgStore {
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
+        _since: Option<&str>,
     ) -> Result<SessionsEdited> {
         let mut tx = self.write()?;
         let edited = write::edit_event(&mut tx, id, expected, event, lists, sessions)?;
@@ -202,6 +232,7 @@ impl Store for PgStore {
         event: i64,
         expected: &ParticipantRecord,
         p: &NewParticipant,
+        _since: Option<&str>,
     ) -> Result<()> {
         let mut tx = self.write()?;
         write::edit_participation(&mut tx, id, event, expected, p)?;

@@ -32,6 +32,8 @@ use crate::store::{
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
 pub(super) struct SqliteImport<'a> {
     tx: Transaction<'a>,
+    /// What the import logs at its commit.
+    journal: crate::store::Journal,
     names: Names,
     stamp: String,
     /// Events whose participants a participants file changed.
@@ -91,6 +93,7 @@ impl SqliteStore {
             }
         }
         Ok(SqliteImport {
+            journal: crate::store::Journal::new("import"),
             tx,
             names: Names::default(),
             stamp: now(),
@@ -126,6 +129,10 @@ impl KeySpace for SqliteImport<'_> {
 }
 
 impl ImportTxn for SqliteImport<'_> {
+    fn journal(&mut self) -> &mut crate::store::Journal {
+        &mut self.journal
+    }
+
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
         event_with_key(&self.tx, key)
     }

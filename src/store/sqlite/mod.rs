@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod files;
 mod filter;
+mod history;
 mod import;
 mod lookup;
 mod maintain;
@@ -91,6 +92,34 @@ impl SqliteStore {
 
 /// The interface, answered by the operations of this backend's modules.
 impl Store for SqliteStore {
+    fn log(&mut self, filter: &crate::model::LogFilter) -> Result<Vec<crate::model::Operation>> {
+        SqliteStore::log(self, filter)
+    }
+
+    fn operation(&mut self, id: i64) -> Result<Option<crate::model::Operation>> {
+        SqliteStore::operation(self, id)
+    }
+
+    fn last_change(
+        &mut self,
+        kind: crate::model::RecordKind,
+        id: i64,
+    ) -> Result<Option<crate::model::LastChange>> {
+        SqliteStore::last_change(self, kind, id)
+    }
+
+    fn undo(&mut self, op: Option<i64>) -> Result<crate::store::Undone> {
+        SqliteStore::undo(self, op)
+    }
+
+    fn log_count_before(&mut self, before: &str) -> Result<u64> {
+        SqliteStore::log_count_before(self, before)
+    }
+
+    fn prune_log(&mut self, before: &str) -> Result<u64> {
+        SqliteStore::prune_log(self, before)
+    }
+
     fn take_notice(&mut self) -> Option<String> {
         self.notice.take()
     }
@@ -144,7 +173,9 @@ impl Store for SqliteStore {
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
+        since: Option<&str>,
     ) -> Result<SessionsEdited> {
+        let _ = since;
         SqliteStore::edit_event(self, id, expected, event, lists, sessions)
     }
 
@@ -158,7 +189,9 @@ impl Store for SqliteStore {
         event: i64,
         expected: &ParticipantRecord,
         p: &NewParticipant,
+        since: Option<&str>,
     ) -> Result<()> {
+        let _ = since;
         SqliteStore::edit_participation(self, id, event, expected, p)
     }
 

@@ -1,0 +1,544 @@
+//! The operation log, above the backends: what a write collects ([`Journal`]), how an
+//! operation is summed up in one line, and how one is undone ([`undo`]): which later
+//! operations forbid it, and in which order its records are put back. A backend reads and
+//! writes states and log rows ([`HistoryTxn`]) inside its own write transaction; every
+//! decision is taken here, once for both.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::error::{Result, StoreError};
+use crate::model::{
+    Change, EntityKind, EntityState, EventState, LastChange, NewOperation, Operation, RecordKind,
+    State,
+};
+
+/// What one write did, record by record, collected while it writes: the state of each
+/// record before its first change and after its last. Finished, it is the operation to log.
+///
+/// A backend calls [`Journal::before`] with a record's state before it first writes to it
+/// (`None` for a record it creates), and [`Journal::after`] once the record is as the write
+/// leaves it (`None` for one it removed). A record touched twice keeps its first `before`
+/// and its last `after`.
+#[derive(Debug)]
+pub struct Journal {
+    command: String,
+    subject: Option<String>,
+    changes: Vec<Change>,
+    index: HashMap<(RecordKind, i64), usize>,
+    /// Organizations touched or linked from an event touched (for `log --org`).
+    organizations: BTreeSet<i64>,
+}
+
+impl Journal {
+    /// A journal for a command, named as typed (`add-event`, `org merge`, `import`).
+    pub fn new(command: impl Into<String>) -> Journal {
+        Journal {
+            command: command.into(),
+            subject: None,
+            changes: Vec::new(),
+            index: HashMap::new(),
+            organizations: BTreeSet::new(),
+        }
+    }
+
+    /// The command name given.
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    /// Renames the command (an import run by `edit` is logged as `edit`).
+    pub fn set_command(&mut self, command: impl Into<String>) {
+        self.command = command.into();
+    }
+
+    /// What the operation is about, said first in its summary: an import's file, the two
+    /// names of a merge.
+    pub fn set_subject(&mut self, subject: impl Into<String>) {
+        self.subject = Some(subject.into());
+    }
+
+    /// Whether the record has been touched already (its `before` is known).
+    pub fn touched(&self, kind: RecordKind, id: i64) -> bool {
+        self.index.contains_key(&(kind, id))
+    }
+
+    /// The records touched, in the order they were first touched.
+    pub fn records(&self) -> Vec<(RecordKind, i64)> {
+        self.changes.iter().map(|c| (c.kind, c.id)).collect()
+    }
+
+    /// How many records were touched.
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Records the state of a record before the write's first change to it; `None` for a
+    /// record the write creates. Does nothing for a record touched already.
+    pub fn before(&mut self, kind: RecordKind, id: i64, state: Option<State>) {
+        if self.touched(kind, id) {
+            return;
+        }
+        if let Some(state) = &state {
+            self.note_organizations(kind, state);
+        }
+        self.index.insert((kind, id), self.changes.len());
+        let label = state.as_ref().map(State::label).unwrap_or_default();
+        self.changes.push(Change {
+            kind,
+            id,
+            label,
+            before: state,
+            after: None,
+        });
+    }
+
+    /// Records the state of a record as the write leaves it; `None` for one it removed. A
+    /// record not touched before is taken to be new.
+    pub fn after(&mut self, kind: RecordKind, id: i64, state: Option<State>) {
+        if !self.touched(kind, id) {
+            self.before(kind, id, None);
+        }
+        if let Some(state) = &state {
+            self.note_organizations(kind, state);
+        }
+        let i = self.index[&(kind, id)];
+        let change = &mut self.changes[i];
+        if let Some(state) = &state {
+            change.label = state.label();
+        }
+        change.after = state;
+    }
+
+    /// A record the write created, as it left it: `before(None)` and `after(state)` at once.
+    pub fn created(&mut self, kind: RecordKind, state: State) {
+        let id = state.id();
+        self.before(kind, id, None);
+        self.after(kind, id, Some(state));
+    }
+
+    fn note_organizations(&mut self, kind: RecordKind, state: &State) {
+        match (kind, state) {
+            (RecordKind::Organization, state) => {
+                self.organizations.insert(state.id());
+            }
+            (RecordKind::Event, State::Event(e)) => {
+                self.organizations
+                    .extend(e.organizers.iter().chain(&e.partners).map(|o| o.id));
+                self.organizations.extend(
+                    e.participants
+                        .iter()
+                        .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// The operation to log, or `None` when the write changed nothing (every record as it
+    /// was): a command that changes nothing logs nothing.
+    pub fn finish(self, undoes: Option<i64>) -> Option<NewOperation> {
+        let changes: Vec<Change> = self
+            .changes
+            .into_iter()
+            .filter(|c| c.before != c.after)
+            .collect();
+        if changes.is_empty() {
+            return None;
+        }
+        let summary = summary(self.subject.as_deref(), &changes);
+        Some(NewOperation {
+            command: self.command,
+            summary,
+            undoes,
+            changes,
+            organizations: self.organizations.into_iter().collect(),
+        })
+    }
+}
+
+/// One line on what the changes did: the one record and what changed in it, or how many of
+/// each kind were created, changed and removed; after the subject, if any.
+pub fn summary(subject: Option<&str>, changes: &[Change]) -> String {
+    let body = match changes {
+        [one] => describe(one),
+        _ => counts(changes),
+    };
+    match subject {
+        Some(subject) => format!("{subject}: {body}"),
+        None => body,
+    }
+}
+
+/// One change in a few words: `event 12 "Title": title, tags changed`.
+pub fn describe(change: &Change) -> String {
+    let what = format!("{} {} {:?}", change.kind, change.id, change.label);
+    match (&change.before, &change.after) {
+        (Some(State::Event(before)), Some(State::Event(after))) => {
+            let fields = changed_fields(before, after);
+            if fields.is_empty() {
+                format!("{what} changed")
+            } else {
+                format!("{what}: {} changed", fields.join(", "))
+            }
+        }
+        (Some(State::Entity(before)), Some(State::Entity(after))) => {
+            if before.name != after.name {
+                format!(
+                    "{} {} {:?} renamed {:?}",
+                    change.kind, change.id, before.name, after.name
+                )
+            } else {
+                format!("{what}: names changed")
+            }
+        }
+        _ => format!("{what} {}", change.verb()),
+    }
+}
+
+fn counts(changes: &[Change]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for kind in [
+        RecordKind::Event,
+        RecordKind::Organization,
+        RecordKind::Person,
+    ] {
+        let mut verbs: Vec<String> = Vec::new();
+        for verb in ["created", "changed", "removed"] {
+            let n = changes
+                .iter()
+                .filter(|c| c.kind == kind && c.verb() == verb)
+                .count();
+            if n > 0 {
+                verbs.push(format!("{n} {verb}"));
+            }
+        }
+        if !verbs.is_empty() {
+            let noun = match kind {
+                RecordKind::Event => "events",
+                RecordKind::Organization => "organizations",
+                RecordKind::Person => "people",
+            };
+            parts.push(format!("{noun} {}", verbs.join(", ")));
+        }
+    }
+    parts.join("; ")
+}
+
+/// The fields of an event that differ between two states, by their interchange names.
+pub fn changed_fields(before: &EventState, after: &EventState) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    let mut check = |name: &'static str, differs: bool| {
+        if differs {
+            fields.push(name);
+        }
+    };
+    check("key", before.key != after.key);
+    check("title", before.title != after.title);
+    check("kind", before.kind != after.kind);
+    check("start", before.start != after.start);
+    check("end", before.end != after.end);
+    check("mode", before.mode != after.mode);
+    check("location", before.location != after.location);
+    check("region", before.region != after.region);
+    check("project", before.project != after.project);
+    check("description", before.description != after.description);
+    check("source", before.source != after.source);
+    check("tags", before.tags != after.tags);
+    check("organizers", before.organizers != after.organizers);
+    check("partners", before.partners != after.partners);
+    check("sessions", before.sessions != after.sessions);
+    check("participants", before.participants != after.participants);
+    fields
+}
+
+/// What a backend's write transaction does for the log and for undo. Every method runs in
+/// the transaction it was made from; nothing is committed here.
+pub trait HistoryTxn {
+    /// A record as it is now, ids and all; `None` when it is not there.
+    fn state(&mut self, kind: RecordKind, id: i64) -> Result<Option<State>>;
+    /// Removes every name (its own and its aliases) of an organization or person, so that
+    /// names may move between the records an undo puts back.
+    fn clear_names(&mut self, kind: EntityKind, id: i64) -> Result<()>;
+    /// Puts an organization or person back as `state` has it: its row (made, with its id,
+    /// where it is not there; its own name and creation time set) and exactly its names (its
+    /// own and its aliases; the caller cleared them first).
+    fn put_entity(&mut self, kind: EntityKind, state: &EntityState) -> Result<()>;
+    /// Removes an organization or person that nothing links to any more.
+    fn delete_entity(&mut self, kind: EntityKind, id: i64) -> Result<()>;
+    /// Puts an event back as `state` has it: its row (made, with its id, where it is not
+    /// there), every field and time stamp, its tags, organizers, partners and sessions in
+    /// order, its participations with their ids; its search text brought up to date.
+    fn put_event(&mut self, state: &EventState) -> Result<()>;
+    /// Removes an event with everything linked to it (its search text too).
+    fn delete_event(&mut self, id: i64) -> Result<()>;
+    /// The events that link to an organization or person now (as organizer, partner or
+    /// through a participation), the first `limit` by id.
+    fn events_using(&mut self, kind: EntityKind, id: i64, limit: usize) -> Result<Vec<i64>>;
+    /// One operation, with its changes.
+    fn operation(&mut self, id: i64) -> Result<Option<Operation>>;
+    /// The operations newer than `op` that changed a record `op` changed, oldest first,
+    /// without their changes.
+    fn later_on_same_records(&mut self, op: i64) -> Result<Vec<Operation>>;
+    /// The newest operation, of all, that has not been undone.
+    fn newest_not_undone(&mut self) -> Result<Option<i64>>;
+    /// The newest operation that changed the record, if any.
+    fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>>;
+    /// The operations that changed the record after operation `after` (all, for `None`)
+    /// or at a time later than `since` (the log's format), oldest first.
+    fn changes_since(
+        &mut self,
+        kind: RecordKind,
+        id: i64,
+        after: Option<i64>,
+        since: Option<&str>,
+    ) -> Result<Vec<LastChange>>;
+    /// Marks operation `op` as undone by `by`, or as not undone (`None`).
+    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()>;
+    /// Writes an operation to the log, stamped with the time and the user; returns its id.
+    /// For an undo, marks the operation it reverts as undone by it.
+    fn record(&mut self, op: &NewOperation) -> Result<i64>;
+}
+
+/// What an undo did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    /// The operation reverted.
+    pub reverted: Operation,
+    /// The undo's own operation id.
+    pub operation: i64,
+    /// What the undo changed, summed up.
+    pub summary: String,
+}
+
+/// Reverts operation `op` (the newest not undone, for `None`) in the backend's write
+/// transaction `txn`, and logs the undo as an operation of its own; nothing is committed.
+///
+/// Refused, with nothing written, when a later operation changed a record `op` changed (an
+/// undo of `op` included: then `op` is undone already), when a record `op`'s states link
+/// to is gone, or when `op` created an organization or person that another event links to
+/// now.
+pub fn undo(txn: &mut dyn HistoryTxn, op: Option<i64>) -> Result<Undone> {
+    let id = match op {
+        Some(id) => id,
+        None => txn.newest_not_undone()?.ok_or(StoreError::NothingToUndo)?,
+    };
+    let reverted = txn.operation(id)?.ok_or(StoreError::NoOperation { id })?;
+    refuse_conflicts(txn, &reverted)?;
+
+    let mut journal = Journal::new("undo");
+    journal.set_subject(format!("operation {} ({})", reverted.id, reverted.command));
+    let mut there: Vec<(EntityKind, i64)> = Vec::new();
+    for change in &reverted.changes {
+        let now = txn.state(change.kind, change.id)?;
+        if let Some(kind) = change.kind.entity()
+            && now.is_some()
+        {
+            there.push((kind, change.id));
+        }
+        journal.before(change.kind, change.id, now);
+    }
+    // Names first: a merge's undo takes the merged one's names back from the one kept.
+    for (kind, id) in there {
+        txn.clear_names(kind, id)?;
+    }
+    for change in &reverted.changes {
+        if let (Some(kind), Some(State::Entity(before))) = (change.kind.entity(), &change.before) {
+            txn.put_entity(kind, before)?;
+        }
+    }
+    for change in &reverted.changes {
+        if change.kind == RecordKind::Event {
+            match &change.before {
+                Some(State::Event(before)) => txn.put_event(before)?,
+                _ => txn.delete_event(change.id)?,
+            }
+        }
+    }
+    // Last, what the operation created, once no event links to it.
+    for change in &reverted.changes {
+        if let Some(kind) = change.kind.entity()
+            && change.before.is_none()
+        {
+            txn.delete_entity(kind, change.id)?;
+        }
+    }
+    for change in &reverted.changes {
+        let now = txn.state(change.kind, change.id)?;
+        journal.after(change.kind, change.id, now);
+    }
+    let operation = journal
+        .finish(Some(reverted.id))
+        .ok_or(StoreError::NothingToUndo)?;
+    let summary = operation.summary.clone();
+    let undo_id = txn.record(&operation)?;
+    txn.set_undone_by(reverted.id, Some(undo_id))?;
+    // Undoing an undo redoes what it undid: that operation stands again.
+    if let Some(redone) = reverted.undoes {
+        txn.set_undone_by(redone, None)?;
+    }
+    Ok(Undone {
+        reverted,
+        operation: undo_id,
+        summary,
+    })
+}
+
+/// Refuses to undo `op` where a later operation stands in the way (see [`undo`]).
+fn refuse_conflicts(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
+    let later = txn.later_on_same_records(op.id)?;
+    if !later.is_empty() {
+        if let Some(by) = op.undone_by
+            && later.iter().any(|l| l.id == by)
+        {
+            return Err(StoreError::AlreadyUndone { op: op.id, by });
+        }
+        return Err(StoreError::UndoBlocked {
+            op: op.id,
+            reason: "its records were changed since".to_string(),
+            later: later.into_iter().map(|l| l.id).collect(),
+        });
+    }
+    // The organizations and people the states before link to must still be there.
+    let created: BTreeSet<(RecordKind, i64)> = op
+        .changes
+        .iter()
+        .filter(|c| c.before.is_none())
+        .map(|c| (c.kind, c.id))
+        .collect();
+    let mut needed: BTreeSet<(RecordKind, i64)> = BTreeSet::new();
+    for change in &op.changes {
+        if let Some(State::Event(e)) = &change.before {
+            needed.extend(
+                e.organizers
+                    .iter()
+                    .chain(&e.partners)
+                    .map(|o| (RecordKind::Organization, o.id)),
+            );
+            for p in &e.participants {
+                needed.insert((RecordKind::Person, p.person.id));
+                if let Some(o) = &p.organization {
+                    needed.insert((RecordKind::Organization, o.id));
+                }
+            }
+        }
+    }
+    let restored: BTreeSet<(RecordKind, i64)> = op
+        .changes
+        .iter()
+        .filter(|c| c.before.is_some() && c.kind != RecordKind::Event)
+        .map(|c| (c.kind, c.id))
+        .collect();
+    let mut blocking: BTreeSet<i64> = BTreeSet::new();
+    for (kind, id) in needed {
+        if restored.contains(&(kind, id)) || created.contains(&(kind, id)) {
+            continue;
+        }
+        if txn.state(kind, id)?.is_none() {
+            if let Some(last) = txn.last_change(kind, id)? {
+                blocking.insert(last.operation);
+            } else {
+                return Err(StoreError::UndoBlocked {
+                    op: op.id,
+                    reason: format!("{kind} {id}, which it needs, is gone"),
+                    later: Vec::new(),
+                });
+            }
+        }
+    }
+    if !blocking.is_empty() {
+        return Err(StoreError::UndoBlocked {
+            op: op.id,
+            reason: "an organization or person it needs was removed since".to_string(),
+            later: blocking.into_iter().collect(),
+        });
+    }
+    // What it created goes, unless an event it does not put back links to it.
+    let events_restored: BTreeSet<i64> = op
+        .changes
+        .iter()
+        .filter(|c| c.kind == RecordKind::Event)
+        .map(|c| c.id)
+        .collect();
+    for (kind, id) in &created {
+        let Some(entity) = kind.entity() else {
+            continue;
+        };
+        for event in txn.events_using(entity, *id, 1000)? {
+            if events_restored.contains(&event) {
+                continue;
+            }
+            if let Some(last) = txn.last_change(RecordKind::Event, event)? {
+                blocking.insert(last.operation);
+            }
+        }
+    }
+    if !blocking.is_empty() {
+        return Err(StoreError::UndoBlocked {
+            op: op.id,
+            reason: "an organization or person it created is used by events changed since"
+                .to_string(),
+            later: blocking.into_iter().collect(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a write guarded by `--if-unchanged-since` ([`StoreError::ChangedSince`]) when
+/// event `id`, stamped `updated_at` now, was changed after `since` (the log's format): by an
+/// operation of the log, or, older than the log, as its stamp says.
+pub fn refuse_changed_since(
+    txn: &mut dyn HistoryTxn,
+    id: i64,
+    updated_at: &str,
+    since: &str,
+) -> Result<()> {
+    let changes = txn.changes_since(RecordKind::Event, id, None, Some(since))?;
+    if !changes.is_empty() || is_later(updated_at, since) {
+        return Err(StoreError::ChangedSince {
+            what: format!("event {id}"),
+            changes,
+            at: Some(updated_at.to_string()),
+        });
+    }
+    Ok(())
+}
+
+/// Whether time stamp `a` is later than `b`, both RFC 3339 (`2026-12-01T12:00:00Z`, with
+/// or without fractions of a second); one that does not read as a time is not later.
+pub fn is_later(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => a > b,
+        _ => false,
+    }
+}
+
+/// Who runs this program, as the OS knows them: the login name of the process's user, else
+/// `$USER`, else `uid N`.
+pub fn os_user() -> String {
+    // SAFETY: getuid cannot fail; getpwuid_r writes into the buffers given, whose sizes are
+    // passed, and the name it points to lives in `buf`, read before `buf` is dropped.
+    unsafe {
+        let uid = libc::getuid();
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result);
+        if rc == 0 && !result.is_null() && !pwd.pw_name.is_null() {
+            let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy();
+            if !name.is_empty() {
+                return name.into_owned();
+            }
+        }
+        match std::env::var("USER") {
+            Ok(user) if !user.is_empty() => user,
+            _ => format!("uid {uid}"),
+        }
+    }
+}
