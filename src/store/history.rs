@@ -298,8 +298,9 @@ pub trait HistoryTxn {
     ) -> Result<Vec<LastChange>>;
     /// Marks operation `op` as undone by `by`, or as not undone (`None`).
     fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()>;
-    /// Writes an operation to the log, stamped with the time and the user; returns its id.
-    /// For an undo, marks the operation it reverts as undone by it.
+    /// Writes an operation to the log, stamped with the time and the user, with its changes
+    /// (in order) and the organizations it touched; returns its id. (An undo's marks on the
+    /// operations it reverts are [`HistoryTxn::set_undone_by`]'s.)
     fn record(&mut self, op: &NewOperation) -> Result<i64>;
 }
 
