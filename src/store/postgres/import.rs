@@ -580,6 +580,16 @@ impl<'a> PgImport<'a> {
         Ok(())
     }
 
+    /// The transaction with everything this import wrote on the server and its indexes
+    /// made, for the log's reads and writes.
+    pub(super) fn settled(&mut self) -> Result<&mut Transaction<'a>> {
+        self.flush()?;
+        self.restore()?;
+        // What is read ahead may be changed by what comes.
+        self.ahead.clear();
+        Ok(&mut self.tx)
+    }
+
     /// Sends what waits if enough does.
     fn maybe_flush(&mut self) -> Result<()> {
         if self.pending.events.len() >= FLUSH_EVENTS
