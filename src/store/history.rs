@@ -46,6 +46,11 @@ impl Journal {
         &self.command
     }
 
+    /// What the operation is about, if said.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
     /// Renames the command (an import run by `edit` is logged as `edit`).
     pub fn set_command(&mut self, command: impl Into<String>) {
         self.command = command.into();
@@ -200,6 +205,28 @@ pub fn describe(change: &Change) -> String {
 }
 
 fn counts(changes: &[Change]) -> String {
+    let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
+    for c in changes {
+        *tally.entry((c.kind, c.verb())).or_default() += 1;
+    }
+    tallied(&tally)
+}
+
+/// [`summary`] of more than one change, from how many records of each kind were `created`,
+/// `changed` and `removed`: for a backend that does not hold every change at once (an
+/// import of a million records).
+pub fn count_summary(
+    subject: Option<&str>,
+    tally: &HashMap<(RecordKind, &'static str), usize>,
+) -> String {
+    let body = tallied(tally);
+    match subject {
+        Some(subject) => format!("{subject}: {body}"),
+        None => body,
+    }
+}
+
+fn tallied(tally: &HashMap<(RecordKind, &'static str), usize>) -> String {
     let mut parts: Vec<String> = Vec::new();
     for kind in [
         RecordKind::Event,
@@ -208,10 +235,7 @@ fn counts(changes: &[Change]) -> String {
     ] {
         let mut verbs: Vec<String> = Vec::new();
         for verb in ["created", "changed", "removed"] {
-            let n = changes
-                .iter()
-                .filter(|c| c.kind == kind && c.verb() == verb)
-                .count();
+            let n = tally.get(&(kind, verb)).copied().unwrap_or(0);
             if n > 0 {
                 verbs.push(format!("{n} {verb}"));
             }

@@ -226,7 +226,7 @@ pub(super) fn state(
 }
 
 /// The states of many records of one kind, by id.
-fn states(
+pub(super) fn states(
     client: &mut impl GenericClient,
     kind: RecordKind,
     ids: &[i64],
@@ -446,7 +446,7 @@ fn delete_event(tx: &mut Transaction<'_>, id: i64) -> Result<()> {
 }
 
 /// The events linking to an organization or person, by id, the first `limit`.
-fn events_using(
+pub(super) fn events_using(
     client: &mut impl GenericClient,
     kind: EntityKind,
     id: i64,
@@ -538,6 +538,27 @@ fn load_changes(client: &mut impl GenericClient, ops: &mut [Operation]) -> Resul
             ops[i].changes.push(change_from_row(&row)?);
         }
     }
+    Ok(())
+}
+
+/// The changes of operation `op`, in order.
+pub(super) fn changes_of(client: &mut impl GenericClient, op: i64) -> Result<Vec<Change>> {
+    Ok(operation(client, op)?
+        .map(|o| o.changes)
+        .unwrap_or_default())
+}
+
+/// Gives the id of an operation that is not logged after all back to the sequence, if it is
+/// the last drawn and the role may (else it stays drawn: a gap).
+pub(super) fn give_back_operation(client: &mut impl GenericClient, op: i64) -> Result<()> {
+    client.execute(
+        "SELECT setval(s, $1, false)
+           FROM (SELECT CAST(pg_get_serial_sequence('operation', 'id') AS regclass) AS s) q
+          WHERE CASE WHEN has_sequence_privilege(s, 'UPDATE')
+                      AND has_sequence_privilege(s, 'SELECT, USAGE')
+                     THEN pg_sequence_last_value(s) = $1 END",
+        &[&op],
+    )?;
     Ok(())
 }
 
@@ -646,7 +667,7 @@ fn set_undone_by(client: &mut impl GenericClient, op: i64, by: Option<i64>) -> R
 
 /// Writes the operation's own row, stamped by the server's clock and with its role (and the
 /// OS user where that is another name); its id.
-fn insert_operation(
+pub(super) fn insert_operation(
     client: &mut impl GenericClient,
     command: &str,
     summary: &str,
@@ -667,7 +688,11 @@ fn insert_operation(
 }
 
 /// Links operation `op` to the organizations it touched.
-fn insert_organizations(client: &mut impl GenericClient, op: i64, orgs: &[i64]) -> Result<()> {
+pub(super) fn insert_organizations(
+    client: &mut impl GenericClient,
+    op: i64,
+    orgs: &[i64],
+) -> Result<()> {
     if orgs.is_empty() {
         return Ok(());
     }

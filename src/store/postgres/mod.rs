@@ -21,6 +21,7 @@ mod error;
 mod filter;
 mod history;
 mod import;
+mod import_log;
 mod lookup;
 mod maintain;
 mod read;
