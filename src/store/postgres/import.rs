@@ -1125,6 +1125,7 @@ impl ImportTxn for PgImport<'_> {
             participants.push((participation, refs.refs, p));
         }
         // The log's state of the event, from what was written.
+        let session_keys: Vec<String> = sessions.iter().map(|s| name_key(s)).collect();
         let state = EventState {
             id,
             key: Some(key.to_string()),
@@ -1146,12 +1147,13 @@ impl ImportTxn for PgImport<'_> {
             participants: participants
                 .into_iter()
                 .map(|(participation, refs, p)| {
+                    // The session as stored: its first spelling.
                     let session = p.session.as_ref().map(|name| {
                         let key = name_key(name);
-                        sessions
+                        session_keys
                             .iter()
-                            .find(|s| name_key(s) == key)
-                            .cloned()
+                            .position(|k| *k == key)
+                            .map(|i| sessions[i].clone())
                             .unwrap_or_else(|| name.clone())
                     });
                     let organization = match (refs.organization, &p.organization) {

@@ -353,7 +353,7 @@ impl ImportLog {
         if cfg!(debug_assertions) {
             // What was logged from what was written must be what is read (the tests run a
             // debug build).
-            for change in history::changes_of(tx, op)? {
+            for change in history::changes_of(tx, op)?.into_iter().take(2000) {
                 let now = history::state(tx, change.kind, change.id)?;
                 assert_eq!(
                     change.after, now,
