@@ -685,6 +685,13 @@ impl<'a> PgImport<'a> {
     /// An organization or person as a state names it: its id and own name, found from a
     /// name it was written as (in the cache, as it has just been met), else by its id.
     fn named(&mut self, kind: EntityKind, id: i64, written: &str) -> Result<Named> {
+        // One this import created: by its id, without folding a name.
+        if let Some(name) = self.own[slot(kind)].get(&id) {
+            return Ok(Named {
+                id,
+                name: name.clone(),
+            });
+        }
         if let Some(found) = self.names[slot(kind)].get(&name_key(written))
             && found.id == id
         {
@@ -703,6 +710,10 @@ impl<'a> PgImport<'a> {
     fn named_list(&mut self, ids: &[i64], names: &[String]) -> Result<Vec<Named>> {
         let mut list = Vec::with_capacity(ids.len());
         for &id in ids {
+            if self.own[0].contains_key(&id) {
+                list.push(self.named(EntityKind::Organization, id, "")?);
+                continue;
+            }
             let written = names.iter().find(|name| {
                 self.names[0]
                     .get(&name_key(name))

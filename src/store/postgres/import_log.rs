@@ -350,10 +350,10 @@ impl ImportLog {
         )?;
         let orgs: Vec<i64> = self.organizations.iter().copied().collect();
         history::insert_organizations(tx, op, &orgs)?;
-        if cfg!(debug_assertions) {
+        if cfg!(debug_assertions) && self.seq <= 2000 {
             // What was logged from what was written must be what is read (the tests run a
             // debug build).
-            for change in history::changes_of(tx, op)?.into_iter().take(2000) {
+            for change in history::changes_of(tx, op)? {
                 let now = history::state(tx, change.kind, change.id)?;
                 assert_eq!(
                     change.after, now,

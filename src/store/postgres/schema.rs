@@ -67,6 +67,16 @@ CREATE TABLE operation_change (
     PRIMARY KEY (operation, seq)
 );
 CREATE INDEX operation_change_record ON operation_change (kind, record, operation);
+-- The states are compressed with lz4 where the server has it (PostgreSQL 14 and later, built
+-- with it): twice as fast to write as the default, for an import's hundred thousand of them.
+DO $$
+BEGIN
+    EXECUTE 'ALTER TABLE operation_change ALTER COLUMN before SET COMPRESSION lz4,
+                                          ALTER COLUMN after SET COMPRESSION lz4';
+EXCEPTION WHEN OTHERS THEN
+    NULL;
+END
+$$;
 CREATE TABLE operation_organization (
     organization BIGINT NOT NULL,
     operation    BIGINT NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
