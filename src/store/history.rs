@@ -46,6 +46,11 @@ impl Journal {
         &self.command
     }
 
+    /// The subject set, if any.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
     /// Renames the command (an import run by `edit` is logged as `edit`).
     pub fn set_command(&mut self, command: impl Into<String>) {
         self.command = command.into();
@@ -163,9 +168,16 @@ impl Journal {
 /// One line on what the changes did: the one record and what changed in it, or how many of
 /// each kind were created, changed and removed; after the subject, if any.
 pub fn summary(subject: Option<&str>, changes: &[Change]) -> String {
-    let body = match changes {
-        [one] => describe(one),
-        _ => counts(changes),
+    summary_with(subject, changes, 0)
+}
+
+/// [`summary`] of `changes` and of `created_events` more events created, which are not
+/// among `changes` (an import writes the events it creates to the log as it goes). With
+/// one change in all, that one is described: it is among `changes`.
+pub fn summary_with(subject: Option<&str>, changes: &[Change], created_events: u64) -> String {
+    let body = match (changes, created_events) {
+        ([one], 0) => describe(one),
+        _ => counts(changes, created_events),
     };
     match subject {
         Some(subject) => format!("{subject}: {body}"),
@@ -199,7 +211,7 @@ pub fn describe(change: &Change) -> String {
     }
 }
 
-fn counts(changes: &[Change]) -> String {
+fn counts(changes: &[Change], created_events: u64) -> String {
     let mut parts: Vec<String> = Vec::new();
     for kind in [
         RecordKind::Event,
@@ -208,10 +220,15 @@ fn counts(changes: &[Change]) -> String {
     ] {
         let mut verbs: Vec<String> = Vec::new();
         for verb in ["created", "changed", "removed"] {
+            let more = match (kind, verb) {
+                (RecordKind::Event, "created") => created_events,
+                _ => 0,
+            };
             let n = changes
                 .iter()
                 .filter(|c| c.kind == kind && c.verb() == verb)
-                .count();
+                .count() as u64
+                + more;
             if n > 0 {
                 verbs.push(format!("{n} {verb}"));
             }
