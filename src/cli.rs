@@ -97,6 +97,15 @@ pub enum Command {
     /// Find organizations, people and events recorded twice, and what records lack
     #[command(after_help = DOCTOR_EXAMPLE)]
     Doctor(DoctorArgs),
+    /// The history of changes, newest first: who changed what, when; `log show OP` for one
+    #[command(after_help = LOG_EXAMPLE)]
+    Log(LogArgs),
+    /// Revert the newest change not undone yet, or operation OP; undoing an undo redoes
+    #[command(after_help = UNDO_EXAMPLE)]
+    Undo(UndoArgs),
+    /// Edit an event, participants included, as JSON in $VISUAL or $EDITOR
+    #[command(after_help = EDIT_EXAMPLE)]
+    Edit(EditArgs),
     /// Write a consistent copy of the database to FILE, even while others write to it
     #[command(after_help = BACKUP_EXAMPLE)]
     Backup(BackupArgs),
@@ -281,6 +290,40 @@ one most used). Run those you agree with: nothing is changed by doctor itself. F
 remove ask first (add --yes in a script); URL, NAME and ORGANIZATION are to be filled in
 (for an abbreviation of several organizations, the one it stands for). The exit status is 0
 whether or not there are findings; their number is said on stderr.";
+
+const LOG_EXAMPLE: &str = "\
+Examples:
+  events log --limit 5
+  events log --event rats-2021-03 --since 2021-01-01
+  events log --org \"SCO RATS\" --format json
+  events log show 1                          # what operation 1 changed, field by field
+  events log --prune --before 2000-01-01 --yes   # drop older history; records stay
+
+--since and --until take a day (YYYY-MM-DD, --until inclusive) or an RFC 3339 time
+(2026-12-01T12:00:00Z). Operations are stamped in UTC.";
+
+const LOG_SHOW_EXAMPLE: &str = "\
+Examples:
+  events log show 1
+  events log show 1 --format json";
+
+const UNDO_EXAMPLE: &str = "\
+Examples:
+  events edit-event osce-2021-10 --location Graz
+  events undo                 # reverts that edit, and says the undo's own operation id
+  events undo                 # undoes the undo: the edit is back
+
+An operation whose records were changed by a later one is not undone: the error names the
+later operations, to undo first (newest first).";
+
+const EDIT_EXAMPLE: &str = "\
+Example:
+  VISUAL=\"sed -i s/Tashkent/Almaty/\" events edit rats-2023-04   # any program that edits FILE
+
+`events edit EVENT` opens $VISUAL, else $EDITOR, else vi, on the event's JSON. It is saved
+only if nobody changed the event meanwhile (else the text is kept in a file named in the
+message); it is checked as `import` checks a record; \"id\" cannot change, and
+\"delegations\" is shown only (ignored). A field left out is cleared.";
 
 const BACKUP_EXAMPLE: &str = "\
 Example:
@@ -529,6 +572,10 @@ pub struct EditEventArgs {
     /// Remove a session; its participations stay, with no session (repeatable)
     #[arg(long, value_name = "S")]
     pub remove_session: Vec<String>,
+    /// Refuse the edit, changing nothing, if the event was changed after this moment (RFC
+    /// 3339: 2026-12-01T12:00:00Z), as when read before
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub if_unchanged_since: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -560,6 +607,10 @@ pub struct EditParticipantArgs {
     /// They did not head their delegation
     #[arg(long)]
     pub no_head: bool,
+    /// Refuse the edit, changing nothing, if the participation's event was changed after this
+    /// moment (RFC 3339: 2026-12-01T12:00:00Z), as when read before
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub if_unchanged_since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -813,6 +864,82 @@ pub struct DoctorArgs {
 pub enum DoctorFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: Option<LogCommand>,
+    /// Only operations that changed this event (id, key or `key:KEY`; the id of a removed
+    /// event too)
+    #[arg(long, value_name = "EVENT", help_heading = "Filters")]
+    pub event: Option<String>,
+    /// Only operations that touched this organization (name, alias or initialism) or an
+    /// event it organized, partnered or took part in
+    #[arg(long, value_name = "ORG", help_heading = "Filters")]
+    pub org: Option<String>,
+    /// Only operations at or after this day (YYYY-MM-DD) or time (RFC 3339)
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
+    pub since: Option<String>,
+    /// Only operations on or before this day (YYYY-MM-DD, inclusive) or before this time
+    /// (RFC 3339)
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
+    pub until: Option<String>,
+    /// Only operations by this user (the database role or the OS user, any case)
+    #[arg(long, value_name = "U", help_heading = "Filters")]
+    pub user: Option<String>,
+    /// At most this many operations: the newest
+    #[arg(long, value_name = "N", help_heading = "Filters")]
+    pub limit: Option<usize>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+    /// Drop the operations from before --before from the history (the records stay as they
+    /// are); asks first on a terminal
+    #[arg(
+        long,
+        requires = "before",
+        conflicts_with_all = ["event", "org", "since", "until", "user", "limit"]
+    )]
+    pub prune: bool,
+    /// With --prune: the day (YYYY-MM-DD) or time (RFC 3339) before which operations go
+    #[arg(long, value_name = "DATE", requires = "prune")]
+    pub before: Option<String>,
+    /// With --prune: do not ask (needed when standard input is not a terminal)
+    #[arg(short, long, requires = "prune")]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Show what one operation changed, record by record, before -> after per field
+    #[command(after_help = LOG_SHOW_EXAMPLE)]
+    Show(LogShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogShowArgs {
+    /// The operation's id, as `events log` shows it
+    #[arg(value_name = "OP")]
+    pub op: i64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The operation to revert, as `events log` shows it [default: the newest not undone]
+    #[arg(value_name = "OP")]
+    pub op: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The event: its id (a plain number), its key, or `key:KEY`
+    #[arg(value_name = "EVENT")]
+    pub event: String,
 }
 
 #[derive(Debug, Args)]

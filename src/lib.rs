@@ -106,6 +106,9 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Stats(args) => commands::stats::run(ctx, &args),
         Command::Check => commands::maintain::check(ctx),
         Command::Doctor(args) => commands::doctor::run(ctx, &args),
+        Command::Log(args) => commands::history::log(ctx, &args),
+        Command::Undo(args) => commands::history::undo(ctx, &args),
+        Command::Edit(args) => commands::editor::run(ctx, &args),
         Command::Backup(args) => commands::maintain::backup(ctx, &args),
         // Handled by `run` before a database is looked for.
         Command::Completions(args) => commands::completions::run(&args),

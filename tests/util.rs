@@ -631,3 +631,17 @@ pub fn typed_dump(env: &Env) -> String {
     }
     dump
 }
+
+/// `show`'s table without its last line, when that line says when the event was last
+/// changed and by whom (a time and a user that differ from run to run and between backends).
+pub fn without_last_change(table: &str) -> String {
+    let mut lines: Vec<&str> = table.lines().collect();
+    if lines.last().is_some_and(|l| l.starts_with("Last changed ")) {
+        lines.pop();
+    }
+    let mut out = lines.join("\n");
+    if table.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}

@@ -59,6 +59,7 @@ fn changed_meanwhile(e: &anyhow::Error) -> bool {
 }
 
 pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
+    let since = guard(args.if_unchanged_since.as_deref())?;
     let mut store = super::open_existing(ctx, &format!("event with id or key {:?}", args.event))?;
     // Organizations named by their initialisms, once (not at each retry).
     let mut args = args.clone();
@@ -72,10 +73,22 @@ pub fn event(ctx: &Context, args: &EditEventArgs) -> Result<()> {
     ] {
         super::resolve_orgs(ctx, &mut *store, list)?;
     }
-    retrying(|| edit_event(ctx, &mut *store, &args))
+    retrying(|| edit_event(ctx, &mut *store, &args, since.as_deref()))
 }
 
-fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Result<()> {
+/// `--if-unchanged-since`, in the log's format.
+fn guard(since: Option<&str>) -> Result<Option<String>> {
+    since
+        .map(|text| super::history::moment("if-unchanged-since", text))
+        .transpose()
+}
+
+fn edit_event(
+    ctx: &Context,
+    store: &mut dyn Store,
+    args: &EditEventArgs,
+    since: Option<&str>,
+) -> Result<()> {
     let id = super::resolve_event(store, &args.event)?;
     let current = store
         .get_event(id)?
@@ -273,7 +286,7 @@ fn edit_event(ctx: &Context, store: &mut dyn Store, args: &EditEventArgs) -> Res
     }
     let near = store.near_organizations(&[&after.organizers[..], &after.partners[..]].concat())?;
     let edited = store
-        .edit_event(id, &current, &after, lists, &sessions, None)
+        .edit_event(id, &current, &after, lists, &sessions, since)
         .map_err(|e| match e {
             StoreError::DuplicateKey { key, id } => {
                 anyhow!("invalid --key {key:?}: event {id} has it already")
@@ -395,18 +408,20 @@ fn move_dates(record: &mut EventRecord, current: &Event, args: &EditEventArgs) -
 }
 
 pub fn participant(ctx: &Context, args: &EditParticipantArgs) -> Result<()> {
+    let since = guard(args.if_unchanged_since.as_deref())?;
     let mut store = super::open_existing(ctx, &format!("participation {}", args.id))?;
     let mut args = args.clone();
     if let Some(org) = &mut args.org {
         super::resolve_orgs(ctx, &mut *store, std::slice::from_mut(org))?;
     }
-    retrying(|| edit_participant(ctx, &mut *store, &args))
+    retrying(|| edit_participant(ctx, &mut *store, &args, since.as_deref()))
 }
 
 fn edit_participant(
     ctx: &Context,
     store: &mut dyn Store,
     args: &EditParticipantArgs,
+    since: Option<&str>,
 ) -> Result<()> {
     let (event_id, current) = store
         .participation(args.id)?
@@ -463,7 +478,7 @@ fn edit_participant(
         return Ok(());
     }
     let near = super::near_participant(store, &after)?;
-    match store.edit_participation(args.id, event_id, &current, &after, None) {
+    match store.edit_participation(args.id, event_id, &current, &after, since) {
         Err(StoreError::SameAsAnother { other }) => {
             bail!(
                 "participation {} would then record the same as participation {other} of event {event_id}; nothing changed (remove one with `events remove-participant {}`)",

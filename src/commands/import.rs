@@ -673,7 +673,7 @@ fn ambiguous_problem(line: u64, ambiguous: &AmbiguousName) -> Problem {
 }
 
 /// `is the initialism of 2 organizations: "A", "B"; ...`: what to do too.
-fn ambiguous_reason(ambiguous: &AmbiguousName) -> String {
+pub(super) fn ambiguous_reason(ambiguous: &AmbiguousName) -> String {
     // The alias as abbreviations are written plain: "u.n.d.p." is UNDP.
     let alias = crate::model::abbrev::abbreviation_key(&ambiguous.name)
         .unwrap_or_else(|| ambiguous.name.clone());
@@ -692,7 +692,7 @@ fn ambiguous_reason(ambiguous: &AmbiguousName) -> String {
 }
 
 /// Why a record cannot make an organization both organizer and partner of its event.
-fn both_roles(conflict: &RoleConflict) -> String {
+pub(super) fn both_roles(conflict: &RoleConflict) -> String {
     let other_role = if conflict.field == Field::Partners {
         "an organizer"
     } else {

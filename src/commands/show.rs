@@ -7,7 +7,9 @@ use anyhow::{Result, anyhow};
 use crate::Context;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::formats;
-use crate::render::{self, Style, Terminal, tables};
+use crate::model::RecordKind;
+use crate::render::text::escape;
+use crate::render::{self, Style, Terminal, changes, tables};
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
     let mut store = super::open_for_reading(ctx)?;
@@ -31,6 +33,22 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
             } else {
                 writeln!(out, "Participants ({})", event.participants.len())?;
                 writeln!(out, "{}", tables::participants(&event.participants, term))?;
+            }
+            match store.last_change(RecordKind::Event, id)? {
+                Some(last) => writeln!(
+                    out,
+                    "Last changed {} UTC by {}, operation {} ({}).",
+                    changes::moment(&last.at),
+                    escape(&last.who()),
+                    last.operation,
+                    escape(&last.command)
+                )?,
+                // Older than the log, or its history pruned.
+                None => writeln!(
+                    out,
+                    "Last changed {} UTC (the history does not say by whom).",
+                    changes::moment(&event.updated_at)
+                )?,
             }
             out.flush()?;
         }

@@ -1,6 +1,7 @@
 //! Everything printed for a person: tables (comfy-table) and plain text. Nothing here touches
 //! the database; it turns domain values into text.
 
+pub mod changes;
 pub mod layout;
 pub mod tables;
 pub mod text;

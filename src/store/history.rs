@@ -46,7 +46,7 @@ impl Journal {
         &self.command
     }
 
-    /// The subject set, if any.
+    /// What the operation is about, if said.
     pub fn subject(&self) -> Option<&str> {
         self.subject.as_deref()
     }
@@ -212,6 +212,31 @@ pub fn describe(change: &Change) -> String {
 }
 
 fn counts(changes: &[Change], created_events: u64) -> String {
+    let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
+    for c in changes {
+        *tally.entry((c.kind, c.verb())).or_default() += 1;
+    }
+    if created_events > 0 {
+        *tally.entry((RecordKind::Event, "created")).or_default() += created_events as usize;
+    }
+    tallied(&tally)
+}
+
+/// [`summary`] of more than one change, from how many records of each kind were `created`,
+/// `changed` and `removed`: for a backend that does not hold every change at once (an
+/// import of a million records).
+pub fn count_summary(
+    subject: Option<&str>,
+    tally: &HashMap<(RecordKind, &'static str), usize>,
+) -> String {
+    let body = tallied(tally);
+    match subject {
+        Some(subject) => format!("{subject}: {body}"),
+        None => body,
+    }
+}
+
+fn tallied(tally: &HashMap<(RecordKind, &'static str), usize>) -> String {
     let mut parts: Vec<String> = Vec::new();
     for kind in [
         RecordKind::Event,
@@ -220,15 +245,7 @@ fn counts(changes: &[Change], created_events: u64) -> String {
     ] {
         let mut verbs: Vec<String> = Vec::new();
         for verb in ["created", "changed", "removed"] {
-            let more = match (kind, verb) {
-                (RecordKind::Event, "created") => created_events,
-                _ => 0,
-            };
-            let n = changes
-                .iter()
-                .filter(|c| c.kind == kind && c.verb() == verb)
-                .count() as u64
-                + more;
+            let n = tally.get(&(kind, verb)).copied().unwrap_or(0);
             if n > 0 {
                 verbs.push(format!("{n} {verb}"));
             }

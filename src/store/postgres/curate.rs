@@ -8,6 +8,7 @@
 use postgres::Transaction;
 
 use super::entity::{find, of};
+use super::history::Logged;
 
 use crate::model::{EntityKind, name_key};
 use crate::store::error::{Result, StoreError};
@@ -35,14 +36,24 @@ fn taken(kind: EntityKind, name: &str, owner: &Found) -> StoreError {
     }
 }
 
+/// The log's name of a command on organizations or people: `org alias`, `person merge`.
+pub(super) fn command(kind: EntityKind, verb: &str) -> String {
+    match kind {
+        EntityKind::Organization => format!("org {verb}"),
+        EntityKind::Person => format!("person {verb}"),
+    }
+}
+
 /// Makes `alias` another name of the entity known by `name`.
 pub(super) fn add_alias(
     tx: &mut Transaction<'_>,
+    log: &mut Logged,
     kind: EntityKind,
     name: &str,
     alias: &str,
 ) -> Result<AliasOutcome> {
     let found = require(tx, kind, name)?;
+    log.before(tx, kind.into(), found.id)?;
     Ok(match find(tx, kind, alias)? {
         Some(owner) if owner.id == found.id => AliasOutcome::AlreadyThere { name: found.name },
         Some(owner) => return Err(taken(kind, alias, &owner)),
@@ -57,11 +68,13 @@ pub(super) fn add_alias(
 /// Its own name cannot be removed (a rename changes it).
 pub(super) fn remove_alias(
     tx: &mut Transaction<'_>,
+    log: &mut Logged,
     kind: EntityKind,
     name: &str,
     alias: &str,
 ) -> Result<String> {
     let found = require(tx, kind, name)?;
+    log.before(tx, kind.into(), found.id)?;
     match find(tx, kind, alias)? {
         None => {
             return Err(StoreError::NotAName {
@@ -93,12 +106,14 @@ pub(super) fn remove_alias(
 /// Renames the entity known by `name`; the old name stays as an alias. Returns the old name.
 pub(super) fn rename(
     tx: &mut Transaction<'_>,
+    log: &mut Logged,
     kind: EntityKind,
     name: &str,
     new: &str,
 ) -> Result<String> {
     let sql = of(kind);
     let found = require(tx, kind, name)?;
+    log.before(tx, kind.into(), found.id)?;
     let key = name_key(new);
     match find(tx, kind, new)? {
         Some(owner) if owner.id != found.id => return Err(taken(kind, new, &owner)),
@@ -121,6 +136,7 @@ pub(super) fn rename(
 /// `other` is no more.
 pub(super) fn merge(
     tx: &mut Transaction<'_>,
+    log: &mut Logged,
     kind: EntityKind,
     keep: &str,
     other: &str,
@@ -135,6 +151,12 @@ pub(super) fn merge(
             name: kept.name,
         });
     }
+    // The one kept, the one merged, and every event whose links move.
+    log.journal()
+        .set_subject(format!("{:?} into {:?}", merged.name, kept.name));
+    log.before(tx, kind.into(), kept.id)?;
+    log.before(tx, kind.into(), merged.id)?;
+    log.before_events_using(tx, kind, merged.id)?;
     let report = merge_entities(tx, kind, kept.id, merged.id)?;
     Ok(Merged {
         keep: kept.name,

@@ -29,9 +29,11 @@ use std::io::Write as _;
 use chrono::NaiveDate;
 use postgres::Transaction;
 
-use super::{curate, entity, read, search};
+use super::import_log::ImportLog;
+use super::{curate, entity, history, read, search};
 use crate::model::{
-    EntityKind, Event, EventRef, Field, Identity, Mode, NewEvent, NewParticipant, OrgRole, name_key,
+    EntityKind, Event, EventRef, EventState, Field, Identity, Mode, Named, NewEvent,
+    NewParticipant, OrgRole, ParticipationState, RecordKind, name_key,
 };
 use crate::store::error::{Result, StoreError};
 use crate::store::fold::sort_key;
@@ -118,10 +120,10 @@ impl Pending {
 
 /// One row in `COPY`'s text format: fields separated by tabs, `\N` for NULL, backslash,
 /// tab, newline and carriage return escaped.
-struct Row<'a>(&'a mut Vec<u8>, bool);
+pub(super) struct Row<'a>(&'a mut Vec<u8>, bool);
 
 impl<'a> Row<'a> {
-    fn new(buf: &'a mut Vec<u8>) -> Row<'a> {
+    pub(super) fn new(buf: &'a mut Vec<u8>) -> Row<'a> {
         Row(buf, true)
     }
 
@@ -132,7 +134,7 @@ impl<'a> Row<'a> {
         self.1 = false;
     }
 
-    fn text(mut self, value: &str) -> Self {
+    pub(super) fn text(mut self, value: &str) -> Self {
         self.sep();
         for &b in value.as_bytes() {
             match b {
@@ -153,13 +155,13 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn null(mut self) -> Self {
+    pub(super) fn null(mut self) -> Self {
         self.sep();
         self.0.extend_from_slice(b"\\N");
         self
     }
 
-    fn int(mut self, value: i64) -> Self {
+    pub(super) fn int(mut self, value: i64) -> Self {
         self.sep();
         let _ = write!(self.0, "{value}");
         self
@@ -178,7 +180,7 @@ impl<'a> Row<'a> {
         self
     }
 
-    fn end(self) {
+    pub(super) fn end(self) {
         self.0.push(b'\n');
     }
 }
@@ -186,8 +188,10 @@ impl<'a> Row<'a> {
 /// An import in progress.
 pub(super) struct PgImport<'a> {
     tx: Transaction<'a>,
-    /// What the import logs at its commit.
+    /// What the import logs at its commit: its command and subject (see `Import::describe`).
     journal: crate::store::Journal,
+    /// Its changes, logged as it goes (see `import_log`).
+    log: ImportLog,
     /// The time every row written is stamped with.
     stamp: String,
     began_empty: bool,
@@ -259,6 +263,7 @@ impl<'a> PgImport<'a> {
         let (began_empty, retired): (bool, bool) = (row.get(0), row.get(1));
         let mut import = PgImport {
             journal: crate::store::Journal::new("import"),
+            log: ImportLog::default(),
             tx,
             stamp: crate::store::now(),
             began_empty,
@@ -520,7 +525,7 @@ impl<'a> PgImport<'a> {
     fn flush(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             self.pending.events.clear();
-            return Ok(());
+            return self.log.flush(&mut self.tx, &self.journal);
         }
         let pending = std::mem::take(&mut self.pending);
         let tables: [(&str, &Vec<u8>); 9] = [
@@ -577,7 +582,18 @@ impl<'a> PgImport<'a> {
         }
         // Sent, the sessions are found on the server.
         self.sessions.clear();
-        Ok(())
+        // And the log's rows of what they created.
+        self.log.flush(&mut self.tx, &self.journal)
+    }
+
+    /// The transaction with everything this import wrote on the server and its indexes
+    /// made, for the log's reads and writes.
+    pub(super) fn settled(&mut self) -> Result<&mut Transaction<'a>> {
+        self.flush()?;
+        self.restore()?;
+        // What is read ahead may be changed by what comes.
+        self.ahead.clear();
+        Ok(&mut self.tx)
     }
 
     /// Sends what waits if enough does.
@@ -653,6 +669,7 @@ impl<'a> PgImport<'a> {
             .end();
         Row::new(name_rows).text(&key).int(id).text(name).end();
         self.own[slot(kind)].insert(id, name.to_string());
+        self.log.created_entity(kind.into(), id, name, &self.stamp);
         self.remember(
             kind,
             key,
@@ -663,6 +680,43 @@ impl<'a> PgImport<'a> {
         )?;
         self.created.push((kind, id));
         Ok((id, true))
+    }
+
+    /// An organization or person as a state names it: its id and own name, found from a
+    /// name it was written as (in the cache, as it has just been met), else by its id.
+    fn named(&mut self, kind: EntityKind, id: i64, written: &str) -> Result<Named> {
+        if let Some(found) = self.names[slot(kind)].get(&name_key(written))
+            && found.id == id
+        {
+            return Ok(Named {
+                id,
+                name: found.name.clone(),
+            });
+        }
+        Ok(Named {
+            id,
+            name: self.own_name(kind, id)?,
+        })
+    }
+
+    /// The organizations `ids` of a list written as `names`, as a state names them.
+    fn named_list(&mut self, ids: &[i64], names: &[String]) -> Result<Vec<Named>> {
+        let mut list = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let written = names.iter().find(|name| {
+                self.names[0]
+                    .get(&name_key(name))
+                    .is_some_and(|found| found.id == id)
+            });
+            list.push(match written {
+                Some(name) => self.named(EntityKind::Organization, id, &name.clone())?,
+                None => Named {
+                    id,
+                    name: self.own_name(EntityKind::Organization, id)?,
+                },
+            });
+        }
+        Ok(list)
     }
 
     /// The own name of an organization or person.
@@ -1065,9 +1119,63 @@ impl ImportTxn for PgImport<'_> {
                     .end();
             }
         }
+        let mut participants = Vec::with_capacity(participations.len());
         for (refs, p) in &participations {
-            self.push_participation(id, refs, p)?;
+            let participation = self.push_participation(id, refs, p)?;
+            participants.push((participation, refs.refs, p));
         }
+        // The log's state of the event, from what was written.
+        let state = EventState {
+            id,
+            key: Some(key.to_string()),
+            title: event.title.clone(),
+            kind: event.kind.clone(),
+            start: event.start.format("%Y-%m-%d").to_string(),
+            end: event.end.format("%Y-%m-%d").to_string(),
+            mode: event.mode.map(|m| m.as_str().to_string()),
+            location: event.location.clone(),
+            region: event.region.clone(),
+            project: event.project.clone(),
+            description: event.description.clone(),
+            source: event.source.clone(),
+            created_at: self.stamp.clone(),
+            updated_at: self.stamp.clone(),
+            tags: event.tags.clone(),
+            organizers: self.named_list(&organizers, &event.organizers)?,
+            partners: self.named_list(&partners, &event.partners)?,
+            participants: participants
+                .into_iter()
+                .map(|(participation, refs, p)| {
+                    let session = p.session.as_ref().map(|name| {
+                        let key = name_key(name);
+                        sessions
+                            .iter()
+                            .find(|s| name_key(s) == key)
+                            .cloned()
+                            .unwrap_or_else(|| name.clone())
+                    });
+                    let organization = match (refs.organization, &p.organization) {
+                        (Some(org), Some(name)) => {
+                            Some(self.named(EntityKind::Organization, org, name)?)
+                        }
+                        _ => None,
+                    };
+                    Ok(ParticipationState {
+                        id: participation,
+                        person: self.named(EntityKind::Person, refs.person, &p.name)?,
+                        organization,
+                        position: p.position.clone(),
+                        role: p.role.clone(),
+                        session,
+                        contribution: p.contribution.clone(),
+                        head: p.head,
+                        created_at: self.stamp.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+            sessions,
+        };
+        self.log.created_event(state);
         self.keys.insert(key.to_string(), id);
         self.titles
             .entry((event.start, name_key(&event.title)))
@@ -1087,6 +1195,7 @@ impl ImportTxn for PgImport<'_> {
         fields: &[Field],
         plan: Option<&ParticipationPlan>,
     ) -> Result<()> {
+        self.log.changes(&mut self.tx, RecordKind::Event, id)?;
         let changed = |field: Field| fields.contains(&field);
         // The organizations of the lists replaced, found or created in the order SQLite's
         // import creates them.
@@ -1258,6 +1367,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
+        self.log.changes(&mut self.tx, RecordKind::Event, event)?;
         self.ahead.remove(&event);
         let refs = self.participant_refs(event, p)?;
         self.push_participation(event, &refs, p)?;
@@ -1278,7 +1388,15 @@ impl ImportTxn for PgImport<'_> {
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
         self.restore()?;
         self.flush()?;
+        // The log: the one kept changes, the events whose links move change, the other is no
+        // more (one this import created: it is not logged at all).
+        self.log.changes(&mut self.tx, kind.into(), keep)?;
+        for event in history::events_using(&mut self.tx, kind, other, i64::MAX)? {
+            self.log.changes(&mut self.tx, RecordKind::Event, event)?;
+        }
+        self.log.changes(&mut self.tx, kind.into(), other)?;
         let report = curate::merge_entities(&mut self.tx, kind, keep, other)?;
+        self.log.gone(kind.into(), other);
         // The other's names are now the kept one's.
         let name = self.own_name(kind, keep)?;
         for found in self.names[slot(kind)].values_mut() {
@@ -1312,6 +1430,7 @@ impl ImportTxn for PgImport<'_> {
                     }));
                 }
                 None => {
+                    self.log.changes(&mut self.tx, kind.into(), id)?;
                     let key = name_key(alias);
                     let rows = match kind {
                         EntityKind::Organization => &mut self.pending.organization_name,
@@ -1344,6 +1463,9 @@ impl ImportTxn for PgImport<'_> {
                 &[&touched, &self.stamp],
             )?;
         }
+        // The log, once everything is written.
+        let log = std::mem::take(&mut self.log);
+        log.finish(&mut self.tx, &self.journal)?;
         let refresh: Vec<i64> = self.touched.union(&self.changed).copied().collect();
         if !refresh.is_empty() {
             search::refresh(&mut self.tx, &refresh)?;
@@ -1374,6 +1496,11 @@ impl ImportTxn for PgImport<'_> {
         crate::store::interrupt::disarm();
         // Only while the transaction can still run a statement (a failed one cannot): else the
         // ids stay drawn, a gap as any rolled-back insert leaves on PostgreSQL.
+        if let Some(op) = self.log.op()
+            && history::give_back_operation(&mut self.tx, op).is_err()
+        {
+            return Ok(self.tx.rollback()?);
+        }
         if self.give_back_ids(true).is_err() {
             return Ok(self.tx.rollback()?);
         }

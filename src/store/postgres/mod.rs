@@ -21,6 +21,7 @@ mod error;
 mod filter;
 mod history;
 mod import;
+mod import_log;
 mod lookup;
 mod maintain;
 mod read;
@@ -39,6 +40,7 @@ use postgres::{Client, IsolationLevel, Transaction};
 
 pub use url::{PgUrl, is_postgres_url};
 
+use crate::model::RecordKind;
 use crate::model::{
     AliasRecord, EntityKind, Event, EventFilter, EventRef, Identity, NewEvent, NewParticipant,
     OrgSummary, ParticipantRecord, PersonHistory, PersonSummary, StatsBy, StatsRow,
@@ -48,6 +50,7 @@ use crate::store::{
     Access, AliasOutcome, Counts, Found, Import, ListsChanged, Merged, ParticipantAdded,
     SessionEdit, SessionsEdited, Store,
 };
+use history::Logged;
 
 /// A connection to an `events` schema on a PostgreSQL server.
 pub struct PgStore {
@@ -110,6 +113,27 @@ impl PgStore {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?)
+    }
+}
+
+/// Refuses a write to event `id` guarded by `--if-unchanged-since` when the event was changed
+/// after `since` (see [`crate::store::history::refuse_changed_since`]).
+fn guard(tx: &mut Transaction<'_>, id: i64, since: Option<&str>) -> Result<()> {
+    let Some(since) = since else {
+        return Ok(());
+    };
+    let updated_at: Option<String> = tx
+        .query_opt("SELECT updated_at FROM event WHERE id = $1", &[&id])?
+        .map(|row| row.get(0));
+    match updated_at {
+        Some(updated_at) => crate::store::history::refuse_changed_since(
+            &mut history::PgHistory(tx),
+            id,
+            &updated_at,
+            since,
+        ),
+        // The write itself says that it is gone.
+        None => Ok(()),
     }
 }
 
@@ -195,14 +219,20 @@ impl Store for PgStore {
 
     fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
         let mut tx = self.write()?;
+        let mut log = Logged::new(&mut tx, "add-event")?;
         let identity = write::add_event(&mut tx, event)?;
+        log.creates(RecordKind::Event, identity.id);
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(identity)
     }
 
     fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantAdded> {
         let mut tx = self.write()?;
+        let mut log = Logged::new(&mut tx, "add-participant")?;
+        log.before(&mut tx, RecordKind::Event, event)?;
         let added = write::add_participant(&mut tx, event, p)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(added)
     }
@@ -214,10 +244,14 @@ impl Store for PgStore {
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
-        _since: Option<&str>,
+        since: Option<&str>,
     ) -> Result<SessionsEdited> {
         let mut tx = self.write()?;
+        guard(&mut tx, id, since)?;
+        let mut log = Logged::new(&mut tx, "edit-event")?;
+        log.before(&mut tx, RecordKind::Event, id)?;
         let edited = write::edit_event(&mut tx, id, expected, event, lists, sessions)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(edited)
     }
@@ -232,24 +266,34 @@ impl Store for PgStore {
         event: i64,
         expected: &ParticipantRecord,
         p: &NewParticipant,
-        _since: Option<&str>,
+        since: Option<&str>,
     ) -> Result<()> {
         let mut tx = self.write()?;
+        guard(&mut tx, event, since)?;
+        let mut log = Logged::new(&mut tx, "edit-participant")?;
+        log.before(&mut tx, RecordKind::Event, event)?;
         write::edit_participation(&mut tx, id, event, expected, p)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(())
     }
 
     fn remove_participation(&mut self, id: i64, event: i64) -> Result<()> {
         let mut tx = self.write()?;
+        let mut log = Logged::new(&mut tx, "remove-participant")?;
+        log.before(&mut tx, RecordKind::Event, event)?;
         write::remove_participation(&mut tx, id, event)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(())
     }
 
     fn remove_event(&mut self, id: i64) -> Result<()> {
         let mut tx = self.write()?;
+        let mut log = Logged::new(&mut tx, "remove-event")?;
+        log.before(&mut tx, RecordKind::Event, id)?;
         write::remove_event(&mut tx, id)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -264,28 +308,36 @@ impl Store for PgStore {
 
     fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome> {
         let mut tx = self.write()?;
-        let outcome = curate::add_alias(&mut tx, kind, name, alias)?;
+        let mut log = Logged::new(&mut tx, curate::command(kind, "alias"))?;
+        let outcome = curate::add_alias(&mut tx, &mut log, kind, name, alias)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(outcome)
     }
 
     fn remove_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<String> {
         let mut tx = self.write()?;
-        let own = curate::remove_alias(&mut tx, kind, name, alias)?;
+        let mut log = Logged::new(&mut tx, curate::command(kind, "alias"))?;
+        let own = curate::remove_alias(&mut tx, &mut log, kind, name, alias)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(own)
     }
 
     fn rename(&mut self, kind: EntityKind, name: &str, new: &str) -> Result<String> {
         let mut tx = self.write()?;
-        let old = curate::rename(&mut tx, kind, name, new)?;
+        let mut log = Logged::new(&mut tx, curate::command(kind, "rename"))?;
+        let old = curate::rename(&mut tx, &mut log, kind, name, new)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(old)
     }
 
     fn merge(&mut self, kind: EntityKind, keep: &str, other: &str) -> Result<Merged> {
         let mut tx = self.write()?;
-        let merged = curate::merge(&mut tx, kind, keep, other)?;
+        let mut log = Logged::new(&mut tx, curate::command(kind, "merge"))?;
+        let merged = curate::merge(&mut tx, &mut log, kind, keep, other)?;
+        log.finish(&mut tx)?;
         tx.commit()?;
         Ok(merged)
     }

@@ -1,0 +1,373 @@
+//! The operation an import logs, written in bulk: an import of a million records is one
+//! operation of a million changes, and the log must not cost it more than a quarter of its
+//! time (nor hold every state in memory till the end).
+//!
+//! - A record the import creates (an event, an organization, a person) has its state built
+//!   from what the import writes, ids included, encoded once as JSON into a `COPY` row of
+//!   `operation_change`, and sent with the import's own rows (the operation's row is written
+//!   first, when the first changes are sent; its summary, once known, at the end).
+//! - A record there before the import that it changes (an event updated or given
+//!   participants, an organization or person given aliases) has its state read just before
+//!   its first change, and again at the end.
+//! - A created record changed again later in the import (a later record of the same key, a
+//!   participant, an alias, a merge of names) is read again at the end, and its row
+//!   rewritten; one created and then merged into another (an alias record) is taken out.
+//!
+//! The changes are numbered (`seq`) in the order their records were first touched.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write as _;
+
+use postgres::Transaction;
+
+use super::history::{self, states};
+use super::import::Row;
+use crate::model::{EntityState, EventState, RecordKind, State};
+use crate::store::Journal;
+use crate::store::error::Result;
+
+/// One record the import touched.
+struct Slot {
+    seq: i32,
+    /// Created by the import (else there before it).
+    created: bool,
+    /// A created record changed since its row was made: read again at the end.
+    dirty: bool,
+    /// A created record that is no more (merged into another).
+    gone: bool,
+}
+
+/// What an import logs, while it runs.
+#[derive(Default)]
+pub(super) struct ImportLog {
+    /// The operation's id, once its row is written.
+    op: Option<i64>,
+    seq: i32,
+    slots: HashMap<(RecordKind, i64), Slot>,
+    /// The records there before the import, in the order touched, with their state before.
+    existing: Vec<(RecordKind, i64, String)>,
+    /// Rows of created records, in `COPY`'s text format, waiting.
+    rows: Vec<u8>,
+    /// Organizations touched or linked from an event touched.
+    organizations: BTreeSet<i64>,
+}
+
+impl ImportLog {
+    /// Whether the record has been touched.
+    pub(super) fn touched(&self, kind: RecordKind, id: i64) -> bool {
+        self.slots.contains_key(&(kind, id))
+    }
+
+    fn next_seq(&mut self) -> i32 {
+        self.seq += 1;
+        self.seq
+    }
+
+    fn note_organizations(&mut self, kind: RecordKind, state: &State) {
+        match state {
+            State::Entity(e) if kind == RecordKind::Organization => {
+                self.organizations.insert(e.id);
+            }
+            State::Event(e) => {
+                self.organizations
+                    .extend(e.organizers.iter().chain(&e.partners).map(|o| o.id));
+                self.organizations.extend(
+                    e.participants
+                        .iter()
+                        .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
+                );
+            }
+            State::Entity(_) => {}
+        }
+    }
+
+    /// A record the import created, as it wrote it.
+    pub(super) fn created(&mut self, kind: RecordKind, state: State) {
+        let id = state.id();
+        if self.touched(kind, id) {
+            return;
+        }
+        self.note_organizations(kind, &state);
+        let seq = self.next_seq();
+        self.slots.insert(
+            (kind, id),
+            Slot {
+                seq,
+                created: true,
+                dirty: false,
+                gone: false,
+            },
+        );
+        Row::new(&mut self.rows)
+            .int(seq.into())
+            .text(kind.as_str())
+            .int(id)
+            .text(&state.label())
+            .null()
+            .text(&state.to_json())
+            .end();
+    }
+
+    /// An organization or person the import created, as it wrote it: its own name.
+    pub(super) fn created_entity(&mut self, kind: RecordKind, id: i64, name: &str, stamp: &str) {
+        self.created(
+            kind,
+            State::Entity(EntityState {
+                id,
+                name: name.to_string(),
+                aliases: Vec::new(),
+                created_at: stamp.to_string(),
+            }),
+        );
+    }
+
+    /// A created event, as it wrote it.
+    pub(super) fn created_event(&mut self, state: EventState) {
+        self.created(RecordKind::Event, State::Event(Box::new(state)));
+    }
+
+    /// Notes that the import is about to change a record: one it created is read again at
+    /// the end; the state of one there before is read now, before its first change.
+    pub(super) fn changes(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        kind: RecordKind,
+        id: i64,
+    ) -> Result<()> {
+        if let Some(slot) = self.slots.get_mut(&(kind, id)) {
+            if slot.created {
+                slot.dirty = true;
+            }
+            return Ok(());
+        }
+        let Some(before) = history::state(tx, kind, id)? else {
+            return Ok(());
+        };
+        self.note_organizations(kind, &before);
+        let seq = self.next_seq();
+        self.slots.insert(
+            (kind, id),
+            Slot {
+                seq,
+                created: false,
+                dirty: false,
+                gone: false,
+            },
+        );
+        self.existing.push((kind, id, before.to_json()));
+        Ok(())
+    }
+
+    /// A record the import created that is no more.
+    pub(super) fn gone(&mut self, kind: RecordKind, id: i64) {
+        if let Some(slot) = self.slots.get_mut(&(kind, id))
+            && slot.created
+        {
+            slot.gone = true;
+        }
+    }
+
+    /// The operation's row, written when first needed.
+    fn operation(&mut self, tx: &mut Transaction<'_>, journal: &Journal) -> Result<i64> {
+        if let Some(op) = self.op {
+            return Ok(op);
+        }
+        let op = history::insert_operation(tx, journal.command(), "", None)?;
+        self.op = Some(op);
+        Ok(op)
+    }
+
+    /// Sends the rows of created records waiting (after the import's own rows).
+    pub(super) fn flush(&mut self, tx: &mut Transaction<'_>, journal: &Journal) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let op = self.operation(tx, journal)?;
+        let rows = std::mem::take(&mut self.rows);
+        let mut writer = tx.copy_in(
+            "COPY operation_change (seq, kind, record, label, before, after, operation)
+             FROM STDIN",
+        )?;
+        // Each row ends with its operation, which is known only now.
+        let suffix = format!("\t{op}\n");
+        for line in rows.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            writer.write_all(line)?;
+            writer.write_all(suffix.as_bytes())?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    /// Writes what is left (everything the import wrote is on the server): the rows of the
+    /// records there before, the rows of created records changed since, the operation's
+    /// summary and organizations. Returns the operation's id, or `None` when the import
+    /// changed nothing.
+    pub(super) fn finish(
+        mut self,
+        tx: &mut Transaction<'_>,
+        journal: &Journal,
+    ) -> Result<Option<i64>> {
+        self.flush(tx, journal)?;
+        let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
+        // Created records read again.
+        let mut again: HashMap<RecordKind, Vec<i64>> = HashMap::new();
+        let mut gone: Vec<i32> = Vec::new();
+        for ((kind, id), slot) in &self.slots {
+            if !slot.created {
+                continue;
+            }
+            if slot.gone {
+                gone.push(slot.seq);
+                continue;
+            }
+            *tally.entry((*kind, "created")).or_default() += 1;
+            if slot.dirty {
+                again.entry(*kind).or_default().push(*id);
+            }
+        }
+        let mut seqs: Vec<i32> = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
+        let mut afters: Vec<Option<String>> = Vec::new();
+        for (kind, ids) in &again {
+            let mut found = states(tx, *kind, ids)?;
+            for id in ids {
+                let after = found.remove(id);
+                if let Some(state) = &after {
+                    self.note_organizations(*kind, state);
+                }
+                seqs.push(self.slots[&(*kind, *id)].seq);
+                labels.push(after.as_ref().map(State::label).unwrap_or_default());
+                afters.push(after.as_ref().map(State::to_json));
+            }
+        }
+        // Records there before: their state now.
+        let mut kinds: Vec<&str> = Vec::new();
+        let mut records: Vec<i64> = Vec::new();
+        let mut befores: Vec<String> = Vec::new();
+        let mut new_seqs: Vec<i32> = Vec::new();
+        let mut new_labels: Vec<String> = Vec::new();
+        let mut new_afters: Vec<Option<String>> = Vec::new();
+        let existing = std::mem::take(&mut self.existing);
+        for chunk in existing.chunks(1000) {
+            let mut now: HashMap<RecordKind, HashMap<i64, State>> = HashMap::new();
+            for kind in [
+                RecordKind::Event,
+                RecordKind::Organization,
+                RecordKind::Person,
+            ] {
+                let ids: Vec<i64> = chunk
+                    .iter()
+                    .filter(|(k, _, _)| *k == kind)
+                    .map(|(_, id, _)| *id)
+                    .collect();
+                if !ids.is_empty() {
+                    now.insert(kind, states(tx, kind, &ids)?);
+                }
+            }
+            for (kind, id, before) in chunk {
+                let after = now.get_mut(kind).and_then(|m| m.remove(id));
+                let json = after.as_ref().map(State::to_json);
+                if json.as_deref() == Some(before.as_str()) {
+                    continue;
+                }
+                if let Some(state) = &after {
+                    self.note_organizations(*kind, state);
+                }
+                let verb = if after.is_some() {
+                    "changed"
+                } else {
+                    "removed"
+                };
+                *tally.entry((*kind, verb)).or_default() += 1;
+                let label = match &after {
+                    Some(state) => state.label(),
+                    None => State::from_json(*kind, before)
+                        .map(|s| s.label())
+                        .unwrap_or_default(),
+                };
+                kinds.push(kind.as_str());
+                records.push(*id);
+                befores.push(before.clone());
+                new_seqs.push(self.slots[&(*kind, *id)].seq);
+                new_labels.push(label);
+                new_afters.push(json);
+            }
+        }
+        let total: usize = tally.values().sum();
+        if total == 0 {
+            // Nothing changed after all: nothing is logged.
+            if let Some(op) = self.op {
+                tx.execute("DELETE FROM operation WHERE id = $1", &[&op])?;
+                history::give_back_operation(tx, op)?;
+            }
+            return Ok(None);
+        }
+        let op = self.operation(tx, journal)?;
+        if !gone.is_empty() {
+            tx.execute(
+                "DELETE FROM operation_change WHERE operation = $1 AND seq = ANY($2)",
+                &[&op, &gone],
+            )?;
+        }
+        if !seqs.is_empty() {
+            tx.execute(
+                "UPDATE operation_change c SET label = d.l, after = d.a
+                   FROM unnest($2::int[], $3::text[], $4::text[]) AS d(s, l, a)
+                  WHERE c.operation = $1 AND c.seq = d.s",
+                &[&op, &seqs, &labels, &afters],
+            )?;
+        }
+        if !new_seqs.is_empty() {
+            tx.execute(
+                "INSERT INTO operation_change (operation, seq, kind, record, label, before, after)
+                 SELECT $1::bigint, s, k, r, l, b, a
+                   FROM unnest($2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                               $7::text[]) AS t(s, k, r, l, b, a)",
+                &[
+                    &op,
+                    &new_seqs,
+                    &kinds,
+                    &records,
+                    &new_labels,
+                    &befores,
+                    &new_afters,
+                ],
+            )?;
+        }
+        let summary = if total == 1 {
+            // One change: said as every write says it, from its states.
+            let changes = history::changes_of(tx, op)?;
+            crate::store::history::summary(journal.subject(), &changes)
+        } else {
+            crate::store::history::count_summary(journal.subject(), &tally)
+        };
+        tx.execute(
+            "UPDATE operation SET command = $2, summary = $3,
+                    at = to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                                 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
+              WHERE id = $1",
+            &[&op, &journal.command(), &summary],
+        )?;
+        let orgs: Vec<i64> = self.organizations.iter().copied().collect();
+        history::insert_organizations(tx, op, &orgs)?;
+        if cfg!(debug_assertions) {
+            // What was logged from what was written must be what is read (the tests run a
+            // debug build).
+            for change in history::changes_of(tx, op)? {
+                let now = history::state(tx, change.kind, change.id)?;
+                assert_eq!(
+                    change.after, now,
+                    "the import logged a state of {} {} that differs from the one stored",
+                    change.kind, change.id
+                );
+            }
+        }
+        Ok(Some(op))
+    }
+
+    /// Gives the operation's id back if the import is rolled back (see
+    /// `PgImport::give_back_ids`).
+    pub(super) fn op(&self) -> Option<i64> {
+        self.op
+    }
+}
