@@ -17,8 +17,8 @@ use super::write::{
 use crate::model::{
     EntityKind, Event, NewEvent, NewParticipant, ParticipantRecord, RecordKind, name_key,
 };
-use crate::store::history::refuse_changed_since;
 use crate::store::error::{Result, StoreError};
+use crate::store::history::refuse_changed_since;
 use crate::store::{
     AliasConflict, AliasOutcome, Found, Journal, ListsChanged, MergeReport, Merged, SessionEdit,
     SessionsEdited,

@@ -4,8 +4,8 @@ use rusqlite::params_from_iter;
 
 use super::SqliteStore;
 use super::error::search_error;
-use super::history;
 use super::filter::event_query;
+use super::history;
 use super::lookup::{Keys, event_with_key, organization_id};
 use super::names::{Names, Sessions};
 use super::read::{EVENT_COLUMNS, LinkReader, SUMMARY_COLUMNS, event_from_row};

@@ -124,7 +124,10 @@ impl<T: OnConnection> HistoryTxn for T {
               ORDER BY o.id"
         ))?;
         let changes = stmt
-            .query_map(params![kind.as_str(), id, after, since], last_change_from_row)?
+            .query_map(
+                params![kind.as_str(), id, after, since],
+                last_change_from_row,
+            )?
             .collect::<rusqlite::Result<_>>()?;
         Ok(changes)
     }
@@ -402,14 +405,17 @@ fn put_event(conn: &Connection, state: &EventState) -> Result<()> {
         "INSERT INTO event_organization (event_id, role, ord, organization_id)
          VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (role, list) in [("organizer", &state.organizers), ("partner", &state.partners)] {
+    for (role, list) in [
+        ("organizer", &state.organizers),
+        ("partner", &state.partners),
+    ] {
         for (ord, o) in list.iter().enumerate() {
             org.execute(params![id, role, ord as i64, o.id])?;
         }
     }
     let mut sessions: Vec<(String, i64)> = Vec::with_capacity(state.sessions.len());
-    let mut session = conn
-        .prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?;
+    let mut session =
+        conn.prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?;
     for name in &state.sessions {
         session.execute(params![id, name, crate::model::name_key(name)])?;
         sessions.push((name.clone(), conn.last_insert_rowid()));
@@ -420,10 +426,12 @@ fn put_event(conn: &Connection, state: &EventState) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for p in &state.participants {
-        let session = p
-            .session
-            .as_ref()
-            .and_then(|s| sessions.iter().find(|(name, _)| name == s).map(|(_, id)| *id));
+        let session = p.session.as_ref().and_then(|s| {
+            sessions
+                .iter()
+                .find(|(name, _)| name == s)
+                .map(|(_, id)| *id)
+        });
         participation.execute(params![
             p.id,
             id,
@@ -682,9 +690,8 @@ impl ImportLog {
     ) -> Result<()> {
         let op = self.operation(conn, journal)?;
         let seq = self.place();
-        self.organizations.extend(
-            state.organizers.iter().chain(&state.partners).map(|o| o.id),
-        );
+        self.organizations
+            .extend(state.organizers.iter().chain(&state.partners).map(|o| o.id));
         self.organizations.extend(
             state
                 .participants

@@ -10,8 +10,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
 use super::curate::{add_aliases, merge_entities};
-use super::history::{ImportLog, OnConnection, events_using};
 use super::entity::find;
+use super::history::{ImportLog, OnConnection, events_using};
 use super::lookup::{Keys, event_with_key, keys_like, resolve_event, same_events};
 use super::names::{Names, Sessions};
 use super::read::get_event;

@@ -246,7 +246,12 @@ fn insert_orgs(
             "INSERT INTO event_organization (event_id, role, ord, organization_id)
              VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![event_id, role.as_str(), linked.len() as i64, org.id])?;
+        .execute(params![
+            event_id,
+            role.as_str(),
+            linked.len() as i64,
+            org.id
+        ])?;
         linked.push(org);
     }
     Ok(linked)
