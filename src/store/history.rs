@@ -434,7 +434,14 @@ fn as_left_by(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<bool> {
 
 /// Refuses to undo `op` where a later operation stands in the way (see [`undo`]).
 fn refuse_conflicts(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
-    let later = txn.later_on_same_records(op.id)?;
+    // A later operation that was undone since, and a later undo of an operation later than
+    // `op`, cancel out: only what still has its effect stands in the way (so operations can
+    // be undone one after another, newest first).
+    let later: Vec<Operation> = txn
+        .later_on_same_records(op.id)?
+        .into_iter()
+        .filter(|l| l.undone_by.is_none() && !l.undoes.is_some_and(|u| u > op.id))
+        .collect();
     if !later.is_empty() {
         if let Some(by) = op.undone_by
             && later.iter().any(|l| l.id == by)
