@@ -625,9 +625,10 @@ mod tests {
         // Another process changes the event between this one's read and its write.
         let other = event(r#"{"key": "a", "title": "Other", "start": "2021-03-16"}"#);
         let lists = ListsChanged::default();
-        Store::edit_event(&mut store, added.id, &read, &other, lists, &[]).unwrap();
+        Store::edit_event(&mut store, added.id, &read, &other, lists, &[], None).unwrap();
         let mine = event(r#"{"key": "a", "title": "Mine", "start": "2021-03-16"}"#);
-        let err = Store::edit_event(&mut store, added.id, &read, &mine, lists, &[]).unwrap_err();
+        let err =
+            Store::edit_event(&mut store, added.id, &read, &mine, lists, &[], None).unwrap_err();
         assert!(matches!(err, StoreError::ChangedMeanwhile), "{err:?}");
         let now = Store::get_event(&mut store, added.id).unwrap().unwrap();
         assert_eq!(now.title, "Other");

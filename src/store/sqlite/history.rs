@@ -916,3 +916,494 @@ impl SqliteStore {
         Ok(n as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AliasRecord, EventFilter, NewParticipant, test_event};
+    use crate::store::{ListsChanged, Outcome, SessionEdit, Store};
+
+    fn store() -> SqliteStore {
+        SqliteStore::open_in_memory().unwrap()
+    }
+
+    /// Everything a user can see of the records (and the ids of participations), as text;
+    /// the log aside. Sessions by name: an undo may give them new ids.
+    fn snapshot(store: &mut SqliteStore) -> String {
+        let mut out = String::new();
+        let tables = [
+            "SELECT * FROM event ORDER BY id",
+            "SELECT * FROM event_tag ORDER BY event_id, ord",
+            "SELECT * FROM event_organization ORDER BY event_id, role, ord",
+            "SELECT event_id, name, name_key FROM session ORDER BY event_id, id",
+            "SELECT p.id, p.event_id, person_id, organization_id, position, role, s.name,
+                    contribution, created_at, head
+               FROM participation p LEFT JOIN session s ON s.id = p.session_id ORDER BY p.id",
+            "SELECT * FROM organization ORDER BY id",
+            "SELECT * FROM organization_name ORDER BY name_key",
+            "SELECT * FROM person ORDER BY id",
+            "SELECT * FROM person_name ORDER BY name_key",
+            "SELECT rowid, * FROM event_fts WHERE event_fts MATCH 'a OR b OR c OR x OR day'",
+        ];
+        for sql in tables {
+            let mut stmt = store.conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                let values: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                out.push_str(&values.join("|"));
+                out.push('\n');
+            }
+            out.push_str("--\n");
+        }
+        let events = Store::list_events(store, &EventFilter::default()).unwrap();
+        out.push_str(&format!("{events:?}\n"));
+        out.push_str(&format!(
+            "{:?}\n",
+            Store::organizations(store, None).unwrap()
+        ));
+        out.push_str(&format!("{:?}\n", Store::people(store, None).unwrap()));
+        out
+    }
+
+    /// Each created or changed record of the last operation is, after it, as read now.
+    fn assert_after_states_read_back(store: &mut SqliteStore) {
+        let newest = Logged(&store.conn).newest_not_undone().unwrap().unwrap();
+        let op = Store::operation(store, newest).unwrap().unwrap();
+        assert!(!op.changes.is_empty());
+        for change in &op.changes {
+            let now = state(&store.conn, change.kind, change.id).unwrap();
+            assert_eq!(change.after, now, "{} {}", change.kind, change.id);
+        }
+    }
+
+    fn participant(json: &str) -> NewParticipant {
+        let event = test_event(&format!(
+            r#"{{"title": "T", "start": "2021-01-01", "participants": [{json}]}}"#
+        ));
+        event.participants[0].clone()
+    }
+
+    const RICH: &str = r#"{"key": "rich", "title": "Rich", "start": "2021-03-16",
+        "end": "2021-03-18", "kind": "seminar", "mode": "hybrid", "location": "Vienna",
+        "region": "Europe", "project": "P", "description": "D", "source": "S",
+        "tags": ["x", "a"], "organizers": ["AU", "African Union", "Zeta"],
+        "partners": ["Beta"], "sessions": ["Day 1", "day 1", "Day 2"],
+        "participants": [
+            {"name": "Ann", "organization": "au", "role": "delegate", "head": true,
+             "session": "DAY 1"},
+            {"name": "Bob", "organization": "Beta", "session": "Day 3"},
+            {"name": "Ann", "organization": "AU", "role": "Delegate"},
+            {"name": "Cy"}
+        ]}"#;
+
+    #[test]
+    fn the_state_an_insert_builds_is_the_state_read() {
+        let mut s = store();
+        Store::add_event(
+            &mut s,
+            &test_event(
+                r#"{"title": "Old", "start": "2020-01-01", "organizers": ["African Union"]}"#,
+            ),
+        )
+        .unwrap();
+        Store::add_alias(&mut s, EntityKind::Organization, "African Union", "AU").unwrap();
+        let id = Store::add_event(&mut s, &test_event(RICH)).unwrap().id;
+        assert_after_states_read_back(&mut s);
+        let op = Store::log(
+            &mut s,
+            &LogFilter {
+                event: Some(id),
+                changes: true,
+                ..LogFilter::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(op.len(), 1);
+        assert_eq!(op[0].command, "add-event");
+        // The event, then the organizations and people it created.
+        let kinds: Vec<(RecordKind, &str)> =
+            op[0].changes.iter().map(|c| (c.kind, c.verb())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (RecordKind::Event, "created"),
+                (RecordKind::Organization, "created"),
+                (RecordKind::Organization, "created"),
+                (RecordKind::Person, "created"),
+                (RecordKind::Person, "created"),
+                (RecordKind::Person, "created"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_import_logs_one_operation_with_states_as_read() {
+        let mut s = store();
+        Store::add_event(
+            &mut s,
+            &test_event(
+                r#"{"key": "old", "title": "Old", "start": "2020-01-01",
+                            "organizers": ["African Union"]}"#,
+            ),
+        )
+        .unwrap();
+        let before = snapshot(&mut s);
+        let mut import = Store::begin_import(&mut s).unwrap();
+        import.describe("import", Some("file.json".to_string()));
+        assert_eq!(
+            import.apply(&test_event(RICH), 1, &[]).unwrap(),
+            Outcome::Created
+        );
+        let second = test_event(
+            r#"{"key": "two", "title": "Two", "start": "2021-05-01",
+                "organizers": ["Gamma"], "participants": [{"name": "Dee", "organization": "G."}]}"#,
+        );
+        assert_eq!(import.apply(&second, 2, &[]).unwrap(), Outcome::Created);
+        let old = test_event(
+            r#"{"key": "old", "title": "Old, renamed", "start": "2020-01-01",
+                "organizers": ["African Union"], "participants": [{"name": "Ann"}]}"#,
+        );
+        assert_eq!(import.apply(&old, 3, &[]).unwrap(), Outcome::Updated);
+        // "G." was made an organization of its own: an alias record makes it Gamma's.
+        import
+            .apply_aliases(&AliasRecord {
+                organization: Some("Gamma".into()),
+                person: None,
+                aliases: vec!["G.".into(), "Gam".into()],
+            })
+            .unwrap()
+            .unwrap();
+        import.commit().unwrap();
+        assert_after_states_read_back(&mut s);
+        let ops = Store::log(&mut s, &LogFilter::default()).unwrap();
+        assert_eq!(ops.len(), 2);
+        assert_eq!(ops[0].command, "import");
+        assert_eq!(
+            ops[0].summary,
+            "file.json: events 2 created, 1 changed; organizations 3 created; people 4 created"
+        );
+        let after = snapshot(&mut s);
+        // Undone as a whole; and redone.
+        let undone = Store::undo(&mut s, None).unwrap();
+        assert_eq!(undone.reverted.id, ops[0].id);
+        assert_eq!(snapshot(&mut s), before);
+        Store::undo(&mut s, None).unwrap();
+        assert_eq!(snapshot(&mut s), after);
+    }
+
+    #[test]
+    fn an_import_of_one_new_event_is_described() {
+        let mut s = store();
+        let mut import = Store::begin_import(&mut s).unwrap();
+        import
+            .apply(
+                &test_event(r#"{"title": "One", "start": "2021-01-01"}"#),
+                1,
+                &[],
+            )
+            .unwrap();
+        import.commit().unwrap();
+        let ops = Store::log(&mut s, &LogFilter::default()).unwrap();
+        assert_eq!(ops[0].summary, r#"event 1 "One" created"#);
+        // One that changes nothing logs nothing.
+        let mut import = Store::begin_import(&mut s).unwrap();
+        import
+            .apply(
+                &test_event(r#"{"key": "2021-01-01-one", "title": "One", "start": "2021-01-01"}"#),
+                1,
+                &[],
+            )
+            .unwrap();
+        import.commit().unwrap();
+        assert_eq!(Store::log(&mut s, &LogFilter::default()).unwrap().len(), 1);
+    }
+
+    /// Each write, undone, gives back exactly what was there; undone again, what it made.
+    #[test]
+    fn every_write_is_undone_exactly_and_redone() {
+        let mut s = store();
+        let id = Store::add_event(&mut s, &test_event(RICH)).unwrap().id;
+        let other = Store::add_event(
+            &mut s,
+            &test_event(
+                r#"{"title": "Other", "start": "2021-01-01", "organizers": ["Beta"],
+                            "participants": [{"name": "Bob", "organization": "Zeta"}]}"#,
+            ),
+        )
+        .unwrap()
+        .id;
+        type Write = Box<dyn Fn(&mut SqliteStore)>;
+        let writes: Vec<(&str, Write)> = vec![
+            (
+                "add-participant",
+                Box::new(move |s| {
+                    let p = participant(
+                        r#"{"name": "Eve", "organization": "New Org", "session": "Day 9"}"#,
+                    );
+                    Store::add_participant(s, id, &p).unwrap();
+                }),
+            ),
+            (
+                "edit-event",
+                Box::new(move |s| {
+                    let expected = Store::get_event(s, id).unwrap().unwrap();
+                    let mut edited = test_event(RICH);
+                    edited.title = "Rich, edited".into();
+                    edited.tags = vec!["b".into()];
+                    edited.organizers = vec!["Zeta".into(), "Brand New".into()];
+                    let lists = ListsChanged {
+                        tags: true,
+                        organizers: true,
+                        partners: false,
+                    };
+                    let sessions = [
+                        SessionEdit::Rename {
+                            old: "Day 2".into(),
+                            new: "Day 1".into(),
+                        },
+                        SessionEdit::Remove("Day 3".into()),
+                    ];
+                    Store::edit_event(s, id, &expected, &edited, lists, &sessions, None).unwrap();
+                }),
+            ),
+            (
+                "edit-participant",
+                Box::new(move |s| {
+                    let event = Store::get_event(s, id).unwrap().unwrap();
+                    let first = &event.participants[0];
+                    let (_, expected) = Store::participation(s, first.id).unwrap().unwrap();
+                    let p = participant(
+                        r#"{"name": "Ann", "organization": "Other Org", "position": "Director"}"#,
+                    );
+                    Store::edit_participation(s, first.id, id, &expected, &p, None).unwrap();
+                }),
+            ),
+            (
+                "remove-participant",
+                Box::new(move |s| {
+                    let event = Store::get_event(s, id).unwrap().unwrap();
+                    Store::remove_participation(s, event.participants[1].id, id).unwrap();
+                }),
+            ),
+            (
+                "org alias",
+                Box::new(|s| {
+                    Store::add_alias(s, EntityKind::Organization, "Zeta", "Z").unwrap();
+                }),
+            ),
+            (
+                "org rename",
+                Box::new(|s| {
+                    Store::rename(s, EntityKind::Organization, "Beta", "Beta Two").unwrap();
+                }),
+            ),
+            (
+                "org merge",
+                Box::new(|s| {
+                    Store::merge(s, EntityKind::Organization, "Zeta", "AU").unwrap();
+                }),
+            ),
+            (
+                "person merge",
+                Box::new(|s| {
+                    Store::merge(s, EntityKind::Person, "Bob", "Cy").unwrap();
+                }),
+            ),
+            (
+                "remove-event",
+                Box::new(move |s| {
+                    Store::remove_event(s, id).unwrap();
+                }),
+            ),
+            (
+                "remove-event",
+                Box::new(move |s| {
+                    Store::remove_event(s, other).unwrap();
+                }),
+            ),
+        ];
+        for (command, write) in writes {
+            let before = snapshot(&mut s);
+            write(&mut s);
+            let after = snapshot(&mut s);
+            assert_ne!(before, after, "{command}");
+            let newest = Store::log(&mut s, &LogFilter::default()).unwrap();
+            assert_eq!(newest[0].command, command);
+            assert_after_states_read_back(&mut s);
+            let undone = Store::undo(&mut s, None).unwrap();
+            assert_eq!(undone.reverted.command, command);
+            assert_eq!(snapshot(&mut s), before, "undo of {command}");
+            // An undone operation cannot be undone twice.
+            let err = Store::undo(&mut s, Some(undone.reverted.id)).unwrap_err();
+            assert!(
+                matches!(err, StoreError::AlreadyUndone { by, .. } if by == undone.operation),
+                "{err:?}"
+            );
+            // The undo of the undo redoes.
+            Store::undo(&mut s, None).unwrap();
+            assert_eq!(snapshot(&mut s), after, "redo of {command}");
+        }
+    }
+
+    #[test]
+    fn a_later_change_blocks_an_undo() {
+        let mut s = store();
+        let id = Store::add_event(&mut s, &test_event(RICH)).unwrap().id;
+        Store::add_participant(&mut s, id, &participant(r#"{"name": "Eve"}"#)).unwrap();
+        let first = Store::log(&mut s, &LogFilter::default()).unwrap();
+        let before = snapshot(&mut s);
+        let err = Store::undo(&mut s, Some(first[1].id)).unwrap_err();
+        match err {
+            StoreError::UndoBlocked { later, .. } => assert_eq!(later, [first[0].id]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(snapshot(&mut s), before);
+        assert_eq!(Store::log(&mut s, &LogFilter::default()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_guard_refuses_an_edit_after_a_change() {
+        let mut s = store();
+        let id = Store::add_event(&mut s, &test_event(RICH)).unwrap().id;
+        let since = log_time(chrono::Utc::now());
+        Store::add_participant(&mut s, id, &participant(r#"{"name": "Eve"}"#)).unwrap();
+        let expected = Store::get_event(&mut s, id).unwrap().unwrap();
+        let edited = test_event(RICH);
+        let err = Store::edit_event(
+            &mut s,
+            id,
+            &expected,
+            &edited,
+            ListsChanged::default(),
+            &[],
+            Some(&since),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::ChangedSince { changes, .. } if changes.len() == 1),
+            "{err:?}"
+        );
+        let now = log_time(chrono::Utc::now() + chrono::Duration::seconds(1));
+        Store::edit_event(
+            &mut s,
+            id,
+            &expected,
+            &edited,
+            ListsChanged::default(),
+            &[],
+            Some(&now),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_log_is_filtered_and_pruned() {
+        let mut s = store();
+        let id = Store::add_event(&mut s, &test_event(RICH)).unwrap().id;
+        Store::add_event(
+            &mut s,
+            &test_event(r#"{"title": "B", "start": "2021-01-01"}"#),
+        )
+        .unwrap();
+        Store::rename(&mut s, EntityKind::Organization, "Zeta", "Zed").unwrap();
+        let zeta = entity::find(&s.conn, &entity::ORGANIZATION, "Zed")
+            .unwrap()
+            .unwrap()
+            .id;
+        let ids = |ops: Vec<Operation>| ops.iter().map(|o| o.id).collect::<Vec<_>>();
+        let all = Store::log(&mut s, &LogFilter::default()).unwrap();
+        assert_eq!(ids(all.clone()), [3, 2, 1]);
+        assert_eq!(all[0].change_count, 1);
+        assert!(all[0].changes.is_empty());
+        let by = |s: &mut SqliteStore, f: LogFilter| ids(Store::log(s, &f).unwrap());
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    event: Some(id),
+                    ..Default::default()
+                }
+            ),
+            [1]
+        );
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    organization: Some(zeta),
+                    ..Default::default()
+                }
+            ),
+            [3, 1]
+        );
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    limit: Some(1),
+                    ..Default::default()
+                }
+            ),
+            [3]
+        );
+        let user = os_user().to_uppercase();
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    user: Some(user),
+                    ..Default::default()
+                }
+            ),
+            [3, 2, 1]
+        );
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    user: Some("nobody at all".into()),
+                    ..Default::default()
+                }
+            ),
+            Vec::<i64>::new()
+        );
+        let third = all[0].at.clone();
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    since: Some(third.clone()),
+                    ..Default::default()
+                }
+            ),
+            [3]
+        );
+        assert_eq!(
+            by(
+                &mut s,
+                LogFilter {
+                    until: Some(third.clone()),
+                    ..Default::default()
+                }
+            ),
+            [2, 1]
+        );
+        assert_eq!(Store::log_count_before(&mut s, &third).unwrap(), 2);
+        assert_eq!(Store::prune_log(&mut s, &third).unwrap(), 2);
+        assert_eq!(by(&mut s, LogFilter::default()), [3]);
+        assert_eq!(
+            Store::last_change(&mut s, RecordKind::Event, id).unwrap(),
+            None
+        );
+        // Ids are not given again.
+        Store::rename(&mut s, EntityKind::Organization, "Zed", "Zeta").unwrap();
+        assert_eq!(by(&mut s, LogFilter::default()), [4, 3]);
+        let last = Store::last_change(&mut s, RecordKind::Organization, zeta)
+            .unwrap()
+            .unwrap();
+        assert_eq!((last.operation, last.command.as_str()), (4, "org rename"));
+    }
+}
