@@ -422,16 +422,6 @@ pub fn undo(txn: &mut dyn HistoryTxn, op: Option<i64>) -> Result<Undone> {
     })
 }
 
-/// Whether every record `op` changed is now exactly as `op` left it.
-fn as_left_by(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<bool> {
-    for change in &op.changes {
-        if txn.state(change.kind, change.id)? != change.after {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 /// Refuses to undo `op` where a later operation stands in the way (see [`undo`]).
 fn refuse_conflicts(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
     // A later operation that was undone since, and a later undo of an operation later than
@@ -448,16 +438,11 @@ fn refuse_conflicts(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
         {
             return Err(StoreError::AlreadyUndone { op: op.id, by });
         }
-        // Later operations that cancel out (an edit and its undo) leave every record as `op`
-        // left it: then nothing stands in the way, else `op` could never be undone again
-        // once a later change to its records was undone.
-        if !as_left_by(txn, op)? {
-            return Err(StoreError::UndoBlocked {
-                op: op.id,
-                reason: "its records were changed since".to_string(),
-                later: later.into_iter().map(|l| l.id).collect(),
-            });
-        }
+        return Err(StoreError::UndoBlocked {
+            op: op.id,
+            reason: "its records were changed since".to_string(),
+            later: later.into_iter().map(|l| l.id).collect(),
+        });
     }
     // The organizations and people the states before link to must still be there.
     let created: BTreeSet<(RecordKind, i64)> = op
