@@ -809,7 +809,12 @@ fn a_conflicting_undo_is_refused_naming_the_later_operation() {
     env.ok(&["undo", &later]);
     env.ok(&["undo", &first]);
     assert_eq!(shown(&env, &id)["location"], Value::Null);
-    assert_eq!(shown(&env, &id)["title"], shown(&env, "rats-2021-03")["title"]);
+    assert!(
+        shown(&env, &id)["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Virtual regional seminar")
+    );
 }
 
 #[test]
