@@ -801,8 +801,20 @@ fn a_conflicting_undo_is_refused_naming_the_later_operation() {
     env.ok(&["undo", &uses]);
     env.ok(&["undo", &makes]);
     env.ok(&["undo", &later]);
+    let undo_of_later = op_id(&newest(&env));
+    // ... unless what was undone is redone: then it stands in the way again.
+    env.ok(&["undo", &undo_of_later]);
+    let err = env.fails(1, &["undo", &first]);
+    assert!(err.contains(&format!("operation {later}")), "{err}");
+    env.ok(&["undo", &later]);
     env.ok(&["undo", &first]);
     assert_eq!(shown(&env, &id)["location"], Value::Null);
+    assert!(
+        shown(&env, &id)["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Virtual regional seminar")
+    );
 }
 
 #[test]
