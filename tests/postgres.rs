@@ -18,6 +18,8 @@ mod delegations;
 mod docs;
 #[path = "doctor.rs"]
 mod doctor;
+#[path = "history.rs"]
+mod history;
 #[path = "identity.rs"]
 mod identity;
 #[path = "import.rs"]

@@ -11,6 +11,7 @@ mod curation;
 mod delegations;
 mod docs;
 mod doctor;
+mod history;
 mod identity;
 mod import;
 mod import_merge;

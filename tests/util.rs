@@ -631,3 +631,18 @@ pub fn typed_dump(env: &Env) -> String {
     }
     dump
 }
+
+/// `show`'s table without its last lines, from the one that says when the event was last
+/// changed and by whom (a time and a user that differ from run to run and between backends;
+/// wrapped on a narrow terminal).
+pub fn without_last_change(table: &str) -> String {
+    let lines: Vec<&str> = table.lines().collect();
+    let Some(at) = lines.iter().rposition(|l| l.starts_with("Last changed ")) else {
+        return table.to_string();
+    };
+    let mut out = lines[..at].join("\n");
+    if at > 0 {
+        out.push('\n');
+    }
+    out
+}

@@ -260,25 +260,24 @@ pub fn undo(ctx: &Context, args: &UndoArgs) -> Result<()> {
     let mut store = super::open(ctx)?;
     let undone = store.undo(args.op)?;
     let reverted = &undone.reverted;
-    let verb = if reverted.undoes.is_some() {
-        format!(
-            "Redid operation {} (undid the undo, operation {})",
-            reverted.undoes.unwrap_or_default(),
-            reverted.id
-        )
-    } else {
-        format!(
-            "Undid operation {} ({}, {} UTC by {}: {})",
+    let said = match reverted.undoes {
+        Some(redone) => format!(
+            "Redid operation {redone}, undoing the undo {} ({})",
+            reverted.id, reverted.summary
+        ),
+        None => format!(
+            "Undid operation {}, {} by {} at {} UTC: {}",
             reverted.id,
             reverted.command,
-            changes::moment(&reverted.at),
             reverted.who(),
+            changes::moment(&reverted.at),
             reverted.summary
-        )
+        ),
     };
+    ctx.note(&said);
     ctx.note(&format!(
-        "{verb}. This undo is operation {}: {}; `events undo` again (or `events undo {}`) redoes it.",
-        undone.operation, undone.summary, undone.operation
+        "This undo is operation {}; `events undo` again (or `events undo {}`) redoes it.",
+        undone.operation, undone.operation
     ));
     Ok(())
 }

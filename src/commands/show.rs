@@ -8,7 +8,6 @@ use crate::Context;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::formats;
 use crate::model::RecordKind;
-use crate::render::text::escape;
 use crate::render::{self, Style, Terminal, changes, tables};
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
@@ -34,22 +33,22 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
                 writeln!(out, "Participants ({})", event.participants.len())?;
                 writeln!(out, "{}", tables::participants(&event.participants, term))?;
             }
-            match store.last_change(RecordKind::Event, id)? {
-                Some(last) => writeln!(
-                    out,
+            // When, and by whom, as the log says; for an event older than the log (or whose
+            // history was pruned), when, as its own stamp says.
+            let last = match store.last_change(RecordKind::Event, id)? {
+                Some(last) => format!(
                     "Last changed {} UTC by {}, operation {} ({}).",
                     changes::moment(&last.at),
-                    escape(&last.who()),
+                    last.who(),
                     last.operation,
-                    escape(&last.command)
-                )?,
-                // Older than the log, or its history pruned.
-                None => writeln!(
-                    out,
+                    last.command
+                ),
+                None => format!(
                     "Last changed {} UTC (the history does not say by whom).",
                     changes::moment(&event.updated_at)
-                )?,
-            }
+                ),
+            };
+            writeln!(out, "{}", tables::heading(&last, term))?;
             out.flush()?;
         }
     }

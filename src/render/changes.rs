@@ -132,19 +132,21 @@ pub fn change_text(change: &Change) -> String {
 
 /// An event with nothing in it, to show a new one as changes from nothing.
 fn empty_event(like: &EventState) -> EventState {
+    // Fields that are empty text where they are `None`: a field of nothing (see `field`).
+    let nothing = |value: &Option<String>| value.as_ref().map(|_| String::new());
     EventState {
         id: like.id,
-        key: None,
+        key: nothing(&like.key),
         title: String::new(),
-        kind: None,
+        kind: nothing(&like.kind),
         start: String::new(),
         end: String::new(),
-        mode: None,
-        location: None,
-        region: None,
-        project: None,
-        description: None,
-        source: None,
+        mode: nothing(&like.mode),
+        location: nothing(&like.location),
+        region: nothing(&like.region),
+        project: nothing(&like.project),
+        description: nothing(&like.description),
+        source: nothing(&like.source),
         created_at: like.created_at.clone(),
         updated_at: like.updated_at.clone(),
         tags: Vec::new(),
@@ -155,14 +157,15 @@ fn empty_event(like: &EventState) -> EventState {
     }
 }
 
+/// A field that differs: `name: "before" -> "after"`; compared with nothing (empty text, in
+/// a record created), `name: "value"`.
 fn field(lines: &mut Vec<String>, name: &str, before: Option<&str>, after: Option<&str>) {
     if before == after {
         return;
     }
-    let before = before.filter(|b| !b.is_empty());
     match before {
-        None => lines.push(format!("  {name}: {}", optional(after))),
-        Some(_) => lines.push(format!(
+        Some("") => lines.push(format!("  {name}: {}", optional(after))),
+        _ => lines.push(format!(
             "  {name}: {} -> {}",
             optional(before),
             optional(after)

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
 use super::entity::{Entity, find};
+use super::history::{self, Logged, events_using};
 use super::names::{Names, Sessions, session_id};
 use super::read::get_event;
 use super::write::{
@@ -13,12 +14,23 @@ use super::write::{
     same_participation, touch_event, update_event_row, update_participation,
 };
 
-use crate::model::{EntityKind, Event, NewEvent, NewParticipant, ParticipantRecord, name_key};
+use crate::model::{
+    EntityKind, Event, NewEvent, NewParticipant, ParticipantRecord, RecordKind, name_key,
+};
 use crate::store::error::{Result, StoreError};
+use crate::store::history::refuse_changed_since;
 use crate::store::{
-    AliasConflict, AliasOutcome, Found, ListsChanged, MergeReport, Merged, SessionEdit,
+    AliasConflict, AliasOutcome, Found, Journal, ListsChanged, MergeReport, Merged, SessionEdit,
     SessionsEdited,
 };
+
+/// The command an entity's curation is logged as: `org alias`, `person merge`...
+fn command(entity: &Entity, verb: &str) -> String {
+    match entity.kind {
+        EntityKind::Organization => format!("org {verb}"),
+        EntityKind::Person => format!("person {verb}"),
+    }
+}
 
 fn require(conn: &Connection, entity: &Entity, name: &str) -> Result<Found> {
     find(conn, entity, name)?.ok_or_else(|| StoreError::NotFound {
@@ -244,6 +256,8 @@ impl SqliteStore {
     ) -> Result<AliasOutcome> {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
+        let mut journal = Journal::new(command(entity, "alias"));
+        history::before(&tx, &mut journal, entity.kind.into(), found.id)?;
         let outcome = match find(&tx, entity, alias)? {
             Some(owner) if owner.id == found.id => AliasOutcome::AlreadyThere { name: found.name },
             Some(owner) => return Err(taken(entity, alias, &owner)),
@@ -256,6 +270,8 @@ impl SqliteStore {
                 AliasOutcome::Added { name: found.name }
             }
         };
+        history::after(&tx, &mut journal, entity.kind.into(), found.id)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -294,8 +310,12 @@ impl SqliteStore {
             }
             Some(_) => {}
         }
+        let mut journal = Journal::new(command(entity, "alias"));
+        history::before(&tx, &mut journal, entity.kind.into(), found.id)?;
         tx.prepare_cached(entity.delete_name)?
             .execute([name_key(alias)])?;
+        history::after(&tx, &mut journal, entity.kind.into(), found.id)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(found.name)
     }
@@ -304,6 +324,8 @@ impl SqliteStore {
     pub(super) fn rename(&mut self, entity: &Entity, name: &str, new: &str) -> Result<String> {
         let tx = self.write()?;
         let found = require(&tx, entity, name)?;
+        let mut journal = Journal::new(command(entity, "rename"));
+        history::before(&tx, &mut journal, entity.kind.into(), found.id)?;
         match find(&tx, entity, new)? {
             Some(owner) if owner.id != found.id => return Err(taken(entity, new, &owner)),
             // Already one of its names (perhaps spelt otherwise): that spelling becomes it.
@@ -321,6 +343,8 @@ impl SqliteStore {
         }
         tx.prepare_cached(entity.set_entity_name)?
             .execute(params![found.id, new])?;
+        history::after(&tx, &mut journal, entity.kind.into(), found.id)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(found.name)
     }
@@ -339,7 +363,23 @@ impl SqliteStore {
                 name: kept.name,
             });
         }
+        // The two, and every event whose links move.
+        let kind: RecordKind = entity.kind.into();
+        let mut journal = Journal::new(command(entity, "merge"));
+        journal.set_subject(format!("{:?} into {:?}", merged.name, kept.name));
+        history::before(&tx, &mut journal, kind, kept.id)?;
+        history::before(&tx, &mut journal, kind, merged.id)?;
+        let events = events_using(&tx, entity.kind, merged.id, usize::MAX)?;
+        for &event in &events {
+            history::before(&tx, &mut journal, RecordKind::Event, event)?;
+        }
         let report = merge_entities(&tx, entity, kept.id, merged.id)?;
+        history::after(&tx, &mut journal, kind, kept.id)?;
+        history::after(&tx, &mut journal, kind, merged.id)?;
+        for &event in &events {
+            history::after(&tx, &mut journal, RecordKind::Event, event)?;
+        }
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(Merged {
             keep: kept.name,
@@ -360,11 +400,18 @@ impl SqliteStore {
         event: &NewEvent,
         lists: ListsChanged,
         sessions: &[SessionEdit],
+        since: Option<&str>,
     ) -> Result<SessionsEdited> {
         let tx = self.write()?;
-        if get_event(&tx, id)?.as_ref() != Some(expected) {
+        let stored = get_event(&tx, id)?;
+        if let (Some(since), Some(stored)) = (since, &stored) {
+            refuse_changed_since(&mut Logged(&tx), id, &stored.updated_at, since)?;
+        }
+        if stored.as_ref() != Some(expected) {
             return Err(StoreError::ChangedMeanwhile);
         }
+        let mut journal = Journal::new("edit-event");
+        history::before(&tx, &mut journal, RecordKind::Event, id)?;
         if let Some(key) = &event.key {
             let other: Option<i64> = tx
                 .prepare_cached("SELECT id FROM event WHERE key = ?1 AND id <> ?2")?
@@ -396,6 +443,9 @@ impl SqliteStore {
         }
         let edited = edit_sessions(&tx, id, sessions)?;
         refresh_search(&tx, id)?;
+        history::after(&tx, &mut journal, RecordKind::Event, id)?;
+        history::created(&tx, &mut journal, &names.created)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(edited)
     }
@@ -414,11 +464,23 @@ impl SqliteStore {
         event_id: i64,
         expected: &ParticipantRecord,
         p: &NewParticipant,
+        since: Option<&str>,
     ) -> Result<()> {
         let tx = self.write()?;
+        if let Some(since) = since {
+            let updated_at: Option<String> = tx
+                .prepare_cached("SELECT updated_at FROM event WHERE id = ?1")?
+                .query_row([event_id], |r| r.get(0))
+                .optional()?;
+            if let Some(updated_at) = updated_at {
+                refuse_changed_since(&mut Logged(&tx), event_id, &updated_at, since)?;
+            }
+        }
         if participation(&tx, id)?.as_ref() != Some(&(event_id, expected.clone())) {
             return Err(StoreError::ChangedMeanwhile);
         }
+        let mut journal = Journal::new("edit-participant");
+        history::before(&tx, &mut journal, RecordKind::Event, event_id)?;
         // A participation is recorded once: an edit must not make two say the same.
         if let Some(other) = same_participation(&tx, event_id, p, Some(id))? {
             return Err(StoreError::SameAsAnother { other });
@@ -443,6 +505,9 @@ impl SqliteStore {
         update_participation(&tx, id, refs, p)?;
         touch_event(&tx, event_id, &stamp)?;
         refresh_search(&tx, event_id)?;
+        history::after(&tx, &mut journal, RecordKind::Event, event_id)?;
+        history::created(&tx, &mut journal, &names.created)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(())
     }
@@ -450,9 +515,13 @@ impl SqliteStore {
     /// Removes one participation; the person and organization stay.
     pub(super) fn remove_participation(&mut self, id: i64, event_id: i64) -> Result<()> {
         let tx = self.write()?;
+        let mut journal = Journal::new("remove-participant");
+        history::before(&tx, &mut journal, RecordKind::Event, event_id)?;
         tx.prepare_cached("DELETE FROM participation WHERE id = ?1")?
             .execute([id])?;
         touch_event(&tx, event_id, &now())?;
+        history::after(&tx, &mut journal, RecordKind::Event, event_id)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(())
     }
@@ -461,10 +530,14 @@ impl SqliteStore {
     /// people stay.
     pub(super) fn remove_event(&mut self, id: i64) -> Result<()> {
         let tx = self.write()?;
+        let mut journal = Journal::new("remove-event");
+        history::before(&tx, &mut journal, RecordKind::Event, id)?;
         tx.prepare_cached("DELETE FROM event WHERE id = ?1")?
             .execute([id])?;
         tx.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
             .execute([id])?;
+        journal.after(RecordKind::Event, id, None);
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(())
     }
@@ -552,9 +625,10 @@ mod tests {
         // Another process changes the event between this one's read and its write.
         let other = event(r#"{"key": "a", "title": "Other", "start": "2021-03-16"}"#);
         let lists = ListsChanged::default();
-        Store::edit_event(&mut store, added.id, &read, &other, lists, &[]).unwrap();
+        Store::edit_event(&mut store, added.id, &read, &other, lists, &[], None).unwrap();
         let mine = event(r#"{"key": "a", "title": "Mine", "start": "2021-03-16"}"#);
-        let err = Store::edit_event(&mut store, added.id, &read, &mine, lists, &[]).unwrap_err();
+        let err =
+            Store::edit_event(&mut store, added.id, &read, &mine, lists, &[], None).unwrap_err();
         assert!(matches!(err, StoreError::ChangedMeanwhile), "{err:?}");
         let now = Store::get_event(&mut store, added.id).unwrap().unwrap();
         assert_eq!(now.title, "Other");

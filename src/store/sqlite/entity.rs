@@ -32,6 +32,14 @@ pub(super) struct Entity {
     pub(super) aliases: &'static str,
     /// Every name of every entity: entity id, name.
     pub(super) all_names: &'static str,
+    /// `?1` id: its id, own name and creation time.
+    pub(super) row: &'static str,
+    /// `?1` id, `?2` own name, `?3` creation time: the row made or set so.
+    pub(super) put: &'static str,
+    /// `?1` id: every name of it goes.
+    pub(super) clear_names: &'static str,
+    /// `?1` id, `?2` how many: the events linking to it, by id.
+    pub(super) events_using: &'static str,
 }
 
 pub(super) const ORGANIZATION: Entity = Entity {
@@ -48,6 +56,13 @@ pub(super) const ORGANIZATION: Entity = Entity {
     aliases: "SELECT name FROM organization_name
                WHERE organization_id = ?1 AND name_key <> ?2 ORDER BY name_key",
     all_names: "SELECT organization_id, name FROM organization_name",
+    row: "SELECT id, name, created_at FROM organization WHERE id = ?1",
+    put: "INSERT INTO organization (id, name, created_at) VALUES (?1, ?2, ?3)
+          ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at",
+    clear_names: "DELETE FROM organization_name WHERE organization_id = ?1",
+    events_using: "SELECT event_id FROM event_organization WHERE organization_id = ?1
+                   UNION SELECT event_id FROM participation WHERE organization_id = ?1
+                   ORDER BY 1 LIMIT ?2",
 };
 
 pub(super) const PERSON: Entity = Entity {
@@ -63,6 +78,12 @@ pub(super) const PERSON: Entity = Entity {
     delete: "DELETE FROM person WHERE id = ?1",
     aliases: "SELECT name FROM person_name WHERE person_id = ?1 AND name_key <> ?2 ORDER BY name_key",
     all_names: "SELECT person_id, name FROM person_name",
+    row: "SELECT id, name, created_at FROM person WHERE id = ?1",
+    put: "INSERT INTO person (id, name, created_at) VALUES (?1, ?2, ?3)
+          ON CONFLICT (id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at",
+    clear_names: "DELETE FROM person_name WHERE person_id = ?1",
+    events_using: "SELECT DISTINCT event_id FROM participation WHERE person_id = ?1
+                   ORDER BY 1 LIMIT ?2",
 };
 
 /// The SQL of one kind.

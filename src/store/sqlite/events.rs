@@ -5,6 +5,7 @@ use rusqlite::params_from_iter;
 use super::SqliteStore;
 use super::error::search_error;
 use super::filter::event_query;
+use super::history;
 use super::lookup::{Keys, event_with_key, organization_id};
 use super::names::{Names, Sessions};
 use super::read::{EVENT_COLUMNS, LinkReader, SUMMARY_COLUMNS, event_from_row};
@@ -13,9 +14,9 @@ use super::write::{
     set_head, touch_event,
 };
 
-use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant};
+use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant, RecordKind, State};
 use crate::store::error::{Result, StoreError};
-use crate::store::{GeneratedKeys, ParticipantAdded};
+use crate::store::{GeneratedKeys, Journal, ParticipantAdded};
 
 impl SqliteStore {
     /// Records a new event with its organizations, tags, sessions and participants, in one
@@ -36,8 +37,14 @@ impl SqliteStore {
                 GeneratedKeys::default().unique_key(&mut Keys(&tx), &event.title, event.start)?
             }
         };
-        let id = insert_event(&tx, &mut Names::default(), event, &key, &now())?;
+        let mut names = Names::default();
+        let state = insert_event(&tx, &mut names, event, &key, &now())?;
+        let id = state.id;
         refresh_search(&tx, id)?;
+        let mut journal = Journal::new("add-event");
+        journal.created(RecordKind::Event, State::Event(Box::new(state)));
+        history::created(&tx, &mut journal, &names.created)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(Identity { id, key })
     }
@@ -50,6 +57,8 @@ impl SqliteStore {
         p: &NewParticipant,
     ) -> Result<ParticipantAdded> {
         let tx = self.write()?;
+        let mut journal = Journal::new("add-participant");
+        history::before(&tx, &mut journal, RecordKind::Event, event_id)?;
         // A participation is recorded once: asking for it again finds the one there.
         // Asking for it again as head makes it the head (if the delegation has none).
         let organization = match &p.organization {
@@ -69,6 +78,8 @@ impl SqliteStore {
             let stamp = now();
             set_head(&tx, id, true)?;
             touch_event(&tx, event_id, &stamp)?;
+            history::after(&tx, &mut journal, RecordKind::Event, event_id)?;
+            history::log(&tx, journal)?;
             tx.commit()?;
             return Ok(ParticipantAdded::MadeHead(id));
         }
@@ -79,9 +90,10 @@ impl SqliteStore {
             check_head(&tx, event_id, org, None)?;
         }
         let stamp = now();
+        let mut names = Names::default();
         let id = insert_participant(
             &tx,
-            &mut Names::default(),
+            &mut names,
             &mut Sessions::default(),
             event_id,
             p,
@@ -89,6 +101,9 @@ impl SqliteStore {
         )?;
         touch_event(&tx, event_id, &stamp)?;
         refresh_search(&tx, event_id)?;
+        history::after(&tx, &mut journal, RecordKind::Event, event_id)?;
+        history::created(&tx, &mut journal, &names.created)?;
+        history::log(&tx, journal)?;
         tx.commit()?;
         Ok(ParticipantAdded::New(id))
     }

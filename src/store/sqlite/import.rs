@@ -11,6 +11,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::curate::{add_aliases, merge_entities};
 use super::entity::find;
+use super::history::{ImportLog, OnConnection, events_using};
 use super::lookup::{Keys, event_with_key, keys_like, resolve_event, same_events};
 use super::names::{Names, Sessions};
 use super::read::get_event;
@@ -21,7 +22,7 @@ use super::write::{
 };
 
 use crate::model::{
-    EntityKind, Event, EventRef, Field, Identity, NewEvent, NewParticipant, name_key,
+    EntityKind, Event, EventRef, Field, Identity, NewEvent, NewParticipant, RecordKind, name_key,
 };
 use crate::store::error::Result;
 use crate::store::error::StoreError;
@@ -32,8 +33,12 @@ use crate::store::{
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
 pub(super) struct SqliteImport<'a> {
     tx: Transaction<'a>,
-    /// What the import logs at its commit.
+    /// What the import logs at its commit: what is not written to the log as it goes.
     journal: crate::store::Journal,
+    /// The import's log, written as it goes (see [`ImportLog`]).
+    log: ImportLog,
+    /// How many of the organizations and people in `names.created` are in the log.
+    logged_created: usize,
     names: Names,
     stamp: String,
     /// Events whose participants a participants file changed.
@@ -94,6 +99,8 @@ impl SqliteStore {
         }
         Ok(SqliteImport {
             journal: crate::store::Journal::new("import"),
+            log: ImportLog::default(),
+            logged_created: 0,
             tx,
             names: Names::default(),
             stamp: now(),
@@ -173,7 +180,10 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
-        insert_event(&self.tx, &mut self.names, event, key, &self.stamp)
+        let state = insert_event(&self.tx, &mut self.names, event, key, &self.stamp)?;
+        self.log.event_created(&self.tx, &self.journal, &state)?;
+        self.log_created();
+        Ok(state.id)
     }
 
     /// Writes the `fields` that changed: the event's own fields, and each list that changed.
@@ -187,6 +197,7 @@ impl ImportTxn for SqliteImport<'_> {
         plan: Option<&ParticipationPlan>,
     ) -> Result<()> {
         let changed = |field: Field| fields.contains(&field);
+        self.touch(RecordKind::Event, id)?;
         update_event_row(&self.tx, id, event, &self.stamp, true)?;
         if changed(Field::Tags) {
             replace_event_tags(&self.tx, id, &event.tags)?;
@@ -205,6 +216,7 @@ impl ImportTxn for SqliteImport<'_> {
         if let Some(plan) = plan {
             self.apply_plan(id, plan)?;
         }
+        self.log_created();
         Ok(())
     }
 
@@ -229,6 +241,7 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
+        self.touch(RecordKind::Event, event)?;
         insert_participant(
             &self.tx,
             &mut self.names,
@@ -239,18 +252,32 @@ impl ImportTxn for SqliteImport<'_> {
         )?;
         // Its time stamp and search text are brought up to date once, at the end.
         self.touched.insert(event);
+        self.log_created();
         Ok(())
     }
 
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
-        self.names.entity(&self.tx, kind, name, &self.stamp)
+        let found = self.names.entity(&self.tx, kind, name, &self.stamp)?;
+        self.log_created();
+        Ok(found)
     }
 
     fn take_created(&mut self) -> Vec<(EntityKind, i64)> {
+        self.log_created();
+        self.logged_created = 0;
         std::mem::take(&mut self.names.created)
+            .into_iter()
+            .map(|(kind, named)| (kind, named.id))
+            .collect()
     }
 
     fn absorb(&mut self, kind: EntityKind, keep: i64, other: i64) -> Result<MergeReport> {
+        // The two, and the events whose links move.
+        self.touch(kind.into(), keep)?;
+        self.touch(kind.into(), other)?;
+        for event in events_using(&self.tx, kind, other, usize::MAX)? {
+            self.touch(RecordKind::Event, event)?;
+        }
         let report = merge_entities(&self.tx, super::entity::of(kind), keep, other)?;
         // A name may now be another's.
         self.names.forget();
@@ -263,6 +290,7 @@ impl ImportTxn for SqliteImport<'_> {
         id: i64,
         aliases: &[String],
     ) -> Result<std::result::Result<u64, AliasConflict>> {
+        self.touch(kind.into(), id)?;
         add_aliases(&self.tx, super::entity::of(kind), id, aliases)
     }
 
@@ -270,8 +298,9 @@ impl ImportTxn for SqliteImport<'_> {
         super::entity::each_name(&self.tx, super::entity::of(kind), f)
     }
 
-    // Makes the import permanent: what was deferred is done now, then the commit.
-    fn commit(self: Box<Self>) -> Result<()> {
+    // Makes the import permanent: what was deferred is done now, then the log (which
+    // reads what changed, with every index there), then the commit.
+    fn commit(mut self: Box<Self>) -> Result<()> {
         for &id in &self.touched {
             touch_event(&self.tx, id, &self.stamp)?;
             refresh_search(&self.tx, id)?;
@@ -282,6 +311,9 @@ impl ImportTxn for SqliteImport<'_> {
         if self.bulk {
             self.tx.execute(FTS_FILL, [])?;
         }
+        self.log_created();
+        let journal = std::mem::replace(&mut self.journal, crate::store::Journal::new(""));
+        std::mem::take(&mut self.log).finish(&self.tx, journal)?;
         self.tx.execute_batch("DROP TABLE temp.import_line")?;
         self.tx.commit()?;
         Ok(())
@@ -294,7 +326,27 @@ impl ImportTxn for SqliteImport<'_> {
     }
 }
 
+impl OnConnection for SqliteImport<'_> {
+    fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+}
+
 impl SqliteImport<'_> {
+    /// A record about to be changed, for the log.
+    fn touch(&mut self, kind: RecordKind, id: i64) -> Result<()> {
+        self.log.touch(&self.tx, &mut self.journal, kind, id)
+    }
+
+    /// Logs the organizations and people created since last asked.
+    fn log_created(&mut self) {
+        for (kind, named) in &self.names.created[self.logged_created..] {
+            self.log
+                .entity_created(&mut self.journal, *kind, named, &self.stamp);
+        }
+        self.logged_created = self.names.created.len();
+    }
+
     /// Builds a deferred index now rather than at the end.
     fn build_now(&mut self, name: &str) -> Result<()> {
         if let Some(at) = self.deferred_indexes.iter().position(|(n, _)| n == name) {

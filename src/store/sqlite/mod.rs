@@ -175,8 +175,7 @@ impl Store for SqliteStore {
         sessions: &[SessionEdit],
         since: Option<&str>,
     ) -> Result<SessionsEdited> {
-        let _ = since;
-        SqliteStore::edit_event(self, id, expected, event, lists, sessions)
+        SqliteStore::edit_event(self, id, expected, event, lists, sessions, since)
     }
 
     fn participation(&mut self, id: i64) -> Result<Option<(i64, ParticipantRecord)>> {
@@ -191,8 +190,7 @@ impl Store for SqliteStore {
         p: &NewParticipant,
         since: Option<&str>,
     ) -> Result<()> {
-        let _ = since;
-        SqliteStore::edit_participation(self, id, event, expected, p)
+        SqliteStore::edit_participation(self, id, event, expected, p, since)
     }
 
     fn remove_participation(&mut self, id: i64, event: i64) -> Result<()> {

@@ -8,50 +8,65 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::entity::{Entity, ORGANIZATION, PERSON, find_by_key};
 
-use crate::model::{EntityKind, name_key};
+use crate::model::{EntityKind, Named, name_key};
 use crate::store::error::Result;
 
 /// Finds organizations and people by name, creating them when new, and remembers the ids it
 /// has seen so that a long import does not look the same name up a thousand times.
+/// Each name's entity is remembered with its own name (what a state of the log shows).
 #[derive(Default)]
 pub(super) struct Names {
-    orgs: HashMap<String, i64>,
-    people: HashMap<String, i64>,
-    /// The organizations and people created through this cache, in order, until taken.
-    pub created: Vec<(EntityKind, i64)>,
+    orgs: HashMap<String, Named>,
+    people: HashMap<String, Named>,
+    /// The organizations and people created through this cache, in order, until taken:
+    /// by id and the name they were given.
+    pub created: Vec<(EntityKind, Named)>,
 }
 
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
 pub(super) const NAME_CACHE_LIMIT: usize = 200_000;
 
 /// Finds the entity known by `name`, creating it if new; and whether this call created it.
-fn find_or_create(
+fn find_or_create<'c>(
     conn: &Connection,
     entity: &Entity,
-    cache: &mut HashMap<String, i64>,
+    cache: &'c mut HashMap<String, Named>,
     name: &str,
     stamp: &str,
-) -> Result<(i64, bool)> {
+) -> Result<(&'c Named, bool)> {
     let key = name_key(name);
-    if let Some(&id) = cache.get(&key) {
-        return Ok((id, false));
+    // Looked up twice when found: a borrow returned from one arm of a match on the map
+    // would hold the map for the other.
+    if cache.contains_key(&key) {
+        return Ok((&cache[&key], false));
     }
-    let (id, created) = match find_by_key(conn, entity, &key)? {
-        Some(found) => (found.id, false),
+    let (found, created) = match find_by_key(conn, entity, &key)? {
+        Some(found) => (
+            Named {
+                id: found.id,
+                name: found.name,
+            },
+            false,
+        ),
         None => {
             conn.prepare_cached(entity.insert)?
                 .execute(params![name, stamp])?;
             let id = conn.last_insert_rowid();
             conn.prepare_cached(entity.insert_name)?
                 .execute(params![key, id, name])?;
-            (id, true)
+            (
+                Named {
+                    id,
+                    name: name.to_string(),
+                },
+                true,
+            )
         }
     };
     if cache.len() >= NAME_CACHE_LIMIT {
         cache.clear();
     }
-    cache.insert(key, id);
-    Ok((id, created))
+    Ok((cache.entry(key).or_insert(found), created))
 }
 
 impl Names {
@@ -59,21 +74,6 @@ impl Names {
     pub(super) fn forget(&mut self) {
         self.orgs.clear();
         self.people.clear();
-    }
-
-    /// The organization known by `name`, created if new.
-    pub(super) fn organization(
-        &mut self,
-        conn: &Connection,
-        name: &str,
-        stamp: &str,
-    ) -> Result<i64> {
-        Ok(self.entity(conn, EntityKind::Organization, name, stamp)?.0)
-    }
-
-    /// The person known by `name`, created if new.
-    pub(super) fn person(&mut self, conn: &Connection, name: &str, stamp: &str) -> Result<i64> {
-        Ok(self.entity(conn, EntityKind::Person, name, stamp)?.0)
     }
 
     /// The organization or person known by `name`, created if new; and whether this call
@@ -85,33 +85,67 @@ impl Names {
         name: &str,
         stamp: &str,
     ) -> Result<(i64, bool)> {
-        let (id, created) = match kind {
+        let (named, created) = self.named(conn, kind, name, stamp)?;
+        Ok((named.id, created))
+    }
+
+    /// The organization or person known by `name`, created if new, by id and own name; and
+    /// whether this call created it.
+    pub(super) fn named(
+        &mut self,
+        conn: &Connection,
+        kind: EntityKind,
+        name: &str,
+        stamp: &str,
+    ) -> Result<(&Named, bool)> {
+        let (named, created) = match kind {
             EntityKind::Organization => {
                 find_or_create(conn, &ORGANIZATION, &mut self.orgs, name, stamp)?
             }
             EntityKind::Person => find_or_create(conn, &PERSON, &mut self.people, name, stamp)?,
         };
         if created {
-            self.created.push((kind, id));
+            self.created.push((kind, named.clone()));
         }
-        Ok((id, created))
+        Ok((named, created))
     }
 }
 
-/// The sessions of one event met so far, by name key.
+/// The sessions of one event met so far, by name key, with their names as stored, in the
+/// order met (for a new event, the order they were created in).
 #[derive(Default)]
-pub(super) struct Sessions(Vec<(String, i64)>);
+pub(super) struct Sessions(Vec<(String, i64, String)>);
 
 impl Sessions {
     /// The session of the event called `name`, created if new.
     pub(super) fn id(&mut self, conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
+        Ok(self.session(conn, event_id, name)?.0)
+    }
+
+    /// The session of the event called `name`, created if new: its id and its name as
+    /// stored.
+    pub(super) fn session(
+        &mut self,
+        conn: &Connection,
+        event_id: i64,
+        name: &str,
+    ) -> Result<(i64, &str)> {
         let key = name_key(name);
-        if let Some((_, id)) = self.0.iter().find(|(k, _)| *k == key) {
-            return Ok(*id);
-        }
-        let id = session_for(conn, event_id, name, &key)?;
-        self.0.push((key, id));
-        Ok(id)
+        let at = match self.0.iter().position(|(k, _, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let (id, stored) = session_for(conn, event_id, name, &key)?;
+                self.0.push((key, id, stored));
+                self.0.len() - 1
+            }
+        };
+        let (_, id, stored) = &self.0[at];
+        Ok((*id, stored))
+    }
+
+    /// The names of the sessions met, in the order met.
+    pub(super) fn names(&self) -> Vec<String> {
+        self.0.iter().map(|(_, _, name)| name.clone()).collect()
     }
 }
 
@@ -127,12 +161,16 @@ fn session_by_key(conn: &Connection, event_id: i64, key: &str) -> Result<Option<
         .optional()?)
 }
 
-/// The session of the event called `name`, created if new.
-fn session_for(conn: &Connection, event_id: i64, name: &str, key: &str) -> Result<i64> {
-    if let Some(id) = session_by_key(conn, event_id, key)? {
-        return Ok(id);
+/// The session of the event called `name`, created if new: its id and stored name.
+fn session_for(conn: &Connection, event_id: i64, name: &str, key: &str) -> Result<(i64, String)> {
+    let stored: Option<(i64, String)> = conn
+        .prepare_cached("SELECT id, name FROM session WHERE event_id = ?1 AND name_key = ?2")?
+        .query_row(params![event_id, key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some(stored) = stored {
+        return Ok(stored);
     }
     conn.prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?
         .execute(params![event_id, name, key])?;
-    Ok(conn.last_insert_rowid())
+    Ok((conn.last_insert_rowid(), name.to_string()))
 }

@@ -25,7 +25,53 @@ pub const MIGRATIONS: &[Migration] = &[
         tx.execute_batch(V3_RETIRE_TRIGGERS)
     },
     |tx| tx.execute_batch(V4_HEADS),
+    |tx| tx.execute_batch(V5_HISTORY),
 ];
+
+/// 5: the history of changes (issue 11). Every write logs one `operation` (when, who, which
+/// command, a summary, and for an undo the operation it reverts), its changes (each record
+/// touched, with its state before and after as JSON text: `crate::model::State`) and the
+/// organizations it touched or whose events it touched (for `log --org`). No foreign key
+/// from the log to the records: the history outlives them. Operation ids are never given
+/// again (`AUTOINCREMENT`, as a server's identity), even once old operations are pruned.
+/// `undoes` and `undone_by` are indexed, and so is each change table by operation: a prune
+/// deletes operations, which looks them up (the foreign keys' actions). (`IF NOT EXISTS`: a
+/// database whose recorded version was set back by hand runs this migration again, and
+/// keeps its log.)
+const V5_HISTORY: &str = r#"
+CREATE TABLE IF NOT EXISTS operation (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,          -- UTC, RFC 3339 with microseconds
+    user_name   TEXT NOT NULL,
+    os_user     TEXT,
+    command     TEXT NOT NULL,
+    summary     TEXT NOT NULL,
+    undoes      INTEGER REFERENCES operation(id) ON DELETE SET NULL,
+    undone_by   INTEGER REFERENCES operation(id) ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS operation_at ON operation(at);
+CREATE INDEX IF NOT EXISTS operation_undoes ON operation(undoes);
+CREATE INDEX IF NOT EXISTS operation_undone_by ON operation(undone_by);
+
+CREATE TABLE IF NOT EXISTS operation_change (
+    operation   INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('event', 'organization', 'person')),
+    record      INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    before      TEXT,                   -- JSON
+    after       TEXT,                   -- JSON
+    PRIMARY KEY (operation, seq)
+);
+CREATE INDEX IF NOT EXISTS operation_change_record ON operation_change(kind, record, operation);
+
+CREATE TABLE IF NOT EXISTS operation_organization (
+    organization INTEGER NOT NULL,
+    operation    INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
+    PRIMARY KEY (organization, operation)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS operation_organization_operation ON operation_organization(operation);
+"#;
 
 /// 4: the heads of delegations. A participation may head the delegation of its organization
 /// at its event (never one without an organization), and each delegation has one head at

@@ -7,20 +7,25 @@ use super::lookup::{organization_id, person_id};
 use super::names::{Names, Sessions, session_id};
 use super::schema::FTS_FILL_ONE;
 
-use crate::model::{Mode, NewEvent, NewParticipant, OrgRole, name_key};
+use crate::model::{
+    EntityKind, EventState, Mode, Named, NewEvent, NewParticipant, OrgRole, ParticipationState,
+    name_key,
+};
 use crate::store::error::{Result, StoreError};
 use crate::store::plan::{OnceEach, ParticipantRefs, Sameness};
 
 pub(super) use crate::store::now;
 
-/// Writes a new event and its links under `key`; returns its id.
+/// Writes a new event and its links under `key`; returns it as the log keeps it, built from
+/// what was written (exactly what [`super::history`] would read back: ids, own names,
+/// sessions in the order created, participations in the order inserted).
 pub(super) fn insert_event(
     conn: &Connection,
     names: &mut Names,
     event: &NewEvent,
     key: &str,
     stamp: &str,
-) -> Result<i64> {
+) -> Result<EventState> {
     write_event_row(
         conn,
         "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
@@ -32,8 +37,37 @@ pub(super) fn insert_event(
         stamp,
     )?;
     let id = conn.last_insert_rowid();
-    insert_links(conn, names, id, event, stamp)?;
-    Ok(id)
+    let links = insert_links(conn, names, id, event, stamp)?;
+    Ok(EventState {
+        id,
+        key: Some(key.to_string()),
+        title: event.title.clone(),
+        kind: event.kind.clone(),
+        // As rusqlite writes a date.
+        start: event.start.format("%F").to_string(),
+        end: event.end.format("%F").to_string(),
+        mode: event.mode.map(|m| m.as_str().to_string()),
+        location: event.location.clone(),
+        region: event.region.clone(),
+        project: event.project.clone(),
+        description: event.description.clone(),
+        source: event.source.clone(),
+        created_at: stamp.to_string(),
+        updated_at: stamp.to_string(),
+        tags: event.tags.clone(),
+        organizers: links.organizers,
+        partners: links.partners,
+        sessions: links.sessions,
+        participants: links.participants,
+    })
+}
+
+/// What [`insert_links`] wrote, as a state of the log shows it.
+pub(super) struct Links {
+    organizers: Vec<Named>,
+    partners: Vec<Named>,
+    sessions: Vec<String>,
+    participants: Vec<ParticipationState>,
 }
 
 /// Brings the event's full-text search row up to date (or removes it, if the event is gone).
@@ -111,7 +145,7 @@ pub(super) fn insert_links(
     event_id: i64,
     event: &NewEvent,
     stamp: &str,
-) -> Result<()> {
+) -> Result<Links> {
     insert_tags(conn, event_id, &event.tags)?;
     // Organizers first; then partners, none of which may be one of them.
     let organizers = insert_orgs(
@@ -123,28 +157,51 @@ pub(super) fn insert_links(
         stamp,
         &[],
     )?;
-    insert_orgs(
+    let organizer_ids: Vec<i64> = organizers.iter().map(|o| o.id).collect();
+    let partners = insert_orgs(
         conn,
         names,
         event_id,
         OrgRole::Partner,
         &event.partners,
         stamp,
-        &organizers,
+        &organizer_ids,
     )?;
     let mut sessions = Sessions::default();
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
     let mut once = OnceEach::default();
+    // The names of each row of `once`, index for index.
+    let mut named: Vec<Refs> = Vec::with_capacity(event.participants.len());
     for p in &event.participants {
-        let refs = participant_refs(conn, names, &mut sessions, event_id, p, stamp)?;
-        once.add(Sameness::new(refs, p), p);
+        let refs = participant_named(conn, names, &mut sessions, event_id, p, stamp)?;
+        once.add(Sameness::new(refs.ids, p), p);
+        if once.rows.len() > named.len() {
+            named.push(refs);
+        }
     }
-    for (same, p) in &once.rows {
-        insert_participation(conn, event_id, same.refs, p, stamp)?;
+    let mut participants = Vec::with_capacity(once.rows.len());
+    for ((same, p), refs) in once.rows.into_iter().zip(named) {
+        let id = insert_participation(conn, event_id, same.refs, &p, stamp)?;
+        participants.push(ParticipationState {
+            id,
+            person: refs.person,
+            organization: refs.organization,
+            position: p.position,
+            role: p.role,
+            session: refs.session,
+            contribution: p.contribution,
+            head: p.head,
+            created_at: stamp.to_string(),
+        });
     }
-    Ok(())
+    Ok(Links {
+        organizers,
+        partners,
+        sessions: sessions.names(),
+        participants,
+    })
 }
 
 fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
@@ -156,9 +213,9 @@ fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> 
     Ok(())
 }
 
-/// Links the organizations `orgs` to the event in `role`; returns their ids. None may be
-/// one of `others`, the organizations linked in the other role (compared as organizations:
-/// two names of one are one).
+/// Links the organizations `orgs` to the event in `role`; returns them, by id and own name.
+/// None may be one of `others`, the organizations linked in the other role (compared as
+/// organizations: two names of one are one).
 fn insert_orgs(
     conn: &Connection,
     names: &mut Names,
@@ -167,29 +224,34 @@ fn insert_orgs(
     orgs: &[String],
     stamp: &str,
     others: &[i64],
-) -> Result<Vec<i64>> {
+) -> Result<Vec<Named>> {
     // Two names of one organization (its name and an alias) are one link.
-    let mut linked = Vec::with_capacity(orgs.len());
+    let mut linked: Vec<Named> = Vec::with_capacity(orgs.len());
     for name in orgs {
-        let org = names.organization(conn, name, stamp)?;
-        if linked.contains(&org) {
+        let org = names
+            .named(conn, EntityKind::Organization, name, stamp)?
+            .0
+            .clone();
+        if linked.iter().any(|l| l.id == org.id) {
             continue;
         }
-        if others.contains(&org) {
-            let stored: String = conn
-                .prepare_cached("SELECT name FROM organization WHERE id = ?1")?
-                .query_row([org], |r| r.get(0))?;
+        if others.contains(&org.id) {
             return Err(StoreError::BothRoles {
                 role,
                 name: name.clone(),
-                stored,
+                stored: org.name,
             });
         }
         conn.prepare_cached(
             "INSERT INTO event_organization (event_id, role, ord, organization_id)
              VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![event_id, role.as_str(), linked.len() as i64, org])?;
+        .execute(params![
+            event_id,
+            role.as_str(),
+            linked.len() as i64,
+            org.id
+        ])?;
         linked.push(org);
     }
     Ok(linked)
@@ -255,19 +317,57 @@ pub(super) fn participant_refs(
     p: &NewParticipant,
     stamp: &str,
 ) -> Result<ParticipantRefs> {
-    let person = names.person(conn, &p.name, stamp)?;
+    Ok(participant_named(conn, names, sessions, event_id, p, stamp)?.ids)
+}
+
+/// What a participation refers to: by id, and as the log shows it (own names, the
+/// session's name as stored).
+struct Refs {
+    ids: ParticipantRefs,
+    person: Named,
+    organization: Option<Named>,
+    session: Option<String>,
+}
+
+/// The person, organization and session a participation refers to, created if new, by id
+/// and by name.
+fn participant_named(
+    conn: &Connection,
+    names: &mut Names,
+    sessions: &mut Sessions,
+    event_id: i64,
+    p: &NewParticipant,
+    stamp: &str,
+) -> Result<Refs> {
+    let person = names
+        .named(conn, EntityKind::Person, &p.name, stamp)?
+        .0
+        .clone();
     let organization = match &p.organization {
-        Some(name) => Some(names.organization(conn, name, stamp)?),
+        Some(name) => Some(
+            names
+                .named(conn, EntityKind::Organization, name, stamp)?
+                .0
+                .clone(),
+        ),
         None => None,
     };
     let session = match &p.session {
-        Some(name) => Some(sessions.id(conn, event_id, name)?),
+        Some(name) => {
+            let (id, stored) = sessions.session(conn, event_id, name)?;
+            Some((id, stored.to_string()))
+        }
         None => None,
     };
-    Ok(ParticipantRefs {
+    Ok(Refs {
+        ids: ParticipantRefs {
+            person: person.id,
+            organization: organization.as_ref().map(|o| o.id),
+            session: session.as_ref().map(|s| s.0),
+        },
         person,
         organization,
-        session,
+        session: session.map(|s| s.1),
     })
 }
 
