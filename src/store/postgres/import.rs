@@ -1057,6 +1057,7 @@ impl ImportTxn for PgImport<'_> {
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
         let id = self.next_id(EVENT)?;
         self.inserted += 1;
+        self.log.reserve(RecordKind::Event, id);
         // Its sessions are all in the cache from here on.
         self.pending.events.insert(id);
         // Organizers first; then partners, none of which may be one of them.
