@@ -1040,3 +1040,60 @@ fn tls_encrypts_and_verifies_the_server() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(ids(&out.stdout).len(), 3);
 }
+
+/// A team's schema from before the log (version 2), whose roles were given the README's
+/// GRANTs: the upgrade gives the log's tables the grants the records have, so that the
+/// editor still writes (every write now logs) and undoes, and the reader reads the log.
+#[test]
+fn an_upgrade_gives_the_log_the_grants_the_records_have() {
+    let Some(env) = Env::new() else { return };
+    let schema = env.schema().unwrap().to_string();
+    let url = env.url.clone().unwrap();
+    env.ok(&["add-event", "--title", "Before", "--start", "2021-01-01"]);
+    env.sql(
+        "DROP TABLE operation_organization, operation_change, operation;
+         UPDATE events_schema SET version = 2;",
+    );
+    let reader = Role::new("events_reader", "");
+    let editor = Role::new("events_editor", "");
+    admin(&format!(
+        "GRANT USAGE ON SCHEMA {schema} TO {reader}, {editor};
+         GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {reader};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {editor};
+         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {editor};",
+        reader = reader.0,
+        editor = editor.0,
+    ));
+    // The owner's next command upgrades the schema.
+    let out = env.run(&["list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("from schema version 2 to 3"),
+        "{}",
+        out.stderr
+    );
+    let as_role = |role: &Role| with_userinfo(&url, &role.0);
+    let out = run_on(
+        &as_role(&editor),
+        &[
+            "add-event",
+            "--title",
+            "After",
+            "--start",
+            "2021-01-02",
+            "--organizer",
+            "Org",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(&as_role(&reader), &["log", "--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(log[0]["command"], "add-event", "{}", out.stdout);
+    assert_eq!(log[0]["user"], editor.0.as_str(), "{}", out.stdout);
+    let out = run_on(&as_role(&editor), &["undo"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run_on(&as_role(&reader), &["list", "--format", "json"], &[]);
+    assert_eq!(ids(&out.stdout).len(), 1, "{}", out.stdout);
+}
