@@ -430,7 +430,7 @@ fn refuse_conflicts(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
     let later: Vec<Operation> = txn
         .later_on_same_records(op.id)?
         .into_iter()
-        .filter(|l| l.undone_by.is_none() && !l.undoes.is_some_and(|u| u > op.id))
+        .filter(|l| l.undone_by.is_none() && l.undoes.is_none_or(|u| u <= op.id))
         .collect();
     if !later.is_empty() {
         if let Some(by) = op.undone_by
