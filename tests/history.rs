@@ -1247,3 +1247,31 @@ fn edit_of_an_event_there_is_not() {
     assert!(Path::new(&env.dir.path()).exists());
     assert!(kept(&env).is_empty());
 }
+
+#[test]
+fn edit_without_an_editor_or_a_terminal_says_what_to_set() {
+    let Some(env) = Env::new() else { return };
+    let id = seeded(&env);
+    let out = env
+        .cmd()
+        .args(["edit", &id])
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .env("TMPDIR", env.dir.path())
+        .output()
+        .expect("run events");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("set $VISUAL or $EDITOR"), "{stderr}");
+    assert!(kept(&env).is_empty());
+    // An empty variable is as good as none: the next one is used.
+    let out = env
+        .cmd()
+        .args(["edit", &id])
+        .env("VISUAL", "")
+        .env("EDITOR", "true")
+        .env("TMPDIR", env.dir.path())
+        .output()
+        .expect("run events");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
