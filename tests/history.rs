@@ -527,10 +527,15 @@ fn the_log_filters() {
         !unodc.iter().any(|o| o["id"] == all[0]["id"]),
         "not the removal of an event it had nothing to do with"
     );
-    let err = env.fails(1, &["log", "--org", "Nobody at all"]);
+    // A name no one has: nothing, and the closest names said (as `list --org` does).
+    let out = env.run(&["log", "--org", "UN Office on Drugs and Crim"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
     assert!(
-        err.contains("no organization is called \"Nobody at all\""),
-        "{err}"
+        out.stderr.contains(
+            "No organization is called \"UN Office on Drugs and Crim\"; did you mean \"UN Office on Drugs and Crime\""
+        ),
+        "{}",
+        out.stderr
     );
     // --user: the role or the OS user, any case.
     let user = all[0]["user"].as_str().unwrap().to_string();

@@ -73,9 +73,10 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
             Read::Changed(new) => {
                 let mut store = super::open(ctx)?;
                 match save(&mut *store, id, last_op, &updated_at, &new) {
-                    Ok(Saved::Updated) => {
+                    Ok(Saved::Updated(near)) => {
                         file.remove();
                         ctx.note(&format!("Updated event {id}: {}", new.title));
+                        super::note_near_names(ctx, &near);
                         return Ok(());
                     }
                     Ok(Saved::Unchanged) => {
@@ -242,7 +243,8 @@ fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
 
 /// What saving came to.
 enum Saved {
-    Updated,
+    /// Saved; with the names it created that are close to known ones.
+    Updated(Vec<crate::store::NearName>),
     Unchanged,
     Problems(Vec<Problem>),
 }
@@ -278,8 +280,9 @@ fn save(
     };
     let problem = match outcome {
         Outcome::Updated => {
+            let near = import.near_names()?;
             import.commit()?;
-            return Ok(Saved::Updated);
+            return Ok(Saved::Updated(near));
         }
         Outcome::Unchanged => {
             import.rollback()?;
