@@ -404,6 +404,17 @@ fn the_log_table_and_log_show() {
         !diff.contains("(none) ->"),
         "a new record shows its fields: {diff}"
     );
+    // A rename: the name before and after, the old one an alias.
+    env.ok(&["org", "rename", "UN Office on Drugs and Crime", "UNODC"]);
+    let diff = env.ok(&["log", "show", &op_id(&newest(&env))]);
+    assert!(
+        diff.contains("  name: \"UN Office on Drugs and Crime\" -> \"UNODC\""),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("  aliases: added \"UN Office on Drugs and Crime\""),
+        "{diff}"
+    );
     // JSON: the one operation.
     let one: Value =
         serde_json::from_str(&env.ok(&["log", "show", &edit, "--format", "json"])).unwrap();
