@@ -35,9 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
 /// from the log to the records: the history outlives them. Operation ids are never given
 /// again (`AUTOINCREMENT`, as a server's identity), even once old operations are pruned.
 /// `undoes` and `undone_by` are indexed, and so is each change table by operation: a prune
-/// deletes operations, which looks them up (the foreign keys' actions).
+/// deletes operations, which looks them up (the foreign keys' actions). (`IF NOT EXISTS`: a
+/// database whose recorded version was set back by hand runs this migration again, and
+/// keeps its log.)
 const V5_HISTORY: &str = r#"
-CREATE TABLE operation (
+CREATE TABLE IF NOT EXISTS operation (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     at          TEXT NOT NULL,          -- UTC, RFC 3339 with microseconds
     user_name   TEXT NOT NULL,
@@ -47,11 +49,11 @@ CREATE TABLE operation (
     undoes      INTEGER REFERENCES operation(id) ON DELETE SET NULL,
     undone_by   INTEGER REFERENCES operation(id) ON DELETE SET NULL
 );
-CREATE INDEX operation_at ON operation(at);
-CREATE INDEX operation_undoes ON operation(undoes);
-CREATE INDEX operation_undone_by ON operation(undone_by);
+CREATE INDEX IF NOT EXISTS operation_at ON operation(at);
+CREATE INDEX IF NOT EXISTS operation_undoes ON operation(undoes);
+CREATE INDEX IF NOT EXISTS operation_undone_by ON operation(undone_by);
 
-CREATE TABLE operation_change (
+CREATE TABLE IF NOT EXISTS operation_change (
     operation   INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
     seq         INTEGER NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('event', 'organization', 'person')),
@@ -61,14 +63,14 @@ CREATE TABLE operation_change (
     after       TEXT,                   -- JSON
     PRIMARY KEY (operation, seq)
 );
-CREATE INDEX operation_change_record ON operation_change(kind, record, operation);
+CREATE INDEX IF NOT EXISTS operation_change_record ON operation_change(kind, record, operation);
 
-CREATE TABLE operation_organization (
+CREATE TABLE IF NOT EXISTS operation_organization (
     organization INTEGER NOT NULL,
     operation    INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
     PRIMARY KEY (organization, operation)
 ) WITHOUT ROWID;
-CREATE INDEX operation_organization_operation ON operation_organization(operation);
+CREATE INDEX IF NOT EXISTS operation_organization_operation ON operation_organization(operation);
 "#;
 
 /// 4: the heads of delegations. A participation may head the delegation of its organization
