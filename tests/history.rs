@@ -1291,3 +1291,25 @@ fn edit_without_an_editor_or_a_terminal_says_what_to_set() {
         .expect("run events");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+#[test]
+fn edit_ignores_the_delegations_and_says_so() {
+    let Some(env) = Env::new() else { return };
+    let id = seeded(&env);
+    let dump = env.dump();
+    // A head named in the delegations only: nothing to save, and a note on why.
+    let editor = fake_editor(
+        &env,
+        "head.sh",
+        r#"sed -i '/"delegations"/,$ s/"head": null/"head": "V. I. Voronkov"/' "$1""#,
+    );
+    let out = edit(&env, &editor, &id);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("\"delegations\" is derived"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing changed"), "{}", out.stderr);
+    assert_eq!(env.dump(), dump);
+}

@@ -63,7 +63,12 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
         })?;
         let text = std::fs::read(&file.path)
             .map_err(|e| anyhow!("cannot read {} back: {e}", escape(&path)))?;
-        let problems = match read(&text, &shown, id, &stored) {
+        let mut notes = Vec::new();
+        let read = read(&text, &shown, id, &stored, &mut notes);
+        for note in &notes {
+            ctx.note(note);
+        }
+        let problems = match read {
             Read::Unchanged => {
                 ctx.note(&format!("Event {id} left as it was; nothing changed."));
                 file.remove();
@@ -71,7 +76,8 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
             }
             Read::Problems(problems) => problems,
             Read::Changed(new) => {
-                let mut store = super::open(ctx)?;
+                let kept = || format!("nothing was written; your text is kept in {path}");
+                let mut store = super::open(ctx).map_err(|e| e.context(kept()))?;
                 match save(&mut *store, id, last_op, &updated_at, &new) {
                     Ok(Saved::Updated(near)) => {
                         file.remove();
@@ -107,8 +113,8 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
                             Ok(StoreError::Gone { .. }) => anyhow!(
                                 "event {id} was removed while you edited it; nothing was written; your text is kept in {path}"
                             ),
-                            Ok(e) => anyhow::Error::from(e),
-                            Err(e) => e,
+                            Ok(e) => anyhow::Error::from(e).context(kept()),
+                            Err(e) => e.context(kept()),
                         };
                         return Err(e);
                     }
@@ -153,7 +159,7 @@ fn shown_problem(problem: &Problem) -> String {
 }
 
 /// Reads the edited text as `import` reads a JSON record, and validates it.
-fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
+fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent, notes: &mut Vec<String>) -> Read {
     if text == shown {
         return Read::Unchanged;
     }
@@ -178,10 +184,21 @@ fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
             )]);
         }
     };
-    // The delegations are derived from the participants: shown, never read.
+    // The delegations are derived from the participants: shown, never read (an edit of them
+    // is said to be ignored).
     let derived = value
         .as_object_mut()
         .and_then(|object| object.shift_remove("delegations"));
+    if let Some(edited) = &derived {
+        let original = serde_json::from_slice::<serde_json::Value>(shown)
+            .ok()
+            .and_then(|mut v| v.as_object_mut()?.shift_remove("delegations"));
+        if original.as_ref() != Some(edited) {
+            notes.push(
+                "note: \"delegations\" is derived from the participants, and ignored: a participant's \"head\" says who heads a delegation".to_string(),
+            );
+        }
+    }
     let bytes = match derived {
         Some(_) => serde_json::to_vec(&value).unwrap_or_default(),
         None => text.to_vec(),
