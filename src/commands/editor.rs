@@ -55,14 +55,10 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
     let file = TempText::create(event.key.as_deref(), id, &shown)?;
     let path = file.path.display().to_string();
     loop {
-        run_editor(&editor, &file.path).map_err(|e| {
-            anyhow!(
-                "{e}; nothing was written; the text is kept in {}",
-                escape(&path)
-            )
-        })?;
-        let text = std::fs::read(&file.path)
-            .map_err(|e| anyhow!("cannot read {} back: {e}", escape(&path)))?;
+        run_editor(&editor, &file.path)
+            .map_err(|e| anyhow!("{e}; nothing was written; the text is kept in {path}"))?;
+        let text =
+            std::fs::read(&file.path).map_err(|e| anyhow!("cannot read {path} back: {e}"))?;
         let mut notes = Vec::new();
         let read = read(&text, &shown, id, &stored, &mut notes);
         for note in &notes {
@@ -141,10 +137,8 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
                 continue;
             }
         }
-        bail!(
-            "{what}; nothing was written; your text is kept in {}",
-            escape(&path)
-        );
+        // (Errors are escaped where they are printed.)
+        bail!("{what}; nothing was written; your text is kept in {path}");
     }
 }
 
