@@ -219,6 +219,7 @@ fn prune(ctx: &Context, args: &LogArgs) -> Result<()> {
     }
     let mut store = super::open(ctx)?;
     let count = store.log_count_before(&before)?;
+    // (DATE read as a day or a time: nothing in it to escape.)
     let what = format!(
         "{count} {} from before {}",
         if count == 1 {
@@ -226,12 +227,12 @@ fn prune(ctx: &Context, args: &LogArgs) -> Result<()> {
         } else {
             "operations"
         },
-        render::text::escape(before_text.trim())
+        before_text.trim()
     );
     if count == 0 {
         ctx.note(&format!(
             "The log holds no operation from before {}; nothing pruned.",
-            render::text::escape(before_text.trim())
+            before_text.trim()
         ));
         return Ok(());
     }
