@@ -103,7 +103,10 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     assert_eq!(ops.len(), 3, "{ops:#?}");
     let first = ops.last().unwrap();
     assert_eq!(first["command"], "add-event");
-    assert!(!first["summary"].as_str().unwrap().is_empty());
+    assert_eq!(
+        first["summary"],
+        "events 1 created; organizations 4 created"
+    );
     let made = change(first, "event", event);
     assert_eq!(made["before"], Value::Null);
     assert_eq!(made["after"]["title"], shown(&env, &id)["title"]);
@@ -212,9 +215,23 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     let c = change(&edit, "event", event);
     assert_eq!(c["before"]["location"], Value::Null);
     assert_eq!(c["after"]["location"], "Almaty");
+    assert_eq!(
+        edit["summary"],
+        format!(
+            "event {event} \"{}\": location changed",
+            shown(&env, &id)["title"].as_str().unwrap()
+        )
+    );
+    let renamed = log(&env, &[])
+        .into_iter()
+        .find(|op| op["command"] == "person rename")
+        .unwrap();
     assert!(
-        edit["summary"].as_str().unwrap().contains("location"),
-        "{edit:#}"
+        renamed["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("\"V. I. Voronkov\" renamed \"Vladimir Voronkov\""),
+        "{renamed:#}"
     );
     let edited = log(&env, &[])
         .into_iter()
