@@ -404,6 +404,17 @@ fn the_log_table_and_log_show() {
         !diff.contains("(none) ->"),
         "a new record shows its fields: {diff}"
     );
+    // A rename: the name before and after, the old one an alias.
+    env.ok(&["org", "rename", "UN Office on Drugs and Crime", "UNODC"]);
+    let diff = env.ok(&["log", "show", &op_id(&newest(&env))]);
+    assert!(
+        diff.contains("  name: \"UN Office on Drugs and Crime\" -> \"UNODC\""),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("  aliases: added \"UN Office on Drugs and Crime\""),
+        "{diff}"
+    );
     // JSON: the one operation.
     let one: Value =
         serde_json::from_str(&env.ok(&["log", "show", &edit, "--format", "json"])).unwrap();
@@ -527,10 +538,15 @@ fn the_log_filters() {
         !unodc.iter().any(|o| o["id"] == all[0]["id"]),
         "not the removal of an event it had nothing to do with"
     );
-    let err = env.fails(1, &["log", "--org", "Nobody at all"]);
+    // A name no one has: nothing, and the closest names said (as `list --org` does).
+    let out = env.run(&["log", "--org", "UN Office on Drugs and Crim"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
     assert!(
-        err.contains("no organization is called \"Nobody at all\""),
-        "{err}"
+        out.stderr.contains(
+            "No organization is called \"UN Office on Drugs and Crim\"; did you mean \"UN Office on Drugs and Crime\""
+        ),
+        "{}",
+        out.stderr
     );
     // --user: the role or the OS user, any case.
     let user = all[0]["user"].as_str().unwrap().to_string();
@@ -1246,4 +1262,32 @@ fn edit_of_an_event_there_is_not() {
     );
     assert!(Path::new(&env.dir.path()).exists());
     assert!(kept(&env).is_empty());
+}
+
+#[test]
+fn edit_without_an_editor_or_a_terminal_says_what_to_set() {
+    let Some(env) = Env::new() else { return };
+    let id = seeded(&env);
+    let out = env
+        .cmd()
+        .args(["edit", &id])
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .env("TMPDIR", env.dir.path())
+        .output()
+        .expect("run events");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("set $VISUAL or $EDITOR"), "{stderr}");
+    assert!(kept(&env).is_empty());
+    // An empty variable is as good as none: the next one is used.
+    let out = env
+        .cmd()
+        .args(["edit", &id])
+        .env("VISUAL", "")
+        .env("EDITOR", "true")
+        .env("TMPDIR", env.dir.path())
+        .output()
+        .expect("run events");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
 }

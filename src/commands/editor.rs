@@ -51,10 +51,11 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
     // No connection is held while a person edits (a server may close an idle one).
     drop(store);
 
+    let editor = editor()?;
     let file = TempText::create(event.key.as_deref(), id, &shown)?;
     let path = file.path.display().to_string();
     loop {
-        run_editor(&file.path).map_err(|e| {
+        run_editor(&editor, &file.path).map_err(|e| {
             anyhow!(
                 "{e}; nothing was written; the text is kept in {}",
                 escape(&path)
@@ -72,9 +73,10 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
             Read::Changed(new) => {
                 let mut store = super::open(ctx)?;
                 match save(&mut *store, id, last_op, &updated_at, &new) {
-                    Ok(Saved::Updated) => {
+                    Ok(Saved::Updated(near)) => {
                         file.remove();
                         ctx.note(&format!("Updated event {id}: {}", new.title));
+                        super::note_near_names(ctx, &near);
                         return Ok(());
                     }
                     Ok(Saved::Unchanged) => {
@@ -241,7 +243,8 @@ fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
 
 /// What saving came to.
 enum Saved {
-    Updated,
+    /// Saved; with the names it created that are close to known ones.
+    Updated(Vec<crate::store::NearName>),
     Unchanged,
     Problems(Vec<Problem>),
 }
@@ -277,8 +280,9 @@ fn save(
     };
     let problem = match outcome {
         Outcome::Updated => {
+            let near = import.near_names()?;
             import.commit()?;
-            return Ok(Saved::Updated);
+            return Ok(Saved::Updated(near));
         }
         Outcome::Unchanged => {
             import.rollback()?;
@@ -310,20 +314,50 @@ fn save(
     Ok(Saved::Problems(vec![problem]))
 }
 
-/// Runs the editor on `path` as git does, with the terminal (if any) of this process.
-fn run_editor(path: &Path) -> Result<()> {
-    let editor = ["VISUAL", "EDITOR"]
+/// The editor to run: `$VISUAL`, else `$EDITOR`, else `vi` (only on a terminal: without one,
+/// vi could neither show nor be told anything).
+fn editor() -> Result<String> {
+    if let Some(editor) = ["VISUAL", "EDITOR"]
         .into_iter()
         .filter_map(std::env::var_os)
         .find(|e| !e.is_empty())
-        .map_or_else(|| "vi".to_string(), |e| e.to_string_lossy().into_owned());
-    let status = std::process::Command::new("sh")
+    {
+        return Ok(editor.to_string_lossy().into_owned());
+    }
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "no editor to edit the event in: set $VISUAL or $EDITOR (without a terminal, vi cannot be run); nothing was written"
+        );
+    }
+    Ok("vi".to_string())
+}
+
+/// Runs `editor` on `path` as git does, with the terminal (if any) of this process. While it
+/// runs, Ctrl-C and Ctrl-\ are the editor's: this process ignores them, so as not to end
+/// under it.
+fn run_editor(editor: &str, path: &Path) -> Result<()> {
+    let mut child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg("sh")
         .arg(path)
-        .status()
+        .spawn()
         .map_err(|e| anyhow!("cannot run the editor {editor:?}: {e}"))?;
+    // SAFETY: setting the disposition of two signals, and restoring what it was; nothing
+    // else runs meanwhile (the editor is a process of its own, which keeps its own).
+    let before = unsafe {
+        [
+            libc::signal(libc::SIGINT, libc::SIG_IGN),
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN),
+        ]
+    };
+    let status = child.wait();
+    // SAFETY: as above.
+    unsafe {
+        libc::signal(libc::SIGINT, before[0]);
+        libc::signal(libc::SIGQUIT, before[1]);
+    }
+    let status = status.map_err(|e| anyhow!("cannot wait for the editor {editor:?}: {e}"))?;
     if !status.success() {
         let how = match status.code() {
             Some(code) => format!("exited with status {code}"),

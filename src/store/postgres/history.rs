@@ -739,21 +739,13 @@ pub(super) fn record(client: &mut impl GenericClient, op: &NewOperation) -> Resu
 /// [`Logged::before`] before it changes them; [`Logged::finish`] logs the operation.
 pub(super) struct Logged {
     journal: Journal,
-    /// The largest ids of organizations and of people before the write.
-    marks: [i64; 2],
 }
 
 impl Logged {
     /// Starts journaling a write of `command`.
-    pub(super) fn new(tx: &mut Transaction<'_>, command: impl Into<String>) -> Result<Logged> {
-        let row = tx.query_one(
-            "SELECT (SELECT coalesce(max(id), 0) FROM organization),
-                    (SELECT coalesce(max(id), 0) FROM person)",
-            &[],
-        )?;
+    pub(super) fn new(command: impl Into<String>) -> Result<Logged> {
         Ok(Logged {
             journal: Journal::new(command),
-            marks: [row.get(0), row.get(1)],
         })
     }
 
@@ -800,19 +792,15 @@ impl Logged {
     }
 
     /// Reads every record touched as the write leaves it, with the organizations and people
-    /// it created, and logs the operation (nothing if nothing changed).
-    pub(super) fn finish(mut self, tx: &mut Transaction<'_>) -> Result<Option<i64>> {
-        for (kind, mark) in [
-            (RecordKind::Organization, self.marks[0]),
-            (RecordKind::Person, self.marks[1]),
-        ] {
-            let sql = match kind {
-                RecordKind::Organization => "SELECT id FROM organization WHERE id > $1 ORDER BY id",
-                _ => "SELECT id FROM person WHERE id > $1 ORDER BY id",
-            };
-            for row in tx.query(sql, &[&mark])? {
-                self.journal.before(kind, row.get(0), None);
-            }
+    /// it `created` (in the order it created them), and logs the operation (nothing if
+    /// nothing changed).
+    pub(super) fn finish(
+        mut self,
+        tx: &mut Transaction<'_>,
+        created: &[(EntityKind, i64)],
+    ) -> Result<Option<i64>> {
+        for &(kind, id) in created {
+            self.journal.before(kind.into(), id, None);
         }
         for (kind, id) in self.journal.records() {
             let now = state(tx, kind, id)?;

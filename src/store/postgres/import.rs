@@ -685,6 +685,13 @@ impl<'a> PgImport<'a> {
     /// An organization or person as a state names it: its id and own name, found from a
     /// name it was written as (in the cache, as it has just been met), else by its id.
     fn named(&mut self, kind: EntityKind, id: i64, written: &str) -> Result<Named> {
+        // One this import created: by its id, without folding a name.
+        if let Some(name) = self.own[slot(kind)].get(&id) {
+            return Ok(Named {
+                id,
+                name: name.clone(),
+            });
+        }
         if let Some(found) = self.names[slot(kind)].get(&name_key(written))
             && found.id == id
         {
@@ -703,6 +710,10 @@ impl<'a> PgImport<'a> {
     fn named_list(&mut self, ids: &[i64], names: &[String]) -> Result<Vec<Named>> {
         let mut list = Vec::with_capacity(ids.len());
         for &id in ids {
+            if self.own[0].contains_key(&id) {
+                list.push(self.named(EntityKind::Organization, id, "")?);
+                continue;
+            }
             let written = names.iter().find(|name| {
                 self.names[0]
                     .get(&name_key(name))
@@ -1046,6 +1057,7 @@ impl ImportTxn for PgImport<'_> {
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
         let id = self.next_id(EVENT)?;
         self.inserted += 1;
+        self.log.reserve(RecordKind::Event, id);
         // Its sessions are all in the cache from here on.
         self.pending.events.insert(id);
         // Organizers first; then partners, none of which may be one of them.
@@ -1125,6 +1137,7 @@ impl ImportTxn for PgImport<'_> {
             participants.push((participation, refs.refs, p));
         }
         // The log's state of the event, from what was written.
+        let session_keys: Vec<String> = sessions.iter().map(|s| name_key(s)).collect();
         let state = EventState {
             id,
             key: Some(key.to_string()),
@@ -1146,12 +1159,13 @@ impl ImportTxn for PgImport<'_> {
             participants: participants
                 .into_iter()
                 .map(|(participation, refs, p)| {
+                    // The session as stored: its first spelling.
                     let session = p.session.as_ref().map(|name| {
                         let key = name_key(name);
-                        sessions
+                        session_keys
                             .iter()
-                            .find(|s| name_key(s) == key)
-                            .cloned()
+                            .position(|k| *k == key)
+                            .map(|i| sessions[i].clone())
                             .unwrap_or_else(|| name.clone())
                     });
                     let organization = match (refs.organization, &p.organization) {

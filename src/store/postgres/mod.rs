@@ -50,6 +50,7 @@ use crate::store::{
     Access, AliasOutcome, Counts, Found, Import, ListsChanged, Merged, ParticipantAdded,
     SessionEdit, SessionsEdited, Store,
 };
+use entity::Names;
 use history::Logged;
 
 /// A connection to an `events` schema on a PostgreSQL server.
@@ -219,20 +220,22 @@ impl Store for PgStore {
 
     fn add_event(&mut self, event: &NewEvent) -> Result<Identity> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, "add-event")?;
-        let identity = write::add_event(&mut tx, event)?;
+        let mut log = Logged::new("add-event")?;
+        let mut names = Names::default();
+        let identity = write::add_event(&mut tx, &mut names, event)?;
         log.creates(RecordKind::Event, identity.id);
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &names.created)?;
         tx.commit()?;
         Ok(identity)
     }
 
     fn add_participant(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantAdded> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, "add-participant")?;
+        let mut log = Logged::new("add-participant")?;
         log.before(&mut tx, RecordKind::Event, event)?;
-        let added = write::add_participant(&mut tx, event, p)?;
-        log.finish(&mut tx)?;
+        let mut names = Names::default();
+        let added = write::add_participant(&mut tx, &mut names, event, p)?;
+        log.finish(&mut tx, &names.created)?;
         tx.commit()?;
         Ok(added)
     }
@@ -248,10 +251,11 @@ impl Store for PgStore {
     ) -> Result<SessionsEdited> {
         let mut tx = self.write()?;
         guard(&mut tx, id, since)?;
-        let mut log = Logged::new(&mut tx, "edit-event")?;
+        let mut log = Logged::new("edit-event")?;
         log.before(&mut tx, RecordKind::Event, id)?;
-        let edited = write::edit_event(&mut tx, id, expected, event, lists, sessions)?;
-        log.finish(&mut tx)?;
+        let mut names = Names::default();
+        let edited = write::edit_event(&mut tx, &mut names, id, expected, event, lists, sessions)?;
+        log.finish(&mut tx, &names.created)?;
         tx.commit()?;
         Ok(edited)
     }
@@ -270,30 +274,31 @@ impl Store for PgStore {
     ) -> Result<()> {
         let mut tx = self.write()?;
         guard(&mut tx, event, since)?;
-        let mut log = Logged::new(&mut tx, "edit-participant")?;
+        let mut log = Logged::new("edit-participant")?;
         log.before(&mut tx, RecordKind::Event, event)?;
-        write::edit_participation(&mut tx, id, event, expected, p)?;
-        log.finish(&mut tx)?;
+        let mut names = Names::default();
+        write::edit_participation(&mut tx, &mut names, id, event, expected, p)?;
+        log.finish(&mut tx, &names.created)?;
         tx.commit()?;
         Ok(())
     }
 
     fn remove_participation(&mut self, id: i64, event: i64) -> Result<()> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, "remove-participant")?;
+        let mut log = Logged::new("remove-participant")?;
         log.before(&mut tx, RecordKind::Event, event)?;
         write::remove_participation(&mut tx, id, event)?;
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &[])?;
         tx.commit()?;
         Ok(())
     }
 
     fn remove_event(&mut self, id: i64) -> Result<()> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, "remove-event")?;
+        let mut log = Logged::new("remove-event")?;
         log.before(&mut tx, RecordKind::Event, id)?;
         write::remove_event(&mut tx, id)?;
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &[])?;
         tx.commit()?;
         Ok(())
     }
@@ -308,36 +313,36 @@ impl Store for PgStore {
 
     fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, curate::command(kind, "alias"))?;
+        let mut log = Logged::new(curate::command(kind, "alias"))?;
         let outcome = curate::add_alias(&mut tx, &mut log, kind, name, alias)?;
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &[])?;
         tx.commit()?;
         Ok(outcome)
     }
 
     fn remove_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<String> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, curate::command(kind, "alias"))?;
+        let mut log = Logged::new(curate::command(kind, "alias"))?;
         let own = curate::remove_alias(&mut tx, &mut log, kind, name, alias)?;
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &[])?;
         tx.commit()?;
         Ok(own)
     }
 
     fn rename(&mut self, kind: EntityKind, name: &str, new: &str) -> Result<String> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, curate::command(kind, "rename"))?;
+        let mut log = Logged::new(curate::command(kind, "rename"))?;
         let old = curate::rename(&mut tx, &mut log, kind, name, new)?;
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &[])?;
         tx.commit()?;
         Ok(old)
     }
 
     fn merge(&mut self, kind: EntityKind, keep: &str, other: &str) -> Result<Merged> {
         let mut tx = self.write()?;
-        let mut log = Logged::new(&mut tx, curate::command(kind, "merge"))?;
+        let mut log = Logged::new(curate::command(kind, "merge"))?;
         let merged = curate::merge(&mut tx, &mut log, kind, keep, other)?;
-        log.finish(&mut tx)?;
+        log.finish(&mut tx, &[])?;
         tx.commit()?;
         Ok(merged)
     }

@@ -26,7 +26,12 @@ pub(super) use crate::store::now;
 
 /// Records a new event with its organizations, tags, sessions and participants; one without
 /// a key is given one (see [`GeneratedKeys`]).
-pub(super) fn add_event(tx: &mut Transaction<'_>, event: &NewEvent) -> Result<Identity> {
+/// `names` finds and creates organizations and people (and says which it created, in order).
+pub(super) fn add_event(
+    tx: &mut Transaction<'_>,
+    names: &mut Names,
+    event: &NewEvent,
+) -> Result<Identity> {
     if let Some(key) = &event.key
         && let Some(id) = event_with_key(tx, key, None)?
     {
@@ -40,7 +45,7 @@ pub(super) fn add_event(tx: &mut Transaction<'_>, event: &NewEvent) -> Result<Id
         Some(key) => key.clone(),
         None => GeneratedKeys::default().unique_key(&mut Keys(tx), &event.title, event.start)?,
     };
-    let id = insert_event(tx, &mut Names::default(), event, &key, &now())?;
+    let id = insert_event(tx, names, event, &key, &now())?;
     search::refresh(tx, &[id])?;
     Ok(Identity { id, key })
 }
@@ -49,6 +54,7 @@ pub(super) fn add_event(tx: &mut Transaction<'_>, event: &NewEvent) -> Result<Id
 /// [`same_participation`]) is there already.
 pub(super) fn add_participant(
     tx: &mut Transaction<'_>,
+    names: &mut Names,
     event: i64,
     p: &NewParticipant,
 ) -> Result<ParticipantAdded> {
@@ -78,14 +84,7 @@ pub(super) fn add_participant(
         check_head(tx, event, org.id, None)?;
     }
     let stamp = now();
-    let id = insert_participant(
-        tx,
-        &mut Names::default(),
-        &mut Sessions::default(),
-        event,
-        p,
-        &stamp,
-    )?;
+    let id = insert_participant(tx, names, &mut Sessions::default(), event, p, &stamp)?;
     touch_event(tx, event, &stamp)?;
     search::refresh(tx, &[event])?;
     Ok(ParticipantAdded::New(id))
@@ -98,6 +97,7 @@ pub(super) fn add_participant(
 /// [`StoreError::ChangedMeanwhile`].
 pub(super) fn edit_event(
     tx: &mut Transaction<'_>,
+    names: &mut Names,
     id: i64,
     expected: &Event,
     event: &NewEvent,
@@ -119,14 +119,13 @@ pub(super) fn edit_event(
     refuse_missing_sessions(id, expected, sessions)?;
     let stamp = now();
     update_event_row(tx, id, event, &stamp, false)?;
-    let mut names = Names::default();
     if lists.tags {
         replace_event_tags(tx, id, &event.tags)?;
     }
     if lists.organizers || lists.partners {
         replace_event_orgs(
             tx,
-            &mut names,
+            names,
             id,
             event,
             &stamp,
@@ -143,6 +142,7 @@ pub(super) fn edit_event(
 /// `expected` (what the caller read): else [`StoreError::ChangedMeanwhile`], nothing written.
 pub(super) fn edit_participation(
     tx: &mut Transaction<'_>,
+    names: &mut Names,
     id: i64,
     event: i64,
     expected: &ParticipantRecord,
@@ -163,14 +163,7 @@ pub(super) fn edit_participation(
         check_head(tx, event, org.id, Some(id))?;
     }
     let stamp = now();
-    let refs = participant_refs(
-        tx,
-        &mut Names::default(),
-        &mut Sessions::default(),
-        event,
-        p,
-        &stamp,
-    )?;
+    let refs = participant_refs(tx, names, &mut Sessions::default(), event, p, &stamp)?;
     update_participation(tx, id, refs, p)?;
     touch_event(tx, event, &stamp)?;
     search::refresh(tx, &[event])?;

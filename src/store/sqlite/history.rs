@@ -624,24 +624,15 @@ pub(super) fn after(
 }
 
 /// The organizations and people a write created (from [`super::names::Names::created`]),
-/// as it leaves them, in `journal`: the organizations, then the people, each by id (as on
-/// PostgreSQL, so that both logs read alike).
+/// as it leaves them, in `journal`, in the order created.
 pub(super) fn created(
     conn: &Connection,
     journal: &mut Journal,
     created: &[(EntityKind, Named)],
 ) -> Result<()> {
-    for kind in [EntityKind::Organization, EntityKind::Person] {
-        let mut ids: Vec<i64> = created
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, named)| named.id)
-            .collect();
-        ids.sort_unstable();
-        for id in ids {
-            journal.before(kind.into(), id, None);
-            after(conn, journal, kind.into(), id)?;
-        }
+    for (kind, named) in created {
+        journal.before((*kind).into(), named.id, None);
+        after(conn, journal, (*kind).into(), named.id)?;
     }
     Ok(())
 }

@@ -181,9 +181,9 @@ impl ImportTxn for SqliteImport<'_> {
 
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
         let state = insert_event(&self.tx, &mut self.names, event, key, &self.stamp)?;
-        // In the order first touched (as on PostgreSQL): what it created on the way, then it.
-        self.log_created();
+        // The event, then what its links created (as on PostgreSQL).
         self.log.event_created(&self.tx, &self.journal, &state)?;
+        self.log_created();
         Ok(state.id)
     }
 
