@@ -624,7 +624,7 @@ pub(super) fn after(
 }
 
 /// The organizations and people a write created (from [`super::names::Names::created`]),
-/// as it leaves them, in `journal`.
+/// as it leaves them, in `journal`, in the order created.
 pub(super) fn created(
     conn: &Connection,
     journal: &mut Journal,
@@ -665,6 +665,8 @@ pub(super) struct ImportLog {
     reread: BTreeSet<(RecordKind, i64)>,
     /// The organizations the events in the log link to (for `log --org`).
     organizations: BTreeSet<i64>,
+    /// Where an event's JSON is written, again and again.
+    json: Vec<u8>,
 }
 
 impl ImportLog {
@@ -708,12 +710,16 @@ impl ImportLog {
         let op = self.operation(conn, journal.command())?;
         let seq = self.place();
         self.note_organizations(state);
-        // The same bytes as `State::to_json` (an untagged enum writes what it holds).
-        let json = serde_json::to_string(state).map_err(|e| StoreError::Database {
+        // The same bytes as `State::to_json` (an untagged enum writes what it holds), into
+        // one buffer for the whole import.
+        self.json.clear();
+        serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
             failure: Failure::Other,
             message: format!("event {} for the log: {e}", state.id),
             inner: None,
         })?;
+        // serde_json writes UTF-8.
+        let json = std::str::from_utf8(&self.json).unwrap_or_default();
         let (before, after) = if before {
             (Some(json), None)
         } else {
