@@ -573,7 +573,7 @@ pub struct EditEventArgs {
     #[arg(long, value_name = "S")]
     pub remove_session: Vec<String>,
     /// Refuse the edit, changing nothing, if the event was changed after this moment (RFC
-    /// 3339: 2026-12-01T12:00:00Z), as when read before
+    /// 3339: 2026-12-01T12:00:00Z), such as when it was read
     #[arg(long, value_name = "TIMESTAMP")]
     pub if_unchanged_since: Option<String>,
 }
@@ -608,7 +608,7 @@ pub struct EditParticipantArgs {
     #[arg(long)]
     pub no_head: bool,
     /// Refuse the edit, changing nothing, if the participation's event was changed after this
-    /// moment (RFC 3339: 2026-12-01T12:00:00Z), as when read before
+    /// moment (RFC 3339: 2026-12-01T12:00:00Z), such as when it was read
     #[arg(long, value_name = "TIMESTAMP")]
     pub if_unchanged_since: Option<String>,
 }

@@ -103,7 +103,10 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     assert_eq!(ops.len(), 3, "{ops:#?}");
     let first = ops.last().unwrap();
     assert_eq!(first["command"], "add-event");
-    assert!(!first["summary"].as_str().unwrap().is_empty());
+    assert_eq!(
+        first["summary"],
+        "events 1 created; organizations 4 created"
+    );
     let made = change(first, "event", event);
     assert_eq!(made["before"], Value::Null);
     assert_eq!(made["after"]["title"], shown(&env, &id)["title"]);
@@ -212,9 +215,23 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     let c = change(&edit, "event", event);
     assert_eq!(c["before"]["location"], Value::Null);
     assert_eq!(c["after"]["location"], "Almaty");
+    assert_eq!(
+        edit["summary"],
+        format!(
+            "event {event} \"{}\": location changed",
+            shown(&env, &id)["title"].as_str().unwrap()
+        )
+    );
+    let renamed = log(&env, &[])
+        .into_iter()
+        .find(|op| op["command"] == "person rename")
+        .unwrap();
     assert!(
-        edit["summary"].as_str().unwrap().contains("location"),
-        "{edit:#}"
+        renamed["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("\"V. I. Voronkov\" renamed \"Vladimir Voronkov\""),
+        "{renamed:#}"
     );
     let edited = log(&env, &[])
         .into_iter()
@@ -404,6 +421,17 @@ fn the_log_table_and_log_show() {
         !diff.contains("(none) ->"),
         "a new record shows its fields: {diff}"
     );
+    // A rename: the name before and after, the old one an alias.
+    env.ok(&["org", "rename", "UN Office on Drugs and Crime", "UNODC"]);
+    let diff = env.ok(&["log", "show", &op_id(&newest(&env))]);
+    assert!(
+        diff.contains("  name: \"UN Office on Drugs and Crime\" -> \"UNODC\""),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("  aliases: added \"UN Office on Drugs and Crime\""),
+        "{diff}"
+    );
     // JSON: the one operation.
     let one: Value =
         serde_json::from_str(&env.ok(&["log", "show", &edit, "--format", "json"])).unwrap();
@@ -527,10 +555,15 @@ fn the_log_filters() {
         !unodc.iter().any(|o| o["id"] == all[0]["id"]),
         "not the removal of an event it had nothing to do with"
     );
-    let err = env.fails(1, &["log", "--org", "Nobody at all"]);
+    // A name no one has: nothing, and the closest names said (as `list --org` does).
+    let out = env.run(&["log", "--org", "UN Office on Drugs and Crim"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
     assert!(
-        err.contains("no organization is called \"Nobody at all\""),
-        "{err}"
+        out.stderr.contains(
+            "No organization is called \"UN Office on Drugs and Crim\"; did you mean \"UN Office on Drugs and Crime\""
+        ),
+        "{}",
+        out.stderr
     );
     // --user: the role or the OS user, any case.
     let user = all[0]["user"].as_str().unwrap().to_string();
@@ -1246,4 +1279,54 @@ fn edit_of_an_event_there_is_not() {
     );
     assert!(Path::new(&env.dir.path()).exists());
     assert!(kept(&env).is_empty());
+}
+
+#[test]
+fn edit_without_an_editor_or_a_terminal_says_what_to_set() {
+    let Some(env) = Env::new() else { return };
+    let id = seeded(&env);
+    let out = env
+        .cmd()
+        .args(["edit", &id])
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .env("TMPDIR", env.dir.path())
+        .output()
+        .expect("run events");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("set $VISUAL or $EDITOR"), "{stderr}");
+    assert!(kept(&env).is_empty());
+    // An empty variable is as good as none: the next one is used.
+    let out = env
+        .cmd()
+        .args(["edit", &id])
+        .env("VISUAL", "")
+        .env("EDITOR", "true")
+        .env("TMPDIR", env.dir.path())
+        .output()
+        .expect("run events");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn edit_ignores_the_delegations_and_says_so() {
+    let Some(env) = Env::new() else { return };
+    let id = seeded(&env);
+    let dump = env.dump();
+    // A head named in the delegations only: nothing to save, and a note on why.
+    let editor = fake_editor(
+        &env,
+        "head.sh",
+        r#"sed -i '/"delegations"/,$ s/"head": null/"head": "V. I. Voronkov"/' "$1""#,
+    );
+    let out = edit(&env, &editor, &id);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("\"delegations\" is derived"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing changed"), "{}", out.stderr);
+    assert_eq!(env.dump(), dump);
 }

@@ -51,18 +51,20 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
     // No connection is held while a person edits (a server may close an idle one).
     drop(store);
 
+    let editor = editor()?;
     let file = TempText::create(event.key.as_deref(), id, &shown)?;
     let path = file.path.display().to_string();
     loop {
-        run_editor(&file.path).map_err(|e| {
-            anyhow!(
-                "{e}; nothing was written; the text is kept in {}",
-                escape(&path)
-            )
-        })?;
-        let text = std::fs::read(&file.path)
-            .map_err(|e| anyhow!("cannot read {} back: {e}", escape(&path)))?;
-        let problems = match read(&text, &shown, id, &stored) {
+        run_editor(&editor, &file.path)
+            .map_err(|e| anyhow!("{e}; nothing was written; the text is kept in {path}"))?;
+        let text =
+            std::fs::read(&file.path).map_err(|e| anyhow!("cannot read {path} back: {e}"))?;
+        let mut notes = Vec::new();
+        let read = read(&text, &shown, id, &stored, &mut notes);
+        for note in &notes {
+            ctx.note(note);
+        }
+        let problems = match read {
             Read::Unchanged => {
                 ctx.note(&format!("Event {id} left as it was; nothing changed."));
                 file.remove();
@@ -70,11 +72,13 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
             }
             Read::Problems(problems) => problems,
             Read::Changed(new) => {
-                let mut store = super::open(ctx)?;
+                let kept = || format!("nothing was written; your text is kept in {path}");
+                let mut store = super::open(ctx).map_err(|e| e.context(kept()))?;
                 match save(&mut *store, id, last_op, &updated_at, &new) {
-                    Ok(Saved::Updated) => {
+                    Ok(Saved::Updated(near)) => {
                         file.remove();
                         ctx.note(&format!("Updated event {id}: {}", new.title));
+                        super::note_near_names(ctx, &near);
                         return Ok(());
                     }
                     Ok(Saved::Unchanged) => {
@@ -105,8 +109,8 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
                             Ok(StoreError::Gone { .. }) => anyhow!(
                                 "event {id} was removed while you edited it; nothing was written; your text is kept in {path}"
                             ),
-                            Ok(e) => anyhow::Error::from(e),
-                            Err(e) => e,
+                            Ok(e) => anyhow::Error::from(e).context(kept()),
+                            Err(e) => e.context(kept()),
                         };
                         return Err(e);
                     }
@@ -133,10 +137,8 @@ pub fn run(ctx: &Context, args: &EditArgs) -> Result<()> {
                 continue;
             }
         }
-        bail!(
-            "{what}; nothing was written; your text is kept in {}",
-            escape(&path)
-        );
+        // (Errors are escaped where they are printed.)
+        bail!("{what}; nothing was written; your text is kept in {path}");
     }
 }
 
@@ -151,7 +153,7 @@ fn shown_problem(problem: &Problem) -> String {
 }
 
 /// Reads the edited text as `import` reads a JSON record, and validates it.
-fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
+fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent, notes: &mut Vec<String>) -> Read {
     if text == shown {
         return Read::Unchanged;
     }
@@ -176,10 +178,21 @@ fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
             )]);
         }
     };
-    // The delegations are derived from the participants: shown, never read.
+    // The delegations are derived from the participants: shown, never read (an edit of them
+    // is said to be ignored).
     let derived = value
         .as_object_mut()
         .and_then(|object| object.shift_remove("delegations"));
+    if let Some(edited) = &derived {
+        let original = serde_json::from_slice::<serde_json::Value>(shown)
+            .ok()
+            .and_then(|mut v| v.as_object_mut()?.shift_remove("delegations"));
+        if original.as_ref() != Some(edited) {
+            notes.push(
+                "note: \"delegations\" is derived from the participants, and ignored: a participant's \"head\" says who heads a delegation".to_string(),
+            );
+        }
+    }
     let bytes = match derived {
         Some(_) => serde_json::to_vec(&value).unwrap_or_default(),
         None => text.to_vec(),
@@ -241,7 +254,8 @@ fn read(text: &[u8], shown: &[u8], id: i64, stored: &NewEvent) -> Read {
 
 /// What saving came to.
 enum Saved {
-    Updated,
+    /// Saved; with the names it created that are close to known ones.
+    Updated(Vec<crate::store::NearName>),
     Unchanged,
     Problems(Vec<Problem>),
 }
@@ -277,8 +291,9 @@ fn save(
     };
     let problem = match outcome {
         Outcome::Updated => {
+            let near = import.near_names()?;
             import.commit()?;
-            return Ok(Saved::Updated);
+            return Ok(Saved::Updated(near));
         }
         Outcome::Unchanged => {
             import.rollback()?;
@@ -310,20 +325,50 @@ fn save(
     Ok(Saved::Problems(vec![problem]))
 }
 
-/// Runs the editor on `path` as git does, with the terminal (if any) of this process.
-fn run_editor(path: &Path) -> Result<()> {
-    let editor = ["VISUAL", "EDITOR"]
+/// The editor to run: `$VISUAL`, else `$EDITOR`, else `vi` (only on a terminal: without one,
+/// vi could neither show nor be told anything).
+fn editor() -> Result<String> {
+    if let Some(editor) = ["VISUAL", "EDITOR"]
         .into_iter()
         .filter_map(std::env::var_os)
         .find(|e| !e.is_empty())
-        .map_or_else(|| "vi".to_string(), |e| e.to_string_lossy().into_owned());
-    let status = std::process::Command::new("sh")
+    {
+        return Ok(editor.to_string_lossy().into_owned());
+    }
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "no editor to edit the event in: set $VISUAL or $EDITOR (without a terminal, vi cannot be run); nothing was written"
+        );
+    }
+    Ok("vi".to_string())
+}
+
+/// Runs `editor` on `path` as git does, with the terminal (if any) of this process. While it
+/// runs, Ctrl-C and Ctrl-\ are the editor's: this process ignores them, so as not to end
+/// under it.
+fn run_editor(editor: &str, path: &Path) -> Result<()> {
+    let mut child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg("sh")
         .arg(path)
-        .status()
+        .spawn()
         .map_err(|e| anyhow!("cannot run the editor {editor:?}: {e}"))?;
+    // SAFETY: setting the disposition of two signals, and restoring what it was; nothing
+    // else runs meanwhile (the editor is a process of its own, which keeps its own).
+    let before = unsafe {
+        [
+            libc::signal(libc::SIGINT, libc::SIG_IGN),
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN),
+        ]
+    };
+    let status = child.wait();
+    // SAFETY: as above.
+    unsafe {
+        libc::signal(libc::SIGINT, before[0]);
+        libc::signal(libc::SIGQUIT, before[1]);
+    }
+    let status = status.map_err(|e| anyhow!("cannot wait for the editor {editor:?}: {e}"))?;
     if !status.success() {
         let how = match status.code() {
             Some(code) => format!("exited with status {code}"),

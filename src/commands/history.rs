@@ -93,21 +93,35 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<()> {
         if org.trim().is_empty() {
             bail!("invalid --org {org:?}: must not be empty");
         }
+        // As `list --org` does: a name no one has matches nothing, and the closest known
+        // names are said.
         match store.resolve(EntityKind::Organization, org)? {
             Some(found) => filter.organization = Some(found.id),
             None => {
                 let close = store.similar_organizations(org, 3)?;
-                bail!("{}", super::no_such_name("no", "organization", org, &close));
+                ctx.note(&super::no_such_name("No", "organization", org, &close));
+                return print_log(ctx, args, &[], true);
             }
         }
     }
     let operations = store.log(&filter)?;
+    let narrowed = filter.event.is_some()
+        || filter.organization.is_some()
+        || filter.since.is_some()
+        || filter.until.is_some()
+        || filter.user.is_some()
+        || filter.limit == Some(0);
+    print_log(ctx, args, &operations, narrowed)
+}
+
+/// Prints the operations found, or says that there are none.
+fn print_log(
+    ctx: &Context,
+    args: &LogArgs,
+    operations: &[Operation],
+    narrowed: bool,
+) -> Result<()> {
     if operations.is_empty() {
-        let narrowed = filter.event.is_some()
-            || filter.organization.is_some()
-            || filter.since.is_some()
-            || filter.until.is_some()
-            || filter.user.is_some();
         ctx.note(if narrowed {
             "No operation in the log matches."
         } else {
@@ -125,7 +139,7 @@ pub fn log(ctx: &Context, args: &LogArgs) -> Result<()> {
         ShowFormat::Table if operations.is_empty() => {}
         ShowFormat::Table => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            writeln!(out, "{}", changes::log(&operations, Terminal::detect()))?;
+            writeln!(out, "{}", changes::log(operations, Terminal::detect()))?;
             out.flush()?;
         }
     }
@@ -205,6 +219,7 @@ fn prune(ctx: &Context, args: &LogArgs) -> Result<()> {
     }
     let mut store = super::open(ctx)?;
     let count = store.log_count_before(&before)?;
+    // (DATE read as a day or a time: nothing in it to escape.)
     let what = format!(
         "{count} {} from before {}",
         if count == 1 {
@@ -212,12 +227,12 @@ fn prune(ctx: &Context, args: &LogArgs) -> Result<()> {
         } else {
             "operations"
         },
-        render::text::escape(before_text.trim())
+        before_text.trim()
     );
     if count == 0 {
         ctx.note(&format!(
             "The log holds no operation from before {}; nothing pruned.",
-            render::text::escape(before_text.trim())
+            before_text.trim()
         ));
         return Ok(());
     }

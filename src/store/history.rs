@@ -168,16 +168,9 @@ impl Journal {
 /// One line on what the changes did: the one record and what changed in it, or how many of
 /// each kind were created, changed and removed; after the subject, if any.
 pub fn summary(subject: Option<&str>, changes: &[Change]) -> String {
-    summary_with(subject, changes, 0)
-}
-
-/// [`summary`] of `changes` and of `created_events` more events created, which are not
-/// among `changes` (an import writes the events it creates to the log as it goes). With
-/// one change in all, that one is described: it is among `changes`.
-pub fn summary_with(subject: Option<&str>, changes: &[Change], created_events: u64) -> String {
-    let body = match (changes, created_events) {
-        ([one], 0) => describe(one),
-        _ => counts(changes, created_events),
+    let body = match changes {
+        [one] => describe(one),
+        _ => counts(changes),
     };
     match subject {
         Some(subject) => format!("{subject}: {body}"),
@@ -211,13 +204,10 @@ pub fn describe(change: &Change) -> String {
     }
 }
 
-fn counts(changes: &[Change], created_events: u64) -> String {
+fn counts(changes: &[Change]) -> String {
     let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
     for c in changes {
         *tally.entry((c.kind, c.verb())).or_default() += 1;
-    }
-    if created_events > 0 {
-        *tally.entry((RecordKind::Event, "created")).or_default() += created_events as usize;
     }
     tallied(&tally)
 }

@@ -624,7 +624,7 @@ pub(super) fn after(
 }
 
 /// The organizations and people a write created (from [`super::names::Names::created`]),
-/// as it leaves them, in `journal`.
+/// as it leaves them, in `journal`, in the order created.
 pub(super) fn created(
     conn: &Connection,
     journal: &mut Journal,
@@ -637,14 +637,16 @@ pub(super) fn created(
     Ok(())
 }
 
-/// An import's log, written as the import goes. The events it creates go to the log as they
-/// are inserted, their states built from what was inserted (never read back) and made JSON
-/// once, under an operation row made for the first: a large import holds none of them in
-/// memory. Everything else (the organizations and people it creates, the events it
-/// updates, the names it adds) is collected in the import's [`Journal`], each record's
-/// state before read before its first change, and after read at the commit (built, for an
-/// organization or person it created and did not touch again). [`ImportLog::finish`]
-/// completes the operation before the commit; nothing is logged when nothing changed.
+/// An import's log, written as the import goes, so that a large import holds no event's
+/// state in memory. The events it creates go to the log as they are inserted, their states
+/// built from what was inserted (never read back) and made JSON once, under an operation
+/// row made for the first. An event there before goes to the log at its first change, with
+/// its state before (read then); its state after is read at the commit. The organizations
+/// and people it creates or changes (few, and small) are collected in the import's
+/// [`Journal`]: the state before of one there before read before its first change, and
+/// after read at the commit (built, for one it created and did not touch again).
+/// [`ImportLog::finish`] completes the operation before the commit; nothing is logged when
+/// nothing changed.
 #[derive(Default)]
 pub(super) struct ImportLog {
     /// The operation's row, once made.
@@ -653,14 +655,18 @@ pub(super) struct ImportLog {
     next_seq: i64,
     /// The place of each record of the journal, kept from its first change.
     seqs: HashMap<(RecordKind, i64), i64>,
-    /// The events created and written to the log.
-    streamed: HashSet<i64>,
+    /// The events created, in the log.
+    created: HashSet<i64>,
     /// Of those, the ones changed again since (their state after is read at the commit).
     restream: BTreeSet<i64>,
+    /// The events there before and changed, in the log with their state before.
+    changed: BTreeSet<i64>,
     /// The records of the journal whose state after is read at the commit.
     reread: BTreeSet<(RecordKind, i64)>,
-    /// The organizations the created events link to (for `log --org`).
+    /// The organizations the events in the log link to (for `log --org`).
     organizations: BTreeSet<i64>,
+    /// Where an event's JSON is written, again and again.
+    json: Vec<u8>,
 }
 
 impl ImportLog {
@@ -669,16 +675,66 @@ impl ImportLog {
         self.next_seq - 1
     }
 
-    fn operation(&mut self, conn: &Connection, journal: &Journal) -> Result<i64> {
+    fn operation(&mut self, conn: &Connection, command: &str) -> Result<i64> {
         match self.op {
             Some(op) => Ok(op),
             None => {
                 // Its time, summary and command are set by `finish`.
-                let op = insert_operation(conn, journal.command(), "", None)?;
+                let op = insert_operation(conn, command, "", None)?;
                 self.op = Some(op);
                 Ok(op)
             }
         }
+    }
+
+    fn note_organizations(&mut self, state: &EventState) {
+        self.organizations
+            .extend(state.organizers.iter().chain(&state.partners).map(|o| o.id));
+        self.organizations.extend(
+            state
+                .participants
+                .iter()
+                .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
+        );
+    }
+
+    /// Writes an event's change to the log: `before` and `after`, either not yet known
+    /// (`None`).
+    fn write_event(
+        &mut self,
+        conn: &Connection,
+        journal: &Journal,
+        state: &EventState,
+        before: bool,
+    ) -> Result<()> {
+        let op = self.operation(conn, journal.command())?;
+        let seq = self.place();
+        self.note_organizations(state);
+        // The same bytes as `State::to_json` (an untagged enum writes what it holds), into
+        // one buffer for the whole import.
+        self.json.clear();
+        serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
+            failure: Failure::Other,
+            message: format!("event {} for the log: {e}", state.id),
+            inner: None,
+        })?;
+        // serde_json writes UTF-8.
+        let json = std::str::from_utf8(&self.json).unwrap_or_default();
+        let (before, after) = if before {
+            (Some(json), None)
+        } else {
+            (None, Some(json))
+        };
+        conn.prepare_cached(INSERT_CHANGE)?.execute(params![
+            op,
+            seq,
+            RecordKind::Event.as_str(),
+            state.id,
+            state.title,
+            before,
+            after
+        ])?;
+        Ok(())
     }
 
     /// An event the import created, as it inserted it: written to the log now.
@@ -688,32 +744,8 @@ impl ImportLog {
         journal: &Journal,
         state: &EventState,
     ) -> Result<()> {
-        let op = self.operation(conn, journal)?;
-        let seq = self.place();
-        self.organizations
-            .extend(state.organizers.iter().chain(&state.partners).map(|o| o.id));
-        self.organizations.extend(
-            state
-                .participants
-                .iter()
-                .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
-        );
-        // The same bytes as `State::to_json` (an untagged enum writes what it holds).
-        let json = serde_json::to_string(state).map_err(|e| StoreError::Database {
-            failure: Failure::Other,
-            message: format!("event {} for the log: {e}", state.id),
-            inner: None,
-        })?;
-        conn.prepare_cached(INSERT_CHANGE)?.execute(params![
-            op,
-            seq,
-            RecordKind::Event.as_str(),
-            state.id,
-            state.title,
-            None::<String>,
-            json
-        ])?;
-        self.streamed.insert(state.id);
+        self.write_event(conn, journal, state, false)?;
+        self.created.insert(state.id);
         Ok(())
     }
 
@@ -747,8 +779,15 @@ impl ImportLog {
         kind: RecordKind,
         id: i64,
     ) -> Result<()> {
-        if kind == RecordKind::Event && self.streamed.contains(&id) {
-            self.restream.insert(id);
+        if kind == RecordKind::Event {
+            if self.created.contains(&id) {
+                self.restream.insert(id);
+            } else if !self.changed.contains(&id)
+                && let Some(before) = event_state(conn, id)?
+            {
+                self.write_event(conn, journal, &before, true)?;
+                self.changed.insert(id);
+            }
             return Ok(());
         }
         if !journal.touched(kind, id) {
@@ -764,79 +803,116 @@ impl ImportLog {
     /// first changed, the changes of the journal, the organizations, the summary and the
     /// time. Nothing when nothing changed.
     pub(super) fn finish(mut self, conn: &Connection, mut journal: Journal) -> Result<()> {
-        for (kind, id) in &self.reread {
-            after(conn, &mut journal, *kind, *id)?;
+        let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
+        if !self.created.is_empty() {
+            tally.insert((RecordKind::Event, "created"), self.created.len());
         }
-        let mut organizations = std::mem::take(&mut self.organizations);
         if let Some(op) = self.op {
+            // The label is the event's title as the import leaves it (as before, if removed).
             let mut update = conn.prepare_cached(
-                "UPDATE operation_change SET label = ?4, after = ?5
+                "UPDATE operation_change SET label = coalesce(?4, label), after = ?5
                   WHERE kind = ?2 AND record = ?3 AND operation = ?1",
             )?;
-            for &id in &self.restream {
+            for id in std::mem::take(&mut self.restream) {
                 // An event the import created is there still: nothing it does removes one.
-                let Some(state) = event_state(conn, id)? else {
-                    continue;
-                };
-                let state = State::Event(Box::new(state));
-                if let State::Event(e) = &state {
-                    organizations.extend(e.organizers.iter().chain(&e.partners).map(|o| o.id));
-                    organizations.extend(
-                        e.participants
-                            .iter()
-                            .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
-                    );
+                if let Some(state) = event_state(conn, id)? {
+                    self.note_organizations(&state);
+                    let label = state.title.clone();
+                    let json = State::Event(Box::new(state)).to_json();
+                    update.execute(params![op, RecordKind::Event.as_str(), id, label, json])?;
                 }
-                update.execute(params![
-                    op,
-                    RecordKind::Event.as_str(),
-                    id,
-                    state.label(),
-                    state.to_json()
-                ])?;
             }
+            let mut before = conn.prepare_cached(
+                "SELECT before FROM operation_change
+                  WHERE kind = ?2 AND record = ?3 AND operation = ?1",
+            )?;
+            let mut same = conn.prepare_cached(
+                "DELETE FROM operation_change WHERE kind = ?2 AND record = ?3 AND operation = ?1",
+            )?;
+            for id in std::mem::take(&mut self.changed) {
+                let after = event_state(conn, id)?;
+                if let Some(state) = &after {
+                    self.note_organizations(state);
+                }
+                let label = after.as_ref().map(|e| e.title.clone());
+                let after = after.map(|e| State::Event(Box::new(e)).to_json());
+                let was: Option<String> =
+                    before.query_row(params![op, RecordKind::Event.as_str(), id], |r| r.get(0))?;
+                if after == was {
+                    same.execute(params![op, RecordKind::Event.as_str(), id])?;
+                    continue;
+                }
+                let verb = if after.is_some() {
+                    "changed"
+                } else {
+                    "removed"
+                };
+                *tally.entry((RecordKind::Event, verb)).or_default() += 1;
+                update.execute(params![op, RecordKind::Event.as_str(), id, label, after])?;
+            }
+        }
+        for (kind, id) in std::mem::take(&mut self.reread) {
+            after(conn, &mut journal, kind, id)?;
         }
         let subject = journal.subject().map(str::to_string);
         let command = journal.command().to_string();
-        let finished = journal.finish(None);
-        let streamed = self.streamed.len() as u64;
-        let (changes, journal_orgs) = match finished {
-            Some(op) => (op.changes, op.organizations),
-            None if streamed == 0 => return Ok(()),
-            None => (Vec::new(), Vec::new()),
-        };
-        let op = match self.op {
-            Some(op) => op,
-            None => insert_operation(conn, &command, "", None)?,
-        };
-        let mut insert = conn.prepare_cached(INSERT_CHANGE)?;
-        for c in &changes {
-            let seq = match self.seqs.get(&(c.kind, c.id)) {
-                Some(&seq) => seq,
-                None => self.place(),
-            };
-            insert.execute(params![
-                op,
-                seq,
-                c.kind.as_str(),
-                c.id,
-                c.label,
-                c.before.as_ref().map(State::to_json),
-                c.after.as_ref().map(State::to_json),
-            ])?;
+        if let Some(finished) = journal.finish(None) {
+            let op = self.operation(conn, &command)?;
+            let mut insert = conn.prepare_cached(INSERT_CHANGE)?;
+            for c in &finished.changes {
+                *tally.entry((c.kind, c.verb())).or_default() += 1;
+                let seq = match self.seqs.get(&(c.kind, c.id)) {
+                    Some(&seq) => seq,
+                    None => self.place(),
+                };
+                insert.execute(params![
+                    op,
+                    seq,
+                    c.kind.as_str(),
+                    c.id,
+                    c.label,
+                    c.before.as_ref().map(State::to_json),
+                    c.after.as_ref().map(State::to_json),
+                ])?;
+            }
+            self.organizations.extend(finished.organizations);
         }
-        organizations.extend(journal_orgs);
-        insert_organizations(conn, op, organizations)?;
-        let summary = if streamed == 1 && changes.is_empty() {
-            // The one event created, described as any one change is.
-            history::summary(subject.as_deref(), &self::changes(conn, op)?)
+        let Some(op) = self.op else {
+            return Ok(());
+        };
+        let total: usize = tally.values().sum();
+        if total == 0 {
+            // Nothing changed after all: no operation, and its id is given again.
+            conn.execute("DELETE FROM operation WHERE id = ?1", [op])?;
+            conn.execute(
+                "UPDATE sqlite_sequence SET seq = ?1 - 1 WHERE name = 'operation' AND seq = ?1",
+                [op],
+            )?;
+            return Ok(());
+        }
+        insert_organizations(conn, op, std::mem::take(&mut self.organizations))?;
+        let summary = if total == 1 {
+            // One change: said as every write says it, from its states.
+            history::summary(subject.as_deref(), &changes(conn, op)?)
         } else {
-            history::summary_with(subject.as_deref(), &changes, streamed)
+            history::count_summary(subject.as_deref(), &tally)
         };
         conn.prepare_cached(
             "UPDATE operation SET at = ?2, command = ?3, summary = ?4 WHERE id = ?1",
         )?
         .execute(params![op, log_time(chrono::Utc::now()), command, summary])?;
+        if cfg!(debug_assertions) {
+            // What was logged from what was written must be what is read (the tests run a
+            // debug build).
+            for change in changes(conn, op)? {
+                let now = state(conn, change.kind, change.id)?;
+                assert_eq!(
+                    change.after, now,
+                    "the import logged a state of {} {} that differs from the one stored",
+                    change.kind, change.id
+                );
+            }
+        }
         Ok(())
     }
 }

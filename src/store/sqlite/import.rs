@@ -181,6 +181,7 @@ impl ImportTxn for SqliteImport<'_> {
 
     fn insert_event(&mut self, event: &NewEvent, key: &str) -> Result<i64> {
         let state = insert_event(&self.tx, &mut self.names, event, key, &self.stamp)?;
+        // The event, then what its links created (as on PostgreSQL).
         self.log.event_created(&self.tx, &self.journal, &state)?;
         self.log_created();
         Ok(state.id)

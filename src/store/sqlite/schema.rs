@@ -25,10 +25,39 @@ pub const MIGRATIONS: &[Migration] = &[
         tx.execute_batch(V3_RETIRE_TRIGGERS)
     },
     |tx| tx.execute_batch(V4_HEADS),
-    |tx| tx.execute_batch(V5_HISTORY),
+    |tx| {
+        tx.execute_batch(V5_IDENTITY)?;
+        tx.execute_batch(V5_HISTORY)
+    },
 ];
 
-/// 5: the history of changes (issue 11). Every write logs one `operation` (when, who, which
+/// 5, first: organizations and people, like events and participations, never give an id
+/// again once their row is removed (`AUTOINCREMENT`, as a server's identity): the log holds
+/// their ids, and an undo puts a merged one back under its own. Built anew as in 3 (foreign
+/// keys are off while migrating), ids and all.
+const V5_IDENTITY: &str = r#"
+CREATE TABLE organization_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+INSERT INTO organization_new (id, name, created_at)
+SELECT id, name, created_at FROM organization ORDER BY id;
+DROP TABLE organization;
+ALTER TABLE organization_new RENAME TO organization;
+
+CREATE TABLE person_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+INSERT INTO person_new (id, name, created_at)
+SELECT id, name, created_at FROM person ORDER BY id;
+DROP TABLE person;
+ALTER TABLE person_new RENAME TO person;
+"#;
+
+/// 5, then: the history of changes (issue 11). Every write logs one `operation` (when, who, which
 /// command, a summary, and for an undo the operation it reverts), its changes (each record
 /// touched, with its state before and after as JSON text: `crate::model::State`) and the
 /// organizations it touched or whose events it touched (for `log --org`). No foreign key
