@@ -523,6 +523,8 @@ impl<'a> PgImport<'a> {
 
     /// Sends every row waiting, table by table in the order their references need.
     fn flush(&mut self) -> Result<()> {
+        // What the rows change, as it was (for the log).
+        self.log.read_befores(&mut self.tx)?;
         if self.pending.is_empty() {
             self.pending.events.clear();
             return self.log.flush(&mut self.tx, &self.journal);
@@ -1381,7 +1383,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn add_participation(&mut self, event: i64, p: &NewParticipant) -> Result<()> {
-        self.log.changes(&mut self.tx, RecordKind::Event, event)?;
+        self.log.changes_later(event);
         self.ahead.remove(&event);
         let refs = self.participant_refs(event, p)?;
         self.push_participation(event, &refs, p)?;

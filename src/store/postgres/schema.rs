@@ -83,6 +83,33 @@ CREATE TABLE IF NOT EXISTS operation_organization (
     operation    BIGINT NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
     PRIMARY KEY (organization, operation)
 );
+
+-- The roles that may read or write the events (see the README's roles) may read or write
+-- their log: the grants on `event` and its sequence are given on the log's tables and its
+-- sequence too, so that an upgrade does not lock a team's editors out of every write.
+DO $$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who,
+                    a.privilege_type AS what
+               FROM pg_class c, aclexplode(c.relacl) a
+              WHERE c.oid = CAST('event' AS regclass) AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON operation, operation_change, operation_organization TO %s',
+                       g.what, g.who);
+    END LOOP;
+    FOR g IN SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who,
+                    a.privilege_type AS what
+               FROM pg_class c, aclexplode(c.relacl) a
+              WHERE c.oid = CAST(pg_get_serial_sequence('event', 'id') AS regclass)
+                AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON SEQUENCE %s TO %s', g.what,
+                       pg_get_serial_sequence('operation', 'id'), g.who);
+    END LOOP;
+END
+$$;
 "#;
 
 /// 2: the heads of delegations. A participation may head the delegation of its organization
