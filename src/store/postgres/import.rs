@@ -1219,7 +1219,10 @@ impl ImportTxn for PgImport<'_> {
         fields: &[Field],
         plan: Option<&ParticipationPlan>,
     ) -> Result<()> {
-        self.log.changes(&mut self.tx, RecordKind::Event, id)?;
+        // Its state before, read with those of the events read ahead with it (the next ones
+        // an import of the file again may update).
+        let next: Vec<i64> = self.ahead.keys().copied().collect();
+        self.log.changes_event(&mut self.tx, id, &next)?;
         let changed = |field: Field| fields.contains(&field);
         // The organizations of the lists replaced, found or created in the order SQLite's
         // import creates them.

@@ -7,8 +7,10 @@
 //!   `operation_change`, and sent with the import's own rows (the operation's row is written
 //!   first, when the first changes are sent; its summary, once known, at the end).
 //! - A record there before the import that it changes (an event updated or given
-//!   participants, an organization or person given aliases) has its state read just before
-//!   its first change, and again at the end.
+//!   participants, an organization or person given aliases) has its state read before its
+//!   first change, and again at the end, in batches where it can: an updated event's with
+//!   those of the events read ahead with it, the events a participants file adds to just
+//!   before the rows that change them are sent.
 //! - A created record changed again later in the import (a later record of the same key, a
 //!   participant, an alias, a merge of names) is read again at the end, and its row
 //!   rewritten; one created and then merged into another (an alias record) is taken out.
@@ -56,6 +58,9 @@ pub(super) struct ImportLog {
     /// Events there before the import whose changes wait to be sent (participants added):
     /// their state before is read in one go, just before they are sent.
     lazy: Vec<i64>,
+    /// States of events there before the import, read with another's (see
+    /// [`ImportLog::changes_event`]), not changed since.
+    read: HashMap<i64, State>,
 }
 
 impl ImportLog {
@@ -152,13 +157,52 @@ impl ImportLog {
         kind: RecordKind,
         id: i64,
     ) -> Result<()> {
+        self.changes_event_among(tx, kind, id, &[])
+    }
+
+    /// As [`ImportLog::changes`] for event `id`, reading the states of the events `next` (read
+    /// ahead, that the import is likely to change next) with its own, in one go: an import
+    /// that updates many stored events reads their states a batch at a time.
+    pub(super) fn changes_event(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        id: i64,
+        next: &[i64],
+    ) -> Result<()> {
+        self.changes_event_among(tx, RecordKind::Event, id, next)
+    }
+
+    fn changes_event_among(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        kind: RecordKind,
+        id: i64,
+        next: &[i64],
+    ) -> Result<()> {
         if let Some(slot) = self.slots.get_mut(&(kind, id)) {
             if slot.created {
                 slot.dirty = true;
             }
             return Ok(());
         }
-        let Some(before) = history::state(tx, kind, id)? else {
+        let before = match self.read.remove(&id).filter(|_| kind == RecordKind::Event) {
+            Some(state) => Some(state),
+            None if kind == RecordKind::Event && !next.is_empty() => {
+                // Those not touched yet (a touched one's state is known).
+                let mut ids: Vec<i64> = next
+                    .iter()
+                    .copied()
+                    .filter(|e| !self.touched(RecordKind::Event, *e))
+                    .collect();
+                ids.push(id);
+                let mut found = states(tx, RecordKind::Event, &ids)?;
+                let state = found.remove(&id);
+                self.read = found;
+                state
+            }
+            None => history::state(tx, kind, id)?,
+        };
+        let Some(before) = before else {
             return Ok(());
         };
         self.note_organizations(kind, &before);
@@ -181,6 +225,8 @@ impl ImportLog {
     /// at the next [`ImportLog::read_befores`] (which comes before any of them is sent).
     pub(super) fn changes_later(&mut self, id: i64) {
         let key = (RecordKind::Event, id);
+        // Read again with the others, just before its rows are sent: as it is then.
+        self.read.remove(&id);
         if let Some(slot) = self.slots.get_mut(&key) {
             if slot.created {
                 slot.dirty = true;
