@@ -802,9 +802,27 @@ impl Logged {
         for &(kind, id) in created {
             self.journal.before(kind.into(), id, None);
         }
-        for (kind, id) in self.journal.records() {
-            let now = state(tx, kind, id)?;
-            self.journal.after(kind, id, now);
+        // Read in batches, by kind: a merge of a large organization touches thousands of
+        // events.
+        let records = self.journal.records();
+        let mut now: HashMap<RecordKind, HashMap<i64, State>> = HashMap::new();
+        for kind in [
+            RecordKind::Event,
+            RecordKind::Organization,
+            RecordKind::Person,
+        ] {
+            let ids: Vec<i64> = records
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| *id)
+                .collect();
+            if !ids.is_empty() {
+                now.insert(kind, states(tx, kind, &ids)?);
+            }
+        }
+        for (kind, id) in records {
+            let state = now.get_mut(&kind).and_then(|m| m.remove(&id));
+            self.journal.after(kind, id, state);
         }
         match self.journal.finish(None) {
             Some(op) => Ok(Some(record(tx, &op)?)),
