@@ -394,45 +394,78 @@ fn put_event(tx: &mut Transaction<'_>, state: &EventState) -> Result<()> {
             &[&id, &role, &orgs],
         )?;
     }
+    // Sessions in their order (new ids, in that order), then the participations with their
+    // own ids, each list in one statement.
     let mut sessions: HashMap<String, i64> = HashMap::new();
-    for name in &state.sessions {
-        let key = name_key(name);
-        let session: i64 = tx
-            .query_one(
-                "INSERT INTO session (event_id, name, name_key) VALUES ($1, $2, $3) RETURNING id",
-                &[&id, name, &key],
+    if !state.sessions.is_empty() {
+        let keys: Vec<String> = state.sessions.iter().map(|n| name_key(n)).collect();
+        let ids: Vec<i64> = tx
+            .query(
+                "SELECT nextval(pg_get_serial_sequence('session', 'id'))
+                   FROM generate_series(1, $1::bigint)",
+                &[&(keys.len() as i64)],
             )?
-            .get(0);
-        sessions.insert(key, session);
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        tx.execute(
+            "INSERT INTO session (id, event_id, name, name_key)
+             SELECT i, $1, n, k FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(i, n, k)",
+            &[&id, &ids, &state.sessions, &keys],
+        )?;
+        sessions.extend(keys.into_iter().zip(ids));
     }
-    for p in &state.participants {
-        let session =
-            match &p.session {
+    if !state.participants.is_empty() {
+        let keyed = |t: &Option<String>| t.as_deref().map(name_key);
+        let mut session_ids: Vec<Option<i64>> = Vec::with_capacity(state.participants.len());
+        for p in &state.participants {
+            session_ids.push(match &p.session {
                 Some(name) => Some(*sessions.get(&name_key(name)).ok_or_else(|| {
                     missing(format!("event {id} in the log: no session {name:?}"))
                 })?),
                 None => None,
-            };
-        let keyed = |t: &Option<String>| t.as_deref().map(name_key);
+            });
+        }
+        let ps = &state.participants;
+        let ids: Vec<i64> = ps.iter().map(|p| p.id).collect();
+        let people: Vec<i64> = ps.iter().map(|p| p.person.id).collect();
+        let orgs: Vec<Option<i64>> = ps
+            .iter()
+            .map(|p| p.organization.as_ref().map(|o| o.id))
+            .collect();
+        let positions: Vec<Option<&str>> = ps.iter().map(|p| p.position.as_deref()).collect();
+        let roles: Vec<Option<&str>> = ps.iter().map(|p| p.role.as_deref()).collect();
+        let contributions: Vec<Option<&str>> =
+            ps.iter().map(|p| p.contribution.as_deref()).collect();
+        let created: Vec<&str> = ps.iter().map(|p| p.created_at.as_str()).collect();
+        let position_keys: Vec<Option<String>> = ps.iter().map(|p| keyed(&p.position)).collect();
+        let role_keys: Vec<Option<String>> = ps.iter().map(|p| keyed(&p.role)).collect();
+        let contribution_keys: Vec<Option<String>> =
+            ps.iter().map(|p| keyed(&p.contribution)).collect();
+        let heads: Vec<bool> = ps.iter().map(|p| p.head).collect();
         tx.execute(
             "INSERT INTO participation (id, event_id, person_id, organization_id, position,
                                         role, session_id, contribution, created_at,
                                         position_key, role_key, contribution_key, head)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             SELECT i, $1, pe, o, po, r, s, c, ca, pk, rk, ck, h
+               FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[],
+                           $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[],
+                           $12::text[], $13::bool[])
+                    AS t(i, pe, o, po, r, s, c, ca, pk, rk, ck, h)",
             &[
-                &p.id,
                 &id,
-                &p.person.id,
-                &p.organization.as_ref().map(|o| o.id),
-                &p.position,
-                &p.role,
-                &session,
-                &p.contribution,
-                &p.created_at,
-                &keyed(&p.position),
-                &keyed(&p.role),
-                &keyed(&p.contribution),
-                &p.head,
+                &ids,
+                &people,
+                &orgs,
+                &positions,
+                &roles,
+                &session_ids,
+                &contributions,
+                &created,
+                &position_keys,
+                &role_keys,
+                &contribution_keys,
+                &heads,
             ],
         )?;
     }
@@ -834,41 +867,153 @@ impl Logged {
 // The history over a write transaction.
 
 /// A write transaction as [`HistoryTxn`] sees it.
-pub(super) struct PgHistory<'t, 'c>(pub(super) &'t mut Transaction<'c>);
+pub(super) struct PgHistory<'t, 'c> {
+    tx: &'t mut Transaction<'c>,
+    /// States read ahead ([`HistoryTxn::prefetch`]), each given once; forgotten at any
+    /// write.
+    read: HashMap<(RecordKind, i64), Option<State>>,
+    /// Events, then organizations and people, to remove: removed in one statement a kind
+    /// (in that order) before whatever comes next (an undo of an import removes thousands).
+    removed: [Vec<i64>; 3],
+    /// Organizations, then people, whose names are to be cleared: done in one statement a
+    /// kind before whatever comes next.
+    cleared: [Vec<i64>; 2],
+}
+
+impl<'t, 'c> PgHistory<'t, 'c> {
+    pub(super) fn new(tx: &'t mut Transaction<'c>) -> PgHistory<'t, 'c> {
+        PgHistory {
+            tx,
+            read: HashMap::new(),
+            removed: Default::default(),
+            cleared: Default::default(),
+        }
+    }
+
+    /// Carries out the removals waiting, and forgets the states read ahead.
+    fn settle(&mut self) -> Result<()> {
+        self.read.clear();
+        for (i, sql) in [
+            "DELETE FROM organization_name WHERE organization_id = ANY($1)",
+            "DELETE FROM person_name WHERE person_id = ANY($1)",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if !self.cleared[i].is_empty() {
+                let ids = std::mem::take(&mut self.cleared[i]);
+                self.tx.execute(sql, &[&ids])?;
+            }
+        }
+        for (i, sql) in [
+            "DELETE FROM event WHERE id = ANY($1)",
+            "DELETE FROM organization WHERE id = ANY($1)",
+            "DELETE FROM person WHERE id = ANY($1)",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if !self.removed[i].is_empty() {
+                let ids = std::mem::take(&mut self.removed[i]);
+                self.tx.execute(sql, &[&ids])?;
+            }
+        }
+        Ok(())
+    }
+}
 
 impl HistoryTxn for PgHistory<'_, '_> {
     fn state(&mut self, kind: RecordKind, id: i64) -> Result<Option<State>> {
-        state(self.0, kind, id)
+        if self
+            .removed
+            .iter()
+            .chain(&self.cleared)
+            .any(|ids| !ids.is_empty())
+        {
+            self.settle()?;
+        }
+        match self.read.remove(&(kind, id)) {
+            Some(state) => Ok(state),
+            None => state(self.tx, kind, id),
+        }
+    }
+    fn prefetch(&mut self, records: &[(RecordKind, i64)]) -> Result<()> {
+        self.settle()?;
+        for kind in [
+            RecordKind::Event,
+            RecordKind::Organization,
+            RecordKind::Person,
+        ] {
+            let ids: Vec<i64> = records
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| *id)
+                .collect();
+            let mut found = states(self.tx, kind, &ids)?;
+            for id in ids {
+                self.read.insert((kind, id), found.remove(&id));
+            }
+        }
+        Ok(())
     }
     fn clear_names(&mut self, kind: EntityKind, id: i64) -> Result<()> {
-        clear_names(self.0, kind, id)
+        if self.removed.iter().any(|ids| !ids.is_empty()) {
+            self.settle()?;
+        }
+        self.read.clear();
+        self.cleared[match kind {
+            EntityKind::Organization => 0,
+            EntityKind::Person => 1,
+        }]
+        .push(id);
+        Ok(())
     }
     fn put_entity(&mut self, kind: EntityKind, state: &EntityState) -> Result<()> {
-        put_entity(self.0, kind, state)
+        self.settle()?;
+        put_entity(self.tx, kind, state)
     }
     fn delete_entity(&mut self, kind: EntityKind, id: i64) -> Result<()> {
-        delete_entity(self.0, kind, id)
+        // Events first: what an event refers to goes after it.
+        if !self.removed[0].is_empty() {
+            self.settle()?;
+        }
+        self.removed[match kind {
+            EntityKind::Organization => 1,
+            EntityKind::Person => 2,
+        }]
+        .push(id);
+        Ok(())
     }
     fn put_event(&mut self, state: &EventState) -> Result<()> {
-        put_event(self.0, state)
+        self.settle()?;
+        put_event(self.tx, state)
     }
     fn delete_event(&mut self, id: i64) -> Result<()> {
-        delete_event(self.0, id)
+        if self.removed[1..].iter().any(|ids| !ids.is_empty()) {
+            self.settle()?;
+        }
+        self.removed[0].push(id);
+        Ok(())
     }
     fn events_using(&mut self, kind: EntityKind, id: i64, limit: usize) -> Result<Vec<i64>> {
-        events_using(self.0, kind, id, i64::try_from(limit).unwrap_or(i64::MAX))
+        self.settle()?;
+        events_using(self.tx, kind, id, i64::try_from(limit).unwrap_or(i64::MAX))
     }
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
-        operation(self.0, id)
+        self.settle()?;
+        operation(self.tx, id)
     }
     fn later_on_same_records(&mut self, op: i64) -> Result<Vec<Operation>> {
-        later_on_same_records(self.0, op)
+        self.settle()?;
+        later_on_same_records(self.tx, op)
     }
     fn newest_not_undone(&mut self) -> Result<Option<i64>> {
-        newest_not_undone(self.0)
+        self.settle()?;
+        newest_not_undone(self.tx)
     }
     fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>> {
-        last_change(self.0, kind, id)
+        self.settle()?;
+        last_change(self.tx, kind, id)
     }
     fn changes_since(
         &mut self,
@@ -877,13 +1022,16 @@ impl HistoryTxn for PgHistory<'_, '_> {
         after: Option<i64>,
         since: Option<&str>,
     ) -> Result<Vec<LastChange>> {
-        changes_since(self.0, kind, id, after, since)
+        self.settle()?;
+        changes_since(self.tx, kind, id, after, since)
     }
     fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()> {
-        set_undone_by(self.0, op, by)
+        self.settle()?;
+        set_undone_by(self.tx, op, by)
     }
     fn record(&mut self, op: &NewOperation) -> Result<i64> {
-        record(self.0, op)
+        self.settle()?;
+        record(self.tx, op)
     }
 }
 
@@ -1013,7 +1161,10 @@ impl PgStore {
 
     pub(super) fn undo(&mut self, op: Option<i64>) -> Result<Undone> {
         let mut tx = self.write()?;
-        let undone = history::undo(&mut PgHistory(&mut tx), op)?;
+        let mut history = PgHistory::new(&mut tx);
+        let undone = history::undo(&mut history, op)?;
+        // Whatever removal waits is done before the commit.
+        history.settle()?;
         tx.commit()?;
         Ok(undone)
     }

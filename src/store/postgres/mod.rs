@@ -128,7 +128,7 @@ fn guard(tx: &mut Transaction<'_>, id: i64, since: Option<&str>) -> Result<()> {
         .map(|row| row.get(0));
     match updated_at {
         Some(updated_at) => crate::store::history::refuse_changed_since(
-            &mut history::PgHistory(tx),
+            &mut history::PgHistory::new(tx),
             id,
             &updated_at,
             since,
