@@ -1215,7 +1215,7 @@ mod tests {
         assert_eq!(ops[0].command, "import");
         assert_eq!(
             ops[0].summary,
-            "file.json: events 2 created, 1 changed; organizations 3 created; people 4 created"
+            "file.json: events: 2 created, 1 changed; 3 organizations created; 4 people created"
         );
         let after = snapshot(&mut s);
         // Undone as a whole; and redone.
