@@ -105,7 +105,7 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     assert_eq!(first["command"], "add-event");
     assert_eq!(
         first["summary"],
-        "events 1 created; organizations 4 created"
+        "1 event created; 4 organizations created"
     );
     let made = change(first, "event", event);
     assert_eq!(made["before"], Value::Null);

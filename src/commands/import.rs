@@ -72,6 +72,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         false => super::told(ctx, store::open(&ctx.location, Access::Import)?)?,
     };
     let mut import = store.begin_import()?;
+    import.describe("import", Some(name.clone()));
     let mut problems = Problems::default();
     let mut file_absent: Option<Vec<Field>> = None;
     // New keys that `add-event` would refuse (made only of digits...): from an older events.
@@ -454,6 +455,7 @@ fn merge_into(
 ) -> Result<ImportStats> {
     let mut target = store::open(to, Access::Write)?;
     let mut import = target.begin_import()?;
+    import.describe("import", Some(name.to_string()));
     let mut line = 0;
     source.each_event(&EventFilter::default(), |event| {
         line += 1;

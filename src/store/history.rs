@@ -233,20 +233,28 @@ fn tallied(tally: &HashMap<(RecordKind, &'static str), usize>) -> String {
         RecordKind::Organization,
         RecordKind::Person,
     ] {
-        let mut verbs: Vec<String> = Vec::new();
-        for verb in ["created", "changed", "removed"] {
-            let n = tally.get(&(kind, verb)).copied().unwrap_or(0);
-            if n > 0 {
-                verbs.push(format!("{n} {verb}"));
+        let counts: Vec<(usize, &str)> = ["created", "changed", "removed"]
+            .into_iter()
+            .map(|verb| (tally.get(&(kind, verb)).copied().unwrap_or(0), verb))
+            .filter(|(n, _)| *n > 0)
+            .collect();
+        let noun = |n: usize| match (kind, n) {
+            (RecordKind::Event, 1) => "event",
+            (RecordKind::Event, _) => "events",
+            (RecordKind::Organization, 1) => "organization",
+            (RecordKind::Organization, _) => "organizations",
+            (RecordKind::Person, 1) => "person",
+            (RecordKind::Person, _) => "people",
+        };
+        match counts.as_slice() {
+            [] => {}
+            // "4 events created"
+            [(n, verb)] => parts.push(format!("{n} {} {verb}", noun(*n))),
+            // "organizations: 1 changed, 1 removed"
+            _ => {
+                let said: Vec<String> = counts.iter().map(|(n, v)| format!("{n} {v}")).collect();
+                parts.push(format!("{}: {}", noun(2), said.join(", ")));
             }
-        }
-        if !verbs.is_empty() {
-            let noun = match kind {
-                RecordKind::Event => "events",
-                RecordKind::Organization => "organizations",
-                RecordKind::Person => "people",
-            };
-            parts.push(format!("{noun} {}", verbs.join(", ")));
         }
     }
     parts.join("; ")

@@ -506,15 +506,53 @@ fn changes(conn: &Connection, op: i64) -> Result<Vec<Change>> {
                     .map_err(|e| damaged(e.to_string())),
             }
         };
+        let record: i64 = row.get(2)?;
+        let before = state(row.get(4)?)?;
+        let mut after = state(row.get(5)?)?;
+        if before.is_none() && after.is_none() {
+            after = deferred_after(conn, kind, record, op)?;
+        }
         changes.push(Change {
             kind,
-            id: row.get(2)?,
+            id: record,
             label: row.get(3)?,
-            before: state(row.get(4)?)?,
-            after: state(row.get(5)?)?,
+            before,
+            after,
         });
     }
     Ok(changes)
+}
+
+/// The state after operation `op` of a record it created and whose state after it did not
+/// write (an import's events: a change with neither state): the state before the record's
+/// next change, else the record as it is now. Every change of a record is logged, so the
+/// two are the same.
+fn deferred_after(
+    conn: &Connection,
+    kind: RecordKind,
+    record: i64,
+    op: i64,
+) -> Result<Option<State>> {
+    let next: Option<Option<String>> = conn
+        .prepare_cached(
+            "SELECT before FROM operation_change
+              WHERE kind = ?1 AND record = ?2 AND operation > ?3
+              ORDER BY operation LIMIT 1",
+        )?
+        .query_row(params![kind.as_str(), record, op], |r| r.get(0))
+        .optional()?;
+    match next {
+        Some(Some(json)) => {
+            State::from_json(kind, &json)
+                .map(Some)
+                .map_err(|e| StoreError::Database {
+                    failure: Failure::Damaged,
+                    message: format!("the log's state of {kind} {record}: {e}"),
+                    inner: None,
+                })
+        }
+        _ => state(conn, kind, record),
+    }
 }
 
 /// The newest operation that changed the record, if any.
@@ -713,17 +751,22 @@ impl ImportLog {
         // The same bytes as `State::to_json` (an untagged enum writes what it holds), into
         // one buffer for the whole import.
         self.json.clear();
-        serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
-            failure: Failure::Other,
-            message: format!("event {} for the log: {e}", state.id),
-            inner: None,
-        })?;
+        if before {
+            serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
+                failure: Failure::Other,
+                message: format!("event {} for the log: {e}", state.id),
+                inner: None,
+            })?;
+        }
         // serde_json writes UTF-8.
         let json = std::str::from_utf8(&self.json).unwrap_or_default();
-        let (before, after) = if before {
+        // A created event's state after is not written: it is the state its next change
+        // finds, or the event as it is (see `deferred_after`). An import's log would
+        // otherwise hold every event it created a second time.
+        let (before, after): (Option<&str>, Option<&str>) = if before {
             (Some(json), None)
         } else {
-            (None, Some(json))
+            (None, None)
         };
         conn.prepare_cached(INSERT_CHANGE)?.execute(params![
             op,
@@ -813,13 +856,16 @@ impl ImportLog {
                 "UPDATE operation_change SET label = coalesce(?4, label), after = ?5
                   WHERE kind = ?2 AND record = ?3 AND operation = ?1",
             )?;
+            let mut relabel = conn.prepare_cached(
+                "UPDATE operation_change SET label = ?4
+                  WHERE kind = ?2 AND record = ?3 AND operation = ?1",
+            )?;
             for id in std::mem::take(&mut self.restream) {
                 // An event the import created is there still: nothing it does removes one.
+                // Its state after stays unwritten; its label is its title as it is left.
                 if let Some(state) = event_state(conn, id)? {
                     self.note_organizations(&state);
-                    let label = state.title.clone();
-                    let json = State::Event(Box::new(state)).to_json();
-                    update.execute(params![op, RecordKind::Event.as_str(), id, label, json])?;
+                    relabel.execute(params![op, RecordKind::Event.as_str(), id, state.title])?;
                 }
             }
             let mut before = conn.prepare_cached(
@@ -904,8 +950,10 @@ impl ImportLog {
         if cfg!(debug_assertions) {
             // What was logged from what was written must be what is read, byte for byte (the
             // tests run a debug build). One change at a time: an import may log a million.
-            let mut stmt = conn
-                .prepare("SELECT kind, record, after FROM operation_change WHERE operation = ?1")?;
+            let mut stmt = conn.prepare(
+                "SELECT kind, record, after FROM operation_change
+                  WHERE operation = ?1 AND (before IS NOT NULL OR after IS NOT NULL)",
+            )?;
             let mut rows = stmt.query([op])?;
             while let Some(row) = rows.next()? {
                 let kind: String = row.get(0)?;
@@ -1167,7 +1215,7 @@ mod tests {
         assert_eq!(ops[0].command, "import");
         assert_eq!(
             ops[0].summary,
-            "file.json: events 2 created, 1 changed; organizations 3 created; people 4 created"
+            "file.json: events: 2 created, 1 changed; 3 organizations created; 4 people created"
         );
         let after = snapshot(&mut s);
         // Undone as a whole; and redone.
