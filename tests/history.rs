@@ -103,10 +103,7 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     assert_eq!(ops.len(), 3, "{ops:#?}");
     let first = ops.last().unwrap();
     assert_eq!(first["command"], "add-event");
-    assert_eq!(
-        first["summary"],
-        "1 event created; 4 organizations created"
-    );
+    assert_eq!(first["summary"], "1 event created; 4 organizations created");
     let made = change(first, "event", event);
     assert_eq!(made["before"], Value::Null);
     assert_eq!(made["after"]["title"], shown(&env, &id)["title"]);

@@ -561,6 +561,9 @@ fn load_changes(client: &mut impl GenericClient, ops: &mut [Operation]) -> Resul
     }
     let ids: Vec<i64> = ops.iter().map(|o| o.id).collect();
     let at: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    // Changes with neither state: events an import created, whose state after is not
+    // written (as on SQLite): by operation, (kind, record, place).
+    let mut deferred: HashMap<i64, Vec<(RecordKind, i64, usize)>> = HashMap::new();
     for row in client.query(
         "SELECT operation, kind, record, label, before, after FROM operation_change
           WHERE operation = ANY($1) ORDER BY operation, seq",
@@ -568,10 +571,76 @@ fn load_changes(client: &mut impl GenericClient, ops: &mut [Operation]) -> Resul
     )? {
         let op: i64 = row.try_get(0)?;
         if let Some(&i) = at.get(&op) {
-            ops[i].changes.push(change_from_row(&row)?);
+            let change = change_from_row(&row)?;
+            if change.before.is_none() && change.after.is_none() {
+                deferred.entry(op).or_default().push((
+                    change.kind,
+                    change.id,
+                    ops[i].changes.len(),
+                ));
+            }
+            ops[i].changes.push(change);
+        }
+    }
+    for (op, records) in deferred {
+        let i = at[&op];
+        for kind in [
+            RecordKind::Event,
+            RecordKind::Organization,
+            RecordKind::Person,
+        ] {
+            let of_kind: Vec<(i64, usize)> = records
+                .iter()
+                .filter(|(k, _, _)| *k == kind)
+                .map(|(_, id, place)| (*id, *place))
+                .collect();
+            for chunk in of_kind.chunks(1000) {
+                let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+                let mut after = deferred_after(client, kind, op, &ids)?;
+                for (id, place) in chunk {
+                    ops[i].changes[*place].after = after.remove(id);
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// The states after operation `op` of records `ids` of `kind` it created and whose state
+/// after it did not write (an import's events): each the state before its next change,
+/// else the record as it is now (as SQLite's log reads them).
+fn deferred_after(
+    client: &mut impl GenericClient,
+    kind: RecordKind,
+    op: i64,
+    ids: &[i64],
+) -> Result<HashMap<i64, State>> {
+    let mut found: HashMap<i64, State> = HashMap::with_capacity(ids.len());
+    let mut now: Vec<i64> = Vec::new();
+    let mut next: HashMap<i64, Option<String>> = HashMap::new();
+    for row in client.query(
+        "SELECT DISTINCT ON (record) record, before FROM operation_change
+          WHERE kind = $1 AND record = ANY($2) AND operation > $3
+          ORDER BY record, operation",
+        &[&kind.as_str(), &ids, &op],
+    )? {
+        next.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    for &id in ids {
+        match next.remove(&id) {
+            Some(Some(json)) => {
+                let state = State::from_json(kind, &json).map_err(|e| {
+                    missing(format!(
+                        "the log's state of {kind} {id} cannot be read: {e}"
+                    ))
+                })?;
+                found.insert(id, state);
+            }
+            _ => now.push(id),
+        }
+    }
+    found.extend(states(client, kind, &now)?);
+    Ok(found)
 }
 
 /// The changes of operation `op`, in order.

@@ -121,14 +121,19 @@ impl ImportLog {
                 gone: false,
             },
         );
-        Row::new(&mut self.rows)
+        let row = Row::new(&mut self.rows)
             .int(seq.into())
             .text(kind.as_str())
             .int(id)
             .text(&state.label())
-            .null()
-            .text(&state.to_json())
-            .end();
+            .null();
+        match kind {
+            // An event's state after is not written: it is the state its next change finds,
+            // or the event as it is (see `history::deferred_after`, as on SQLite). An import's
+            // log would otherwise hold every event it created a second time.
+            RecordKind::Event => row.null().end(),
+            _ => row.text(&state.to_json()).end(),
+        }
     }
 
     /// An organization or person the import created, as it wrote it: its own name.
@@ -343,7 +348,12 @@ impl ImportLog {
                 }
                 seqs.push(self.slots[&(*kind, *id)].seq);
                 labels.push(after.as_ref().map(State::label).unwrap_or_default());
-                afters.push(after.as_ref().map(State::to_json));
+                // An event's state after stays unwritten (see `created`); its label is its
+                // title as the import leaves it.
+                afters.push(match kind {
+                    RecordKind::Event => None,
+                    _ => after.as_ref().map(State::to_json),
+                });
             }
         }
         // Records there before: their state now.
