@@ -103,7 +103,12 @@ fn every_write_is_logged_with_its_command_summary_and_states() {
     assert_eq!(ops.len(), 3, "{ops:#?}");
     let first = ops.last().unwrap();
     assert_eq!(first["command"], "add-event");
-    assert_eq!(first["summary"], "1 event created; 4 organizations created");
+    assert_eq!(
+        first["summary"],
+        format!(
+            "event {event} \"Virtual regional seminar on judicial and law enforcement cooperation and information exchange\" created; 4 organizations created"
+        )
+    );
     let made = change(first, "event", event);
     assert_eq!(made["before"], Value::Null);
     assert_eq!(made["after"]["title"], shown(&env, &id)["title"]);
@@ -1326,4 +1331,148 @@ fn edit_ignores_the_delegations_and_says_so() {
     );
     assert!(out.stderr.contains("nothing changed"), "{}", out.stderr);
     assert_eq!(env.dump(), dump);
+}
+
+/// A change of an event's key undone and redone gives it back each time; the undo prints its
+/// own operation id on standard output.
+#[test]
+fn a_key_change_is_undone_and_redone() {
+    let Some(env) = Env::new() else { return };
+    let id = record_seed(&env);
+    env.ok(&["edit-event", &id, "--key", "rats-x"]);
+    let undo = env.ok(&["undo"]);
+    assert_eq!(undo.trim(), op_id(&newest(&env)), "the undo's id on stdout");
+    assert_eq!(shown(&env, &id)["key"], "rats-2021-03");
+    let redo = env.run(&["undo"]);
+    assert_eq!(redo.code, 0, "{redo:?}");
+    assert!(redo.stderr.contains("undoes it again"), "{}", redo.stderr);
+    assert_eq!(shown(&env, &id)["key"], "rats-x");
+    env.ok(&["undo"]);
+    assert_eq!(shown(&env, &id)["key"], "rats-2021-03");
+}
+
+/// An undo that would take back a name or a key that a later operation gave to another
+/// record is refused, naming that operation; nothing changes.
+#[test]
+fn an_undo_whose_name_or_key_is_taken_since_names_who_took_it() {
+    let Some(env) = Env::new() else { return };
+    env.ok(&[
+        "add-event",
+        "--title",
+        "A",
+        "--start",
+        "2021-01-01",
+        "--key",
+        "ka",
+        "--organizer",
+        "Org One",
+    ]);
+    env.ok(&["org", "alias", "Org One", "O1"]);
+    env.ok(&["org", "alias", "Org One", "O1", "--remove"]);
+    let removed = op_id(&newest(&env));
+    env.ok(&[
+        "add-event",
+        "--title",
+        "B",
+        "--start",
+        "2021-01-02",
+        "--organizer",
+        "Org Two",
+    ]);
+    env.ok(&["org", "alias", "Org Two", "O1"]);
+    let gave = op_id(&newest(&env));
+    let dump = env.dump();
+    let err = env.fails(1, &["undo", &removed]);
+    assert!(err.contains("the name \"O1\""), "{err}");
+    assert!(err.contains(&format!("by operation {gave}")), "{err}");
+    assert_eq!(env.dump(), dump, "nothing changed");
+
+    env.ok(&["remove-event", "ka", "--yes"]);
+    let removal = op_id(&newest(&env));
+    env.ok(&[
+        "add-event",
+        "--title",
+        "C",
+        "--start",
+        "2021-02-01",
+        "--key",
+        "ka",
+    ]);
+    let took = op_id(&newest(&env));
+    let dump = env.dump();
+    let err = env.fails(1, &["undo", &removal]);
+    assert!(err.contains("the key \"ka\""), "{err}");
+    assert!(err.contains(&format!("by operation {took}")), "{err}");
+    assert_eq!(env.dump(), dump, "nothing changed");
+}
+
+/// An organization an import created, used since by an event the import did not write, is
+/// not removed by the import's undo, however many events the import linked it to.
+#[test]
+fn an_organization_an_import_created_and_used_since_blocks_its_undo() {
+    let Some(env) = Env::new() else { return };
+    let records: Vec<String> = (0..1005)
+        .map(|i| {
+            format!(
+                r#"{{"key":"b{i}","title":"Event {i}","start":"2021-01-01","organizers":["Big Org"]}}"#
+            )
+        })
+        .collect();
+    let file = env.file("big.ndjson", records.join("\n"));
+    env.ok(&["import", &file]);
+    let import = op_id(&newest(&env));
+    env.ok(&[
+        "add-event",
+        "--title",
+        "Later",
+        "--start",
+        "2021-03-03",
+        "--organizer",
+        "Big Org",
+    ]);
+    let later = op_id(&newest(&env));
+    let dump = env.dump();
+    let err = env.fails(1, &["undo", &import]);
+    assert!(err.contains(&format!("by operation {later}")), "{err}");
+    assert_eq!(env.dump(), dump, "nothing changed");
+}
+
+/// The state after of an event an import created, which the log reads when asked, names
+/// what it links to as they were named then, not as renamed since.
+#[test]
+fn an_imported_event_is_shown_in_the_log_with_the_names_of_then() {
+    let Some(env) = Env::new() else { return };
+    let file = env.file(
+        "one.json",
+        r#"[{"key":"a","title":"T","start":"2021-01-01","organizers":["Old Name"],
+             "participants":[{"name":"Ann Smith","organization":"Old Name"}]}]"#,
+    );
+    env.ok(&["import", &file]);
+    let import = op_id(&newest(&env));
+    env.ok(&["org", "rename", "Old Name", "New Name"]);
+    env.ok(&["person", "rename", "Ann Smith", "Ann Smith-Jones"]);
+    let op = log(&env, &[])
+        .into_iter()
+        .find(|op| op_id(op) == import)
+        .expect("the import");
+    let after = &change(&op, "event", 1)["after"];
+    assert_eq!(after["organizers"][0]["name"], "Old Name", "{after}");
+    assert_eq!(
+        after["participants"][0]["person"]["name"], "Ann Smith",
+        "{after}"
+    );
+    assert_eq!(
+        after["participants"][0]["organization"]["name"], "Old Name",
+        "{after}"
+    );
+    // Once the event changes, its state before that change says the same.
+    env.ok(&["edit-event", "a", "--title", "T2"]);
+    let op = log(&env, &[])
+        .into_iter()
+        .find(|op| op_id(op) == import)
+        .expect("the import");
+    assert_eq!(
+        change(&op, "event", 1)["after"]["organizers"][0]["name"],
+        "Old Name"
+    );
 }

@@ -290,9 +290,17 @@ pub fn undo(ctx: &Context, args: &UndoArgs) -> Result<()> {
         ),
     };
     ctx.note(&said);
+    let again = match reverted.undoes {
+        Some(_) => "undoes it again",
+        None => "redoes it",
+    };
     ctx.note(&format!(
-        "This undo is operation {}; `events undo` again (or `events undo {}`) redoes it.",
+        "This undo is operation {}; `events undo` again (or `events undo {}`) {again}.",
         undone.operation, undone.operation
     ));
+    // Its own id on standard output, as `add-event` prints the id of what it made: for
+    // scripts.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", undone.operation)?;
     Ok(())
 }

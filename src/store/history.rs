@@ -170,7 +170,19 @@ impl Journal {
 pub fn summary(subject: Option<&str>, changes: &[Change]) -> String {
     let body = match changes {
         [one] => describe(one),
-        _ => counts(changes),
+        _ => {
+            // One event among organizations and people (an event added with new names):
+            // the event said in full, the rest counted.
+            let mut events = changes.iter().filter(|c| c.kind == RecordKind::Event);
+            match (events.next(), events.next()) {
+                (Some(event), None) => format!(
+                    "{}; {}",
+                    describe(event),
+                    counts(changes.iter().filter(|c| c.kind != RecordKind::Event))
+                ),
+                _ => counts(changes.iter()),
+            }
+        }
     };
     match subject {
         Some(subject) => format!("{subject}: {body}"),
@@ -204,7 +216,7 @@ pub fn describe(change: &Change) -> String {
     }
 }
 
-fn counts(changes: &[Change]) -> String {
+fn counts<'a>(changes: impl Iterator<Item = &'a Change>) -> String {
     let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
     for c in changes {
         *tally.entry((c.kind, c.verb())).or_default() += 1;
@@ -298,6 +310,22 @@ pub trait HistoryTxn {
     fn prefetch(&mut self, records: &[(RecordKind, i64)]) -> Result<()> {
         let _ = records;
         Ok(())
+    }
+    /// The organization or person known by `name` now (its own name or an alias, compared
+    /// as names are), if any.
+    fn name_owner(&mut self, kind: EntityKind, name: &str) -> Result<Option<i64>>;
+    /// The event with this key now, if any.
+    fn key_owner(&mut self, key: &str) -> Result<Option<i64>>;
+    /// Of the organizations or people `ids`, those an event links to now (as organizer,
+    /// partner or through a participation), each with one such event.
+    fn entities_in_use(&mut self, kind: EntityKind, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        let mut used = Vec::new();
+        for &id in ids {
+            if let Some(&event) = self.events_using(kind, id, 1)?.first() {
+                used.push((id, event));
+            }
+        }
+        Ok(used)
     }
     /// Removes every name (its own and its aliases) of an organization or person, so that
     /// names may move between the records an undo puts back.
@@ -400,7 +428,9 @@ pub fn undo(txn: &mut dyn HistoryTxn, op: Option<i64>) -> Result<Undone> {
             }
         }
     }
-    // Last, what the operation created, once no event links to it.
+    // Last, what the operation created, once no event links to it (an event it did not put
+    // back may, since: then the undo is refused, and nothing it wrote stays).
+    refuse_created_in_use(txn, &reverted)?;
     for change in &reverted.changes {
         if let Some(kind) = change.kind.entity()
             && change.before.is_none()
@@ -506,21 +536,74 @@ fn refuse_conflicts(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
             later: blocking.into_iter().collect(),
         });
     }
-    // What it created goes, unless an event it does not put back links to it.
-    let events_restored: BTreeSet<i64> = op
-        .changes
-        .iter()
-        .filter(|c| c.kind == RecordKind::Event)
-        .map(|c| c.id)
-        .collect();
-    for (kind, id) in &created {
-        let Some(entity) = kind.entity() else {
-            continue;
-        };
-        for event in txn.events_using(entity, *id, 1000)? {
-            if events_restored.contains(&event) {
-                continue;
+    refuse_names_taken(txn, op)
+}
+
+/// Refuses to undo `op` when a name or key its states before hold is another record's now
+/// (given by a later operation to an organization, person or event that `op` did not touch),
+/// naming the operation that last changed that record.
+fn refuse_names_taken(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
+    let touched: BTreeSet<(RecordKind, i64)> = op.changes.iter().map(|c| (c.kind, c.id)).collect();
+    let mut blocking: BTreeSet<i64> = BTreeSet::new();
+    let mut taken: Vec<String> = Vec::new();
+    for change in &op.changes {
+        match (&change.before, change.kind.entity()) {
+            (Some(State::Entity(before)), Some(kind)) => {
+                for name in std::iter::once(&before.name).chain(&before.aliases) {
+                    if let Some(owner) = txn.name_owner(kind, name)?
+                        && !touched.contains(&(change.kind, owner))
+                    {
+                        taken.push(format!("the name {name:?} is another {kind}'s now"));
+                        if let Some(last) = txn.last_change(change.kind, owner)? {
+                            blocking.insert(last.operation);
+                        }
+                    }
+                }
             }
+            (Some(State::Event(before)), None) => {
+                if let Some(key) = &before.key
+                    && let Some(owner) = txn.key_owner(key)?
+                    && !touched.contains(&(RecordKind::Event, owner))
+                {
+                    taken.push(format!("the key {key:?} is event {owner}'s now"));
+                    if let Some(last) = txn.last_change(RecordKind::Event, owner)? {
+                        blocking.insert(last.operation);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if taken.is_empty() {
+        return Ok(());
+    }
+    let more = match taken.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Err(StoreError::UndoBlocked {
+        op: op.id,
+        reason: format!("{}{more}, given", taken[0]),
+        later: blocking.into_iter().collect(),
+    })
+}
+
+/// Refuses to remove the organizations and people `op` created (undoing it) where an event
+/// links to one still, once the undo's own events are put back: an event `op` did not touch,
+/// changed by a later operation, which is named. Nothing is written yet when it refuses.
+fn refuse_created_in_use(txn: &mut dyn HistoryTxn, op: &Operation) -> Result<()> {
+    let mut blocking: BTreeSet<i64> = BTreeSet::new();
+    for kind in [EntityKind::Organization, EntityKind::Person] {
+        let ids: Vec<i64> = op
+            .changes
+            .iter()
+            .filter(|c| c.before.is_none() && c.kind.entity() == Some(kind))
+            .map(|c| c.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        for (_, event) in txn.entities_in_use(kind, &ids)? {
             if let Some(last) = txn.last_change(RecordKind::Event, event)? {
                 blocking.insert(last.operation);
             }
@@ -547,7 +630,12 @@ pub fn refuse_changed_since(
     since: &str,
 ) -> Result<()> {
     let changes = txn.changes_since(RecordKind::Event, id, None, Some(since))?;
-    if !changes.is_empty() || is_later(updated_at, since) {
+    // The log's times are the database's clock (a server's, on PostgreSQL), an event's
+    // `updated_at` the client's: the stamp is read only for an event the log does not know,
+    // changed before there was one.
+    let older_than_the_log =
+        changes.is_empty() && txn.last_change(RecordKind::Event, id)?.is_none();
+    if !changes.is_empty() || (older_than_the_log && is_later(updated_at, since)) {
         return Err(StoreError::ChangedSince {
             what: format!("event {id}"),
             changes,
@@ -591,4 +679,41 @@ pub fn os_user() -> String {
             _ => format!("uid {uid}"),
         }
     }
+}
+
+/// Gives each organization and person an event's state links to the own name it had right
+/// after the operation that created the event, for a state after that the log did not write
+/// but read later (the event as its next change found it, or as it is): a rename since is
+/// logged on the organization or person, not on the events that link to it. `name_after`
+/// answers, for one of them, the own name before its first change after that operation
+/// (`None` when it has not changed since: the name the state holds is right).
+pub fn names_after(
+    state: &mut EventState,
+    mut name_after: impl FnMut(RecordKind, i64) -> Result<Option<String>>,
+) -> Result<()> {
+    let mut known: HashMap<(RecordKind, i64), Option<String>> = HashMap::new();
+    let mut rename = |kind: RecordKind, named: &mut crate::model::Named| -> Result<()> {
+        let name = match known.get(&(kind, named.id)) {
+            Some(name) => name.clone(),
+            None => {
+                let name = name_after(kind, named.id)?;
+                known.insert((kind, named.id), name.clone());
+                name
+            }
+        };
+        if let Some(name) = name {
+            named.name = name;
+        }
+        Ok(())
+    };
+    for org in state.organizers.iter_mut().chain(state.partners.iter_mut()) {
+        rename(RecordKind::Organization, org)?;
+    }
+    for p in &mut state.participants {
+        rename(RecordKind::Person, &mut p.person)?;
+        if let Some(org) = &mut p.organization {
+            rename(RecordKind::Organization, org)?;
+        }
+    }
+    Ok(())
 }

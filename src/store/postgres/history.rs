@@ -478,6 +478,37 @@ fn delete_event(tx: &mut Transaction<'_>, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Of the organizations or people `ids`, those an event links to, each with one such event:
+/// one query for them all.
+fn entities_in_use(
+    client: &mut impl GenericClient,
+    kind: EntityKind,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64)>> {
+    let sql = match kind {
+        EntityKind::Organization => {
+            "SELECT x.id, (SELECT event_id FROM event_organization WHERE organization_id = x.id
+                            UNION ALL
+                           SELECT event_id FROM participation WHERE organization_id = x.id
+                           LIMIT 1)
+               FROM unnest($1::bigint[]) AS x(id)"
+        }
+        EntityKind::Person => {
+            "SELECT x.id, (SELECT event_id FROM participation WHERE person_id = x.id LIMIT 1)
+               FROM unnest($1::bigint[]) AS x(id)"
+        }
+    };
+    let rows = client.query(sql, &[&ids])?;
+    let mut used = Vec::new();
+    for row in rows {
+        let event: Option<i64> = row.try_get(1)?;
+        if let Some(event) = event {
+            used.push((row.try_get(0)?, event));
+        }
+    }
+    Ok(used)
+}
+
 /// The events linking to an organization or person, by id, the first `limit`.
 pub(super) fn events_using(
     client: &mut impl GenericClient,
@@ -640,6 +671,40 @@ fn deferred_after(
         }
     }
     found.extend(states(client, kind, &now)?);
+    // The names of what the events link to, as they were right after the operation.
+    let mut names: HashMap<(RecordKind, i64), Option<String>> = HashMap::new();
+    for state in found.values_mut() {
+        if let State::Event(event) = state {
+            crate::store::history::names_after(event, |kind, id| {
+                if let Some(name) = names.get(&(kind, id)) {
+                    return Ok(name.clone());
+                }
+                let before: Option<Option<String>> = client
+                    .query_opt(
+                        "SELECT before FROM operation_change
+                          WHERE kind = $1 AND record = $2 AND operation > $3
+                          ORDER BY operation LIMIT 1",
+                        &[&kind.as_str(), &id, &op],
+                    )?
+                    .map(|row| row.try_get(0))
+                    .transpose()?;
+                let name = match before.flatten() {
+                    Some(json) => match State::from_json(kind, &json) {
+                        Ok(State::Entity(entity)) => Some(entity.name),
+                        Ok(State::Event(_)) => None,
+                        Err(e) => {
+                            return Err(missing(format!(
+                                "the log's state of {kind} {id} cannot be read: {e}"
+                            )));
+                        }
+                    },
+                    None => None,
+                };
+                names.insert((kind, id), name.clone());
+                Ok(name)
+            })?;
+        }
+    }
     Ok(found)
 }
 
@@ -1068,6 +1133,18 @@ impl HistoryTxn for PgHistory<'_, '_> {
         self.settle()?;
         events_using(self.tx, kind, id, i64::try_from(limit).unwrap_or(i64::MAX))
     }
+    fn entities_in_use(&mut self, kind: EntityKind, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        self.settle()?;
+        entities_in_use(self.tx, kind, ids)
+    }
+    fn name_owner(&mut self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
+        self.settle()?;
+        Ok(super::entity::find(self.tx, kind, name)?.map(|found| found.id))
+    }
+    fn key_owner(&mut self, key: &str) -> Result<Option<i64>> {
+        self.settle()?;
+        super::write::event_with_key(self.tx, key, None)
+    }
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
         self.settle()?;
         operation(self.tx, id)
@@ -1134,6 +1211,18 @@ impl HistoryTxn for PgImport<'_> {
     fn events_using(&mut self, kind: EntityKind, id: i64, limit: usize) -> Result<Vec<i64>> {
         let tx = self.settled()?;
         events_using(tx, kind, id, i64::try_from(limit).unwrap_or(i64::MAX))
+    }
+    fn entities_in_use(&mut self, kind: EntityKind, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        let tx = self.settled()?;
+        entities_in_use(tx, kind, ids)
+    }
+    fn name_owner(&mut self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
+        let tx = self.settled()?;
+        Ok(super::entity::find(tx, kind, name)?.map(|found| found.id))
+    }
+    fn key_owner(&mut self, key: &str) -> Result<Option<i64>> {
+        let tx = self.settled()?;
+        super::write::event_with_key(tx, key, None)
     }
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
         let tx = self.settled()?;

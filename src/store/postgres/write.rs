@@ -292,7 +292,7 @@ fn refuse_missing_sessions(id: i64, expected: &Event, edits: &[SessionEdit]) -> 
 // Keys.
 
 /// The event with this key, if any, other than `except`.
-fn event_with_key(
+pub(super) fn event_with_key(
     client: &mut impl GenericClient,
     key: &str,
     except: Option<i64>,

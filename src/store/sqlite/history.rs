@@ -72,6 +72,14 @@ impl<T: OnConnection> HistoryTxn for T {
         events_using(self.conn(), kind, id, limit)
     }
 
+    fn name_owner(&mut self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
+        Ok(entity::find(self.conn(), entity::of(kind), name)?.map(|found| found.id))
+    }
+
+    fn key_owner(&mut self, key: &str) -> Result<Option<i64>> {
+        super::lookup::event_with_key(self.conn(), key)
+    }
+
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
         operation(self.conn(), id)
     }
@@ -357,19 +365,23 @@ fn put_event(conn: &Connection, state: &EventState) -> Result<()> {
             });
         }
     }
-    conn.prepare_cached(
+    // An UPDATE where the event is there, an INSERT where not; not an upsert, whose
+    // conflict clause would override the `OR IGNORE` of the trigger that retires the key it
+    // replaces (a key taken back by an undo is retired again by its redo).
+    let there = conn
+        .prepare_cached("SELECT 1 FROM event WHERE id = ?1")?
+        .exists([state.id])?;
+    let sql = if there {
+        "UPDATE event SET key = ?2, title = ?3, kind = ?4, start_date = ?5, end_date = ?6,
+                mode = ?7, location = ?8, region = ?9, project = ?10, description = ?11,
+                source = ?12, created_at = ?13, updated_at = ?14, title_key = events_key(?3)
+          WHERE id = ?1"
+    } else {
         "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
                             project, description, source, created_at, updated_at, title_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, events_key(?3))
-         ON CONFLICT (id) DO UPDATE SET
-            key = excluded.key, title = excluded.title, kind = excluded.kind,
-            start_date = excluded.start_date, end_date = excluded.end_date,
-            mode = excluded.mode, location = excluded.location, region = excluded.region,
-            project = excluded.project, description = excluded.description,
-            source = excluded.source, created_at = excluded.created_at,
-            updated_at = excluded.updated_at, title_key = excluded.title_key",
-    )?
-    .execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, events_key(?3))"
+    };
+    conn.prepare_cached(sql)?.execute(params![
         state.id,
         state.key,
         state.title,
@@ -541,18 +553,39 @@ fn deferred_after(
         )?
         .query_row(params![kind.as_str(), record, op], |r| r.get(0))
         .optional()?;
-    match next {
-        Some(Some(json)) => {
-            State::from_json(kind, &json)
-                .map(Some)
-                .map_err(|e| StoreError::Database {
-                    failure: Failure::Damaged,
-                    message: format!("the log's state of {kind} {record}: {e}"),
-                    inner: None,
-                })
-        }
-        _ => state(conn, kind, record),
+    let damaged = |what: String| StoreError::Database {
+        failure: Failure::Damaged,
+        message: format!("the log's state of {what}"),
+        inner: None,
+    };
+    let mut found = match next {
+        Some(Some(json)) => Some(
+            State::from_json(kind, &json).map_err(|e| damaged(format!("{kind} {record}: {e}")))?,
+        ),
+        _ => state(conn, kind, record)?,
+    };
+    if let Some(State::Event(event)) = &mut found {
+        // The names of what it links to, as they were right after the operation.
+        history::names_after(event, |kind, id| {
+            let before: Option<Option<String>> = conn
+                .prepare_cached(
+                    "SELECT before FROM operation_change
+                      WHERE kind = ?1 AND record = ?2 AND operation > ?3
+                      ORDER BY operation LIMIT 1",
+                )?
+                .query_row(params![kind.as_str(), id, op], |r| r.get(0))
+                .optional()?;
+            match before.flatten() {
+                Some(json) => match State::from_json(kind, &json) {
+                    Ok(State::Entity(entity)) => Ok(Some(entity.name)),
+                    Ok(State::Event(_)) => Ok(None),
+                    Err(e) => Err(damaged(format!("{kind} {id}: {e}"))),
+                },
+                None => Ok(None),
+            }
+        })?;
     }
+    Ok(found)
 }
 
 /// The newest operation that changed the record, if any.
