@@ -1476,3 +1476,18 @@ fn an_imported_event_is_shown_in_the_log_with_the_names_of_then() {
         "Old Name"
     );
 }
+
+/// `log --event` finds a removed event by the key it had, as by its id.
+#[test]
+fn the_log_of_a_removed_event_is_found_by_its_key() {
+    let Some(env) = Env::new() else { return };
+    let id = record_seed(&env);
+    env.ok(&["edit-event", &id, "--location", "Tashkent"]);
+    env.ok(&["remove-event", "rats-2021-03", "--yes"]);
+    let by_key = log(&env, &["--event", "rats-2021-03"]);
+    let by_id = log(&env, &["--event", &id]);
+    assert!(by_key.len() >= 3, "{by_key:#?}");
+    assert_eq!(by_key, by_id);
+    assert_eq!(by_key[0]["command"], "remove-event");
+    env.fails(1, &["log", "--event", "no-such-key"]);
+}

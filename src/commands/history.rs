@@ -146,13 +146,19 @@ fn print_log(
     Ok(())
 }
 
-/// The event `--event` names: as any reference does; or, for a number that no event has
-/// now, the event that had that id (a removed one's history is still there).
+/// The event `--event` names: as any reference does; or, for a number or a key that no
+/// event has now, the event that had it (a removed one's history is still there).
 fn event_in_log(store: &mut dyn Store, reference: &str) -> Result<i64> {
-    if let EventRef::Id(id) = EventRef::parse(reference)
-        && store.resolve_event(&EventRef::Id(id))?.is_none()
-    {
-        return Ok(id);
+    let parsed = EventRef::parse(reference);
+    if store.resolve_event(&parsed)?.is_none() {
+        match &parsed {
+            EventRef::Id(id) => return Ok(*id),
+            EventRef::Key(key) => {
+                if let Some(id) = store.removed_event_with_key(key)? {
+                    return Ok(id);
+                }
+            }
+        }
     }
     super::resolve_event(store, reference)
 }

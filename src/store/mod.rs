@@ -266,6 +266,9 @@ pub trait Store {
     fn operation(&mut self, id: i64) -> Result<Option<Operation>>;
     /// The newest operation that changed the record, if any.
     fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>>;
+    /// The event the log last saw removed with this key, if any (`log --event KEY` of an
+    /// event no longer there).
+    fn removed_event_with_key(&mut self, key: &str) -> Result<Option<i64>>;
     /// Reverts operation `op` (the newest that has not been undone, for `None`) in one
     /// transaction, logged as an operation of its own (`undo`): see [`history::undo`].
     fn undo(&mut self, op: Option<i64>) -> Result<Undone>;

@@ -1313,6 +1313,19 @@ impl PgStore {
         Ok(op)
     }
 
+    pub(super) fn removed_event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT record FROM operation_change
+                  WHERE kind = 'event' AND before IS NOT NULL AND after IS NULL
+                    AND before::json->>'key' = $1
+                  ORDER BY operation DESC LIMIT 1",
+                &[&key],
+            )?
+            .map(|row| row.get(0)))
+    }
+
     pub(super) fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>> {
         last_change(&mut self.client, kind, id)
     }

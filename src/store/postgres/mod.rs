@@ -156,6 +156,10 @@ impl Store for PgStore {
         PgStore::last_change(self, kind, id)
     }
 
+    fn removed_event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
+        PgStore::removed_event_with_key(self, key)
+    }
+
     fn undo(&mut self, op: Option<i64>) -> Result<crate::store::Undone> {
         PgStore::undo(self, op)
     }

@@ -1051,6 +1051,19 @@ impl SqliteStore {
         operation(&self.conn, id)
     }
 
+    pub(super) fn removed_event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT record FROM operation_change
+                  WHERE kind = 'event' AND before IS NOT NULL AND after IS NULL
+                    AND json_extract(before, '$.key') = ?1
+                  ORDER BY operation DESC LIMIT 1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
     pub(super) fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>> {
         last_change(&self.conn, kind, id)
     }

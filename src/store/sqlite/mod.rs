@@ -108,6 +108,10 @@ impl Store for SqliteStore {
         SqliteStore::last_change(self, kind, id)
     }
 
+    fn removed_event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
+        SqliteStore::removed_event_with_key(self, key)
+    }
+
     fn undo(&mut self, op: Option<i64>) -> Result<crate::store::Undone> {
         SqliteStore::undo(self, op)
     }
