@@ -345,7 +345,9 @@ pub trait HistoryTxn {
     /// The events that link to an organization or person now (as organizer, partner or
     /// through a participation), the first `limit` by id.
     fn events_using(&mut self, kind: EntityKind, id: i64, limit: usize) -> Result<Vec<i64>>;
-    /// One operation, with its changes.
+    /// One operation, with its changes as an undo needs them: the state after of a record
+    /// it created and did not write (an import's events, see the backends' log) is left
+    /// out (`None`), an undo reading only the states before.
     fn operation(&mut self, id: i64) -> Result<Option<Operation>>;
     /// The operations newer than `op` that changed a record `op` changed, oldest first,
     /// without their changes.

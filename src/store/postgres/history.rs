@@ -585,8 +585,20 @@ fn change_from_row(row: &Row) -> Result<Change> {
     })
 }
 
+/// Whether the states after that the log did not write (an import's created events) are
+/// read (`log`, `log show`) or left out (an undo, which reads only the states before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deferred {
+    Read,
+    Left,
+}
+
 /// Fills in the changes of `ops`.
-fn load_changes(client: &mut impl GenericClient, ops: &mut [Operation]) -> Result<()> {
+fn load_changes(
+    client: &mut impl GenericClient,
+    ops: &mut [Operation],
+    deferred_afters: Deferred,
+) -> Result<()> {
     if ops.is_empty() {
         return Ok(());
     }
@@ -603,7 +615,10 @@ fn load_changes(client: &mut impl GenericClient, ops: &mut [Operation]) -> Resul
         let op: i64 = row.try_get(0)?;
         if let Some(&i) = at.get(&op) {
             let change = change_from_row(&row)?;
-            if change.before.is_none() && change.after.is_none() {
+            if change.before.is_none()
+                && change.after.is_none()
+                && deferred_afters == Deferred::Read
+            {
                 deferred.entry(op).or_default().push((
                     change.kind,
                     change.id,
@@ -710,7 +725,7 @@ fn deferred_after(
 
 /// The changes of operation `op`, in order.
 pub(super) fn changes_of(client: &mut impl GenericClient, op: i64) -> Result<Vec<Change>> {
-    Ok(operation(client, op)?
+    Ok(operation(client, op, Deferred::Read)?
         .map(|o| o.changes)
         .unwrap_or_default())
 }
@@ -729,7 +744,11 @@ pub(super) fn give_back_operation(client: &mut impl GenericClient, op: i64) -> R
     Ok(())
 }
 
-fn operation(client: &mut impl GenericClient, id: i64) -> Result<Option<Operation>> {
+fn operation(
+    client: &mut impl GenericClient,
+    id: i64,
+    deferred: Deferred,
+) -> Result<Option<Operation>> {
     let Some(row) = client.query_opt(
         concat!(
             "SELECT ",
@@ -742,7 +761,7 @@ fn operation(client: &mut impl GenericClient, id: i64) -> Result<Option<Operatio
         return Ok(None);
     };
     let mut ops = [operation_from_row(&row)?];
-    load_changes(client, &mut ops)?;
+    load_changes(client, &mut ops, deferred)?;
     let [op] = ops;
     Ok(Some(op))
 }
@@ -1147,7 +1166,7 @@ impl HistoryTxn for PgHistory<'_, '_> {
     }
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
         self.settle()?;
-        operation(self.tx, id)
+        operation(self.tx, id, Deferred::Left)
     }
     fn later_on_same_records(&mut self, op: i64) -> Result<Vec<Operation>> {
         self.settle()?;
@@ -1226,7 +1245,7 @@ impl HistoryTxn for PgImport<'_> {
     }
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
         let tx = self.settled()?;
-        operation(tx, id)
+        operation(tx, id, Deferred::Left)
     }
     fn later_on_same_records(&mut self, op: i64) -> Result<Vec<Operation>> {
         let tx = self.settled()?;
@@ -1300,7 +1319,7 @@ impl PgStore {
             .map(operation_from_row)
             .collect::<Result<Vec<_>>>()?;
         if filter.changes {
-            load_changes(&mut tx, &mut ops)?;
+            load_changes(&mut tx, &mut ops, Deferred::Read)?;
         }
         tx.commit()?;
         Ok(ops)
@@ -1308,7 +1327,7 @@ impl PgStore {
 
     pub(super) fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
         let mut tx = self.snapshot()?;
-        let op = operation(&mut tx, id)?;
+        let op = operation(&mut tx, id, Deferred::Read)?;
         tx.commit()?;
         Ok(op)
     }

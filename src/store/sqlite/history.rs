@@ -81,7 +81,7 @@ impl<T: OnConnection> HistoryTxn for T {
     }
 
     fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
-        operation(self.conn(), id)
+        operation(self.conn(), id, Deferred::Left)
     }
 
     fn later_on_same_records(&mut self, op: i64) -> Result<Vec<Operation>> {
@@ -475,7 +475,15 @@ pub(super) fn events_using(
 }
 
 /// One operation, with its changes.
-fn operation(conn: &Connection, id: i64) -> Result<Option<Operation>> {
+/// Whether the states after that the log did not write (an import's created events) are
+/// read (`log`, `log show`) or left out (an undo, which reads only the states before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deferred {
+    Read,
+    Left,
+}
+
+fn operation(conn: &Connection, id: i64, deferred: Deferred) -> Result<Option<Operation>> {
     let op = conn
         .prepare_cached(concat!(
             "SELECT ",
@@ -486,7 +494,7 @@ fn operation(conn: &Connection, id: i64) -> Result<Option<Operation>> {
         .optional()?;
     match op {
         Some(mut op) => {
-            op.changes = changes(conn, op.id)?;
+            op.changes = changes(conn, op.id, deferred)?;
             Ok(Some(op))
         }
         None => Ok(None),
@@ -494,7 +502,7 @@ fn operation(conn: &Connection, id: i64) -> Result<Option<Operation>> {
 }
 
 /// The changes of operation `op`, in order.
-fn changes(conn: &Connection, op: i64) -> Result<Vec<Change>> {
+fn changes(conn: &Connection, op: i64, deferred: Deferred) -> Result<Vec<Change>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, kind, record, label, before, after FROM operation_change
           WHERE operation = ?1 ORDER BY seq",
@@ -521,7 +529,7 @@ fn changes(conn: &Connection, op: i64) -> Result<Vec<Change>> {
         let record: i64 = row.get(2)?;
         let before = state(row.get(4)?)?;
         let mut after = state(row.get(5)?)?;
-        if before.is_none() && after.is_none() {
+        if before.is_none() && after.is_none() && deferred == Deferred::Read {
             after = deferred_after(conn, kind, record, op)?;
         }
         changes.push(Change {
@@ -972,7 +980,7 @@ impl ImportLog {
         insert_organizations(conn, op, std::mem::take(&mut self.organizations))?;
         let summary = if total == 1 {
             // One change: said as every write says it, from its states.
-            history::summary(subject.as_deref(), &changes(conn, op)?)
+            history::summary(subject.as_deref(), &changes(conn, op, Deferred::Read)?)
         } else {
             history::count_summary(subject.as_deref(), &tally)
         };
@@ -1041,14 +1049,14 @@ impl SqliteStore {
             .collect::<rusqlite::Result<_>>()?;
         if filter.changes {
             for op in &mut ops {
-                op.changes = changes(&self.conn, op.id)?;
+                op.changes = changes(&self.conn, op.id, Deferred::Read)?;
             }
         }
         Ok(ops)
     }
 
     pub(super) fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
-        operation(&self.conn, id)
+        operation(&self.conn, id, Deferred::Read)
     }
 
     pub(super) fn removed_event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
