@@ -28,6 +28,9 @@ use crate::model::{EntityState, EventState, RecordKind, State};
 use crate::store::Journal;
 use crate::store::error::Result;
 
+/// Rows sent in one go: the log's rows waiting, the states after read and compared.
+const BATCH: usize = 1000;
+
 /// One record the import touched.
 struct Slot {
     seq: i32,
@@ -46,10 +49,14 @@ pub(super) struct ImportLog {
     op: Option<i64>,
     seq: i32,
     slots: HashMap<(RecordKind, i64), Slot>,
-    /// The records there before the import, in the order touched, with their state before.
-    existing: Vec<(RecordKind, i64, String)>,
-    /// Rows of created records, in `COPY`'s text format, waiting.
+    /// The records there before the import, in the order touched, with their place: their
+    /// state before is in the log (or in `rows`), not kept here.
+    existing: Vec<(RecordKind, i64, i32)>,
+    /// Rows waiting, in `COPY`'s text format: of created records, and of records there
+    /// before (their state before; their state after written at the end).
     rows: Vec<u8>,
+    /// How many rows `rows` holds.
+    waiting: usize,
     /// Organizations touched or linked from an event touched.
     organizations: BTreeSet<i64>,
     /// The place of a created record whose state is logged once it is written (an event
@@ -121,6 +128,7 @@ impl ImportLog {
                 gone: false,
             },
         );
+        self.waiting += 1;
         let row = Row::new(&mut self.rows)
             .int(seq.into())
             .text(kind.as_str())
@@ -221,8 +229,23 @@ impl ImportLog {
                 gone: false,
             },
         );
-        self.existing.push((kind, id, before.to_json()));
+        self.logs_before(kind, id, seq, &before);
         Ok(())
+    }
+
+    /// The row of a record there before the import, with its state before (and its label
+    /// then, kept if it is removed), its state after to come (see [`ImportLog::finish`]).
+    fn logs_before(&mut self, kind: RecordKind, id: i64, seq: i32, before: &State) {
+        self.waiting += 1;
+        Row::new(&mut self.rows)
+            .int(seq.into())
+            .text(kind.as_str())
+            .int(id)
+            .text(&before.label())
+            .text(&before.to_json())
+            .null()
+            .end();
+        self.existing.push((kind, id, seq));
     }
 
     /// Notes that the import is about to change an event with rows that wait to be sent: as
@@ -262,8 +285,8 @@ impl ImportLog {
         for id in lazy {
             if let Some(before) = found.remove(&id) {
                 self.note_organizations(RecordKind::Event, &before);
-                self.existing
-                    .push((RecordKind::Event, id, before.to_json()));
+                let seq = self.slots[&(RecordKind::Event, id)].seq;
+                self.logs_before(RecordKind::Event, id, seq, &before);
             }
         }
         Ok(())
@@ -288,11 +311,21 @@ impl ImportLog {
         Ok(op)
     }
 
-    /// Sends the rows of created records waiting (after the import's own rows).
+    /// Sends the rows waiting (after the import's own rows), once there are enough of them
+    /// for one `COPY` (an import that updates events sends its rows after each).
     pub(super) fn flush(&mut self, tx: &mut Transaction<'_>, journal: &Journal) -> Result<()> {
+        if self.waiting < BATCH {
+            return Ok(());
+        }
+        self.send(tx, journal)
+    }
+
+    /// Sends the rows waiting, however few.
+    fn send(&mut self, tx: &mut Transaction<'_>, journal: &Journal) -> Result<()> {
         if self.rows.is_empty() {
             return Ok(());
         }
+        self.waiting = 0;
         let op = self.operation(tx, journal)?;
         let rows = std::mem::take(&mut self.rows);
         let mut writer = tx.copy_in(
@@ -309,16 +342,17 @@ impl ImportLog {
         Ok(())
     }
 
-    /// Writes what is left (everything the import wrote is on the server): the rows of the
-    /// records there before, the rows of created records changed since, the operation's
-    /// summary and organizations. Returns the operation's id, or `None` when the import
-    /// changed nothing.
+    /// Writes what is left (everything the import wrote is on the server): the rows
+    /// waiting, the states after of the records there before (a row whose record is as it
+    /// was taken out), the rows of created records changed since, the operation's summary
+    /// and organizations. Returns the operation's id, or `None` when the import changed
+    /// nothing.
     pub(super) fn finish(
         mut self,
         tx: &mut Transaction<'_>,
         journal: &Journal,
     ) -> Result<Option<i64>> {
-        self.flush(tx, journal)?;
+        self.send(tx, journal)?;
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
         // Created records read again.
         let mut again: HashMap<RecordKind, Vec<i64>> = HashMap::new();
@@ -356,15 +390,10 @@ impl ImportLog {
                 });
             }
         }
-        // Records there before: their state now.
-        let mut kinds: Vec<&str> = Vec::new();
-        let mut records: Vec<i64> = Vec::new();
-        let mut befores: Vec<String> = Vec::new();
-        let mut new_seqs: Vec<i32> = Vec::new();
-        let mut new_labels: Vec<String> = Vec::new();
-        let mut new_afters: Vec<Option<String>> = Vec::new();
+        // Records there before: their state now, a chunk at a time, compared with the state
+        // before logged (the same JSON: unchanged, the row is taken out).
         let existing = std::mem::take(&mut self.existing);
-        for chunk in existing.chunks(1000) {
+        for chunk in existing.chunks(BATCH) {
             let mut now: HashMap<RecordKind, HashMap<i64, State>> = HashMap::new();
             for kind in [
                 RecordKind::Event,
@@ -380,33 +409,51 @@ impl ImportLog {
                     now.insert(kind, states(tx, kind, &ids)?);
                 }
             }
-            for (kind, id, before) in chunk {
-                let after = now.get_mut(kind).and_then(|m| m.remove(id));
-                let json = after.as_ref().map(State::to_json);
-                if json.as_deref() == Some(before.as_str()) {
+            // Those still there (a removed one's row is right as it is: its label and
+            // state before, no state after).
+            let mut kept: Vec<(RecordKind, State)> = Vec::new();
+            let mut kept_seqs: Vec<i32> = Vec::new();
+            let mut kept_labels: Vec<String> = Vec::new();
+            let mut kept_afters: Vec<String> = Vec::new();
+            for (kind, id, seq) in chunk {
+                match now.get_mut(kind).and_then(|m| m.remove(id)) {
+                    Some(state) => {
+                        kept_seqs.push(*seq);
+                        kept_labels.push(state.label());
+                        kept_afters.push(state.to_json());
+                        kept.push((*kind, state));
+                    }
+                    None => *tally.entry((*kind, "removed")).or_default() += 1,
+                }
+            }
+            if kept.is_empty() {
+                continue;
+            }
+            let op = self.operation(tx, journal)?;
+            let unchanged: std::collections::HashSet<i32> = tx
+                .query(
+                    "WITH d AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[])
+                                          AS d(s, l, a)),
+                          same AS (DELETE FROM operation_change c USING d
+                                    WHERE c.operation = $1 AND c.seq = d.s
+                                      AND c.before = d.a COLLATE \"C\"
+                                   RETURNING c.seq),
+                          changed AS (UPDATE operation_change c SET label = d.l, after = d.a
+                                        FROM d
+                                       WHERE c.operation = $1 AND c.seq = d.s
+                                         AND c.before <> d.a COLLATE \"C\")
+                     SELECT seq FROM same",
+                    &[&op, &kept_seqs, &kept_labels, &kept_afters],
+                )?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<std::result::Result<_, _>>()?;
+            for ((kind, state), seq) in kept.iter().zip(&kept_seqs) {
+                if unchanged.contains(seq) {
                     continue;
                 }
-                if let Some(state) = &after {
-                    self.note_organizations(*kind, state);
-                }
-                let verb = if after.is_some() {
-                    "changed"
-                } else {
-                    "removed"
-                };
-                *tally.entry((*kind, verb)).or_default() += 1;
-                let label = match &after {
-                    Some(state) => state.label(),
-                    None => State::from_json(*kind, before)
-                        .map(|s| s.label())
-                        .unwrap_or_default(),
-                };
-                kinds.push(kind.as_str());
-                records.push(*id);
-                befores.push(before.clone());
-                new_seqs.push(self.slots[&(*kind, *id)].seq);
-                new_labels.push(label);
-                new_afters.push(json);
+                self.note_organizations(*kind, state);
+                *tally.entry((*kind, "changed")).or_default() += 1;
             }
         }
         let total: usize = tally.values().sum();
@@ -431,23 +478,6 @@ impl ImportLog {
                    FROM unnest($2::int[], $3::text[], $4::text[]) AS d(s, l, a)
                   WHERE c.operation = $1 AND c.seq = d.s",
                 &[&op, &seqs, &labels, &afters],
-            )?;
-        }
-        if !new_seqs.is_empty() {
-            tx.execute(
-                "INSERT INTO operation_change (operation, seq, kind, record, label, before, after)
-                 SELECT $1::bigint, s, k, r, l, b, a
-                   FROM unnest($2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[],
-                               $7::text[]) AS t(s, k, r, l, b, a)",
-                &[
-                    &op,
-                    &new_seqs,
-                    &kinds,
-                    &records,
-                    &new_labels,
-                    &befores,
-                    &new_afters,
-                ],
             )?;
         }
         let summary = if total == 1 {
