@@ -106,6 +106,22 @@ pub struct EventState {
     pub participants: Vec<ParticipationState>,
 }
 
+impl EventState {
+    /// The organizations the event links to (organizers, partners, participants'), with
+    /// repeats.
+    pub fn organization_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.organizers
+            .iter()
+            .chain(&self.partners)
+            .chain(
+                self.participants
+                    .iter()
+                    .filter_map(|p| p.organization.as_ref()),
+            )
+            .map(|o| o.id)
+    }
+}
+
 /// A participation as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipationState {

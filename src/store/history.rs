@@ -131,13 +131,7 @@ impl Journal {
                 self.organizations.insert(state.id());
             }
             (RecordKind::Event, State::Event(e)) => {
-                self.organizations
-                    .extend(e.organizers.iter().chain(&e.partners).map(|o| o.id));
-                self.organizations.extend(
-                    e.participants
-                        .iter()
-                        .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
-                );
+                self.organizations.extend(e.organization_ids());
             }
             _ => {}
         }
@@ -686,13 +680,29 @@ pub fn os_user() -> String {
 /// Gives each organization and person an event's state links to the own name it had right
 /// after the operation that created the event, for a state after that the log did not write
 /// but read later (the event as its next change found it, or as it is): a rename since is
-/// logged on the organization or person, not on the events that link to it. `name_after`
-/// answers, for one of them, the own name before its first change after that operation
-/// (`None` when it has not changed since: the name the state holds is right).
+/// logged on the organization or person, not on the events that link to it. `next_before`
+/// answers, for one of them, the log's JSON of its state before its first change after that
+/// operation (`None` when it has not changed since: the name the state holds is right).
 pub fn names_after(
     state: &mut EventState,
-    mut name_after: impl FnMut(RecordKind, i64) -> Result<Option<String>>,
+    mut next_before: impl FnMut(RecordKind, i64) -> Result<Option<String>>,
 ) -> Result<()> {
+    // The own name in the state before its first change after the operation: the log's
+    // JSON of that state, from `next_before`.
+    let mut name_after = |kind: RecordKind, id: i64| -> Result<Option<String>> {
+        let Some(json) = next_before(kind, id)? else {
+            return Ok(None);
+        };
+        match State::from_json(kind, &json) {
+            Ok(State::Entity(entity)) => Ok(Some(entity.name)),
+            Ok(State::Event(_)) => Ok(None),
+            Err(e) => Err(StoreError::Database {
+                failure: super::error::Failure::Damaged,
+                message: format!("the log's state of {kind} {id}: {e}"),
+                inner: None,
+            }),
+        }
+    };
     let mut known: HashMap<(RecordKind, i64), Option<String>> = HashMap::new();
     let mut rename = |kind: RecordKind, named: &mut crate::model::Named| -> Result<()> {
         let name = match known.get(&(kind, named.id)) {

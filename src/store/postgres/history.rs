@@ -687,36 +687,26 @@ fn deferred_after(
     }
     found.extend(states(client, kind, &now)?);
     // The names of what the events link to, as they were right after the operation.
-    let mut names: HashMap<(RecordKind, i64), Option<String>> = HashMap::new();
+    // Each linked record's next state before, read once for all the events.
+    let mut befores: HashMap<(RecordKind, i64), Option<String>> = HashMap::new();
     for state in found.values_mut() {
         if let State::Event(event) = state {
             crate::store::history::names_after(event, |kind, id| {
-                if let Some(name) = names.get(&(kind, id)) {
-                    return Ok(name.clone());
+                if let Some(before) = befores.get(&(kind, id)) {
+                    return Ok(before.clone());
                 }
-                let before: Option<Option<String>> = client
+                let before: Option<String> = client
                     .query_opt(
                         "SELECT before FROM operation_change
                           WHERE kind = $1 AND record = $2 AND operation > $3
                           ORDER BY operation LIMIT 1",
                         &[&kind.as_str(), &id, &op],
                     )?
-                    .map(|row| row.try_get(0))
-                    .transpose()?;
-                let name = match before.flatten() {
-                    Some(json) => match State::from_json(kind, &json) {
-                        Ok(State::Entity(entity)) => Some(entity.name),
-                        Ok(State::Event(_)) => None,
-                        Err(e) => {
-                            return Err(missing(format!(
-                                "the log's state of {kind} {id} cannot be read: {e}"
-                            )));
-                        }
-                    },
-                    None => None,
-                };
-                names.insert((kind, id), name.clone());
-                Ok(name)
+                    .map(|row| row.try_get::<_, Option<String>>(0))
+                    .transpose()?
+                    .flatten();
+                befores.insert((kind, id), before.clone());
+                Ok(before)
             })?;
         }
     }

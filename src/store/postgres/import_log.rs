@@ -86,15 +86,7 @@ impl ImportLog {
             State::Entity(e) if kind == RecordKind::Organization => {
                 self.organizations.insert(e.id);
             }
-            State::Event(e) => {
-                self.organizations
-                    .extend(e.organizers.iter().chain(&e.partners).map(|o| o.id));
-                self.organizations.extend(
-                    e.participants
-                        .iter()
-                        .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
-                );
-            }
+            State::Event(e) => self.organizations.extend(e.organization_ids()),
             State::Entity(_) => {}
         }
     }

@@ -532,10 +532,7 @@ impl SqliteStore {
         let tx = self.write()?;
         let mut journal = Journal::new("remove-event");
         history::before(&tx, &mut journal, RecordKind::Event, id)?;
-        tx.prepare_cached("DELETE FROM event WHERE id = ?1")?
-            .execute([id])?;
-        tx.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
-            .execute([id])?;
+        super::write::delete_event(&tx, id)?;
         journal.after(RecordKind::Event, id, None);
         history::log(&tx, journal)?;
         tx.commit()?;

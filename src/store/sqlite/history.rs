@@ -60,12 +60,7 @@ impl<T: OnConnection> HistoryTxn for T {
     }
 
     fn delete_event(&mut self, id: i64) -> Result<()> {
-        let conn = self.conn();
-        conn.prepare_cached("DELETE FROM event WHERE id = ?1")?
-            .execute([id])?;
-        conn.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
-            .execute([id])?;
-        Ok(())
+        super::write::delete_event(self.conn(), id)
     }
 
     fn events_using(&mut self, kind: EntityKind, id: i64, limit: usize) -> Result<Vec<i64>> {
@@ -330,21 +325,14 @@ fn put_entity(conn: &Connection, kind: EntityKind, state: &EntityState) -> Resul
     let entity = entity::of(kind);
     conn.prepare_cached(entity.put)?
         .execute(params![state.id, state.name, state.created_at])?;
+    // A name another's now was refused before anything was written
+    // (`history::refuse_names_taken`); the unique index stays the last guard.
     for name in std::iter::once(&state.name).chain(&state.aliases) {
-        let key = crate::model::name_key(name);
-        if let Some(owner) = entity::find_by_key(conn, entity, &key)? {
-            if owner.id == state.id {
-                continue;
-            }
-            // Another's now, by an operation that changed no record this one did.
-            return Err(StoreError::NameTaken {
-                kind,
-                name: name.clone(),
-                owner: owner.name,
-            });
-        }
-        conn.prepare_cached(entity.insert_name)?
-            .execute(params![key, state.id, name])?;
+        conn.prepare_cached(entity.insert_name)?.execute(params![
+            crate::model::name_key(name),
+            state.id,
+            name
+        ])?;
     }
     Ok(())
 }
@@ -353,18 +341,8 @@ fn put_entity(conn: &Connection, kind: EntityKind, state: &EntityState) -> Resul
 /// organizers and partners in order, its sessions anew in order, its participations with
 /// their ids; its search text.
 fn put_event(conn: &Connection, state: &EventState) -> Result<()> {
-    if let Some(key) = &state.key {
-        let other: Option<i64> = conn
-            .prepare_cached("SELECT id FROM event WHERE key = ?1 AND id <> ?2")?
-            .query_row(params![key, state.id], |r| r.get(0))
-            .optional()?;
-        if let Some(other) = other {
-            return Err(StoreError::DuplicateKey {
-                key: key.clone(),
-                id: other,
-            });
-        }
-    }
+    // A key another event's now was refused before anything was written
+    // (`history::refuse_names_taken`); the unique index stays the last guard.
     // An UPDATE where the event is there, an INSERT where not; not an upsert, whose
     // conflict clause would override the `OR IGNORE` of the trigger that retires the key it
     // replaces (a key taken back by an undo is retired again by its redo).
@@ -474,7 +452,6 @@ pub(super) fn events_using(
         .collect::<rusqlite::Result<_>>()?)
 }
 
-/// One operation, with its changes.
 /// Whether the states after that the log did not write (an import's created events) are
 /// read (`log`, `log show`) or left out (an undo, which reads only the states before).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -553,47 +530,35 @@ fn deferred_after(
     record: i64,
     op: i64,
 ) -> Result<Option<State>> {
-    let next: Option<Option<String>> = conn
+    let mut found = match next_before(conn, kind, record, op)? {
+        Some(json) => Some(
+            State::from_json(kind, &json).map_err(|e| StoreError::Database {
+                failure: Failure::Damaged,
+                message: format!("the log's state of {kind} {record}: {e}"),
+                inner: None,
+            })?,
+        ),
+        None => state(conn, kind, record)?,
+    };
+    if let Some(State::Event(event)) = &mut found {
+        // The names of what it links to, as they were right after the operation.
+        history::names_after(event, |kind, id| next_before(conn, kind, id, op))?;
+    }
+    Ok(found)
+}
+
+/// The log's JSON of a record's state before its first change after operation `op`, if
+/// one changed it since (and it was there before that change).
+fn next_before(conn: &Connection, kind: RecordKind, id: i64, op: i64) -> Result<Option<String>> {
+    let before: Option<Option<String>> = conn
         .prepare_cached(
             "SELECT before FROM operation_change
               WHERE kind = ?1 AND record = ?2 AND operation > ?3
               ORDER BY operation LIMIT 1",
         )?
-        .query_row(params![kind.as_str(), record, op], |r| r.get(0))
+        .query_row(params![kind.as_str(), id, op], |r| r.get(0))
         .optional()?;
-    let damaged = |what: String| StoreError::Database {
-        failure: Failure::Damaged,
-        message: format!("the log's state of {what}"),
-        inner: None,
-    };
-    let mut found = match next {
-        Some(Some(json)) => Some(
-            State::from_json(kind, &json).map_err(|e| damaged(format!("{kind} {record}: {e}")))?,
-        ),
-        _ => state(conn, kind, record)?,
-    };
-    if let Some(State::Event(event)) = &mut found {
-        // The names of what it links to, as they were right after the operation.
-        history::names_after(event, |kind, id| {
-            let before: Option<Option<String>> = conn
-                .prepare_cached(
-                    "SELECT before FROM operation_change
-                      WHERE kind = ?1 AND record = ?2 AND operation > ?3
-                      ORDER BY operation LIMIT 1",
-                )?
-                .query_row(params![kind.as_str(), id, op], |r| r.get(0))
-                .optional()?;
-            match before.flatten() {
-                Some(json) => match State::from_json(kind, &json) {
-                    Ok(State::Entity(entity)) => Ok(Some(entity.name)),
-                    Ok(State::Event(_)) => Ok(None),
-                    Err(e) => Err(damaged(format!("{kind} {id}: {e}"))),
-                },
-                None => Ok(None),
-            }
-        })?;
-    }
-    Ok(found)
+    Ok(before.flatten())
 }
 
 /// The newest operation that changed the record, if any.
@@ -767,14 +732,7 @@ impl ImportLog {
     }
 
     fn note_organizations(&mut self, state: &EventState) {
-        self.organizations
-            .extend(state.organizers.iter().chain(&state.partners).map(|o| o.id));
-        self.organizations.extend(
-            state
-                .participants
-                .iter()
-                .filter_map(|p| p.organization.as_ref().map(|o| o.id)),
-        );
+        self.organizations.extend(state.organization_ids());
     }
 
     /// Writes an event's change to the log: `before` and `after`, either not yet known

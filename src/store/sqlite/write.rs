@@ -70,6 +70,16 @@ pub(super) struct Links {
     participants: Vec<ParticipationState>,
 }
 
+/// Removes an event with its links, sessions and participations (the foreign keys cascade),
+/// and its search row.
+pub(super) fn delete_event(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM event WHERE id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
 /// Brings the event's full-text search row up to date (or removes it, if the event is gone).
 pub(super) fn refresh_search(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM event_fts WHERE rowid = ?1")?
