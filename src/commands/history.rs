@@ -150,16 +150,18 @@ fn print_log(
 /// event has now, the event that had it (a removed one's history is still there).
 fn event_in_log(store: &mut dyn Store, reference: &str) -> Result<i64> {
     let parsed = EventRef::parse(reference);
-    if store.resolve_event(&parsed)?.is_none() {
-        match &parsed {
-            EventRef::Id(id) => return Ok(*id),
-            EventRef::Key(key) => {
-                if let Some(id) = store.removed_event_with_key(key)? {
-                    return Ok(id);
-                }
+    if let Some(id) = store.resolve_event(&parsed)? {
+        return Ok(id);
+    }
+    match &parsed {
+        EventRef::Id(id) => return Ok(*id),
+        EventRef::Key(key) => {
+            if let Some(id) = store.removed_event_with_key(key)? {
+                return Ok(id);
             }
         }
     }
+    // No event had it: said as every reference that finds nothing is.
     super::resolve_event(store, reference)
 }
 

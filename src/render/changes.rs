@@ -4,15 +4,13 @@
 
 use super::Terminal;
 use super::layout::{Column, Grid, cap, render};
+use super::tables::text;
 use super::text::escape;
 use crate::model::{Change, EntityState, EventState, Named, Operation, ParticipationState, State};
 
-/// The most characters of one value the log shows; `--format json` shows all of it.
+/// The most characters of one quoted value the log shows (as many as a table cell, `text`);
+/// `--format json` shows all of it.
 const VALUE_LIMIT: usize = 1_000;
-
-fn text(value: &str) -> String {
-    escape(&cap(value, VALUE_LIMIT)).into_owned()
-}
 
 /// A value quoted, as messages quote values: `"Almaty"`.
 fn quoted(value: &str) -> String {

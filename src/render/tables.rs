@@ -15,7 +15,8 @@ const CELL_LIMIT: usize = 1_000;
 /// The same for a field of `show`, which has room for a long description.
 const FIELD_LIMIT: usize = 10_000;
 
-fn text(value: &str) -> String {
+/// A value as a table cell shows it: escaped, at most `CELL_LIMIT` characters.
+pub(super) fn text(value: &str) -> String {
     escape(&cap(value, CELL_LIMIT)).into_owned()
 }
 

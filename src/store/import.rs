@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::error::{Result, StoreError};
 use super::fold::sort_key;
-use super::history::{HistoryTxn, Journal};
+use super::history::Journal;
 use super::keys::{GeneratedKeys, KeySpace};
 use super::near::{NearName, near_created};
 use super::plan::{Content, ParticipationPlan};
@@ -128,12 +128,21 @@ pub enum AliasProblem {
 /// One import's write transaction in a backend: what the import needs found, read and
 /// written. Committed or rolled back as a whole; dropped, it is rolled back. Reads take
 /// `&mut self`, as a server's client needs for every query.
-pub trait ImportTxn: KeySpace<Error = StoreError> + HistoryTxn {
+pub trait ImportTxn: KeySpace<Error = StoreError> {
     /// What the import logs at its commit, as one operation: every record it creates,
     /// changes or removes goes in, with its state before and after (see [`Journal`]). The
-    /// commit records it ([`HistoryTxn::record`]) before committing, when it holds any
-    /// change.
+    /// commit records it before committing, when it holds any change.
     fn journal(&mut self) -> &mut Journal;
+    /// The operations that changed the record after operation `after` or at a time later
+    /// than `since`, oldest first (as [`super::HistoryTxn::changes_since`]): for
+    /// [`Import::guard`].
+    fn changes_since(
+        &mut self,
+        kind: RecordKind,
+        id: i64,
+        after: Option<i64>,
+        since: Option<&str>,
+    ) -> Result<Vec<crate::model::LastChange>>;
     /// The event with this key, if any (one this import wrote included).
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>>;
     /// The events with this title (compared as names are) and start date, oldest first; a

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use postgres::{GenericClient, Row, Transaction};
 
 use super::PgStore;
-use super::entity::of;
+
 use super::import::PgImport;
 use super::search;
 use crate::model::{
@@ -294,20 +294,6 @@ fn put_entity(tx: &mut Transaction<'_>, kind: EntityKind, state: &EntityState) -
     Ok(())
 }
 
-fn clear_names(tx: &mut Transaction<'_>, kind: EntityKind, id: i64) -> Result<()> {
-    let sql = match kind {
-        EntityKind::Organization => "DELETE FROM organization_name WHERE organization_id = $1",
-        EntityKind::Person => "DELETE FROM person_name WHERE person_id = $1",
-    };
-    tx.execute(sql, &[&id])?;
-    Ok(())
-}
-
-fn delete_entity(tx: &mut Transaction<'_>, kind: EntityKind, id: i64) -> Result<()> {
-    tx.execute(of(kind).delete, &[&id])?;
-    Ok(())
-}
-
 fn parse_date(field: &str, id: i64, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         missing(format!(
@@ -470,11 +456,6 @@ fn put_event(tx: &mut Transaction<'_>, state: &EventState) -> Result<()> {
         )?;
     }
     search::refresh(tx, &[id])?;
-    Ok(())
-}
-
-fn delete_event(tx: &mut Transaction<'_>, id: i64) -> Result<()> {
-    tx.execute("DELETE FROM event WHERE id = $1", &[&id])?;
     Ok(())
 }
 
@@ -1190,66 +1171,10 @@ impl HistoryTxn for PgHistory<'_, '_> {
     }
 }
 
-// The history over an import.
+// The history over an import: what the import's guard asks.
 
-impl HistoryTxn for PgImport<'_> {
-    fn state(&mut self, kind: RecordKind, id: i64) -> Result<Option<State>> {
-        let tx = self.settled()?;
-        state(tx, kind, id)
-    }
-    fn clear_names(&mut self, kind: EntityKind, id: i64) -> Result<()> {
-        let tx = self.settled()?;
-        clear_names(tx, kind, id)
-    }
-    fn put_entity(&mut self, kind: EntityKind, state: &EntityState) -> Result<()> {
-        let tx = self.settled()?;
-        put_entity(tx, kind, state)
-    }
-    fn delete_entity(&mut self, kind: EntityKind, id: i64) -> Result<()> {
-        let tx = self.settled()?;
-        delete_entity(tx, kind, id)
-    }
-    fn put_event(&mut self, state: &EventState) -> Result<()> {
-        let tx = self.settled()?;
-        put_event(tx, state)
-    }
-    fn delete_event(&mut self, id: i64) -> Result<()> {
-        let tx = self.settled()?;
-        delete_event(tx, id)
-    }
-    fn events_using(&mut self, kind: EntityKind, id: i64, limit: usize) -> Result<Vec<i64>> {
-        let tx = self.settled()?;
-        events_using(tx, kind, id, i64::try_from(limit).unwrap_or(i64::MAX))
-    }
-    fn entities_in_use(&mut self, kind: EntityKind, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
-        let tx = self.settled()?;
-        entities_in_use(tx, kind, ids)
-    }
-    fn name_owner(&mut self, kind: EntityKind, name: &str) -> Result<Option<i64>> {
-        let tx = self.settled()?;
-        Ok(super::entity::find(tx, kind, name)?.map(|found| found.id))
-    }
-    fn key_owner(&mut self, key: &str) -> Result<Option<i64>> {
-        let tx = self.settled()?;
-        super::write::event_with_key(tx, key, None)
-    }
-    fn operation(&mut self, id: i64) -> Result<Option<Operation>> {
-        let tx = self.settled()?;
-        operation(tx, id, Deferred::Left)
-    }
-    fn later_on_same_records(&mut self, op: i64) -> Result<Vec<Operation>> {
-        let tx = self.settled()?;
-        later_on_same_records(tx, op)
-    }
-    fn newest_not_undone(&mut self) -> Result<Option<i64>> {
-        let tx = self.settled()?;
-        newest_not_undone(tx)
-    }
-    fn last_change(&mut self, kind: RecordKind, id: i64) -> Result<Option<LastChange>> {
-        let tx = self.settled()?;
-        last_change(tx, kind, id)
-    }
-    fn changes_since(
+impl PgImport<'_> {
+    pub(super) fn changes_since(
         &mut self,
         kind: RecordKind,
         id: i64,
@@ -1258,14 +1183,6 @@ impl HistoryTxn for PgImport<'_> {
     ) -> Result<Vec<LastChange>> {
         let tx = self.settled()?;
         changes_since(tx, kind, id, after, since)
-    }
-    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()> {
-        let tx = self.settled()?;
-        set_undone_by(tx, op, by)
-    }
-    fn record(&mut self, op: &NewOperation) -> Result<i64> {
-        let tx = self.settled()?;
-        record(tx, op)
     }
 }
 

@@ -982,6 +982,16 @@ impl ImportTxn for PgImport<'_> {
         &mut self.journal
     }
 
+    fn changes_since(
+        &mut self,
+        kind: crate::model::RecordKind,
+        id: i64,
+        after: Option<i64>,
+        since: Option<&str>,
+    ) -> Result<Vec<crate::model::LastChange>> {
+        PgImport::changes_since(self, kind, id, after, since)
+    }
+
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
         if let Some(&id) = self.keys.get(key) {
             return Ok(Some(id));

@@ -140,6 +140,16 @@ impl ImportTxn for SqliteImport<'_> {
         &mut self.journal
     }
 
+    fn changes_since(
+        &mut self,
+        kind: crate::model::RecordKind,
+        id: i64,
+        after: Option<i64>,
+        since: Option<&str>,
+    ) -> Result<Vec<crate::model::LastChange>> {
+        crate::store::HistoryTxn::changes_since(self, kind, id, after, since)
+    }
+
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
         event_with_key(&self.tx, key)
     }
