@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::Context;
 use crate::cli::{DoctorArgs, DoctorFormat};
 use crate::model::diagnose;
-use crate::render::{self, Style, Terminal, tables};
+use crate::render::{Terminal, tables};
 
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     let mut store = super::open_for_reading(ctx)?;
@@ -18,12 +18,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<()> {
     drop(store);
     let findings = diagnose(&survey, &args.only);
     match args.format {
-        DoctorFormat::Json => {
-            let mut out = render::data_stdout(Style::Json);
-            serde_json::to_writer_pretty(&mut out, &findings)?;
-            writeln!(out)?;
-            out.flush()?;
-        }
+        DoctorFormat::Json => super::print_json(&findings)?,
         // Said once, on stdout, where the table would be.
         DoctorFormat::Table if findings.is_empty() => {
             writeln!(std::io::stdout(), "No findings.")?;

@@ -1,8 +1,6 @@
 //! `events edit-event`, `edit-participant`, `remove-participant` and `remove-event`: careful
 //! changes to what is recorded; each changes exactly what it says and nothing else.
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use anyhow::{Result, anyhow, bail};
 use chrono::Datelike;
 
@@ -531,21 +529,13 @@ pub fn remove_event(ctx: &Context, args: &RemoveEventArgs) -> Result<()> {
         }
     ))
     .into_owned();
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!("not removing {what} without --yes (there is no terminal to ask on)");
-        }
-        eprint!("Remove {what}? [y/N] ");
-        std::io::stderr().flush()?;
-        let mut answer = String::new();
-        // End of input (Ctrl-D) leaves the cursor on the prompt's line: end that line first.
-        if std::io::stdin().lock().read_line(&mut answer)? == 0 {
-            eprintln!();
-        }
-        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-            ctx.note("Nothing removed.");
-            return Ok(());
-        }
+    if !super::confirm(
+        args.yes,
+        &format!("Remove {what}?"),
+        &format!("not removing {what}"),
+    )? {
+        ctx.note("Nothing removed.");
+        return Ok(());
     }
     store.remove_event(id)?;
     ctx.note(&format!("Removed {what}"));

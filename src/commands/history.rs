@@ -1,6 +1,6 @@
 //! `events log` (the history of changes, `log show OP`, `log --prune`) and `events undo`.
 
-use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 
 use anyhow::{Result, anyhow, bail};
 use chrono::{DateTime, NaiveTime, Utc};
@@ -9,7 +9,7 @@ use crate::Context;
 use crate::cli::{LogArgs, LogCommand, LogShowArgs, ShowFormat, UndoArgs};
 use crate::dates::parse_date;
 use crate::model::{Change, EntityKind, EventRef, LogFilter, Operation, log_time};
-use crate::render::{self, Style, Terminal, changes};
+use crate::render::{Terminal, changes};
 use crate::store::{Store, StoreError};
 
 /// A moment given as RFC 3339 (`2026-12-01T12:00:00Z`, any offset), in the log's format
@@ -131,10 +131,7 @@ fn print_log(
     match args.format {
         ShowFormat::Json => {
             let shown: Vec<Shown<'_>> = operations.iter().map(Shown::from).collect();
-            let mut out = render::data_stdout(Style::Json);
-            serde_json::to_writer_pretty(&mut out, &shown)?;
-            writeln!(out)?;
-            out.flush()?;
+            super::print_json(&shown)?;
         }
         ShowFormat::Table if operations.is_empty() => {}
         ShowFormat::Table => {
@@ -201,12 +198,7 @@ fn show_operation(ctx: &Context, args: &LogShowArgs) -> Result<()> {
         .operation(args.op)?
         .ok_or(StoreError::NoOperation { id: args.op })?;
     match args.format {
-        ShowFormat::Json => {
-            let mut out = render::data_stdout(Style::Json);
-            serde_json::to_writer_pretty(&mut out, &Shown::from(&op))?;
-            writeln!(out)?;
-            out.flush()?;
-        }
+        ShowFormat::Json => super::print_json(&Shown::from(&op))?,
         ShowFormat::Table => {
             let mut out = BufWriter::new(std::io::stdout().lock());
             write!(out, "{}", changes::operation(&op))?;
@@ -244,24 +236,15 @@ fn prune(ctx: &Context, args: &LogArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!(
-                "not dropping {what} from the history without --yes (there is no terminal to ask on)"
-            );
-        }
-        eprint!(
-            "Drop {what} from the history? They can no longer be shown or undone; the records stay as they are. [y/N] "
-        );
-        std::io::stderr().flush()?;
-        let mut answer = String::new();
-        if std::io::stdin().lock().read_line(&mut answer)? == 0 {
-            eprintln!();
-        }
-        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-            ctx.note("Nothing pruned.");
-            return Ok(());
-        }
+    if !super::confirm(
+        args.yes,
+        &format!(
+            "Drop {what} from the history? They can no longer be shown or undone; the records stay as they are."
+        ),
+        &format!("not dropping {what} from the history"),
+    )? {
+        ctx.note("Nothing pruned.");
+        return Ok(());
     }
     let dropped = store.prune_log(&before)?;
     ctx.note(&format!(

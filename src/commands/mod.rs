@@ -50,6 +50,36 @@ fn invalid_flags(errors: Vec<FieldError>, flag_of: impl Fn(&str) -> &str) -> any
     anyhow!(problems.join("; "))
 }
 
+/// Prints `value` as pretty JSON on standard output.
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = render::data_stdout(Style::Json);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Whether to go on with what `question` asks (`Remove event 3?`): yes with `--yes`; else
+/// asked on the terminal, `[y/N]`; without a terminal and `--yes`, an error saying
+/// `refusal` ("not removing event 3") and why.
+fn confirm(yes: bool, question: &str, refusal: &str) -> Result<bool> {
+    use std::io::{BufRead, IsTerminal};
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("{refusal} without --yes (there is no terminal to ask on)");
+    }
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    // End of input (Ctrl-D) leaves the cursor on the prompt's line: end that line first.
+    if std::io::stdin().lock().read_line(&mut answer)? == 0 {
+        eprintln!();
+    }
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
 /// Prints a view in the format asked for: `json` as JSON, `header` and `rows` as CSV, or the
 /// table `table` draws; `empty` instead of a table when there is nothing to show.
 fn print_view<'a>(
@@ -61,12 +91,7 @@ fn print_view<'a>(
     table: impl FnOnce(Terminal) -> String,
 ) -> Result<()> {
     match (format, empty) {
-        (ListFormat::Json, _) => {
-            let mut out = render::data_stdout(Style::Json);
-            serde_json::to_writer_pretty(&mut out, json)?;
-            writeln!(out)?;
-            out.flush()?;
-        }
+        (ListFormat::Json, _) => print_json(json)?,
         (ListFormat::Csv, _) => {
             let mut out = render::data_stdout(Style::Text);
             formats::csv::write_table(&mut out, header, rows)?;

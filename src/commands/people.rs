@@ -72,12 +72,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
         bail!("{}", super::no_such_name("no", "person", name, &close));
     };
     match format {
-        ListFormat::Json => {
-            let mut out = render::data_stdout(Style::Json);
-            serde_json::to_writer_pretty(&mut out, &history)?;
-            writeln!(out)?;
-            out.flush()?;
-        }
+        ListFormat::Json => super::print_json(&history)?,
         ListFormat::Csv => {
             let mut out = render::data_stdout(Style::Text);
             formats::csv::write_table(
