@@ -23,9 +23,10 @@ use crate::store::summary::Dirty;
 /// `name_key`: what `events_sort_key` and `events_key` give), indexed, so that those views
 /// read in order without sorting. `event_facet`'s groups "none recorded" are `recorded = 0`
 /// with the value `''`; without rowid, its rows are in the order of their key whatever
-/// order they were written in.
+/// order they were written in. (`IF NOT EXISTS`: a database whose recorded version was set
+/// back by hand runs this migration again, and its summaries are counted again.)
 pub(super) const V6_SUMMARIES: &str = r#"
-CREATE TABLE organization_summary (
+CREATE TABLE IF NOT EXISTS organization_summary (
     organization_id INTEGER PRIMARY KEY REFERENCES organization(id) ON DELETE CASCADE,
     sort_key        TEXT NOT NULL,
     name_key        TEXT NOT NULL,
@@ -37,10 +38,10 @@ CREATE TABLE organization_summary (
     first_date      TEXT,               -- the first and latest start dates of its events
     last_date       TEXT
 );
-CREATE INDEX organization_summary_order ON organization_summary(sort_key, name_key, organization_id);
-CREATE INDEX organization_summary_events ON organization_summary(events DESC, name_key);
+CREATE INDEX IF NOT EXISTS organization_summary_order ON organization_summary(sort_key, name_key, organization_id);
+CREATE INDEX IF NOT EXISTS organization_summary_events ON organization_summary(events DESC, name_key);
 
-CREATE TABLE person_summary (
+CREATE TABLE IF NOT EXISTS person_summary (
     person_id       INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
     sort_key        TEXT NOT NULL,
     name_key        TEXT NOT NULL,
@@ -52,10 +53,10 @@ CREATE TABLE person_summary (
     position        TEXT,
     organization_id INTEGER REFERENCES organization(id) ON DELETE SET NULL
 );
-CREATE INDEX person_summary_order ON person_summary(sort_key, name_key, person_id);
-CREATE INDEX person_summary_organization ON person_summary(organization_id);
+CREATE INDEX IF NOT EXISTS person_summary_order ON person_summary(sort_key, name_key, person_id);
+CREATE INDEX IF NOT EXISTS person_summary_organization ON person_summary(organization_id);
 
-CREATE TABLE event_facet (
+CREATE TABLE IF NOT EXISTS event_facet (
     facet    TEXT NOT NULL CHECK (facet IN ('year', 'kind', 'mode', 'region')),
     recorded INTEGER NOT NULL CHECK (recorded IN (0, 1)),
     value    TEXT NOT NULL CHECK (recorded OR value = ''),
@@ -64,7 +65,7 @@ CREATE TABLE event_facet (
 ) WITHOUT ROWID;
 
 -- What a summary of an organization counts again, found by organization: the heads.
-CREATE INDEX participation_head_organization ON participation(organization_id) WHERE head;
+CREATE INDEX IF NOT EXISTS participation_head_organization ON participation(organization_id) WHERE head;
 "#;
 
 /// Every group of `stats`, counted from the events: facet, recorded, value, events. An event
