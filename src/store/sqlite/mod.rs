@@ -243,10 +243,12 @@ impl Store for SqliteStore {
     // page it needs through a memory map.
 
     fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+        self.read_many_rows()?;
         SqliteStore::organizations(self, search)
     }
 
     fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+        self.read_many_rows()?;
         SqliteStore::people(self, org)
     }
 
