@@ -91,7 +91,7 @@ pub enum Command {
     #[command(mut_arg("limit", |a| a.help("At most this many groups: those with the most events")))]
     #[command(mut_arg("sort", |a| a.hide(true)))]
     Stats(StatsArgs),
-    /// Check the database: integrity, foreign keys, the search index
+    /// Check the database: integrity, foreign keys, the search index, the summaries
     #[command(after_help = "Example:\n  events check")]
     Check,
     /// Find organizations, people and events recorded twice, and what records lack
