@@ -44,11 +44,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ListFormat::Table => {
             let mut out = BufWriter::new(std::io::stdout().lock());
             store.scan_summaries(&filter, &mut |scan| {
-                count = tables::write_event_list(
-                    &mut out,
-                    &mut |f| scan.each(f),
-                    Terminal::detect(),
-                )?;
+                count =
+                    tables::write_event_list(&mut out, &mut |f| scan.each(f), Terminal::detect())?;
                 Ok(())
             })?;
             if count == 0 {

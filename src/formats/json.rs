@@ -400,7 +400,10 @@ mod tests {
             let records: Vec<EventRecord> = events.iter().map(EventRecord::from).collect();
             let mut whole = serde_json::to_vec_pretty(&records).unwrap();
             whole.push(b'\n');
-            assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(whole).unwrap());
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
         }
     }
 

@@ -11,12 +11,13 @@
 use std::borrow::Cow;
 
 use comfy_table::{
-    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width as ComfyWidth,
-    presets,
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
+    Width as ComfyWidth, presets,
 };
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Terminal;
+use super::kept::Kept;
 
 /// How a column behaves when the table must be narrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -436,7 +437,12 @@ fn plan(columns: &[Column], needs: &[Needs], total: usize) -> Plan {
 /// The last step of [`column_widths`]: wrapping between words often leaves a column
 /// narrower than it was given (`used`, measured with [`use_of`]); what it does not use goes
 /// to the columns that still wrap, the main ones first.
-fn settle(columns: &[Column], needs: &[Needs], mut widths: Vec<usize>, used: &[usize]) -> Vec<usize> {
+fn settle(
+    columns: &[Column],
+    needs: &[Needs],
+    mut widths: Vec<usize>,
+    used: &[usize],
+) -> Vec<usize> {
     let n = columns.len();
     let natural: Vec<usize> = needs.iter().map(|n| n.natural).collect();
     let rest: Vec<usize> = (0..n).filter(|&i| columns[i].fit != Fit::Fixed).collect();
@@ -697,21 +703,22 @@ impl<'a> Blocks<'a> {
 
 /// Rows read again from the start at each call, in the same order: each call passes every
 /// row's cells (escaped and cut, as a [`Grid`]'s) to the callback, and returns its error.
-pub type Rows<'a> = dyn FnMut(&mut dyn FnMut(&[String]) -> anyhow::Result<()>) -> anyhow::Result<()>
-    + 'a;
+pub type Rows<'a> =
+    dyn FnMut(&mut dyn FnMut(&[String]) -> anyhow::Result<()>) -> anyhow::Result<()> + 'a;
 
-/// How many bytes of cells [`write_rows`] keeps, to lay a table out without reading its rows
-/// again: a few tens of thousands of events' lines.
+/// How many bytes of cells [`write_rows`] keeps in memory (a few tens of thousands of events'
+/// lines); more go to a temporary file.
 const KEPT_BYTES: usize = 16 << 20;
 
 /// How many rows are drawn at a time.
 const CHUNK: usize = 256;
 
 /// Writes the rows of `rows` (see [`Rows`]) under a header as [`render`] draws a [`Grid`] of
-/// them (then a newline), byte for byte, without holding them all: a table must see every
-/// row to size its columns, so it reads them once to measure them, then, unless they were
-/// few enough to keep ([`KEPT_BYTES`]), again to measure them wrapped at the widths found,
-/// again to measure them as drawn, and a last time to draw them, a few at a time. Returns
+/// them (then a newline), byte for byte, without holding them all. A table must see every row
+/// to size its columns: it reads them once, measuring them and keeping their cells (in
+/// memory while they are few, then in a temporary file: see [`Kept`]); then it measures them
+/// wrapped at the widths found, and as drawn, and draws them a few at a time, each time from
+/// what it kept (or, when no file could be written, reading them again from `rows`). Returns
 /// how many rows there were; writes nothing when there were none.
 pub fn write_rows(
     out: &mut dyn std::io::Write,
@@ -719,7 +726,7 @@ pub fn write_rows(
     term: Terminal,
     rows: &mut Rows<'_>,
 ) -> anyhow::Result<u64> {
-    write_rows_keeping(out, columns, term, rows, KEPT_BYTES)
+    write_rows_keeping(out, columns, term, rows, KEPT_BYTES, true)
 }
 
 /// [`write_rows`], keeping up to `keep` bytes of rows.
@@ -729,6 +736,7 @@ fn write_rows_keeping(
     term: Terminal,
     rows: &mut Rows<'_>,
     keep: usize,
+    spill: bool,
 ) -> anyhow::Result<u64> {
     // What the columns need, which are empty, how wide comfy-table finds each unwrapped.
     let n = all_columns.len();
@@ -739,8 +747,7 @@ fn write_rows_keeping(
     let mut filled = vec![false; n];
     let mut drawn: Vec<usize> = all_columns.iter().map(|c| drawn_width(c.header)).collect();
     let mut count = 0u64;
-    let mut kept: Option<Vec<Vec<String>>> = Some(Vec::new());
-    let mut kept_bytes = 0;
+    let mut kept = Kept::new(keep, spill);
     rows(&mut |row| {
         count += 1;
         for i in 0..n {
@@ -748,20 +755,10 @@ fn write_rows_keeping(
             filled[i] |= !row[i].is_empty();
             drawn[i] = drawn[i].max(drawn_width(&row[i]));
         }
-        if let Some(rows) = &mut kept {
-            kept_bytes += std::mem::size_of::<Vec<String>>()
-                + row
-                    .iter()
-                    .map(|c| c.len() + std::mem::size_of::<String>())
-                    .sum::<usize>();
-            if kept_bytes > keep {
-                kept = None;
-            } else {
-                rows.push(row.to_vec());
-            }
-        }
+        kept.push(row);
         Ok(())
     })?;
+    kept.finish();
     if count == 0 {
         return Ok(0);
     }
@@ -775,21 +772,14 @@ fn write_rows_keeping(
     // Each pass after the first over the rows kept, else over the rows read again; `f` sees
     // the cells of the columns shown.
     let mut again = |f: &mut dyn FnMut(&[&str]) -> anyhow::Result<()>| -> anyhow::Result<()> {
-        let mut cells: Vec<&str> = Vec::with_capacity(shown.len());
-        match &kept {
-            Some(kept) => {
-                for row in kept {
-                    cells.clear();
-                    cells.extend(shown.iter().map(|&i| row[i].as_str()));
-                    f(&cells)?;
-                }
-                Ok(())
-            }
-            None => rows(&mut |row| {
-                let cells: Vec<&str> = shown.iter().map(|&i| row[i].as_str()).collect();
-                f(&cells)
-            }),
+        let mut shown_of = |row: &[String]| -> anyhow::Result<()> {
+            let cells: Vec<&str> = shown.iter().map(|&i| row[i].as_str()).collect();
+            f(&cells)
+        };
+        if !kept.replay(&mut shown_of)? {
+            rows(&mut shown_of)?;
         }
+        Ok(())
     };
 
     let widths = match term.width.map(usize::from) {
@@ -1000,11 +990,21 @@ mod tests {
                     group_first: false,
                     ruled: false,
                 };
-                for width in [None, Some(8), Some(30), Some(50), Some(80), Some(120), Some(400)] {
+                for width in [
+                    None,
+                    Some(8),
+                    Some(30),
+                    Some(50),
+                    Some(80),
+                    Some(120),
+                    Some(400),
+                ] {
                     for color in [false, true] {
                         let term = Terminal { color, width };
                         let whole = format!("{}\n", render(&grid, term));
-                        for keep in [0, usize::MAX] {
+                        for (keep, spill) in
+                            [(0, false), (0, true), (2000, true), (usize::MAX, false)]
+                        {
                             let mut reads = 0;
                             let mut out = Vec::new();
                             let n = write_rows_keeping(
@@ -1016,15 +1016,18 @@ mod tests {
                                     rows.iter().try_for_each(|row| f(row))
                                 },
                                 keep,
+                                spill,
                             )
                             .unwrap();
                             assert_eq!(n, count as u64);
                             let streamed = String::from_utf8(out).unwrap();
                             assert!(
                                 streamed == whole,
-                                "shape {s}, {count} rows, {width:?}, color {color}, keep {keep}:\n{streamed}\n---\n{whole}"
+                                "shape {s}, {count} rows, {width:?}, color {color}, keep {keep} {spill}:\n{streamed}\n---\n{whole}"
                             );
-                            assert!(reads <= 4 && (keep == 0 || reads == 1), "{reads} reads");
+                            // Read once, unless neither memory nor a file keeps them.
+                            let once = keep == usize::MAX || spill;
+                            assert!(reads <= 4 && (!once || reads == 1), "{reads} reads");
                         }
                     }
                 }
