@@ -114,6 +114,10 @@ pub(super) fn scan_summaries(
     filter: &EventFilter,
     f: &mut dyn FnMut(&mut dyn Scan) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    // The summaries' subqueries make the planner's estimate of a search of many rows high
+    // enough to compile the query first (JIT), which took 0.5 s of a 0.6 s `list --search`
+    // of 2,000 matches among 100,000 events, and saves nothing on queries this simple.
+    tx.batch_execute("SET LOCAL jit = off")?;
     let query = event_query(filter, SUMMARY_COLUMNS);
     let statement = tx
         .prepare(query.sql.as_str())
