@@ -689,6 +689,23 @@ mod tests {
                 .map(comparable)
                 .collect();
             assert_eq!(a, b, "list_summaries {filter:?}");
+            // Read twice over one snapshot, the same both times, on both backends.
+            for store in [&mut pg.store, &mut sqlite] {
+                let mut twice: [Vec<Event>; 2] = [Vec::new(), Vec::new()];
+                store
+                    .scan_summaries(&filter, &mut |scan| {
+                        for pass in &mut twice {
+                            scan.each(&mut |e| {
+                                pass.push(comparable(e));
+                                Ok(())
+                            })?;
+                        }
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(twice[0], a, "scan_summaries {filter:?}");
+                assert_eq!(twice[1], a, "scan_summaries again {filter:?}");
+            }
             let mut a = Vec::new();
             pg.store
                 .visit_events(&filter, &mut |e| {
