@@ -45,7 +45,7 @@ impl Kept {
 
     /// Keeps one more row, if rows are still kept. Never fails: what cannot be written to the
     /// file is given up, and the rows read again instead.
-    pub(super) fn push(&mut self, row: &[String]) {
+    pub(super) fn push(&mut self, row: Vec<String>) {
         self.rows += 1;
         if let Place::Memory(rows) = &mut self.place {
             self.bytes += std::mem::size_of::<Vec<String>>()
@@ -54,7 +54,7 @@ impl Kept {
                     .map(|c| c.len() + std::mem::size_of::<String>())
                     .sum::<usize>();
             if self.bytes <= self.limit {
-                rows.push(row.to_vec());
+                rows.push(row);
                 return;
             }
             let rows = std::mem::take(rows);
@@ -65,7 +65,7 @@ impl Kept {
             };
         }
         if let Place::Writing(file) = &mut self.place
-            && write_row(file, row).is_err()
+            && write_row(file, &row).is_err()
         {
             self.place = Place::Nowhere;
         }
@@ -105,6 +105,25 @@ impl Kept {
                 }
                 Ok(true)
             }
+            Place::Writing(_) | Place::Nowhere => Ok(false),
+        }
+    }
+
+    /// Calls `f` with each row kept, in order, given away: the last reading of them. `false`
+    /// (and no call) when they were not kept.
+    pub(super) fn drain(
+        &mut self,
+        f: &mut dyn FnMut(Vec<String>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<bool> {
+        match &mut self.place {
+            Place::Memory(rows) => {
+                for row in std::mem::take(rows) {
+                    f(row)?;
+                }
+                self.place = Place::Nowhere;
+                Ok(true)
+            }
+            Place::File(_) => self.replay(&mut |row| f(row.to_vec())),
             Place::Writing(_) | Place::Nowhere => Ok(false),
         }
     }
@@ -169,13 +188,21 @@ mod tests {
             let mut kept = Kept::new(limit, spill);
             let all = rows(50);
             for row in &all {
-                kept.push(row);
+                kept.push(row.clone());
             }
             kept.finish();
             let expected = (limit == usize::MAX || spill).then(|| all.clone());
             // As often as asked.
             assert_eq!(replayed(&mut kept), expected, "{limit} {spill}");
             assert_eq!(replayed(&mut kept), expected, "{limit} {spill}");
+            let mut drained = Vec::new();
+            let kept = kept
+                .drain(&mut |row| {
+                    drained.push(row);
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(kept.then_some(drained), expected, "{limit} {spill}");
         }
     }
 }

@@ -704,7 +704,7 @@ impl<'a> Blocks<'a> {
 /// Rows read again from the start at each call, in the same order: each call passes every
 /// row's cells (escaped and cut, as a [`Grid`]'s) to the callback, and returns its error.
 pub type Rows<'a> =
-    dyn FnMut(&mut dyn FnMut(&[String]) -> anyhow::Result<()>) -> anyhow::Result<()> + 'a;
+    dyn FnMut(&mut dyn FnMut(Vec<String>) -> anyhow::Result<()>) -> anyhow::Result<()> + 'a;
 
 /// How many bytes of cells [`write_rows`] keeps in memory (a few tens of thousands of events'
 /// lines); more go to a temporary file.
@@ -777,7 +777,7 @@ fn write_rows_keeping(
             f(&cells)
         };
         if !kept.replay(&mut shown_of)? {
-            rows(&mut shown_of)?;
+            rows(&mut |row| shown_of(&row))?;
         }
         Ok(())
     };
@@ -873,13 +873,26 @@ fn write_rows_keeping(
         chunk.rows.clear();
         Ok(())
     };
-    again(&mut |row| {
-        chunk.rows.push(row.iter().map(|c| c.to_string()).collect());
+    // The last reading: the rows given away, their cells moved into the chunk.
+    let mut add = |row: Vec<String>| -> anyhow::Result<()> {
+        let row = if shown.len() == row.len() {
+            row
+        } else {
+            row.into_iter()
+                .enumerate()
+                .filter(|(i, _)| shown.contains(i))
+                .map(|(_, cell)| cell)
+                .collect()
+        };
+        chunk.rows.push(row);
         if chunk.rows.len() == CHUNK {
             draw(&mut chunk, out)?;
         }
         Ok(())
-    })?;
+    };
+    if !kept.drain(&mut add)? {
+        rows(&mut add)?;
+    }
     if !chunk.rows.is_empty() {
         draw(&mut chunk, out)?;
     }
@@ -1013,7 +1026,7 @@ mod tests {
                                 term,
                                 &mut |f| {
                                     reads += 1;
-                                    rows.iter().try_for_each(|row| f(row))
+                                    rows.iter().try_for_each(|row| f(row.clone()))
                                 },
                                 keep,
                                 spill,

@@ -97,7 +97,7 @@ pub fn write_event_list(
     term: Terminal,
 ) -> anyhow::Result<u64> {
     write_rows(out, &EVENT_LIST, term, &mut |f| {
-        events(&mut |e| f(&event_line(&e)))
+        events(&mut |e| f(event_line(&e)))
     })
 }
 
