@@ -27,6 +27,7 @@ mod plan;
 mod postgres;
 mod resolve;
 mod sqlite;
+pub mod summary;
 mod tokens;
 
 use std::fmt;
