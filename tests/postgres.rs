@@ -26,6 +26,8 @@ mod identity;
 mod import;
 #[path = "import_merge.rs"]
 mod import_merge;
+#[path = "listing.rs"]
+mod listing;
 #[path = "names.rs"]
 mod names;
 #[path = "query.rs"]

@@ -1,4 +1,5 @@
-//! `events list`: the events that pass the filters, as a table, JSON or CSV.
+//! `events list`: the events that pass the filters, as a table, JSON or CSV, written as they
+//! are read: none is kept.
 
 use std::io::{BufWriter, Write};
 
@@ -13,43 +14,54 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let mut filter = super::event_filter(&args.filter)?;
     let mut store = super::open_for_reading(ctx)?;
     super::resolve_filter(&mut *store, &mut filter)?;
-    // A table shows a line per event: no need to read what it does not show.
-    let events = match args.format {
-        ListFormat::Table => store.list_summaries(&filter)?,
-        ListFormat::Json | ListFormat::Csv => store.list_events(&filter)?,
-    };
-
+    let mut count = 0u64;
     match args.format {
         ListFormat::Json => {
             let mut out = render::data_stdout(Style::Json);
-            formats::json::write_events(&mut out, &events)?;
+            let mut writer = formats::json::PrettyArrayWriter::new(&mut out);
+            store.each_event(&filter, |e| {
+                count += 1;
+                writer.write(&e)
+            })?;
+            writer.finish()?;
             out.flush()?;
         }
         ListFormat::Csv => {
             let mut out = render::data_stdout(Style::Text);
-            let split = formats::csv::write_events(&mut out, &events, !args.raw)?;
+            let mut writer = formats::csv::EventWriter::new(&mut out, !args.raw)?;
+            store.each_event(&filter, |e| {
+                count += 1;
+                writer.write(&e)
+            })?;
+            let split = writer.split_items().to_vec();
+            writer.finish()?;
             out.flush()?;
             if let Some(warning) = formats::csv::split_items_warning(&split) {
                 ctx.note(&warning);
             }
         }
-        ListFormat::Table if events.is_empty() => {
-            // `--limit 0` on a database with events: none are shown, but there are some.
-            let filtered = filter.is_narrowed() || filter.limit == Some(0);
-            let message = if filtered {
-                "No events match."
-            } else {
-                "No events yet. Record one with `events add-event`."
-            };
-            writeln!(std::io::stdout(), "{message}")?;
-        }
+        // A table shows a line per event: no need to read what it does not show.
         ListFormat::Table => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            writeln!(out, "{}", tables::event_list(&events, Terminal::detect()))?;
+            store.scan_summaries(&filter, &mut |scan| {
+                count =
+                    tables::write_event_list(&mut out, &mut |f| scan.each(f), Terminal::detect())?;
+                Ok(())
+            })?;
+            if count == 0 {
+                // `--limit 0` on a database with events: none are shown, but there are some.
+                let filtered = filter.is_narrowed() || filter.limit == Some(0);
+                let message = if filtered {
+                    "No events match."
+                } else {
+                    "No events yet. Record one with `events add-event`."
+                };
+                writeln!(out, "{message}")?;
+            }
             out.flush()?;
         }
     }
-    if events.is_empty() {
+    if count == 0 {
         super::suggest_names(ctx, &mut *store, &filter)?;
     }
     Ok(())

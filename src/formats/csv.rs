@@ -153,18 +153,6 @@ impl<W: Write> EventWriter<W> {
     }
 }
 
-/// Writes a header row and one row per event; returns the events whose list items hold a
-/// `;` (see [`EventWriter::split_items`]).
-pub fn write_events(out: &mut impl Write, events: &[Event], guarded: bool) -> Result<Vec<String>> {
-    let mut writer = EventWriter::new(out, guarded)?;
-    for e in events {
-        writer.write(e)?;
-    }
-    let split = writer.split_items().to_vec();
-    writer.finish()?;
-    Ok(split)
-}
-
 /// What to tell a user about the events of a CSV file whose list items hold a `;`.
 pub fn split_items_warning(split: &[String]) -> Option<String> {
     let first = split.first()?;

@@ -8,13 +8,49 @@ use anyhow::Result;
 use super::{MAX_RECORD_BYTES, Problem, ReadResult, parse_event};
 use crate::model::{Delegation, Event, EventRecord};
 
-/// Writes events as one pretty-printed JSON array (`[]` when there are none): what `list`
-/// prints.
-pub fn write_events(out: &mut impl Write, events: &[Event]) -> Result<()> {
-    let records: Vec<EventRecord> = events.iter().map(EventRecord::from).collect();
-    serde_json::to_writer_pretty(&mut *out, &records)?;
-    writeln!(out)?;
-    Ok(())
+/// Writes events as one pretty-printed JSON array (`[]` when there are none), one event at a
+/// time: what `list` prints. The same text as `serde_json::to_writer_pretty` of them all, so
+/// that it never holds more than one event.
+pub struct PrettyArrayWriter<W: Write> {
+    out: W,
+    count: u64,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> PrettyArrayWriter<W> {
+    pub fn new(out: W) -> Self {
+        PrettyArrayWriter {
+            out,
+            count: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    pub fn write(&mut self, event: &Event) -> Result<()> {
+        self.out
+            .write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+        // An element of the array is indented one level more than an object alone: every
+        // line after its first gets two more spaces. A newline in JSON text is always one
+        // between tokens (one inside a string is written `\n`).
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, &EventRecord::from(event))?;
+        let mut lines = self.buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            self.out.write_all(b"\n  ")?;
+            self.out.write_all(line)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<W> {
+        self.out
+            .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        Ok(self.out)
+    }
 }
 
 /// Writes one event as a pretty-printed JSON object: what `show` prints, the record and its
@@ -313,6 +349,63 @@ impl<R: BufRead> Iterator for ArrayReader<R> {
 mod tests {
     use super::*;
     use crate::formats::Item;
+    use crate::model::{Mode, Participant};
+
+    fn event(id: i64, title: &str) -> Event {
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        Event {
+            id,
+            key: Some(format!("k{id}")),
+            title: title.to_string(),
+            kind: Some("seminar".into()),
+            start: day("2021-03-16"),
+            end: day("2021-03-18"),
+            mode: Some(Mode::Hybrid),
+            location: None,
+            region: Some("Europe".into()),
+            project: None,
+            description: Some("two\nlines, \"quoted\" \u{1b}[2J".into()),
+            source: None,
+            created_at: "2021-01-01T00:00:00Z".into(),
+            updated_at: "2021-01-02T00:00:00Z".into(),
+            tags: vec!["a".into(), "b; c".into()],
+            organizers: vec!["UNODC".into()],
+            partners: Vec::new(),
+            sessions: vec!["Opening".into()],
+            participants: vec![Participant {
+                id: 1,
+                name: "Ana Lima".into(),
+                organization: Some("UNODC".into()),
+                position: None,
+                role: Some("speaker".into()),
+                session: Some("Opening".into()),
+                contribution: None,
+                head: true,
+            }],
+            participant_count: 1,
+        }
+    }
+
+    /// One event at a time, the same text as the whole array pretty-printed at once.
+    #[test]
+    fn pretty_array_is_written_as_serde_json_writes_it() {
+        for n in 0..3 {
+            let events: Vec<Event> = (0..n).map(|i| event(i, "Border\tsecurity")).collect();
+            let mut streamed = Vec::new();
+            let mut writer = PrettyArrayWriter::new(&mut streamed);
+            for e in &events {
+                writer.write(e).unwrap();
+            }
+            writer.finish().unwrap();
+            let records: Vec<EventRecord> = events.iter().map(EventRecord::from).collect();
+            let mut whole = serde_json::to_vec_pretty(&records).unwrap();
+            whole.push(b'\n');
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
 
     fn read(input: &str) -> Vec<Result<(u64, String), (u64, String)>> {
         ArrayReader::new(input.as_bytes())

@@ -10,10 +10,14 @@
 
 use std::borrow::Cow;
 
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
+    Width as ComfyWidth, presets,
+};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Terminal;
+use super::kept::Kept;
 
 /// How a column behaves when the table must be narrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,60 +286,141 @@ fn longest_line(text: &str) -> usize {
     text.split('\n').map(width).max().unwrap_or(0)
 }
 
+/// What a column's text needs, gathered in one pass over its heading and cells: see
+/// [`column_widths`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Needs {
+    /// Its longest line.
+    natural: usize,
+    /// Its longest word no wider than [`LONGEST_WHOLE_WORD`].
+    word: usize,
+    /// Its longest piece of a word (see [`longest_piece`]).
+    piece: usize,
+    /// The longest word of its heading.
+    header_word: usize,
+}
+
+impl Needs {
+    /// What the heading needs, if the table has one.
+    fn of_header(column: &Column, header: bool) -> Needs {
+        if !header {
+            return Needs::default();
+        }
+        Needs {
+            natural: width(column.header),
+            header_word: longest_word(column.header),
+            ..Needs::default()
+        }
+    }
+
+    fn add(&mut self, cell: &str) {
+        self.natural = self.natural.max(longest_line(cell));
+        self.word = self.word.max(longest_whole_word(cell));
+        self.piece = self.piece.max(longest_piece(cell));
+    }
+}
+
+/// The first step of [`column_widths`], which needs only what [`Needs`] gathers.
+enum Plan {
+    /// Every column as wide as its longest line: the table fits as it is.
+    Fits(Vec<usize>),
+    /// Narrowed to these widths; what the cells wrapped at them use is to be measured, and
+    /// given to [`settle`].
+    Narrowed(Vec<usize>),
+    /// It cannot fit without breaking a word.
+    TooNarrow,
+}
+
+/// How wide a column's text is once wrapped at `widths[i]`: the start of the measure that
+/// [`settle`] takes, to which each cell adds with [`use_of`].
+fn used_by_headers(columns: &[Column], header: bool, widths: &[usize]) -> Vec<usize> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| match column.fit {
+            Fit::Fixed => widths[i],
+            _ if header => longest_line(&wrap(column.header, widths[i])),
+            _ => 0,
+        })
+        .collect()
+}
+
+/// How wide `cell`, of a column that wraps, is once wrapped at `width`.
+fn use_of(cell: &str, width: usize) -> usize {
+    longest_line(&wrap(cell, width))
+}
+
 /// The width of each column's text so that the table fits in `total` columns, or `None`
 /// when it cannot without breaking a word: every text column must hold its longest word (a
 /// word with hyphens may be broken after them; see [`longest_piece`]), every date
 /// range its longest date, and ids, counts and dates stay on one line. Then the spare width
 /// goes to the names and titles first, then to keeping hyphenated words whole.
 fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
-    let n = grid.columns.len();
-    let mut natural = vec![0; n];
-    let mut word = vec![0; n];
-    let mut piece = vec![0; n];
-    let mut header_word = vec![0; n];
-    for (i, column) in grid.columns.iter().enumerate() {
-        if grid.header {
-            natural[i] = width(column.header);
-            header_word[i] = longest_word(column.header);
-        }
-        for row in &grid.rows {
-            natural[i] = natural[i].max(longest_line(&row[i]));
-            word[i] = word[i].max(longest_whole_word(&row[i]));
-            piece[i] = piece[i].max(longest_piece(&row[i]));
+    let mut needs: Vec<Needs> = grid
+        .columns
+        .iter()
+        .map(|c| Needs::of_header(c, grid.header))
+        .collect();
+    for row in &grid.rows {
+        for (need, cell) in needs.iter_mut().zip(row) {
+            need.add(cell);
         }
     }
+    let widths = match plan(&grid.columns, &needs, total) {
+        Plan::Fits(widths) => return Some(widths),
+        Plan::TooNarrow => return None,
+        Plan::Narrowed(widths) => widths,
+    };
+    let mut used = used_by_headers(&grid.columns, grid.header, &widths);
+    for row in &grid.rows {
+        for (i, column) in grid.columns.iter().enumerate() {
+            if column.fit != Fit::Fixed {
+                used[i] = used[i].max(use_of(&row[i], widths[i]));
+            }
+        }
+    }
+    Some(settle(&grid.columns, &needs, widths, &used))
+}
+
+/// The widths of [`column_widths`] as far as [`Needs`] tell them.
+fn plan(columns: &[Column], needs: &[Needs], total: usize) -> Plan {
+    let n = columns.len();
+    let natural: Vec<usize> = needs.iter().map(|n| n.natural).collect();
     // Each column has a border on its left and a space of padding on each side; the table
     // has one more border on the right.
     let frame = 3 * n + 1;
     if frame + natural.iter().sum::<usize>() <= total {
-        return Some(natural);
+        return Plan::Fits(natural);
     }
     let least: Vec<usize> = (0..n)
-        .map(|i| match grid.columns[i].fit {
+        .map(|i| match columns[i].fit {
             Fit::Fixed => natural[i],
-            Fit::Words => word[i].max(header_word[i]),
-            Fit::Text { .. } => header_word[i]
-                .max(piece[i])
+            Fit::Words => needs[i].word.max(needs[i].header_word),
+            Fit::Text { .. } => needs[i]
+                .header_word
+                .max(needs[i].piece)
                 .max(natural[i].min(NARROWEST_TEXT)),
         })
         .collect();
-    let mut budget = total.checked_sub(frame + least.iter().sum::<usize>())?;
+    let Some(mut budget) = total.checked_sub(frame + least.iter().sum::<usize>()) else {
+        return Plan::TooNarrow;
+    };
     let mut widths = least;
     // First widen the main columns (titles, names) to a comfortable width; then keep whole
     // the hyphenated words of every text column; then put each date range on one line if
     // there is room for all of it; then widen the main columns, then every text column,
     // evenly; what is left goes to the ranges.
     let text: Vec<usize> = (0..n)
-        .filter(|&i| matches!(grid.columns[i].fit, Fit::Text { .. }))
+        .filter(|&i| matches!(columns[i].fit, Fit::Text { .. }))
         .collect();
     let main: Vec<usize> = (0..n)
-        .filter(|&i| grid.columns[i].fit == Fit::Text { main: true })
+        .filter(|&i| columns[i].fit == Fit::Text { main: true })
         .collect();
     let comfortable: Vec<usize> = natural.iter().map(|&w| w.min(COMFORTABLE)).collect();
     share(&mut widths, &comfortable, &main, &mut budget);
-    let whole_words: Vec<usize> = (0..n).map(|i| word[i].max(widths[i])).collect();
+    let whole_words: Vec<usize> = (0..n).map(|i| needs[i].word.max(widths[i])).collect();
     share(&mut widths, &whole_words, &text, &mut budget);
-    for i in (0..n).filter(|&i| grid.columns[i].fit == Fit::Words) {
+    for i in (0..n).filter(|&i| columns[i].fit == Fit::Words) {
         let need = natural[i] - widths[i];
         if need <= budget {
             widths[i] += need;
@@ -344,28 +429,25 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
     }
     share(&mut widths, &natural, &main, &mut budget);
     share(&mut widths, &natural, &text, &mut budget);
-    let rest: Vec<usize> = (0..n)
-        .filter(|&i| grid.columns[i].fit != Fit::Fixed)
-        .collect();
+    let rest: Vec<usize> = (0..n).filter(|&i| columns[i].fit != Fit::Fixed).collect();
     share(&mut widths, &natural, &rest, &mut budget);
+    Plan::Narrowed(widths)
+}
 
-    // Wrapping between words often leaves a column narrower than it was given: give what it
-    // does not use to the columns that still wrap, the main ones first.
-    let used: Vec<usize> = (0..n)
-        .map(|i| match grid.columns[i].fit {
-            Fit::Fixed => widths[i],
-            _ => {
-                let header = if grid.header {
-                    longest_line(&wrap(grid.columns[i].header, widths[i]))
-                } else {
-                    0
-                };
-                grid.rows
-                    .iter()
-                    .map(|row| longest_line(&wrap(&row[i], widths[i])))
-                    .fold(header, usize::max)
-            }
-        })
+/// The last step of [`column_widths`]: wrapping between words often leaves a column
+/// narrower than it was given (`used`, measured with [`use_of`]); what it does not use goes
+/// to the columns that still wrap, the main ones first.
+fn settle(
+    columns: &[Column],
+    needs: &[Needs],
+    mut widths: Vec<usize>,
+    used: &[usize],
+) -> Vec<usize> {
+    let n = columns.len();
+    let natural: Vec<usize> = needs.iter().map(|n| n.natural).collect();
+    let rest: Vec<usize> = (0..n).filter(|&i| columns[i].fit != Fit::Fixed).collect();
+    let main: Vec<usize> = (0..n)
+        .filter(|&i| columns[i].fit == Fit::Text { main: true })
         .collect();
     let mut spare: usize = (0..n).map(|i| widths[i] - used[i].min(widths[i])).sum();
     if spare > 0 {
@@ -385,7 +467,7 @@ fn column_widths(grid: &Grid, total: usize) -> Option<Vec<usize>> {
         share(&mut widths, &natural, &main_wrapping, &mut spare);
         share(&mut widths, &natural, &still_wrapping, &mut spare);
     }
-    Some(widths)
+    widths
 }
 
 /// Shares `budget` out evenly among `columns`, none beyond its `target`, the columns that
@@ -477,6 +559,11 @@ fn without_empty_columns(grid: &Grid) -> Option<Grid> {
 }
 
 fn table(grid: &Grid, term: Terminal, widths: Option<&[usize]>) -> String {
+    comfy(grid, term, widths).to_string()
+}
+
+/// The grid as a comfy-table `Table`, its text wrapped at `widths` (none: not wrapped).
+fn comfy(grid: &Grid, term: Terminal, widths: Option<&[usize]>) -> Table {
     let mut table = Table::new();
     table
         .load_style(if grid.ruled {
@@ -526,43 +613,69 @@ fn table(grid: &Grid, term: Terminal, widths: Option<&[usize]>) -> String {
         table.add_row(cells.collect::<Vec<_>>());
         above = row.first().map(String::as_str);
     }
-    table.to_string()
+    table
 }
 
 /// One block per row, `field │ value`, values wrapped between words; empty fields left out.
 /// Where even that is too wide, each field name is on a line of its own, its value indented
 /// below it.
 fn blocks(grid: &Grid, term: Terminal, total: usize) -> String {
-    let label_width = grid
-        .columns
-        .iter()
-        .map(|c| width(c.header))
-        .max()
-        .unwrap_or(0);
-    let stacked = label_width + 3 + NARROWEST_TEXT > total;
-    let value_width = if stacked {
-        total.saturating_sub(2)
-    } else {
-        total - label_width - 3
-    };
+    let shape = Blocks::new(&grid.columns, term, total);
     let mut out = String::new();
     for (n, row) in grid.rows.iter().enumerate() {
+        shape.block(&mut out, n, row.iter().map(String::as_str));
+    }
+    out.pop(); // the caller ends the last line
+    out
+}
+
+/// How [`blocks`] lays out each row: the same for every row of a table.
+struct Blocks<'a> {
+    columns: &'a [Column],
+    term: Terminal,
+    total: usize,
+    label_width: usize,
+    stacked: bool,
+    value_width: usize,
+}
+
+impl<'a> Blocks<'a> {
+    fn new(columns: &'a [Column], term: Terminal, total: usize) -> Blocks<'a> {
+        let label_width = columns.iter().map(|c| width(c.header)).max().unwrap_or(0);
+        let stacked = label_width + 3 + NARROWEST_TEXT > total;
+        let value_width = if stacked {
+            total.saturating_sub(2)
+        } else {
+            total - label_width - 3
+        };
+        Blocks {
+            columns,
+            term,
+            total,
+            label_width,
+            stacked,
+            value_width,
+        }
+    }
+
+    /// Row `n` (from 0) as a block, each line ended.
+    fn block<'c>(&self, out: &mut String, n: usize, row: impl Iterator<Item = &'c str>) {
         let rule = format!("─[ RECORD {} ]", n + 1);
-        let fill = total.saturating_sub(width(&rule)).max(1);
+        let fill = self.total.saturating_sub(width(&rule)).max(1);
         out.push_str(&rule);
         out.push_str(&"─".repeat(fill));
         out.push('\n');
-        for (column, text) in grid.columns.iter().zip(row) {
+        for (column, text) in self.columns.iter().zip(row) {
             if text.is_empty() {
                 continue;
             }
-            let label = if term.color {
+            let label = if self.term.color {
                 format!("\x1b[1m{}\x1b[0m", column.header)
             } else {
                 column.header.to_string()
             };
-            let lines = wrap(text, value_width);
-            if stacked {
+            let lines = wrap(text, self.value_width);
+            if self.stacked {
                 out.push_str(&label);
                 out.push('\n');
                 for line in lines.split('\n') {
@@ -572,13 +685,13 @@ fn blocks(grid: &Grid, term: Terminal, total: usize) -> String {
                 }
                 continue;
             }
-            let pad = label_width - width(column.header);
+            let pad = self.label_width - width(column.header);
             for (k, line) in lines.split('\n').enumerate() {
                 if k == 0 {
                     out.push_str(&label);
                     out.push_str(&" ".repeat(pad));
                 } else {
-                    out.push_str(&" ".repeat(label_width));
+                    out.push_str(&" ".repeat(self.label_width));
                 }
                 out.push_str(" │ ");
                 out.push_str(line);
@@ -586,13 +699,366 @@ fn blocks(grid: &Grid, term: Terminal, total: usize) -> String {
             }
         }
     }
-    out.pop(); // the caller ends the last line
-    out
+}
+
+/// Rows read again from the start at each call, in the same order: each call passes every
+/// row's cells (escaped and cut, as a [`Grid`]'s) to the callback, and returns its error.
+pub type Rows<'a> =
+    dyn FnMut(&mut dyn FnMut(Vec<String>) -> anyhow::Result<()>) -> anyhow::Result<()> + 'a;
+
+/// How many bytes of cells [`write_rows`] keeps in memory (a few tens of thousands of events'
+/// lines); more go to a temporary file.
+const KEPT_BYTES: usize = 16 << 20;
+
+/// How many rows are drawn at a time.
+const CHUNK: usize = 256;
+
+/// Writes the rows of `rows` (see [`Rows`]) under a header as [`render`] draws a [`Grid`] of
+/// them (then a newline), byte for byte, without holding them all. A table must see every row
+/// to size its columns: it reads them once, measuring them and keeping their cells (in
+/// memory while they are few, then in a temporary file: see [`Kept`]); then it measures them
+/// wrapped at the widths found, and as drawn, and draws them a few at a time, each time from
+/// what it kept (or, when no file could be written, reading them again from `rows`). Returns
+/// how many rows there were; writes nothing when there were none.
+pub fn write_rows(
+    out: &mut dyn std::io::Write,
+    columns: &[Column],
+    term: Terminal,
+    rows: &mut Rows<'_>,
+) -> anyhow::Result<u64> {
+    write_rows_keeping(out, columns, term, rows, KEPT_BYTES, true)
+}
+
+/// [`write_rows`], keeping up to `keep` bytes of rows.
+fn write_rows_keeping(
+    out: &mut dyn std::io::Write,
+    all_columns: &[Column],
+    term: Terminal,
+    rows: &mut Rows<'_>,
+    keep: usize,
+    spill: bool,
+) -> anyhow::Result<u64> {
+    // What the columns need, which are empty, how wide comfy-table finds each unwrapped.
+    let n = all_columns.len();
+    let mut needs: Vec<Needs> = all_columns
+        .iter()
+        .map(|c| Needs::of_header(c, true))
+        .collect();
+    let mut filled = vec![false; n];
+    let mut drawn: Vec<usize> = all_columns.iter().map(|c| drawn_width(c.header)).collect();
+    let mut count = 0u64;
+    let mut kept = Kept::new(keep, spill);
+    rows(&mut |row| {
+        count += 1;
+        for i in 0..n {
+            needs[i].add(&row[i]);
+            filled[i] |= !row[i].is_empty();
+            drawn[i] = drawn[i].max(drawn_width(&row[i]));
+        }
+        kept.push(row);
+        Ok(())
+    })?;
+    kept.finish();
+    if count == 0 {
+        return Ok(0);
+    }
+    // As `without_empty_columns`: the text columns empty in every row are left out.
+    let shown: Vec<usize> = (0..n)
+        .filter(|&i| !matches!(all_columns[i].fit, Fit::Text { .. }) || filled[i])
+        .collect();
+    let columns: Vec<Column> = shown.iter().map(|&i| all_columns[i]).collect();
+    let needs: Vec<Needs> = shown.iter().map(|&i| needs[i]).collect();
+    let mut drawn: Vec<usize> = shown.iter().map(|&i| drawn[i]).collect();
+    // Each pass after the first over the rows kept, else over the rows read again; `f` sees
+    // the cells of the columns shown.
+    let mut again = |f: &mut dyn FnMut(&[&str]) -> anyhow::Result<()>| -> anyhow::Result<()> {
+        let mut shown_of = |row: &[String]| -> anyhow::Result<()> {
+            let cells: Vec<&str> = shown.iter().map(|&i| row[i].as_str()).collect();
+            f(&cells)
+        };
+        if !kept.replay(&mut shown_of)? {
+            rows(&mut |row| shown_of(&row))?;
+        }
+        Ok(())
+    };
+
+    let widths = match term.width.map(usize::from) {
+        None => None,
+        Some(total) => match plan(&columns, &needs, total) {
+            Plan::Fits(widths) => Some(widths),
+            Plan::Narrowed(widths) => {
+                let mut used = used_by_headers(&columns, true, &widths);
+                again(&mut |row| {
+                    for (i, column) in columns.iter().enumerate() {
+                        if column.fit != Fit::Fixed {
+                            used[i] = used[i].max(use_of(row[i], widths[i]));
+                        }
+                    }
+                    Ok(())
+                })?;
+                Some(settle(&columns, &needs, widths, &used))
+            }
+            Plan::TooNarrow => {
+                let shape = Blocks::new(&columns, term, total);
+                let mut n = 0;
+                let mut block = String::new();
+                again(&mut |row| {
+                    block.clear();
+                    shape.block(&mut block, n, row.iter().copied());
+                    n += 1;
+                    out.write_all(block.as_bytes())?;
+                    Ok(())
+                })?;
+                return Ok(count);
+            }
+        },
+    };
+    // How wide comfy-table will find each wrapped column.
+    if let Some(widths) = &widths {
+        for (i, column) in columns.iter().enumerate() {
+            if column.fit != Fit::Fixed {
+                drawn[i] = drawn_width(&wrap(column.header, widths[i]));
+            }
+        }
+        again(&mut |row| {
+            for (i, column) in columns.iter().enumerate() {
+                if column.fit != Fit::Fixed {
+                    drawn[i] = drawn[i].max(drawn_width(&wrap(row[i], widths[i])));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    // Drawn a chunk at a time, each chunk a table of its own with the columns as wide as the
+    // whole table's: its top border, header and the rule below it left out but the first's,
+    // its bottom border but the last's.
+    let header_lines = columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| match &widths {
+            Some(widths) if column.fit != Fit::Fixed => wrap(column.header, widths[i]),
+            _ => column.header.to_string(),
+        })
+        .map(|header| header.split('\n').count())
+        .max()
+        .unwrap_or(1);
+    let mut first = true;
+    let mut chunk = Grid {
+        columns: columns.clone(),
+        header: true,
+        rows: Vec::with_capacity(CHUNK),
+        group_first: false,
+        ruled: false,
+    };
+    let mut bottom = String::new();
+    let mut draw = |chunk: &mut Grid, out: &mut dyn std::io::Write| -> anyhow::Result<()> {
+        let mut table = comfy(chunk, term, widths.as_deref());
+        for (i, width) in drawn.iter().enumerate() {
+            let padded = u16::try_from(width + 2).unwrap_or(u16::MAX);
+            if let Some(column) = table.column_mut(i) {
+                column.set_constraint(ColumnConstraint::Absolute(ComfyWidth::Fixed(padded)));
+            }
+        }
+        let above = if first { 0 } else { header_lines + 2 };
+        first = false;
+        let mut lines = table.lines().skip(above).peekable();
+        while let Some(line) = lines.next() {
+            if lines.peek().is_none() {
+                bottom = line;
+                break;
+            }
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        chunk.rows.clear();
+        Ok(())
+    };
+    // The last reading: the rows given away, their cells moved into the chunk.
+    let mut add = |row: Vec<String>| -> anyhow::Result<()> {
+        let row = if shown.len() == row.len() {
+            row
+        } else {
+            row.into_iter()
+                .enumerate()
+                .filter(|(i, _)| shown.contains(i))
+                .map(|(_, cell)| cell)
+                .collect()
+        };
+        chunk.rows.push(row);
+        if chunk.rows.len() == CHUNK {
+            draw(&mut chunk, out)?;
+        }
+        Ok(())
+    };
+    if !kept.drain(&mut add)? {
+        rows(&mut add)?;
+    }
+    if !chunk.rows.is_empty() {
+        draw(&mut chunk, out)?;
+    }
+    out.write_all(bottom.as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(count)
+}
+
+/// How wide comfy-table finds a cell: its widest line as `unicode-width` measures it, at
+/// least 1.
+fn drawn_width(text: &str) -> usize {
+    text.split('\n')
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        .max(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cells of every kind the layout treats apart: short and long words, hyphens, words
+    /// too long to keep whole, wide and zero-width characters, escapes, empty cells.
+    fn cell(seed: &mut u64) -> String {
+        const WORDS: [&str; 16] = [
+            "law",
+            "enforcement",
+            "Counter-Terrorism",
+            "UNODC",
+            "a",
+            "Under-Secretary-General,",
+            "https://example.org/a/very/long/address/of/a/page",
+            "東京都",
+            "👨\u{200d}👩\u{200d}👧",
+            "e\u{301}té",
+            "\\u{202e}evil\\u{202c}",
+            "2021-03-16\u{a0}– 18",
+            "·",
+            "x",
+            "seminar;",
+            "border security",
+        ];
+        let mut next = || {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            *seed
+        };
+        let words = next() % 9;
+        if words == 0 {
+            return String::new();
+        }
+        let mut text: Vec<&str> = Vec::new();
+        for _ in 0..words {
+            text.push(WORDS[(next() % WORDS.len() as u64) as usize]);
+        }
+        let mut text = text.join(" ");
+        if next() % 13 == 0 {
+            text.push('\n');
+            text.push_str("second line");
+        }
+        text
+    }
+
+    /// A table written as its rows are read is the table drawn whole, byte for byte, at any
+    /// width (wrapped, fitting, as blocks, or unwrapped), in color or not, whether its rows
+    /// are kept or read again, across chunks, and with columns left out as empty.
+    #[test]
+    fn rows_written_as_read_are_the_table_drawn_whole() {
+        let shapes: [&[Column]; 2] = [
+            &[
+                Column::number("ID"),
+                Column::fixed("Dates"),
+                Column::main("Title"),
+                Column::text("Kind"),
+                Column::main("Organizers"),
+                Column::number("People"),
+            ],
+            &[
+                Column::main("Organization"),
+                Column::number("Events"),
+                Column::words("First – last"),
+                Column::text("Empty"),
+            ],
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for (s, columns) in shapes.iter().enumerate() {
+            for count in [1usize, 2, 7, 300] {
+                let rows: Vec<Vec<String>> = (0..count)
+                    .map(|r| {
+                        columns
+                            .iter()
+                            .enumerate()
+                            .map(|(c, column)| match (column.right, column.header) {
+                                (true, _) => (r * 37 + c).to_string(),
+                                (_, "Dates") => "2021-03-16 – 18".to_string(),
+                                (_, "Empty") => String::new(),
+                                _ => cell(&mut seed),
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let grid = Grid {
+                    columns: columns.to_vec(),
+                    header: true,
+                    rows: rows.clone(),
+                    group_first: false,
+                    ruled: false,
+                };
+                for width in [
+                    None,
+                    Some(8),
+                    Some(30),
+                    Some(50),
+                    Some(80),
+                    Some(120),
+                    Some(400),
+                ] {
+                    for color in [false, true] {
+                        let term = Terminal { color, width };
+                        let whole = format!("{}\n", render(&grid, term));
+                        for (keep, spill) in
+                            [(0, false), (0, true), (2000, true), (usize::MAX, false)]
+                        {
+                            let mut reads = 0;
+                            let mut out = Vec::new();
+                            let n = write_rows_keeping(
+                                &mut out,
+                                columns,
+                                term,
+                                &mut |f| {
+                                    reads += 1;
+                                    rows.iter().try_for_each(|row| f(row.clone()))
+                                },
+                                keep,
+                                spill,
+                            )
+                            .unwrap();
+                            assert_eq!(n, count as u64);
+                            let streamed = String::from_utf8(out).unwrap();
+                            assert!(
+                                streamed == whole,
+                                "shape {s}, {count} rows, {width:?}, color {color}, keep {keep} {spill}:\n{streamed}\n---\n{whole}"
+                            );
+                            // Read once, unless neither memory nor a file keeps them.
+                            let once = keep == usize::MAX || spill;
+                            assert!(reads <= 4 && (!once || reads == 1), "{reads} reads");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_rows_write_nothing() {
+        let mut out = Vec::new();
+        let columns = [Column::number("ID")];
+        let term = Terminal {
+            color: false,
+            width: Some(80),
+        };
+        let n = write_rows(&mut out, &columns, term, &mut |_| Ok(())).unwrap();
+        assert_eq!((n, out.len()), (0, 0));
+    }
 
     #[test]
     fn words_wrap_between_words() {

@@ -2,6 +2,7 @@
 //! the database; it turns domain values into text.
 
 pub mod changes;
+mod kept;
 pub mod layout;
 pub mod tables;
 pub mod text;

@@ -2,7 +2,7 @@
 //! `layout` fits to the terminal and comfy-table draws.
 
 use super::Terminal;
-use super::layout::{Column, Grid, cap, render, wrap};
+use super::layout::{Column, Grid, cap, render, wrap, write_rows};
 use super::text::{escape, escape_multiline};
 use crate::dates::compact_range;
 use crate::model::{
@@ -53,34 +53,52 @@ pub fn heading(line: &str, term: Terminal) -> String {
     }
 }
 
-/// One line per event: what `list` prints.
-pub fn event_list(events: &[Event], term: Terminal) -> String {
-    let mut grid = grid(&[
-        Column::number("ID"),
-        Column::fixed("Dates"),
-        Column::main("Title"),
-        Column::text("Kind"),
-        Column::main("Organizers"),
-        Column::number("People"),
-    ]);
-    for e in events {
-        // Kind and mode share a column: at 80 columns there is no room for both.
-        let kind = [
-            e.kind.as_deref().map(text),
-            e.mode.map(|m| m.as_str().to_string()),
-        ];
-        let kind: Vec<String> = kind.into_iter().flatten().collect();
-        let organizers: Vec<String> = e.organizers.iter().map(|o| text(o)).collect();
-        grid.rows.push(vec![
-            e.id.to_string(),
-            compact_range(e.start, e.end),
-            text(&e.title),
-            kind.join(" · "),
-            organizers.join("; "),
-            e.participant_count.to_string(),
-        ]);
-    }
-    render(&grid, term)
+/// The columns of [`write_event_list`].
+const EVENT_LIST: [Column; 6] = [
+    Column::number("ID"),
+    Column::fixed("Dates"),
+    Column::main("Title"),
+    Column::text("Kind"),
+    Column::main("Organizers"),
+    Column::number("People"),
+];
+
+/// The cells of an event's line in [`write_event_list`].
+fn event_line(e: &Event) -> Vec<String> {
+    // Kind and mode share a column: at 80 columns there is no room for both.
+    let kind = [
+        e.kind.as_deref().map(text),
+        e.mode.map(|m| m.as_str().to_string()),
+    ];
+    let kind: Vec<String> = kind.into_iter().flatten().collect();
+    let organizers: Vec<String> = e.organizers.iter().map(|o| text(o)).collect();
+    vec![
+        e.id.to_string(),
+        compact_range(e.start, e.end),
+        text(&e.title),
+        kind.join(" · "),
+        organizers.join("; "),
+        e.participant_count.to_string(),
+    ]
+}
+
+/// Events read again from the start at each call, in the same order: each call passes every
+/// event to the callback, and returns its error.
+pub type Events<'a> =
+    dyn FnMut(&mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> + 'a;
+
+/// One line per event: what `list` prints, written to `out` (then a newline) as the events
+/// are read, a few lines at a time: the layout reads them again as often as it must (see
+/// [`layout::write_rows`](super::layout::write_rows)), keeping only the cells of a few.
+/// Returns how many events there were; writes nothing when there were none.
+pub fn write_event_list(
+    out: &mut dyn std::io::Write,
+    events: &mut Events<'_>,
+    term: Terminal,
+) -> anyhow::Result<u64> {
+    write_rows(out, &EVENT_LIST, term, &mut |f| {
+        events(&mut |e| f(event_line(&e)))
+    })
 }
 
 /// The event's own fields, one per row; absent fields are left out.

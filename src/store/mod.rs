@@ -164,9 +164,16 @@ pub trait Store {
     fn get_event(&mut self, id: i64) -> Result<Option<Event>>;
     /// The events that pass `filter`, in its order, with all their links.
     fn list_events(&mut self, filter: &EventFilter) -> Result<Vec<Event>>;
-    /// The events that pass `filter`, in its order, with what a one-line summary shows: their
-    /// organizers and how many people took part (no tags, sessions or participants).
-    fn list_summaries(&mut self, filter: &EventFilter) -> Result<Vec<Event>>;
+    /// Gives `f` the events that pass `filter`, in its order, with what a one-line summary
+    /// shows: their organizers and how many people took part (no tags, sessions or
+    /// participants). `f` reads them through a [`Scan`], one at a time, as many times over as
+    /// it needs (a table measures its columns, then prints), every time from the same
+    /// snapshot; none is kept. An error of `f`'s ends the reading and is returned as it is.
+    fn scan_summaries(
+        &mut self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(&mut dyn Scan) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()>;
     /// Calls `f` with each event that passes `filter`, in its order, one at a time, all read
     /// from one snapshot. An error of `f`'s ends the reading and is returned as it is.
     fn visit_events(
@@ -305,8 +312,29 @@ pub trait Store {
     fn backup(&mut self, to: &Path) -> Result<()>;
 }
 
+/// The events of one query, read again from the start at each [`Scan::each`], all from the
+/// snapshot the store opened for it: see [`Store::scan_summaries`].
+pub trait Scan {
+    /// Calls `f` with each event, in order, one at a time. An error of `f`'s ends the reading
+    /// and is returned as it is.
+    fn each(&mut self, f: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()>;
+}
+
 /// What every backend answers the same way, from what it finds.
 impl dyn Store + '_ {
+    /// The events that pass `filter`, in its order, as a one-line summary shows them (see
+    /// [`Store::scan_summaries`]), all at once.
+    pub fn list_summaries(&mut self, filter: &EventFilter) -> anyhow::Result<Vec<Event>> {
+        let mut events = Vec::new();
+        self.scan_summaries(filter, &mut |scan| {
+            scan.each(&mut |event| {
+                events.push(event);
+                Ok(())
+            })
+        })?;
+        Ok(events)
+    }
+
     /// Calls `f` with each event that passes `filter`; see [`Store::visit_events`].
     pub fn each_event(
         &mut self,

@@ -204,11 +204,15 @@ impl Store for PgStore {
         Ok(events)
     }
 
-    fn list_summaries(&mut self, filter: &EventFilter) -> Result<Vec<Event>> {
+    fn scan_summaries(
+        &mut self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(&mut dyn crate::store::Scan) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let mut tx = self.snapshot()?;
-        let events = read::list_summaries(&mut tx, filter)?;
+        read::scan_summaries(&mut tx, filter, f)?;
         tx.commit()?;
-        Ok(events)
+        Ok(())
     }
 
     fn visit_events(

@@ -10,6 +10,7 @@ use postgres::{GenericClient, Row, Transaction};
 use super::filter::event_query;
 
 use crate::model::{Event, EventFilter, Mode, OrgRole, Participant, ParticipantRecord, name_key};
+use crate::store::Scan;
 use crate::store::error::{Failure, Result, StoreError};
 
 /// How many events are read, and have their links read, per round trip.
@@ -105,20 +106,64 @@ pub(super) fn list_events(tx: &mut Transaction<'_>, filter: &EventFilter) -> Res
     Ok(events)
 }
 
-/// The events passing `filter`, with their organizers and how many took part.
-pub(super) fn list_summaries(tx: &mut Transaction<'_>, filter: &EventFilter) -> Result<Vec<Event>> {
+/// Gives `f` the events passing `filter`, with their organizers and how many took part, to
+/// read through a portal (a cursor) a batch at a time, as often as it asks, all within `tx`
+/// (a snapshot).
+pub(super) fn scan_summaries(
+    tx: &mut Transaction<'_>,
+    filter: &EventFilter,
+    f: &mut dyn FnMut(&mut dyn Scan) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    // The summaries' subqueries make the planner's estimate of a search of many rows high
+    // enough to compile the query first (JIT), which took 0.5 s of a 0.6 s `list --search`
+    // of 2,000 matches among 100,000 events, and saves nothing on queries this simple.
+    tx.batch_execute("SET LOCAL jit = off")?;
     let query = event_query(filter, SUMMARY_COLUMNS);
-    let rows = tx
-        .query(query.sql.as_str(), &query.params())
+    let statement = tx
+        .prepare(query.sql.as_str())
         .map_err(|e| search_error(e, filter))?;
-    rows.iter()
-        .map(|row| {
-            let mut event = event_from_row(row)?;
-            event.organizers = row.try_get(14)?;
-            event.participant_count = usize::try_from(row.try_get::<_, i64>(15)?).unwrap_or(0);
-            Ok(event)
-        })
-        .collect()
+    f(&mut Summaries {
+        tx,
+        statement,
+        query,
+        filter,
+    })
+}
+
+/// The summaries of [`scan_summaries`], read from the start at each [`Scan::each`].
+struct Summaries<'a, 't> {
+    tx: &'a mut Transaction<'t>,
+    statement: postgres::Statement,
+    query: super::filter::Query,
+    filter: &'a EventFilter,
+}
+
+impl Scan for Summaries<'_, '_> {
+    fn each(&mut self, f: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let filter = self.filter;
+        // Through a portal: `query` would hold every row in memory at once.
+        let portal = self
+            .tx
+            .bind(&self.statement, &self.query.params())
+            .map_err(|e| search_error(e, filter))?;
+        loop {
+            let rows = self
+                .tx
+                .query_portal(&portal, BATCH)
+                .map_err(|e| search_error(e, filter))?;
+            for row in &rows {
+                let mut event = event_from_row(row)?;
+                event.organizers = row.try_get(14).map_err(StoreError::from)?;
+                event.participant_count =
+                    usize::try_from(row.try_get::<_, i64>(15).map_err(StoreError::from)?)
+                        .unwrap_or(0);
+                f(event)?;
+            }
+            if rows.len() < BATCH as usize {
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Calls `f` with each event passing `filter`, in its order, one at a time.
@@ -644,6 +689,23 @@ mod tests {
                 .map(comparable)
                 .collect();
             assert_eq!(a, b, "list_summaries {filter:?}");
+            // Read twice over one snapshot, the same both times, on both backends.
+            for store in [&mut pg.store, &mut sqlite] {
+                let mut twice: [Vec<Event>; 2] = [Vec::new(), Vec::new()];
+                store
+                    .scan_summaries(&filter, &mut |scan| {
+                        for pass in &mut twice {
+                            scan.each(&mut |e| {
+                                pass.push(comparable(e));
+                                Ok(())
+                            })?;
+                        }
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(twice[0], a, "scan_summaries {filter:?}");
+                assert_eq!(twice[1], a, "scan_summaries again {filter:?}");
+            }
             let mut a = Vec::new();
             pg.store
                 .visit_events(&filter, &mut |e| {

@@ -16,7 +16,7 @@ use super::write::{
 
 use crate::model::{Event, EventFilter, Identity, NewEvent, NewParticipant, RecordKind, State};
 use crate::store::error::{Result, StoreError};
-use crate::store::{GeneratedKeys, Journal, ParticipantAdded};
+use crate::store::{GeneratedKeys, Journal, ParticipantAdded, Scan};
 
 impl SqliteStore {
     /// Records a new event with its organizations, tags, sessions and participants, in one
@@ -118,26 +118,46 @@ impl SqliteStore {
         Ok(events)
     }
 
-    /// The events that pass `filter`, in its order, with what a one-line summary shows: their
-    /// organizers and how many participations they have (no tags, sessions or participants).
-    pub(super) fn list_summaries(&self, filter: &EventFilter) -> Result<Vec<Event>> {
-        let Some((sql, values)) = event_query(&self.conn, filter, SUMMARY_COLUMNS)? else {
-            return Ok(Vec::new());
-        };
-        let mut stmt = self.conn.prepare(&sql)?;
-        let events = stmt
-            .query_map(params_from_iter(values), |row| {
-                let mut event = event_from_row(row)?;
-                let organizers: String = row.get(14)?;
-                // json_group_array of TEXT values: always an array of strings.
-                event.organizers = serde_json::from_str(&organizers).unwrap_or_default();
-                event.participant_count = usize::try_from(row.get::<_, i64>(15)?).unwrap_or(0);
-                Ok(event)
-            })
-            .map_err(|e| search_error(e, filter))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| search_error(e, filter))?;
-        Ok(events)
+    /// Gives `f` the events that pass `filter`, in its order, with what a one-line summary
+    /// shows (their organizers and how many people took part), to read as often as it asks,
+    /// one at a time, all from one snapshot (a read transaction).
+    pub(super) fn scan_summaries(
+        &self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(&mut dyn Scan) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.sort_on_disk()?;
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
+        match event_query(&tx, filter, SUMMARY_COLUMNS)? {
+            // An organization or person no one has heard of: nothing passes.
+            None => f(&mut Summaries {
+                statement: None,
+                values: Vec::new(),
+                filter,
+            })?,
+            Some((sql, values)) => {
+                let statement = tx.prepare(&sql).map_err(|e| search_error(e, filter))?;
+                f(&mut Summaries {
+                    statement: Some(statement),
+                    values,
+                    filter,
+                })?;
+            }
+        }
+        tx.finish().map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Has what a query must sort (a `--sort title`, a search's matches in date order) sorted
+    /// in temporary files once it outgrows the page cache, as SQLite does by default: the
+    /// bundled build keeps temporary storage in memory (`SQLITE_TEMP_STORE=2`), which would
+    /// hold all of a million events at once.
+    fn sort_on_disk(&self) -> Result<()> {
+        self.conn.pragma_update(None, "temp_store", "FILE")?;
+        Ok(())
     }
 
     /// Calls `f` with each event that passes `filter`, in the filter's order, holding one
@@ -148,6 +168,7 @@ impl SqliteStore {
         filter: &EventFilter,
         mut f: impl FnMut(Event) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
+        self.sort_on_disk()?;
         let tx = self
             .conn
             .unchecked_transaction()
@@ -168,6 +189,36 @@ impl SqliteStore {
             }
         }
         tx.finish().map_err(StoreError::from)?;
+        Ok(())
+    }
+}
+
+/// The summaries of [`SqliteStore::scan_summaries`], read from the start at each
+/// [`Scan::each`]; no statement when nothing can pass.
+struct Summaries<'c, 'f> {
+    statement: Option<rusqlite::Statement<'c>>,
+    values: Vec<rusqlite::types::Value>,
+    filter: &'f EventFilter,
+}
+
+impl Scan for Summaries<'_, '_> {
+    fn each(&mut self, f: &mut dyn FnMut(Event) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let Some(statement) = &mut self.statement else {
+            return Ok(());
+        };
+        let filter = self.filter;
+        let mut rows = statement
+            .query(params_from_iter(&self.values))
+            .map_err(|e| search_error(e, filter))?;
+        while let Some(row) = rows.next().map_err(|e| search_error(e, filter))? {
+            let mut event = event_from_row(row).map_err(StoreError::from)?;
+            let organizers: String = row.get(14).map_err(StoreError::from)?;
+            // json_group_array of TEXT values: always an array of strings.
+            event.organizers = serde_json::from_str(&organizers).unwrap_or_default();
+            event.participant_count =
+                usize::try_from(row.get::<_, i64>(15).map_err(StoreError::from)?).unwrap_or(0);
+            f(event)?;
+        }
         Ok(())
     }
 }

@@ -151,8 +151,12 @@ impl Store for SqliteStore {
         SqliteStore::list_events(self, filter)
     }
 
-    fn list_summaries(&mut self, filter: &EventFilter) -> Result<Vec<Event>> {
-        SqliteStore::list_summaries(self, filter)
+    fn scan_summaries(
+        &mut self,
+        filter: &EventFilter,
+        f: &mut dyn FnMut(&mut dyn crate::store::Scan) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        SqliteStore::scan_summaries(self, filter, f)
     }
 
     fn visit_events(
