@@ -681,14 +681,15 @@ pub(super) fn created(
     Ok(())
 }
 
-/// An import's log, written as the import goes, so that a large import holds no event's
-/// state in memory. The events it creates go to the log as they are inserted, their states
-/// built from what was inserted (never read back) and made JSON once, under an operation
-/// row made for the first. An event there before goes to the log at its first change, with
-/// its state before (read then); its state after is read at the commit. The organizations
-/// and people it creates or changes (few, and small) are collected in the import's
-/// [`Journal`]: the state before of one there before read before its first change, and
-/// after read at the commit (built, for one it created and did not touch again).
+/// An import's log, written as the import goes, so that a large import holds no record's
+/// state in memory. The events, organizations and people it creates go to the log as they
+/// are inserted, their states built from what was inserted (never read back), under an
+/// operation row made for the first. An event there before goes to the log at its first
+/// change, with its state before (read then); its state after is read at the commit. An
+/// organization or person created and changed again (given an alias, merged into another)
+/// has its state after read again at the commit. The organizations and people there before
+/// that it changes (few) are collected in the import's [`Journal`]: the state before read
+/// before the first change, and after read at the commit.
 /// [`ImportLog::finish`] completes the operation before the commit; nothing is logged when
 /// nothing changed.
 #[derive(Default)]
@@ -701,6 +702,10 @@ pub(super) struct ImportLog {
     seqs: HashMap<(RecordKind, i64), i64>,
     /// The events created, in the log.
     created: HashSet<i64>,
+    /// How many organizations and people were created, in the log (organizations first).
+    entities_created: [usize; 2],
+    /// Of those, the ones changed again since (their state after is read at the commit).
+    restream_entities: BTreeSet<(RecordKind, i64)>,
     /// Of those, the ones changed again since (their state after is read at the commit).
     restream: BTreeSet<i64>,
     /// The events there before and changed, in the log with their state before.
@@ -791,25 +796,53 @@ impl ImportLog {
         Ok(())
     }
 
-    /// An organization or person the import created, as it created it.
+    /// An organization or person the import created, as it created it: written to the log
+    /// now (an import may create tens of thousands).
     pub(super) fn entity_created(
         &mut self,
-        journal: &mut Journal,
+        conn: &Connection,
+        journal: &Journal,
         kind: EntityKind,
         named: &Named,
         created_at: &str,
-    ) {
+    ) -> Result<()> {
+        let op = self.operation(conn, journal.command())?;
         let seq = self.place();
-        self.seqs.insert((kind.into(), named.id), seq);
-        journal.created(
-            kind.into(),
-            State::Entity(EntityState {
-                id: named.id,
-                name: named.name.clone(),
-                aliases: Vec::new(),
-                created_at: created_at.to_string(),
-            }),
-        );
+        if kind == EntityKind::Organization {
+            self.organizations.insert(named.id);
+        }
+        let state = State::Entity(EntityState {
+            id: named.id,
+            name: named.name.clone(),
+            aliases: Vec::new(),
+            created_at: created_at.to_string(),
+        });
+        conn.prepare_cached(INSERT_CHANGE)?.execute(params![
+            op,
+            seq,
+            RecordKind::from(kind).as_str(),
+            named.id,
+            named.name,
+            None::<&str>,
+            state.to_json(),
+        ])?;
+        self.entities_created[entity_slot(kind)] += 1;
+        Ok(())
+    }
+
+    /// Whether the import created this organization or person (it is in the log, and was
+    /// not touched before: see `touch`).
+    fn entity_in_log(&self, conn: &Connection, kind: RecordKind, id: i64) -> Result<bool> {
+        let Some(op) = self.op else {
+            return Ok(false);
+        };
+        Ok(conn
+            .prepare_cached(
+                "SELECT 1 FROM operation_change WHERE kind = ?2 AND record = ?3 AND operation = ?1",
+            )?
+            .query_row(params![op, kind.as_str(), id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// A record the import is about to change: its state before, if this is the first
@@ -832,7 +865,15 @@ impl ImportLog {
             }
             return Ok(());
         }
+        if self.restream_entities.contains(&(kind, id)) {
+            return Ok(());
+        }
         if !journal.touched(kind, id) {
+            // One the import created is in the log already: its state after is read again.
+            if self.entity_in_log(conn, kind, id)? {
+                self.restream_entities.insert((kind, id));
+                return Ok(());
+            }
             let seq = self.place();
             self.seqs.insert((kind, id), seq);
             journal.before(kind, id, state(conn, kind, id)?);
@@ -894,6 +935,34 @@ impl ImportLog {
                 };
                 *tally.entry((RecordKind::Event, verb)).or_default() += 1;
                 update.execute(params![op, RecordKind::Event.as_str(), id, label, after])?;
+            }
+            for (kind, id) in std::mem::take(&mut self.restream_entities) {
+                // Created, then changed: as it is left; merged into another, no change at all.
+                match state(conn, kind, id)? {
+                    None => {
+                        same.execute(params![op, kind.as_str(), id])?;
+                        if let Some(kind) = kind.entity() {
+                            self.entities_created[entity_slot(kind)] -= 1;
+                        }
+                    }
+                    Some(after) => {
+                        update.execute(params![
+                            op,
+                            kind.as_str(),
+                            id,
+                            after.label(),
+                            after.to_json()
+                        ])?;
+                    }
+                }
+            }
+        }
+        for (kind, n) in [EntityKind::Organization, EntityKind::Person]
+            .into_iter()
+            .map(|kind| (kind, self.entities_created[entity_slot(kind)]))
+        {
+            if n > 0 {
+                tally.insert((kind.into(), "created"), n);
             }
         }
         for (kind, id) in std::mem::take(&mut self.reread) {
@@ -969,6 +1038,14 @@ impl ImportLog {
             }
         }
         Ok(())
+    }
+}
+
+/// Where an entity kind's count is kept in [`ImportLog`].
+fn entity_slot(kind: EntityKind) -> usize {
+    match kind {
+        EntityKind::Organization => 0,
+        EntityKind::Person => 1,
     }
 }
 

@@ -14,6 +14,10 @@ use crate::store::error::Result;
 /// Finds organizations and people by name, creating them when new, and remembers the ids it
 /// has seen so that a long import does not look the same name up a thousand times.
 /// Each name's entity is remembered with its own name (what a state of the log shows).
+///
+/// Remembered by the name as written, not by its key: a name met again (nearly every one, in
+/// an import) is found without computing its key (folding case allocates, and Unicode case is
+/// slow) and with one hash. Two spellings of one name are two entries for the same entity.
 #[derive(Default)]
 pub(super) struct Names {
     orgs: HashMap<String, Named>,
@@ -27,19 +31,17 @@ pub(super) struct Names {
 pub(super) const NAME_CACHE_LIMIT: usize = 200_000;
 
 /// Finds the entity known by `name`, creating it if new; and whether this call created it.
-fn find_or_create<'c>(
+fn find_or_create(
     conn: &Connection,
     entity: &Entity,
-    cache: &'c mut HashMap<String, Named>,
+    cache: &mut HashMap<String, Named>,
     name: &str,
     stamp: &str,
-) -> Result<(&'c Named, bool)> {
-    let key = name_key(name);
-    // Looked up twice when found: a borrow returned from one arm of a match on the map
-    // would hold the map for the other.
-    if cache.contains_key(&key) {
-        return Ok((&cache[&key], false));
+) -> Result<(Named, bool)> {
+    if let Some(named) = cache.get(name) {
+        return Ok((named.clone(), false));
     }
+    let key = name_key(name);
     let (found, created) = match find_by_key(conn, entity, &key)? {
         Some(found) => (
             Named {
@@ -66,7 +68,8 @@ fn find_or_create<'c>(
     if cache.len() >= NAME_CACHE_LIMIT {
         cache.clear();
     }
-    Ok((cache.entry(key).or_insert(found), created))
+    cache.insert(name.to_string(), found.clone());
+    Ok((found, created))
 }
 
 impl Names {
@@ -74,6 +77,14 @@ impl Names {
     pub(super) fn forget(&mut self) {
         self.orgs.clear();
         self.people.clear();
+    }
+
+    /// The organization or person known by `name` as written, if this cache has met it.
+    pub(super) fn known(&self, kind: EntityKind, name: &str) -> Option<&Named> {
+        match kind {
+            EntityKind::Organization => self.orgs.get(name),
+            EntityKind::Person => self.people.get(name),
+        }
     }
 
     /// The organization or person known by `name`, created if new; and whether this call
@@ -97,7 +108,7 @@ impl Names {
         kind: EntityKind,
         name: &str,
         stamp: &str,
-    ) -> Result<(&Named, bool)> {
+    ) -> Result<(Named, bool)> {
         let (named, created) = match kind {
             EntityKind::Organization => {
                 find_or_create(conn, &ORGANIZATION, &mut self.orgs, name, stamp)?

@@ -238,10 +238,7 @@ fn insert_orgs(
     // Two names of one organization (its name and an alias) are one link.
     let mut linked: Vec<Named> = Vec::with_capacity(orgs.len());
     for name in orgs {
-        let org = names
-            .named(conn, EntityKind::Organization, name, stamp)?
-            .0
-            .clone();
+        let (org, _) = names.named(conn, EntityKind::Organization, name, stamp)?;
         if linked.iter().any(|l| l.id == org.id) {
             continue;
         }
@@ -349,17 +346,9 @@ fn participant_named(
     p: &NewParticipant,
     stamp: &str,
 ) -> Result<Refs> {
-    let person = names
-        .named(conn, EntityKind::Person, &p.name, stamp)?
-        .0
-        .clone();
+    let (person, _) = names.named(conn, EntityKind::Person, &p.name, stamp)?;
     let organization = match &p.organization {
-        Some(name) => Some(
-            names
-                .named(conn, EntityKind::Organization, name, stamp)?
-                .0
-                .clone(),
-        ),
+        Some(name) => Some(names.named(conn, EntityKind::Organization, name, stamp)?.0),
         None => None,
     };
     let session = match &p.session {
