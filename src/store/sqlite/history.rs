@@ -712,8 +712,9 @@ pub(super) struct ImportLog {
     changed: BTreeSet<i64>,
     /// The records of the journal whose state after is read at the commit.
     reread: BTreeSet<(RecordKind, i64)>,
-    /// The organizations the events in the log link to (for `log --org`).
-    organizations: BTreeSet<i64>,
+    /// The organizations the events in the log link to (for `log --org`): a hash set, as
+    /// each event of the import adds its nine or so (sorted once, at the end).
+    organizations: HashSet<i64>,
     /// Where an event's JSON is written, again and again.
     json: Vec<u8>,
 }
@@ -1004,7 +1005,11 @@ impl ImportLog {
             )?;
             return Ok(());
         }
-        insert_organizations(conn, op, std::mem::take(&mut self.organizations))?;
+        let mut organizations: Vec<i64> = std::mem::take(&mut self.organizations)
+            .into_iter()
+            .collect();
+        organizations.sort_unstable();
+        insert_organizations(conn, op, organizations)?;
         let summary = if total == 1 {
             // One change: said as every write says it, from its states.
             history::summary(subject.as_deref(), &changes(conn, op, Deferred::Read)?)

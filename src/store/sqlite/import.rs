@@ -336,6 +336,11 @@ impl ImportTxn for SqliteImport<'_> {
     // Makes the import permanent: what was deferred is done now, then the log (which
     // reads what changed, with every index there), then the commit.
     fn commit(mut self: Box<Self>) -> Result<()> {
+        self.log_created()?;
+        // No name is looked up from here on: the memory goes to building the indexes.
+        self.names = Names::default();
+        // A second thread sorts while the first reads (the reading thread is done by now).
+        self.tx.pragma_update(None, "threads", 1)?;
         for &id in &self.touched {
             touch_event(&self.tx, id, &self.stamp)?;
             refresh_search(&self.tx, id)?;

@@ -125,9 +125,22 @@ impl Names {
 /// The sessions of one event met so far, by name key, with their names as stored, in the
 /// order met (for a new event, the order they were created in).
 #[derive(Default)]
-pub(super) struct Sessions(Vec<(String, i64, String)>);
+pub(super) struct Sessions {
+    met: Vec<(String, i64, String)>,
+    /// Whether the event was just inserted: it has no session but those met here, so none
+    /// is looked up.
+    new_event: bool,
+}
 
 impl Sessions {
+    /// The sessions of an event just inserted, which has none yet.
+    pub(super) fn of_new_event() -> Sessions {
+        Sessions {
+            met: Vec::new(),
+            new_event: true,
+        }
+    }
+
     /// The session of the event called `name`, created if new.
     pub(super) fn id(&mut self, conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
         Ok(self.session(conn, event_id, name)?.0)
@@ -142,21 +155,28 @@ impl Sessions {
         name: &str,
     ) -> Result<(i64, &str)> {
         let key = name_key(name);
-        let at = match self.0.iter().position(|(k, _, _)| *k == key) {
+        let at = match self.met.iter().position(|(k, _, _)| *k == key) {
             Some(at) => at,
             None => {
-                let (id, stored) = session_for(conn, event_id, name, &key)?;
-                self.0.push((key, id, stored));
-                self.0.len() - 1
+                let (id, stored) = if self.new_event {
+                    (
+                        insert_session(conn, event_id, name, &key)?,
+                        name.to_string(),
+                    )
+                } else {
+                    session_for(conn, event_id, name, &key)?
+                };
+                self.met.push((key, id, stored));
+                self.met.len() - 1
             }
         };
-        let (_, id, stored) = &self.0[at];
+        let (_, id, stored) = &self.met[at];
         Ok((*id, stored))
     }
 
     /// The names of the sessions met, in the order met.
     pub(super) fn names(&self) -> Vec<String> {
-        self.0.iter().map(|(_, _, name)| name.clone()).collect()
+        self.met.iter().map(|(_, _, name)| name.clone()).collect()
     }
 }
 
@@ -181,7 +201,12 @@ fn session_for(conn: &Connection, event_id: i64, name: &str, key: &str) -> Resul
     if let Some(stored) = stored {
         return Ok(stored);
     }
+    Ok((insert_session(conn, event_id, name, key)?, name.to_string()))
+}
+
+/// A new session of the event; its id.
+fn insert_session(conn: &Connection, event_id: i64, name: &str, key: &str) -> Result<i64> {
     conn.prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?
         .execute(params![event_id, name, key])?;
-    Ok((conn.last_insert_rowid(), name.to_string()))
+    Ok(conn.last_insert_rowid())
 }
