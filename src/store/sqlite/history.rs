@@ -5,11 +5,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::SqliteStore;
 use super::entity::{self, aliases};
-use super::write::refresh_search;
+use super::write::{insert_rows, refresh_search};
 use crate::model::{
     Change, EntityKind, EntityState, EventState, LastChange, LogFilter, Named, NewOperation,
     Operation, ParticipationState, RecordKind, State, log_time,
@@ -717,7 +717,13 @@ pub(super) struct ImportLog {
     organizations: HashSet<i64>,
     /// Where an event's JSON is written, again and again.
     json: Vec<u8>,
+    /// The rows of created events not written yet (place, id, label): written several a
+    /// statement, and all before the log is read.
+    pending: Vec<(i64, i64, String)>,
 }
+
+/// How many created events' rows [`ImportLog`] writes at a time.
+const PENDING_ROWS: usize = 64;
 
 impl ImportLog {
     fn place(&mut self) -> i64 {
@@ -741,14 +747,16 @@ impl ImportLog {
         self.organizations.extend(state.organization_ids());
     }
 
-    /// Writes an event's change to the log: `before` and `after`, either not yet known
-    /// (`None`).
+    /// Writes the change of an event there before to the log, with its state before (its
+    /// state after is read at the commit). A created event's row has neither: its state
+    /// after is the state its next change finds, or the event as it is (see
+    /// `deferred_after`); an import's log would otherwise hold every event it created a
+    /// second time.
     fn write_event(
         &mut self,
         conn: &Connection,
         journal: &Journal,
         state: &EventState,
-        before: bool,
     ) -> Result<()> {
         let op = self.operation(conn, journal.command())?;
         let seq = self.place();
@@ -756,43 +764,40 @@ impl ImportLog {
         // The same bytes as `State::to_json` (an untagged enum writes what it holds), into
         // one buffer for the whole import.
         self.json.clear();
-        if before {
-            serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
-                failure: Failure::Other,
-                message: format!("event {} for the log: {e}", state.id),
-                inner: None,
-            })?;
-        }
+        serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
+            failure: Failure::Other,
+            message: format!("event {} for the log: {e}", state.id),
+            inner: None,
+        })?;
         // serde_json writes UTF-8.
         let json = std::str::from_utf8(&self.json).unwrap_or_default();
-        // A created event's state after is not written: it is the state its next change
-        // finds, or the event as it is (see `deferred_after`). An import's log would
-        // otherwise hold every event it created a second time.
-        let (before, after): (Option<&str>, Option<&str>) = if before {
-            (Some(json), None)
-        } else {
-            (None, None)
-        };
         conn.prepare_cached(INSERT_CHANGE)?.execute(params![
             op,
             seq,
             RecordKind::Event.as_str(),
             state.id,
             state.title,
-            before,
-            after
+            Some(json),
+            None::<&str>
         ])?;
         Ok(())
     }
 
-    /// An event the import created, as it inserted it: written to the log now.
+    /// An event the import created, as it inserted it: written to the log now, or with
+    /// the next few (its row has no state: see `write_event`).
     pub(super) fn event_created(
         &mut self,
         conn: &Connection,
         journal: &Journal,
         state: &EventState,
     ) -> Result<()> {
-        self.write_event(conn, journal, state, false)?;
+        self.operation(conn, journal.command())?;
+        let seq = self.place();
+        self.note_organizations(state);
+        self.pending.push((seq, state.id, state.title.clone()));
+        if self.pending.len() >= PENDING_ROWS {
+            self.write_pending(conn)?;
+        }
         self.created.insert(state.id);
         Ok(())
     }
@@ -831,6 +836,26 @@ impl ImportLog {
         Ok(())
     }
 
+    /// Writes the rows of created events that wait.
+    fn write_pending(&mut self, conn: &Connection) -> Result<()> {
+        let (Some(op), false) = (self.op, self.pending.is_empty()) else {
+            return Ok(());
+        };
+        let kind = RecordKind::Event.as_str();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(self.pending.len() * 5);
+        for (seq, id, label) in &self.pending {
+            values.extend([&op as &dyn ToSql, seq, &kind, id, label]);
+        }
+        insert_rows(
+            conn,
+            "INSERT INTO operation_change (operation, seq, kind, record, label)",
+            5,
+            &values,
+        )?;
+        self.pending.clear();
+        Ok(())
+    }
+
     /// Whether the import created this organization or person (it is in the log, and was
     /// not touched before: see `touch`).
     fn entity_in_log(&self, conn: &Connection, kind: RecordKind, id: i64) -> Result<bool> {
@@ -855,13 +880,15 @@ impl ImportLog {
         kind: RecordKind,
         id: i64,
     ) -> Result<()> {
+        // What follows may read the log.
+        self.write_pending(conn)?;
         if kind == RecordKind::Event {
             if self.created.contains(&id) {
                 self.restream.insert(id);
             } else if !self.changed.contains(&id)
                 && let Some(before) = event_state(conn, id)?
             {
-                self.write_event(conn, journal, &before, true)?;
+                self.write_event(conn, journal, &before)?;
                 self.changed.insert(id);
             }
             return Ok(());
@@ -887,6 +914,7 @@ impl ImportLog {
     /// first changed, the changes of the journal, the organizations, the summary and the
     /// time. Nothing when nothing changed.
     pub(super) fn finish(mut self, conn: &Connection, mut journal: Journal) -> Result<()> {
+        self.write_pending(conn)?;
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
         if !self.created.is_empty() {
             tally.insert((RecordKind::Event, "created"), self.created.len());

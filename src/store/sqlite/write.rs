@@ -229,7 +229,7 @@ const ROWS_PER_INSERT: usize = 8;
 /// the first row inserted: the rows of a rowid table get consecutive ids (the transaction
 /// holds the write lock, and new ids are the largest so far plus one), the last one's given
 /// by SQLite.
-fn insert_rows(
+pub(super) fn insert_rows(
     conn: &Connection,
     insert: &str,
     width: usize,
