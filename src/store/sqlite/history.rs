@@ -700,8 +700,9 @@ pub(super) struct ImportLog {
     next_seq: i64,
     /// The place of each record of the journal, kept from its first change.
     seqs: HashMap<(RecordKind, i64), i64>,
-    /// The events created, in the log.
-    created: HashSet<i64>,
+    /// How many events were created, in the log. Which they are, the log says (a row with
+    /// no state before), not a set in memory that would grow with the file.
+    created: usize,
     /// How many organizations and people were created, in the log (organizations first).
     entities_created: [usize; 2],
     /// Of those, the ones changed again since (their state after is read at the commit).
@@ -798,7 +799,7 @@ impl ImportLog {
         if self.pending.len() >= PENDING_ROWS {
             self.write_pending(conn)?;
         }
-        self.created.insert(state.id);
+        self.created += 1;
         Ok(())
     }
 
@@ -856,9 +857,9 @@ impl ImportLog {
         Ok(())
     }
 
-    /// Whether the import created this organization or person (it is in the log, and was
-    /// not touched before: see `touch`).
-    fn entity_in_log(&self, conn: &Connection, kind: RecordKind, id: i64) -> Result<bool> {
+    /// Whether the import created this record: it is in the log, and was not touched
+    /// before (see `touch`: a record there before is in the log once touched).
+    fn created_here(&self, conn: &Connection, kind: RecordKind, id: i64) -> Result<bool> {
         let Some(op) = self.op else {
             return Ok(false);
         };
@@ -883,11 +884,12 @@ impl ImportLog {
         // What follows may read the log.
         self.write_pending(conn)?;
         if kind == RecordKind::Event {
-            if self.created.contains(&id) {
+            if self.restream.contains(&id) || self.changed.contains(&id) {
+                return Ok(());
+            }
+            if self.created_here(conn, kind, id)? {
                 self.restream.insert(id);
-            } else if !self.changed.contains(&id)
-                && let Some(before) = event_state(conn, id)?
-            {
+            } else if let Some(before) = event_state(conn, id)? {
                 self.write_event(conn, journal, &before)?;
                 self.changed.insert(id);
             }
@@ -898,7 +900,7 @@ impl ImportLog {
         }
         if !journal.touched(kind, id) {
             // One the import created is in the log already: its state after is read again.
-            if self.entity_in_log(conn, kind, id)? {
+            if self.created_here(conn, kind, id)? {
                 self.restream_entities.insert((kind, id));
                 return Ok(());
             }
@@ -916,8 +918,8 @@ impl ImportLog {
     pub(super) fn finish(mut self, conn: &Connection, mut journal: Journal) -> Result<()> {
         self.write_pending(conn)?;
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
-        if !self.created.is_empty() {
-            tally.insert((RecordKind::Event, "created"), self.created.len());
+        if self.created > 0 {
+            tally.insert((RecordKind::Event, "created"), self.created);
         }
         if let Some(op) = self.op {
             // The label is the event's title as the import leaves it (as before, if removed).
