@@ -1428,8 +1428,11 @@ impl ImportTxn for PgImport<'_> {
         // The log: the one kept changes, the events whose links move change, the other is no
         // more (one this import created: it is not logged at all).
         self.log.changes(&mut self.tx, kind.into(), keep)?;
-        for event in history::events_using(&mut self.tx, kind, other, i64::MAX)? {
-            self.log.changes(&mut self.tx, RecordKind::Event, event)?;
+        // Their states before read a thousand at a time, not one by one.
+        let events = history::events_using(&mut self.tx, kind, other, i64::MAX)?;
+        for (i, &event) in events.iter().enumerate() {
+            let next = &events[i + 1..events.len().min(i + 1 + 999)];
+            self.log.changes_event(&mut self.tx, event, next)?;
         }
         self.log.changes(&mut self.tx, kind.into(), other)?;
         let report = curate::merge_entities(&mut self.tx, kind, keep, other)?;

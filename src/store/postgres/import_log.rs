@@ -53,7 +53,8 @@ pub(super) struct ImportLog {
     /// state before is in the log (or in `rows`), not kept here.
     existing: Vec<(RecordKind, i64, i32)>,
     /// Rows waiting, in `COPY`'s text format: of created records, and of records there
-    /// before (their state before; their state after written at the end).
+    /// before (their state before; their state after written at the end). Each ends with
+    /// the operation's id once it is known (see [`ImportLog::end_row`]).
     rows: Vec<u8>,
     /// How many rows `rows` holds.
     waiting: usize,
@@ -127,12 +128,23 @@ impl ImportLog {
             .int(id)
             .text(&state.label())
             .null();
-        match kind {
+        let row = match kind {
             // An event's state after is not written: it is the state its next change finds,
             // or the event as it is (see `history::deferred_after`, as on SQLite). An import's
             // log would otherwise hold every event it created a second time.
-            RecordKind::Event => row.null().end(),
-            _ => row.text(&state.to_json()).end(),
+            RecordKind::Event => row.null(),
+            _ => row.text(&state.to_json()),
+        };
+        Self::end_row(row, self.op);
+    }
+
+    /// Ends a row of the log: with the operation's id when it is known, so that the row is
+    /// sent as it is; the rows written before it was (the first batch) are given it as they
+    /// are sent.
+    fn end_row(row: Row<'_>, op: Option<i64>) {
+        match op {
+            Some(op) => row.int(op).end(),
+            None => row.end(),
         }
     }
 
@@ -229,14 +241,14 @@ impl ImportLog {
     /// then, kept if it is removed), its state after to come (see [`ImportLog::finish`]).
     fn logs_before(&mut self, kind: RecordKind, id: i64, seq: i32, before: &State) {
         self.waiting += 1;
-        Row::new(&mut self.rows)
+        let row = Row::new(&mut self.rows)
             .int(seq.into())
             .text(kind.as_str())
             .int(id)
             .text(&before.label())
             .text(&before.to_json())
-            .null()
-            .end();
+            .null();
+        Self::end_row(row, self.op);
         self.existing.push((kind, id, seq));
     }
 
@@ -318,17 +330,23 @@ impl ImportLog {
             return Ok(());
         }
         self.waiting = 0;
+        // Whether the rows were written knowing the operation (all but the first batch's).
+        let with_op = self.op.is_some();
         let op = self.operation(tx, journal)?;
         let rows = std::mem::take(&mut self.rows);
         let mut writer = tx.copy_in(
             "COPY operation_change (seq, kind, record, label, before, after, operation)
              FROM STDIN",
         )?;
-        // Each row ends with its operation, which is known only now.
-        let suffix = format!("\t{op}\n");
-        for line in rows.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            writer.write_all(line)?;
-            writer.write_all(suffix.as_bytes())?;
+        if with_op {
+            writer.write_all(&rows)?;
+        } else {
+            // Each row ends with its operation, which is known only now.
+            let suffix = format!("\t{op}\n");
+            for line in rows.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                writer.write_all(line)?;
+                writer.write_all(suffix.as_bytes())?;
+            }
         }
         writer.finish()?;
         Ok(())

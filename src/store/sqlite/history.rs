@@ -5,12 +5,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::SqliteStore;
 use super::entity::{self, aliases};
 use super::summary;
-use super::write::refresh_search;
+use super::write::{insert_rows, refresh_search};
 use crate::model::{
     Change, EntityKind, EntityState, EventState, LastChange, LogFilter, Named, NewOperation,
     Operation, ParticipationState, RecordKind, State, log_time,
@@ -685,14 +685,15 @@ pub(super) fn created(
     Ok(())
 }
 
-/// An import's log, written as the import goes, so that a large import holds no event's
-/// state in memory. The events it creates go to the log as they are inserted, their states
-/// built from what was inserted (never read back) and made JSON once, under an operation
-/// row made for the first. An event there before goes to the log at its first change, with
-/// its state before (read then); its state after is read at the commit. The organizations
-/// and people it creates or changes (few, and small) are collected in the import's
-/// [`Journal`]: the state before of one there before read before its first change, and
-/// after read at the commit (built, for one it created and did not touch again).
+/// An import's log, written as the import goes, so that a large import holds no record's
+/// state in memory. The events, organizations and people it creates go to the log as they
+/// are inserted, their states built from what was inserted (never read back), under an
+/// operation row made for the first. An event there before goes to the log at its first
+/// change, with its state before (read then); its state after is read at the commit. An
+/// organization or person created and changed again (given an alias, merged into another)
+/// has its state after read again at the commit. The organizations and people there before
+/// that it changes (few) are collected in the import's [`Journal`]: the state before read
+/// before the first change, and after read at the commit.
 /// [`ImportLog::finish`] completes the operation before the commit; nothing is logged when
 /// nothing changed.
 #[derive(Default)]
@@ -703,16 +704,22 @@ pub(super) struct ImportLog {
     next_seq: i64,
     /// The place of each record of the journal, kept from its first change.
     seqs: HashMap<(RecordKind, i64), i64>,
-    /// The events created, in the log.
-    created: HashSet<i64>,
+    /// How many events were created, in the log. Which they are, the log says (a row with
+    /// no state before), not a set in memory that would grow with the file.
+    created: usize,
+    /// How many organizations and people were created, in the log (organizations first).
+    entities_created: [usize; 2],
+    /// Of those, the ones changed again since (their state after is read at the commit).
+    restream_entities: BTreeSet<(RecordKind, i64)>,
     /// Of those, the ones changed again since (their state after is read at the commit).
     restream: BTreeSet<i64>,
     /// The events there before and changed, in the log with their state before.
     changed: BTreeSet<i64>,
     /// The records of the journal whose state after is read at the commit.
     reread: BTreeSet<(RecordKind, i64)>,
-    /// The organizations the events in the log link to (for `log --org`).
-    organizations: BTreeSet<i64>,
+    /// The organizations the events in the log link to (for `log --org`): a hash set, as
+    /// each event of the import adds its nine or so (sorted once, at the end).
+    organizations: HashSet<i64>,
     /// Where an event's JSON is written, again and again.
     json: Vec<u8>,
     /// What the import changed that the summaries depend on, refreshed at the end: the
@@ -722,7 +729,13 @@ pub(super) struct ImportLog {
     /// The organizations and people the created events link to, as met (many, for a large
     /// import): dirty too.
     created_links: (Vec<i64>, Vec<i64>),
+    /// The rows of created events not written yet (place, id, label): written several a
+    /// statement, and all before the log is read.
+    pending: Vec<(i64, i64, String)>,
 }
+
+/// How many created events' rows [`ImportLog`] writes at a time.
+const PENDING_ROWS: usize = 64;
 
 impl ImportLog {
     fn place(&mut self) -> i64 {
@@ -746,14 +759,16 @@ impl ImportLog {
         self.organizations.extend(state.organization_ids());
     }
 
-    /// Writes an event's change to the log: `before` and `after`, either not yet known
-    /// (`None`).
+    /// Writes the change of an event there before to the log, with its state before (its
+    /// state after is read at the commit). A created event's row has neither: its state
+    /// after is the state its next change finds, or the event as it is (see
+    /// `deferred_after`); an import's log would otherwise hold every event it created a
+    /// second time.
     fn write_event(
         &mut self,
         conn: &Connection,
         journal: &Journal,
         state: &EventState,
-        before: bool,
     ) -> Result<()> {
         let op = self.operation(conn, journal.command())?;
         let seq = self.place();
@@ -761,71 +776,118 @@ impl ImportLog {
         // The same bytes as `State::to_json` (an untagged enum writes what it holds), into
         // one buffer for the whole import.
         self.json.clear();
-        if before {
-            serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
-                failure: Failure::Other,
-                message: format!("event {} for the log: {e}", state.id),
-                inner: None,
-            })?;
-        }
+        serde_json::to_writer(&mut self.json, state).map_err(|e| StoreError::Database {
+            failure: Failure::Other,
+            message: format!("event {} for the log: {e}", state.id),
+            inner: None,
+        })?;
         // serde_json writes UTF-8.
         let json = std::str::from_utf8(&self.json).unwrap_or_default();
-        // A created event's state after is not written: it is the state its next change
-        // finds, or the event as it is (see `deferred_after`). An import's log would
-        // otherwise hold every event it created a second time.
-        let (before, after): (Option<&str>, Option<&str>) = if before {
-            (Some(json), None)
-        } else {
-            (None, None)
-        };
         conn.prepare_cached(INSERT_CHANGE)?.execute(params![
             op,
             seq,
             RecordKind::Event.as_str(),
             state.id,
             state.title,
-            before,
-            after
+            Some(json),
+            None::<&str>
         ])?;
         Ok(())
     }
 
-    /// An event the import created, as it inserted it: written to the log now.
+    /// An event the import created, as it inserted it: written to the log now, or with
+    /// the next few (its row has no state: see `write_event`).
     pub(super) fn event_created(
         &mut self,
         conn: &Connection,
         journal: &Journal,
         state: &EventState,
     ) -> Result<()> {
-        self.write_event(conn, journal, state, false)?;
-        self.created.insert(state.id);
         self.dirty.groups(state, 1);
         self.created_links.0.extend(state.organization_ids());
         self.created_links
             .1
             .extend(state.participants.iter().map(|p| p.person.id));
+        self.operation(conn, journal.command())?;
+        let seq = self.place();
+        self.note_organizations(state);
+        self.pending.push((seq, state.id, state.title.clone()));
+        if self.pending.len() >= PENDING_ROWS {
+            self.write_pending(conn)?;
+        }
+        self.created += 1;
         Ok(())
     }
 
-    /// An organization or person the import created, as it created it.
+    /// An organization or person the import created, as it created it: written to the log
+    /// now (an import may create tens of thousands).
     pub(super) fn entity_created(
         &mut self,
-        journal: &mut Journal,
+        conn: &Connection,
+        journal: &Journal,
         kind: EntityKind,
         named: &Named,
         created_at: &str,
-    ) {
+    ) -> Result<()> {
+        let op = self.operation(conn, journal.command())?;
         let seq = self.place();
-        self.seqs.insert((kind.into(), named.id), seq);
-        journal.created(
-            kind.into(),
-            State::Entity(EntityState {
-                id: named.id,
-                name: named.name.clone(),
-                aliases: Vec::new(),
-                created_at: created_at.to_string(),
-            }),
-        );
+        if kind == EntityKind::Organization {
+            self.organizations.insert(named.id);
+        }
+        let state = State::Entity(EntityState {
+            id: named.id,
+            name: named.name.clone(),
+            aliases: Vec::new(),
+            created_at: created_at.to_string(),
+        });
+        conn.prepare_cached(INSERT_CHANGE)?.execute(params![
+            op,
+            seq,
+            RecordKind::from(kind).as_str(),
+            named.id,
+            named.name,
+            None::<&str>,
+            state.to_json(),
+        ])?;
+        self.entities_created[entity_slot(kind)] += 1;
+        // Its summary is made at the end (with no events, if none links to it).
+        self.dirty.entity(kind.into(), named.id);
+        Ok(())
+    }
+
+    /// Writes the rows of created events that wait.
+    fn write_pending(&mut self, conn: &Connection) -> Result<()> {
+        let (Some(op), false) = (self.op, self.pending.is_empty()) else {
+            return Ok(());
+        };
+        let kind = RecordKind::Event.as_str();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(self.pending.len() * 5);
+        for (seq, id, label) in &self.pending {
+            values.extend([&op as &dyn ToSql, seq, &kind, id, label]);
+        }
+        insert_rows(
+            conn,
+            "INSERT INTO operation_change (operation, seq, kind, record, label)",
+            5,
+            &values,
+        )?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Whether the import created this record: it is in the log, and was not touched
+    /// before (see `touch`: a record there before is in the log once touched).
+    fn created_here(&self, conn: &Connection, kind: RecordKind, id: i64) -> Result<bool> {
+        let Some(op) = self.op else {
+            return Ok(false);
+        };
+        Ok(conn
+            .prepare_cached(
+                "SELECT 1 FROM operation_change WHERE kind = ?2 AND record = ?3 AND operation = ?1",
+            )?
+            .query_row(params![op, kind.as_str(), id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// A record the import is about to change: its state before, if this is the first
@@ -837,25 +899,35 @@ impl ImportLog {
         kind: RecordKind,
         id: i64,
     ) -> Result<()> {
+        // What follows may read the log.
+        self.write_pending(conn)?;
         if kind == RecordKind::Event {
-            if self.created.contains(&id) {
+            if self.restream.contains(&id) || self.changed.contains(&id) {
+                return Ok(());
+            }
+            if self.created_here(conn, kind, id)? {
                 // Counted in as created; counted out as it is now, and in again as it is
                 // left.
-                if self.restream.insert(id)
-                    && let Some(now) = event_state(conn, id)?
-                {
+                if let Some(now) = event_state(conn, id)? {
                     self.dirty.event(&now, -1);
                 }
-            } else if !self.changed.contains(&id)
-                && let Some(before) = event_state(conn, id)?
-            {
-                self.write_event(conn, journal, &before, true)?;
+                self.restream.insert(id);
+            } else if let Some(before) = event_state(conn, id)? {
+                self.write_event(conn, journal, &before)?;
                 self.dirty.event(&before, -1);
                 self.changed.insert(id);
             }
             return Ok(());
         }
+        if self.restream_entities.contains(&(kind, id)) {
+            return Ok(());
+        }
         if !journal.touched(kind, id) {
+            // One the import created is in the log already: its state after is read again.
+            if self.created_here(conn, kind, id)? {
+                self.restream_entities.insert((kind, id));
+                return Ok(());
+            }
             let seq = self.place();
             self.seqs.insert((kind, id), seq);
             journal.before(kind, id, state(conn, kind, id)?);
@@ -868,9 +940,10 @@ impl ImportLog {
     /// first changed, the changes of the journal, the organizations, the summary and the
     /// time. Nothing when nothing changed.
     pub(super) fn finish(mut self, conn: &Connection, mut journal: Journal) -> Result<()> {
+        self.write_pending(conn)?;
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
-        if !self.created.is_empty() {
-            tally.insert((RecordKind::Event, "created"), self.created.len());
+        if self.created > 0 {
+            tally.insert((RecordKind::Event, "created"), self.created);
         }
         if let Some(op) = self.op {
             // The label is the event's title as the import leaves it (as before, if removed).
@@ -919,6 +992,34 @@ impl ImportLog {
                 };
                 *tally.entry((RecordKind::Event, verb)).or_default() += 1;
                 update.execute(params![op, RecordKind::Event.as_str(), id, label, after])?;
+            }
+            for (kind, id) in std::mem::take(&mut self.restream_entities) {
+                // Created, then changed: as it is left; merged into another, no change at all.
+                match state(conn, kind, id)? {
+                    None => {
+                        same.execute(params![op, kind.as_str(), id])?;
+                        if let Some(kind) = kind.entity() {
+                            self.entities_created[entity_slot(kind)] -= 1;
+                        }
+                    }
+                    Some(after) => {
+                        update.execute(params![
+                            op,
+                            kind.as_str(),
+                            id,
+                            after.label(),
+                            after.to_json()
+                        ])?;
+                    }
+                }
+            }
+        }
+        for (kind, n) in [EntityKind::Organization, EntityKind::Person]
+            .into_iter()
+            .map(|kind| (kind, self.entities_created[entity_slot(kind)]))
+        {
+            if n > 0 {
+                tally.insert((kind.into(), "created"), n);
             }
         }
         for (kind, id) in std::mem::take(&mut self.reread) {
@@ -969,7 +1070,11 @@ impl ImportLog {
             )?;
             return Ok(());
         }
-        insert_organizations(conn, op, std::mem::take(&mut self.organizations))?;
+        let mut organizations: Vec<i64> = std::mem::take(&mut self.organizations)
+            .into_iter()
+            .collect();
+        organizations.sort_unstable();
+        insert_organizations(conn, op, organizations)?;
         let summary = if total == 1 {
             // One change: said as every write says it, from its states.
             history::summary(subject.as_deref(), &changes(conn, op, Deferred::Read)?)
@@ -1003,6 +1108,14 @@ impl ImportLog {
             }
         }
         Ok(())
+    }
+}
+
+/// Where an entity kind's count is kept in [`ImportLog`].
+fn entity_slot(kind: EntityKind) -> usize {
+    match kind {
+        EntityKind::Organization => 0,
+        EntityKind::Person => 1,
     }
 }
 

@@ -77,6 +77,21 @@ impl SqliteStore {
     pub(super) fn begin_import(&mut self) -> Result<SqliteImport<'_>> {
         // An 8 MiB page cache: measured fastest for a large import (bench/import.sh), and small.
         self.conn.pragma_update(None, "cache_size", -8192)?;
+        // The bundled SQLite keeps temporary tables and the sorts that build indexes in memory
+        // (SQLITE_TEMP_STORE=2): for an import, whose line table and deferred indexes grow
+        // with the file, they go to temporary files, so that memory does not.
+        self.conn.pragma_update(None, "temp_store", "FILE")?;
+        if self.staged.is_some() {
+            // A database built aside (see `staging`) is no one's until it is put in place:
+            // a rollback journal in memory (which holds only the pages there before, those of
+            // an empty schema) writes each page once, where the write-ahead log writes it
+            // twice (the log, then the checkpoint). A failed or interrupted build is removed
+            // whole, as before; the commit syncs the file before it is put in place; it is
+            // put in place in WAL mode (`put_in_place`).
+            let _: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = MEMORY", [], |r| r.get(0))?;
+        }
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
@@ -182,6 +197,14 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn find(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>> {
+        // Most names an import asks about (every organization of an event with organizers
+        // and partners, to check their roles) were written by it or met before.
+        if let Some(named) = self.names.known(kind, name) {
+            return Ok(Some(Found {
+                id: named.id,
+                name: named.name.clone(),
+            }));
+        }
         find(&self.tx, super::entity::of(kind), name)
     }
 
@@ -193,7 +216,7 @@ impl ImportTxn for SqliteImport<'_> {
         let state = insert_event(&self.tx, &mut self.names, event, key, &self.stamp)?;
         // The event, then what its links created (as on PostgreSQL).
         self.log.event_created(&self.tx, &self.journal, &state)?;
-        self.log_created();
+        self.log_created()?;
         Ok(state.id)
     }
 
@@ -227,7 +250,7 @@ impl ImportTxn for SqliteImport<'_> {
         if let Some(plan) = plan {
             self.apply_plan(id, plan)?;
         }
-        self.log_created();
+        self.log_created()?;
         Ok(())
     }
 
@@ -263,18 +286,19 @@ impl ImportTxn for SqliteImport<'_> {
         )?;
         // Its time stamp and search text are brought up to date once, at the end.
         self.touched.insert(event);
-        self.log_created();
+        self.log_created()?;
         Ok(())
     }
 
     fn entity(&mut self, kind: EntityKind, name: &str) -> Result<(i64, bool)> {
         let found = self.names.entity(&self.tx, kind, name, &self.stamp)?;
-        self.log_created();
+        self.log_created()?;
         Ok(found)
     }
 
     fn take_created(&mut self) -> Vec<(EntityKind, i64)> {
-        self.log_created();
+        // Every write that creates one logs it before it returns.
+        debug_assert_eq!(self.logged_created, self.names.created.len());
         self.logged_created = 0;
         std::mem::take(&mut self.names.created)
             .into_iter()
@@ -312,6 +336,11 @@ impl ImportTxn for SqliteImport<'_> {
     // Makes the import permanent: what was deferred is done now, then the log (which
     // reads what changed, with every index there), then the commit.
     fn commit(mut self: Box<Self>) -> Result<()> {
+        self.log_created()?;
+        // No name is looked up from here on: the memory goes to building the indexes.
+        self.names = Names::default();
+        // A second thread sorts while the first reads (the reading thread is done by now).
+        self.tx.pragma_update(None, "threads", 1)?;
         for &id in &self.touched {
             touch_event(&self.tx, id, &self.stamp)?;
             refresh_search(&self.tx, id)?;
@@ -322,7 +351,7 @@ impl ImportTxn for SqliteImport<'_> {
         if self.bulk {
             self.tx.execute(FTS_FILL, [])?;
         }
-        self.log_created();
+        self.log_created()?;
         let journal = std::mem::replace(&mut self.journal, crate::store::Journal::new(""));
         std::mem::take(&mut self.log).finish(&self.tx, journal)?;
         self.tx.execute_batch("DROP TABLE temp.import_line")?;
@@ -350,12 +379,13 @@ impl SqliteImport<'_> {
     }
 
     /// Logs the organizations and people created since last asked.
-    fn log_created(&mut self) {
+    fn log_created(&mut self) -> Result<()> {
         for (kind, named) in &self.names.created[self.logged_created..] {
             self.log
-                .entity_created(&mut self.journal, *kind, named, &self.stamp);
+                .entity_created(&self.tx, &self.journal, *kind, named, &self.stamp)?;
         }
         self.logged_created = self.names.created.len();
+        Ok(())
     }
 
     /// Builds a deferred index now rather than at the end.

@@ -279,7 +279,12 @@ impl Store for SqliteStore {
         let Some((mut new, target)) = self.staged.take() else {
             return Ok(None);
         };
-        // Closed first: its write-ahead log is then in the file itself.
+        // Back in WAL mode, as every database (an import builds it with a rollback journal
+        // in memory: `begin_import`); closed first: its write-ahead log is then in the file
+        // itself.
+        let _: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         drop(self);
         if new.put_in_place(&target)? {
             return Ok(None);

@@ -14,6 +14,10 @@ use crate::store::error::Result;
 /// Finds organizations and people by name, creating them when new, and remembers the ids it
 /// has seen so that a long import does not look the same name up a thousand times.
 /// Each name's entity is remembered with its own name (what a state of the log shows).
+///
+/// Remembered by the name as written, not by its key: a name met again (nearly every one, in
+/// an import) is found without computing its key (folding case allocates, and Unicode case is
+/// slow) and with one hash. Two spellings of one name are two entries for the same entity.
 #[derive(Default)]
 pub(super) struct Names {
     orgs: HashMap<String, Named>,
@@ -27,19 +31,17 @@ pub(super) struct Names {
 pub(super) const NAME_CACHE_LIMIT: usize = 200_000;
 
 /// Finds the entity known by `name`, creating it if new; and whether this call created it.
-fn find_or_create<'c>(
+fn find_or_create(
     conn: &Connection,
     entity: &Entity,
-    cache: &'c mut HashMap<String, Named>,
+    cache: &mut HashMap<String, Named>,
     name: &str,
     stamp: &str,
-) -> Result<(&'c Named, bool)> {
-    let key = name_key(name);
-    // Looked up twice when found: a borrow returned from one arm of a match on the map
-    // would hold the map for the other.
-    if cache.contains_key(&key) {
-        return Ok((&cache[&key], false));
+) -> Result<(Named, bool)> {
+    if let Some(named) = cache.get(name) {
+        return Ok((named.clone(), false));
     }
+    let key = name_key(name);
     let (found, created) = match find_by_key(conn, entity, &key)? {
         Some(found) => (
             Named {
@@ -66,7 +68,8 @@ fn find_or_create<'c>(
     if cache.len() >= NAME_CACHE_LIMIT {
         cache.clear();
     }
-    Ok((cache.entry(key).or_insert(found), created))
+    cache.insert(name.to_string(), found.clone());
+    Ok((found, created))
 }
 
 impl Names {
@@ -74,6 +77,14 @@ impl Names {
     pub(super) fn forget(&mut self) {
         self.orgs.clear();
         self.people.clear();
+    }
+
+    /// The organization or person known by `name` as written, if this cache has met it.
+    pub(super) fn known(&self, kind: EntityKind, name: &str) -> Option<&Named> {
+        match kind {
+            EntityKind::Organization => self.orgs.get(name),
+            EntityKind::Person => self.people.get(name),
+        }
     }
 
     /// The organization or person known by `name`, created if new; and whether this call
@@ -97,7 +108,7 @@ impl Names {
         kind: EntityKind,
         name: &str,
         stamp: &str,
-    ) -> Result<(&Named, bool)> {
+    ) -> Result<(Named, bool)> {
         let (named, created) = match kind {
             EntityKind::Organization => {
                 find_or_create(conn, &ORGANIZATION, &mut self.orgs, name, stamp)?
@@ -114,9 +125,22 @@ impl Names {
 /// The sessions of one event met so far, by name key, with their names as stored, in the
 /// order met (for a new event, the order they were created in).
 #[derive(Default)]
-pub(super) struct Sessions(Vec<(String, i64, String)>);
+pub(super) struct Sessions {
+    met: Vec<(String, i64, String)>,
+    /// Whether the event was just inserted: it has no session but those met here, so none
+    /// is looked up.
+    new_event: bool,
+}
 
 impl Sessions {
+    /// The sessions of an event just inserted, which has none yet.
+    pub(super) fn of_new_event() -> Sessions {
+        Sessions {
+            met: Vec::new(),
+            new_event: true,
+        }
+    }
+
     /// The session of the event called `name`, created if new.
     pub(super) fn id(&mut self, conn: &Connection, event_id: i64, name: &str) -> Result<i64> {
         Ok(self.session(conn, event_id, name)?.0)
@@ -131,21 +155,28 @@ impl Sessions {
         name: &str,
     ) -> Result<(i64, &str)> {
         let key = name_key(name);
-        let at = match self.0.iter().position(|(k, _, _)| *k == key) {
+        let at = match self.met.iter().position(|(k, _, _)| *k == key) {
             Some(at) => at,
             None => {
-                let (id, stored) = session_for(conn, event_id, name, &key)?;
-                self.0.push((key, id, stored));
-                self.0.len() - 1
+                let (id, stored) = if self.new_event {
+                    (
+                        insert_session(conn, event_id, name, &key)?,
+                        name.to_string(),
+                    )
+                } else {
+                    session_for(conn, event_id, name, &key)?
+                };
+                self.met.push((key, id, stored));
+                self.met.len() - 1
             }
         };
-        let (_, id, stored) = &self.0[at];
+        let (_, id, stored) = &self.met[at];
         Ok((*id, stored))
     }
 
     /// The names of the sessions met, in the order met.
     pub(super) fn names(&self) -> Vec<String> {
-        self.0.iter().map(|(_, _, name)| name.clone()).collect()
+        self.met.iter().map(|(_, _, name)| name.clone()).collect()
     }
 }
 
@@ -170,7 +201,12 @@ fn session_for(conn: &Connection, event_id: i64, name: &str, key: &str) -> Resul
     if let Some(stored) = stored {
         return Ok(stored);
     }
+    Ok((insert_session(conn, event_id, name, key)?, name.to_string()))
+}
+
+/// A new session of the event; its id.
+fn insert_session(conn: &Connection, event_id: i64, name: &str, key: &str) -> Result<i64> {
     conn.prepare_cached("INSERT INTO session (event_id, name, name_key) VALUES (?1, ?2, ?3)")?
         .execute(params![event_id, name, key])?;
-    Ok((conn.last_insert_rowid(), name.to_string()))
+    Ok(conn.last_insert_rowid())
 }

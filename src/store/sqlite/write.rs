@@ -1,7 +1,7 @@
 //! Writing events: their rows, their links (tags, organizations, sessions, participations),
 //! their time stamps and their search text.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params, params_from_iter};
 
 use super::lookup::{organization_id, person_id};
 use super::names::{Names, Sessions, session_id};
@@ -177,7 +177,7 @@ pub(super) fn insert_links(
         stamp,
         &organizer_ids,
     )?;
-    let mut sessions = Sessions::default();
+    let mut sessions = Sessions::of_new_event();
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
@@ -191,9 +191,14 @@ pub(super) fn insert_links(
             named.push(refs);
         }
     }
-    let mut participants = Vec::with_capacity(once.rows.len());
-    for ((same, p), refs) in once.rows.into_iter().zip(named) {
-        let id = insert_participation(conn, event_id, same.refs, &p, stamp)?;
+    let rows: Vec<(ParticipantRefs, NewParticipant)> = once
+        .rows
+        .into_iter()
+        .map(|(same, p)| (same.refs, p))
+        .collect();
+    let first = insert_participations(conn, event_id, &rows, stamp)?;
+    let mut participants = Vec::with_capacity(rows.len());
+    for ((id, (_, p)), refs) in (first..).zip(rows).zip(named) {
         participants.push(ParticipationState {
             id,
             person: refs.person,
@@ -214,12 +219,59 @@ pub(super) fn insert_links(
     })
 }
 
-fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
-    let mut insert =
-        conn.prepare_cached("INSERT INTO event_tag (event_id, ord, tag) VALUES (?1, ?2, ?3)")?;
-    for (ord, tag) in tags.iter().enumerate() {
-        insert.execute(params![event_id, ord as i64, tag])?;
+/// At most this many rows go in one `INSERT` of an event's links: one statement run instead
+/// of one a row (its start and end, its cursors and the `AUTOINCREMENT` counter's read and
+/// write paid once), and few enough shapes of statement to stay in the statement cache.
+const ROWS_PER_INSERT: usize = 8;
+
+/// Inserts rows of `width` values each (`values`, row after row) with `insert`, an `INSERT
+/// INTO table (columns)` without its `VALUES`, several rows a statement. Returns the rowid of
+/// the first row inserted: the rows of a rowid table get consecutive ids (the transaction
+/// holds the write lock, and new ids are the largest so far plus one), the last one's given
+/// by SQLite.
+pub(super) fn insert_rows(
+    conn: &Connection,
+    insert: &str,
+    width: usize,
+    values: &[&dyn ToSql],
+) -> rusqlite::Result<i64> {
+    let rows = values.len() / width;
+    for chunk in values.chunks(width * ROWS_PER_INSERT) {
+        let n = chunk.len() / width;
+        let mut sql = String::with_capacity(insert.len() + 8 + n * (width * 2 + 3));
+        sql.push_str(insert);
+        sql.push_str(" VALUES ");
+        for row in 0..n {
+            if row > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for column in 0..width {
+                if column > 0 {
+                    sql.push(',');
+                }
+                sql.push('?');
+            }
+            sql.push(')');
+        }
+        conn.prepare_cached(&sql)?
+            .execute(params_from_iter(chunk.iter()))?;
     }
+    Ok(conn.last_insert_rowid() - rows as i64 + 1)
+}
+
+fn insert_tags(conn: &Connection, event_id: i64, tags: &[String]) -> Result<()> {
+    let ords: Vec<i64> = (0..tags.len() as i64).collect();
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(tags.len() * 3);
+    for (ord, tag) in ords.iter().zip(tags) {
+        values.extend([&event_id as &dyn ToSql, ord, tag]);
+    }
+    insert_rows(
+        conn,
+        "INSERT INTO event_tag (event_id, ord, tag)",
+        3,
+        &values,
+    )?;
     Ok(())
 }
 
@@ -238,10 +290,7 @@ fn insert_orgs(
     // Two names of one organization (its name and an alias) are one link.
     let mut linked: Vec<Named> = Vec::with_capacity(orgs.len());
     for name in orgs {
-        let org = names
-            .named(conn, EntityKind::Organization, name, stamp)?
-            .0
-            .clone();
+        let (org, _) = names.named(conn, EntityKind::Organization, name, stamp)?;
         if linked.iter().any(|l| l.id == org.id) {
             continue;
         }
@@ -252,18 +301,20 @@ fn insert_orgs(
                 stored: org.name,
             });
         }
-        conn.prepare_cached(
-            "INSERT INTO event_organization (event_id, role, ord, organization_id)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            event_id,
-            role.as_str(),
-            linked.len() as i64,
-            org.id
-        ])?;
         linked.push(org);
     }
+    let role = role.as_str();
+    let ords: Vec<i64> = (0..linked.len() as i64).collect();
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(linked.len() * 4);
+    for (ord, org) in ords.iter().zip(&linked) {
+        values.extend([&event_id as &dyn ToSql, &role, ord, &org.id]);
+    }
+    insert_rows(
+        conn,
+        "INSERT INTO event_organization (event_id, role, ord, organization_id)",
+        4,
+        &values,
+    )?;
     Ok(linked)
 }
 
@@ -349,17 +400,9 @@ fn participant_named(
     p: &NewParticipant,
     stamp: &str,
 ) -> Result<Refs> {
-    let person = names
-        .named(conn, EntityKind::Person, &p.name, stamp)?
-        .0
-        .clone();
+    let (person, _) = names.named(conn, EntityKind::Person, &p.name, stamp)?;
     let organization = match &p.organization {
-        Some(name) => Some(
-            names
-                .named(conn, EntityKind::Organization, name, stamp)?
-                .0
-                .clone(),
-        ),
+        Some(name) => Some(names.named(conn, EntityKind::Organization, name, stamp)?.0),
         None => None,
     };
     let session = match &p.session {
@@ -545,6 +588,54 @@ pub(super) fn update_participation(
     ])
     .map_err(|e| head_error(conn, e, event_id, refs.organization, Some(id)))?;
     Ok(())
+}
+
+/// Writes the participations of a new event (each row's person, organization and session
+/// given); returns the id of the first, the others following it.
+fn insert_participations(
+    conn: &Connection,
+    event_id: i64,
+    rows: &[(ParticipantRefs, NewParticipant)],
+    stamp: &str,
+) -> Result<i64> {
+    let mut first = None;
+    for rows in rows.chunks(ROWS_PER_INSERT) {
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 9);
+        for (refs, p) in rows {
+            values.extend([
+                &event_id as &dyn ToSql,
+                &refs.person,
+                &refs.organization,
+                &p.position,
+                &p.role,
+                &refs.session,
+                &p.contribution,
+                &stamp,
+                &p.head,
+            ]);
+        }
+        match insert_rows(
+            conn,
+            "INSERT INTO participation (event_id, person_id, organization_id, position, role,
+                                        session_id, contribution, created_at, head)",
+            9,
+            &values,
+        ) {
+            Ok(id) => {
+                first.get_or_insert(id);
+            }
+            // Refused (a second head of a delegation, say): none of these rows was written;
+            // one at a time, the row refused says why.
+            Err(e) => {
+                for (refs, p) in rows {
+                    insert_participation(conn, event_id, *refs, p, stamp)?;
+                }
+                return Err(e.into());
+            }
+        }
+    }
+    // No rows: no id (the caller numbers none).
+    Ok(first.unwrap_or(0))
 }
 
 fn insert_participation(
