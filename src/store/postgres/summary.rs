@@ -1,0 +1,374 @@
+//! The summaries on PostgreSQL (see `crate::store::summary`): `organization_summary`,
+//! `person_summary` and `event_facet` (schema version 4), kept current by every write in its
+//! own transaction, and checked against a recount.
+//!
+//! - A logged write ([`super::history::record`], which every write but the import goes
+//!   through, undo included) refreshes what its changes make dirty: the organizations and
+//!   people its events' states link to, before and after, and those it changed itself, are
+//!   counted again from their own links (the indexes on `organization_id` and `person_id` of
+//!   `event_organization` and `participation`); the groups of its events' states before and
+//!   after take their difference.
+//! - The import collects the same from the states it logs (`import_log.rs`); its created
+//!   events' groups are counted from the rows as it leaves them, in one statement.
+//! - Past a quarter of all organizations (or people), they are all counted again in one
+//!   grouped statement rather than id by id: an import of thousands of events.
+//!
+//! The one statement that counts an organization's (or person's) summary serves both, the
+//! id-by-id refresh (`$1` the ids) and the whole recount (`$1` NULL, folded away by the
+//! planner: every statement here is planned for the values it is given), and `check`.
+
+use postgres::GenericClient;
+
+use crate::store::error::Result;
+use crate::store::summary::Dirty;
+
+/// Past this many ids, the refresh asks how many there are in all, and counts every one
+/// again when the dirty ones are more than a quarter.
+const FEW: usize = 1000;
+
+/// Every organization's summary as counted now from its links (`$1`: only these ids; NULL:
+/// all): id, events, as organizer, as partner, as participant, headed, first and last
+/// start dates.
+const COUNT_ORGANIZATIONS: &str = "
+    SELECT o.id,
+           count(DISTINCT l.event_id),
+           count(DISTINCT l.event_id) FILTER (WHERE l.role = 'organizer'),
+           count(DISTINCT l.event_id) FILTER (WHERE l.role = 'partner'),
+           count(DISTINCT l.event_id) FILTER (WHERE l.role = 'participant'),
+           count(*) FILTER (WHERE l.role = 'participant' AND l.head),
+           min(e.start_date), max(e.start_date)
+      FROM organization o
+      LEFT JOIN (SELECT organization_id, event_id, role, false AS head FROM event_organization
+                  WHERE $1::bigint[] IS NULL OR organization_id = ANY($1)
+                 UNION ALL
+                 SELECT organization_id, event_id, 'participant', head FROM participation
+                  WHERE organization_id IS NOT NULL
+                    AND ($1::bigint[] IS NULL OR organization_id = ANY($1))) l
+        ON l.organization_id = o.id
+      LEFT JOIN event e ON e.id = l.event_id
+     WHERE $1::bigint[] IS NULL OR o.id = ANY($1)
+     GROUP BY o.id";
+
+/// Every person's summary as counted now (`$1` as above): id, events, first and last start
+/// dates, and the position and organization of one participation: the latest that records
+/// a position, else the latest that records an organization (as `people` always showed).
+const COUNT_PEOPLE: &str = "
+    SELECT p.id, count(DISTINCT pa.event_id), min(e.start_date), max(e.start_date),
+           latest.position, latest.organization_id
+      FROM person p
+      LEFT JOIN participation pa ON pa.person_id = p.id
+      LEFT JOIN event e ON e.id = pa.event_id
+      LEFT JOIN LATERAL (
+           SELECT q.position, q.organization_id FROM participation q
+             JOIN event f ON f.id = q.event_id
+            WHERE q.person_id = p.id
+              AND (q.position IS NOT NULL OR q.organization_id IS NOT NULL)
+            ORDER BY q.position IS NULL, f.start_date DESC, q.id DESC LIMIT 1) latest ON true
+     WHERE $1::bigint[] IS NULL OR p.id = ANY($1)
+     GROUP BY p.id, latest.position, latest.organization_id";
+
+/// The number of events of every group (`$1`: only the events of these ids; NULL: all):
+/// facet, value as spelt (NULL: none recorded; a year as four digits), events. An event
+/// counts in every year from its start to its end.
+const COUNT_FACETS: &str = "
+    WITH chosen AS (SELECT * FROM event WHERE $1::bigint[] IS NULL OR id = ANY($1))
+    SELECT 'kind', kind, count(*) FROM chosen GROUP BY kind
+    UNION ALL
+    SELECT 'mode', mode, count(*) FROM chosen GROUP BY mode
+    UNION ALL
+    SELECT 'region', region, count(*) FROM chosen GROUP BY region
+    UNION ALL
+    SELECT 'year', lpad(y::text, greatest(4, length(y::text)), '0'), count(*)
+      FROM chosen,
+           generate_series(extract(year FROM start_date)::int,
+                           extract(year FROM end_date)::int) AS y
+     GROUP BY y";
+
+/// Adds `$3` events to the group (`$1` facet, `$2` value) of each row (then the groups
+/// left with none are taken out).
+const ADD_TO_FACETS: &str = "
+    INSERT INTO event_facet (facet, value, events)
+    SELECT f, v, sum(n) FROM unnest($1::text[], $2::text[], $3::bigint[]) AS d(f, v, n)
+     GROUP BY f, v
+        ON CONFLICT (facet, (value IS NULL), md5(coalesce(value, '')))
+        DO UPDATE SET events = event_facet.events + excluded.events";
+
+/// Brings the summaries up to date with what a write changed (in its transaction, after its
+/// last write to the records).
+pub(super) fn refresh(client: &mut impl GenericClient, dirty: &Dirty) -> Result<()> {
+    refresh_entities(client, dirty)?;
+    refresh_facets(client, dirty)
+}
+
+/// The groups' part of [`refresh`]: their differences added.
+fn refresh_facets(client: &mut impl GenericClient, dirty: &Dirty) -> Result<()> {
+    let mut facets: Vec<&str> = Vec::new();
+    let mut values: Vec<Option<&str>> = Vec::new();
+    let mut deltas: Vec<i64> = Vec::new();
+    for (facet, value, n) in dirty.facet_changes() {
+        facets.push(facet.as_str());
+        values.push(value);
+        deltas.push(n);
+    }
+    add_to_facets(client, &facets, &values, &deltas)
+}
+
+/// The organizations' and people's part of [`refresh`].
+fn refresh_entities(client: &mut impl GenericClient, dirty: &Dirty) -> Result<()> {
+    let orgs: Vec<i64> = dirty.organizations.iter().copied().collect();
+    let people: Vec<i64> = dirty.people.iter().copied().collect();
+    if !orgs.is_empty() {
+        let all = most(client, "SELECT count(*) FROM organization", orgs.len())?;
+        recount_organizations(client, (!all).then_some(&orgs))?;
+    }
+    if !people.is_empty() {
+        let all = most(client, "SELECT count(*) FROM person", people.len())?;
+        recount_people(client, (!all).then_some(&people))?;
+    }
+    Ok(())
+}
+
+/// Whether `n` ids are more than a quarter of all (`count` counts them): then all are
+/// counted again at once.
+fn most(client: &mut impl GenericClient, count: &str, n: usize) -> Result<bool> {
+    if n <= FEW {
+        return Ok(false);
+    }
+    let total: i64 = client.query_one(count, &[])?.get(0);
+    Ok(n.saturating_mul(4) > usize::try_from(total).unwrap_or(0))
+}
+
+/// Adds `deltas[i]` events to group (`facets[i]`, `values[i]`).
+fn add_to_facets(
+    client: &mut impl GenericClient,
+    facets: &[&str],
+    values: &[Option<&str>],
+    deltas: &[i64],
+) -> Result<()> {
+    if facets.is_empty() {
+        return Ok(());
+    }
+    client.execute(ADD_TO_FACETS, &[&facets, &values, &deltas])?;
+    // (Statements apart: a statement does not see what its own other parts wrote.)
+    client.execute("DELETE FROM event_facet WHERE events = 0", &[])?;
+    Ok(())
+}
+
+/// Counts the groups of the events `ids` as they are now and adds them: an import's created
+/// events, whose states it does not keep.
+fn add_events_to_facets(client: &mut impl GenericClient, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = client.query(COUNT_FACETS, &[&ids])?;
+    let facets: Vec<&str> = rows.iter().map(|r| r.get(0)).collect();
+    let values: Vec<Option<&str>> = rows.iter().map(|r| r.get(1)).collect();
+    let deltas: Vec<i64> = rows.iter().map(|r| r.get(2)).collect();
+    add_to_facets(client, &facets, &values, &deltas)
+}
+
+/// What an import is to refresh, known once its log is written (see `import_log.rs`).
+#[derive(Default)]
+pub(super) struct ImportSummaries {
+    /// The organizations and people to count again; the groups of the events there before,
+    /// by difference.
+    pub(super) dirty: Dirty,
+    /// The events the import created, whose groups are counted from their rows.
+    pub(super) created_events: Vec<i64>,
+}
+
+impl ImportSummaries {
+    /// Brings the summaries up to date with the import. When it created more than a
+    /// quarter of all events, every group is counted again (one scan of the events) rather
+    /// than its events by id.
+    pub(super) fn refresh(&self, client: &mut impl GenericClient) -> Result<()> {
+        refresh_entities(client, &self.dirty)?;
+        let created = self.created_events.len();
+        if created > FEW && most(client, "SELECT count(*) FROM event", created)? {
+            return recount_facets(client);
+        }
+        refresh_facets(client, &self.dirty)?;
+        add_events_to_facets(client, &self.created_events)
+    }
+}
+
+/// Counts the summaries of organizations `ids` (all, for `None`) again.
+fn recount_organizations(client: &mut impl GenericClient, ids: Option<&Vec<i64>>) -> Result<()> {
+    // The row of one no longer there went with it (ON DELETE CASCADE).
+    let sql = format!(
+        "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
+                                           as_participant, headed, first_date, last_date)
+         {COUNT_ORGANIZATIONS}
+         ON CONFLICT (organization_id) DO UPDATE
+            SET events = excluded.events, as_organizer = excluded.as_organizer,
+                as_partner = excluded.as_partner, as_participant = excluded.as_participant,
+                headed = excluded.headed, first_date = excluded.first_date,
+                last_date = excluded.last_date"
+    );
+    client.execute(&sql, &[&ids])?;
+    Ok(())
+}
+
+/// Counts the summaries of people `ids` (all, for `None`) again.
+fn recount_people(client: &mut impl GenericClient, ids: Option<&Vec<i64>>) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO person_summary (person_id, events, first_date, last_date, position,
+                                     organization_id)
+         {COUNT_PEOPLE}
+         ON CONFLICT (person_id) DO UPDATE
+            SET events = excluded.events, first_date = excluded.first_date,
+                last_date = excluded.last_date, position = excluded.position,
+                organization_id = excluded.organization_id"
+    );
+    client.execute(&sql, &[&ids])?;
+    Ok(())
+}
+
+/// Counts every summary again: at the migration that makes them, and after a large import.
+pub(super) fn recount_all(client: &mut impl GenericClient) -> Result<()> {
+    recount_organizations(client, None)?;
+    recount_people(client, None)?;
+    recount_facets(client)
+}
+
+/// Counts every group again.
+fn recount_facets(client: &mut impl GenericClient) -> Result<()> {
+    client.execute("DELETE FROM event_facet", &[])?;
+    let none: Option<Vec<i64>> = None;
+    client.execute(
+        &format!("INSERT INTO event_facet (facet, value, events) {COUNT_FACETS}"),
+        &[&none],
+    )?;
+    Ok(())
+}
+
+// Checking.
+
+/// How a summary row reads in a finding.
+fn said(row: &postgres::Row, columns: &[(&str, usize)]) -> String {
+    let mut parts = Vec::new();
+    for (name, i) in columns {
+        let text = if let Ok(n) = row.try_get::<_, Option<i64>>(*i) {
+            n.map(|n| n.to_string())
+        } else if let Ok(d) = row.try_get::<_, Option<chrono::NaiveDate>>(*i) {
+            d.map(crate::dates::iso)
+        } else {
+            row.try_get::<_, Option<String>>(*i)
+                .ok()
+                .flatten()
+                .map(|s| format!("{s:?}"))
+        };
+        parts.push(format!("{name} {}", text.as_deref().unwrap_or("none")));
+    }
+    parts.join(", ")
+}
+
+/// Compares every summary with a recount; each difference a finding (`summaries: ...`),
+/// naming the record and both counts.
+pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>) -> Result<()> {
+    let none: Option<Vec<i64>> = None;
+    // Stored, then counted: the same columns, side by side.
+    let orgs = format!(
+        "WITH counted (id, events, as_organizer, as_partner, as_participant, headed, first_date,
+                       last_date) AS ({COUNT_ORGANIZATIONS})
+         SELECT coalesce(s.organization_id, c.id), o.name, s.organization_id IS NOT NULL,
+                s.events, s.as_organizer, s.as_partner, s.as_participant, s.headed,
+                s.first_date, s.last_date,
+                c.events, c.as_organizer, c.as_partner, c.as_participant, c.headed,
+                c.first_date, c.last_date
+           FROM organization_summary s
+           FULL JOIN counted c ON c.id = s.organization_id
+           LEFT JOIN organization o ON o.id = coalesce(s.organization_id, c.id)
+          WHERE (s.events, s.as_organizer, s.as_partner, s.as_participant, s.headed,
+                 s.first_date, s.last_date)
+                IS DISTINCT FROM (c.events, c.as_organizer, c.as_partner, c.as_participant,
+                                  c.headed, c.first_date, c.last_date)
+          ORDER BY 1"
+    );
+    let org_columns = [
+        ("events", 0),
+        ("as organizer", 1),
+        ("as partner", 2),
+        ("as participant", 3),
+        ("headed", 4),
+        ("first", 5),
+        ("last", 6),
+    ];
+    for row in client.query(&orgs, &[&none])? {
+        problems.push(finding(&row, "organization", &org_columns, 3, 10));
+    }
+    let people = format!(
+        "WITH counted (id, events, first_date, last_date, position, organization_id)
+                 AS ({COUNT_PEOPLE})
+         SELECT coalesce(s.person_id, c.id), p.name, s.person_id IS NOT NULL,
+                s.events, s.first_date, s.last_date, s.position, s.organization_id,
+                c.events, c.first_date, c.last_date, c.position, c.organization_id
+           FROM person_summary s
+           FULL JOIN counted c ON c.id = s.person_id
+           LEFT JOIN person p ON p.id = coalesce(s.person_id, c.id)
+          WHERE (s.events, s.first_date, s.last_date, s.position, s.organization_id)
+                IS DISTINCT FROM (c.events, c.first_date, c.last_date, c.position,
+                                  c.organization_id)
+          ORDER BY 1"
+    );
+    let person_columns = [
+        ("events", 0),
+        ("first", 1),
+        ("last", 2),
+        ("position", 3),
+        ("organization", 4),
+    ];
+    for row in client.query(&people, &[&none])? {
+        problems.push(finding(&row, "person", &person_columns, 3, 8));
+    }
+    let facets = format!(
+        "WITH counted (facet, value, events) AS ({COUNT_FACETS})
+         SELECT coalesce(s.facet, c.facet), coalesce(s.value, c.value), s.events, c.events
+           FROM event_facet s
+           FULL JOIN counted c ON c.facet = s.facet AND c.value IS NOT DISTINCT FROM s.value
+          WHERE s.events IS DISTINCT FROM c.events
+          ORDER BY 1, 2"
+    );
+    for row in client.query(&facets, &[&none])? {
+        let facet: String = row.try_get(0)?;
+        let value: Option<String> = row.try_get(1)?;
+        let stored: Option<i64> = row.try_get(2)?;
+        let counted: Option<i64> = row.try_get(3)?;
+        let value = value.map_or_else(|| "none recorded".to_string(), |v| format!("{v:?}"));
+        problems.push(format!(
+            "summaries: {facet} {value}: the summary says {} events, a recount {}",
+            stored.unwrap_or(0),
+            counted.unwrap_or(0)
+        ));
+    }
+    Ok(())
+}
+
+/// One finding: `summaries: organization 12 "UNODC": the summary says ..., a recount ...`.
+fn finding(
+    row: &postgres::Row,
+    kind: &str,
+    columns: &[(&str, usize)],
+    stored_at: usize,
+    counted_at: usize,
+) -> String {
+    let id: i64 = row.get(0);
+    let name: Option<String> = row.get(1);
+    let has_row: bool = row.get(2);
+    let at = |base: usize| -> Vec<(&str, usize)> {
+        columns.iter().map(|(n, i)| (*n, base + i)).collect()
+    };
+    let stored = if has_row {
+        format!("the summary says {}", said(row, &at(stored_at)))
+    } else {
+        "there is no summary".to_string()
+    };
+    let counted = match name {
+        Some(_) => format!("a recount {}", said(row, &at(counted_at))),
+        None => "it is no more".to_string(),
+    };
+    format!(
+        "summaries: {kind} {id} {:?}: {stored}, {counted}",
+        name.unwrap_or_default()
+    )
+}
