@@ -28,50 +28,62 @@ const FEW: usize = 1000;
 
 /// Every organization's summary as counted now from its links (`$1`: only these ids; NULL:
 /// all): id, events, as organizer, as partner, as participant, headed, first and last
-/// start dates.
+/// start dates. Its links are made one row per event first (hashed, not sorted: a whole
+/// recount reads a million of them), then joined to their events' dates.
 const COUNT_ORGANIZATIONS: &str = "
-    SELECT o.id,
-           count(DISTINCT l.event_id),
-           count(DISTINCT l.event_id) FILTER (WHERE l.role = 'organizer'),
-           count(DISTINCT l.event_id) FILTER (WHERE l.role = 'partner'),
-           count(DISTINCT l.event_id) FILTER (WHERE l.role = 'participant'),
-           count(*) FILTER (WHERE l.role = 'participant' AND l.head),
-           min(e.start_date), max(e.start_date)
-      FROM organization o
-      LEFT JOIN (SELECT organization_id, event_id, role, false AS head FROM event_organization
+    WITH link AS (
+         SELECT organization_id, event_id,
+                bool_or(role = 'organizer') AS organizer, bool_or(role = 'partner') AS partner,
+                bool_or(role = 'participant') AS participant, count(*) FILTER (WHERE head) AS head
+           FROM (SELECT organization_id, event_id, role, false AS head FROM event_organization
                   WHERE $1::bigint[] IS NULL OR organization_id = ANY($1)
                  UNION ALL
                  SELECT organization_id, event_id, 'participant', head FROM participation
                   WHERE organization_id IS NOT NULL
                     AND ($1::bigint[] IS NULL OR organization_id = ANY($1))) l
-        ON l.organization_id = o.id
-      LEFT JOIN event e ON e.id = l.event_id
-     WHERE $1::bigint[] IS NULL OR o.id = ANY($1)
-     GROUP BY o.id";
+          GROUP BY organization_id, event_id),
+         counted AS (
+         SELECT l.organization_id, count(*) AS events,
+                count(*) FILTER (WHERE l.organizer) AS organizer,
+                count(*) FILTER (WHERE l.partner) AS partner,
+                count(*) FILTER (WHERE l.participant) AS participant,
+                sum(l.head)::bigint AS headed, min(e.start_date) AS first, max(e.start_date) AS last
+           FROM link l JOIN event e ON e.id = l.event_id
+          GROUP BY l.organization_id)
+    SELECT o.id, coalesce(c.events, 0), coalesce(c.organizer, 0), coalesce(c.partner, 0),
+           coalesce(c.participant, 0), coalesce(c.headed, 0), c.first, c.last
+      FROM organization o LEFT JOIN counted c ON c.organization_id = o.id
+     WHERE $1::bigint[] IS NULL OR o.id = ANY($1)";
 
 /// Every person's summary as counted now (`$1` as above): id, events, first and last start
 /// dates, and the position and organization of one participation: the latest that records
 /// a position, else the latest that records an organization (as `people` always showed).
 const COUNT_PEOPLE: &str = "
-    SELECT p.id, count(DISTINCT pa.event_id), min(e.start_date), max(e.start_date),
-           latest.position, latest.organization_id
+    WITH took AS (
+         SELECT pa.person_id, pa.event_id, pa.id, pa.position, pa.organization_id, e.start_date
+           FROM participation pa JOIN event e ON e.id = pa.event_id
+          WHERE $1::bigint[] IS NULL OR pa.person_id = ANY($1)),
+         counted AS (
+         SELECT person_id, count(*) AS events, min(start_date) AS first, max(start_date) AS last
+           FROM (SELECT person_id, event_id, min(start_date) AS start_date FROM took
+                  GROUP BY person_id, event_id) one
+          GROUP BY person_id),
+         latest AS (
+         SELECT DISTINCT ON (person_id) person_id, position, organization_id FROM took
+          WHERE position IS NOT NULL OR organization_id IS NOT NULL
+          ORDER BY person_id, position IS NULL, start_date DESC, id DESC)
+    SELECT p.id, coalesce(c.events, 0), c.first, c.last, l.position, l.organization_id
       FROM person p
-      LEFT JOIN participation pa ON pa.person_id = p.id
-      LEFT JOIN event e ON e.id = pa.event_id
-      LEFT JOIN LATERAL (
-           SELECT q.position, q.organization_id FROM participation q
-             JOIN event f ON f.id = q.event_id
-            WHERE q.person_id = p.id
-              AND (q.position IS NOT NULL OR q.organization_id IS NOT NULL)
-            ORDER BY q.position IS NULL, f.start_date DESC, q.id DESC LIMIT 1) latest ON true
-     WHERE $1::bigint[] IS NULL OR p.id = ANY($1)
-     GROUP BY p.id, latest.position, latest.organization_id";
+      LEFT JOIN counted c ON c.person_id = p.id
+      LEFT JOIN latest l ON l.person_id = p.id
+     WHERE $1::bigint[] IS NULL OR p.id = ANY($1)";
 
 /// The number of events of every group (`$1`: only the events of these ids; NULL: all):
 /// facet, value as spelt (NULL: none recorded; a year as four digits), events. An event
 /// counts in every year from its start to its end.
 const COUNT_FACETS: &str = "
-    WITH chosen AS (SELECT * FROM event WHERE $1::bigint[] IS NULL OR id = ANY($1))
+    WITH chosen AS (SELECT kind, mode, region, start_date, end_date FROM event
+                     WHERE $1::bigint[] IS NULL OR id = ANY($1))
     SELECT 'kind', kind, count(*) FROM chosen GROUP BY kind
     UNION ALL
     SELECT 'mode', mode, count(*) FROM chosen GROUP BY mode
@@ -119,12 +131,25 @@ fn refresh_entities(client: &mut impl GenericClient, dirty: &Dirty) -> Result<()
     let people: Vec<i64> = dirty.people.iter().copied().collect();
     if !orgs.is_empty() {
         let all = most(client, "SELECT count(*) FROM organization", orgs.len())?;
+        if all {
+            roomy(client)?;
+        }
         recount_organizations(client, (!all).then_some(&orgs))?;
     }
     if !people.is_empty() {
         let all = most(client, "SELECT count(*) FROM person", people.len())?;
+        if all {
+            roomy(client)?;
+        }
         recount_people(client, (!all).then_some(&people))?;
     }
+    Ok(())
+}
+
+/// Gives the rest of the transaction room to hash and sort in memory: a whole recount
+/// groups a million links, which the default (4 MB) sends to disk in many passes.
+fn roomy(client: &mut impl GenericClient) -> Result<()> {
+    client.batch_execute("SET LOCAL work_mem = '64MB'")?;
     Ok(())
 }
 
@@ -203,7 +228,14 @@ fn recount_organizations(client: &mut impl GenericClient, ids: Option<&Vec<i64>>
             SET events = excluded.events, as_organizer = excluded.as_organizer,
                 as_partner = excluded.as_partner, as_participant = excluded.as_participant,
                 headed = excluded.headed, first_date = excluded.first_date,
-                last_date = excluded.last_date"
+                last_date = excluded.last_date
+          WHERE (organization_summary.events, organization_summary.as_organizer,
+                 organization_summary.as_partner, organization_summary.as_participant,
+                 organization_summary.headed, organization_summary.first_date,
+                 organization_summary.last_date)
+                IS DISTINCT FROM (excluded.events, excluded.as_organizer, excluded.as_partner,
+                                  excluded.as_participant, excluded.headed, excluded.first_date,
+                                  excluded.last_date)"
     );
     client.execute(&sql, &[&ids])?;
     Ok(())
@@ -218,7 +250,11 @@ fn recount_people(client: &mut impl GenericClient, ids: Option<&Vec<i64>>) -> Re
          ON CONFLICT (person_id) DO UPDATE
             SET events = excluded.events, first_date = excluded.first_date,
                 last_date = excluded.last_date, position = excluded.position,
-                organization_id = excluded.organization_id"
+                organization_id = excluded.organization_id
+          WHERE (person_summary.events, person_summary.first_date, person_summary.last_date,
+                 person_summary.position, person_summary.organization_id)
+                IS DISTINCT FROM (excluded.events, excluded.first_date, excluded.last_date,
+                                  excluded.position, excluded.organization_id)"
     );
     client.execute(&sql, &[&ids])?;
     Ok(())
@@ -226,6 +262,7 @@ fn recount_people(client: &mut impl GenericClient, ids: Option<&Vec<i64>>) -> Re
 
 /// Counts every summary again: at the migration that makes them, and after a large import.
 pub(super) fn recount_all(client: &mut impl GenericClient) -> Result<()> {
+    roomy(client)?;
     recount_organizations(client, None)?;
     recount_people(client, None)?;
     recount_facets(client)
