@@ -281,34 +281,54 @@ fn recount_facets(client: &mut impl GenericClient) -> Result<()> {
 
 // Checking.
 
-/// How a summary row reads in a finding.
-fn said(row: &postgres::Row, columns: &[(&str, usize)]) -> String {
-    let mut parts = Vec::new();
-    for (name, i) in columns {
-        let text = if let Ok(n) = row.try_get::<_, Option<i64>>(*i) {
-            n.map(|n| n.to_string())
-        } else if let Ok(d) = row.try_get::<_, Option<chrono::NaiveDate>>(*i) {
-            d.map(crate::dates::iso)
-        } else {
-            row.try_get::<_, Option<String>>(*i)
-                .ok()
-                .flatten()
-                .map(|s| format!("{s:?}"))
-        };
-        parts.push(format!("{name} {}", text.as_deref().unwrap_or("none")));
-    }
-    parts.join(", ")
+/// A date as a finding says it.
+fn day(row: &postgres::Row, i: usize) -> Result<String> {
+    Ok(row
+        .try_get::<_, Option<chrono::NaiveDate>>(i)?
+        .map_or_else(|| "none".to_string(), crate::dates::iso))
 }
 
-/// Compares every summary with a recount; each difference a finding (`summaries: ...`),
-/// naming the record and both counts.
+/// An organization's summary as a finding says it, from 7 columns at `at` (as SQLite's
+/// check words it).
+fn organization_said(row: &postgres::Row, at: usize) -> Result<String> {
+    let n = |i: usize| -> Result<i64> { Ok(row.try_get::<_, Option<i64>>(at + i)?.unwrap_or(0)) };
+    Ok(format!(
+        "{} events ({} as organizer, {} as partner, {} as participant, {} headed), first {}, last {}",
+        n(0)?,
+        n(1)?,
+        n(2)?,
+        n(3)?,
+        n(4)?,
+        day(row, at + 5)?,
+        day(row, at + 6)?
+    ))
+}
+
+/// A person's summary as a finding says it, from 5 columns at `at`.
+fn person_said(row: &postgres::Row, at: usize) -> Result<String> {
+    let position: Option<String> = row.try_get(at + 3)?;
+    let organization: Option<i64> = row.try_get(at + 4)?;
+    Ok(format!(
+        "{} events, first {}, last {}, position {:?}, organization {}",
+        row.try_get::<_, Option<i64>>(at)?.unwrap_or(0),
+        day(row, at + 1)?,
+        day(row, at + 2)?,
+        position.as_deref().unwrap_or(""),
+        organization.map_or("none".to_string(), |o| o.to_string())
+    ))
+}
+
+/// Compares every summary with a recount; each difference a finding (`summary: ...`),
+/// naming the record and both counts, worded as SQLite's.
 pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>) -> Result<()> {
     let none: Option<Vec<i64>> = None;
-    // Stored, then counted: the same columns, side by side.
+    // Stored, then counted: the same columns side by side (id, its name, whether it has a
+    // summary, whether it is there).
     let orgs = format!(
         "WITH counted (id, events, as_organizer, as_partner, as_participant, headed, first_date,
                        last_date) AS ({COUNT_ORGANIZATIONS})
          SELECT coalesce(s.organization_id, c.id), o.name, s.organization_id IS NOT NULL,
+                c.id IS NOT NULL,
                 s.events, s.as_organizer, s.as_partner, s.as_participant, s.headed,
                 s.first_date, s.last_date,
                 c.events, c.as_organizer, c.as_partner, c.as_participant, c.headed,
@@ -322,22 +342,13 @@ pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>)
                                   c.headed, c.first_date, c.last_date)
           ORDER BY 1"
     );
-    let org_columns = [
-        ("events", 0),
-        ("as organizer", 1),
-        ("as partner", 2),
-        ("as participant", 3),
-        ("headed", 4),
-        ("first", 5),
-        ("last", 6),
-    ];
     for row in client.query(&orgs, &[&none])? {
-        problems.push(finding(&row, "organization", &org_columns, 3, 10));
+        problems.push(finding(&row, "organization", organization_said, 4, 11)?);
     }
     let people = format!(
         "WITH counted (id, events, first_date, last_date, position, organization_id)
                  AS ({COUNT_PEOPLE})
-         SELECT coalesce(s.person_id, c.id), p.name, s.person_id IS NOT NULL,
+         SELECT coalesce(s.person_id, c.id), p.name, s.person_id IS NOT NULL, c.id IS NOT NULL,
                 s.events, s.first_date, s.last_date, s.position, s.organization_id,
                 c.events, c.first_date, c.last_date, c.position, c.organization_id
            FROM person_summary s
@@ -348,15 +359,8 @@ pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>)
                                   c.organization_id)
           ORDER BY 1"
     );
-    let person_columns = [
-        ("events", 0),
-        ("first", 1),
-        ("last", 2),
-        ("position", 3),
-        ("organization", 4),
-    ];
     for row in client.query(&people, &[&none])? {
-        problems.push(finding(&row, "person", &person_columns, 3, 8));
+        problems.push(finding(&row, "person", person_said, 4, 9)?);
     }
     let facets = format!(
         "WITH counted (facet, value, events) AS ({COUNT_FACETS})
@@ -371,9 +375,12 @@ pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>)
         let value: Option<String> = row.try_get(1)?;
         let stored: Option<i64> = row.try_get(2)?;
         let counted: Option<i64> = row.try_get(3)?;
-        let value = value.map_or_else(|| "none recorded".to_string(), |v| format!("{v:?}"));
+        let group = match value {
+            Some(value) => format!("{facet} {value:?}"),
+            None => format!("{facet} none recorded"),
+        };
         problems.push(format!(
-            "summaries: {facet} {value}: the summary says {} events, a recount {}",
+            "summary: {group} has {} events in the summary, {} counted",
             stored.unwrap_or(0),
             counted.unwrap_or(0)
         ));
@@ -381,31 +388,31 @@ pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>)
     Ok(())
 }
 
-/// One finding: `summaries: organization 12 "UNODC": the summary says ..., a recount ...`.
+/// One finding about an organization's or person's summary (`said` reads one side's
+/// columns: the stored at `stored`, the counted at `counted`).
 fn finding(
     row: &postgres::Row,
     kind: &str,
-    columns: &[(&str, usize)],
-    stored_at: usize,
-    counted_at: usize,
-) -> String {
-    let id: i64 = row.get(0);
-    let name: Option<String> = row.get(1);
-    let has_row: bool = row.get(2);
-    let at = |base: usize| -> Vec<(&str, usize)> {
-        columns.iter().map(|(n, i)| (*n, base + i)).collect()
-    };
-    let stored = if has_row {
-        format!("the summary says {}", said(row, &at(stored_at)))
-    } else {
-        "there is no summary".to_string()
-    };
-    let counted = match name {
-        Some(_) => format!("a recount {}", said(row, &at(counted_at))),
-        None => "it is no more".to_string(),
-    };
-    format!(
-        "summaries: {kind} {id} {:?}: {stored}, {counted}",
-        name.unwrap_or_default()
-    )
+    said: fn(&postgres::Row, usize) -> Result<String>,
+    stored: usize,
+    counted: usize,
+) -> Result<String> {
+    let id: i64 = row.try_get(0)?;
+    let name = row
+        .try_get::<_, Option<String>>(1)?
+        .map_or(String::new(), |n| format!(" {n:?}"));
+    let (has_summary, is_there): (bool, bool) = (row.try_get(2)?, row.try_get(3)?);
+    Ok(match (has_summary, is_there) {
+        (false, _) => format!(
+            "summary: {kind} {id}{name} has none; counted: {}",
+            said(row, counted)?
+        ),
+        (true, true) => format!(
+            "summary: {kind} {id}{name}: the summary says {}; counted: {}",
+            said(row, stored)?,
+            said(row, counted)?
+        ),
+        // (ON DELETE CASCADE makes this one impossible, but for a damaged schema.)
+        (true, false) => format!("summary: {kind} {id} is no more, and has one"),
+    })
 }

@@ -78,14 +78,17 @@ pub(super) fn people(
         },
     };
     // Their counts, dates, position and organization as their summaries keep them
-    // (`summary.rs`).
+    // (`summary.rs`). The aliases are joined, not looked up person by person: a plan of
+    // 60,000 lookups is costed high enough for the server to compile it first (JIT, 0.4 s).
     let rows = tx.query(
-        "SELECT p.id, p.name, s.events, s.first_date, s.last_date, s.position, o.name,
-                (SELECT array_agg(n.name ORDER BY n.name_key) FROM person_name n
-                  WHERE n.person_id = p.id AND n.name_key <> p.name_key)
+        "SELECT p.id, p.name, s.events, s.first_date, s.last_date, s.position, o.name, a.aliases
            FROM person p
            JOIN person_summary s ON s.person_id = p.id
            LEFT JOIN organization o ON o.id = s.organization_id
+           LEFT JOIN (SELECT n.person_id, array_agg(n.name ORDER BY n.name_key) AS aliases
+                        FROM person_name n JOIN person q ON q.id = n.person_id
+                       WHERE n.name_key <> q.name_key
+                       GROUP BY n.person_id) a ON a.person_id = p.id
           WHERE $1::bigint IS NULL
              OR p.id IN (SELECT person_id FROM participation WHERE organization_id = $1)
           ORDER BY p.name_sort, p.name_key, p.id",
