@@ -136,7 +136,7 @@ fn check() {
     );
     crate::util::record_seed(&env);
     let out = env.ok(&["check"]);
-    assert!(out.ends_with("1 events, 5 organizations, 2 people, 2 participations\nintegrity: ok\nforeign keys: ok\nsearch index: ok\n"), "{out}");
+    assert!(out.ends_with("1 events, 5 organizations, 2 people, 2 participations\nintegrity: ok\nforeign keys: ok\nsearch index: ok\nsummaries: ok\n"), "{out}");
 }
 
 #[test]

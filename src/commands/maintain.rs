@@ -58,7 +58,10 @@ pub fn check(ctx: &Context) -> Result<()> {
         Err(e) => problems.insert(0, format!("counts: {e}")),
     }
     if problems.is_empty() {
-        writeln!(out, "integrity: ok\nforeign keys: ok\nsearch index: ok")?;
+        writeln!(
+            out,
+            "integrity: ok\nforeign keys: ok\nsearch index: ok\nsummaries: ok"
+        )?;
         return Ok(());
     }
     // A badly damaged file gives hundreds of findings of the same few kinds: the first ones

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
 use super::entity::{self, aliases};
+use super::summary;
 use super::write::refresh_search;
 use crate::model::{
     Change, EntityKind, EntityState, EventState, LastChange, LogFilter, Named, NewOperation,
@@ -16,6 +17,7 @@ use crate::model::{
 };
 use crate::store::error::{Failure, Result, StoreError};
 use crate::store::history::{self, os_user};
+use crate::store::summary::Dirty;
 use crate::store::{HistoryTxn, Journal, Undone};
 
 /// A write transaction (or any connection in one), as the log and undo see it.
@@ -591,6 +593,8 @@ pub(super) fn record(conn: &Connection, op: &NewOperation) -> Result<i64> {
         ])?;
     }
     insert_organizations(conn, id, op.organizations.iter().copied())?;
+    // The summaries follow every write, in its transaction.
+    summary::refresh(conn, &Dirty::of(&op.changes))?;
     Ok(id)
 }
 
@@ -711,6 +715,10 @@ pub(super) struct ImportLog {
     organizations: BTreeSet<i64>,
     /// Where an event's JSON is written, again and again.
     json: Vec<u8>,
+    /// What the import changed that the summaries depend on, refreshed at the end: the
+    /// events it created as it built them, the state before of each event it changed
+    /// (counted out) and the state after (counted in, at the end).
+    dirty: Dirty,
 }
 
 impl ImportLog {
@@ -788,6 +796,7 @@ impl ImportLog {
     ) -> Result<()> {
         self.write_event(conn, journal, state, false)?;
         self.created.insert(state.id);
+        self.dirty.event(state, 1);
         Ok(())
     }
 
@@ -823,11 +832,18 @@ impl ImportLog {
     ) -> Result<()> {
         if kind == RecordKind::Event {
             if self.created.contains(&id) {
-                self.restream.insert(id);
+                // Counted in as created; counted out as it is now, and in again as it is
+                // left.
+                if self.restream.insert(id)
+                    && let Some(now) = event_state(conn, id)?
+                {
+                    self.dirty.event(&now, -1);
+                }
             } else if !self.changed.contains(&id)
                 && let Some(before) = event_state(conn, id)?
             {
                 self.write_event(conn, journal, &before, true)?;
+                self.dirty.event(&before, -1);
                 self.changed.insert(id);
             }
             return Ok(());
@@ -864,6 +880,7 @@ impl ImportLog {
                 // Its state after stays unwritten; its label is its title as it is left.
                 if let Some(state) = event_state(conn, id)? {
                     self.note_organizations(&state);
+                    self.dirty.event(&state, 1);
                     relabel.execute(params![op, RecordKind::Event.as_str(), id, state.title])?;
                 }
             }
@@ -878,6 +895,7 @@ impl ImportLog {
                 let after = event_state(conn, id)?;
                 if let Some(state) = &after {
                     self.note_organizations(state);
+                    self.dirty.event(state, 1);
                 }
                 let label = after.as_ref().map(|e| e.title.clone());
                 let after = after.map(|e| State::Event(Box::new(e)).to_json());
@@ -921,7 +939,9 @@ impl ImportLog {
                 ])?;
             }
             self.organizations.extend(finished.organizations);
+            self.dirty.extend(Dirty::of(&finished.changes));
         }
+        summary::refresh(conn, &std::mem::take(&mut self.dirty))?;
         let Some(op) = self.op else {
             return Ok(());
         };

@@ -9,8 +9,8 @@ use crate::store::Counts;
 use crate::store::error::Result;
 
 impl SqliteStore {
-    /// What SQLite's own checks find wrong: integrity, foreign keys, the search index. Empty
-    /// when all is well.
+    /// What SQLite's own checks find wrong: integrity, foreign keys, the search index; and
+    /// summaries that differ from a count of the records. Empty when all is well.
     /// Each check runs even when another fails: on a damaged file, every finding counts.
     pub(super) fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
@@ -57,6 +57,11 @@ impl SqliteStore {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::ReadOnly => {}
             Err(e) => problems.push(format!("search index: {e}")),
+        }
+        // The summaries `orgs`, `people` and `stats` read, against a count of the records.
+        match super::summary::check(&self.conn) {
+            Ok(findings) => problems.extend(findings),
+            Err(e) => problems.push(format!("summary: {e}")),
         }
         Ok(problems)
     }

@@ -25,6 +25,7 @@ mod read;
 mod schema;
 mod search;
 mod staging;
+mod summary;
 mod survey;
 mod views;
 mod write;
@@ -229,15 +230,15 @@ impl Store for SqliteStore {
         SqliteStore::merge(self, entity::of(kind), keep, other)
     }
 
-    // The views that read every page read through a memory map.
+    // `orgs` and `people` read a summary row each (no memory map: its pages would count in
+    // the process's memory); `stats` narrowed by a filter counts events, and reads every
+    // page it needs through a memory map.
 
     fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
-        self.read_everything()?;
         SqliteStore::organizations(self, search)
     }
 
     fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
-        self.read_everything()?;
         SqliteStore::people(self, org)
     }
 
@@ -250,7 +251,9 @@ impl Store for SqliteStore {
     }
 
     fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
-        self.read_everything()?;
+        if filter.is_narrowed() {
+            self.read_everything()?;
+        }
         SqliteStore::stats(self, by, filter)
     }
 

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         tx.execute_batch(V5_IDENTITY)?;
         tx.execute_batch(V5_HISTORY)
     },
+    // 6: the summaries `orgs`, `people` and `stats` read, counted from what is there.
+    |tx| {
+        tx.execute_batch(super::summary::V6_SUMMARIES)?;
+        super::summary::recount_everything(tx)
+    },
 ];
 
 /// 5, first: organizations and people, like events and participations, never give an id

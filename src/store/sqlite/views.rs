@@ -2,6 +2,7 @@
 
 use chrono::Datelike;
 use rusqlite::params_from_iter;
+use rusqlite::types::Type;
 
 use super::SqliteStore;
 use super::entity::{ORGANIZATION, PERSON, aliases};
@@ -13,61 +14,44 @@ use crate::model::{
     StatsRow, name_key,
 };
 use crate::store::error::Result;
+use crate::store::summary::Facet;
 
 impl SqliteStore {
-    /// Every organization (or those with a name or alias containing `search`), by name.
+    /// Every organization (or those with a name or alias containing `search`), by name:
+    /// their summaries, read in the order of their index, each with its aliases.
     pub(super) fn organizations(&self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
         let mut stmt = self.conn.prepare(
-            "WITH links (organization_id, event_id, role) AS (
-                 SELECT organization_id, event_id, role FROM event_organization
-                 UNION ALL
-                 SELECT organization_id, event_id, 'participant' FROM participation
-                  WHERE organization_id IS NOT NULL
-             )
-             SELECT o.id, o.name,
-                    count(DISTINCT l.event_id),
-                    count(DISTINCT CASE WHEN l.role = 'organizer' THEN l.event_id END),
-                    count(DISTINCT CASE WHEN l.role = 'partner' THEN l.event_id END),
-                    count(DISTINCT CASE WHEN l.role = 'participant' THEN l.event_id END),
-                    min(e.start_date), max(e.start_date)
-               FROM organization o
-               LEFT JOIN links l ON l.organization_id = o.id
-               LEFT JOIN event e ON e.id = l.event_id
+            "SELECT o.name, s.events, s.as_organizer, s.as_partner, s.as_participant,
+                    s.first_date, s.last_date,
+                    (SELECT json_group_array(name) FROM (
+                         SELECT n.name FROM organization_name n
+                          WHERE n.organization_id = s.organization_id AND n.name_key <> s.name_key
+                          ORDER BY n.name_key))
+               FROM organization_summary s JOIN organization o ON o.id = s.organization_id
               WHERE ?1 IS NULL OR EXISTS (
                     SELECT 1 FROM organization_name n
-                     WHERE n.organization_id = o.id AND instr(n.name_key, ?1) > 0)
-              GROUP BY o.id
-              ORDER BY events_sort_key(o.name), events_key(o.name), o.id",
+                     WHERE n.organization_id = s.organization_id AND instr(n.name_key, ?1) > 0)
+              ORDER BY s.sort_key, s.name_key, s.organization_id",
         )?;
         let search = search.map(name_key);
-        let rows = stmt
-            .query_map([search], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    OrgSummary {
-                        name: r.get(1)?,
-                        aliases: Vec::new(),
-                        initialisms: Vec::new(),
-                        events: r.get(2)?,
-                        as_organizer: r.get(3)?,
-                        as_partner: r.get(4)?,
-                        as_participant: r.get(5)?,
-                        first: r.get(6)?,
-                        last: r.get(7)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(id, mut org)| {
-                org.aliases = aliases(&self.conn, &ORGANIZATION, id, &org.name)?;
-                Ok(org)
+        let rows = stmt.query_map([search], |r| {
+            Ok(OrgSummary {
+                name: r.get(0)?,
+                aliases: names_of(r, 7)?,
+                initialisms: Vec::new(),
+                events: r.get(1)?,
+                as_organizer: r.get(2)?,
+                as_partner: r.get(3)?,
+                as_participant: r.get(4)?,
+                first: r.get(5)?,
+                last: r.get(6)?,
             })
-            .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every person (or those who represented `org`), by name. `Ok(None)` when `org` is
-    /// known by no one.
+    /// Every person (or those who represented `org`), by name: their summaries, read in the
+    /// order of their index, each with its aliases. `Ok(None)` when `org` is known by no one.
     pub(super) fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
         let org_id = match org {
             None => None,
@@ -77,54 +61,29 @@ impl SqliteStore {
             },
         };
         let mut stmt = self.conn.prepare(
-            "SELECT p.id, p.name, count(DISTINCT pa.event_id), min(e.start_date), max(e.start_date),
-                    (SELECT json_array(q.position, o.name) FROM participation q
-                       JOIN event f ON f.id = q.event_id
-                       LEFT JOIN organization o ON o.id = q.organization_id
-                      WHERE q.person_id = p.id
-                        AND (q.position IS NOT NULL OR q.organization_id IS NOT NULL)
-                      ORDER BY q.position IS NULL, f.start_date DESC, q.id DESC LIMIT 1)
-               FROM person p
-               LEFT JOIN participation pa ON pa.person_id = p.id
-               LEFT JOIN event e ON e.id = pa.event_id
+            "SELECT p.name, s.events, s.position, o.name, s.first_date, s.last_date,
+                    (SELECT json_group_array(name) FROM (
+                         SELECT n.name FROM person_name n
+                          WHERE n.person_id = s.person_id AND n.name_key <> s.name_key
+                          ORDER BY n.name_key))
+               FROM person_summary s JOIN person p ON p.id = s.person_id
+               LEFT JOIN organization o ON o.id = s.organization_id
               WHERE ?1 IS NULL
-                 OR p.id IN (SELECT person_id FROM participation WHERE organization_id = ?1)
-              GROUP BY p.id
-              ORDER BY events_sort_key(p.name), events_key(p.name), p.id",
+                 OR s.person_id IN (SELECT person_id FROM participation WHERE organization_id = ?1)
+              ORDER BY s.sort_key, s.name_key, s.person_id",
         )?;
-        let rows = stmt
-            .query_map([org_id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    PersonSummary {
-                        name: r.get(1)?,
-                        aliases: Vec::new(),
-                        events: r.get(2)?,
-                        first: r.get(3)?,
-                        last: r.get(4)?,
-                        position: None,
-                        organization: None,
-                    },
-                    r.get::<_, Option<String>>(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let people =
-            rows.into_iter()
-                .map(|(id, mut person, latest)| {
-                    // The position and organization of one participation: the latest that records
-                    // a position, else the latest that records an organization.
-                    if let Some((position, organization)) = latest.as_deref().and_then(|j| {
-                        serde_json::from_str::<(Option<String>, Option<String>)>(j).ok()
-                    }) {
-                        person.position = position;
-                        person.organization = organization;
-                    }
-                    person.aliases = aliases(&self.conn, &PERSON, id, &person.name)?;
-                    Ok(person)
-                })
-                .collect::<Result<_>>()?;
-        Ok(Some(people))
+        let rows = stmt.query_map([org_id], |r| {
+            Ok(PersonSummary {
+                name: r.get(0)?,
+                aliases: names_of(r, 6)?,
+                events: r.get(1)?,
+                position: r.get(2)?,
+                organization: r.get(3)?,
+                first: r.get(4)?,
+                last: r.get(5)?,
+            })
+        })?;
+        Ok(Some(rows.collect::<rusqlite::Result<_>>()?))
     }
 
     /// Everything the person known by `name` (or an alias) took part in, oldest first.
@@ -254,6 +213,11 @@ impl SqliteStore {
     /// not a limit on events here but on groups: the `limit` groups with the most events, in
     /// the usual order.
     pub(super) fn stats(&self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
+        if !filter.is_narrowed() {
+            let mut rows = self.stats_of_all(by)?;
+            StatsRow::keep_largest(&mut rows, filter.limit);
+            return Ok(rows);
+        }
         let events_filter = EventFilter {
             limit: None,
             ..filter.clone()
@@ -310,17 +274,18 @@ impl SqliteStore {
                       ORDER BY key IS NULL, events DESC, key"
                 )
             }
+            // The chosen events once (a CTE used twice is otherwise run twice, and a
+            // correlated count of heads ran it once per organization), the heads counted
+            // with the links.
             StatsBy::Org => format!(
-                "WITH chosen (id) AS (SELECT id FROM ({events})),
-                      links (organization_id, event_id) AS (
-                          SELECT organization_id, event_id FROM event_organization
+                "WITH chosen (id) AS MATERIALIZED (SELECT id FROM ({events})),
+                      links (organization_id, event_id, head) AS (
+                          SELECT organization_id, event_id, 0 FROM event_organization
                            WHERE event_id IN chosen
-                          UNION
-                          SELECT organization_id, event_id FROM participation
+                          UNION ALL
+                          SELECT organization_id, event_id, head FROM participation
                            WHERE organization_id IS NOT NULL AND event_id IN chosen)
-                 SELECT o.name, count(*),
-                        (SELECT count(*) FROM participation p
-                          WHERE p.organization_id = o.id AND p.head AND p.event_id IN chosen)
+                 SELECT o.name, count(DISTINCT l.event_id), sum(l.head)
                    FROM links l JOIN organization o ON o.id = l.organization_id
                   GROUP BY o.id ORDER BY 2 DESC, events_key(o.name)"
             ),
@@ -343,4 +308,65 @@ impl SqliteStore {
         StatsRow::keep_largest(&mut rows, filter.limit);
         Ok(rows)
     }
+
+    /// `stats` of every event, from the summaries: the groups as [`SqliteStore::stats`] gives
+    /// them, read from a row per group (per organization, by organization).
+    fn stats_of_all(&self, by: StatsBy) -> Result<Vec<StatsRow>> {
+        let facet = match by {
+            StatsBy::Year => Facet::Year,
+            StatsBy::Kind => Facet::Kind,
+            StatsBy::Mode => Facet::Mode,
+            StatsBy::Region => Facet::Region,
+            StatsBy::Org => {
+                let mut stmt = self.conn.prepare(
+                    "SELECT o.name, s.events, s.headed
+                       FROM organization_summary s JOIN organization o ON o.id = s.organization_id
+                      WHERE s.events > 0 ORDER BY s.events DESC, s.name_key",
+                )?;
+                let rows = stmt.query_map([], |r| {
+                    Ok(StatsRow {
+                        value: r.get(0)?,
+                        events: r.get(1)?,
+                        headed: Some(r.get(2)?),
+                    })
+                })?;
+                return Ok(rows.collect::<rusqlite::Result<_>>()?);
+            }
+        };
+        // As `stats` groups the events themselves: spellings alike but for case and spacing
+        // are one group, shown by the spelling most of its events have.
+        let sql = match facet {
+            Facet::Year => {
+                "SELECT value, events FROM event_facet WHERE facet = ?1 AND recorded ORDER BY value"
+            }
+            _ => {
+                "WITH spellings (key, value, events) AS (
+                      SELECT events_key(CASE WHEN recorded THEN value END),
+                             CASE WHEN recorded THEN value END, events
+                        FROM event_facet WHERE facet = ?1),
+                  ranked (key, value, events, rank) AS (
+                      SELECT key, value, sum(events) OVER (PARTITION BY key),
+                             row_number() OVER (PARTITION BY key ORDER BY events DESC, value)
+                        FROM spellings)
+                 SELECT value, events FROM ranked WHERE rank = 1
+                  ORDER BY key IS NULL, events DESC, key"
+            }
+        };
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([facet.as_str()], |r| {
+            Ok(StatsRow {
+                value: r.get(0)?,
+                events: r.get(1)?,
+                headed: None,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Names given as a JSON array of text (`json_group_array`) in column `i`.
+fn names_of(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
+    let json: String = r.get(i)?;
+    serde_json::from_str(&json)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
 }
