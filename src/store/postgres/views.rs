@@ -321,18 +321,18 @@ pub(super) fn stats(
         StatsBy::Org => {
             let sql = format!(
                 "WITH chosen (id) AS ({}),
-                      links (organization_id, event_id) AS (
-                          SELECT organization_id, event_id FROM event_organization
+                      links (organization_id, event_id, head) AS (
+                          SELECT organization_id, event_id, false FROM event_organization
                            WHERE event_id IN (SELECT id FROM chosen)
-                          UNION
-                          SELECT organization_id, event_id FROM participation
+                          UNION ALL
+                          SELECT organization_id, event_id, head FROM participation
                            WHERE organization_id IS NOT NULL
-                             AND event_id IN (SELECT id FROM chosen))
-                 SELECT o.name, count(*),
-                        (SELECT count(*) FROM participation p
-                          WHERE p.organization_id = o.id AND p.head
-                            AND p.event_id IN (SELECT id FROM chosen))
-                   FROM links l JOIN organization o ON o.id = l.organization_id
+                             AND event_id IN (SELECT id FROM chosen)),
+                      took (organization_id, event_id, heads) AS (
+                          SELECT organization_id, event_id, count(*) FILTER (WHERE head)
+                            FROM links GROUP BY organization_id, event_id)
+                 SELECT o.name, count(*), sum(t.heads)::bigint
+                   FROM took t JOIN organization o ON o.id = t.organization_id
                   GROUP BY o.id ORDER BY 2 DESC, o.name_key",
                 q.sql
             );
