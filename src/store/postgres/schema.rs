@@ -48,9 +48,11 @@ pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 /// the number of its events. Every organization and person has its row, those of no event
 /// included. The rows are counted once the tables are made, in the migration's transaction
 /// (`connection::upgrade`). A group's value is text of any length, so it is found by its
-/// digest; "none recorded" (NULL) is a group of its own. As SQLite's migration 6.
+/// digest; "none recorded" (NULL) is a group of its own. As SQLite's migration 6. As V3,
+/// it runs again on a schema whose version was set back (`IF NOT EXISTS`), and every row is
+/// counted again.
 const V4: &str = r#"
-CREATE TABLE organization_summary (
+CREATE TABLE IF NOT EXISTS organization_summary (
     organization_id BIGINT PRIMARY KEY REFERENCES organization(id) ON DELETE CASCADE,
     events          BIGINT NOT NULL,  -- distinct events, in any role
     as_organizer    BIGINT NOT NULL,
@@ -60,7 +62,7 @@ CREATE TABLE organization_summary (
     first_date      DATE,
     last_date       DATE
 );
-CREATE TABLE person_summary (
+CREATE TABLE IF NOT EXISTS person_summary (
     person_id       BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
     events          BIGINT NOT NULL,
     first_date      DATE,
@@ -70,14 +72,14 @@ CREATE TABLE person_summary (
     position        TEXT COLLATE "C",
     organization_id BIGINT REFERENCES organization(id) ON DELETE SET NULL
 );
-CREATE TABLE event_facet (
+CREATE TABLE IF NOT EXISTS event_facet (
     facet   TEXT COLLATE "C" NOT NULL CHECK (facet IN ('year', 'kind', 'mode', 'region')),
     value   TEXT COLLATE "C",
     events  BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX event_facet_group ON event_facet (facet, (value IS NULL), md5(coalesce(value, '')));
+CREATE UNIQUE INDEX IF NOT EXISTS event_facet_group ON event_facet (facet, (value IS NULL), md5(coalesce(value, '')));
 -- `people` reads the organization a person's summary names.
-CREATE INDEX person_summary_organization ON person_summary (organization_id);
+CREATE INDEX IF NOT EXISTS person_summary_organization ON person_summary (organization_id);
 
 -- The roles that may read or write the events may read or write their summaries (as V3).
 DO $$
