@@ -38,6 +38,8 @@ mod roundtrip;
 mod safety;
 /// What only a server has: the counterparts of the SQLite-only tests of files.
 mod server;
+#[path = "summaries.rs"]
+mod summaries;
 #[path = "terminal.rs"]
 mod terminal;
 

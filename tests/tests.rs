@@ -20,4 +20,5 @@ mod query;
 mod robust;
 mod roundtrip;
 mod safety;
+mod summaries;
 mod terminal;
