@@ -24,7 +24,7 @@ use postgres::Transaction;
 
 use super::history::{self, states};
 use super::import::Row;
-use super::summary::ImportSummaries;
+use super::summary::{Added, ImportSummaries};
 use crate::model::{EntityState, EventState, RecordKind, State};
 use crate::store::Journal;
 use crate::store::error::Result;
@@ -74,6 +74,9 @@ pub(super) struct ImportLog {
     /// of the events there before (their states before, then after); those of the events
     /// created are counted from their rows at the end.
     dirty: Dirty,
+    /// What the events it created add to the summaries, as created (used when they are all
+    /// it did: see [`ImportSummaries::added`]).
+    added: Added,
 }
 
 impl ImportLog {
@@ -134,6 +137,9 @@ impl ImportLog {
         }
         self.note_organizations(kind, &state);
         self.note_links(kind, &state);
+        if let State::Event(e) = &state {
+            self.added.event(e);
+        }
         let seq = match self.reserved.take() {
             Some((record, seq)) if record == (kind, id) => seq,
             other => {
@@ -376,6 +382,26 @@ impl ImportLog {
         journal: &Journal,
     ) -> Result<(Option<i64>, ImportSummaries)> {
         self.send(tx, journal)?;
+        // Only created records, each as it was created: their summaries are what they add.
+        let only_created = self.lazy.is_empty()
+            && self
+                .slots
+                .values()
+                .all(|s| s.created && !s.dirty && !s.gone);
+        let created = |kind: RecordKind| -> Vec<i64> {
+            self.slots
+                .iter()
+                .filter(|((k, _), s)| *k == kind && s.created)
+                .map(|((_, id), _)| *id)
+                .collect()
+        };
+        let added = only_created.then(|| {
+            (
+                std::mem::take(&mut self.added),
+                created(RecordKind::Organization),
+                created(RecordKind::Person),
+            )
+        });
         let mut created_events: Vec<i64> = Vec::new();
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
         // Created records read again.
@@ -540,6 +566,7 @@ impl ImportLog {
         let summaries = ImportSummaries {
             dirty: std::mem::take(&mut self.dirty),
             created_events,
+            added,
         };
         Ok((Some(op), summaries))
     }

@@ -17,8 +17,11 @@
 //! id-by-id refresh (`$1` the ids) and the whole recount (`$1` NULL, folded away by the
 //! planner: every statement here is planned for the values it is given), and `check`.
 
+use std::collections::{HashMap, HashSet};
+
 use postgres::GenericClient;
 
+use crate::model::EventState;
 use crate::store::error::Result;
 use crate::store::summary::Dirty;
 
@@ -200,6 +203,11 @@ pub(super) struct ImportSummaries {
     pub(super) dirty: Dirty,
     /// The events the import created, whose groups are counted from their rows.
     pub(super) created_events: Vec<i64>,
+    /// When the import only created records (no record there before changed, none it
+    /// created changed again or merged away): what its events add, summed as it created
+    /// them, and the organizations and people it created. Then nothing is counted again
+    /// but the people there before that its events link to.
+    pub(super) added: Option<(Added, Vec<i64>, Vec<i64>)>,
 }
 
 impl ImportSummaries {
@@ -207,6 +215,9 @@ impl ImportSummaries {
     /// quarter of all events, every group is counted again (one scan of the events) rather
     /// than its events by id.
     pub(super) fn refresh(&self, client: &mut impl GenericClient) -> Result<()> {
+        if let Some((added, orgs, people)) = &self.added {
+            return added.apply(client, orgs, people);
+        }
         refresh_entities(client, &self.dirty)?;
         let created = self.created_events.len();
         if created > FEW && most(client, "SELECT count(*) FROM event", created)? {
@@ -214,6 +225,193 @@ impl ImportSummaries {
         }
         refresh_facets(client, &self.dirty)?;
         add_events_to_facets(client, &self.created_events)
+    }
+}
+
+/// An organization's summary as events add to it.
+#[derive(Default)]
+struct OrgAdded {
+    events: i64,
+    organizer: i64,
+    partner: i64,
+    participant: i64,
+    headed: i64,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+/// A person's summary as events add to it; `latest`: the key (records a position, start,
+/// participation id), position and organization of the participation `people` shows.
+#[derive(Default)]
+struct PersonAdded {
+    events: i64,
+    first: Option<String>,
+    last: Option<String>,
+    latest: Option<Latest>,
+}
+
+/// Which participation `people` shows: its key (records a position, its event's start, its
+/// id), its position and organization.
+type Latest = ((bool, String, i64), Option<String>, Option<i64>);
+
+/// What new events add to the summaries, summed in memory as an import creates them (a
+/// new event adds to each count; first and last dates widen), so that an import of new
+/// records does not count every link again in SQL (a million of them at 100k events).
+#[derive(Default)]
+pub(super) struct Added {
+    organizations: HashMap<i64, OrgAdded>,
+    people: HashMap<i64, PersonAdded>,
+    /// The groups of the new events.
+    facets: Dirty,
+}
+
+fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &str) {
+    if first.as_deref().is_none_or(|f| date < f) {
+        *first = Some(date.to_string());
+    }
+    if last.as_deref().is_none_or(|l| date > l) {
+        *last = Some(date.to_string());
+    }
+}
+
+impl Added {
+    /// A new event, as created.
+    pub(super) fn event(&mut self, e: &EventState) {
+        self.facets.event(e, 1);
+        let mut roles: HashMap<i64, [bool; 3]> = HashMap::new();
+        for (i, list) in [&e.organizers, &e.partners].into_iter().enumerate() {
+            for o in list {
+                roles.entry(o.id).or_default()[i] = true;
+            }
+        }
+        let mut people: HashSet<i64> = HashSet::new();
+        for p in &e.participants {
+            if let Some(o) = &p.organization {
+                roles.entry(o.id).or_default()[2] = true;
+                if p.head {
+                    self.organizations.entry(o.id).or_default().headed += 1;
+                }
+            }
+            let added = self.people.entry(p.person.id).or_default();
+            if people.insert(p.person.id) {
+                added.events += 1;
+                widen(&mut added.first, &mut added.last, &e.start);
+            }
+            if p.position.is_some() || p.organization.is_some() {
+                let key = (p.position.is_some(), e.start.clone(), p.id);
+                if added.latest.as_ref().is_none_or(|(k, _, _)| *k < key) {
+                    added.latest = Some((
+                        key,
+                        p.position.clone(),
+                        p.organization.as_ref().map(|o| o.id),
+                    ));
+                }
+            }
+        }
+        for (id, [organizer, partner, participant]) in roles {
+            let added = self.organizations.entry(id).or_default();
+            added.events += 1;
+            added.organizer += i64::from(organizer);
+            added.partner += i64::from(partner);
+            added.participant += i64::from(participant);
+            widen(&mut added.first, &mut added.last, &e.start);
+        }
+    }
+
+    /// Adds it all to the summaries: to those of the organizations (made for those the
+    /// import created), the groups; the people it created are written as summed, those
+    /// there before counted again (their latest participation may be an older one's).
+    fn apply(&self, client: &mut impl GenericClient, orgs: &[i64], people: &[i64]) -> Result<()> {
+        let mut ids = Vec::new();
+        let (mut n, mut organizer, mut partner, mut participant, mut headed) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut first, mut last) = (Vec::new(), Vec::new());
+        for (id, o) in &self.organizations {
+            ids.push(*id);
+            n.push(o.events);
+            organizer.push(o.organizer);
+            partner.push(o.partner);
+            participant.push(o.participant);
+            headed.push(o.headed);
+            first.push(o.first.as_deref());
+            last.push(o.last.as_deref());
+        }
+        client.execute(
+            "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
+                                               as_participant, headed, first_date, last_date)
+             SELECT id, n, o, p, pa, h, f::date, l::date
+               FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
+                           $6::bigint[], $7::text[], $8::text[]) AS a(id, n, o, p, pa, h, f, l)
+             ON CONFLICT (organization_id) DO UPDATE
+                SET events = organization_summary.events + excluded.events,
+                    as_organizer = organization_summary.as_organizer + excluded.as_organizer,
+                    as_partner = organization_summary.as_partner + excluded.as_partner,
+                    as_participant = organization_summary.as_participant + excluded.as_participant,
+                    headed = organization_summary.headed + excluded.headed,
+                    first_date = least(organization_summary.first_date, excluded.first_date),
+                    last_date = greatest(organization_summary.last_date, excluded.last_date)",
+            &[
+                &ids,
+                &n,
+                &organizer,
+                &partner,
+                &participant,
+                &headed,
+                &first,
+                &last,
+            ],
+        )?;
+        // Those it created that no new event links to.
+        client.execute(
+            "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
+                                               as_participant, headed)
+             SELECT id, 0, 0, 0, 0, 0 FROM unnest($1::bigint[]) AS a(id)
+             ON CONFLICT (organization_id) DO NOTHING",
+            &[&orgs],
+        )?;
+        // People: those it created as summed; those there before counted again.
+        let created: HashSet<i64> = people.iter().copied().collect();
+        let before: Vec<i64> = self
+            .people
+            .keys()
+            .copied()
+            .filter(|id| !created.contains(id))
+            .collect();
+        if most(client, "SELECT count(*) FROM person", before.len())? {
+            roomy(client)?;
+            recount_people(client, None)?;
+        } else {
+            let (mut ids, mut n, mut first, mut last, mut position, mut organization) = (
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+            );
+            for id in people {
+                let p = self.people.get(id);
+                ids.push(*id);
+                n.push(p.map_or(0, |p| p.events));
+                first.push(p.and_then(|p| p.first.as_deref()));
+                last.push(p.and_then(|p| p.last.as_deref()));
+                let latest = p.and_then(|p| p.latest.as_ref());
+                position.push(latest.and_then(|(_, position, _)| position.as_deref()));
+                organization.push(latest.and_then(|(_, _, o)| *o));
+            }
+            client.execute(
+                "INSERT INTO person_summary (person_id, events, first_date, last_date, position,
+                                             organization_id)
+                 SELECT id, n, f::date, l::date, p, o
+                   FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                               $6::bigint[]) AS a(id, n, f, l, p, o)",
+                &[&ids, &n, &first, &last, &position, &organization],
+            )?;
+            if !before.is_empty() {
+                recount_people(client, Some(&before))?;
+            }
+        }
+        refresh_facets(client, &self.facets)
     }
 }
 
