@@ -596,7 +596,7 @@ fn a_newer_database_is_refused() {
     let stderr = env.fails(1, &["list"]);
     assert!(
         stderr.contains(
-            "has schema version 99, newer than this events understands (5); upgrade events"
+            "has schema version 99, newer than this events understands (6); upgrade events"
         ),
         "{stderr}"
     );

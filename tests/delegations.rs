@@ -610,6 +610,7 @@ fn an_old_database_turns_head_of_delegation_roles_into_heads() {
     } else {
         env.sql(
             "DROP INDEX participation_head;
+             DROP INDEX participation_head_organization;
              ALTER TABLE participation DROP COLUMN head;
              PRAGMA user_version = 3;",
         );

@@ -437,7 +437,7 @@ fn an_old_database_is_upgraded_with_keys_for_every_event() {
     };
     let out = env.run(&["list", "--format", "json"]);
     assert!(
-        out.stderr.contains("from schema version 2 to 5"),
+        out.stderr.contains("from schema version 2 to 6"),
         "{}",
         out.stderr
     );

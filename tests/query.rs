@@ -343,16 +343,16 @@ fn changed(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
 fn dump(env: &Env) -> String {
     crate::util::typed_dump(env)
         .lines()
-        // The records, not the log of their changes (`history.rs` tests that).
+        // The records, not the log of their changes (`history.rs` tests that), nor the
+        // summaries counted from them (`summaries.rs`).
         .filter(|l| {
             !l.starts_with("## ")
                 && !l.starts_with("event_fts")
                 && !l.starts_with("operation")
-                && !l.starts_with("sqlite_sequence: \"operation\"")
-                // Nor the summaries kept of them (`summaries.rs` tests those).
                 && !l.starts_with("organization_summary")
                 && !l.starts_with("person_summary")
                 && !l.starts_with("event_facet")
+                && !l.starts_with("sqlite_sequence: \"operation\"")
         })
         .map(|l| format!("{l}\n"))
         .collect()

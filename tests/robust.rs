@@ -224,7 +224,7 @@ fn an_older_database_is_backed_up_then_upgraded() {
     );
     assert!(
         out.stderr
-            .contains("from schema version 1 to 5; a copy as it was is in"),
+            .contains("from schema version 1 to 6; a copy as it was is in"),
         "{}",
         out.stderr
     );

@@ -226,6 +226,18 @@ pub trait Store {
     fn find_entity(&mut self, kind: EntityKind, name: &str) -> Result<Option<Found>>;
     /// Calls `f` with the id and each name (own or alias) of every organization or person.
     fn each_name(&mut self, kind: EntityKind, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    /// Calls `f` with the id and each name of the people, at least every name whose surname
+    /// (as [`crate::model::abbrev::PersonName`] reads and folds it) is one of `surnames`: the
+    /// only names a typed name may fit by its spelling or surname. A backend with no index of
+    /// surnames gives every name.
+    fn each_name_with_surname(
+        &mut self,
+        surnames: &[String],
+        f: &mut dyn FnMut(i64, &str),
+    ) -> Result<()> {
+        let _ = surnames;
+        self.each_name(EntityKind::Person, f)
+    }
     /// Makes `alias` another name of the one known by `name`.
     fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome>;
     /// Removes `alias` from the names of the one known by `name`; returns its own name.
@@ -337,7 +349,13 @@ impl dyn Store + '_ {
         let Some(mut matcher) = resolve::Matcher::new(kind, typed) else {
             return Ok(None);
         };
-        self.each_name(kind, &mut |id, name| matcher.add(id, name))?;
+        // A person's name fits only names of the same surname: those, through an index.
+        match matcher.surnames() {
+            Some(surnames) => {
+                self.each_name_with_surname(&surnames, &mut |id, name| matcher.add(id, name))?
+            }
+            None => self.each_name(kind, &mut |id, name| matcher.add(id, name))?,
+        }
         let Some((basis, fits)) = matcher.finish() else {
             return Ok(None);
         };

@@ -70,6 +70,20 @@ impl Matcher {
         })
     }
 
+    /// The surnames a person's name must have to fit (folded, as [`PersonName`] reads them);
+    /// `None` for an organization.
+    pub(crate) fn surnames(&self) -> Option<Vec<String>> {
+        match &self.wanted {
+            Wanted::Initialism(_) => None,
+            Wanted::Person(readings) => {
+                let mut surnames: Vec<String> =
+                    readings.iter().map(|r| r.surname.clone()).collect();
+                surnames.dedup();
+                Some(surnames)
+            }
+        }
+    }
+
     /// Considers one name of the organization or person `id`.
     pub(crate) fn add(&mut self, id: i64, name: &str) {
         let push = |list: &mut Vec<(i64, String)>| {

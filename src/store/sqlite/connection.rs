@@ -163,6 +163,18 @@ fn register_functions(conn: &Connection) -> Result<()> {
             Ok(text.map(|t| crate::model::name_key(&t)))
         },
     )?;
+    // `events_surname(text)`: a person's surname, folded, as names are matched by it.
+    conn.create_scalar_function(
+        "events_surname",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text
+                .and_then(|t| crate::model::abbrev::PersonName::parse(&t))
+                .map(|p| p.surname))
+        },
+    )?;
     // `events_sort_key(text)`: the order people read in (case and accents aside).
     conn.create_scalar_function(
         "events_sort_key",

@@ -70,8 +70,11 @@ pub(super) const PERSON: Entity = Entity {
     find: "SELECT p.id, p.name FROM person_name n JOIN person p ON p.id = n.person_id
             WHERE n.name_key = ?1",
     insert: "INSERT INTO person (name, created_at) VALUES (?1, ?2)",
-    insert_name: "INSERT INTO person_name (name_key, person_id, name) VALUES (?1, ?2, ?3)",
-    update_name: "UPDATE person_name SET name = ?2 WHERE name_key = ?1",
+    // Each name with its surname, as `PersonName` reads it (indexed: see
+    // `each_name_with_surname`).
+    insert_name: "INSERT INTO person_name (name_key, person_id, name, surname)
+                  VALUES (?1, ?2, ?3, events_surname(?3))",
+    update_name: "UPDATE person_name SET name = ?2, surname = events_surname(?2) WHERE name_key = ?1",
     delete_name: "DELETE FROM person_name WHERE name_key = ?1",
     set_entity_name: "UPDATE person SET name = ?2 WHERE id = ?1",
     move_names: "UPDATE person_name SET person_id = ?1 WHERE person_id = ?2",
@@ -106,6 +109,25 @@ pub(super) fn each_name(
     while let Some(row) = rows.next()? {
         let name: String = row.get(1)?;
         f(row.get(0)?, &name);
+    }
+    Ok(())
+}
+
+/// Calls `f` with the id and each name of the people whose names have one of `surnames`
+/// (folded, as `PersonName` reads them), through their index.
+pub(super) fn each_name_with_surname(
+    conn: &Connection,
+    surnames: &[String],
+    f: &mut dyn FnMut(i64, &str),
+) -> Result<()> {
+    let mut stmt =
+        conn.prepare_cached("SELECT person_id, name FROM person_name WHERE surname = ?1")?;
+    for surname in surnames {
+        let mut rows = stmt.query([surname])?;
+        while let Some(row) = rows.next()? {
+            let name: String = row.get(1)?;
+            f(row.get(0)?, &name);
+        }
     }
     Ok(())
 }

@@ -719,6 +719,9 @@ pub(super) struct ImportLog {
     /// events it created as it built them, the state before of each event it changed
     /// (counted out) and the state after (counted in, at the end).
     dirty: Dirty,
+    /// The organizations and people the created events link to, as met (many, for a large
+    /// import): dirty too.
+    created_links: (Vec<i64>, Vec<i64>),
 }
 
 impl ImportLog {
@@ -796,7 +799,11 @@ impl ImportLog {
     ) -> Result<()> {
         self.write_event(conn, journal, state, false)?;
         self.created.insert(state.id);
-        self.dirty.event(state, 1);
+        self.dirty.groups(state, 1);
+        self.created_links.0.extend(state.organization_ids());
+        self.created_links
+            .1
+            .extend(state.participants.iter().map(|p| p.person.id));
         Ok(())
     }
 
@@ -941,6 +948,13 @@ impl ImportLog {
             self.organizations.extend(finished.organizations);
             self.dirty.extend(Dirty::of(&finished.changes));
         }
+        let (mut organizations, mut people) = std::mem::take(&mut self.created_links);
+        for ids in [&mut organizations, &mut people] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        self.dirty.organizations.extend(organizations);
+        self.dirty.people.extend(people);
         summary::refresh(conn, &std::mem::take(&mut self.dirty))?;
         let Some(op) = self.op else {
             return Ok(());

@@ -214,6 +214,14 @@ impl Store for SqliteStore {
         entity::each_name(&self.conn, entity::of(kind), f)
     }
 
+    fn each_name_with_surname(
+        &mut self,
+        surnames: &[String],
+        f: &mut dyn FnMut(i64, &str),
+    ) -> Result<()> {
+        entity::each_name_with_surname(&self.conn, surnames, f)
+    }
+
     fn add_alias(&mut self, kind: EntityKind, name: &str, alias: &str) -> Result<AliasOutcome> {
         SqliteStore::add_alias(self, entity::of(kind), name, alias)
     }
@@ -235,10 +243,12 @@ impl Store for SqliteStore {
     // page it needs through a memory map.
 
     fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
+        self.read_many_rows()?;
         SqliteStore::organizations(self, search)
     }
 
     fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+        self.read_many_rows()?;
         SqliteStore::people(self, org)
     }
 

@@ -32,9 +32,27 @@ pub const MIGRATIONS: &[Migration] = &[
     // 6: the summaries `orgs`, `people` and `stats` read, counted from what is there.
     |tx| {
         tx.execute_batch(super::summary::V6_SUMMARIES)?;
-        super::summary::recount_everything(tx)
+        super::summary::recount_everything(tx)?;
+        let has_surnames: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info('person_name') WHERE name = 'surname'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_surnames {
+            tx.execute("ALTER TABLE person_name ADD COLUMN surname TEXT", [])?;
+        }
+        tx.execute_batch(V6_SURNAMES)
     },
 ];
+
+/// 6, last (after a column `surname` is added to `person_name`, unless a database whose
+/// recorded version was set back by hand has it already): each person's name with its surname (`events_surname`: as `PersonName` reads and
+/// folds it), indexed, so that a name resolved by its surname (`person Barchuk`) reads the
+/// names of that surname, not every name.
+const V6_SURNAMES: &str = r#"
+UPDATE person_name SET surname = events_surname(name);
+CREATE INDEX IF NOT EXISTS person_name_surname ON person_name(surname);
+"#;
 
 /// 5, first: organizations and people, like events and participations, never give an id
 /// again once their row is removed (`AUTOINCREMENT`, as a server's identity): the log holds

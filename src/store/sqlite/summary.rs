@@ -23,9 +23,10 @@ use crate::store::summary::Dirty;
 /// `name_key`: what `events_sort_key` and `events_key` give), indexed, so that those views
 /// read in order without sorting. `event_facet`'s groups "none recorded" are `recorded = 0`
 /// with the value `''`; without rowid, its rows are in the order of their key whatever
-/// order they were written in.
+/// order they were written in. (`IF NOT EXISTS`: a database whose recorded version was set
+/// back by hand runs this migration again, and its summaries are counted again.)
 pub(super) const V6_SUMMARIES: &str = r#"
-CREATE TABLE organization_summary (
+CREATE TABLE IF NOT EXISTS organization_summary (
     organization_id INTEGER PRIMARY KEY REFERENCES organization(id) ON DELETE CASCADE,
     sort_key        TEXT NOT NULL,
     name_key        TEXT NOT NULL,
@@ -37,10 +38,10 @@ CREATE TABLE organization_summary (
     first_date      TEXT,               -- the first and latest start dates of its events
     last_date       TEXT
 );
-CREATE INDEX organization_summary_order ON organization_summary(sort_key, name_key, organization_id);
-CREATE INDEX organization_summary_events ON organization_summary(events DESC, name_key);
+CREATE INDEX IF NOT EXISTS organization_summary_order ON organization_summary(sort_key, name_key, organization_id);
+CREATE INDEX IF NOT EXISTS organization_summary_events ON organization_summary(events DESC, name_key);
 
-CREATE TABLE person_summary (
+CREATE TABLE IF NOT EXISTS person_summary (
     person_id       INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
     sort_key        TEXT NOT NULL,
     name_key        TEXT NOT NULL,
@@ -52,10 +53,10 @@ CREATE TABLE person_summary (
     position        TEXT,
     organization_id INTEGER REFERENCES organization(id) ON DELETE SET NULL
 );
-CREATE INDEX person_summary_order ON person_summary(sort_key, name_key, person_id);
-CREATE INDEX person_summary_organization ON person_summary(organization_id);
+CREATE INDEX IF NOT EXISTS person_summary_order ON person_summary(sort_key, name_key, person_id);
+CREATE INDEX IF NOT EXISTS person_summary_organization ON person_summary(organization_id);
 
-CREATE TABLE event_facet (
+CREATE TABLE IF NOT EXISTS event_facet (
     facet    TEXT NOT NULL CHECK (facet IN ('year', 'kind', 'mode', 'region')),
     recorded INTEGER NOT NULL CHECK (recorded IN (0, 1)),
     value    TEXT NOT NULL CHECK (recorded OR value = ''),
@@ -64,7 +65,7 @@ CREATE TABLE event_facet (
 ) WITHOUT ROWID;
 
 -- What a summary of an organization counts again, found by organization: the heads.
-CREATE INDEX participation_head_organization ON participation(organization_id) WHERE head;
+CREATE INDEX IF NOT EXISTS participation_head_organization ON participation(organization_id) WHERE head;
 "#;
 
 /// Every group of `stats`, counted from the events: facet, recorded, value, events. An event
@@ -277,40 +278,46 @@ struct Recount {
     people: BTreeMap<i64, PersonRow>,
 }
 
-/// The participation a person's position is taken from, so far: whether it records one, its
-/// event's start, its id (the greatest wins), and what it records.
-struct Latest {
-    key: (bool, String, i64),
-    position: Option<String>,
-    organization: Option<i64>,
+/// A person's summary as it is being counted: the row, the event last counted for them (a
+/// person's participations in one event count one event), and the participation their
+/// position is taken from so far (whether it records one, its event's start, its id: the
+/// greatest wins).
+#[derive(Default)]
+struct PersonCount {
+    row: PersonRow,
+    last_event: Option<i64>,
+    latest: Option<(bool, String, i64)>,
 }
 
 impl Recount {
     fn everything(conn: &Connection) -> rusqlite::Result<Recount> {
-        let mut recount = Recount::default();
+        let mut organizations: HashMap<i64, OrgRow> = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name FROM organization")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let name: String = r.get(1)?;
-            recount.organizations.insert(
-                r.get(0)?,
-                OrgRow {
-                    sort_key: sort_key(&name),
-                    name_key: name_key(&name),
-                    ..OrgRow::default()
-                },
-            );
+            let name = r.get_ref(1)?.as_str()?;
+            let row = OrgRow {
+                sort_key: sort_key(name),
+                name_key: name_key(name),
+                ..OrgRow::default()
+            };
+            organizations.insert(r.get(0)?, row);
         }
+        let mut people: HashMap<i64, PersonCount> = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name FROM person")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let name: String = r.get(1)?;
-            recount.people.insert(
+            let name = r.get_ref(1)?.as_str()?;
+            let row = PersonRow {
+                sort_key: sort_key(name),
+                name_key: name_key(name),
+                ..PersonRow::default()
+            };
+            people.insert(
                 r.get(0)?,
-                PersonRow {
-                    sort_key: sort_key(&name),
-                    name_key: name_key(&name),
-                    ..PersonRow::default()
+                PersonCount {
+                    row,
+                    ..PersonCount::default()
                 },
             );
         }
@@ -327,20 +334,21 @@ impl Recount {
              ORDER BY 1",
         )?;
         let mut rows = stmt.query([])?;
-        // The organizations of the event being read, with how they took part: organizer,
-        // partner, participant.
+        // The event being read, and the organizations it links to with how they took part:
+        // organizer, partner, participant.
         let mut event: Option<(i64, String)> = None;
         let mut links: Vec<(i64, [bool; 3])> = Vec::new();
-        let mut person_event: HashMap<i64, i64> = HashMap::new();
-        let mut latest: HashMap<i64, Latest> = HashMap::new();
         while let Some(r) = rows.next()? {
             let event_id: i64 = r.get(0)?;
-            if event.as_ref().map(|(id, _)| *id) != Some(event_id) {
-                if let Some((_, start)) = &event {
-                    recount.count_links(start, &mut links);
+            let start = match &mut event {
+                Some((id, start)) if *id == event_id => start,
+                _ => {
+                    if let Some((_, start)) = &event {
+                        count_links(&mut organizations, start, &mut links);
+                    }
+                    &mut event.insert((event_id, r.get(1)?)).1
                 }
-                event = Some((event_id, r.get(1)?));
-            }
+            };
             let role: i64 = r.get(2)?;
             let organization: Option<i64> = r.get(3)?;
             if let Some(org) = organization {
@@ -351,9 +359,9 @@ impl Recount {
                         links.len() - 1
                     }
                 };
-                links[i].1[role as usize] = true;
+                links[i].1[role.clamp(0, 2) as usize] = true;
                 if r.get::<_, bool>(4)?
-                    && let Some(o) = recount.organizations.get_mut(&org)
+                    && let Some(o) = organizations.get_mut(&org)
                 {
                     o.headed += 1;
                 }
@@ -361,53 +369,55 @@ impl Recount {
             let Some(person) = r.get::<_, Option<i64>>(5)? else {
                 continue;
             };
-            let Some(p) = recount.people.get_mut(&person) else {
+            let Some(p) = people.get_mut(&person) else {
                 continue;
             };
-            let start = &event.as_ref().map(|(_, s)| s.as_str()).unwrap_or_default();
-            if person_event.insert(person, event_id) != Some(event_id) {
-                p.events += 1;
-                widen(&mut p.first, &mut p.last, start);
+            if p.last_event != Some(event_id) {
+                p.last_event = Some(event_id);
+                p.row.events += 1;
+                widen(&mut p.row.first, &mut p.row.last, start);
             }
-            let position: Option<String> = r.get(6)?;
+            let position = r.get_ref(6)?.as_str_or_null()?;
             if position.is_some() || organization.is_some() {
-                let key = (position.is_some(), start.to_string(), r.get::<_, i64>(7)?);
-                if latest.get(&person).is_none_or(|l| l.key < key) {
-                    latest.insert(
-                        person,
-                        Latest {
-                            key,
-                            position,
-                            organization,
-                        },
-                    );
+                let id: i64 = r.get(7)?;
+                let later = match &p.latest {
+                    None => true,
+                    Some((has, date, pid)) => {
+                        (position.is_some(), start.as_str(), id) > (*has, date.as_str(), *pid)
+                    }
+                };
+                if later {
+                    p.latest = Some((position.is_some(), start.clone(), id));
+                    p.row.position = position.map(str::to_string);
+                    p.row.organization = organization;
                 }
             }
         }
         if let Some((_, start)) = &event {
-            recount.count_links(start, &mut links);
+            count_links(&mut organizations, start, &mut links);
         }
-        for (person, l) in latest {
-            if let Some(p) = recount.people.get_mut(&person) {
-                p.position = l.position;
-                p.organization = l.organization;
-            }
-        }
-        Ok(recount)
+        Ok(Recount {
+            organizations: organizations.into_iter().collect(),
+            people: people.into_iter().map(|(id, p)| (id, p.row)).collect(),
+        })
     }
+}
 
-    /// Counts one event in the summaries of the organizations it links to, and forgets them.
-    fn count_links(&mut self, start: &str, links: &mut Vec<(i64, [bool; 3])>) {
-        for (org, [organizer, partner, participant]) in links.drain(..) {
-            let Some(o) = self.organizations.get_mut(&org) else {
-                continue;
-            };
-            o.events += 1;
-            o.as_organizer += i64::from(organizer);
-            o.as_partner += i64::from(partner);
-            o.as_participant += i64::from(participant);
-            widen(&mut o.first, &mut o.last, start);
-        }
+/// Counts one event in the summaries of the organizations it links to, and forgets them.
+fn count_links(
+    organizations: &mut HashMap<i64, OrgRow>,
+    start: &str,
+    links: &mut Vec<(i64, [bool; 3])>,
+) {
+    for (org, [organizer, partner, participant]) in links.drain(..) {
+        let Some(o) = organizations.get_mut(&org) else {
+            continue;
+        };
+        o.events += 1;
+        o.as_organizer += i64::from(organizer);
+        o.as_partner += i64::from(partner);
+        o.as_participant += i64::from(participant);
+        widen(&mut o.first, &mut o.last, start);
     }
 }
 
