@@ -278,6 +278,9 @@ impl Added {
     /// A new event, as created.
     pub(super) fn event(&mut self, e: &EventState) {
         self.facets.event(e, 1);
+        // Only its groups are wanted of it (the links are summed below).
+        self.facets.organizations.clear();
+        self.facets.people.clear();
         let mut roles: HashMap<i64, [bool; 3]> = HashMap::new();
         for (i, list) in [&e.organizers, &e.partners].into_iter().enumerate() {
             for o in list {
