@@ -618,7 +618,7 @@ fn an_old_database_turns_head_of_delegation_roles_into_heads() {
     let out = env.run(&["list", "--head", "A", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     // Both backends say so, once.
-    let latest = if crate::POSTGRES { "1 to 3" } else { "3 to 6" };
+    let latest = if crate::POSTGRES { "1 to 4" } else { "3 to 6" };
     assert!(
         out.stderr
             .contains(&format!("from schema version {latest}")),

@@ -1068,7 +1068,7 @@ fn an_upgrade_gives_the_log_the_grants_the_records_have() {
     let out = env.run(&["list"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("from schema version 2 to 3"),
+        out.stderr.contains("from schema version 2 to 4"),
         "{}",
         out.stderr
     );

@@ -214,6 +214,10 @@ pub(super) fn upgrade(tx: &mut Transaction<'_>, url: &PgUrl) -> Result<i64> {
             .map_err(StoreError::from)
             .with_context(|| format!("migrating {url} to schema version {}", i + 1))?;
     }
+    if version < 4 {
+        // The summaries, made by migration 4, are counted once, here.
+        super::summary::recount_all(tx)?;
+    }
     tx.execute(
         "INSERT INTO events_schema (one, application, version) VALUES (true, 'events', $1)
          ON CONFLICT (one) DO UPDATE SET version = excluded.version",

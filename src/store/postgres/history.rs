@@ -20,7 +20,7 @@ use postgres::{GenericClient, Row, Transaction};
 use super::PgStore;
 
 use super::import::PgImport;
-use super::search;
+use super::{search, summary};
 use crate::model::{
     Change, EntityKind, EntityState, EventState, LastChange, LogFilter, Named, NewOperation,
     Operation, ParticipationState, RecordKind, State, name_key,
@@ -28,6 +28,7 @@ use crate::model::{
 use crate::store::error::{Failure, Result, StoreError};
 use crate::store::fold::sort_key;
 use crate::store::history::{self, HistoryTxn, Journal, Undone, os_user};
+use crate::store::summary::Dirty;
 
 // Reading states.
 
@@ -887,6 +888,9 @@ pub(super) fn record(client: &mut impl GenericClient, op: &NewOperation) -> Resu
         &[&id, &seqs, &kinds, &records, &labels, &befores, &afters],
     )?;
     insert_organizations(client, id, &op.organizations)?;
+    // The summaries, from what the changes say: every write but the import comes here,
+    // once it has written all it writes.
+    summary::refresh(client, &Dirty::of(&op.changes))?;
     Ok(id)
 }
 

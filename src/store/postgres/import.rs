@@ -1505,7 +1505,7 @@ impl ImportTxn for PgImport<'_> {
         }
         // The log, once everything is written.
         let log = std::mem::take(&mut self.log);
-        log.finish(&mut self.tx, &self.journal)?;
+        let (_, summaries) = log.finish(&mut self.tx, &self.journal)?;
         let refresh: Vec<i64> = self.touched.union(&self.changed).copied().collect();
         if !refresh.is_empty() {
             search::refresh(&mut self.tx, &refresh)?;
@@ -1523,6 +1523,15 @@ impl ImportTxn for PgImport<'_> {
                 "SET LOCAL default_statistics_target = 10;
                  ANALYZE organization, organization_name, person, person_name, event, event_tag,
                          event_organization, session, participation",
+            )?;
+        }
+        // The summaries, once the planner knows the tables' sizes (an import into an empty
+        // database counts them all, in a few grouped statements).
+        summaries.refresh(&mut self.tx)?;
+        if self.inserted >= ANALYZE_AFTER {
+            self.tx.batch_execute(
+                "SET LOCAL default_statistics_target = 10;
+                 ANALYZE organization_summary, person_summary, event_facet",
             )?;
         }
         // From here, an interruption may come after the server committed.

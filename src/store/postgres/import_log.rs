@@ -24,9 +24,11 @@ use postgres::Transaction;
 
 use super::history::{self, states};
 use super::import::Row;
+use super::summary::{Added, ImportSummaries};
 use crate::model::{EntityState, EventState, RecordKind, State};
 use crate::store::Journal;
 use crate::store::error::Result;
+use crate::store::summary::Dirty;
 
 /// Rows sent in one go: the log's rows waiting, the states after read and compared.
 const BATCH: usize = 1000;
@@ -69,6 +71,13 @@ pub(super) struct ImportLog {
     /// States of events there before the import, read with another's (see
     /// [`ImportLog::changes_event`]), not changed since.
     read: HashMap<i64, State>,
+    /// What the summaries are to count again, from the states that pass through: the groups
+    /// of the events there before (their states before, then after); those of the events
+    /// created are counted from their rows at the end.
+    dirty: Dirty,
+    /// What the events it created add to the summaries, as created (used when they are all
+    /// it did: see [`ImportSummaries::added`]).
+    added: Added,
 }
 
 impl ImportLog {
@@ -92,6 +101,29 @@ impl ImportLog {
         }
     }
 
+    /// The organizations and people a state links to (an organization or person, itself)
+    /// are dirty: their summaries are counted again.
+    fn note_links(&mut self, kind: RecordKind, state: &State) {
+        match state {
+            State::Entity(e) => self.dirty.entity(kind, e.id),
+            State::Event(e) => {
+                self.dirty.organizations.extend(e.organization_ids());
+                self.dirty
+                    .people
+                    .extend(e.participants.iter().map(|p| p.person.id));
+            }
+        }
+    }
+
+    /// A state of a record there before the import, counted `sign` times in the summaries
+    /// (-1 its state before, +1 its state after).
+    fn note_existing(&mut self, kind: RecordKind, state: &State, sign: i64) {
+        match state {
+            State::Event(e) => self.dirty.event(e, sign),
+            State::Entity(e) => self.dirty.entity(kind, e.id),
+        }
+    }
+
     /// Keeps the next place for a record about to be created (see [`ImportLog::created`]).
     pub(super) fn reserve(&mut self, kind: RecordKind, id: i64) {
         let seq = self.next_seq();
@@ -105,6 +137,10 @@ impl ImportLog {
             return;
         }
         self.note_organizations(kind, &state);
+        self.note_links(kind, &state);
+        if let State::Event(e) = &state {
+            self.added.event(e);
+        }
         let seq = match self.reserved.take() {
             Some((record, seq)) if record == (kind, id) => seq,
             other => {
@@ -240,6 +276,7 @@ impl ImportLog {
     /// The row of a record there before the import, with its state before (and its label
     /// then, kept if it is removed), its state after to come (see [`ImportLog::finish`]).
     fn logs_before(&mut self, kind: RecordKind, id: i64, seq: i32, before: &State) {
+        self.note_existing(kind, before, -1);
         self.waiting += 1;
         let row = Row::new(&mut self.rows)
             .int(seq.into())
@@ -361,8 +398,29 @@ impl ImportLog {
         mut self,
         tx: &mut Transaction<'_>,
         journal: &Journal,
-    ) -> Result<Option<i64>> {
+    ) -> Result<(Option<i64>, ImportSummaries)> {
         self.send(tx, journal)?;
+        // Only created records, each as it was created: their summaries are what they add.
+        let only_created = self.lazy.is_empty()
+            && self
+                .slots
+                .values()
+                .all(|s| s.created && !s.dirty && !s.gone);
+        let created = |kind: RecordKind| -> Vec<i64> {
+            self.slots
+                .iter()
+                .filter(|((k, _), s)| *k == kind && s.created)
+                .map(|((_, id), _)| *id)
+                .collect()
+        };
+        let added = only_created.then(|| {
+            (
+                std::mem::take(&mut self.added),
+                created(RecordKind::Organization),
+                created(RecordKind::Person),
+            )
+        });
+        let mut created_events: Vec<i64> = Vec::new();
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
         // Created records read again.
         let mut again: HashMap<RecordKind, Vec<i64>> = HashMap::new();
@@ -376,6 +434,9 @@ impl ImportLog {
                 continue;
             }
             *tally.entry((*kind, "created")).or_default() += 1;
+            if *kind == RecordKind::Event {
+                created_events.push(*id);
+            }
             if slot.dirty {
                 again.entry(*kind).or_default().push(*id);
             }
@@ -389,6 +450,7 @@ impl ImportLog {
                 let after = found.remove(id);
                 if let Some(state) = &after {
                     self.note_organizations(*kind, state);
+                    self.note_links(*kind, state);
                 }
                 seqs.push(self.slots[&(*kind, *id)].seq);
                 labels.push(after.as_ref().map(State::label).unwrap_or_default());
@@ -428,6 +490,7 @@ impl ImportLog {
             for (kind, id, seq) in chunk {
                 match now.get_mut(kind).and_then(|m| m.remove(id)) {
                     Some(state) => {
+                        self.note_existing(*kind, &state, 1);
                         kept_seqs.push(*seq);
                         kept_labels.push(state.label());
                         kept_afters.push(state.to_json());
@@ -473,7 +536,7 @@ impl ImportLog {
                 tx.execute("DELETE FROM operation WHERE id = $1", &[&op])?;
                 history::give_back_operation(tx, op)?;
             }
-            return Ok(None);
+            return Ok((None, ImportSummaries::default()));
         }
         let op = self.operation(tx, journal)?;
         if !gone.is_empty() {
@@ -518,7 +581,12 @@ impl ImportLog {
                 );
             }
         }
-        Ok(Some(op))
+        let summaries = ImportSummaries {
+            dirty: std::mem::take(&mut self.dirty),
+            created_events,
+            added,
+        };
+        Ok((Some(op), summaries))
     }
 
     /// Gives the operation's id back if the import is rolled back (see

@@ -8,7 +8,7 @@
 
 use postgres::{GenericClient, Transaction};
 
-use super::search;
+use super::{search, summary};
 
 use crate::model::name_key;
 use crate::store::Counts;
@@ -149,6 +149,8 @@ fn run_checks(tx: &mut Transaction<'_>, problems: &mut Vec<String>) -> Result<()
             problems.push(row.try_get(0)?);
         }
     }
+    // The summaries `orgs`, `people` and `stats` read, against a recount.
+    summary::check(tx, problems)?;
     // The search documents, against what the stored texts give now.
     let portal = tx.bind("SELECT id FROM event ORDER BY id", &[])?;
     loop {

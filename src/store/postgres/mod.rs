@@ -27,6 +27,7 @@ mod maintain;
 mod read;
 mod schema;
 mod search;
+mod summary;
 mod survey;
 mod tls;
 pub mod url;

@@ -34,10 +34,69 @@ pub const OURS: &[&str] = &[
     "operation",
     "operation_change",
     "operation_organization",
+    "organization_summary",
+    "person_summary",
+    "event_facet",
 ];
 
 /// Every migration, in order: migration `n` (1-based) takes the schema from version n-1 to n.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+
+/// 4: the summaries `orgs`, `people`, `stats` and `person` read (issue 12), kept current by
+/// every write in its own transaction (see `summary.rs`): per organization and per person
+/// their events and dates, per group of events (a year, a kind, a mode, a region, as spelt)
+/// the number of its events. Every organization and person has its row, those of no event
+/// included. The rows are counted once the tables are made, in the migration's transaction
+/// (`connection::upgrade`). A group's value is text of any length, so it is found by its
+/// digest; "none recorded" (NULL) is a group of its own. As SQLite's migration 6. As V3,
+/// it runs again on a schema whose version was set back (`IF NOT EXISTS`), and every row is
+/// counted again.
+const V4: &str = r#"
+CREATE TABLE IF NOT EXISTS organization_summary (
+    organization_id BIGINT PRIMARY KEY REFERENCES organization(id) ON DELETE CASCADE,
+    events          BIGINT NOT NULL,  -- distinct events, in any role
+    as_organizer    BIGINT NOT NULL,
+    as_partner      BIGINT NOT NULL,
+    as_participant  BIGINT NOT NULL,  -- events a participant represented it at
+    headed          BIGINT NOT NULL,  -- participations heading its delegation
+    first_date      DATE,
+    last_date       DATE
+);
+CREATE TABLE IF NOT EXISTS person_summary (
+    person_id       BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
+    events          BIGINT NOT NULL,
+    first_date      DATE,
+    last_date       DATE,
+    -- Of one participation: the latest that records a position, else the latest that
+    -- records an organization.
+    position        TEXT COLLATE "C",
+    organization_id BIGINT REFERENCES organization(id) ON DELETE SET NULL
+);
+CREATE TABLE IF NOT EXISTS event_facet (
+    facet   TEXT COLLATE "C" NOT NULL CHECK (facet IN ('year', 'kind', 'mode', 'region')),
+    value   TEXT COLLATE "C",
+    events  BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS event_facet_group ON event_facet (facet, (value IS NULL), md5(coalesce(value, '')));
+-- `people` reads the organization a person's summary names.
+CREATE INDEX IF NOT EXISTS person_summary_organization ON person_summary (organization_id);
+
+-- The roles that may read or write the events may read or write their summaries (as V3).
+DO $$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who,
+                    a.privilege_type AS what
+               FROM pg_class c, aclexplode(c.relacl) a
+              WHERE c.oid = CAST('event' AS regclass) AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON organization_summary, person_summary, event_facet TO %s',
+                       g.what, g.who);
+    END LOOP;
+END
+$$;
+"#;
 
 /// 3: the operation log (issue 11). Every command that writes records one operation, with the
 /// state of each record it touched before and after (JSON text, the same bytes as SQLite's),
