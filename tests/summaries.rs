@@ -234,8 +234,11 @@ fn curate(env: &Env, rng: &mut Rng) {
     };
 }
 
-/// An NDJSON file of new events, one record updating an event already there (by its key),
-/// and an alias record.
+/// An NDJSON file of new events, and sometimes a record updating an event already there (by
+/// its key) and an alias record: now and then one that makes a name the file created an alias
+/// of an organization there before (a merge within the import). Without the last two, the
+/// import only creates records (PostgreSQL then adds what its events add, instead of counting
+/// again): on a database that is not empty, too.
 fn import(env: &Env, rng: &mut Rng, made: &mut Made) {
     made.imports += 1;
     let mut lines = Vec::new();
@@ -262,8 +265,15 @@ fn import(env: &Env, rng: &mut Rng, made: &mut Made) {
             "participants": participants,
         }));
     }
+    // An organization the file creates, that an alias record may merge into another.
+    let created_org = format!("Imported organization {}", made.imports);
+    if rng.chance(30) {
+        lines[0]["partners"] = serde_json::json!([created_org]);
+    }
     // An event there already, as exported, changed.
-    if let Some(event) = any(rng, &made.events) {
+    if rng.chance(50)
+        && let Some(event) = any(rng, &made.events)
+    {
         let out = env.run(&["export", &event]);
         if out.code == 0
             && let Some(line) = out.stdout.lines().next()
@@ -276,10 +286,17 @@ fn import(env: &Env, rng: &mut Rng, made: &mut Made) {
             lines.push(record);
         }
     }
-    lines.push(serde_json::json!({
-        "organization": rng.pick(ORGS),
-        "aliases": [format!("Imported alias {}", made.imports)],
-    }));
+    match rng.below(3) {
+        0 => {}
+        1 => lines.push(serde_json::json!({
+            "organization": rng.pick(ORGS),
+            "aliases": [format!("Imported alias {}", made.imports)],
+        })),
+        _ => lines.push(serde_json::json!({
+            "organization": rng.pick(ORGS),
+            "aliases": [created_org],
+        })),
+    }
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     let file = env.file(&format!("import-{}.ndjson", made.imports), text);
     let out = attempt(env, &["import", &file]);
