@@ -351,7 +351,8 @@ impl<'a> PgImport<'a> {
     /// that keep long keys and names unique are set aside too (what this import writes is
     /// unique by its own bookkeeping, and made again they check it once: a duplicate would
     /// fail the import whole); not those of `retired_key`, whose trigger's `ON CONFLICT`
-    /// needs its index.
+    /// needs its index, nor the summaries' (their `ON CONFLICT` needs theirs, and a record
+    /// removed takes its summary with it, whenever that happens).
     fn defer_checks(&mut self) -> Result<()> {
         let owner: bool = self
             .tx
@@ -371,6 +372,7 @@ impl<'a> PgImport<'a> {
                FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
               WHERE c.contype = 'f'
                 AND c.connamespace = CAST(current_schema() AS regnamespace)
+                AND t.relname NOT IN ('organization_summary', 'person_summary', 'event_facet')
               ORDER BY c.oid",
             &[],
         )?;
@@ -380,7 +382,9 @@ impl<'a> PgImport<'a> {
               WHERE i.relnamespace = CAST(current_schema() AS regnamespace)
                 AND NOT x.indisprimary
                 AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.oid)
-                AND x.indrelid <> CAST('retired_key' AS regclass)
+                AND x.indrelid NOT IN (CAST('retired_key' AS regclass),
+                    CAST('organization_summary' AS regclass), CAST('person_summary' AS regclass),
+                    CAST('event_facet' AS regclass))
               ORDER BY i.oid",
             &[],
         )?;
