@@ -901,6 +901,41 @@ fn undo_of_an_undo_redoes_and_undone_operations_are_marked() {
     assert_eq!(shown(&env, &id)["location"], Value::Null);
 }
 
+/// Undo, redo, undo again: the first undo stands again, so the edit is marked undone by it
+/// and what came before the edit can still be undone (it was blocked by the edit).
+#[test]
+fn undo_redo_undo_again_leaves_the_edit_undone_and_the_older_operations_free() {
+    let Some(env) = Env::new() else { return };
+    let id = seeded(&env);
+    env.ok(&["edit-event", &id, "--project", "Borders"]);
+    let before = op_id(&newest(&env));
+    env.ok(&["edit-event", &id, "--location", "Almaty"]);
+    let edit = op_id(&newest(&env));
+    env.ok(&["undo"]);
+    let undo = op_id(&newest(&env));
+    env.ok(&["undo"]);
+    let redo = op_id(&newest(&env));
+    assert_eq!(shown(&env, &id)["location"], "Almaty");
+    env.ok(&["undo", &redo]);
+    let again = op_id(&newest(&env));
+    assert_eq!(shown(&env, &id)["location"], Value::Null);
+    let ops = log(&env, &[]);
+    let undone_by =
+        |op: &str| ops.iter().find(|o| op_id(o) == op).unwrap()["undone_by"].to_string();
+    assert_eq!(
+        undone_by(&edit),
+        undo,
+        "the edit is undone by the first undo"
+    );
+    assert_eq!(undone_by(&undo), "null", "which stands again");
+    assert_eq!(undone_by(&redo), again);
+    assert_eq!(undone_by(&again), "null");
+    // Nothing stands in the way of the operation before the edit, on the same event.
+    env.ok(&["undo", &before]);
+    assert_ne!(shown(&env, &id)["project"], "Borders");
+    assert_eq!(env.run(&["check"]).code, 0);
+}
+
 #[test]
 fn undo_with_nothing_to_undo_or_no_such_operation() {
     let Some(env) = Env::new() else { return };

@@ -359,8 +359,9 @@ pub trait HistoryTxn {
         after: Option<i64>,
         since: Option<&str>,
     ) -> Result<Vec<LastChange>>;
-    /// Marks operation `op` as undone by `by`, or as not undone (`None`).
-    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()>;
+    /// Marks operation `op` as undone by `by`, or as not undone (`None`); returns the
+    /// operation `op` undoes, if it is an undo.
+    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<Option<i64>>;
     /// Writes an operation to the log, stamped with the time and the user, with its changes
     /// (in order) and the organizations it touched; returns its id. (An undo's marks on the
     /// operations it reverts are [`HistoryTxn::set_undone_by`]'s.)
@@ -445,9 +446,17 @@ pub fn undo(txn: &mut dyn HistoryTxn, op: Option<i64>) -> Result<Undone> {
     let summary = operation.summary.clone();
     let undo_id = txn.record(&operation)?;
     txn.set_undone_by(reverted.id, Some(undo_id))?;
-    // Undoing an undo redoes what it undid: that operation stands again.
-    if let Some(redone) = reverted.undoes {
-        txn.set_undone_by(redone, None)?;
+    // Undoing an undo redoes what it undid: that operation stands again; if it is an undo
+    // itself, what it undid is undone by it again; and so on down the chain (undo, redo,
+    // undo again: the first operation is undone by the first undo, which stands).
+    let mut next = reverted.undoes;
+    let mut by = None;
+    while let Some(op) = next {
+        next = txn.set_undone_by(op, by)?;
+        by = match by {
+            None => Some(op),
+            Some(_) => None,
+        };
     }
     Ok(Undone {
         reverted,

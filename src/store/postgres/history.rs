@@ -815,12 +815,13 @@ fn changes_since(
         .collect()
 }
 
-fn set_undone_by(client: &mut impl GenericClient, op: i64, by: Option<i64>) -> Result<()> {
-    client.execute(
-        "UPDATE operation SET undone_by = $2 WHERE id = $1",
-        &[&op, &by],
-    )?;
-    Ok(())
+fn set_undone_by(client: &mut impl GenericClient, op: i64, by: Option<i64>) -> Result<Option<i64>> {
+    Ok(client
+        .query_opt(
+            "UPDATE operation SET undone_by = $2 WHERE id = $1 RETURNING undoes",
+            &[&op, &by],
+        )?
+        .and_then(|r| r.get(0)))
 }
 
 /// Writes the operation's own row, stamped by the server's clock and with its role (and the
@@ -1165,7 +1166,7 @@ impl HistoryTxn for PgHistory<'_, '_> {
         self.settle()?;
         changes_since(self.tx, kind, id, after, since)
     }
-    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()> {
+    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<Option<i64>> {
         self.settle()?;
         set_undone_by(self.tx, op, by)
     }

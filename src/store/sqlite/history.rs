@@ -137,11 +137,13 @@ impl<T: OnConnection> HistoryTxn for T {
         Ok(changes)
     }
 
-    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<()> {
-        self.conn()
-            .prepare_cached("UPDATE operation SET undone_by = ?2 WHERE id = ?1")?
-            .execute(params![op, by])?;
-        Ok(())
+    fn set_undone_by(&mut self, op: i64, by: Option<i64>) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached("UPDATE operation SET undone_by = ?2 WHERE id = ?1 RETURNING undoes")?
+            .query_row(params![op, by], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     fn record(&mut self, op: &NewOperation) -> Result<i64> {
