@@ -48,6 +48,6 @@ pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
             ]
         }),
         orgs.is_empty().then_some("No organizations."),
-        |term| tables::organizations(&orgs, term),
+        |out, term| tables::write_organizations(out, &orgs, term).map(drop),
     )
 }

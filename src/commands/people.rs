@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
             ]
         }),
         people.is_empty().then_some("No people."),
-        |term| tables::people(&people, term),
+        |out, term| tables::write_people(out, &people, term).map(drop),
     )?;
     if people.is_empty() && args.org.is_some() {
         let filter = EventFilter {
@@ -129,7 +129,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
             let term = Terminal::detect();
             writeln!(out, "{}", tables::heading(&heading, term))?;
             if n > 0 {
-                writeln!(out, "{}", tables::history(&history.history, term))?;
+                tables::write_history(&mut out, &history.history, term)?;
             }
             out.flush()?;
         }
