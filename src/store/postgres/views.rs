@@ -87,7 +87,9 @@ pub(super) fn people(
     };
     // The position and organization of one participation: the latest that records a
     // position, else the latest that records an organization.
-    let rows = tx.query(
+    // Through a portal, a batch at a time: `query` would hold every row (60,000 people at
+    // 100,000 events) beside the summaries made of them.
+    let portal = tx.bind(
         "SELECT s.id, s.name, s.events, s.first, s.last, latest.position, latest.organization,
                 (SELECT array_agg(n.name ORDER BY n.name_key) FROM person_name n
                   WHERE n.person_id = s.id AND n.name_key <> s.name_key)
@@ -111,20 +113,26 @@ pub(super) fn people(
           ORDER BY s.name_sort, s.name_key, s.id",
         &[&org_id],
     )?;
-    Ok(Some(
-        rows.iter()
-            .map(|r| PersonSummary {
-                name: r.get(1),
-                aliases: r.get::<_, Option<Vec<String>>>(7).unwrap_or_default(),
-                events: r.get(2),
-                first: date(r.get(3)),
-                last: date(r.get(4)),
-                position: r.get(5),
-                organization: r.get(6),
-            })
-            .collect(),
-    ))
+    let mut people = Vec::new();
+    loop {
+        let rows = tx.query_portal(&portal, PEOPLE_BATCH)?;
+        people.extend(rows.iter().map(|r| PersonSummary {
+            name: r.get(1),
+            aliases: r.get::<_, Option<Vec<String>>>(7).unwrap_or_default(),
+            events: r.get(2),
+            first: date(r.get(3)),
+            last: date(r.get(4)),
+            position: r.get(5),
+            organization: r.get(6),
+        }));
+        if rows.len() < PEOPLE_BATCH as usize {
+            return Ok(Some(people));
+        }
+    }
 }
+
+/// How many people [`people`] reads at a time.
+const PEOPLE_BATCH: i32 = 1000;
 
 /// Everything the person known by `name` (or an alias) took part in, oldest first.
 pub(super) fn person_history(
