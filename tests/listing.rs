@@ -159,3 +159,125 @@ fn a_list_closed_early_ends_quietly() {
         assert!(out.stderr.is_empty(), "{format}: {out:?}");
     }
 }
+
+/// How many people and organizations [`crowd`] records: more than the 256 rows a table draws
+/// at a time.
+const CROWD: usize = 600;
+
+/// `CROWD` events, each with a person and an organization of its own (every fiftieth with an
+/// alias, a second line in its cell) and one person, Ann Long, who took part in all of them.
+fn crowd() -> Option<Env> {
+    let env = Env::new()?;
+    let mut ndjson = String::new();
+    for i in 0..CROWD {
+        let org = format!("Agency {i:03}");
+        ndjson.push_str(&format!(
+            r#"{{"key": "c{i}", "title": "Meeting {i}", "start": "2020-01-{day:02}", "organizers": ["{org}"], "participants": [{{"name": "Person {i:03}", "organization": "{org}", "position": "Officer"}}, {{"name": "Ann Long", "organization": "UNODC", "role": "chair", "session": "Session {i}"}}]}}"#,
+            day = 1 + i % 28
+        ));
+        ndjson.push('\n');
+    }
+    let out = env.run_stdin(&["import", "--format", "ndjson"], ndjson.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for i in (0..CROWD).step_by(50) {
+        env.ok(&[
+            "person",
+            "alias",
+            &format!("Person {i:03}"),
+            &format!("P. {i:03}"),
+        ]);
+        env.ok(&[
+            "org",
+            "alias",
+            &format!("Agency {i:03}"),
+            &format!("AG{i:03}"),
+        ]);
+    }
+    Some(env)
+}
+
+/// Runs `args` with the table width set to `columns` (none: no width).
+fn table(env: &Env, columns: Option<u16>, args: &[&str]) -> String {
+    let mut cmd = env.cmd();
+    match columns {
+        Some(columns) => cmd.env("COLUMNS", columns.to_string()),
+        None => cmd.env_remove("COLUMNS"),
+    };
+    let out = cmd.args(args).output().expect("run events");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The first cells of a table's rows that begin with `prefix`, in order.
+fn first_cells(table: &str, prefix: &str) -> Vec<String> {
+    table
+        .lines()
+        .filter(|line| line.starts_with('│'))
+        .filter_map(|line| {
+            let first = line.trim_start_matches('│').split('┆').next()?.trim();
+            first.starts_with(prefix).then(|| first.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn long_people_orgs_and_history_tables_are_one_table_at_any_width() {
+    let Some(env) = crowd() else { return };
+    let names = |args: &[&str], field: &str| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(&env.ok(args)).expect("JSON");
+        json.as_array()
+            .expect("an array")
+            .iter()
+            .map(|v| v[field].as_str().expect("a name").to_string())
+            .collect()
+    };
+    let people = names(&["people", "--format", "json"], "name");
+    let orgs = names(&["orgs", "--format", "json"], "name");
+    assert_eq!(people.len(), CROWD + 1);
+    assert_eq!(orgs.len(), CROWD + 1);
+    let history = env.ok(&["person", "Ann Long", "--format", "json"]);
+    let history: serde_json::Value = serde_json::from_str(&history).expect("JSON");
+    assert_eq!(
+        history["history"].as_array().expect("an array").len(),
+        CROWD
+    );
+    for (args, prefix, expected) in [
+        (
+            &["people"][..],
+            "Person ",
+            people.iter().filter(|n| n.starts_with("Person ")).count(),
+        ),
+        (
+            &["orgs"][..],
+            "Agency ",
+            orgs.iter().filter(|n| n.starts_with("Agency ")).count(),
+        ),
+        (&["person", "Ann Long"][..], "2020-01-", CROWD),
+    ] {
+        for columns in [None, Some(80), Some(120), Some(250)] {
+            let drawn = table(&env, columns, args);
+            let what = format!("{args:?} at {columns:?}");
+            let lines: Vec<&str> = drawn
+                .lines()
+                .filter(|l| !l.starts_with("Ann Long"))
+                .collect();
+            // One top, one header rule, one bottom: the chunks are joined seamlessly.
+            let count = |start: char| lines.iter().filter(|l| l.starts_with(start)).count();
+            assert_eq!((count('╭'), count('╞'), count('╰')), (1, 1, 1), "{what}");
+            assert!(drawn.ends_with("╯\n"), "{what}");
+            let width = lines[0].width();
+            assert!(lines.iter().all(|l| l.width() == width), "{what}");
+            if let Some(columns) = columns {
+                assert!(width <= usize::from(columns), "{what}: {width}");
+            }
+            // Every row once, in the order of the JSON.
+            let cells = first_cells(&drawn, prefix);
+            assert_eq!(cells.len(), expected, "{what}");
+            if prefix == "Person " {
+                let listed: Vec<&String> =
+                    people.iter().filter(|n| n.starts_with(prefix)).collect();
+                assert!(cells.iter().zip(listed).all(|(c, n)| c == n), "{what}");
+            }
+        }
+    }
+}

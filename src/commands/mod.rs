@@ -88,7 +88,7 @@ fn print_view<'a>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<Cow<'a, str>>>,
     empty: Option<&str>,
-    table: impl FnOnce(Terminal) -> String,
+    table: impl FnOnce(&mut dyn Write, Terminal) -> Result<()>,
 ) -> Result<()> {
     match (format, empty) {
         (ListFormat::Json, _) => print_json(json)?,
@@ -100,7 +100,7 @@ fn print_view<'a>(
         (ListFormat::Table, Some(message)) => writeln!(std::io::stdout(), "{message}")?,
         (ListFormat::Table, None) => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            writeln!(out, "{}", table(Terminal::detect()))?;
+            table(&mut out, Terminal::detect())?;
             out.flush()?;
         }
     }

@@ -19,6 +19,14 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
         None => None,
     };
     let people = store.people(org.as_deref())?.unwrap_or_default();
+    // Closed once read unless needed for suggestions: its page cache (up to 16 MB on SQLite)
+    // is then free for the table's cells.
+    let mut store = if people.is_empty() {
+        Some(store)
+    } else {
+        drop(store);
+        None
+    };
     super::print_view(
         args.format,
         &people,
@@ -43,14 +51,14 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
             ]
         }),
         people.is_empty().then_some("No people."),
-        |term| tables::people(&people, term),
+        |out, term| tables::write_people(out, &people, term).map(drop),
     )?;
-    if people.is_empty() && args.org.is_some() {
+    if let (Some(store), Some(_)) = (store.as_mut(), args.org.as_ref()) {
         let filter = EventFilter {
             org: args.org.clone(),
             ..EventFilter::default()
         };
-        super::suggest_names(ctx, &mut *store, &filter)?;
+        super::suggest_names(ctx, &mut **store, &filter)?;
     }
     Ok(())
 }
@@ -129,7 +137,7 @@ pub fn person(ctx: &Context, args: &PersonArgs) -> Result<()> {
             let term = Terminal::detect();
             writeln!(out, "{}", tables::heading(&heading, term))?;
             if n > 0 {
-                writeln!(out, "{}", tables::history(&history.history, term))?;
+                tables::write_history(&mut out, &history.history, term)?;
             }
             out.flush()?;
         }

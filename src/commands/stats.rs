@@ -66,7 +66,13 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<()> {
             row
         }),
         rows.is_empty().then_some("No events match."),
-        |term| tables::stats(by.as_str(), &rows, term),
+        |out, term| {
+            Ok(writeln!(
+                out,
+                "{}",
+                tables::stats(by.as_str(), &rows, term)
+            )?)
+        },
     )?;
     if rows.is_empty() {
         super::suggest_names(ctx, &mut *store, &filter)?;

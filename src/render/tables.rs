@@ -214,87 +214,117 @@ fn dates_or_blank(first: &Option<String>, last: &Option<String>) -> String {
     }
 }
 
-/// `events orgs`: one row per organization, its other names below its name.
-pub fn organizations(orgs: &[OrgSummary], term: Terminal) -> String {
-    let mut grid = grid(&[
-        Column::main("Organization"),
-        Column::number("Events"),
-        Column::number("Organizer"),
-        Column::number("Partner"),
-        Column::number("Attended"),
-        Column::words("First – last"),
-    ]);
-    for o in orgs {
-        let mut name = with_aliases(&o.name, &o.aliases);
-        if !o.initialisms.is_empty() {
-            // Beside the aliases, marked as derived: no one wrote them.
-            let derived = format!("(derived {})", o.initialisms.join("; "));
-            name.push_str(&format!("\n{}", text(&derived)));
-        }
-        grid.rows.push(vec![
-            name,
-            o.events.to_string(),
-            o.as_organizer.to_string(),
-            o.as_partner.to_string(),
-            o.as_participant.to_string(),
-            dates_or_blank(&o.first, &o.last),
-        ]);
+const ORGANIZATIONS: [Column; 6] = [
+    Column::main("Organization"),
+    Column::number("Events"),
+    Column::number("Organizer"),
+    Column::number("Partner"),
+    Column::number("Attended"),
+    Column::words("First – last"),
+];
+
+/// The cells of an organization's line in [`write_organizations`].
+fn organization_line(o: &OrgSummary) -> Vec<String> {
+    let mut name = with_aliases(&o.name, &o.aliases);
+    if !o.initialisms.is_empty() {
+        // Beside the aliases, marked as derived: no one wrote them.
+        let derived = format!("(derived {})", o.initialisms.join("; "));
+        name.push_str(&format!("\n{}", text(&derived)));
     }
-    render(&grid, term)
+    vec![
+        name,
+        o.events.to_string(),
+        o.as_organizer.to_string(),
+        o.as_partner.to_string(),
+        o.as_participant.to_string(),
+        dates_or_blank(&o.first, &o.last),
+    ]
 }
 
-/// `events people`: one row per person, their other names below their name.
-pub fn people(people: &[PersonSummary], term: Terminal) -> String {
-    let mut grid = grid(&[
-        Column::main("Name"),
-        Column::number("Events"),
-        Column::text("Latest position"),
-        Column::main("Latest organization"),
-        Column::words("First – last"),
-    ]);
-    for p in people {
-        grid.rows.push(vec![
-            with_aliases(&p.name, &p.aliases),
-            p.events.to_string(),
-            optional(p.position.as_deref()),
-            optional(p.organization.as_deref()),
-            dates_or_blank(&p.first, &p.last),
-        ]);
-    }
-    render(&grid, term)
+/// `events orgs`: one row per organization, its other names below its name, written to `out`
+/// (then a newline) a few lines at a time (see [`write_rows`]), keeping only their cells.
+pub fn write_organizations(
+    out: &mut dyn std::io::Write,
+    orgs: &[OrgSummary],
+    term: Terminal,
+) -> anyhow::Result<u64> {
+    write_rows(out, &ORGANIZATIONS, term, &mut |f| {
+        orgs.iter().try_for_each(|o| f(organization_line(o)))
+    })
 }
 
-/// `events person NAME`: one row per participation, oldest first.
-pub fn history(entries: &[HistoryEntry], term: Terminal) -> String {
-    let mut grid = grid(&[
-        // A compact range (`2021-03-16 – 18`) is never wrapped: its end means nothing alone.
-        Column::fixed("Dates"),
-        Column::main("Event"),
-        Column::text("Position"),
-        Column::main("Organization"),
-        Column::text("Role"),
-        Column::text("Session"),
-        Column::text("Contribution"),
-    ]);
-    for h in entries {
-        let dates = match (
-            crate::dates::parse_date(&h.start),
-            crate::dates::parse_date(&h.end),
-        ) {
-            (Ok(start), Ok(end)) => compact_range(start, end),
-            _ => h.start.clone(),
-        };
-        grid.rows.push(vec![
-            dates,
-            format!("{} (#{})", text(&h.title), h.event),
-            optional(h.position.as_deref()),
-            optional(h.organization.as_deref()),
-            role_cell(h.role.as_deref(), h.head),
-            optional(h.session.as_deref()),
-            optional(h.contribution.as_deref()),
-        ]);
-    }
-    render(&grid, term)
+const PEOPLE: [Column; 5] = [
+    Column::main("Name"),
+    Column::number("Events"),
+    Column::text("Latest position"),
+    Column::main("Latest organization"),
+    Column::words("First – last"),
+];
+
+/// The cells of a person's line in [`write_people`].
+fn person_line(p: &PersonSummary) -> Vec<String> {
+    vec![
+        with_aliases(&p.name, &p.aliases),
+        p.events.to_string(),
+        optional(p.position.as_deref()),
+        optional(p.organization.as_deref()),
+        dates_or_blank(&p.first, &p.last),
+    ]
+}
+
+/// `events people`: one row per person, their other names below their name, written to `out`
+/// (then a newline) a few lines at a time (see [`write_rows`]), keeping only their cells.
+pub fn write_people(
+    out: &mut dyn std::io::Write,
+    people: &[PersonSummary],
+    term: Terminal,
+) -> anyhow::Result<u64> {
+    write_rows(out, &PEOPLE, term, &mut |f| {
+        people.iter().try_for_each(|p| f(person_line(p)))
+    })
+}
+
+const HISTORY: [Column; 7] = [
+    // A compact range (`2021-03-16 – 18`) is never wrapped: its end means nothing alone.
+    Column::fixed("Dates"),
+    Column::main("Event"),
+    Column::text("Position"),
+    Column::main("Organization"),
+    Column::text("Role"),
+    Column::text("Session"),
+    Column::text("Contribution"),
+];
+
+/// The cells of a participation's line in [`write_history`].
+fn history_line(h: &HistoryEntry) -> Vec<String> {
+    let dates = match (
+        crate::dates::parse_date(&h.start),
+        crate::dates::parse_date(&h.end),
+    ) {
+        (Ok(start), Ok(end)) => compact_range(start, end),
+        _ => h.start.clone(),
+    };
+    vec![
+        dates,
+        format!("{} (#{})", text(&h.title), h.event),
+        optional(h.position.as_deref()),
+        optional(h.organization.as_deref()),
+        role_cell(h.role.as_deref(), h.head),
+        optional(h.session.as_deref()),
+        optional(h.contribution.as_deref()),
+    ]
+}
+
+/// `events person NAME`: one row per participation, oldest first, written to `out` (then a
+/// newline) a few lines at a time (see [`write_rows`]), keeping only their cells.
+pub fn write_history(
+    out: &mut dyn std::io::Write,
+    entries: &[HistoryEntry],
+    term: Terminal,
+) -> anyhow::Result<u64> {
+    write_rows(out, &HISTORY, term, &mut |f| {
+        entries.iter().try_for_each(|h| f(history_line(h)))
+    })
 }
 
 /// `events stats`: each group with its count and a bar as long as the count (the largest fills

@@ -155,7 +155,7 @@ impl SqliteStore {
     /// in temporary files once it outgrows the page cache, as SQLite does by default: the
     /// bundled build keeps temporary storage in memory (`SQLITE_TEMP_STORE=2`), which would
     /// hold all of a million events at once.
-    fn sort_on_disk(&self) -> Result<()> {
+    pub(super) fn sort_on_disk(&self) -> Result<()> {
         self.conn.pragma_update(None, "temp_store", "FILE")?;
         Ok(())
     }

@@ -242,9 +242,10 @@ impl Store for SqliteStore {
         SqliteStore::merge(self, entity::of(kind), keep, other)
     }
 
-    // `orgs` and `people` read a summary row each (no memory map: its pages would count in
-    // the process's memory); `stats` narrowed by a filter counts events, and reads every
-    // page it needs through a memory map.
+    // `orgs` and `people` read a summary row each; `stats` narrowed by a filter counts
+    // events, grouping them in temporary files once they outgrow the cache. No memory map:
+    // its pages would count in the process's memory (a 1 GiB map made `stats --by org` with
+    // a filter peak at 199 MB at 100k events).
 
     fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>> {
         self.read_many_rows()?;
@@ -266,7 +267,8 @@ impl Store for SqliteStore {
 
     fn stats(&mut self, by: StatsBy, filter: &EventFilter) -> Result<Vec<StatsRow>> {
         if filter.is_narrowed() {
-            self.read_everything()?;
+            self.read_many_rows()?;
+            self.sort_on_disk()?;
         }
         SqliteStore::stats(self, by, filter)
     }
