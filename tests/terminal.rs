@@ -664,6 +664,52 @@ fn drawn_lines(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// Into a database there already (a file's as a server's): interrupted, the import says that
+/// nothing was imported, ends as killed by the signal, and the records are as they were.
+#[test]
+fn an_import_into_a_database_there_already_interrupted_says_so() {
+    use std::fmt::Write as _;
+
+    let Some(env) = Env::new() else { return };
+    env.ok(&[
+        "add-event",
+        "--title",
+        "There before",
+        "--start",
+        "2020-01-01",
+    ]);
+    let before = env.ok(&["export"]);
+    let mut data = String::new();
+    for i in 0..60_000 {
+        writeln!(
+            data,
+            r#"{{"title":"Seminar number {i}","start":"2021-03-16","key":"k-{i}","organizers":["UN Office on Drugs and Crime"]}}"#
+        )
+        .unwrap();
+    }
+    let file = env.file("big.ndjson", data);
+    let mut run = crate::util::OnTerminal::spawn(&env, &["import", &file], 80);
+    let mut seen = Vec::new();
+    run.read_until(&mut seen, |s| String::from_utf8_lossy(s).contains(" MiB"));
+    // SAFETY: sends SIGTERM to the child we started, by its id.
+    unsafe {
+        libc::kill(run.child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    run.read_until(&mut seen, |_| false);
+    let status = run.child.wait().unwrap();
+    let shown = String::from_utf8_lossy(&seen).into_owned();
+    assert!(
+        shown.ends_with("events: interrupted; nothing was imported\n"),
+        "{:?}",
+        &shown[shown.len().saturating_sub(300)..]
+    );
+    {
+        use std::os::unix::process::ExitStatusExt as _;
+        assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    }
+    assert_eq!(env.ok(&["export"]), before, "the records are as they were");
+}
+
 #[test]
 fn the_import_progress_bar_fits_the_terminal_and_ctrl_c_clears_it() {
     use std::fmt::Write as _;

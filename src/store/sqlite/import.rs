@@ -33,6 +33,8 @@ use crate::store::{
 /// An import in progress: a write transaction that is committed or rolled back as a whole.
 pub(super) struct SqliteImport<'a> {
     tx: Transaction<'a>,
+    /// Whether an interruption says that nothing was imported (see `begin_import`).
+    armed: bool,
     /// What the import logs at its commit: what is not written to the log as it goes.
     journal: crate::store::Journal,
     /// The import's log, written as it goes (see [`ImportLog`]).
@@ -92,6 +94,7 @@ impl SqliteStore {
                 .conn
                 .query_row("PRAGMA journal_mode = MEMORY", [], |r| r.get(0))?;
         }
+        let armed = self.staged.is_none();
         let tx = self.write()?;
         let empty: bool =
             tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
@@ -112,7 +115,14 @@ impl SqliteStore {
                 }
             }
         }
+        // Into a database there already, an interrupted import says that nothing was
+        // imported, as into a new one (whose files `staging` arms): SQLite rolls back a
+        // transaction its process did not commit.
+        if armed {
+            crate::store::interrupt::arm(&[]);
+        }
         Ok(SqliteImport {
+            armed,
             journal: crate::store::Journal::new("import"),
             log: ImportLog::default(),
             logged_created: 0,
@@ -355,12 +365,19 @@ impl ImportTxn for SqliteImport<'_> {
         let journal = std::mem::replace(&mut self.journal, crate::store::Journal::new(""));
         std::mem::take(&mut self.log).finish(&self.tx, journal)?;
         self.tx.execute_batch("DROP TABLE temp.import_line")?;
+        if self.armed {
+            // From here, an interruption may come after the commit.
+            crate::store::interrupt::disarm();
+        }
         self.tx.commit()?;
         Ok(())
     }
 
     /// Discards everything the import did.
     fn rollback(self: Box<Self>) -> Result<()> {
+        if self.armed {
+            crate::store::interrupt::disarm();
+        }
         self.tx.rollback()?;
         Ok(())
     }
