@@ -101,10 +101,16 @@ impl Dirty {
     /// An event's state, counted `sign` times (+1: it is there now; -1: it was, and is no
     /// longer as it was): its groups, and the organizations and people it links to.
     pub fn event(&mut self, state: &EventState, sign: i64) {
+        self.links(state);
+        self.groups(state, sign);
+    }
+
+    /// The organizations and people an event's state links to, to count again (its groups
+    /// left alone: for a caller that counts those otherwise).
+    pub fn links(&mut self, state: &EventState) {
         self.organizations.extend(state.organization_ids());
         self.people
             .extend(state.participants.iter().map(|p| p.person.id));
-        self.groups(state, sign);
     }
 
     /// An event's groups only, counted `sign` times: for a caller that gathers the

@@ -106,12 +106,7 @@ impl ImportLog {
     fn note_links(&mut self, kind: RecordKind, state: &State) {
         match state {
             State::Entity(e) => self.dirty.entity(kind, e.id),
-            State::Event(e) => {
-                self.dirty.organizations.extend(e.organization_ids());
-                self.dirty
-                    .people
-                    .extend(e.participants.iter().map(|p| p.person.id));
-            }
+            State::Event(e) => self.dirty.links(e),
         }
     }
 

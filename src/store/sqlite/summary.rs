@@ -467,7 +467,7 @@ pub(super) fn check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     }
     let describe_org = |o: &OrgRow| {
         format!(
-            "{} events ({} as organizer, {} as partner, {} as participant, {} headed), first {}, last {}, sorted as {:?}",
+            "{} events ({} as organizer, {} as partner, {} as participant, {} headed), first {}, last {}, sorted as {:?} {:?}",
             o.events,
             o.as_organizer,
             o.as_partner,
@@ -475,6 +475,7 @@ pub(super) fn check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
             o.headed,
             o.first.as_deref().unwrap_or("none"),
             o.last.as_deref().unwrap_or("none"),
+            o.sort_key,
             o.name_key
         )
     };
@@ -510,12 +511,13 @@ pub(super) fn check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     }
     let describe_person = |p: &PersonRow| {
         format!(
-            "{} events, first {}, last {}, position {:?}, organization {}, sorted as {:?}",
+            "{} events, first {}, last {}, position {:?}, organization {}, sorted as {:?} {:?}",
             p.events,
             p.first.as_deref().unwrap_or("none"),
             p.last.as_deref().unwrap_or("none"),
             p.position.as_deref().unwrap_or(""),
             p.organization.map_or("none".to_string(), |o| o.to_string()),
+            p.sort_key,
             p.name_key
         )
     };
