@@ -82,7 +82,7 @@ impl SqliteStore {
         // The bundled SQLite keeps temporary tables and the sorts that build indexes in memory
         // (SQLITE_TEMP_STORE=2): for an import, whose line table and deferred indexes grow
         // with the file, they go to temporary files, so that memory does not.
-        self.conn.pragma_update(None, "temp_store", "FILE")?;
+        self.sort_on_disk()?;
         if self.staged.is_some() {
             // A database built aside (see `staging`) is no one's until it is put in place:
             // a rollback journal in memory (which holds only the pages there before, those of
