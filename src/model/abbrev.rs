@@ -20,7 +20,10 @@ pub fn is_function_word(word: &str) -> bool {
 }
 
 /// The text without its parenthesized parts: "Office (UNODC) of X" is "Office of X".
-fn without_parentheses(name: &str) -> String {
+fn without_parentheses(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.contains(['(', '[', ')', ']']) {
+        return name.into();
+    }
     let mut depth = 0usize;
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
@@ -31,12 +34,19 @@ fn without_parentheses(name: &str) -> String {
             _ => {}
         }
     }
-    out
+    out.into()
 }
 
 /// The letters and digits of `part`, accents taken off, upper-case: "U.N." is UN, "Régional"
 /// is REGIONAL.
 fn folded_upper(part: &str) -> String {
+    if part.is_ascii() {
+        return part
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_uppercase()))
+            .collect();
+    }
     sort_key(part)
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -44,11 +54,28 @@ fn folded_upper(part: &str) -> String {
         .collect()
 }
 
+/// The first character of [`folded_upper`]`(part)`, without making the rest.
+fn first_folded_upper(part: &str) -> Option<char> {
+    if part.is_ascii() {
+        return part
+            .bytes()
+            .find(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_uppercase()));
+    }
+    folded_upper(part).chars().next()
+}
+
 /// Whether `word` is written in capitals: two letters or more, none lower-case ("UN", "U.N.",
 /// "SCO", "G20").
 fn in_capitals(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
+    let mut letters = 0;
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 2
 }
 
 /// Elided articles and conjunctions an initialism skips, with the apostrophe after them
@@ -107,13 +134,12 @@ pub fn initialism(name: &str) -> Option<String> {
             continue;
         }
         // "Co-operation" is one word, not two.
-        let word = match word.get(..3) {
-            Some(prefix) if prefix.eq_ignore_ascii_case("co-") => word.replacen('-', "", 1),
-            _ => word.to_string(),
+        let word: std::borrow::Cow<'_, str> = match word.get(..3) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("co-") => word.replacen('-', "", 1).into(),
+            _ => word.into(),
         };
         for part in word.split(['-', '‐', '‑', '–', '—', '/']) {
-            let folded = folded_upper(part);
-            let Some(first) = folded.chars().next() else {
+            let Some(first) = first_folded_upper(part) else {
                 continue;
             };
             if is_function_word(part) {
@@ -123,7 +149,7 @@ pub fn initialism(name: &str) -> Option<String> {
                 || has_digit_and_no_lower_case(part)
                 || (!shouted && in_capitals(part))
             {
-                out.push_str(&folded);
+                out.push_str(&folded_upper(part));
             } else {
                 out.push(first);
             }
@@ -489,6 +515,20 @@ pub fn organization_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The shortcuts for ASCII text give what the general path gives.
+        #[test]
+        fn ascii_folding_is_the_general_folding(part in "[ -~]{0,12}") {
+            let general: String = sort_key(&part)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_uppercase)
+                .collect();
+            proptest::prop_assert_eq!(&folded_upper(&part), &general);
+            proptest::prop_assert_eq!(first_folded_upper(&part), general.chars().next());
+        }
+    }
 
     #[test]
     fn initialisms_as_the_issue_defines_them() {
