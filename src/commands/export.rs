@@ -1,5 +1,5 @@
 //! `events export`: every event that passes the filters, with everything linked to it, as
-//! NDJSON, JSON, CSV or iCalendar; streamed, one event at a time.
+//! NDJSON, JSON, CSV, iCalendar or an Excel workbook; streamed, one event at a time.
 
 use std::fs::{self, OpenOptions};
 use std::io::{BufWriter, ErrorKind, IsTerminal, Write};
@@ -26,6 +26,13 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     if let Some(path) = output {
         ctx.location
             .refuse_as_output(path, &format!("--output {:?}", path.display()))?;
+    }
+    // A workbook is bytes no terminal shows: refused before any work.
+    if format == ExportFormat::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "an Excel workbook cannot be shown on a terminal; give --output FILE.xlsx (or pipe \
+             the output to a file or program)"
+        );
     }
     let mut store = super::open_for_reading(ctx)?;
     super::resolve_filter(&mut *store, &mut filter)?;
@@ -63,7 +70,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
 fn style_of(format: ExportFormat) -> Style {
     match format {
         ExportFormat::Ndjson | ExportFormat::Json => Style::Json,
-        ExportFormat::Csv | ExportFormat::Ics => Style::Text,
+        ExportFormat::Csv | ExportFormat::Ics | ExportFormat::Xlsx => Style::Text,
     }
 }
 
@@ -73,6 +80,7 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
         "json" => Some(ExportFormat::Json),
         "csv" => Some(ExportFormat::Csv),
         "ics" | "ical" => Some(ExportFormat::Ics),
+        "xlsx" => Some(ExportFormat::Xlsx),
         _ => None,
     }
 }
@@ -112,6 +120,13 @@ fn write_file(
             // `--output /dev/stdout` or `/dev/tty` on a terminal is escaped as standard output
             // on a terminal is, so that a title cannot retitle or clear it.
             if file.is_terminal() {
+                if format == ExportFormat::Xlsx {
+                    bail!(
+                        "--output {:?} is a terminal, which cannot show an Excel workbook; \
+                         give the name of a file",
+                        path.display()
+                    );
+                }
                 let escaped = SafeWriter::new(file, style_of(format));
                 return write(store, filter, format, raw, BufWriter::new(escaped), split);
             }
@@ -167,7 +182,16 @@ fn write_file(
             file.set_permissions(meta.permissions())
                 .with_context(|| format!("cannot set the mode of {}", temp.display()))?;
         }
-        let count = write(store, filter, format, raw, BufWriter::new(&file), split)?;
+        let count = match format {
+            // Saved straight into the file, not through a buffer of the whole workbook.
+            ExportFormat::Xlsx => {
+                let mut out = BufWriter::new(&file);
+                let count = formats::xlsx::write_workbook(store, filter, &mut out, split)?;
+                out.flush()?;
+                count
+            }
+            _ => write(store, filter, format, raw, BufWriter::new(&file), split)?,
+        };
         file.sync_all()?;
         fs::rename(&temp, &real).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(count)
@@ -228,6 +252,13 @@ pub(super) fn write(
                 writer.write(&e)
             })?;
             writer.finish()?;
+        }
+        ExportFormat::Xlsx => {
+            // Standard output is written from this thread only: the workbook (whose sheets
+            // are streamed to temporary files) is compressed into memory, then written.
+            let mut bytes = Vec::new();
+            count = formats::xlsx::write_workbook(store, filter, &mut bytes, split)?;
+            out.write_all(&bytes)?;
         }
     }
     out.flush()?;

@@ -50,19 +50,40 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         Some(ImportFormat::Json) => (InputFormat::Json, input),
         Some(ImportFormat::Ndjson) => (InputFormat::Ndjson, input),
         Some(ImportFormat::Csv) => (InputFormat::Csv, input),
+        Some(ImportFormat::Xlsx) => (InputFormat::Xlsx, input),
         None => match path.and_then(InputFormat::from_extension) {
             Some(format) => (format, input),
             None => {
                 let (format, input) =
                     sniff(input).with_context(|| format!("cannot read {name}"))?;
                 let format = format.with_context(|| {
-                    format!("cannot tell the format of {name}; give --format json, ndjson or csv")
+                    format!(
+                        "cannot tell the format of {name}; give --format json, ndjson, csv or xlsx"
+                    )
                 })?;
                 (format, input)
             }
         },
     };
-    let input = BufReader::with_capacity(1 << 18, input);
+    let mut input = BufReader::with_capacity(1 << 18, input);
+    // A workbook is a zip, read whole (its directory is at its end); opened here, so that
+    // a file that is none is said at once.
+    let mut workbook = None;
+    if format == InputFormat::Xlsx {
+        let mut bytes = Vec::new();
+        input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {name}"))?;
+        let opened = formats::xlsx::Workbook::open(bytes)
+            .with_context(|| format!("cannot import {name}"))?;
+        for sheet in opened.ignored_sheets() {
+            ctx.note(&format!(
+                "note: the sheet {sheet:?} of {name} is not read (only {})",
+                formats::xlsx::SHEETS.join(", ")
+            ));
+        }
+        workbook = Some(opened);
+    }
 
     // A dry run never creates a database that is not there; a real import into a database
     // that is not there builds it aside and puts it in place only once complete, so a
@@ -78,6 +99,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     // New keys that `add-event` would refuse (made only of digits...): from an older events.
     let mut odd_keys: Vec<String> = Vec::new();
     let mut kind = "events";
+    // What a workbook's events did, told apart from what its participants did.
+    let mut events_stats = None;
 
     // One thread reads and validates records while this one writes them: the two halves
     // take about as long as each other on a large file. The channel is bounded, so memory
@@ -90,6 +113,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 InputFormat::Json => Box::new(formats::json::ArrayReader::new(input)),
                 InputFormat::Ndjson => Box::new(formats::ndjson::Reader::new(input)),
                 InputFormat::Csv => Box::new(formats::csv::Reader::new(input)),
+                InputFormat::Xlsx => match workbook {
+                    Some(workbook) => Box::new(workbook.records()),
+                    None => Box::new(std::iter::empty()),
+                },
             };
             let mut batch = Vec::with_capacity(BATCH);
             for item in records {
@@ -108,6 +135,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         // thread, blocked on a full channel, is told so and stops.
         for checked in receiver.into_iter().flatten() {
             progress.tick();
+            // A workbook's problems name the sheet of the record they are about.
+            if format == InputFormat::Xlsx {
+                problems.sheet = sheet_of(&checked);
+            }
             match checked {
                 Checked::Problem(problem) => problems.push(problem),
                 Checked::Event {
@@ -249,6 +280,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     event,
                     participant,
                 } => {
+                    if kind == "events" && format == InputFormat::Xlsx && file_absent.is_some() {
+                        // A workbook's events were all read before its participants.
+                        events_stats = Some(import.stats());
+                    }
                     kind = "participants";
                     match participant {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
@@ -327,13 +362,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         let absent = file_absent.unwrap_or_default();
         stats = merge_into(&mut *built, &ctx.location, &name, &absent)?;
     }
-    ctx.note(&summary(
-        &name,
-        kind,
-        stats,
-        args.dry_run,
-        started.elapsed(),
-    ));
+    ctx.note(&match events_stats {
+        Some(events) => workbook_summary(&name, events, stats, args.dry_run, started.elapsed()),
+        None => summary(&name, kind, stats, args.dry_run, started.elapsed()),
+    });
     note_near_names(ctx, &near);
     for (written, own) in &read_as {
         ctx.note(&format!(
@@ -654,10 +686,15 @@ fn dry_run_change(ctx: &Context, import: &Import<'_>, event: &NewEvent, outcome:
 struct Problems {
     count: u64,
     shown: Vec<Problem>,
+    /// The worksheet of the record at hand, given to its problems that name none.
+    sheet: Option<&'static str>,
 }
 
 impl Problems {
-    fn push(&mut self, problem: Problem) {
+    fn push(&mut self, mut problem: Problem) {
+        if problem.sheet.is_none() {
+            problem.sheet = self.sheet.map(str::to_string);
+        }
         self.count += 1;
         if self.shown.len() < SHOWN_PROBLEMS {
             self.shown.push(problem);
@@ -732,6 +769,55 @@ fn quoted_list(items: &[String]) -> String {
 
 fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+/// The worksheet a workbook's record comes from (a problem the reader found names its own).
+fn sheet_of(checked: &Checked) -> Option<&'static str> {
+    use formats::xlsx::{EVENTS, ORGANIZATIONS, PARTICIPANTS, PEOPLE};
+    match checked {
+        Checked::Problem(_) => None,
+        Checked::Event { .. } => Some(EVENTS),
+        Checked::Participant { .. } => Some(PARTICIPANTS),
+        Checked::Aliases { aliases, .. } => Some(match aliases {
+            Ok(record) if record.person.is_some() => PEOPLE,
+            Err(e) if e.field.starts_with("person") => PEOPLE,
+            _ => ORGANIZATIONS,
+        }),
+    }
+}
+
+/// The summary of a workbook with events and participants: `events` counts what its Events
+/// sheet did, `all` the whole import.
+fn workbook_summary(
+    name: &str,
+    events: ImportStats,
+    all: ImportStats,
+    dry_run: bool,
+    took: Duration,
+) -> String {
+    let participants = ImportStats {
+        created: all.created - events.created,
+        updated: all.updated - events.updated,
+        unchanged: all.unchanged - events.unchanged,
+        ..all
+    };
+    let of_events = summary(name, "events", events, dry_run, took);
+    let of_participants = summary(name, "participants", participants, dry_run, took);
+    // "Imported 3 events from F: 3 created, ...; 12 participants: 12 added, ...; 5 new
+    // organizations, ...": the events' counts, then the participants' with what both made.
+    let from = format!(" from {name}: ");
+    let after = |text: &str| text.find(&from).map_or(0, |at| at + from.len());
+    let events_end = after(&of_events)
+        + of_events[after(&of_events)..]
+            .find("; ")
+            .unwrap_or(of_events.len() - after(&of_events));
+    let total = participants.created + participants.updated + participants.unchanged;
+    format!(
+        "{}; {total} {} {}",
+        &of_events[..events_end],
+        plural(total, "participant:", "participants:"),
+        &of_participants[after(&of_participants)..]
+    )
 }
 
 fn summary(name: &str, kind: &str, s: ImportStats, dry_run: bool, took: Duration) -> String {
