@@ -23,3 +23,4 @@ mod roundtrip;
 mod safety;
 mod summaries;
 mod terminal;
+mod xlsx;

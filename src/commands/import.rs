@@ -437,7 +437,7 @@ fn note_near_names(ctx: &Context, near: &[crate::store::NearName]) {
 }
 
 /// Reads up to the first byte that is not white space, to tell the format from it: `[` starts
-/// a JSON array, `{` NDJSON; nothing but white space is empty NDJSON. Gives back a reader of
+/// a JSON array, `{` NDJSON, a zip's signature a workbook; nothing but white space is empty NDJSON. Gives back a reader of
 /// the whole input, the white space read reduced to its line breaks (all that matters to JSON,
 /// and all that line numbers need).
 fn sniff(
@@ -467,6 +467,9 @@ fn sniff(
                 let format = match chunk[i] {
                     b'[' => Some(InputFormat::Json),
                     b'{' => Some(InputFormat::Ndjson),
+                    // A zip's signature: what an .xlsx is (its first read holds all four
+                    // bytes, a pipe's or a file's alike).
+                    b'P' if chunk[i..].starts_with(b"PK\x03\x04") => Some(InputFormat::Xlsx),
                     _ => None,
                 };
                 kept.extend_from_slice(&chunk[i..]);
