@@ -347,3 +347,26 @@ print(list(wb["Participants"].iter_rows(min_row=3, max_row=3, values_only=True))
          ('rats-2021-03', 'Virtual regional seminar on judicial and law enforcement cooperation and information exchange', datetime.datetime(2021, 3, 16, 0, 0), 'Jehangir Khan', 'UN Counter-Terrorism Centre', 'Director of the UN Counter-Terrorism Centre', 'opening address', False, 'Opening', None)\n"
     );
 }
+
+#[test]
+fn a_text_longer_than_a_cell_is_refused_and_no_file_is_left() {
+    let Some(env) = Env::new() else { return };
+    let record = json!({"key": "long", "title": "Long", "start": "2021-01-01",
+                        "description": "x".repeat(40_000)});
+    let file = env.file("long.ndjson", format!("{record}\n"));
+    env.ok(&["import", &file]);
+    let path = env.dir.path().join("long.xlsx");
+    let err = env.fails(1, &["export", "--output", path.to_str().unwrap()]);
+    assert_eq!(
+        err,
+        "error: cannot write the event \"long\" to a workbook: its description is 40000 \
+         characters long (UTF-16 units), more than an Excel cell holds (32,767); export it as \
+         --format ndjson or json, which keep any length\n"
+    );
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.contains("xlsx"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -57,7 +57,11 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             count
         }
     };
-    if let Some(warning) = formats::csv::split_items_warning(&split) {
+    let warning = match format {
+        ExportFormat::Xlsx => formats::xlsx::split_items_warning(&split),
+        _ => formats::csv::split_items_warning(&split),
+    };
+    if let Some(warning) = warning {
         ctx.note(&warning);
     }
     if count == 0 {

@@ -74,12 +74,13 @@ const SEPARATOR: &str = "; ";
 /// One worksheet being written: its next row and the width each column needs.
 struct Sheet {
     sheet: Worksheet,
+    header: Vec<&'static str>,
     row: u32,
     widths: Vec<usize>,
 }
 
 impl Sheet {
-    fn new(book: &mut Book, name: &str, header: &[&str], bold: &Format) -> Result<Sheet> {
+    fn new(book: &mut Book, name: &str, header: &[&'static str], bold: &Format) -> Result<Sheet> {
         // Rows go to a temporary file as they are written: a large export is not held.
         let mut sheet = book.new_worksheet_with_constant_memory()?;
         sheet.set_name(name)?;
@@ -88,6 +89,7 @@ impl Sheet {
         }
         Ok(Sheet {
             sheet,
+            header: header.to_vec(),
             row: 1,
             // Room for the filter button beside the title.
             widths: header.iter().map(|h| h.chars().count() + 3).collect(),
@@ -100,9 +102,17 @@ impl Sheet {
         }
     }
 
-    fn text(&mut self, col: u16, text: &str) -> Result<(), XlsxError> {
+    fn text(&mut self, col: u16, text: &str) -> Result<()> {
         if text.is_empty() {
             return Ok(());
+        }
+        let units = text.encode_utf16().count();
+        if units > MAX_CELL {
+            bail!(
+                "its {} is {units} characters long (UTF-16 units), more than an Excel cell \
+                 holds (32,767)",
+                self.header.get(col as usize).unwrap_or(&"text")
+            );
         }
         let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         self.fit(col, longest);
@@ -110,7 +120,7 @@ impl Sheet {
         Ok(())
     }
 
-    fn opt(&mut self, col: u16, text: &Option<String>) -> Result<(), XlsxError> {
+    fn opt(&mut self, col: u16, text: &Option<String>) -> Result<()> {
         self.text(col, text.as_deref().unwrap_or_default())
     }
 
@@ -239,16 +249,26 @@ pub fn write_workbook(
     Ok(count)
 }
 
-/// Which event a cell too long for Excel is in.
+/// What to tell a user about the events of a workbook whose list items hold a `;`.
+pub fn split_items_warning(split: &[String]) -> Option<String> {
+    let first = split.first()?;
+    let more = match split.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "warning: a list item holds a `;`, which an import of the workbook reads as two items \
+         (event {first:?}{more}); use --format json or ndjson to keep it whole"
+    ))
+}
+
+/// Which event a text too long for Excel is in.
 fn cell_error(err: anyhow::Error, e: &Event) -> anyhow::Error {
-    match err.downcast_ref::<XlsxError>() {
-        Some(XlsxError::MaxStringLengthExceeded) => anyhow::anyhow!(
-            "event {:?} holds a text longer than an Excel cell takes ({MAX_CELL} characters); \
-             export it as --format ndjson or json, which keep any length",
-            e.key.as_deref().unwrap_or(&e.title)
-        ),
-        _ => err,
-    }
+    anyhow::anyhow!(
+        "cannot write the event {:?} to a workbook: {err}; export it as --format ndjson or \
+         json, which keep any length",
+        e.key.as_deref().unwrap_or(&e.title)
+    )
 }
 
 fn write_event(
@@ -401,9 +421,25 @@ impl Workbook {
 /// The rows of one sheet being read.
 struct SheetRows {
     which: &'static str,
-    rows: Vec<(u64, Vec<Data>)>,
+    range: calamine::Range<Data>,
+    /// The row number of the range's first row.
+    first_row: u64,
+    /// The column of the range's first column, from 0.
+    first_col: usize,
+    /// The next row of the range to read.
     next: usize,
     reader: RowReader,
+}
+
+/// The cells of row `i` of `range`, unless it is blank.
+fn row_of(range: &calamine::Range<Data>, i: usize) -> Option<Vec<Data>> {
+    let cells: Vec<Data> = (0..range.width())
+        .map(|j| range.get((i, j)).cloned().unwrap_or_default())
+        .collect();
+    let blank = cells
+        .iter()
+        .all(|c| cell_text(c).is_ok_and(|t| t.trim().is_empty()));
+    (!blank).then_some(cells)
 }
 
 enum RowReader {
@@ -446,18 +482,16 @@ impl Records {
                 return true;
             }
         };
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let mut rows = range.rows().enumerate().filter_map(|(i, cells)| {
-            let blank = cells.iter().all(|c| matches!(c, Data::Empty))
-                || cells
-                    .iter()
-                    .all(|c| cell_text(c).is_ok_and(|t| t.trim().is_empty()));
-            (!blank).then(|| (first_row as u64 + i as u64 + 1, cells.to_vec()))
-        });
-        let Some((header_line, header)) = rows.next() else {
+        let (first_row, first_col) = range
+            .start()
+            .map_or((1, 0), |(row, col)| (row as u64 + 1, col as usize));
+        // The first row that is not blank is the header.
+        let Some((at, header)) =
+            (0..range.height()).find_map(|i| row_of(&range, i).map(|r| (i, r)))
+        else {
             return true; // an empty sheet: nothing to read
         };
-        let rows: Vec<(u64, Vec<Data>)> = rows.collect();
+        let header_line = first_row + at as u64;
         // Cells of the header as text; the columns end at the last named one.
         let mut names: Vec<String> = header
             .iter()
@@ -466,8 +500,6 @@ impl Records {
         while names.last().is_some_and(|n| n.trim().is_empty()) {
             names.pop();
         }
-        // A column before the first one named (the range starts at the first cell used).
-        let _ = first_col;
         let reader = match which {
             EVENTS | PARTICIPANTS => {
                 let (kind, informative): (Kind, &[&str]) = if which == EVENTS {
@@ -503,8 +535,10 @@ impl Records {
         };
         self.current = Some(SheetRows {
             which,
-            rows,
-            next: 0,
+            range,
+            first_row,
+            first_col,
+            next: at + 1,
             reader,
         });
         true
@@ -594,13 +628,18 @@ impl Iterator for Records {
                 }
                 continue;
             };
-            let Some((line, cells)) = sheet.rows.get(sheet.next) else {
+            if sheet.next >= sheet.range.height() {
                 self.current = None;
                 continue;
-            };
+            }
+            let i = sheet.next;
             sheet.next += 1;
+            let Some(cells) = row_of(&sheet.range, i) else {
+                continue; // a blank row
+            };
+            let line = sheet.first_row + i as u64;
             let which = sheet.which;
-            if let Some(result) = read_row(&sheet.reader, *line, cells) {
+            if let Some(result) = read_row(&sheet.reader, line, sheet.first_col, &cells) {
                 return Some(result.map_err(|p| in_sheet(which, p)));
             }
         }
@@ -608,7 +647,7 @@ impl Iterator for Records {
 }
 
 /// A row's record; `None` for a name without other names, which records nothing.
-fn read_row(reader: &RowReader, line: u64, cells: &[Data]) -> Option<ReadResult> {
+fn read_row(reader: &RowReader, line: u64, first_col: usize, cells: &[Data]) -> Option<ReadResult> {
     let width = match reader {
         RowReader::Table(table) => table.columns().len(),
         RowReader::Aliases { name, aliases, .. } => (*name).max(aliases.unwrap_or(0)) + 1,
@@ -630,7 +669,7 @@ fn read_row(reader: &RowReader, line: u64, cells: &[Data]) -> Option<ReadResult>
                         line,
                         format!(
                             "a value in column {}, which has no name in the header row",
-                            column_letters(i)
+                            column_letters(first_col + i)
                         ),
                     )
                 }));
@@ -708,4 +747,46 @@ fn column_letters(mut i: usize) -> String {
     }
     letters.reverse();
     String::from_utf8(letters).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+
+    use super::*;
+
+    #[test]
+    fn cells_as_text() {
+        assert_eq!(cell_text(&Data::Float(2021.0)), Ok("2021".to_string()));
+        assert_eq!(cell_text(&Data::Float(1.5)), Ok("1.5".to_string()));
+        assert_eq!(cell_text(&Data::Int(-7)), Ok("-7".to_string()));
+        assert_eq!(cell_text(&Data::Bool(true)), Ok("true".to_string()));
+        let date = ExcelDateTime::new(44271.75, ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            cell_text(&Data::DateTime(date)),
+            Ok("2021-03-16".to_string())
+        );
+        let date = ExcelDateTime::new(42808.0, ExcelDateTimeType::DateTime, true);
+        assert_eq!(
+            cell_text(&Data::DateTime(date)),
+            Ok("2021-03-16".to_string())
+        );
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2021-03-16T10:00:00".to_string())),
+            Ok("2021-03-16".to_string())
+        );
+        assert_eq!(
+            cell_text(&Data::Error(CellErrorType::NA)),
+            Err("the cell holds the error #N/A".to_string())
+        );
+    }
+
+    #[test]
+    fn column_names() {
+        let names: Vec<String> = [0, 25, 26, 51, 52, 701, 702]
+            .into_iter()
+            .map(column_letters)
+            .collect();
+        assert_eq!(names, ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]);
+    }
 }
