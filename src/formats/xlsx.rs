@@ -766,7 +766,7 @@ mod tests {
             cell_text(&Data::DateTime(date)),
             Ok("2021-03-16".to_string())
         );
-        let date = ExcelDateTime::new(42808.0, ExcelDateTimeType::DateTime, true);
+        let date = ExcelDateTime::new(42809.0, ExcelDateTimeType::DateTime, true);
         assert_eq!(
             cell_text(&Data::DateTime(date)),
             Ok("2021-03-16".to_string())
