@@ -57,9 +57,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 let (format, input) =
                     sniff(input).with_context(|| format!("cannot read {name}"))?;
                 let format = format.with_context(|| {
-                    format!(
-                        "cannot tell the format of {name}; give --format json, ndjson, csv or xlsx"
-                    )
+                    format!("cannot tell the format of {name}; give --format json, ndjson or csv")
                 })?;
                 (format, input)
             }
@@ -695,8 +693,15 @@ struct Problems {
 
 impl Problems {
     fn push(&mut self, mut problem: Problem) {
-        if problem.sheet.is_none() {
-            problem.sheet = self.sheet.map(str::to_string);
+        if problem.sheet.is_none()
+            && let Some(sheet) = self.sheet
+        {
+            problem.sheet = Some(sheet.to_string());
+            // The earlier record a reason points at is a row of the same sheet.
+            problem.reason = problem
+                .reason
+                .replace(" on line ", " on row ")
+                .replace("(line ", "(row ");
         }
         self.count += 1;
         if self.shown.len() < SHOWN_PROBLEMS {
