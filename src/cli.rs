@@ -71,7 +71,7 @@ pub enum Command {
     /// Load events, or participants, from a JSON, NDJSON, CSV or Excel file, in one transaction
     #[command(after_help = IMPORT_EXAMPLE)]
     Import(ImportArgs),
-    /// Write events out as NDJSON, JSON, CSV, iCalendar or an Excel workbook
+    /// Write events out as NDJSON, JSON, CSV, iCalendar, schema.org JSON-LD or an Excel workbook
     #[command(after_help = EXPORT_EXAMPLE)]
     Export(ExportArgs),
     /// List organizations with their aliases, how many events they took part in and in what role
@@ -205,6 +205,7 @@ Examples:
   events export > all.ndjson
   events export --format ics --from 2021 --output seminars.ics
   events export --format csv --org \"UN Office on Drugs and Crime\" > unodc.csv
+  events export --format jsonld --on 2021-03-17 > seminar.jsonld
   events export --from 2021 --output seminars.xlsx   # sheets Events, Participants, ...
 
 The format comes from --format, else the --output file's extension, else ndjson.";
@@ -694,6 +695,8 @@ pub enum ExportFormat {
     Json,
     Csv,
     Ics,
+    /// schema.org `Event` objects (JSON-LD), for web pages and search engines
+    Jsonld,
     /// An Excel workbook (sheets Events, Participants, Organizations, People); needs --output
     /// or a pipe
     Xlsx,

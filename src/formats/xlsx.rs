@@ -232,16 +232,17 @@ pub fn write_workbook(
     }
     let organizations = sheet;
     let mut sheet = Sheet::new(&mut book, PEOPLE, &PEOPLE_COLUMNS, &bold)?;
-    for person in store.people(None)?.unwrap_or_default() {
+    store.people(None, &mut |person| {
         let n = people.get(&name_key(&person.name));
         if n.is_none() && !all {
-            continue;
+            return Ok(());
         }
         sheet.text(0, &person.name)?;
         sheet.text(1, &person.aliases.join(SEPARATOR))?;
         sheet.number(2, n.copied().unwrap_or(0))?;
         sheet.end_row();
-    }
+        Ok(())
+    })?;
     for sheet in [events, participants, organizations, sheet] {
         book.push_worksheet(sheet.finish()?);
     }
