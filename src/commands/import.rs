@@ -359,6 +359,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         // Another process created the database meanwhile: what was built goes into it.
         let absent = file_absent.unwrap_or_default();
         stats = merge_into(&mut *built, &ctx.location, &name, &absent)?;
+        // Merged as events with their participants: counted as events.
+        events_stats = None;
     }
     ctx.note(&match events_stats {
         Some(events) => workbook_summary(&name, events, stats, args.dry_run, started.elapsed()),
@@ -435,8 +437,8 @@ fn note_near_names(ctx: &Context, near: &[crate::store::NearName]) {
 }
 
 /// Reads up to the first byte that is not white space, to tell the format from it: `[` starts
-/// a JSON array, `{` NDJSON, a zip's signature a workbook; nothing but white space is empty NDJSON. Gives back a reader of
-/// the whole input, the white space read reduced to its line breaks (all that matters to JSON,
+/// a JSON array, `{` NDJSON, a zip's signature a workbook; nothing but white space is empty
+/// NDJSON. Gives back a reader of the whole input, the white space read reduced to its line breaks (all that matters to JSON,
 /// and all that line numbers need).
 fn sniff(
     mut input: Box<dyn Read + Send>,
@@ -465,8 +467,8 @@ fn sniff(
                 let format = match chunk[i] {
                     b'[' => Some(InputFormat::Json),
                     b'{' => Some(InputFormat::Ndjson),
-                    // A zip's signature: what an .xlsx is (its first read holds all four
-                    // bytes, a pipe's or a file's alike).
+                    // A zip's signature: what an .xlsx is (looked for in the first read, which
+                    // holds it but from a pipe fed a byte at a time; --format xlsx then).
                     b'P' if chunk[i..].starts_with(b"PK\x03\x04") => Some(InputFormat::Xlsx),
                     _ => None,
                 };
@@ -804,9 +806,9 @@ fn workbook_summary(
     took: Duration,
 ) -> String {
     let participants = ImportStats {
-        created: all.created - events.created,
-        updated: all.updated - events.updated,
-        unchanged: all.unchanged - events.unchanged,
+        created: all.created.saturating_sub(events.created),
+        updated: all.updated.saturating_sub(events.updated),
+        unchanged: all.unchanged.saturating_sub(events.unchanged),
         ..all
     };
     let of_events = summary(name, "events", events, dry_run, took);
