@@ -68,10 +68,10 @@ pub enum Command {
     /// Show one event with its participants
     #[command(after_help = SHOW_EXAMPLE)]
     Show(ShowArgs),
-    /// Load events, or participants, from a JSON, NDJSON or CSV file, in one transaction
+    /// Load events, or participants, from a JSON, NDJSON, CSV or Excel file, in one transaction
     #[command(after_help = IMPORT_EXAMPLE)]
     Import(ImportArgs),
-    /// Write events out as NDJSON, JSON, CSV, iCalendar or schema.org JSON-LD
+    /// Write events out as NDJSON, JSON, CSV, iCalendar, schema.org JSON-LD or an Excel workbook
     #[command(after_help = EXPORT_EXAMPLE)]
     Export(ExportArgs),
     /// List organizations with their aliases, how many events they took part in and in what role
@@ -187,13 +187,18 @@ Examples:
   events import --dry-run examples/participants.csv   # check a file, say what would change
   events export --org \"SCO RATS\" | events --db rats.db import --format ndjson
   events import examples/participants.csv   # a CSV with `event` and `name` columns
+  events export --output seminars.xlsx && events --db copy.db import seminars.xlsx
 
 A participants CSV may also have `organization`, `position`, `role`, `session`, `contribution`
 and `head` (true/false, yes/no, 1/0: the head of the organization's delegation) columns; in
 JSON, a participant's \"head\": true.
 
-The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv),
-else the content: `[` starts a JSON array, `{` starts NDJSON.";
+A workbook (.xlsx) is read sheet by sheet: Events (the columns of a CSV of events),
+Participants (those of a participants CSV), then the aliases of Organizations and People;
+other sheets are not read.
+
+The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv,
+.xlsx), else the content: `[` starts a JSON array, `{` starts NDJSON, a zip an .xlsx.";
 
 const EXPORT_EXAMPLE: &str = "\
 Examples:
@@ -201,6 +206,7 @@ Examples:
   events export --format ics --from 2021 --output seminars.ics
   events export --format csv --org \"UN Office on Drugs and Crime\" > unodc.csv
   events export --format jsonld --on 2021-03-17 > seminar.jsonld
+  events export --from 2021 --output seminars.xlsx   # sheets Events, Participants, ...
 
 The format comes from --format, else the --output file's extension, else ndjson.";
 
@@ -662,6 +668,8 @@ pub enum ImportFormat {
     Json,
     Ndjson,
     Csv,
+    /// An Excel workbook: its Events, Participants, Organizations and People sheets
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -689,6 +697,9 @@ pub enum ExportFormat {
     Ics,
     /// schema.org `Event` objects (JSON-LD), for web pages and search engines
     Jsonld,
+    /// An Excel workbook (sheets Events, Participants, Organizations, People); needs --output
+    /// or a pipe
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

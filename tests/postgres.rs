@@ -46,6 +46,8 @@ mod server;
 mod summaries;
 #[path = "terminal.rs"]
 mod terminal;
+#[path = "xlsx.rs"]
+mod xlsx;
 
 /// Only here: it compares the two backends.
 #[path = "conformance.rs"]

@@ -24,3 +24,4 @@ mod roundtrip;
 mod safety;
 mod summaries;
 mod terminal;
+mod xlsx;

@@ -1,5 +1,6 @@
 //! `events export`: every event that passes the filters, with everything linked to it, as
-//! NDJSON, JSON, CSV, iCalendar or schema.org JSON-LD; streamed, one event at a time.
+//! NDJSON, JSON, CSV, iCalendar, schema.org JSON-LD or an Excel workbook; streamed, one event at
+//! a time.
 
 use std::fs::{self, OpenOptions};
 use std::io::{BufWriter, ErrorKind, IsTerminal, Write};
@@ -27,6 +28,13 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         ctx.location
             .refuse_as_output(path, &format!("--output {:?}", path.display()))?;
     }
+    // A workbook is bytes no terminal shows: refused before any work.
+    if format == ExportFormat::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "an Excel workbook cannot be shown on a terminal; give --output FILE.xlsx (or pipe \
+             the output to a file or program)"
+        );
+    }
     let mut store = super::open_for_reading(ctx)?;
     super::resolve_filter(&mut *store, &mut filter)?;
     // Events whose list items hold the CSV list separator.
@@ -50,7 +58,11 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             count
         }
     };
-    if let Some(warning) = formats::csv::split_items_warning(&split) {
+    let warning = match format {
+        ExportFormat::Xlsx => formats::xlsx::split_items_warning(&split),
+        _ => formats::csv::split_items_warning(&split),
+    };
+    if let Some(warning) = warning {
         ctx.note(&warning);
     }
     if count == 0 {
@@ -63,7 +75,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
 fn style_of(format: ExportFormat) -> Style {
     match format {
         ExportFormat::Ndjson | ExportFormat::Json | ExportFormat::Jsonld => Style::Json,
-        ExportFormat::Csv | ExportFormat::Ics => Style::Text,
+        ExportFormat::Csv | ExportFormat::Ics | ExportFormat::Xlsx => Style::Text,
     }
 }
 
@@ -74,6 +86,7 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
         "csv" => Some(ExportFormat::Csv),
         "ics" | "ical" => Some(ExportFormat::Ics),
         "jsonld" => Some(ExportFormat::Jsonld),
+        "xlsx" => Some(ExportFormat::Xlsx),
         _ => None,
     }
 }
@@ -113,6 +126,13 @@ fn write_file(
             // `--output /dev/stdout` or `/dev/tty` on a terminal is escaped as standard output
             // on a terminal is, so that a title cannot retitle or clear it.
             if file.is_terminal() {
+                if format == ExportFormat::Xlsx {
+                    bail!(
+                        "--output {:?} is a terminal, which cannot show an Excel workbook; \
+                         give the name of a file",
+                        path.display()
+                    );
+                }
                 let escaped = SafeWriter::new(file, style_of(format));
                 return write(store, filter, format, raw, BufWriter::new(escaped), split);
             }
@@ -168,7 +188,16 @@ fn write_file(
             file.set_permissions(meta.permissions())
                 .with_context(|| format!("cannot set the mode of {}", temp.display()))?;
         }
-        let count = write(store, filter, format, raw, BufWriter::new(&file), split)?;
+        let count = match format {
+            // Saved straight into the file, not through a buffer of the whole workbook.
+            ExportFormat::Xlsx => {
+                let mut out = BufWriter::new(&file);
+                let count = formats::xlsx::write_workbook(store, filter, &mut out, split)?;
+                out.flush()?;
+                count
+            }
+            _ => write(store, filter, format, raw, BufWriter::new(&file), split)?,
+        };
         file.sync_all()?;
         fs::rename(&temp, &real).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(count)
@@ -242,6 +271,13 @@ pub(super) fn write(
                 writer.write_pretty(&escaped)
             })?;
             writer.finish()?;
+        }
+        ExportFormat::Xlsx => {
+            // Standard output is written from this thread only: the workbook (whose sheets
+            // are streamed to temporary files) is compressed into memory, then written.
+            let mut bytes = Vec::new();
+            count = formats::xlsx::write_workbook(store, filter, &mut bytes, split)?;
+            out.write_all(&bytes)?;
         }
     }
     out.flush()?;

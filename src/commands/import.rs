@@ -50,6 +50,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         Some(ImportFormat::Json) => (InputFormat::Json, input),
         Some(ImportFormat::Ndjson) => (InputFormat::Ndjson, input),
         Some(ImportFormat::Csv) => (InputFormat::Csv, input),
+        Some(ImportFormat::Xlsx) => (InputFormat::Xlsx, input),
         None => match path.and_then(InputFormat::from_extension) {
             Some(format) => (format, input),
             None => {
@@ -62,7 +63,25 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             }
         },
     };
-    let input = BufReader::with_capacity(1 << 18, input);
+    let mut input = BufReader::with_capacity(1 << 18, input);
+    // A workbook is a zip, read whole (its directory is at its end); opened here, so that
+    // a file that is none is said at once.
+    let mut workbook = None;
+    if format == InputFormat::Xlsx {
+        let mut bytes = Vec::new();
+        input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {name}"))?;
+        let opened = formats::xlsx::Workbook::open(bytes)
+            .with_context(|| format!("cannot import {name}"))?;
+        for sheet in opened.ignored_sheets() {
+            ctx.note(&format!(
+                "note: the sheet {sheet:?} of {name} is not read (only {})",
+                formats::xlsx::SHEETS.join(", ")
+            ));
+        }
+        workbook = Some(opened);
+    }
 
     // A dry run never creates a database that is not there; a real import into a database
     // that is not there builds it aside and puts it in place only once complete, so a
@@ -78,6 +97,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     // New keys that `add-event` would refuse (made only of digits...): from an older events.
     let mut odd_keys: Vec<String> = Vec::new();
     let mut kind = "events";
+    // What a workbook's events did, told apart from what its participants did.
+    let mut events_stats = None;
 
     // One thread reads and validates records while this one writes them: the two halves
     // take about as long as each other on a large file. The channel is bounded, so memory
@@ -90,6 +111,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 InputFormat::Json => Box::new(formats::json::ArrayReader::new(input)),
                 InputFormat::Ndjson => Box::new(formats::ndjson::Reader::new(input)),
                 InputFormat::Csv => Box::new(formats::csv::Reader::new(input)),
+                InputFormat::Xlsx => match workbook {
+                    Some(workbook) => Box::new(workbook.records()),
+                    None => Box::new(std::iter::empty()),
+                },
             };
             let mut batch = Vec::with_capacity(BATCH);
             for item in records {
@@ -108,6 +133,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         // thread, blocked on a full channel, is told so and stops.
         for checked in receiver.into_iter().flatten() {
             progress.tick();
+            // A workbook's problems name the sheet of the record they are about.
+            if format == InputFormat::Xlsx {
+                problems.sheet = sheet_of(&checked);
+            }
             match checked {
                 Checked::Problem(problem) => problems.push(problem),
                 Checked::Event {
@@ -249,6 +278,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     event,
                     participant,
                 } => {
+                    if kind == "events" && format == InputFormat::Xlsx && file_absent.is_some() {
+                        // A workbook's events were all read before its participants.
+                        events_stats = Some(import.stats());
+                    }
                     kind = "participants";
                     match participant {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
@@ -326,14 +359,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         // Another process created the database meanwhile: what was built goes into it.
         let absent = file_absent.unwrap_or_default();
         stats = merge_into(&mut *built, &ctx.location, &name, &absent)?;
+        // Merged as events with their participants: counted as events.
+        events_stats = None;
     }
-    ctx.note(&summary(
-        &name,
-        kind,
-        stats,
-        args.dry_run,
-        started.elapsed(),
-    ));
+    ctx.note(&match events_stats {
+        Some(events) => workbook_summary(&name, events, stats, args.dry_run, started.elapsed()),
+        None => summary(&name, kind, stats, args.dry_run, started.elapsed()),
+    });
     note_near_names(ctx, &near);
     for (written, own) in &read_as {
         ctx.note(&format!(
@@ -405,8 +437,8 @@ fn note_near_names(ctx: &Context, near: &[crate::store::NearName]) {
 }
 
 /// Reads up to the first byte that is not white space, to tell the format from it: `[` starts
-/// a JSON array, `{` NDJSON; nothing but white space is empty NDJSON. Gives back a reader of
-/// the whole input, the white space read reduced to its line breaks (all that matters to JSON,
+/// a JSON array, `{` NDJSON, a zip's signature a workbook; nothing but white space is empty
+/// NDJSON. Gives back a reader of the whole input, the white space read reduced to its line breaks (all that matters to JSON,
 /// and all that line numbers need).
 fn sniff(
     mut input: Box<dyn Read + Send>,
@@ -435,6 +467,9 @@ fn sniff(
                 let format = match chunk[i] {
                     b'[' => Some(InputFormat::Json),
                     b'{' => Some(InputFormat::Ndjson),
+                    // A zip's signature: what an .xlsx is (looked for in the first read, which
+                    // holds it but from a pipe fed a byte at a time; --format xlsx then).
+                    b'P' if chunk[i..].starts_with(b"PK\x03\x04") => Some(InputFormat::Xlsx),
                     _ => None,
                 };
                 kept.extend_from_slice(&chunk[i..]);
@@ -654,10 +689,22 @@ fn dry_run_change(ctx: &Context, import: &Import<'_>, event: &NewEvent, outcome:
 struct Problems {
     count: u64,
     shown: Vec<Problem>,
+    /// The worksheet of the record at hand, given to its problems that name none.
+    sheet: Option<&'static str>,
 }
 
 impl Problems {
-    fn push(&mut self, problem: Problem) {
+    fn push(&mut self, mut problem: Problem) {
+        if problem.sheet.is_none()
+            && let Some(sheet) = self.sheet
+        {
+            problem.sheet = Some(sheet.to_string());
+            // The earlier record a reason points at is a row of the same sheet.
+            problem.reason = problem
+                .reason
+                .replace(" on line ", " on row ")
+                .replace("(line ", "(row ");
+        }
         self.count += 1;
         if self.shown.len() < SHOWN_PROBLEMS {
             self.shown.push(problem);
@@ -732,6 +779,55 @@ fn quoted_list(items: &[String]) -> String {
 
 fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+/// The worksheet a workbook's record comes from (a problem the reader found names its own).
+fn sheet_of(checked: &Checked) -> Option<&'static str> {
+    use formats::xlsx::{EVENTS, ORGANIZATIONS, PARTICIPANTS, PEOPLE};
+    match checked {
+        Checked::Problem(_) => None,
+        Checked::Event { .. } => Some(EVENTS),
+        Checked::Participant { .. } => Some(PARTICIPANTS),
+        Checked::Aliases { aliases, .. } => Some(match aliases {
+            Ok(record) if record.person.is_some() => PEOPLE,
+            Err(e) if e.field.starts_with("person") => PEOPLE,
+            _ => ORGANIZATIONS,
+        }),
+    }
+}
+
+/// The summary of a workbook with events and participants: `events` counts what its Events
+/// sheet did, `all` the whole import.
+fn workbook_summary(
+    name: &str,
+    events: ImportStats,
+    all: ImportStats,
+    dry_run: bool,
+    took: Duration,
+) -> String {
+    let participants = ImportStats {
+        created: all.created.saturating_sub(events.created),
+        updated: all.updated.saturating_sub(events.updated),
+        unchanged: all.unchanged.saturating_sub(events.unchanged),
+        ..all
+    };
+    let of_events = summary(name, "events", events, dry_run, took);
+    let of_participants = summary(name, "participants", participants, dry_run, took);
+    // "Imported 3 events from F: 3 created, ...; 12 participants: 12 added, ...; 5 new
+    // organizations, ...": the events' counts, then the participants' with what both made.
+    let from = format!(" from {name}: ");
+    let after = |text: &str| text.find(&from).map_or(0, |at| at + from.len());
+    let events_end = after(&of_events)
+        + of_events[after(&of_events)..]
+            .find("; ")
+            .unwrap_or(of_events.len() - after(&of_events));
+    let total = participants.created + participants.updated + participants.unchanged;
+    format!(
+        "{}; {total} {} {}",
+        &of_events[..events_end],
+        plural(total, "participant:", "participants:"),
+        &of_participants[after(&of_participants)..]
+    )
 }
 
 fn summary(name: &str, kind: &str, s: ImportStats, dry_run: bool, took: Duration) -> String {

@@ -206,174 +206,61 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// What the rows of a table hold: events, or participants.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Kind {
+    #[default]
     Events,
     Participants,
 }
 
-/// Reads event rows or participant rows, whichever the header says, one row at a time.
-///
-/// Rows are split by hand rather than by the csv crate, whose line numbers drift on blank
-/// lines and `\r\n` endings: a problem must point at the right line.
-pub struct Reader<R: BufRead> {
-    input: R,
-    /// The last line read, from 1.
-    line: u64,
-    /// The bytes of the row being read, and its cells.
-    buf: Vec<u8>,
-    row: Vec<Vec<u8>>,
-    /// The column each cell of a row belongs to.
+/// The columns of a table of records (a CSV file's header, a worksheet's first row) and how
+/// a row of text under them becomes a record: the one set of column rules that the CSV reader
+/// and the workbook reader ([`super::xlsx`]) share.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table {
+    /// The column each cell of a row belongs to: trimmed, lowercase.
     columns: Vec<String>,
     kind: Kind,
-    /// Problems with the header, reported before anything else.
-    pending: Vec<Problem>,
-    /// The event fields this file has no column for.
+    /// The event fields the table has no column for.
     absent: Vec<Field>,
-    /// What is wrong with the row just read, if its cells could not be told apart.
-    bad_row: Option<Problem>,
-    done: bool,
+    /// Whether cells may carry the `'` that [`guard`] adds, to be taken off (CSV); a
+    /// workbook's cells are typed text, read exactly.
+    guarded: bool,
 }
 
-impl<R: BufRead> Reader<R> {
-    pub fn new(input: R) -> Self {
-        let mut reader = Reader {
-            input,
-            line: 0,
-            buf: Vec::new(),
-            row: Vec::new(),
-            columns: Vec::new(),
-            kind: Kind::Events,
-            pending: Vec::new(),
-            absent: Vec::new(),
-            bad_row: None,
-            done: false,
-        };
-        if let Err(problems) = reader.read_header() {
-            reader.pending = problems;
-            reader.pending.reverse(); // popped from the end
-            reader.done = true;
-        }
-        reader
-    }
-
-    /// Reads the next row that is not blank into `row`; returns the line it starts on, or
-    /// `None` at the end of the input. A quoted cell may span lines.
-    fn read_row(&mut self) -> Result<Option<u64>, Problem> {
-        loop {
-            self.buf.clear();
-            let start = self.line + 1;
-            let mut quotes = QuoteState::default();
-            loop {
-                let before = self.buf.len();
-                let read = read_physical_line(&mut self.input, &mut self.buf)
-                    .map_err(|e| Problem::new(start, format!("cannot read: {e}")))?;
-                if read == 0 {
-                    break;
-                }
-                self.line += 1;
-                if self.buf.len() > MAX_RECORD_BYTES {
-                    return Err(Problem::new(
-                        start,
-                        format!("the row is longer than {} MiB", MAX_RECORD_BYTES >> 20),
-                    ));
-                }
-                quotes.scan(&self.buf[before..]);
-                if !quotes.in_quotes {
-                    break;
-                }
-            }
-            let in_quotes = quotes.in_quotes;
-            if self.buf.is_empty() {
-                return Ok(None);
-            }
-            if in_quotes {
-                return Err(Problem::new(
-                    start,
-                    "broken CSV: a quoted cell is not closed before the end of the input",
-                ));
-            }
-            let mut end = self.buf.len();
-            if self.buf[..end].ends_with(b"\n") {
-                end -= 1;
-            }
-            if self.buf[..end].ends_with(b"\r") {
-                end -= 1;
-            }
-            if end == 0 {
-                continue; // a blank line
-            }
-            if let Err(BadQuote { at, cell }) = split_cells(&self.buf[..end], &mut self.row) {
-                // The line the stray text is on: a quoted cell may have spanned lines.
-                let line = start + self.buf[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-                let reason = "broken CSV: text after the closing quote of a quoted cell; \
-                              a quote inside a quoted cell is written twice, as \"\"";
-                // `"title";"start"`: a header quoted and separated by semicolons.
-                if self.columns.is_empty()
-                    && let Ok(header) = std::str::from_utf8(&self.buf[..end])
-                    && let Some(hint) = separator_hint(header)
-                {
-                    self.bad_row = Some(Problem::new(start, hint));
-                    return Ok(Some(start));
-                }
-                // The row's end is known: the rows after it are read on.
-                self.bad_row = Some(match self.columns.get(cell) {
-                    Some(column) => Problem::field(line, column.clone(), reason),
-                    None => Problem::new(line, reason),
-                });
-            }
-            return Ok(Some(start));
-        }
-    }
-
-    fn read_header(&mut self) -> Result<(), Vec<Problem>> {
-        match self.read_row() {
-            Ok(Some(_)) => {
-                if let Some(problem) = self.bad_row.take() {
-                    return Err(vec![problem]);
-                }
-            }
-            Ok(None) => {
-                self.done = true; // empty input: no records
-                return Ok(());
-            }
-            Err(problem) => return Err(vec![problem]),
-        }
-        let line = self.line;
-        let mut columns = Vec::with_capacity(self.row.len());
-        for (i, cell) in self.row.iter().enumerate() {
-            let cell = if i == 0 {
-                cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
-            } else {
-                cell
-            };
-            match std::str::from_utf8(cell) {
-                Ok(name) => columns.push(name.trim().to_lowercase()),
-                Err(_) => return Err(vec![Problem::new(line, "invalid UTF-8 in the header")]),
-            }
-        }
-        if let [column] = columns.as_slice()
-            && let Some(hint) = separator_hint(column)
-        {
-            return Err(vec![Problem::new(line, hint)]);
-        }
+impl Table {
+    /// Reads a header row. `kind`: what the rows hold, or `None` to tell it from the columns
+    /// (`event` and `name`: participants). `informative`: columns known but not read (a
+    /// worksheet's participant rows name the event's title and start beside its key).
+    pub(crate) fn new(
+        line: u64,
+        names: &[&str],
+        kind: Option<Kind>,
+        informative: &[&str],
+        guarded: bool,
+    ) -> Result<Table, Vec<Problem>> {
+        let columns: Vec<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
         let has = |name: &str| columns.iter().any(|c| c == name);
-        self.kind = if has("event") && has("name") {
+        let kind = kind.unwrap_or(if has("event") && has("name") {
             Kind::Participants
         } else {
             Kind::Events
-        };
-        let (known, required): (&[&str], &[&str]) = match self.kind {
+        });
+        let (known, required): (&[&str], &[&str]) = match kind {
             Kind::Events => (EVENT_COLUMNS, &["title", "start"]),
             Kind::Participants => (&PARTICIPANT_COLUMNS, &["event", "name"]),
         };
         let mut problems = Vec::new();
         for (i, column) in columns.iter().enumerate() {
-            if !known.contains(&column.as_str()) {
+            let column_str = column.as_str();
+            if !known.contains(&column_str) && !informative.contains(&column_str) {
+                let mut expected = known.to_vec();
+                expected.extend_from_slice(informative);
                 problems.push(Problem::field(
                     line,
                     column.clone(),
-                    format!("unknown column; expected some of: {}", known.join(", ")),
+                    format!("unknown column; expected some of: {}", expected.join(", ")),
                 ));
             } else if columns[..i].contains(column) {
                 problems.push(Problem::field(
@@ -392,50 +279,67 @@ impl<R: BufRead> Reader<R> {
                 ));
             }
         }
-        // A CSV row never holds participants; an update keeps them, and any field this file
+        // A row never holds participants; an update keeps them, and any field the table
         // has no column for.
-        self.absent = Field::ALL
+        let absent = Field::ALL
             .into_iter()
             .filter(|f| {
                 *f != Field::Id
                     && (*f == Field::Participants || !columns.iter().any(|have| have == f.as_str()))
             })
             .collect();
-        self.columns = columns;
         if problems.is_empty() {
-            Ok(())
+            Ok(Table {
+                columns,
+                kind,
+                absent,
+                guarded,
+            })
         } else {
             Err(problems)
         }
     }
 
-    fn convert(&self, line: u64) -> ReadResult {
-        if self.row.len() != self.columns.len() {
+    /// The columns, trimmed and lowercase, in the table's order.
+    pub(crate) fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// That a row has as many cells as the header.
+    fn check_width(&self, line: u64, cells: usize) -> Result<(), Problem> {
+        if cells != self.columns.len() {
             return Err(Problem::new(
                 line,
                 format!(
-                    "the row has {} cells, the header {}",
-                    self.row.len(),
+                    "the row has {cells} cells, the header {}",
                     self.columns.len()
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Turns one row, a cell of text per column, into a record.
+    pub(crate) fn convert(&self, line: u64, row: &[&str]) -> ReadResult {
+        self.check_width(line, row.len())?;
+        let guarded = self.guarded;
+        fn maybe_unguard(guarded: bool, text: &str) -> &str {
+            if guarded { unguard(text) } else { text }
+        }
         let mut cells = Vec::with_capacity(self.columns.len());
-        for (column, cell) in self.columns.iter().zip(self.row.iter()) {
-            match std::str::from_utf8(cell) {
-                // List cells are unguarded item by item, below.
-                Ok(text) if LIST_COLUMNS.contains(&column.as_str()) => {
-                    cells.push((column.as_str(), text))
-                }
-                Ok(text) => cells.push((column.as_str(), unguard(text))),
-                Err(_) => return Err(Problem::field(line, column.clone(), "invalid UTF-8")),
+        for (column, &text) in self.columns.iter().zip(row) {
+            // List cells are unguarded item by item, below.
+            if LIST_COLUMNS.contains(&column.as_str()) {
+                cells.push((column.as_str(), text));
+            } else {
+                cells.push((column.as_str(), maybe_unguard(guarded, text)));
             }
         }
         let text = |value: &str| (!value.is_empty()).then(|| value.to_string());
         let list = |value: &str| -> Vec<String> {
             value
                 .split(';')
-                .map(|item| unguard(item.trim()).to_string())
+                .map(|item| maybe_unguard(guarded, item.trim()).to_string())
                 .filter(|item| !item.is_empty())
                 .collect()
         };
@@ -515,6 +419,164 @@ impl<R: BufRead> Reader<R> {
                 })
             }
         }
+    }
+}
+
+/// Reads event rows or participant rows, whichever the header says, one row at a time.
+///
+/// Rows are split by hand rather than by the csv crate, whose line numbers drift on blank
+/// lines and `\r\n` endings: a problem must point at the right line.
+pub struct Reader<R: BufRead> {
+    input: R,
+    /// The last line read, from 1.
+    line: u64,
+    /// The bytes of the row being read, and its cells.
+    buf: Vec<u8>,
+    row: Vec<Vec<u8>>,
+    /// The header's columns and what its rows become.
+    table: Table,
+    /// Problems with the header, reported before anything else.
+    pending: Vec<Problem>,
+    /// What is wrong with the row just read, if its cells could not be told apart.
+    bad_row: Option<Problem>,
+    done: bool,
+}
+
+impl<R: BufRead> Reader<R> {
+    pub fn new(input: R) -> Self {
+        let mut reader = Reader {
+            input,
+            line: 0,
+            buf: Vec::new(),
+            row: Vec::new(),
+            table: Table::default(),
+            pending: Vec::new(),
+            bad_row: None,
+            done: false,
+        };
+        if let Err(problems) = reader.read_header() {
+            reader.pending = problems;
+            reader.pending.reverse(); // popped from the end
+            reader.done = true;
+        }
+        reader
+    }
+
+    /// Reads the next row that is not blank into `row`; returns the line it starts on, or
+    /// `None` at the end of the input. A quoted cell may span lines.
+    fn read_row(&mut self) -> Result<Option<u64>, Problem> {
+        loop {
+            self.buf.clear();
+            let start = self.line + 1;
+            let mut quotes = QuoteState::default();
+            loop {
+                let before = self.buf.len();
+                let read = read_physical_line(&mut self.input, &mut self.buf)
+                    .map_err(|e| Problem::new(start, format!("cannot read: {e}")))?;
+                if read == 0 {
+                    break;
+                }
+                self.line += 1;
+                if self.buf.len() > MAX_RECORD_BYTES {
+                    return Err(Problem::new(
+                        start,
+                        format!("the row is longer than {} MiB", MAX_RECORD_BYTES >> 20),
+                    ));
+                }
+                quotes.scan(&self.buf[before..]);
+                if !quotes.in_quotes {
+                    break;
+                }
+            }
+            let in_quotes = quotes.in_quotes;
+            if self.buf.is_empty() {
+                return Ok(None);
+            }
+            if in_quotes {
+                return Err(Problem::new(
+                    start,
+                    "broken CSV: a quoted cell is not closed before the end of the input",
+                ));
+            }
+            let mut end = self.buf.len();
+            if self.buf[..end].ends_with(b"\n") {
+                end -= 1;
+            }
+            if self.buf[..end].ends_with(b"\r") {
+                end -= 1;
+            }
+            if end == 0 {
+                continue; // a blank line
+            }
+            if let Err(BadQuote { at, cell }) = split_cells(&self.buf[..end], &mut self.row) {
+                // The line the stray text is on: a quoted cell may have spanned lines.
+                let line = start + self.buf[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                let reason = "broken CSV: text after the closing quote of a quoted cell; \
+                              a quote inside a quoted cell is written twice, as \"\"";
+                // `"title";"start"`: a header quoted and separated by semicolons.
+                if self.table.columns.is_empty()
+                    && let Ok(header) = std::str::from_utf8(&self.buf[..end])
+                    && let Some(hint) = separator_hint(header)
+                {
+                    self.bad_row = Some(Problem::new(start, hint));
+                    return Ok(Some(start));
+                }
+                // The row's end is known: the rows after it are read on.
+                self.bad_row = Some(match self.table.columns.get(cell) {
+                    Some(column) => Problem::field(line, column.clone(), reason),
+                    None => Problem::new(line, reason),
+                });
+            }
+            return Ok(Some(start));
+        }
+    }
+
+    fn read_header(&mut self) -> Result<(), Vec<Problem>> {
+        match self.read_row() {
+            Ok(Some(_)) => {
+                if let Some(problem) = self.bad_row.take() {
+                    return Err(vec![problem]);
+                }
+            }
+            Ok(None) => {
+                self.done = true; // empty input: no records
+                return Ok(());
+            }
+            Err(problem) => return Err(vec![problem]),
+        }
+        let line = self.line;
+        let mut columns = Vec::with_capacity(self.row.len());
+        for (i, cell) in self.row.iter().enumerate() {
+            let cell = if i == 0 {
+                cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
+            } else {
+                cell
+            };
+            match std::str::from_utf8(cell) {
+                Ok(name) => columns.push(name.trim().to_lowercase()),
+                Err(_) => return Err(vec![Problem::new(line, "invalid UTF-8 in the header")]),
+            }
+        }
+        if let [column] = columns.as_slice()
+            && let Some(hint) = separator_hint(column)
+        {
+            return Err(vec![Problem::new(line, hint)]);
+        }
+        let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        self.table = Table::new(line, &names, None, &[], true)?;
+        Ok(())
+    }
+
+    fn convert(&self, line: u64) -> ReadResult {
+        self.table.check_width(line, self.row.len())?;
+        let mut cells = Vec::with_capacity(self.row.len());
+        for (column, cell) in self.table.columns.iter().zip(self.row.iter()) {
+            match std::str::from_utf8(cell) {
+                Ok(text) => cells.push(text),
+                Err(_) => return Err(Problem::field(line, column.clone(), "invalid UTF-8")),
+            }
+        }
+        self.table.convert(line, &cells)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod ics;
 pub mod json;
 pub mod jsonld;
 pub mod ndjson;
+pub mod xlsx;
 
 use std::fmt;
 use std::io::{self, BufRead};
@@ -40,7 +41,11 @@ pub enum Item {
 /// Something wrong with the input, pointing at the line it is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The line; in a workbook, the row of [`Problem::sheet`] (0: the sheet as a whole).
     pub line: u64,
+    /// The worksheet the row is on, for a workbook; `None` for the other formats, whose
+    /// problems read `line N: ...`.
+    pub sheet: Option<String>,
     /// The field (or column) at fault, when there is one.
     pub field: Option<String>,
     /// The value refused, when it can be shown.
@@ -52,6 +57,7 @@ impl Problem {
     pub fn new(line: u64, reason: impl Into<String>) -> Problem {
         Problem {
             line,
+            sheet: None,
             field: None,
             value: None,
             reason: reason.into(),
@@ -68,6 +74,7 @@ impl Problem {
     pub fn from_field_error(line: u64, e: FieldError) -> Problem {
         Problem {
             line,
+            sheet: None,
             field: Some(e.field),
             value: Some(e.value),
             reason: e.reason,
@@ -77,7 +84,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: ", self.line)?;
+        match &self.sheet {
+            None => write!(f, "line {}: ", self.line)?,
+            Some(sheet) if self.line == 0 => write!(f, "{sheet}: ")?,
+            Some(sheet) => write!(f, "{sheet} row {}: ", self.line)?,
+        }
         match (&self.field, &self.value) {
             (Some(field), Some(value)) => write!(f, "{field} {value:?}: ")?,
             (Some(field), None) => write!(f, "{field}: ")?,
@@ -97,6 +108,7 @@ pub enum InputFormat {
     Json,
     Ndjson,
     Csv,
+    Xlsx,
 }
 
 impl InputFormat {
@@ -107,6 +119,7 @@ impl InputFormat {
             "json" => Some(InputFormat::Json),
             "ndjson" | "jsonl" => Some(InputFormat::Ndjson),
             "csv" => Some(InputFormat::Csv),
+            "xlsx" => Some(InputFormat::Xlsx),
             _ => None,
         }
     }
