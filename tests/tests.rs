@@ -18,6 +18,7 @@ mod import_merge;
 mod listing;
 mod names;
 mod query;
+mod report;
 mod robust;
 mod roundtrip;
 mod safety;
