@@ -17,7 +17,7 @@
 //! The output depends only on the events and the filters: no date of making, so that a report
 //! made twice is the same file (and the example under `examples/` can be checked).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
 use askama::Template;
@@ -331,7 +331,7 @@ pub struct ReportBuilder {
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
     days: u64,
-    people: HashMap<String, ()>,
+    people: HashSet<String>,
     orgs: HashMap<String, OrgCount>,
     delegations: u64,
     headed: u64,
@@ -369,7 +369,7 @@ impl ReportBuilder {
             first: None,
             last: None,
             days: 0,
-            people: HashMap::new(),
+            people: HashSet::new(),
             orgs: HashMap::new(),
             delegations: 0,
             headed: 0,
@@ -430,7 +430,7 @@ impl ReportBuilder {
             {
                 roles.push((o.clone(), 2));
             }
-            self.people.insert(name_key(&p.name), ());
+            self.people.insert(name_key(&p.name));
         }
         for (name, role) in roles {
             let add: fn(&mut OrgCount) = match role {
