@@ -60,6 +60,7 @@ fn small_dataset(env: &Env) {
         "2021-12-01",
         &["--kind", "seminar"],
     );
+    add(env, "Working meeting", "2021-03-25", "2021-03-25", &[]);
 }
 
 #[test]
@@ -84,8 +85,8 @@ fn html_report_is_one_self_contained_file() {
         "<meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
         "role=\"img\"",
-        "<desc id=\"chart-svg-desc\">Events per month of their start, by kind. 2021-03: 1 \
-         (seminar 1); 2021-10: 1 (conference 1); 2021-12: 1 (seminar 1). The other months \
+        "<desc id=\"chart-svg-desc\">Events per month of their start, by kind. 2021-03: 2 \
+         (seminar 1, no kind given 1); 2021-10: 1 (conference 1); 2021-12: 1 (seminar 1). The other months \
          shown have none.</desc>",
         "@media print",
         "break-inside: avoid",
@@ -288,7 +289,7 @@ fn output_file_and_its_format() {
         assert_eq!(out.code, 0, "{out:?}");
         assert_eq!(out.stdout, "", "{args:?}");
         assert!(
-            out.stderr.contains("Wrote a report of 3 events to"),
+            out.stderr.contains("Wrote a report of 4 events to"),
             "{}",
             out.stderr
         );

@@ -712,7 +712,12 @@ fn chart(
             )),
         }
     }
-    kinds.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    // Events without a kind last, whatever their number.
+    kinds.sort_by(|a, b| {
+        (a.0.is_empty().cmp(&b.0.is_empty()))
+            .then_with(|| b.2.cmp(&a.2))
+            .then_with(|| a.0.cmp(&b.0))
+    });
     let mut kind_views: Vec<KindView> = Vec::new();
     let mut kind_index: HashMap<String, usize> = HashMap::new();
     let overflow = kinds.len() > COLORS.len();
