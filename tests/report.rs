@@ -233,6 +233,54 @@ fn filters_are_in_the_title() {
 }
 
 #[test]
+fn a_long_span_is_charted_by_year() {
+    let Some(env) = Env::new() else { return };
+    add(
+        &env,
+        "Early",
+        "1990-05-01",
+        "1990-05-01",
+        &["--kind", "seminar"],
+    );
+    add(
+        &env,
+        "Late",
+        "2021-03-01",
+        "2021-03-02",
+        &["--kind", "seminar"],
+    );
+    let md = env.ok(&["report"]);
+    assert!(md.contains("## Events per year, by kind\n"), "{md}");
+    assert!(
+        md.contains("\n| 1990 | ████████████████████ 1 | seminar 1 |\n| 1991 |  0 |  |\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("\n| 2021 | ████████████████████ 1 | seminar 1 |\n"),
+        "{md}"
+    );
+    // Past a hundred years, only the years with events.
+    add(&env, "Last", "9999-12-30", "9999-12-31", &[]);
+    let md = env.ok(&["report"]);
+    assert!(
+        md.starts_with("# Activity report, 1 May 1990 – 31 December 9999\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| 1990 | ████████████████████ 1 | seminar 1 |\n\
+             | 2021 | ████████████████████ 1 | seminar 1 |\n\
+             | 9999 | ████████████████████ 1 | no kind given 1 |\n\
+             \n\
+             Only the years with events are shown.\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| Days | 5 |"), "{md}");
+    check_html(&env.ok(&["report", "--format", "html"]));
+}
+
+#[test]
 fn no_events_is_said_as_list_says_it() {
     let Some(env) = Env::new() else { return };
     let md = env.ok(&["report"]);
