@@ -15,6 +15,7 @@ mod history;
 mod identity;
 mod import;
 mod import_merge;
+mod jsonld;
 mod listing;
 mod names;
 mod query;

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod ics;
 pub mod json;
+pub mod jsonld;
 pub mod ndjson;
 
 use std::fmt;
