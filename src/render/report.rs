@@ -90,7 +90,8 @@ impl Scope {
             from: filter.from,
             to: filter.to,
             filters,
-            narrowed: filter.is_narrowed() || filter.limit.is_some(),
+            // As `list` says it: `--limit 0` shows none of the events there are.
+            narrowed: filter.is_narrowed() || filter.limit == Some(0),
         }
     }
 }
@@ -195,7 +196,7 @@ pub struct EventView {
     pub key: Option<String>,
     /// `16–18 March 2021`.
     pub dates: String,
-    /// `2021-03-16 – 18`, for a table's narrow column.
+    /// How many days it ran, first to last.
     pub days: i64,
     pub kind: Option<String>,
     /// How and where: `virtual, Central Asia`, `hybrid, Vienna`.
