@@ -27,9 +27,14 @@ impl<W: Write> PrettyArrayWriter<W> {
     }
 
     pub fn write(&mut self, event: &Event) -> Result<()> {
+        self.write_value(&EventRecord::from(event))
+    }
+
+    /// Writes any other element, such as a person's summary.
+    pub fn write_value(&mut self, value: &impl serde::Serialize) -> Result<()> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        serde_json::to_writer_pretty(&mut buf, &EventRecord::from(event))?;
+        serde_json::to_writer_pretty(&mut buf, value)?;
         let written = self.write_pretty(&buf);
         self.buf = buf;
         written
