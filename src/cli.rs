@@ -74,6 +74,9 @@ pub enum Command {
     /// Write events out as NDJSON, JSON, CSV, iCalendar, schema.org JSON-LD or an Excel workbook
     #[command(after_help = EXPORT_EXAMPLE)]
     Export(ExportArgs),
+    /// An activity report of the events that pass the filters, as Markdown or one HTML file
+    #[command(after_help = REPORT_EXAMPLE)]
+    Report(ReportArgs),
     /// List organizations with their aliases, how many events they took part in and in what role
     #[command(after_help = ORGS_EXAMPLE)]
     Orgs(OrgsArgs),
@@ -199,6 +202,12 @@ other sheets are not read.
 
 The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv,
 .xlsx), else the content: `[` starts a JSON array, `{` starts NDJSON, a zip an .xlsx.";
+
+const REPORT_EXAMPLE: &str = "\
+Examples:
+  events report --on 2021 --output report-2021.html
+  events report --org UNODC --format md > unodc.md
+  events report --from 2021-01 --to 2022-06 --kind seminar";
 
 const EXPORT_EXAMPLE: &str = "\
 Examples:
@@ -423,7 +432,7 @@ pub struct AddParticipantArgs {
     pub head: bool,
 }
 
-/// The filters `list`, `export` and `stats` share; all of them must hold.
+/// The filters `list`, `export`, `report` and `stats` share; all of them must hold.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only events that end on or after this day; a year (2021) or a month (2021-03) means
@@ -687,6 +696,28 @@ pub struct ExportArgs {
     pub raw: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format [default: from the --output extension (.md, .markdown, .html, .htm),
+    /// else md]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write to this file instead of standard output: replaced whole once complete, keeping
+    /// its mode, through a symbolic link; never the database or its journals
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// GitHub-flavoured Markdown
+    Md,
+    /// One self-contained HTML file: inline styles and chart, no script
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

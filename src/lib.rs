@@ -99,6 +99,7 @@ fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Show(args) => commands::show::run(ctx, &args),
         Command::Import(args) => commands::import::run(ctx, &args),
         Command::Export(args) => commands::export::run(ctx, &args),
+        Command::Report(args) => commands::report::run(ctx, &args),
         Command::Orgs(args) => commands::orgs::run(ctx, &args),
         Command::Org(command) => commands::curate::org(ctx, &command),
         Command::People(args) => commands::people::run(ctx, &args),

@@ -34,6 +34,8 @@ mod listing;
 mod names;
 #[path = "query.rs"]
 mod query;
+#[path = "report.rs"]
+mod report;
 #[path = "robust.rs"]
 mod robust;
 #[path = "roundtrip.rs"]

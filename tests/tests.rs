@@ -19,6 +19,7 @@ mod jsonld;
 mod listing;
 mod names;
 mod query;
+mod report;
 mod robust;
 mod roundtrip;
 mod safety;

@@ -49,7 +49,14 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             &mut split,
         )?,
         Some(path) => {
-            let count = write_file(&mut *store, &filter, format, args.raw, path, &mut split)?;
+            let style = (format != ExportFormat::Xlsx).then(|| style_of(format));
+            let count = write_file(path, style, |out| match format {
+                // Saved straight into the file, not through a buffer of the whole workbook.
+                ExportFormat::Xlsx => {
+                    formats::xlsx::write_workbook(&mut *store, &filter, out, &mut split)
+                }
+                _ => write(&mut *store, &filter, format, args.raw, out, &mut split),
+            })?;
             ctx.note(&format!(
                 "Exported {count} {} to {}",
                 if count == 1 { "event" } else { "events" },
@@ -96,14 +103,15 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
 /// regular file is written as a temporary file beside it, then renamed over it, so a reader
 /// never sees half an export and a failed export leaves the older file as it was; a device or
 /// a pipe (`/dev/stdout`) is written in place.
-fn write_file(
-    store: &mut dyn Store,
-    filter: &EventFilter,
-    format: ExportFormat,
-    raw: bool,
+///
+/// `write` writes the content; on a terminal (`--output /dev/tty`) what it writes is escaped
+/// in `style`, or, for bytes no terminal shows (`None`: a workbook), refused. Shared by
+/// `export` and `report`.
+pub(super) fn write_file<T>(
     path: &Path,
-    split: &mut Vec<String>,
-) -> Result<u64> {
+    style: Option<Style>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<T>,
+) -> Result<T> {
     let existing = match fs::metadata(path) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
@@ -125,18 +133,25 @@ fn write_file(
                 .with_context(|| format!("cannot write {}", path.display()))?;
             // `--output /dev/stdout` or `/dev/tty` on a terminal is escaped as standard output
             // on a terminal is, so that a title cannot retitle or clear it.
-            if file.is_terminal() {
-                if format == ExportFormat::Xlsx {
+            let result = if file.is_terminal() {
+                let Some(style) = style else {
                     bail!(
                         "--output {:?} is a terminal, which cannot show an Excel workbook; \
                          give the name of a file",
                         path.display()
                     );
-                }
-                let escaped = SafeWriter::new(file, style_of(format));
-                return write(store, filter, format, raw, BufWriter::new(escaped), split);
-            }
-            return write(store, filter, format, raw, BufWriter::new(file), split);
+                };
+                let mut out = BufWriter::new(SafeWriter::new(file, style));
+                let result = write(&mut out)?;
+                out.flush()?;
+                result
+            } else {
+                let mut out = BufWriter::new(file);
+                let result = write(&mut out)?;
+                out.flush()?;
+                result
+            };
+            return Ok(result);
         }
     }
     // A file one may not write is not replaced either, as the shell would not write it:
@@ -188,19 +203,13 @@ fn write_file(
             file.set_permissions(meta.permissions())
                 .with_context(|| format!("cannot set the mode of {}", temp.display()))?;
         }
-        let count = match format {
-            // Saved straight into the file, not through a buffer of the whole workbook.
-            ExportFormat::Xlsx => {
-                let mut out = BufWriter::new(&file);
-                let count = formats::xlsx::write_workbook(store, filter, &mut out, split)?;
-                out.flush()?;
-                count
-            }
-            _ => write(store, filter, format, raw, BufWriter::new(&file), split)?,
-        };
+        let mut out = BufWriter::new(&file);
+        let result = write(&mut out)?;
+        out.flush()?;
+        drop(out);
         file.sync_all()?;
         fs::rename(&temp, &real).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(count)
+        Ok(result)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);

@@ -16,6 +16,7 @@ pub mod maintain;
 pub mod man;
 pub mod orgs;
 pub mod people;
+pub mod report;
 pub mod show;
 pub mod stats;
 

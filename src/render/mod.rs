@@ -4,6 +4,7 @@
 pub mod changes;
 mod kept;
 pub mod layout;
+pub mod report;
 pub mod tables;
 pub mod text;
 
