@@ -68,7 +68,7 @@ pub enum Command {
     /// Show one event with its participants
     #[command(after_help = SHOW_EXAMPLE)]
     Show(ShowArgs),
-    /// Load events, or participants, from a JSON, NDJSON or CSV file, in one transaction
+    /// Load events, or participants, from a JSON, NDJSON, CSV or iCalendar (.ics) file, in one transaction
     #[command(after_help = IMPORT_EXAMPLE)]
     Import(ImportArgs),
     /// Write events out as NDJSON, JSON, CSV or iCalendar
@@ -187,13 +187,21 @@ Examples:
   events import --dry-run examples/participants.csv   # check a file, say what would change
   events export --org \"SCO RATS\" | events --db rats.db import --format ndjson
   events import examples/participants.csv   # a CSV with `event` and `name` columns
+  events import examples/invitation.ics     # a calendar: each VEVENT an event, its UID the key
 
 A participants CSV may also have `organization`, `position`, `role`, `session`, `contribution`
 and `head` (true/false, yes/no, 1/0: the head of the organization's delegation) columns; in
 JSON, a participant's \"head\": true.
 
-The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv),
-else the content: `[` starts a JSON array, `{` starts NDJSON.";
+The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv,
+.ics or .ical), else the content: `[` starts a JSON array, `{` starts NDJSON, BEGIN:VCALENDAR
+iCalendar.
+
+iCalendar: SUMMARY is the title, DESCRIPTION, LOCATION, URL the source, CATEGORIES the tags,
+UID the key (a second import of a calendar, or of an updated invitation, updates); timed events
+take their dates in their own time zone (TZID), UTC times in the calendar's X-WR-TIMEZONE, else
+UTC. ATTENDEEs with a name (CN) become participants; recurring events (RRULE) are refused and
+cancelled ones skipped.";
 
 const EXPORT_EXAMPLE: &str = "\
 Examples:
@@ -661,6 +669,8 @@ pub enum ImportFormat {
     Json,
     Ndjson,
     Csv,
+    /// iCalendar (RFC 5545): .ics files of calendar programs
+    Ics,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! `events import`: load a file of events (JSON, NDJSON, CSV) or participants (CSV) in one
+//! `events import`: load a file of events (JSON, NDJSON, CSV, iCalendar) or participants (CSV) in one
 //! transaction: all of it, or, if any record is wrong, none of it.
 
 use std::fs::File;
@@ -50,17 +50,20 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         Some(ImportFormat::Json) => (InputFormat::Json, input),
         Some(ImportFormat::Ndjson) => (InputFormat::Ndjson, input),
         Some(ImportFormat::Csv) => (InputFormat::Csv, input),
-        None => match path.and_then(InputFormat::from_extension) {
-            Some(format) => (format, input),
-            None => {
-                let (format, input) =
-                    sniff(input).with_context(|| format!("cannot read {name}"))?;
-                let format = format.with_context(|| {
-                    format!("cannot tell the format of {name}; give --format json, ndjson or csv")
+        Some(ImportFormat::Ics) => (InputFormat::Ics, input),
+        None => {
+            match path.and_then(InputFormat::from_extension) {
+                Some(format) => (format, input),
+                None => {
+                    let (format, input) =
+                        sniff(input).with_context(|| format!("cannot read {name}"))?;
+                    let format = format.with_context(|| {
+                    format!("cannot tell the format of {name}; give --format json, ndjson, csv or ics")
                 })?;
-                (format, input)
+                    (format, input)
+                }
             }
-        },
+        }
     };
     let input = BufReader::with_capacity(1 << 18, input);
 
@@ -78,6 +81,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     // New keys that `add-event` would refuse (made only of digits...): from an older events.
     let mut odd_keys: Vec<String> = Vec::new();
     let mut kind = "events";
+    let mut skipped: Vec<Skipped> = Vec::new();
 
     // One thread reads and validates records while this one writes them: the two halves
     // take about as long as each other on a large file. The channel is bounded, so memory
@@ -90,6 +94,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 InputFormat::Json => Box::new(formats::json::ArrayReader::new(input)),
                 InputFormat::Ndjson => Box::new(formats::ndjson::Reader::new(input)),
                 InputFormat::Csv => Box::new(formats::csv::Reader::new(input)),
+                InputFormat::Ics => Box::new(formats::ics_read::Reader::new(input)),
             };
             let mut batch = Vec::with_capacity(BATCH);
             for item in records {
@@ -110,6 +115,20 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             progress.tick();
             match checked {
                 Checked::Problem(problem) => problems.push(problem),
+                Checked::Skipped { line, key, what } => {
+                    // Recorded already (an invitation imported before it was cancelled)?
+                    let recorded = match &key {
+                        Some(key) if skipped.len() < SHOWN_SKIPPED => {
+                            import.has_key(&normalize_name(key))?
+                        }
+                        _ => false,
+                    };
+                    skipped.push(Skipped {
+                        line,
+                        key: key.filter(|_| recorded),
+                        what,
+                    });
+                }
                 Checked::Event {
                     line,
                     event,
@@ -335,6 +354,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         started.elapsed(),
     ));
     note_near_names(ctx, &near);
+    note_skipped(ctx, &name, &skipped, args.dry_run);
     for (written, own) in &read_as {
         ctx.note(&format!(
             "note: {written:?} is read as {own:?}, whose abbreviation it is"
@@ -377,6 +397,39 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// How many skipped records an import lists; the rest are counted.
+const SHOWN_SKIPPED: usize = 5;
+
+/// A record of the file not imported (a cancelled event of a calendar): where, why, and the
+/// key of the event it would have updated, when there is one.
+struct Skipped {
+    line: u64,
+    key: Option<String>,
+    what: String,
+}
+
+/// Says which records of the file were not imported, and how to remove an event recorded
+/// before it was cancelled.
+fn note_skipped(ctx: &Context, name: &str, skipped: &[Skipped], dry_run: bool) {
+    let verb = if dry_run { "would skip" } else { "skipped" };
+    for s in skipped.iter().take(SHOWN_SKIPPED) {
+        let mut note = format!("note: {name}: line {}: {verb}: {}", s.line, s.what);
+        if let Some(key) = &s.key {
+            note.push_str(&format!(
+                "; an event with its key is recorded: `events remove-event {} --yes` removes it",
+                shell_word(&key_reference(key))
+            ));
+        }
+        ctx.note(&note);
+    }
+    if skipped.len() > SHOWN_SKIPPED {
+        ctx.note(&format!(
+            "note: ... and {} more skipped",
+            skipped.len() - SHOWN_SKIPPED
+        ));
+    }
+}
+
 /// How many near-names an import lists; the rest are counted.
 const SHOWN_NEAR_NAMES: usize = 5;
 
@@ -405,7 +458,7 @@ fn note_near_names(ctx: &Context, near: &[crate::store::NearName]) {
 }
 
 /// Reads up to the first byte that is not white space, to tell the format from it: `[` starts
-/// a JSON array, `{` NDJSON; nothing but white space is empty NDJSON. Gives back a reader of
+/// a JSON array, `{` NDJSON, `BEGIN:VCALENDAR` iCalendar; nothing but white space is empty NDJSON. Gives back a reader of
 /// the whole input, the white space read reduced to its line breaks (all that matters to JSON,
 /// and all that line numbers need).
 fn sniff(
@@ -435,6 +488,12 @@ fn sniff(
                 let format = match chunk[i] {
                     b'[' => Some(InputFormat::Json),
                     b'{' => Some(InputFormat::Ndjson),
+                    _ if chunk[i..]
+                        .get(..15)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(b"BEGIN:VCALENDAR")) =>
+                    {
+                        Some(InputFormat::Ics)
+                    }
                     _ => None,
                 };
                 kept.extend_from_slice(&chunk[i..]);
@@ -510,6 +569,11 @@ const BATCH: usize = 128;
 /// A record read and validated, or what was wrong with it.
 enum Checked {
     Problem(Problem),
+    Skipped {
+        line: u64,
+        key: Option<String>,
+        what: String,
+    },
     Event {
         line: u64,
         event: Box<Validated>,
@@ -529,6 +593,7 @@ enum Checked {
 fn check(item: ReadResult) -> Checked {
     match item {
         Err(problem) => Checked::Problem(problem),
+        Ok(Item::Skipped { line, key, what }) => Checked::Skipped { line, key, what },
         Ok(Item::Event {
             line,
             record,
