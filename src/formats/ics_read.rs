@@ -268,17 +268,13 @@ fn read_props(block: &Block) -> (Vec<Prop>, Vec<Problem>) {
     for line in &block.lines {
         match parse_line(line) {
             Some(p) => props.push(p),
-            None => {
-                let name_end = line.text.find([';', ':']).unwrap_or(line.text.len());
-                problems.push(Problem {
-                    value: Some(line.text.clone()),
-                    ..Problem::field(
-                        line.number,
-                        line.text[..name_end].to_string(),
-                        "cannot read this line as a property, NAME;PARAM=VALUE:VALUE",
-                    )
-                });
-            }
+            None => problems.push(Problem::new(
+                line.number,
+                format!(
+                    "cannot read {:?} as a property, NAME;PARAM=VALUE:VALUE",
+                    line.text
+                ),
+            )),
         }
     }
     (props, problems)
@@ -302,9 +298,9 @@ fn event(block: &Block, zones: &Zones) -> Vec<ReadResult> {
             about.push(format!("SUMMARY {summary:?}"));
         }
         if about.is_empty() {
-            "the VEVENT".to_string()
+            format!("the VEVENT of line {}", block.line)
         } else {
-            format!("the VEVENT ({})", about.join(", "))
+            format!("the VEVENT of line {} ({})", block.line, about.join(", "))
         }
     };
 
