@@ -754,21 +754,27 @@ fn parse_duration(value: &str) -> Option<Dur> {
             return None;
         }
         let n: u64 = rest[..digits].parse().ok()?;
-        let unit = rest[digits..].chars().next()?.to_ascii_uppercase();
-        rest = &rest[digits + 1..];
+        let unit = rest[digits..].chars().next()?;
+        rest = &rest[digits + unit.len_utf8()..];
         any = true;
-        match (in_time, unit) {
-            (false, 'W') => days += n * 7,
-            (false, 'D') => days += n,
-            (true, 'H') => seconds += n as i64 * 3600,
-            (true, 'M') => seconds += n as i64 * 60,
-            (true, 'S') => seconds += n as i64,
+        let (days_per, seconds_per) = match (in_time, unit.to_ascii_uppercase()) {
+            (false, 'W') => (7, 0),
+            (false, 'D') => (1, 0),
+            (true, 'H') => (0, 3600),
+            (true, 'M') => (0, 60),
+            (true, 'S') => (0, 1),
             _ => return None,
-        }
+        };
+        days = days.checked_add(n * days_per)?;
+        seconds = seconds.checked_add(i64::try_from(n * seconds_per).ok()?)?;
+    }
+    // Beyond any date there is: no end can come of it.
+    if days > 4_000_000 || seconds > 400_000_000_000 {
+        return None;
     }
     any.then_some(Dur {
         days,
-        time: Duration::seconds(seconds),
+        time: Duration::try_seconds(seconds)?,
     })
 }
 
@@ -919,7 +925,8 @@ impl Rule {
                 "BYMONTH" => month = v.parse::<u32>().ok().filter(|m| (1..=12).contains(m)),
                 "BYDAY" => {
                     let v = v.trim();
-                    let (n, wd) = v.split_at(v.len().checked_sub(2)?);
+                    let at = v.len().checked_sub(2)?;
+                    let (n, wd) = (v.get(..at)?, v.get(at..)?);
                     let n: i32 = if n.is_empty() { 1 } else { n.parse().ok()? };
                     let wd = match wd.to_ascii_uppercase().as_str() {
                         "MO" => Weekday::Mon,
@@ -970,7 +977,7 @@ impl Rule {
                 let last = next_month.pred_opt()?;
                 let back =
                     (last.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
-                let weeks = u64::try_from(-n - 1).ok()?;
+                let weeks = u64::try_from(n.checked_neg()?.checked_sub(1)?).ok()?;
                 last.checked_sub_days(Days::new(u64::from(back) + 7 * weeks))
                     .filter(|d| d.month() == self.month)?
             }
@@ -1171,6 +1178,49 @@ mod tests {
 
     fn cal(body: &str) -> String {
         format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{body}END:VCALENDAR\r\n")
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Whatever a VEVENT holds, the reader gives records or problems.
+        #[test]
+        fn any_vevent_is_read_without_a_panic(lines in prop::collection::vec(prop_oneof![
+            Just("DTSTART;VALUE=DATE:99991231".to_string()),
+            Just("DTSTART:00010101T000000Z".to_string()),
+            Just("DTSTART;TZID=Pacific/Kiritimati:99991231T233000".to_string()),
+            Just("DTSTART;TZID=Z:20210316T100000".to_string()),
+            Just("DTEND:99991231T235959Z".to_string()),
+            Just("DTEND;TZID=Etc/GMT+12:00010101T000000".to_string()),
+            Just("DURATION:P999999999W".to_string()),
+            Just("DURATION:PT999999999H999999999M".to_string()),
+            Just("X-WR-TIMEZONE:Pacific/Kiritimati".to_string()),
+            Just("UID:key-%ZZ%4@events".to_string()),
+            Just("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-2147483648SU".to_string()),
+            Just("ATTENDEE;CN=\"x\":mailto:".to_string()),
+            "[A-Z;=:,\"\\\\ -]{0,20}",
+            "\\PC{0,20}",
+            "(DTSTART|DTEND|DURATION|UID|CATEGORIES|ATTENDEE)[;:][ -~]{0,20}",
+        ], 0..12), zone in prop::collection::vec(prop_oneof![
+            Just("DTSTART:99991231T235959".to_string()),
+            Just("DTSTART:00010101T000000".to_string()),
+            Just("TZOFFSETTO:+9959".to_string()),
+            Just("TZOFFSETFROM:-995959".to_string()),
+            Just("RRULE:FREQ=YEARLY;BYMONTH=12;BYDAY=-5SU;UNTIL=99991231T000000Z".to_string()),
+            Just("RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31".to_string()),
+            Just("RDATE:00010101T000000,99991231T235959".to_string()),
+            "[ -~]{0,30}",
+        ], 0..8)) {
+            let text = format!(
+                "BEGIN:VCALENDAR\nX-WR-TIMEZONE:Zone\nBEGIN:VTIMEZONE\nTZID:Zone\nBEGIN:DAYLIGHT\n\
+                 {}\nEND:DAYLIGHT\nEND:VTIMEZONE\nBEGIN:VEVENT\nSUMMARY:S\n{}\nEND:VEVENT\nEND:VCALENDAR\n",
+                zone.join("\n"),
+                lines.join("\n").replace("TZID=Z:", "TZID=Zone:")
+            );
+            let _ = read(&text);
+        }
     }
 
     #[test]
