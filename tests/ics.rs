@@ -325,6 +325,28 @@ fn cancelled_events_are_skipped_with_a_note() {
         "{said}"
     );
     assert_eq!(events(&env).len(), 1);
+    // A cancellation sent by mail says so of the whole calendar.
+    let text = cal(&vevent(
+        "UID:gone\nSUMMARY:Called off\nDTSTART;VALUE=DATE:20210316\n",
+    ))
+    .replace("VERSION:2.0", "VERSION:2.0\r\nMETHOD:CANCEL");
+    let said = import(&env, "cancel.ics", &text);
+    assert!(said.contains("is cancelled (METHOD:CANCEL)"), "{said}");
+}
+
+#[test]
+fn an_import_of_a_calendar_is_undone_as_one() {
+    let Some(env) = Env::new() else { return };
+    env.ok(&["import", &example("seminars.json")]);
+    let before = events(&env);
+    import(
+        &env,
+        "invite.ics",
+        &std::fs::read_to_string(example("invitation.ics")).unwrap(),
+    );
+    assert_eq!(events(&env).len(), before.len() + 1);
+    env.ok(&["undo"]);
+    assert_eq!(events(&env), before);
 }
 
 #[test]

@@ -117,9 +117,16 @@ fn read_calendar(bytes: &[u8]) -> Vec<ReadResult> {
     let mut out = Vec::new();
     for calendar in &calendars {
         let zones = Zones::of(calendar);
+        // A cancellation sent by mail (METHOD:CANCEL) cancels every event it holds.
+        let cancel = calendar.lines.iter().any(|l| {
+            l.text
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("METHOD:"))
+                && l.text[7..].trim().eq_ignore_ascii_case("CANCEL")
+        });
         for block in &calendar.children {
             if block.name == "VEVENT" {
-                out.extend(event(block, &zones));
+                out.extend(event(block, &zones, cancel));
             }
         }
     }
@@ -283,7 +290,7 @@ fn read_props(block: &Block) -> (Vec<Prop>, Vec<Problem>) {
 // ---------------------------------------------------------------------------------------
 // Events
 
-fn event(block: &Block, zones: &Zones) -> Vec<ReadResult> {
+fn event(block: &Block, zones: &Zones, cancel: bool) -> Vec<ReadResult> {
     let (props, mut problems) = read_props(block);
     let one = |name: &str| props.iter().find(|p| p.name == name);
     let uid = one("UID").map(|p| p.value.trim().to_string());
@@ -304,11 +311,20 @@ fn event(block: &Block, zones: &Zones) -> Vec<ReadResult> {
         }
     };
 
-    if one("STATUS").is_some_and(|p| p.value.trim().eq_ignore_ascii_case("CANCELLED")) {
+    let cancelled = one("STATUS").is_some_and(|p| p.value.trim().eq_ignore_ascii_case("CANCELLED"));
+    if cancelled || cancel {
         return vec![Ok(Item::Skipped {
             line: block.line,
             key: uid.as_deref().and_then(key_of_uid),
-            what: format!("{} is cancelled (STATUS:CANCELLED)", named()),
+            what: format!(
+                "{} is cancelled ({})",
+                named(),
+                if cancelled {
+                    "STATUS:CANCELLED"
+                } else {
+                    "METHOD:CANCEL"
+                }
+            ),
         })];
     }
     for name in ["RRULE", "RDATE"] {
