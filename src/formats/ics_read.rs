@@ -15,7 +15,8 @@
 use std::io::Read;
 
 use chrono::{
-    DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
+    DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset as _, TimeZone,
+    Utc, Weekday,
 };
 
 use super::{Item, Problem, ReadResult};
@@ -856,8 +857,6 @@ impl Zone {
         }
     }
 }
-
-use chrono::Offset as _;
 
 /// A VTIMEZONE: its STANDARD and DAYLIGHT observances.
 #[derive(Debug)]
