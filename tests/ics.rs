@@ -235,6 +235,29 @@ fn a_windows_zone_is_read_from_its_vtimezone() {
         span("2021-03-16", "2021-03-17")
     );
 
+    // Without a VTIMEZONE: a common Windows name stands for its IANA zone (West Asia Standard
+    // Time is Asia/Tashkent, +05), and a TZID that ends with an IANA name is that zone.
+    let text = cal(&format!(
+        "{}{}",
+        vevent(
+            "UID:west-asia\nSUMMARY:Call\nDTSTART;TZID=West Asia Standard Time:20210316T233000\n\
+             DTEND:20210316T200000Z\n"
+        ),
+        vevent(
+            "UID:mozilla\nSUMMARY:Call\n\
+             DTSTART;TZID=/mozilla.org/20050126_1/Asia/Tashkent:20210316T233000\n\
+             DTEND:20210316T200000Z\n"
+        ),
+    ));
+    import(&env, "bare-windows.ics", &text);
+    for key in ["west-asia", "mozilla"] {
+        assert_eq!(
+            dates(&event(&env, key)),
+            span("2021-03-16", "2021-03-17"),
+            "{key}"
+        );
+    }
+
     // A zone with summer time: 23:00 on 1 July at +02 (the DAYLIGHT rule) until 22:30Z, 00:30
     // there; in winter (+01), the same end is 23:30 the same day.
     let cet = "BEGIN:VTIMEZONE\nTZID:W. Europe Standard Time\nBEGIN:STANDARD\n\
