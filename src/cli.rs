@@ -71,7 +71,7 @@ pub enum Command {
     /// Load events, or participants, from a JSON, NDJSON, CSV or iCalendar (.ics) file, in one transaction
     #[command(after_help = IMPORT_EXAMPLE)]
     Import(ImportArgs),
-    /// Write events out as NDJSON, JSON, CSV or iCalendar
+    /// Write events out as NDJSON, JSON, CSV, iCalendar or schema.org JSON-LD
     #[command(after_help = EXPORT_EXAMPLE)]
     Export(ExportArgs),
     /// List organizations with their aliases, how many events they took part in and in what role
@@ -208,6 +208,7 @@ Examples:
   events export > all.ndjson
   events export --format ics --from 2021 --output seminars.ics
   events export --format csv --org \"UN Office on Drugs and Crime\" > unodc.csv
+  events export --format jsonld --on 2021-03-17 > seminar.jsonld
 
 The format comes from --format, else the --output file's extension, else ndjson.";
 
@@ -696,6 +697,8 @@ pub enum ExportFormat {
     Json,
     Csv,
     Ics,
+    /// schema.org `Event` objects (JSON-LD), for web pages and search engines
+    Jsonld,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

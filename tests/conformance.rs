@@ -670,7 +670,7 @@ fn lists_exports_and_stats_answer_alike() {
             }
         }
         let formats: &[&str] = if every {
-            &["ndjson", "json", "csv", "ics"]
+            &["ndjson", "json", "csv", "ics", "jsonld"]
         } else {
             &["ndjson"]
         };

@@ -28,6 +28,8 @@ mod identity;
 mod import;
 #[path = "import_merge.rs"]
 mod import_merge;
+#[path = "jsonld.rs"]
+mod jsonld;
 #[path = "listing.rs"]
 mod listing;
 #[path = "names.rs"]

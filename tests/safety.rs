@@ -238,6 +238,7 @@ const READERS: &[&[&str]] = &[
     &["export", "--format", "json"],
     &["export", "--format", "csv"],
     &["export", "--format", "ics"],
+    &["export", "--format", "jsonld"],
     &["import", "--dry-run", "-"],
 ];
 

@@ -300,6 +300,7 @@ const READS: &[&[&str]] = &[
     &["export", "--format", "json"],
     &["export", "--format", "csv"],
     &["export", "--format", "ics"],
+    &["export", "--format", "jsonld"],
 ];
 
 /// The seed seminar (with a third participant), a second event with two organizations and

@@ -60,6 +60,7 @@ fn machine_formats_on_a_terminal_show_controls_escaped() {
         vec!["export", "--format", "json"],
         vec!["export", "--format", "ndjson"],
         vec!["export", "--format", "ics"],
+        vec!["export", "--format", "jsonld"],
         vec!["export", "--format", "csv", "--output", "-"],
     ];
     for args in commands {
@@ -426,7 +427,7 @@ fn a_column_empty_in_every_row_is_left_out() {
 #[test]
 fn export_output_onto_a_terminal_device_is_escaped() {
     let Some(env) = hostile_env() else { return };
-    for format in ["csv", "json", "ndjson", "ics"] {
+    for format in ["csv", "json", "ndjson", "ics", "jsonld"] {
         let args = ["export", "--format", format, "--output", "/dev/stdout"];
         let (shown, _) = run_on_terminal(&env, &args, 80);
         assert!(

@@ -16,6 +16,7 @@ mod ics;
 mod identity;
 mod import;
 mod import_merge;
+mod jsonld;
 mod listing;
 mod names;
 mod query;

@@ -1,5 +1,5 @@
 //! `events export`: every event that passes the filters, with everything linked to it, as
-//! NDJSON, JSON, CSV or iCalendar; streamed, one event at a time.
+//! NDJSON, JSON, CSV, iCalendar or schema.org JSON-LD; streamed, one event at a time.
 
 use std::fs::{self, OpenOptions};
 use std::io::{BufWriter, ErrorKind, IsTerminal, Write};
@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
 /// How escapes are written when the format is shown on a terminal.
 fn style_of(format: ExportFormat) -> Style {
     match format {
-        ExportFormat::Ndjson | ExportFormat::Json => Style::Json,
+        ExportFormat::Ndjson | ExportFormat::Json | ExportFormat::Jsonld => Style::Json,
         ExportFormat::Csv | ExportFormat::Ics => Style::Text,
     }
 }
@@ -73,6 +73,7 @@ fn format_of(path: &Path) -> Option<ExportFormat> {
         "json" => Some(ExportFormat::Json),
         "csv" => Some(ExportFormat::Csv),
         "ics" | "ical" => Some(ExportFormat::Ics),
+        "jsonld" => Some(ExportFormat::Jsonld),
         _ => None,
     }
 }
@@ -226,6 +227,19 @@ pub(super) fn write(
             store.each_event(filter, |e| {
                 count += 1;
                 writer.write(&e)
+            })?;
+            writer.finish()?;
+        }
+        ExportFormat::Jsonld => {
+            let mut writer = formats::json::PrettyArrayWriter::new(&mut out);
+            let (mut pretty, mut escaped) = (Vec::new(), Vec::new());
+            store.each_event(filter, |e| {
+                count += 1;
+                pretty.clear();
+                escaped.clear();
+                serde_json::to_writer_pretty(&mut pretty, &formats::jsonld::event(&e))?;
+                formats::jsonld::escape_for_html(&pretty, &mut escaped);
+                writer.write_pretty(&escaped)
             })?;
             writer.finish()?;
         }

@@ -18,47 +18,63 @@ pub fn run(ctx: &Context, args: &PeopleArgs) -> Result<()> {
         Some(typed) => Some(super::org_name(&mut *store, typed)?),
         None => None,
     };
-    let people = store.people(org.as_deref())?.unwrap_or_default();
-    // Closed once read unless needed for suggestions: its page cache (up to 16 MB on SQLite)
-    // is then free for the table's cells.
-    let mut store = if people.is_empty() {
-        Some(store)
-    } else {
-        drop(store);
-        None
-    };
-    super::print_view(
-        args.format,
-        &people,
-        &[
-            "name",
-            "aliases",
-            "events",
-            "position",
-            "organization",
-            "first",
-            "last",
-        ],
-        people.iter().map(|p| {
-            vec![
-                Cow::from(p.name.as_str()),
-                Cow::from(p.aliases.join("; ")),
-                Cow::from(p.events.to_string()),
-                Cow::from(p.position.as_deref().unwrap_or("")),
-                Cow::from(p.organization.as_deref().unwrap_or("")),
-                Cow::from(p.first.as_deref().unwrap_or("")),
-                Cow::from(p.last.as_deref().unwrap_or("")),
-            ]
-        }),
-        people.is_empty().then_some("No people."),
-        |out, term| tables::write_people(out, &people, term).map(drop),
-    )?;
-    if let (Some(store), Some(_)) = (store.as_mut(), args.org.as_ref()) {
+    let org = org.as_deref();
+    // Written as read, one person at a time: there may be hundreds of thousands.
+    let mut count = 0u64;
+    match args.format {
+        ListFormat::Json => {
+            let mut out = render::data_stdout(Style::Json);
+            let mut writer = formats::json::PrettyArrayWriter::new(&mut out);
+            store.people(org, &mut |p| {
+                count += 1;
+                writer.write_value(&p)
+            })?;
+            writer.finish()?;
+            out.flush()?;
+        }
+        ListFormat::Csv => {
+            let mut out = render::data_stdout(Style::Text);
+            let header = [
+                "name",
+                "aliases",
+                "events",
+                "position",
+                "organization",
+                "first",
+                "last",
+            ];
+            let mut writer = formats::csv::TableWriter::new(&mut out, &header)?;
+            store.people(org, &mut |p| {
+                count += 1;
+                writer.write(&[
+                    Cow::from(p.name.as_str()),
+                    Cow::from(p.aliases.join("; ")),
+                    Cow::from(p.events.to_string()),
+                    Cow::from(p.position.as_deref().unwrap_or("")),
+                    Cow::from(p.organization.as_deref().unwrap_or("")),
+                    Cow::from(p.first.as_deref().unwrap_or("")),
+                    Cow::from(p.last.as_deref().unwrap_or("")),
+                ])
+            })?;
+            writer.finish()?;
+            out.flush()?;
+        }
+        ListFormat::Table => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            count =
+                tables::write_people(&mut out, Terminal::detect(), &mut |f| store.people(org, f))?;
+            if count == 0 {
+                writeln!(out, "No people.")?;
+            }
+            out.flush()?;
+        }
+    }
+    if count == 0 && args.org.is_some() {
         let filter = EventFilter {
             org: args.org.clone(),
             ..EventFilter::default()
         };
-        super::suggest_names(ctx, &mut **store, &filter)?;
+        super::suggest_names(ctx, &mut *store, &filter)?;
     }
     Ok(())
 }

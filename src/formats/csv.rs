@@ -172,13 +172,38 @@ pub fn write_table<'a>(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<Cow<'a, str>>>,
 ) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(header)?;
+    let mut writer = TableWriter::new(out, header)?;
     for row in rows {
-        writer.write_record(row.iter().map(|cell| guard(cell).into_owned()))?;
+        writer.write(&row)?;
     }
-    writer.flush()?;
-    Ok(())
+    writer.finish()
+}
+
+/// [`write_table`] a row at a time.
+pub struct TableWriter<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> TableWriter<W> {
+    pub fn new(out: W, header: &[&str]) -> Result<Self> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(header)?;
+        Ok(TableWriter { writer })
+    }
+
+    pub fn write(&mut self, row: &[Cow<'_, str>]) -> Result<()> {
+        for cell in row {
+            self.writer.write_field(guard(cell).as_bytes())?;
+        }
+        // Ends the record.
+        self.writer.write_record(std::iter::empty::<&[u8]>())?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush()?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

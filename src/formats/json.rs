@@ -27,14 +27,27 @@ impl<W: Write> PrettyArrayWriter<W> {
     }
 
     pub fn write(&mut self, event: &Event) -> Result<()> {
+        self.write_value(&EventRecord::from(event))
+    }
+
+    /// Writes any other element, such as a person's summary.
+    pub fn write_value(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, value)?;
+        let written = self.write_pretty(&buf);
+        self.buf = buf;
+        written
+    }
+
+    /// Writes one element, already serialized by `serde_json::to_writer_pretty`.
+    pub fn write_pretty(&mut self, element: &[u8]) -> Result<()> {
         self.out
             .write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
         // An element of the array is indented one level more than an object alone: every
         // line after its first gets two more spaces. A newline in JSON text is always one
         // between tokens (one inside a string is written `\n`).
-        self.buf.clear();
-        serde_json::to_writer_pretty(&mut self.buf, &EventRecord::from(event))?;
-        let mut lines = self.buf.split(|&b| b == b'\n');
+        let mut lines = element.split(|&b| b == b'\n');
         if let Some(first) = lines.next() {
             self.out.write_all(first)?;
         }

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod ics;
 pub mod ics_read;
 pub mod json;
+pub mod jsonld;
 pub mod ndjson;
 
 use std::fmt;

@@ -274,13 +274,20 @@ fn person_line(p: &PersonSummary) -> Vec<String> {
 
 /// `events people`: one row per person, their other names below their name, written to `out`
 /// (then a newline) a few lines at a time (see [`write_rows`]), keeping only their cells.
+/// Records read again from the start at each call, in the same order: each call passes every
+/// one to the callback, and returns its error.
+pub type Source<'a, T> =
+    dyn FnMut(&mut dyn FnMut(T) -> anyhow::Result<()>) -> anyhow::Result<()> + 'a;
+
+/// `people` calls its callback with each person, and may be called more than once (see
+/// [`Rows`]); returns how many there were, and writes nothing when there were none.
 pub fn write_people(
     out: &mut dyn std::io::Write,
-    people: &[PersonSummary],
     term: Terminal,
+    people: &mut Source<'_, PersonSummary>,
 ) -> anyhow::Result<u64> {
     write_rows(out, &PEOPLE, term, &mut |f| {
-        people.iter().try_for_each(|p| f(person_line(p)))
+        people(&mut |p| f(person_line(&p)))
     })
 }
 

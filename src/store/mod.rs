@@ -258,8 +258,14 @@ pub trait Store {
 
     /// Every organization (or those with a name or alias containing `search`), by name.
     fn organizations(&mut self, search: Option<&str>) -> Result<Vec<OrgSummary>>;
-    /// Every person (or those who represented `org`), by name; `None` when `org` is no one.
-    fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>>;
+    /// Calls `f` with every person (or those who represented `org`: none when `org` is no
+    /// one), by name, one at a time, all read from one snapshot. An error of `f`'s ends the
+    /// reading and is returned as it is.
+    fn people(
+        &mut self,
+        org: Option<&str>,
+        f: &mut dyn FnMut(PersonSummary) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()>;
     /// Everything the person known by `name` took part in, oldest first.
     fn person_history(&mut self, name: &str) -> Result<Option<PersonHistory>>;
     /// The aliases of the organizations and people of the events passing `filter` (of all,

@@ -363,11 +363,15 @@ impl Store for PgStore {
         Ok(orgs)
     }
 
-    fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+    fn people(
+        &mut self,
+        org: Option<&str>,
+        f: &mut dyn FnMut(PersonSummary) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let mut tx = self.snapshot()?;
-        let people = views::people(&mut tx, org)?;
+        views::people(&mut tx, org, f)?;
         tx.commit()?;
-        Ok(people)
+        Ok(())
     }
 
     fn person_history(&mut self, name: &str) -> Result<Option<PersonHistory>> {

@@ -64,24 +64,25 @@ pub(super) fn organizations(
         .collect())
 }
 
-/// Every person (or those who represented `org`), by name. `Ok(None)` when `org` is
-/// known by no one.
+/// Calls `f` with every person (or those who represented `org`: none when `org` is known by
+/// no one), by name.
 pub(super) fn people(
     tx: &mut Transaction<'_>,
     org: Option<&str>,
-) -> Result<Option<Vec<PersonSummary>>> {
+    f: &mut dyn FnMut(PersonSummary) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let org_id = match org {
         None => None,
         Some(name) => match find(tx, EntityKind::Organization, name)? {
             Some(found) => Some(found.id),
-            None => return Ok(None),
+            None => return Ok(()),
         },
     };
     // Their counts, dates, position and organization as their summaries keep them
     // (`summary.rs`). The aliases are joined, not looked up person by person: a plan of
     // 60,000 lookups is costed high enough for the server to compile it first (JIT, 0.4 s).
     // Through a portal, a batch at a time: `query` would hold every row (60,000 people at
-    // 100,000 events) beside the summaries made of them.
+    // 100,000 events).
     let portal = tx.bind(
         "SELECT p.id, p.name, s.events, s.first_date, s.last_date, s.position, o.name, a.aliases
            FROM person p
@@ -96,20 +97,21 @@ pub(super) fn people(
           ORDER BY p.name_sort, p.name_key, p.id",
         &[&org_id],
     )?;
-    let mut people = Vec::new();
     loop {
         let rows = tx.query_portal(&portal, PEOPLE_BATCH)?;
-        people.extend(rows.iter().map(|r| PersonSummary {
-            name: r.get(1),
-            aliases: r.get::<_, Option<Vec<String>>>(7).unwrap_or_default(),
-            events: r.get(2),
-            first: date(r.get(3)),
-            last: date(r.get(4)),
-            position: r.get(5),
-            organization: r.get(6),
-        }));
+        for r in &rows {
+            f(PersonSummary {
+                name: r.get(1),
+                aliases: r.get::<_, Option<Vec<String>>>(7).unwrap_or_default(),
+                events: r.get(2),
+                first: date(r.get(3)),
+                last: date(r.get(4)),
+                position: r.get(5),
+                organization: r.get(6),
+            })?;
+        }
         if rows.len() < PEOPLE_BATCH as usize {
-            return Ok(Some(people));
+            return Ok(());
         }
     }
 }

@@ -1274,7 +1274,13 @@ mod tests {
             "{:?}\n",
             Store::organizations(store, None).unwrap()
         ));
-        out.push_str(&format!("{:?}\n", Store::people(store, None).unwrap()));
+        let mut people = Vec::new();
+        Store::people(store, None, &mut |p| {
+            people.push(p);
+            Ok(())
+        })
+        .unwrap();
+        out.push_str(&format!("{people:?}\n"));
         out
     }
 

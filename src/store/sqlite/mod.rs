@@ -252,9 +252,13 @@ impl Store for SqliteStore {
         SqliteStore::organizations(self, search)
     }
 
-    fn people(&mut self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+    fn people(
+        &mut self,
+        org: Option<&str>,
+        f: &mut dyn FnMut(PersonSummary) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         self.read_many_rows()?;
-        SqliteStore::people(self, org)
+        SqliteStore::people(self, org, f)
     }
 
     fn person_history(&mut self, name: &str) -> Result<Option<PersonHistory>> {

@@ -52,12 +52,16 @@ impl SqliteStore {
 
     /// Every person (or those who represented `org`), by name: their summaries, read in the
     /// order of their index, each with its aliases. `Ok(None)` when `org` is known by no one.
-    pub(super) fn people(&self, org: Option<&str>) -> Result<Option<Vec<PersonSummary>>> {
+    pub(super) fn people(
+        &self,
+        org: Option<&str>,
+        f: &mut dyn FnMut(PersonSummary) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let org_id = match org {
             None => None,
             Some(name) => match organization_id(&self.conn, name)? {
                 Some(id) => Some(id),
-                None => return Ok(None),
+                None => return Ok(()),
             },
         };
         let mut stmt = self.conn.prepare(
@@ -72,8 +76,9 @@ impl SqliteStore {
                  OR s.person_id IN (SELECT person_id FROM participation WHERE organization_id = ?1)
               ORDER BY s.sort_key, s.name_key, s.person_id",
         )?;
-        let rows = stmt.query_map([org_id], |r| {
-            Ok(PersonSummary {
+        let mut rows = stmt.query([org_id])?;
+        while let Some(r) = rows.next()? {
+            f(PersonSummary {
                 name: r.get(0)?,
                 aliases: names_of(r, 6)?,
                 events: r.get(1)?,
@@ -81,9 +86,9 @@ impl SqliteStore {
                 organization: r.get(3)?,
                 first: r.get(4)?,
                 last: r.get(5)?,
-            })
-        })?;
-        Ok(Some(rows.collect::<rusqlite::Result<_>>()?))
+            })?;
+        }
+        Ok(())
     }
 
     /// Everything the person known by `name` (or an alias) took part in, oldest first.
