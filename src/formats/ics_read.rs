@@ -668,14 +668,15 @@ fn dates(
         return Err(problems);
     };
 
-    // The event's zone: its start's (a UTC start: the calendar's zone, else UTC).
+    // The event's zone: its start's; a UTC start's, the calendar's zone, else UTC (and a
+    // floating or all-day start's too, for an end given in UTC or another zone).
     let zone = match &start {
         When::Utc(_) => match zones.calendar_zone() {
             Ok(zone) => zone,
             Err(problem) => return Err(vec![problem]),
         },
         When::Zoned(_, zone) => zone.clone(),
-        When::Date(_) | When::Floating(_) => Zone::Utc,
+        When::Date(_) | When::Floating(_) => zones.calendar_zone().unwrap_or(Zone::Utc),
     };
     let local = |when: &When| -> NaiveDateTime {
         match when {
@@ -1297,6 +1298,18 @@ mod tests {
         assert_eq!(
             dates_of(&text),
             ("2021-07-01".to_string(), Some("2021-07-02".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_floating_start_and_a_utc_end_meet_in_the_calendars_zone() {
+        let text = cal(
+            "X-WR-TIMEZONE:Asia/Tashkent\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:S\r\n\
+             DTSTART:20210316T233000\r\nDTEND:20210316T200000Z\r\nEND:VEVENT\r\n",
+        );
+        assert_eq!(
+            dates_of(&text),
+            ("2021-03-16".to_string(), Some("2021-03-17".to_string()))
         );
     }
 
