@@ -90,9 +90,17 @@ impl Prop {
 
     fn problem(&self, reason: impl Into<String>) -> Problem {
         Problem {
-            value: Some(self.value.clone()),
+            value: Some(shown(&self.value)),
             ..Problem::field(self.line, self.name.clone(), reason)
         }
+    }
+}
+
+/// A value as a problem quotes it: the first 200 characters of a longer one.
+fn shown(value: &str) -> String {
+    match value.char_indices().nth(200) {
+        None => value.to_string(),
+        Some((at, _)) => format!("{}...", &value[..at]),
     }
 }
 
@@ -280,7 +288,7 @@ fn read_props(block: &Block) -> (Vec<Prop>, Vec<Problem>) {
                 line.number,
                 format!(
                     "cannot read {:?} as a property, NAME;PARAM=VALUE:VALUE",
-                    line.text
+                    shown(&line.text)
                 ),
             )),
         }
@@ -618,7 +626,7 @@ fn parse_when(p: &Prop, zones: &Zones) -> Result<When, Problem> {
         Some(tzid) => match zones.find(tzid) {
             Some(zone) => Ok(When::Zoned(at, zone)),
             None => Err(Problem {
-                value: Some(tzid.to_string()),
+                value: Some(shown(tzid)),
                 ..Problem::field(
                     p.line,
                     format!("{} TZID", p.name),
