@@ -68,7 +68,8 @@ pub enum Command {
     /// Show one event with its participants
     #[command(after_help = SHOW_EXAMPLE)]
     Show(ShowArgs),
-    /// Load events, or participants, from a JSON, NDJSON, CSV or Excel file, in one transaction
+    /// Load events, or participants, from a JSON, NDJSON, CSV, Excel or iCalendar file, in one
+    /// transaction
     #[command(after_help = IMPORT_EXAMPLE)]
     Import(ImportArgs),
     /// Write events out as NDJSON, JSON, CSV, iCalendar, schema.org JSON-LD or an Excel workbook
@@ -191,6 +192,7 @@ Examples:
   events export --org \"SCO RATS\" | events --db rats.db import --format ndjson
   events import examples/participants.csv   # a CSV with `event` and `name` columns
   events export --output seminars.xlsx && events --db copy.db import seminars.xlsx
+  events import examples/invitation.ics     # a calendar: each VEVENT an event, its UID the key
 
 A participants CSV may also have `organization`, `position`, `role`, `session`, `contribution`
 and `head` (true/false, yes/no, 1/0: the head of the organization's delegation) columns; in
@@ -200,8 +202,15 @@ A workbook (.xlsx) is read sheet by sheet: Events (the columns of a CSV of event
 Participants (those of a participants CSV), then the aliases of Organizations and People;
 other sheets are not read.
 
+iCalendar: SUMMARY is the title, DESCRIPTION, LOCATION, URL the source, CATEGORIES the tags,
+UID the key (a second import of a calendar, or of an updated invitation, updates); timed events
+take their dates in their own time zone (TZID), UTC times in the calendar's X-WR-TIMEZONE, else
+UTC. ATTENDEEs with a name (CN) become participants; recurring events (RRULE) are refused and
+cancelled ones skipped.
+
 The format comes from --format, else the file's extension (.json, .ndjson or .jsonl, .csv,
-.xlsx), else the content: `[` starts a JSON array, `{` starts NDJSON, a zip an .xlsx.";
+.xlsx, .ics or .ical), else the content: `[` starts a JSON array, `{` starts NDJSON, a zip an
+.xlsx, BEGIN:VCALENDAR iCalendar.";
 
 const REPORT_EXAMPLE: &str = "\
 Examples:
@@ -679,6 +688,8 @@ pub enum ImportFormat {
     Csv,
     /// An Excel workbook: its Events, Participants, Organizations and People sheets
     Xlsx,
+    /// iCalendar (RFC 5545): .ics files of calendar programs
+    Ics,
 }
 
 #[derive(Debug, Args)]

@@ -123,7 +123,7 @@ fn formats_come_from_the_flag_the_extension_or_the_content() {
     let stderr = env.fails(1, &["import", &env.file("events.dat", "title,start\n")]);
     assert!(stderr.contains("cannot tell the format of"), "{stderr}");
     assert!(
-        stderr.contains("give --format json, ndjson or csv"),
+        stderr.contains("give --format json, ndjson, csv, xlsx or ics"),
         "{stderr}"
     );
     let stderr = env.fails(1, &["import", "missing.json"]);

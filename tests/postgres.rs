@@ -20,6 +20,8 @@ mod docs;
 mod doctor;
 #[path = "history.rs"]
 mod history;
+#[path = "ics.rs"]
+mod ics;
 #[path = "identity.rs"]
 mod identity;
 #[path = "import.rs"]

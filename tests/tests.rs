@@ -12,6 +12,7 @@ mod delegations;
 mod docs;
 mod doctor;
 mod history;
+mod ics;
 mod identity;
 mod import;
 mod import_merge;

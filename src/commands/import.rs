@@ -1,4 +1,4 @@
-//! `events import`: load a file of events (JSON, NDJSON, CSV) or participants (CSV) in one
+//! `events import`: load a file of events (JSON, NDJSON, CSV, iCalendar) or participants (CSV) in one
 //! transaction: all of it, or, if any record is wrong, none of it.
 
 use std::fs::File;
@@ -51,13 +51,17 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         Some(ImportFormat::Ndjson) => (InputFormat::Ndjson, input),
         Some(ImportFormat::Csv) => (InputFormat::Csv, input),
         Some(ImportFormat::Xlsx) => (InputFormat::Xlsx, input),
+        Some(ImportFormat::Ics) => (InputFormat::Ics, input),
         None => match path.and_then(InputFormat::from_extension) {
             Some(format) => (format, input),
             None => {
                 let (format, input) =
                     sniff(input).with_context(|| format!("cannot read {name}"))?;
                 let format = format.with_context(|| {
-                    format!("cannot tell the format of {name}; give --format json, ndjson or csv")
+                    format!(
+                        "cannot tell the format of {name}; give --format json, ndjson, csv, \
+                         xlsx or ics"
+                    )
                 })?;
                 (format, input)
             }
@@ -99,6 +103,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut kind = "events";
     // What a workbook's events did, told apart from what its participants did.
     let mut events_stats = None;
+    let mut skipped: Vec<Skipped> = Vec::new();
 
     // One thread reads and validates records while this one writes them: the two halves
     // take about as long as each other on a large file. The channel is bounded, so memory
@@ -115,6 +120,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     Some(workbook) => Box::new(workbook.records()),
                     None => Box::new(std::iter::empty()),
                 },
+                InputFormat::Ics => Box::new(formats::ics_read::Reader::new(input)),
             };
             let mut batch = Vec::with_capacity(BATCH);
             for item in records {
@@ -139,6 +145,20 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             }
             match checked {
                 Checked::Problem(problem) => problems.push(problem),
+                Checked::Skipped { line, key, what } => {
+                    // Recorded already (an invitation imported before it was cancelled)?
+                    let recorded = match &key {
+                        Some(key) if skipped.len() < SHOWN_SKIPPED => {
+                            import.has_key(&normalize_name(key))?
+                        }
+                        _ => false,
+                    };
+                    skipped.push(Skipped {
+                        line,
+                        key: key.filter(|_| recorded),
+                        what,
+                    });
+                }
                 Checked::Event {
                     line,
                     event,
@@ -367,6 +387,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         None => summary(&name, kind, stats, args.dry_run, started.elapsed()),
     });
     note_near_names(ctx, &near);
+    note_skipped(ctx, &name, &skipped, args.dry_run);
     for (written, own) in &read_as {
         ctx.note(&format!(
             "note: {written:?} is read as {own:?}, whose abbreviation it is"
@@ -409,6 +430,39 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// How many skipped records an import lists; the rest are counted.
+const SHOWN_SKIPPED: usize = 5;
+
+/// A record of the file not imported (a cancelled event of a calendar): where, why, and the
+/// key of the event it would have updated, when there is one.
+struct Skipped {
+    line: u64,
+    key: Option<String>,
+    what: String,
+}
+
+/// Says which records of the file were not imported, and how to remove an event recorded
+/// before it was cancelled.
+fn note_skipped(ctx: &Context, name: &str, skipped: &[Skipped], dry_run: bool) {
+    let verb = if dry_run { "would skip" } else { "skipped" };
+    for s in skipped.iter().take(SHOWN_SKIPPED) {
+        let mut note = format!("note: {name}: line {}: {verb}: {}", s.line, s.what);
+        if let Some(key) = &s.key {
+            note.push_str(&format!(
+                "; an event with its key is recorded: `events remove-event {} --yes` removes it",
+                shell_word(&key_reference(key))
+            ));
+        }
+        ctx.note(&note);
+    }
+    if skipped.len() > SHOWN_SKIPPED {
+        ctx.note(&format!(
+            "note: ... and {} more skipped",
+            skipped.len() - SHOWN_SKIPPED
+        ));
+    }
+}
+
 /// How many near-names an import lists; the rest are counted.
 const SHOWN_NEAR_NAMES: usize = 5;
 
@@ -437,8 +491,9 @@ fn note_near_names(ctx: &Context, near: &[crate::store::NearName]) {
 }
 
 /// Reads up to the first byte that is not white space, to tell the format from it: `[` starts
-/// a JSON array, `{` NDJSON, a zip's signature a workbook; nothing but white space is empty
-/// NDJSON. Gives back a reader of the whole input, the white space read reduced to its line breaks (all that matters to JSON,
+/// a JSON array, `{` NDJSON, a zip's signature a workbook, `BEGIN:VCALENDAR` iCalendar;
+/// nothing but white space is empty NDJSON. Gives back a reader of the whole input, the white
+/// space read reduced to its line breaks (all that matters to JSON,
 /// and all that line numbers need).
 fn sniff(
     mut input: Box<dyn Read + Send>,
@@ -470,6 +525,12 @@ fn sniff(
                     // A zip's signature: what an .xlsx is (looked for in the first read, which
                     // holds it but from a pipe fed a byte at a time; --format xlsx then).
                     b'P' if chunk[i..].starts_with(b"PK\x03\x04") => Some(InputFormat::Xlsx),
+                    _ if chunk[i..]
+                        .get(..15)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(b"BEGIN:VCALENDAR")) =>
+                    {
+                        Some(InputFormat::Ics)
+                    }
                     _ => None,
                 };
                 kept.extend_from_slice(&chunk[i..]);
@@ -545,6 +606,11 @@ const BATCH: usize = 128;
 /// A record read and validated, or what was wrong with it.
 enum Checked {
     Problem(Problem),
+    Skipped {
+        line: u64,
+        key: Option<String>,
+        what: String,
+    },
     Event {
         line: u64,
         event: Box<Validated>,
@@ -564,6 +630,7 @@ enum Checked {
 fn check(item: ReadResult) -> Checked {
     match item {
         Err(problem) => Checked::Problem(problem),
+        Ok(Item::Skipped { line, key, what }) => Checked::Skipped { line, key, what },
         Ok(Item::Event {
             line,
             record,
@@ -785,7 +852,7 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
 fn sheet_of(checked: &Checked) -> Option<&'static str> {
     use formats::xlsx::{EVENTS, ORGANIZATIONS, PARTICIPANTS, PEOPLE};
     match checked {
-        Checked::Problem(_) => None,
+        Checked::Problem(_) | Checked::Skipped { .. } => None,
         Checked::Event { .. } => Some(EVENTS),
         Checked::Participant { .. } => Some(PARTICIPANTS),
         Checked::Aliases { aliases, .. } => Some(match aliases {

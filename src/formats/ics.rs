@@ -68,6 +68,19 @@ impl<W: Write> CalendarWriter<W> {
         if !categories.is_empty() {
             write_line(out, &format!("CATEGORIES:{}", categories.join(",")))?;
         }
+        // For `import` of this file: the kind and the description as stored (CATEGORIES holds
+        // the kind among the tags, DESCRIPTION prose made of every field), in properties that
+        // calendar programs keep and do not show.
+        if let Some(kind) = &e.kind {
+            write_line(out, &format!("X-EVENTS-KIND:{}", text(kind)))?;
+        }
+        if let Some(d) = e
+            .description
+            .as_deref()
+            .filter(|d| !text(d).trim().is_empty())
+        {
+            write_line(out, &format!("X-EVENTS-DESCRIPTION:{}", text(d)))?;
+        }
         // Nothing to say is no DESCRIPTION at all, rather than an empty one.
         let description = text(&description(e));
         if !description.trim().is_empty() {

@@ -424,9 +424,11 @@ mod tests {
         ArrayReader::new(input.as_bytes())
             .map(|r| match r {
                 Ok(Item::Event { line, record, .. }) => Ok((line, record.title)),
-                Ok(Item::Participant { line, .. } | Item::Aliases { line, .. }) => {
-                    Ok((line, String::new()))
-                }
+                Ok(
+                    Item::Participant { line, .. }
+                    | Item::Aliases { line, .. }
+                    | Item::Skipped { line, .. },
+                ) => Ok((line, String::new())),
                 Err(p) => Err((p.line, p.reason)),
             })
             .collect()

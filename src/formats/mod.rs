@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod ics;
+pub mod ics_read;
 pub mod json;
 pub mod jsonld;
 pub mod ndjson;
@@ -35,6 +36,13 @@ pub enum Item {
         line: u64,
         event: String,
         record: ParticipantRecord,
+    },
+    /// A record the file holds but that is not imported, and why (a calendar's cancelled
+    /// event): said after the import. `key` is the key it would have had.
+    Skipped {
+        line: u64,
+        key: Option<String>,
+        what: String,
     },
 }
 
@@ -109,6 +117,7 @@ pub enum InputFormat {
     Ndjson,
     Csv,
     Xlsx,
+    Ics,
 }
 
 impl InputFormat {
@@ -120,6 +129,7 @@ impl InputFormat {
             "ndjson" | "jsonl" => Some(InputFormat::Ndjson),
             "csv" => Some(InputFormat::Csv),
             "xlsx" => Some(InputFormat::Xlsx),
+            "ics" | "ical" => Some(InputFormat::Ics),
             _ => None,
         }
     }
@@ -357,7 +367,7 @@ mod robustness {
 
     use proptest::prelude::*;
 
-    use super::{csv, json, ndjson};
+    use super::{csv, ics_read, json, ndjson};
 
     /// Bytes that look a little like our formats, and some that do not at all.
     fn input() -> impl Strategy<Value = Vec<u8>> {
@@ -377,6 +387,19 @@ mod robustness {
             Just(b"\xff\xfe".to_vec()),
             Just(b"\xEF\xBB\xBF".to_vec()),
             Just(b"\"aliases\"".to_vec()),
+            Just(b"BEGIN:VCALENDAR\r\n".to_vec()),
+            Just(b"BEGIN:VEVENT\n".to_vec()),
+            Just(b"END:VEVENT\n".to_vec()),
+            Just(b"END:VCALENDAR\n".to_vec()),
+            Just(b"DTSTART;TZID=Asia/Tashkent:20210316T233000\n".to_vec()),
+            Just(b"DTSTART;VALUE=DATE:20210316\n".to_vec()),
+            Just(b"DTEND:20210317T010000Z\n".to_vec()),
+            Just(b"DURATION:P1DT2H\n".to_vec()),
+            Just(b"SUMMARY:T\n".to_vec()),
+            Just(b"CATEGORIES:a\\,b,c\n".to_vec()),
+            Just(b"ATTENDEE;CN=\"A, B\";ROLE=CHAIR:mailto:a@b\n".to_vec()),
+            Just(b"BEGIN:VTIMEZONE\nTZID:X\nBEGIN:STANDARD\nDTSTART:16010101T000000\nTZOFFSETTO:+0500\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:STANDARD\nEND:VTIMEZONE\n".to_vec()),
+            Just(b" ".to_vec()),
             prop::collection::vec(any::<u8>(), 0..20),
         ];
         prop::collection::vec(piece, 0..30).prop_map(|pieces| pieces.concat())
@@ -391,6 +414,7 @@ mod robustness {
             prop_assert!(ndjson::Reader::new(&bytes[..]).take(n).count() <= n);
             prop_assert!(json::ArrayReader::new(&bytes[..]).take(n).count() <= n);
             prop_assert!(csv::Reader::new(&bytes[..]).take(n).count() <= n);
+            prop_assert!(ics_read::Reader::new(&bytes[..]).take(n).count() <= n);
         }
 
         #[test]

@@ -83,7 +83,9 @@ mod tests {
             .map(|r| {
                 r.map(|item| match item {
                     Item::Event { line, .. } => line,
-                    Item::Participant { line, .. } | Item::Aliases { line, .. } => line,
+                    Item::Participant { line, .. }
+                    | Item::Aliases { line, .. }
+                    | Item::Skipped { line, .. } => line,
                 })
             })
             .collect()
