@@ -17,7 +17,9 @@ use std::io::{Cursor, Write};
 
 use anyhow::{Context as _, Result, bail};
 use calamine::{Data, Reader as _, Xlsx};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook as Book, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, Workbook as Book, Worksheet, XlsxError,
+};
 
 use super::csv::{EVENT_COLUMNS, Kind, Table};
 use super::{Item, Problem, ReadResult};
@@ -198,8 +200,12 @@ pub fn write_workbook(
     let mut orgs: HashMap<String, OrgCounts> = HashMap::new();
     let mut people: HashMap<String, i64> = HashMap::new();
     let mut count = 0;
+    let mut newest = String::new();
     store.each_event(filter, |e| {
         count += 1;
+        if e.updated_at > newest {
+            newest.clone_from(&e.updated_at);
+        }
         write_event(&mut events, &mut participants, &e, &day).map_err(|err| cell_error(err, &e))?;
         let lists = [&e.tags, &e.organizers, &e.partners, &e.sessions];
         if lists
@@ -246,8 +252,27 @@ pub fn write_workbook(
     for sheet in [events, participants, organizations, sheet] {
         book.push_worksheet(sheet.finish()?);
     }
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created(&newest)?));
     book.save_to_writer(out)?;
     Ok(count)
+}
+
+/// The workbook's creation time: when the newest of its events last changed (1970-01-01 for
+/// none), not the time of the export, so that the same records give the same file, byte for
+/// byte.
+fn created(newest: &str) -> Result<ExcelDateTime> {
+    use chrono::{Datelike as _, Timelike as _};
+    let t = chrono::DateTime::parse_from_rfc3339(newest)
+        .map(|t| t.naive_utc())
+        .unwrap_or_default();
+    let year = u16::try_from(t.year()).unwrap_or(1970);
+    Ok(
+        ExcelDateTime::from_ymd(year, t.month() as u8, t.day() as u8)?.and_hms(
+            t.hour() as u16,
+            t.minute() as u8,
+            t.second(),
+        )?,
+    )
 }
 
 /// What to tell a user about the events of a workbook whose list items hold a `;`.
