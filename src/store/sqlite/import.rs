@@ -203,6 +203,7 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn event(&mut self, id: i64) -> Result<Option<Event>> {
+        self.reading_events()?;
         get_event(&self.tx, id)
     }
 
@@ -281,6 +282,7 @@ impl ImportTxn for SqliteImport<'_> {
     }
 
     fn has_participation(&mut self, event_id: i64, p: &NewParticipant) -> Result<bool> {
+        self.reading_events()?;
         Ok(same_participation(&self.tx, event_id, p, None)?.is_some())
     }
 
@@ -392,6 +394,7 @@ impl OnConnection for SqliteImport<'_> {
 impl SqliteImport<'_> {
     /// A record about to be changed, for the log.
     fn touch(&mut self, kind: RecordKind, id: i64) -> Result<()> {
+        self.reading_events()?;
         self.log.touch(&self.tx, &mut self.journal, kind, id)
     }
 
@@ -403,6 +406,14 @@ impl SqliteImport<'_> {
         }
         self.logged_created = self.names.created.len();
         Ok(())
+    }
+
+    /// Builds the index of participations by event, if it was deferred: an import that reads
+    /// back the events it writes (a participant added to one, a workbook's Participants
+    /// sheet) would otherwise scan every participation for each one, in time that grows
+    /// with the square of the file.
+    fn reading_events(&mut self) -> Result<()> {
+        self.build_now("participation_event")
     }
 
     /// Builds a deferred index now rather than at the end.
