@@ -66,8 +66,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         }
     };
     let warning = match format {
-        ExportFormat::Xlsx => formats::xlsx::split_items_warning(&split),
-        _ => formats::csv::split_items_warning(&split),
+        ExportFormat::Xlsx => {
+            formats::split_items_warning(&split, "an import of the workbook reads")
+        }
+        _ => formats::split_items_warning(&split, "CSV reads back"),
     };
     if let Some(warning) = warning {
         ctx.note(&warning);

@@ -84,6 +84,19 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 formats::xlsx::SHEETS.join(", ")
             ));
         }
+        // A person's own columns beside the records (notes...) are not read: said once a sheet.
+        for (sheet, columns) in opened.ignored_columns() {
+            ctx.note(&format!(
+                "note: the {} {} of the sheet {sheet} of {name} {} not read",
+                if columns.len() == 1 {
+                    "column"
+                } else {
+                    "columns"
+                },
+                quoted_list(&columns),
+                if columns.len() == 1 { "is" } else { "are" },
+            ));
+        }
         workbook = Some(opened);
     }
 
@@ -101,6 +114,12 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     // New keys that `add-event` would refuse (made only of digits...): from an older events.
     let mut odd_keys: Vec<String> = Vec::new();
     let mut kind = "events";
+    // Where an earlier record is: a workbook has rows, other files lines.
+    let unit = if format == InputFormat::Xlsx {
+        "row"
+    } else {
+        "line"
+    };
     // What a workbook's events did, told apart from what its participants did.
     let mut events_stats = None;
     let mut skipped: Vec<Skipped> = Vec::new();
@@ -221,13 +240,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                                     Some(key) => (
                                         "key",
                                         key.clone(),
-                                        format!("the same key is on line {first}"),
+                                        format!("the same key is on {unit} {first}"),
                                     ),
                                     None => (
                                         "title",
                                         event.title.clone(),
                                         format!(
-                                            "the same title and start date are on line {first}; \
+                                            "the same title and start date are on {unit} {first}; \
                                          give the records keys to tell them apart"
                                         ),
                                     ),
@@ -258,7 +277,17 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     }
                 }
                 Checked::Aliases { line, aliases } => match aliases {
-                    Err(e) => problems.push(Problem::from_field_error(line, e)),
+                    Err(mut e) => {
+                        // A workbook's Organizations and People sheets name the column.
+                        if format == InputFormat::Xlsx {
+                            if e.field.starts_with("aliases") {
+                                e.field = "aliases".to_string();
+                            } else if e.field == "organization" || e.field == "person" {
+                                e.field = "name".to_string();
+                            }
+                        }
+                        problems.push(Problem::from_field_error(line, e))
+                    }
                     Ok(record) => {
                         let what = if record.organization.is_some() {
                             "organization"
@@ -766,11 +795,15 @@ impl Problems {
             && let Some(sheet) = self.sheet
         {
             problem.sheet = Some(sheet.to_string());
-            // The earlier record a reason points at is a row of the same sheet.
-            problem.reason = problem
-                .reason
-                .replace(" on line ", " on row ")
-                .replace("(line ", "(row ");
+            // The earlier participation the store's reason ends with, "(line N of this
+            // file)", is a row of the same sheet; only that phrase is rewritten.
+            if let Some(at) = problem.reason.rfind("(line ")
+                && problem.reason.ends_with(" of this file)")
+            {
+                problem
+                    .reason
+                    .replace_range(at..at + "(line ".len(), "(row ");
+            }
         }
         self.count += 1;
         if self.shown.len() < SHOWN_PROBLEMS {
@@ -864,7 +897,9 @@ fn sheet_of(checked: &Checked) -> Option<&'static str> {
 }
 
 /// The summary of a workbook with events and participants: `events` counts what its Events
-/// sheet did, `all` the whole import.
+/// sheet did, `all` the whole import. "Imported 3 events from F: 3 created, ...; 12
+/// participants: 12 added, ...; 5 new organizations, ...": the events' counts, then the
+/// participants', then what both made.
 fn workbook_summary(
     name: &str,
     events: ImportStats,
@@ -878,52 +913,72 @@ fn workbook_summary(
         unchanged: all.unchanged.saturating_sub(events.unchanged),
         ..all
     };
-    let of_events = summary(name, "events", events, dry_run, took);
-    let of_participants = summary(name, "participants", participants, dry_run, took);
-    // "Imported 3 events from F: 3 created, ...; 12 participants: 12 added, ...; 5 new
-    // organizations, ...": the events' counts, then the participants' with what both made.
-    let from = format!(" from {name}: ");
-    let after = |text: &str| text.find(&from).map_or(0, |at| at + from.len());
-    let events_end = after(&of_events)
-        + of_events[after(&of_events)..]
-            .find("; ")
-            .unwrap_or(of_events.len() - after(&of_events));
     let total = participants.created + participants.updated + participants.unchanged;
     format!(
-        "{}; {total} {} {}",
-        &of_events[..events_end],
+        "{} {}; {total} {} {}; {} ({:.2} s)",
+        summary_prefix(dry_run),
+        changes(name, "events", &events),
         plural(total, "participant:", "participants:"),
-        &of_participants[after(&of_participants)..]
+        counts("participants", &participants),
+        entities(&all),
+        took.as_secs_f64()
     )
 }
 
 fn summary(name: &str, kind: &str, s: ImportStats, dry_run: bool, took: Duration) -> String {
+    format!(
+        "{} {}; {} ({:.2} s)",
+        summary_prefix(dry_run),
+        changes(name, kind, &s),
+        entities(&s),
+        took.as_secs_f64()
+    )
+}
+
+fn summary_prefix(dry_run: bool) -> &'static str {
+    if dry_run {
+        "Dry run, nothing written: would import"
+    } else {
+        "Imported"
+    }
+}
+
+/// `3 events from F: 3 created, 0 updated, 0 unchanged`.
+fn changes(name: &str, kind: &str, s: &ImportStats) -> String {
     let total = s.created + s.updated + s.unchanged;
-    let changes = if kind == "participants" && s.updated > 0 {
+    let (one, many) = if kind == "participants" {
+        ("participant", "participants")
+    } else {
+        ("event", "events")
+    };
+    format!(
+        "{total} {} from {name}: {}",
+        plural(total, one, many),
+        counts(kind, s)
+    )
+}
+
+/// What the records did: `3 created, 0 updated, 0 unchanged` (events), `12 added, 0 already
+/// there` (participants).
+fn counts(kind: &str, s: &ImportStats) -> String {
+    if kind == "participants" && s.updated > 0 {
         // Rows that made a participation already there the head of its delegation.
         format!(
-            "{total} {} from {name}: {} added, {} made head of a delegation, {} already there",
-            plural(total, "participant", "participants"),
-            s.created,
-            s.updated,
-            s.unchanged
+            "{} added, {} made head of a delegation, {} already there",
+            s.created, s.updated, s.unchanged
         )
     } else if kind == "participants" {
-        format!(
-            "{total} {} from {name}: {} added, {} already there",
-            plural(total, "participant", "participants"),
-            s.created,
-            s.unchanged
-        )
+        format!("{} added, {} already there", s.created, s.unchanged)
     } else {
         format!(
-            "{total} {} from {name}: {} created, {} updated, {} unchanged",
-            plural(total, "event", "events"),
-            s.created,
-            s.updated,
-            s.unchanged
+            "{} created, {} updated, {} unchanged",
+            s.created, s.updated, s.unchanged
         )
-    };
+    }
+}
+
+/// `5 new organizations, 9 new people, 11 new aliases`.
+fn entities(s: &ImportStats) -> String {
     let mut entities = format!(
         "{} new {}, {} new {}",
         s.orgs_created,
@@ -938,15 +993,7 @@ fn summary(name: &str, kind: &str, s: ImportStats, dry_run: bool, took: Duration
             plural(s.aliases_added, "alias", "aliases")
         ));
     }
-    let prefix = if dry_run {
-        "Dry run, nothing written: would import"
-    } else {
-        "Imported"
-    };
-    format!(
-        "{prefix} {changes}; {entities} ({:.2} s)",
-        took.as_secs_f64()
-    )
+    entities
 }
 
 /// A progress bar on stderr for imports that take more than a moment; never drawn when

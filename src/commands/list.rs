@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
             let split = writer.split_items().to_vec();
             writer.finish()?;
             out.flush()?;
-            if let Some(warning) = formats::csv::split_items_warning(&split) {
+            if let Some(warning) = formats::split_items_warning(&split, "CSV reads back") {
                 ctx.note(&warning);
             }
         }

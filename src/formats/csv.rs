@@ -98,8 +98,8 @@ impl<W: Write> EventWriter<W> {
         })
     }
 
-    /// The keys (else titles) of the events written so far whose list items (tags,
-    /// organizers, partners, sessions) hold a `;`: reading the file back splits those items.
+    /// The events written so far (`event "key"`) whose list items (tags, organizers,
+    /// partners, sessions) hold a `;`: reading the file back splits those items.
     pub fn split_items(&self) -> &[String] {
         &self.split
     }
@@ -123,8 +123,7 @@ impl<W: Write> EventWriter<W> {
             .iter()
             .any(|l| l.iter().any(|item| item.contains(';')))
         {
-            self.split
-                .push(e.key.clone().unwrap_or_else(|| e.title.clone()));
+            self.split.push(super::event_named(e));
         }
         self.writer.write_record([
             e.id.to_string(),
@@ -151,19 +150,6 @@ impl<W: Write> EventWriter<W> {
         self.writer.flush()?;
         Ok(())
     }
-}
-
-/// What to tell a user about the events of a CSV file whose list items hold a `;`.
-pub fn split_items_warning(split: &[String]) -> Option<String> {
-    let first = split.first()?;
-    let more = match split.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
-    };
-    Some(format!(
-        "warning: a list item holds a `;`, which CSV reads back as two items (event {first:?}{more}); \
-         use --format json or ndjson to keep it whole"
-    ))
 }
 
 /// Writes any table of text as CSV: a header, then the rows, every cell guarded.

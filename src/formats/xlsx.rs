@@ -12,7 +12,7 @@
 //! starts with: no `'` guard is needed, and none is written or taken off), dates as dates
 //! (yyyy-mm-dd), numbers as numbers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Cursor, Write};
 
 use anyhow::{Context as _, Result, bail};
@@ -21,7 +21,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, Workbook as Book, Worksheet, XlsxError,
 };
 
-use super::csv::{EVENT_COLUMNS, Kind, Table};
+use super::csv::{EVENT_COLUMNS, Kind, PARTICIPANT_COLUMNS, Table};
 use super::{Item, Problem, ReadResult};
 use crate::dates::iso;
 use crate::model::{AliasRecord, Event, EventFilter, key_reference, name_key};
@@ -185,7 +185,8 @@ struct OrgCounts {
 }
 
 /// Writes the workbook of the events that pass `filter` to `out`; returns how many events,
-/// and the keys of those whose list items hold the list separator `;`.
+/// and in `split` the events (and the names) whose list items or aliases hold the list
+/// separator `;`.
 pub fn write_workbook(
     store: &mut dyn Store,
     filter: &EventFilter,
@@ -212,7 +213,7 @@ pub fn write_workbook(
             .iter()
             .any(|l| l.iter().any(|item| item.contains(';')))
         {
-            split.push(e.key.clone().unwrap_or_else(|| e.title.clone()));
+            split.push(super::event_named(&e));
         }
         count_links(&e, &mut orgs, &mut people);
         Ok(())
@@ -229,6 +230,9 @@ pub fn write_workbook(
         let c = counts.map_or([0; 4], |c| {
             [c.events, c.organizer, c.partner, c.participant]
         });
+        if org.aliases.iter().any(|a| a.contains(';')) {
+            split.push(format!("the aliases of the organization {:?}", org.name));
+        }
         sheet.text(0, &org.name)?;
         sheet.text(1, &org.aliases.join(SEPARATOR))?;
         for (i, n) in c.into_iter().enumerate() {
@@ -242,6 +246,9 @@ pub fn write_workbook(
         let n = people.get(&name_key(&person.name));
         if n.is_none() && !all {
             return Ok(());
+        }
+        if person.aliases.iter().any(|a| a.contains(';')) {
+            split.push(format!("the aliases of {:?}", person.name));
         }
         sheet.text(0, &person.name)?;
         sheet.text(1, &person.aliases.join(SEPARATOR))?;
@@ -273,19 +280,6 @@ fn created(newest: &str) -> Result<ExcelDateTime> {
             t.second(),
         )?,
     )
-}
-
-/// What to tell a user about the events of a workbook whose list items hold a `;`.
-pub fn split_items_warning(split: &[String]) -> Option<String> {
-    let first = split.first()?;
-    let more = match split.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
-    };
-    Some(format!(
-        "warning: a list item holds a `;`, which an import of the workbook reads as two items \
-         (event {first:?}{more}); use --format json or ndjson to keep it whole"
-    ))
 }
 
 /// Which event a text too long for Excel is in.
@@ -381,30 +375,103 @@ fn count_links(
 
 // ---------------------------------------------------------------------------------------
 // Reading
+//
+// Cells are read as the worksheet's XML holds them (calamine's cell reader), never as a
+// grid of rows times columns: a workbook with one stray cell at XFD1048576 is a few cells,
+// not billions. Only the cells under the named columns a sheet reads are kept.
+
+/// A sheet to read: its header row, read when the workbook is opened.
+struct SheetHeader {
+    which: &'static str,
+    /// Its name as written in the workbook.
+    name: String,
+    /// The header: its row (from 0) and its non-blank cells (column from 0, text); `None` for
+    /// an empty sheet.
+    header: Option<(u32, Vec<(u32, String)>)>,
+    /// Why the sheet cannot be read, when it cannot.
+    error: Option<String>,
+}
+
+type XlsxBook = Xlsx<Cursor<Vec<u8>>>;
 
 /// A workbook opened for import: the sheets it will read, and those it will not.
 pub struct Workbook {
-    book: Xlsx<Cursor<Vec<u8>>>,
-    /// Our sheets it has, in reading order: (which, its name as written).
-    sheets: Vec<(&'static str, String)>,
+    book: XlsxBook,
+    /// Our sheets it has, in reading order.
+    sheets: Vec<SheetHeader>,
     ignored: Vec<String>,
+}
+
+/// The columns a sheet knows (reads, or knows to skip); others are not read.
+fn known_columns(which: &str) -> Vec<&'static str> {
+    match which {
+        EVENTS => EVENT_COLUMNS.to_vec(),
+        PARTICIPANTS => PARTICIPANT_COLUMNS
+            .iter()
+            .chain(INFORMATIVE.iter())
+            .copied()
+            .collect(),
+        ORGANIZATIONS => ORGANIZATION_COLUMNS.to_vec(),
+        _ => PEOPLE_COLUMNS.to_vec(),
+    }
+}
+
+fn column_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The first row of a sheet that is not blank: its row and cells.
+fn read_header(
+    book: &mut XlsxBook,
+    name: &str,
+) -> Result<Option<(u32, Vec<(u32, String)>)>, String> {
+    let mut cells = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let mut header: Option<(u32, Vec<(u32, String)>)> = None;
+    while let Some(cell) = cells.next_cell().map_err(|e| format!("cannot read: {e}"))? {
+        let (row, col) = cell.get_position();
+        if let Some((at, _)) = &header
+            && row > *at
+        {
+            break;
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone())).unwrap_or_default();
+        if text.trim().is_empty() {
+            continue;
+        }
+        header
+            .get_or_insert_with(|| (row, Vec::new()))
+            .1
+            .push((col, text));
+    }
+    Ok(header)
 }
 
 impl Workbook {
     /// Opens a workbook; an error when it is none, or has none of the sheets read.
     pub fn open(bytes: Vec<u8>) -> Result<Workbook> {
-        let book = Xlsx::new(Cursor::new(bytes))
+        let mut book = Xlsx::new(Cursor::new(bytes))
             .context("not an Excel workbook (.xlsx); save it as \"Excel Workbook (.xlsx)\"")?;
         let names = book.sheet_names();
         let mut sheets = Vec::new();
         let mut ignored = Vec::new();
         for which in SHEETS {
             if let Some(name) = names.iter().find(|n| n.trim().eq_ignore_ascii_case(which)) {
-                sheets.push((which, name.clone()));
+                let (header, error) = match read_header(&mut book, name) {
+                    Ok(header) => (header, None),
+                    Err(e) => (None, Some(e)),
+                };
+                sheets.push(SheetHeader {
+                    which,
+                    name: name.clone(),
+                    header,
+                    error,
+                });
             }
         }
         for name in &names {
-            if !sheets.iter().any(|(_, n)| n == name) {
+            if !sheets.iter().any(|s| &s.name == name) {
                 ignored.push(name.clone());
             }
         }
@@ -431,6 +498,27 @@ impl Workbook {
         &self.ignored
     }
 
+    /// The columns of the sheets read that are not read (a person's notes beside the
+    /// records): each sheet with the columns' names as written in its header.
+    pub fn ignored_columns(&self) -> Vec<(&'static str, Vec<String>)> {
+        let mut ignored = Vec::new();
+        for sheet in &self.sheets {
+            let Some((_, cells)) = &sheet.header else {
+                continue;
+            };
+            let known = known_columns(sheet.which);
+            let unknown: Vec<String> = cells
+                .iter()
+                .filter(|(_, name)| !known.contains(&column_key(name).as_str()))
+                .map(|(_, name)| name.trim().to_string())
+                .collect();
+            if !unknown.is_empty() {
+                ignored.push((sheet.which, unknown));
+            }
+        }
+        ignored
+    }
+
     /// The records of the sheets read, row by row.
     pub fn records(self) -> Records {
         let mut sheets = self.sheets;
@@ -444,33 +532,40 @@ impl Workbook {
     }
 }
 
+/// A cell kept: its value, and whether it holds a formula (with its text, when told).
+struct Kept {
+    value: Data,
+    formula: Option<Option<String>>,
+}
+
+/// The cells of a row under the columns read (in the reader's order), and the first value
+/// under a column that has no name.
+#[derive(Default)]
+struct RowCells {
+    cells: Vec<Option<Kept>>,
+    stray: Option<(u32, String)>,
+}
+
+impl RowCells {
+    fn is_blank(&self) -> bool {
+        self.stray.is_none()
+            && self.cells.iter().flatten().all(|kept| {
+                kept.formula.is_none() && cell_text(&kept.value).is_ok_and(|t| t.trim().is_empty())
+            })
+    }
+}
+
 /// The rows of one sheet being read.
 struct SheetRows {
     which: &'static str,
-    range: calamine::Range<Data>,
-    /// The row number of the range's first row.
-    first_row: u64,
-    /// The column of the range's first column, from 0.
-    first_col: usize,
-    /// The next row of the range to read.
-    next: usize,
+    rows: std::collections::btree_map::IntoIter<u32, RowCells>,
     reader: RowReader,
-}
-
-/// The cells of row `i` of `range`, unless it is blank.
-fn row_of(range: &calamine::Range<Data>, i: usize) -> Option<Vec<Data>> {
-    let cells: Vec<Data> = (0..range.width())
-        .map(|j| range.get((i, j)).cloned().unwrap_or_default())
-        .collect();
-    let blank = cells
-        .iter()
-        .all(|c| cell_text(c).is_ok_and(|t| t.trim().is_empty()));
-    (!blank).then_some(cells)
 }
 
 enum RowReader {
     Table(Table),
-    /// The columns of the names and their aliases; of people or of organizations.
+    /// The positions of the names and their aliases among the cells read; of people or of
+    /// organizations.
     Aliases {
         person: bool,
         name: usize,
@@ -478,10 +573,24 @@ enum RowReader {
     },
 }
 
+impl RowReader {
+    /// The name of the column of the cell read at `i`.
+    fn column(&self, i: usize) -> Option<String> {
+        match self {
+            RowReader::Table(table) => table.columns().get(i).cloned(),
+            RowReader::Aliases { name, .. } if i == *name => Some("name".to_string()),
+            RowReader::Aliases { aliases, .. } if Some(i) == *aliases => {
+                Some("aliases".to_string())
+            }
+            RowReader::Aliases { .. } => None,
+        }
+    }
+}
+
 /// Yields the records of a workbook's sheets, then nothing.
 pub struct Records {
-    book: Xlsx<Cursor<Vec<u8>>>,
-    sheets: Vec<(&'static str, String)>,
+    book: XlsxBook,
+    sheets: Vec<SheetHeader>,
     current: Option<SheetRows>,
     /// Problems waiting to be yielded (a header's), in reverse order.
     pending: Vec<Problem>,
@@ -495,37 +604,27 @@ fn in_sheet(which: &str, mut problem: Problem) -> Problem {
 impl Records {
     /// Loads the next sheet; its header's problems go to `pending`.
     fn open_next(&mut self) -> bool {
-        let Some((which, name)) = self.sheets.pop() else {
+        let Some(sheet) = self.sheets.pop() else {
             return false;
         };
-        let range = match self.book.worksheet_range(&name) {
-            Ok(range) => range,
-            Err(e) => {
-                self.pending.push(in_sheet(
-                    which,
-                    Problem::new(0, format!("cannot read: {e}")),
-                ));
-                return true;
-            }
-        };
-        let (first_row, first_col) = range
-            .start()
-            .map_or((1, 0), |(row, col)| (row as u64 + 1, col as usize));
-        // The first row that is not blank is the header.
-        let Some((at, header)) =
-            (0..range.height()).find_map(|i| row_of(&range, i).map(|r| (i, r)))
-        else {
+        let which = sheet.which;
+        if let Some(error) = sheet.error {
+            self.pending.push(in_sheet(which, Problem::new(0, error)));
+            return true;
+        }
+        let Some((header_row, header)) = sheet.header else {
             return true; // an empty sheet: nothing to read
         };
-        let header_line = first_row + at as u64;
-        // Cells of the header as text; the columns end at the last named one.
-        let mut names: Vec<String> = header
+        let header_line = u64::from(header_row) + 1;
+        // The columns read, in the header's order: those the sheet knows. The others are
+        // not read (the caller says so).
+        let known = known_columns(which);
+        let read: Vec<(u32, String)> = header
             .iter()
-            .map(|c| cell_text(c).unwrap_or_default())
+            .filter(|(_, name)| known.contains(&column_key(name).as_str()))
+            .cloned()
             .collect();
-        while names.last().is_some_and(|n| n.trim().is_empty()) {
-            names.pop();
-        }
+        let names: Vec<&str> = read.iter().map(|(_, name)| name.as_str()).collect();
         let reader = match which {
             EVENTS | PARTICIPANTS => {
                 let (kind, informative): (Kind, &[&str]) = if which == EVENTS {
@@ -533,61 +632,105 @@ impl Records {
                 } else {
                     (Kind::Participants, &INFORMATIVE)
                 };
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                match Table::new(header_line, &names, Some(kind), informative, false) {
-                    Ok(table) => RowReader::Table(table),
-                    Err(problems) => {
-                        self.pending
-                            .extend(problems.into_iter().rev().map(|p| in_sheet(which, p)));
-                        return true;
-                    }
-                }
+                Table::new(header_line, &names, Some(kind), informative, false)
+                    .map(RowReader::Table)
             }
-            _ => {
-                let known: &[&str] = if which == ORGANIZATIONS {
-                    &ORGANIZATION_COLUMNS
-                } else {
-                    &PEOPLE_COLUMNS
-                };
-                match alias_columns(header_line, &names, known, which == PEOPLE) {
-                    Ok(reader) => reader,
-                    Err(problems) => {
-                        self.pending
-                            .extend(problems.into_iter().rev().map(|p| in_sheet(which, p)));
-                        return true;
-                    }
-                }
+            _ => alias_columns(header_line, &names, which == PEOPLE),
+        };
+        let reader = match reader {
+            Ok(reader) => reader,
+            Err(problems) => {
+                self.pending
+                    .extend(problems.into_iter().rev().map(|p| in_sheet(which, p)));
+                return true;
             }
         };
-        self.current = Some(SheetRows {
-            which,
-            range,
-            first_row,
-            first_col,
-            next: at + 1,
-            reader,
-        });
+        let position: HashMap<u32, usize> = read
+            .iter()
+            .enumerate()
+            .map(|(i, (col, _))| (*col, i))
+            .collect();
+        let named: HashSet<u32> = header.iter().map(|(col, _)| *col).collect();
+        let strays = matches!(reader, RowReader::Table(_));
+        match read_rows(
+            &mut self.book,
+            &sheet.name,
+            header_row,
+            &position,
+            &named,
+            strays,
+        ) {
+            Ok(rows) => {
+                self.current = Some(SheetRows {
+                    which,
+                    rows: rows.into_iter(),
+                    reader,
+                });
+            }
+            Err(e) => self.pending.push(in_sheet(which, Problem::new(0, e))),
+        }
         true
     }
 }
 
-/// The columns of an Organizations or People sheet: `name` (required) and `aliases` are read.
-fn alias_columns(
-    line: u64,
-    names: &[String],
-    known: &[&str],
-    person: bool,
-) -> Result<RowReader, Vec<Problem>> {
-    let columns: Vec<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
+/// The rows under a sheet's header: the cells of the columns read (`position`: a column's
+/// place among them), and in a table (`strays`) the first value under a column with no name.
+fn read_rows(
+    book: &mut XlsxBook,
+    name: &str,
+    header_row: u32,
+    position: &HashMap<u32, usize>,
+    named: &HashSet<u32>,
+    strays: bool,
+) -> Result<BTreeMap<u32, RowCells>, String> {
+    use calamine::XlsxFormulaMetadata as Formula;
+    let mut cells = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let mut rows: BTreeMap<u32, RowCells> = BTreeMap::new();
+    // Formula metadata without the expansion of shared formulas: nothing is sized by an
+    // index the file gives.
+    while let Some(cell) = cells
+        .next_cell_with_formula_metadata()
+        .map_err(|e| format!("cannot read: {e}"))?
+    {
+        let (row, col) = cell.pos;
+        if row <= header_row {
+            continue;
+        }
+        if let Some(&i) = position.get(&col) {
+            let formula = cell.formula.map(|f| match f {
+                Formula::Normal { formula } | Formula::Shared { formula, .. } => Some(formula),
+                _ => None,
+            });
+            let cells = &mut rows.entry(row).or_default().cells;
+            if cells.len() < position.len() {
+                cells.resize_with(position.len(), || None);
+            }
+            cells[i] = Some(Kept {
+                value: Data::from(cell.value),
+                formula,
+            });
+        } else if strays && !named.contains(&col) {
+            let text = cell_text(&Data::from(cell.value)).unwrap_or_default();
+            if !text.trim().is_empty() {
+                let row = rows.entry(row).or_default();
+                if row.stray.is_none() {
+                    row.stray = Some((col, text));
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// The columns of an Organizations or People sheet (those it knows): `name` (required) and
+/// `aliases` are read.
+fn alias_columns(line: u64, names: &[&str], person: bool) -> Result<RowReader, Vec<Problem>> {
+    let columns: Vec<String> = names.iter().map(|n| column_key(n)).collect();
     let mut problems = Vec::new();
     for (i, column) in columns.iter().enumerate() {
-        if !known.contains(&column.as_str()) {
-            problems.push(Problem::field(
-                line,
-                column.clone(),
-                format!("unknown column; expected some of: {}", known.join(", ")),
-            ));
-        } else if columns[..i].contains(column) {
+        if columns[..i].contains(column) {
             problems.push(Problem::field(
                 line,
                 column.clone(),
@@ -610,34 +753,60 @@ fn alias_columns(
     }
 }
 
+/// The last day of Excel's calendar, 9999-12-31, as a serial number of the 1900 and of the
+/// 1904 date system.
+const LAST_DAY: [f64; 2] = [2_958_465.0, 2_957_003.0];
+
 /// A cell as text: a number as written in the cell (2021, not 2021.0), a date as YYYY-MM-DD,
-/// a flag as true or false. An error cell (`#N/A`) is a problem.
-fn cell_text(cell: &Data) -> Result<String, String> {
-    Ok(match cell {
+/// a flag as true or false. What cannot be read (an error cell such as `#N/A`, a date
+/// outside Excel's calendar, a time of day) is a reason, with the value when there is one.
+fn cell_text(cell: &Data) -> Result<String, (String, Option<String>)> {
+    let text = match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(n) => n.to_string(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
-            } else {
-                f.to_string()
-            }
-        }
+        Data::Float(f) => number_text(*f),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) if dt.is_datetime() => {
+            let serial = dt.as_f64();
+            // calamine gives the first or the last day of the calendar for a serial number
+            // outside it: told apart here, not taken for a date.
+            if (0.0..1.0).contains(&serial) {
+                return Err((
+                    "a time of day, not a date; type the date (YYYY-MM-DD)".to_string(),
+                    Some(number_text(serial)),
+                ));
+            }
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            let clamped = (y, m, d) == (9999, 12, 31) && !LAST_DAY.contains(&serial.floor());
+            if !serial.is_finite() || serial < 0.0 || clamped {
+                return Err((
+                    "a date cell whose serial number is outside Excel's calendar (1900-01-01 \
+                     to 9999-12-31); type the date (YYYY-MM-DD)"
+                        .to_string(),
+                    Some(number_text(serial)),
+                ));
+            }
             format!("{y:04}-{m:02}-{d:02}")
         }
-        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::DateTime(dt) => number_text(dt.as_f64()),
         // ISO 8601 (from OpenDocument): its date part, when it starts with one.
         Data::DateTimeIso(s) => match s.get(..10) {
             Some(date) if crate::dates::parse_date(date).is_ok() => date.to_string(),
             _ => s.clone(),
         },
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(format!("the cell holds the error {e}")),
-    })
+        Data::Error(e) => return Err((format!("the cell holds the error {e}"), None)),
+    };
+    Ok(text)
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
 }
 
 impl Iterator for Records {
@@ -654,18 +823,16 @@ impl Iterator for Records {
                 }
                 continue;
             };
-            if sheet.next >= sheet.range.height() {
+            let Some((row, cells)) = sheet.rows.next() else {
                 self.current = None;
                 continue;
-            }
-            let i = sheet.next;
-            sheet.next += 1;
-            let Some(cells) = row_of(&sheet.range, i) else {
-                continue; // a blank row
             };
-            let line = sheet.first_row + i as u64;
+            if cells.is_blank() {
+                continue;
+            }
+            let line = u64::from(row) + 1;
             let which = sheet.which;
-            if let Some(result) = read_row(&sheet.reader, line, sheet.first_col, &cells) {
+            if let Some(result) = read_row(&sheet.reader, line, cells) {
                 return Some(result.map_err(|p| in_sheet(which, p)));
             }
         }
@@ -673,36 +840,56 @@ impl Iterator for Records {
 }
 
 /// A row's record; `None` for a name without other names, which records nothing.
-fn read_row(reader: &RowReader, line: u64, first_col: usize, cells: &[Data]) -> Option<ReadResult> {
+fn read_row(reader: &RowReader, line: u64, row: RowCells) -> Option<ReadResult> {
     let width = match reader {
         RowReader::Table(table) => table.columns().len(),
         RowReader::Aliases { name, aliases, .. } => (*name).max(aliases.unwrap_or(0)) + 1,
     };
     let mut texts = Vec::with_capacity(width);
-    for (i, cell) in cells.iter().enumerate() {
-        let text = match cell_text(cell) {
-            Ok(text) => text,
-            // Only the columns read matter.
-            Err(_) if i >= width => continue,
-            Err(reason) => return Some(Err(column_problem(reader, line, i, reason))),
-        };
-        if i >= width {
-            // Past the last column named: a value there belongs to no column.
-            if !text.trim().is_empty() && matches!(reader, RowReader::Table(_)) {
-                return Some(Err(Problem {
-                    value: Some(text),
-                    ..Problem::new(
-                        line,
-                        format!(
-                            "a value in column {}, which has no name in the header row",
-                            column_letters(first_col + i)
-                        ),
-                    )
-                }));
-            }
+    for (i, kept) in row.cells.into_iter().enumerate() {
+        let Some(kept) = kept else {
+            texts.push(String::new());
             continue;
+        };
+        let problem = |reason: String, value: Option<String>| {
+            let problem = match reader.column(i) {
+                Some(column) => Problem::field(line, column, reason),
+                None => Problem::new(line, reason),
+            };
+            Some(Err(Problem { value, ..problem }))
+        };
+        if let Some(formula) = &kept.formula
+            && kept.value == Data::Empty
+        {
+            let shown = formula
+                .as_ref()
+                .map(|f| format!(" (={f})"))
+                .unwrap_or_default();
+            return problem(
+                format!(
+                    "a formula with no computed value{shown}; open and save the workbook in a \
+                     spreadsheet program, or type the value"
+                ),
+                None,
+            );
         }
-        texts.push(text);
+        match cell_text(&kept.value) {
+            Ok(text) => texts.push(text),
+            Err((reason, value)) => return problem(reason, value),
+        }
+    }
+    if let Some((col, text)) = row.stray {
+        // Past the named columns, or under an empty header cell: a value of no column.
+        return Some(Err(Problem {
+            value: Some(text),
+            ..Problem::new(
+                line,
+                format!(
+                    "a value in column {}, which has no name in the header row",
+                    column_letters(col as usize)
+                ),
+            )
+        }));
     }
     texts.resize(width, String::new());
     match reader {
@@ -751,16 +938,6 @@ fn read_row(reader: &RowReader, line: u64, first_col: usize, cells: &[Data]) -> 
     }
 }
 
-fn column_problem(reader: &RowReader, line: u64, i: usize, reason: String) -> Problem {
-    match reader {
-        RowReader::Table(table) => match table.columns().get(i) {
-            Some(column) => Problem::field(line, column.clone(), reason),
-            None => Problem::new(line, reason),
-        },
-        RowReader::Aliases { .. } => Problem::new(line, reason),
-    }
-}
-
 /// `A`, `B`, ... `Z`, `AA`: a column as Excel names it (from 0).
 fn column_letters(mut i: usize) -> String {
     let mut letters = Vec::new();
@@ -803,7 +980,7 @@ mod tests {
         );
         assert_eq!(
             cell_text(&Data::Error(CellErrorType::NA)),
-            Err("the cell holds the error #N/A".to_string())
+            Err(("the cell holds the error #N/A".to_string(), None))
         );
     }
 
