@@ -361,6 +361,26 @@ pub(crate) fn parse_event(line: u64, bytes: &[u8]) -> ReadResult {
     })
 }
 
+/// `event "key"` (else its title): an event named in a warning.
+pub fn event_named(e: &crate::model::Event) -> String {
+    format!("event {:?}", e.key.as_ref().unwrap_or(&e.title))
+}
+
+/// What to tell a user about the records written whose list items (or aliases) hold the
+/// list separator `;`, which a reader of the file takes for two items: `split` names them
+/// (`event "key"`), `reads` says who reads them back ("CSV reads back").
+pub fn split_items_warning(split: &[String], reads: &str) -> Option<String> {
+    let first = split.first()?;
+    let more = match split.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "warning: a list item holds a `;`, which {reads} as two items ({first}{more}); use \
+         --format json or ndjson to keep it whole"
+    ))
+}
+
 #[cfg(test)]
 mod robustness {
     //! Whatever bytes arrive, the readers end with records or problems, never a panic.
@@ -451,24 +471,4 @@ mod robustness {
         );
         assert!(items[1].is_ok());
     }
-}
-
-/// `event "key"` (else its title): an event named in a warning.
-pub fn event_named(e: &crate::model::Event) -> String {
-    format!("event {:?}", e.key.as_ref().unwrap_or(&e.title))
-}
-
-/// What to tell a user about the records written whose list items (or aliases) hold the
-/// list separator `;`, which a reader of the file takes for two items: `split` names them
-/// (`event "key"`), `reads` says who reads them back ("CSV reads back").
-pub fn split_items_warning(split: &[String], reads: &str) -> Option<String> {
-    let first = split.first()?;
-    let more = match split.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
-    };
-    Some(format!(
-        "warning: a list item holds a `;`, which {reads} as two items ({first}{more}); use \
-         --format json or ndjson to keep it whole"
-    ))
 }

@@ -387,12 +387,15 @@ struct SheetHeader {
     name: String,
     /// The header: its row (from 0) and its non-blank cells (column from 0, text); `None` for
     /// an empty sheet.
-    header: Option<(u32, Vec<(u32, String)>)>,
+    header: Option<Header>,
     /// Why the sheet cannot be read, when it cannot.
     error: Option<String>,
 }
 
 type XlsxBook = Xlsx<Cursor<Vec<u8>>>;
+
+/// A header row: its row (from 0) and its non-blank cells (column from 0, text).
+type Header = (u32, Vec<(u32, String)>);
 
 /// A workbook opened for import: the sheets it will read, and those it will not.
 pub struct Workbook {
@@ -421,14 +424,11 @@ fn column_key(name: &str) -> String {
 }
 
 /// The first row of a sheet that is not blank: its row and cells.
-fn read_header(
-    book: &mut XlsxBook,
-    name: &str,
-) -> Result<Option<(u32, Vec<(u32, String)>)>, String> {
+fn read_header(book: &mut XlsxBook, name: &str) -> Result<Option<Header>, String> {
     let mut cells = book
         .worksheet_cells_reader(name)
         .map_err(|e| format!("cannot read: {e}"))?;
-    let mut header: Option<(u32, Vec<(u32, String)>)> = None;
+    let mut header: Option<Header> = None;
     while let Some(cell) = cells.next_cell().map_err(|e| format!("cannot read: {e}"))? {
         let (row, col) = cell.get_position();
         if let Some((at, _)) = &header
