@@ -99,7 +99,7 @@ fn edited_workbook(path: &str, extra_column: bool, bad_date: bool) {
     let events = book.add_worksheet().set_name("Events").unwrap();
     let mut header = vec!["Start", "Title", "KEY", "end", "tags", "organizers"];
     if extra_column {
-        header.push("notes");
+        header.push("Notes");
     }
     for (col, name) in header.iter().enumerate() {
         events.write_string(0, col as u16, *name).unwrap();
@@ -181,20 +181,250 @@ fn a_workbook_edited_by_a_person_imports_by_the_csv_rules() {
 }
 
 #[test]
-fn an_extra_column_is_refused_as_in_a_csv_file() {
+fn extra_columns_of_a_workbook_are_not_read_and_said_once() {
     let Some(env) = Env::new() else { return };
     let path = env.dir.path().join("extra.xlsx");
     let path = path.to_str().unwrap();
     edited_workbook(path, true, false);
+    let out = env.run(&["import", path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Once, not once a row; the header's own spelling.
+    assert_eq!(
+        out.stderr
+            .matches(&format!(
+                "note: the column \"Notes\" of the sheet Events of {path} is not read"
+            ))
+            .count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Imported 3 events from "),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.ok(&["export"]).contains("call Ann first"));
+}
+
+#[test]
+fn a_column_twice_or_a_required_column_missing_is_still_refused() {
+    let Some(env) = Env::new() else { return };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Events").unwrap();
+    for (col, name) in ["title", "Title", "notes"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    sheet.write_string(1, 0, "A").unwrap();
+    let path = env.dir.path().join("twice.xlsx");
+    book.save(&path).unwrap();
+    let path = path.to_str().unwrap();
     let err = env.fails(1, &["import", path]);
     assert!(
         err.contains(&format!(
-            "{path}: Events row 1: notes: unknown column; expected some of: id, key, title,"
+            "{path}: Events row 1: title: the column appears twice"
         )),
         "{err}"
     );
-    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{path}: Events row 1: start: a required column is missing"
+        )),
+        "{err}"
+    );
     assert!(holds_nothing(&env));
+}
+
+/// A workbook of one event, whose Events sheet `more` adds to.
+fn one_event(env: &Env, file: &str, more: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> String {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Events").unwrap();
+    for (col, name) in ["key", "title", "start", "description"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    sheet.write_string(1, 0, "k1").unwrap();
+    sheet.write_string(1, 1, "Seminar").unwrap();
+    sheet.write_string(1, 2, "2021-03-16").unwrap();
+    more(sheet);
+    let path = env.dir.path().join(file);
+    book.save(&path).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_cell_at_the_last_row_and_column_is_read_without_a_grid_of_the_sheet() {
+    let Some(env) = Env::new() else { return };
+    // Read as a grid, this is 1,048,576 rows by 16,384 columns (an abort: "memory
+    // allocation of 549755813888 bytes failed"); read cell by cell, three rows.
+    let path = one_event(&env, "far.xlsx", |sheet| {
+        sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    });
+    assert!(std::fs::metadata(&path).unwrap().len() < 20_000);
+    let err = env.fails(1, &["import", &path]);
+    assert!(
+        err.contains(&format!(
+            "{path}: Events row 1048576: a value in column XFD, which has no name in the \
+             header row"
+        )),
+        "{err}"
+    );
+    assert!(holds_nothing(&env));
+    // Under a named column of no interest, it is not read.
+    let path = one_event(&env, "far-named.xlsx", |sheet| {
+        sheet.write_string(0, 16_383, "Notes").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    });
+    let out = env.run(&["import", &path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Imported 1 event from "),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_formula_without_its_value_is_refused_not_read_as_empty() {
+    let Some(env) = Env::new() else { return };
+    env.ok(&[
+        "add-event",
+        "--key",
+        "k1",
+        "--title",
+        "Seminar",
+        "--start",
+        "2021-03-16",
+        "--description",
+        "kept",
+    ]);
+    let before = env.dump();
+    // Saved by a program that computes nothing (openpyxl): the formula, no value.
+    let path = one_event(&env, "formula.xlsx", |sheet| {
+        sheet.set_formula_result_default("");
+        sheet
+            .write_formula(1, 3, rust_xlsxwriter::Formula::new("=1+1").set_result(""))
+            .unwrap();
+    });
+    let err = env.fails(1, &["import", &path]);
+    assert!(
+        err.contains(&format!(
+            "{path}: Events row 2: description: a formula with no computed value (=1+1); open \
+             and save the workbook in a spreadsheet program, or type the value"
+        )),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before, "the description is not erased");
+    // With its value saved, the value is read.
+    let path = one_event(&env, "computed.xlsx", |sheet| {
+        sheet
+            .write_formula(
+                1,
+                3,
+                rust_xlsxwriter::Formula::new("=\"to\"&\"day\"").set_result("today"),
+            )
+            .unwrap();
+    });
+    env.ok(&["import", &path]);
+    assert!(env.ok(&["export"]).contains("\"description\":\"today\""));
+}
+
+#[test]
+fn a_date_cell_outside_the_calendar_or_a_time_is_refused() {
+    let Some(env) = Env::new() else { return };
+    for (serial, said) in [
+        (
+            1e300,
+            "start \"1e300\": a date cell whose serial number is outside Excel's calendar",
+        ),
+        (
+            -5.0,
+            "start \"-5\": a date cell whose serial number is outside Excel's calendar",
+        ),
+        (0.5, "start \"0.5\": a time of day, not a date"),
+    ] {
+        let path = one_event(&env, "date.xlsx", |sheet| {
+            sheet
+                .write_number_with_format(1, 2, serial, &date_format())
+                .unwrap();
+        });
+        let err = env.fails(1, &["import", &path]);
+        assert!(
+            err.contains(&format!("{path}: Events row 2: {said}")),
+            "{err}"
+        );
+    }
+    assert!(holds_nothing(&env));
+}
+
+#[test]
+fn the_same_key_twice_names_the_earlier_row() {
+    let Some(env) = Env::new() else { return };
+    let path = one_event(&env, "twice.xlsx", |sheet| {
+        sheet.write_string(2, 0, "k1").unwrap();
+        sheet.write_string(2, 1, "Seminar again").unwrap();
+        sheet.write_string(2, 2, "2021-03-17").unwrap();
+    });
+    let err = env.fails(1, &["import", &path]);
+    assert!(
+        err.contains(&format!(
+            "{path}: Events row 3: key \"k1\": the same key is on row 2"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_alias_sheet_problem_names_its_column() {
+    let Some(env) = Env::new() else { return };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Organizations").unwrap();
+    for (col, name) in ["name", "aliases", "Remarks"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    sheet.write_string(1, 0, "United Nations").unwrap();
+    sheet
+        .write_formula(
+            1,
+            1,
+            rust_xlsxwriter::Formula::new("=NA()").set_result("#N/A"),
+        )
+        .unwrap();
+    let path = env.dir.path().join("orgs.xlsx");
+    book.save(&path).unwrap();
+    let path = path.to_str().unwrap();
+    let err = env.fails(1, &["import", path]);
+    assert!(
+        err.contains("note: the column \"Remarks\" of the sheet Organizations of "),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{path}: Organizations row 2: aliases: the cell holds the error #N/A"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_alias_holding_the_separator_is_warned_of() {
+    let Some(env) = Env::new() else { return };
+    let file = env.file(
+        "a.ndjson",
+        "{\"organization\": \"United Nations\", \"aliases\": [\"UN; ONU\"]}\n",
+    );
+    env.ok(&["import", &file]);
+    let path = env.dir.path().join("a.xlsx");
+    let out = env.run(&["export", "--output", path.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "warning: a list item holds a `;`, which an import of the workbook reads as two \
+             items (the aliases of the organization \"United Nations\"); use --format json or \
+             ndjson to keep it whole"
+        ),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

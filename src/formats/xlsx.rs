@@ -805,7 +805,8 @@ fn number_text(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
-        f.to_string()
+        // 1e300, not three hundred digits.
+        format!("{f:?}")
     }
 }
 
@@ -858,8 +859,10 @@ fn read_row(reader: &RowReader, line: u64, row: RowCells) -> Option<ReadResult> 
             };
             Some(Err(Problem { value, ..problem }))
         };
+        // No value saved with the formula (openpyxl and others save none): read as empty, it
+        // would erase the stored field.
         if let Some(formula) = &kept.formula
-            && kept.value == Data::Empty
+            && (kept.value == Data::Empty || kept.value == Data::String(String::new()))
         {
             let shown = formula
                 .as_ref()
