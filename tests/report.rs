@@ -532,3 +532,28 @@ fn report_renders_in_chromium() {
         );
     }
 }
+
+#[test]
+fn a_line_break_is_one_space_and_no_organizations_is_said() {
+    let Some(env) = Env::new() else { return };
+    add(
+        &env,
+        "Line one\r\nline two",
+        "2021-05-01",
+        "2021-05-01",
+        &["--key", "alone"],
+    );
+    let md = env.ok(&["report"]);
+    assert!(md.contains("### Line one line two\n"), "{md}");
+    assert!(
+        md.contains("No organizations are recorded for these events."),
+        "{md}"
+    );
+    assert!(!md.contains("| Organization |"), "{md}");
+    let html = env.ok(&["report", "--format", "html"]);
+    assert!(
+        html.contains("<p>No organizations are recorded for these events.</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("<table class=\"orgs\">"), "{html}");
+}
