@@ -557,3 +557,25 @@ fn a_line_break_is_one_space_and_no_organizations_is_said() {
     );
     assert!(!html.contains("<table class=\"orgs\">"), "{html}");
 }
+
+#[test]
+fn the_title_names_organizations_and_people_by_their_own_names() {
+    let Some(env) = Env::new() else { return };
+    record_seed(&env);
+    env.ok(&[
+        "org",
+        "alias",
+        "UN Office on Drugs and Crime",
+        "Drugs Office",
+    ]);
+    for typed in ["un office on drugs and crime", "drugs office", "UNODC"] {
+        let md = env.ok(&["report", "--org", typed, "--person", "v. v. barchuk"]);
+        assert!(
+            md.starts_with(
+                "# Activity report, 16–18 March 2021, organization UN Office on Drugs and \
+                 Crime, person V. V. Barchuk\n"
+            ),
+            "{typed}: {md}"
+        );
+    }
+}
