@@ -36,7 +36,7 @@ fn the_seed_seminar_as_schema_org() {
         e["name"],
         "Virtual regional seminar on judicial and law enforcement cooperation and information exchange"
     );
-    assert_eq!(e["additionalType"], "seminar");
+    assert!(e.get("additionalType").is_none());
     assert_eq!(e["startDate"], "2021-03-16");
     assert_eq!(e["endDate"], "2021-03-18");
     assert_eq!(
@@ -60,7 +60,10 @@ fn the_seed_seminar_as_schema_org() {
         e["about"],
         json!({"@type": "Project", "name": "Exploring the Relationship between Terrorism, Weapons and Crime"})
     );
-    assert_eq!(e["keywords"], json!(["counter-terrorism", "SALW"]));
+    assert_eq!(
+        e["keywords"],
+        json!(["seminar", "counter-terrorism", "SALW"])
+    );
     // A source that is no web address is what the event is the subject of.
     assert_eq!(
         e["subjectOf"],
@@ -150,7 +153,7 @@ fn modes_give_places_and_attendance_modes() {
     assert_eq!(
         hybrid["location"],
         json!([{"@type": "Place", "name": "Tashkent", "address": "Tashkent"},
-               {"@type": "VirtualLocation", "name": "Tashkent"}])
+               {"@type": "VirtualLocation"}])
     );
     assert_eq!(
         online["location"],

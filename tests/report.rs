@@ -532,3 +532,50 @@ fn report_renders_in_chromium() {
         );
     }
 }
+
+#[test]
+fn a_line_break_is_one_space_and_no_organizations_is_said() {
+    let Some(env) = Env::new() else { return };
+    add(
+        &env,
+        "Line one\r\nline two",
+        "2021-05-01",
+        "2021-05-01",
+        &["--key", "alone"],
+    );
+    let md = env.ok(&["report"]);
+    assert!(md.contains("### Line one line two\n"), "{md}");
+    assert!(
+        md.contains("No organizations are recorded for these events."),
+        "{md}"
+    );
+    assert!(!md.contains("| Organization |"), "{md}");
+    let html = env.ok(&["report", "--format", "html"]);
+    assert!(
+        html.contains("<p>No organizations are recorded for these events.</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("<table class=\"orgs\">"), "{html}");
+}
+
+#[test]
+fn the_title_names_organizations_and_people_by_their_own_names() {
+    let Some(env) = Env::new() else { return };
+    record_seed(&env);
+    env.ok(&[
+        "org",
+        "alias",
+        "UN Office on Drugs and Crime",
+        "Drugs Office",
+    ]);
+    for typed in ["un office on drugs and crime", "drugs office", "UNODC"] {
+        let md = env.ok(&["report", "--org", typed, "--person", "v. v. barchuk"]);
+        assert!(
+            md.starts_with(
+                "# Activity report, 16–18 March 2021, organization UN Office on Drugs and \
+                 Crime, person V. V. Barchuk\n"
+            ),
+            "{typed}: {md}"
+        );
+    }
+}

@@ -11,6 +11,7 @@ use crate::Context;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::render::report::{HtmlReport, MarkdownReport, ReportBuilder, Scope};
 use crate::render::{self, Style};
+use crate::store::EntityKind;
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let mut filter = super::event_filter(&args.filter)?;
@@ -26,7 +27,21 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     }
     let mut store = super::open_for_reading(ctx)?;
     super::resolve_filter(&mut *store, &mut filter)?;
-    let mut builder = ReportBuilder::new(Scope::of(&filter, args.filter.search.as_deref()));
+    // The title names organizations and people by their own names, whatever was typed (an
+    // alias, another case).
+    let mut titled = filter.clone();
+    for (kind, name) in [
+        (EntityKind::Organization, &mut titled.org),
+        (EntityKind::Person, &mut titled.person),
+        (EntityKind::Person, &mut titled.head),
+    ] {
+        if let Some(typed) = name.as_deref()
+            && let Some(found) = store.find_entity(kind, typed)?
+        {
+            *name = Some(found.name);
+        }
+    }
+    let mut builder = ReportBuilder::new(Scope::of(&titled, args.filter.search.as_deref()));
     let mut count = 0u64;
     store.each_event(&filter, |e| {
         count += 1;

@@ -18,7 +18,8 @@ pub const CONTEXT: &str = "https://schema.org";
 ///
 /// - `eventAttendanceMode` from the mode (in-person: Offline, virtual: Online, hybrid: Mixed).
 /// - `location`: a `Place` named by the location (with the region as the place it is in) for
-///   an event held in person, a `VirtualLocation` for a virtual one, both for a hybrid one.
+///   an event held in person, a `VirtualLocation` (named by the location) for a virtual one,
+///   both (the place named by the location) for a hybrid one.
 /// - `organizer`: the organizers; `contributor`: the partners (schema.org's `sponsor` is one
 ///   who pays; a partner helps make the event, which `contributor` says).
 /// - `attendee`: each person once, with the position (`jobTitle`) and organization
@@ -26,7 +27,7 @@ pub const CONTEXT: &str = "https://schema.org";
 ///   `performer` and what they presented as `workFeatured` (a `CreativeWork` by them).
 /// - `url` from a source that is a web address; any other source is what the event is the
 ///   subject of (`subjectOf`, a `CreativeWork` by that name).
-/// - `identifier` the key, `additionalType` the kind, `keywords` the tags, `about` the project.
+/// - `identifier` the key, `keywords` the kind and the tags, `about` the project.
 pub fn event(e: &Event) -> Value {
     let mut o = Map::new();
     o.insert("@context".into(), CONTEXT.into());
@@ -35,9 +36,6 @@ pub fn event(e: &Event) -> Value {
         o.insert("identifier".into(), key.as_str().into());
     }
     o.insert("name".into(), e.title.as_str().into());
-    if let Some(kind) = &e.kind {
-        o.insert("additionalType".into(), kind.as_str().into());
-    }
     if let Some(d) = &e.description {
         o.insert("description".into(), d.as_str().into());
     }
@@ -66,8 +64,10 @@ pub fn event(e: &Event) -> Value {
     if let Some(project) = &e.project {
         o.insert("about".into(), json!({"@type": "Project", "name": project}));
     }
-    if !e.tags.is_empty() {
-        o.insert("keywords".into(), e.tags.clone().into());
+    // The kind too: schema.org has no property for it (`additionalType` wants a URL).
+    let keywords: Vec<&str> = e.kind.iter().chain(&e.tags).map(String::as_str).collect();
+    if !keywords.is_empty() {
+        o.insert("keywords".into(), keywords.into());
     }
     match e.source.as_deref() {
         Some(url) if is_url(url) => {
@@ -105,18 +105,17 @@ fn location(e: &Event) -> Option<Value> {
         }
         Some(place)
     };
-    let online = || {
-        let mut virtual_location = json!({"@type": "VirtualLocation"});
-        if let Some(name) = &e.location {
-            virtual_location["name"] = name.as_str().into();
-        }
-        virtual_location
-    };
+    let online = json!({"@type": "VirtualLocation"});
     match e.mode {
-        Some(Mode::Virtual) => Some(online()),
+        // The location of a virtual event names where it was held online ("Zoom").
+        Some(Mode::Virtual) => Some(match &e.location {
+            Some(name) => json!({"@type": "VirtualLocation", "name": name}),
+            None => online,
+        }),
+        // That of a hybrid event is the place.
         Some(Mode::Hybrid) => Some(match place() {
-            Some(place) => json!([place, online()]),
-            None => online(),
+            Some(place) => json!([place, online]),
+            None => online,
         }),
         Some(Mode::InPerson) | None => place(),
     }

@@ -99,7 +99,9 @@ impl Scope {
 /// User text as the report shows it: on one line, and with the characters a terminal would
 /// act on shown as escapes (`\u{1b}`); the template's escaper then does the rest.
 pub fn plain(text: &str) -> String {
+    // A line break (`\r\n` too) is one space.
     let one_line: String = text
+        .replace("\r\n", "\n")
         .chars()
         .map(|c| {
             if matches!(c, '\n' | '\r' | '\t') {
@@ -816,6 +818,8 @@ fn chart(
     const BELOW: f64 = 72.0;
     let n = bins.len().max(1) as f64;
     let right = LEFT + n * STEP;
+    // Wide enough for the axis's title under a few bars.
+    let wide = right.max(LEFT + 140.0);
     let bottom = TOP + PLOT_HEIGHT;
     let step = tick_step(max.max(1));
     let top_value = max.max(1).div_ceil(step) * step;
@@ -880,7 +884,7 @@ fn chart(
         kinds: kind_views,
         bins,
         sparse,
-        width: num(right + 12.0),
+        width: num(wide + 12.0),
         height: num(bottom + BELOW),
         rects,
         ticks,
@@ -890,7 +894,7 @@ fn chart(
         top: num(TOP),
         bottom: num(bottom),
         x_title: Label {
-            x: num((LEFT + right) / 2.0),
+            x: num((LEFT + wide) / 2.0),
             y: num(bottom + BELOW - 4.0),
             text: if unit == "month" {
                 "Month of the start".to_string()
