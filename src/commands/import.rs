@@ -297,9 +297,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     line,
                     event,
                     participant,
+                    by_person,
                 } => {
-                    if kind == "events" && format == InputFormat::Xlsx && file_absent.is_some() {
-                        // A workbook's events were all read before its participants.
+                    if kind == "events"
+                        && matches!(format, InputFormat::Xlsx | InputFormat::Ics)
+                        && file_absent.is_some()
+                    {
+                        // A workbook's events were all read before its participants, and a
+                        // calendar's before its attendees.
                         events_stats = Some(import.stats());
                     }
                     kind = "participants";
@@ -307,8 +312,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
                         Ok(participant) => {
                             let reference = EventRef::parse(&event);
-                            let outcome =
-                                import.apply_participant(&reference, &participant, line)?;
+                            let outcome = if by_person {
+                                import.apply_attendee(&reference, &participant, line)?
+                            } else {
+                                import.apply_participant(&reference, &participant, line)?
+                            };
                             if let Some(Outcome::AmbiguousName(ambiguous)) = &outcome {
                                 problems.push(ambiguous_problem(line, ambiguous));
                                 continue;
@@ -620,6 +628,7 @@ enum Checked {
         line: u64,
         event: String,
         participant: Result<NewParticipant, FieldError>,
+        by_person: bool,
     },
     Aliases {
         line: u64,
@@ -658,10 +667,12 @@ fn check(item: ReadResult) -> Checked {
             line,
             event,
             record,
+            by_person,
         }) => Checked::Participant {
             line,
             event,
             participant: record.validate(),
+            by_person,
         },
     }
 }

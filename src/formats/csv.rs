@@ -416,6 +416,7 @@ impl Table {
                     line,
                     event,
                     record,
+                    by_person: false,
                 })
             }
         }
