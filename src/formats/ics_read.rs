@@ -6,9 +6,12 @@
 //! TEXT unescaping).
 //!
 //! What a VEVENT gives: SUMMARY the title, DESCRIPTION, LOCATION, URL the source, every
-//! CATEGORIES the tags, UID the key ([`key_of_uid`]), ATTENDEEs with a name the participants
-//! ([`attendees`]). A property the VEVENT leaves out is a field the record leaves out: an
-//! update keeps what is stored for it. The dates are those of the event's own time zone
+//! CATEGORIES the tags, UID the key ([`key_of_uid`]). ATTENDEEs with a name ([`attendees`])
+//! are participants to add, yielded after all the events as a participants file's rows are,
+//! each added unless its person is a participant of the event already: a calendar never
+//! removes or changes a participant. A property the VEVENT leaves out is a field the record
+//! leaves out: an update keeps what is stored for it. Of several VEVENTs of the file with one
+//! UID, the latest version only is read ([`superseded`]). The dates are those of the event's own time zone
 //! ([`Zone`]); an end is exclusive (an all-day DTEND is the day after the last; a timed end at
 //! midnight ends the day before). Recurring events are refused, cancelled ones skipped.
 
@@ -877,7 +880,8 @@ struct Dur {
 }
 
 /// `P2D`, `PT1H30M`, `P1W`, `P1DT2H` (a leading `+` too); `None` if it is not one, or is
-/// negative.
+/// negative. One too long for any date (`P99999999W`) is one all the same, whose end comes
+/// after 9999-12-31.
 fn parse_duration(value: &str) -> Option<Dur> {
     let value = value.trim();
     let value = value.strip_prefix('+').unwrap_or(value);
@@ -1397,6 +1401,8 @@ mod tests {
         assert!(parse_duration("P").is_none());
         assert!(parse_duration("PT").is_none());
         assert!(parse_duration("P1H").is_none());
+        assert!(parse_duration("P99999999W").is_some());
+        assert!(parse_duration("PT99999999999999999999999H").is_some());
     }
 
     #[test]
