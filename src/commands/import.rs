@@ -324,6 +324,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             if let Some(Outcome::Invalid(e)) = outcome {
                                 // A second head of a delegation.
                                 problems.push(Problem::from_field_error(line, e));
+                            } else if outcome.is_none() && by_person {
+                                // A calendar's attendee of an event of the file that was not
+                                // written: the event's own problem says why.
                             } else if outcome.is_none() {
                                 // The hint looks through every key: only for problems that
                                 // will be shown, not for each of 100,000 rows of a wrong file.
