@@ -602,3 +602,229 @@ fn the_example_invitation_imports() {
     assert_eq!(dates(e), span("2021-03-16", "2021-03-17"));
     assert_eq!(e["participants"].as_array().map(Vec::len), Some(2));
 }
+
+/// The participants of the event with `key`: (name, organization, position).
+fn people(env: &Env, key: &str) -> Vec<(String, Value, Value)> {
+    event(env, key)["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["organization"].clone(),
+                p["position"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn attendees_add_and_never_remove_or_overwrite() {
+    let Some(env) = Env::new() else { return };
+    let key = "040000008200E00074C5B7101A82E0080000000090A1@example.org";
+    let invitation = example("invitation.ics");
+    env.ok(&["import", &invitation]);
+    env.ok(&[
+        "edit-participant",
+        "1",
+        "--org",
+        "RATS SCO Executive Committee",
+        "--position",
+        "Director",
+    ]);
+    env.ok(&["add-participant", key, "--name", "Hand Added"]);
+    let by_hand = people(&env, key);
+    assert_eq!(by_hand.len(), 3);
+    let logged = log_len(&env);
+    // The same calendar again: nothing changes, nothing is recorded, and the summary counts
+    // the event as an event and the attendees once.
+    let out = env.run(&["import", &invitation]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "Imported 1 event from {}: 0 created, 0 updated, 1 unchanged; 2 participants: 0 \
+             added, 2 already there;"
+                .replace("{}", &invitation)
+                .as_str()
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(people(&env, key), by_hand);
+    assert_eq!(
+        by_hand[0],
+        (
+            "Aziz Karimov".to_string(),
+            Value::from("RATS SCO Executive Committee"),
+            Value::from("Director")
+        )
+    );
+    assert_eq!(
+        log_len(&env),
+        logged,
+        "an unchanged calendar records nothing"
+    );
+
+    // An updated invitation with another attendee and without one of the first: the new one
+    // is added, no one is removed.
+    let text = std::fs::read_to_string(&invitation)
+        .unwrap()
+        .replace(
+            "SUMMARY:Coordination call",
+            "SUMMARY:Second coordination call",
+        )
+        .replace("ATTENDEE;CN=\"Elena Petrova\"", "ATTENDEE;CN=New Colleague");
+    let said = import(&env, "update.ics", &text);
+    assert!(
+        said.contains(
+            "0 created, 1 updated, 0 unchanged; 2 participants: 1 added, 1 already there"
+        ),
+        "{said}"
+    );
+    let names: Vec<String> = people(&env, key).into_iter().map(|p| p.0).collect();
+    assert_eq!(
+        names,
+        [
+            "Aziz Karimov",
+            "Elena Petrova",
+            "Hand Added",
+            "New Colleague"
+        ]
+    );
+    assert_eq!(people(&env, key)[0].2, Value::from("Director"));
+}
+
+#[test]
+fn many_attendees_each_once() {
+    let Some(env) = Env::new() else { return };
+    let mut props = String::from("UID:crowd\nSUMMARY:Crowd\nDTSTART;VALUE=DATE:20210316\n");
+    for round in 0..2 {
+        for i in 0..600 {
+            let name = if round == 0 {
+                format!("Person {i}")
+            } else {
+                format!("person  {i}")
+            };
+            props.push_str(&format!("ATTENDEE;CN={name}:mailto:p{i}@example.org\n"));
+        }
+    }
+    let said = import(&env, "crowd.ics", &cal(&vevent(&props)));
+    assert!(said.contains("600 participants: 600 added"), "{said}");
+    assert_eq!(people(&env, "crowd").len(), 600);
+}
+
+#[test]
+fn a_files_vtimezone_wins_over_a_built_in_zone_of_its_name() {
+    let Some(env) = Env::new() else { return };
+    // chrono-tz's EST is -05:00 all year; this file's EST has summer time (-04:00).
+    let est = "BEGIN:VTIMEZONE\nTZID:EST\nBEGIN:STANDARD\nDTSTART:16011104T020000\n\
+               RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\nTZOFFSETFROM:-0400\nTZOFFSETTO:-0500\n\
+               END:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:16010311T020000\n\
+               RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\nTZOFFSETFROM:-0500\nTZOFFSETTO:-0400\n\
+               END:DAYLIGHT\nEND:VTIMEZONE\n";
+    // 04:30Z on 2 July is 00:30 in summer (-04:00): the call spans two dates (with -05:00,
+    // 23:30, it would not).
+    import(
+        &env,
+        "est.ics",
+        &cal(&format!(
+            "{est}{}",
+            vevent(
+                "UID:late\nSUMMARY:Late call\nDTSTART;TZID=EST:20210701T230000\n\
+                 DTEND:20210702T043000Z\n"
+            )
+        )),
+    );
+    assert_eq!(
+        dates(&event(&env, "late")),
+        span("2021-07-01", "2021-07-02")
+    );
+    // An IANA name, case aside.
+    import(
+        &env,
+        "lower.ics",
+        &cal(&vevent(
+            "UID:lower\nSUMMARY:Lower\nDTSTART;TZID=asia/tashkent:20210316T233000\n\
+             DTEND:20210316T200000Z\n",
+        )),
+    );
+    assert_eq!(
+        dates(&event(&env, "lower")),
+        span("2021-03-16", "2021-03-17")
+    );
+}
+
+#[test]
+fn a_duration_past_the_last_date_says_so() {
+    let Some(env) = Env::new() else { return };
+    let text = cal(&vevent(
+        "UID:long\nSUMMARY:Long\nDTSTART;VALUE=DATE:20210316\nDURATION:P99999999W\n",
+    ));
+    let err = env.fails(1, &["import", &env.file("long.ics", &text)]);
+    assert!(
+        err.contains("line 8: DURATION \"P99999999W\": gives an end after 9999-12-31"),
+        "{err}"
+    );
+}
+
+#[test]
+fn calendar_properties_with_parameters_are_read() {
+    let Some(env) = Env::new() else { return };
+    let text = cal(&vevent(
+        "UID:named\nSUMMARY:Named\nDTSTART:20210316T183000Z\nDTEND:20210316T200000Z\n",
+    ))
+    .replace(
+        "VERSION:2.0",
+        "VERSION:2.0\r\nX-WR-TIMEZONE;VALUE=TEXT:Asia/Tashkent",
+    );
+    import(&env, "named.ics", &text);
+    assert_eq!(
+        dates(&event(&env, "named")),
+        span("2021-03-16", "2021-03-17")
+    );
+    let text = cal(&vevent(
+        "UID:gone\nSUMMARY:Called off\nDTSTART;VALUE=DATE:20210316\n",
+    ))
+    .replace("VERSION:2.0", "VERSION:2.0\r\nMETHOD;X=1:CANCEL");
+    let said = import(&env, "cancel.ics", &text);
+    assert!(said.contains("is cancelled (METHOD:CANCEL)"), "{said}");
+    assert_eq!(events(&env).len(), 1);
+}
+
+#[test]
+fn of_two_versions_in_one_file_the_latest_is_read() {
+    let Some(env) = Env::new() else { return };
+    let version = |sequence: u32, stamp: &str, summary: &str, start: &str| {
+        vevent(&format!(
+            "UID:moved\nSEQUENCE:{sequence}\nDTSTAMP:{stamp}\nSUMMARY:{summary}\n\
+             DTSTART;VALUE=DATE:{start}\n"
+        ))
+    };
+    // The update first, the original after it (line 4, then line 11).
+    let text = cal(&[
+        version(1, "20210302T090000Z", "Moved", "20210318"),
+        version(0, "20210301T090000Z", "Original", "20210316"),
+    ]
+    .concat());
+    let said = import(&env, "both.ics", &text);
+    assert!(said.contains("1 event from"), "{said}");
+    assert!(
+        said.contains(
+            "line 11: skipped: the VEVENT of line 11 (UID \"moved\", SUMMARY \"Original\") is \
+             an older version of the one of line 4 (SEQUENCE 0 before 1)"
+        ),
+        "{said}"
+    );
+    let e = event(&env, "moved");
+    assert_eq!(e["title"], "Moved");
+    assert_eq!(dates(&e), span("2021-03-18", "2021-03-18"));
+    // The same SEQUENCE: the later DTSTAMP.
+    let text = cal(&[
+        version(2, "20210305T090000Z", "Latest", "20210320"),
+        version(2, "20210304T090000Z", "Earlier", "20210319"),
+    ]
+    .concat());
+    import(&env, "stamps.ics", &text);
+    assert_eq!(event(&env, "moved")["title"], "Latest");
+}

@@ -326,9 +326,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     line,
                     event,
                     participant,
+                    by_person,
                 } => {
-                    if kind == "events" && format == InputFormat::Xlsx && file_absent.is_some() {
-                        // A workbook's events were all read before its participants.
+                    if kind == "events"
+                        && matches!(format, InputFormat::Xlsx | InputFormat::Ics)
+                        && file_absent.is_some()
+                    {
+                        // A workbook's events were all read before its participants, and a
+                        // calendar's before its attendees.
                         events_stats = Some(import.stats());
                     }
                     kind = "participants";
@@ -336,8 +341,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         Err(e) => problems.push(Problem::from_field_error(line, e)),
                         Ok(participant) => {
                             let reference = EventRef::parse(&event);
-                            let outcome =
-                                import.apply_participant(&reference, &participant, line)?;
+                            let outcome = if by_person {
+                                import.apply_attendee(&reference, &participant, line)?
+                            } else {
+                                import.apply_participant(&reference, &participant, line)?
+                            };
                             if let Some(Outcome::AmbiguousName(ambiguous)) = &outcome {
                                 problems.push(ambiguous_problem(line, ambiguous));
                                 continue;
@@ -345,6 +353,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             if let Some(Outcome::Invalid(e)) = outcome {
                                 // A second head of a delegation.
                                 problems.push(Problem::from_field_error(line, e));
+                            } else if outcome.is_none() && by_person {
+                                // A calendar's attendee of an event of the file that was not
+                                // written: the event's own problem says why.
                             } else if outcome.is_none() {
                                 // The hint looks through every key: only for problems that
                                 // will be shown, not for each of 100,000 rows of a wrong file.
@@ -649,6 +660,7 @@ enum Checked {
         line: u64,
         event: String,
         participant: Result<NewParticipant, FieldError>,
+        by_person: bool,
     },
     Aliases {
         line: u64,
@@ -687,10 +699,12 @@ fn check(item: ReadResult) -> Checked {
             line,
             event,
             record,
+            by_person,
         }) => Checked::Participant {
             line,
             event,
             participant: record.validate(),
+            by_person,
         },
     }
 }

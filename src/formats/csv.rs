@@ -402,6 +402,7 @@ impl Table {
                     line,
                     event,
                     record,
+                    by_person: false,
                 })
             }
         }

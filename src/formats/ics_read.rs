@@ -6,9 +6,12 @@
 //! TEXT unescaping).
 //!
 //! What a VEVENT gives: SUMMARY the title, DESCRIPTION, LOCATION, URL the source, every
-//! CATEGORIES the tags, UID the key ([`key_of_uid`]), ATTENDEEs with a name the participants
-//! ([`attendees`]). A property the VEVENT leaves out is a field the record leaves out: an
-//! update keeps what is stored for it. The dates are those of the event's own time zone
+//! CATEGORIES the tags, UID the key ([`key_of_uid`]). ATTENDEEs with a name ([`attendees`])
+//! are participants to add, yielded after all the events as a participants file's rows are,
+//! each added unless its person is a participant of the event already: a calendar never
+//! removes or changes a participant. A property the VEVENT leaves out is a field the record
+//! leaves out: an update keeps what is stored for it. Of several VEVENTs of the file with one
+//! UID, the latest version only is read ([`superseded`]). The dates are those of the event's own time zone
 //! ([`Zone`]); an end is exclusive (an all-day DTEND is the day after the last; a timed end at
 //! midnight ends the day before). Recurring events are refused, cancelled ones skipped.
 
@@ -123,20 +126,112 @@ fn read_calendar(bytes: &[u8]) -> Vec<ReadResult> {
         Ok(calendars) => calendars,
         Err(problem) => return vec![Err(problem)],
     };
+    // Every VEVENT of the file, with the calendar it is in; of several with one UID (and no
+    // RECURRENCE-ID: an update of the same event, sent again), the latest version only.
+    let mut vevents: Vec<(usize, &Block)> = Vec::new();
+    for (at, calendar) in calendars.iter().enumerate() {
+        for block in calendar.children.iter().filter(|b| b.name == "VEVENT") {
+            vevents.push((at, block));
+        }
+    }
+    let superseded = superseded(&vevents);
     let mut out = Vec::new();
-    for calendar in &calendars {
-        let zones = Zones::of(calendar);
+    // Attendees come after all the events, as a workbook's participants after its events:
+    // each is added to an event written before it.
+    let mut attendees = Vec::new();
+    let zones: Vec<Zones> = calendars.iter().map(Zones::of).collect();
+    for (at, calendar) in calendars.iter().enumerate() {
         // A cancellation sent by mail (METHOD:CANCEL) cancels every event it holds.
-        let cancel = calendar.lines.iter().any(|l| {
-            l.text
-                .get(..7)
-                .is_some_and(|s| s.eq_ignore_ascii_case("METHOD:"))
-                && l.text[7..].trim().eq_ignore_ascii_case("CANCEL")
-        });
-        for block in &calendar.children {
-            if block.name == "VEVENT" {
-                out.extend(event(block, &zones, cancel));
+        let (props, _) = read_props(calendar);
+        let cancel = props
+            .iter()
+            .any(|p| p.name == "METHOD" && p.value.trim().eq_ignore_ascii_case("CANCEL"));
+        for (_, block) in vevents.iter().filter(|(c, _)| *c == at) {
+            if let Some(what) = superseded.get(&block.line) {
+                out.push(Ok(Item::Skipped {
+                    line: block.line,
+                    key: None,
+                    what: what.clone(),
+                }));
+                continue;
             }
+            let (items, more) = event(block, &zones[at], cancel);
+            out.extend(items);
+            attendees.extend(more);
+        }
+    }
+    out.extend(attendees);
+    out
+}
+
+/// The VEVENTs (by line) that another of the file with the same UID supersedes, and why: of
+/// those that are not an occurrence's override (RECURRENCE-ID), the one with the highest
+/// SEQUENCE, then the latest DTSTAMP, then the last in the file is read.
+fn superseded(vevents: &[(usize, &Block)]) -> std::collections::HashMap<u64, String> {
+    struct Version {
+        line: u64,
+        uid: String,
+        summary: Option<String>,
+        sequence: i64,
+        stamp: String,
+    }
+    let mut groups: std::collections::HashMap<String, Vec<Version>> =
+        std::collections::HashMap::new();
+    for (_, block) in vevents {
+        let (props, _) = read_props(block);
+        let one = |name: &str| props.iter().find(|p| p.name == name);
+        if one("RECURRENCE-ID").is_some() {
+            continue;
+        }
+        let Some(uid) = one("UID")
+            .map(|p| p.value.trim().to_string())
+            .filter(|u| !u.is_empty())
+        else {
+            continue;
+        };
+        let group = key_of_uid(&uid).map_or_else(|| uid.clone(), |k| name_key(&k));
+        groups.entry(group).or_default().push(Version {
+            line: block.line,
+            uid,
+            summary: one("SUMMARY").map(|p| p.value.clone()),
+            sequence: one("SEQUENCE")
+                .and_then(|p| p.value.trim().parse().ok())
+                .unwrap_or(0),
+            // YYYYMMDDTHHMMSSZ: in the order of time as text.
+            stamp: one("DTSTAMP")
+                .map(|p| p.value.trim().to_ascii_uppercase())
+                .unwrap_or_default(),
+        });
+    }
+    let mut out = std::collections::HashMap::new();
+    for versions in groups.values().filter(|v| v.len() > 1) {
+        let Some(latest) = versions
+            .iter()
+            .max_by(|a, b| (a.sequence, &a.stamp, a.line).cmp(&(b.sequence, &b.stamp, b.line)))
+        else {
+            continue;
+        };
+        for v in versions.iter().filter(|v| v.line != latest.line) {
+            let summary = v
+                .summary
+                .as_ref()
+                .map(|s| format!(", SUMMARY {s:?}"))
+                .unwrap_or_default();
+            let why = if v.sequence != latest.sequence {
+                format!("SEQUENCE {} before {}", v.sequence, latest.sequence)
+            } else if v.stamp != latest.stamp {
+                format!("DTSTAMP {} before {}", v.stamp, latest.stamp)
+            } else {
+                "the same SEQUENCE and DTSTAMP, earlier in the file".to_string()
+            };
+            out.insert(
+                v.line,
+                format!(
+                    "the VEVENT of line {} (UID {:?}{summary}) is an older version of the one of \
+                     line {} ({why})",
+                    v.line, v.uid, latest.line
+                ),
+            );
         }
     }
     out
@@ -299,7 +394,7 @@ fn read_props(block: &Block) -> (Vec<Prop>, Vec<Problem>) {
 // ---------------------------------------------------------------------------------------
 // Events
 
-fn event(block: &Block, zones: &Zones, cancel: bool) -> Vec<ReadResult> {
+fn event(block: &Block, zones: &Zones, cancel: bool) -> (Vec<ReadResult>, Vec<ReadResult>) {
     let (props, mut problems) = read_props(block);
     let one = |name: &str| props.iter().find(|p| p.name == name);
     let uid = one("UID").map(|p| p.value.trim().to_string());
@@ -322,19 +417,22 @@ fn event(block: &Block, zones: &Zones, cancel: bool) -> Vec<ReadResult> {
 
     let cancelled = one("STATUS").is_some_and(|p| p.value.trim().eq_ignore_ascii_case("CANCELLED"));
     if cancelled || cancel {
-        return vec![Ok(Item::Skipped {
-            line: block.line,
-            key: uid.as_deref().and_then(key_of_uid),
-            what: format!(
-                "{} is cancelled ({})",
-                named(),
-                if cancelled {
-                    "STATUS:CANCELLED"
-                } else {
-                    "METHOD:CANCEL"
-                }
-            ),
-        })];
+        return (
+            vec![Ok(Item::Skipped {
+                line: block.line,
+                key: uid.as_deref().and_then(key_of_uid),
+                what: format!(
+                    "{} is cancelled ({})",
+                    named(),
+                    if cancelled {
+                        "STATUS:CANCELLED"
+                    } else {
+                        "METHOD:CANCEL"
+                    }
+                ),
+            })],
+            Vec::new(),
+        );
     }
     for name in ["RRULE", "RDATE"] {
         if let Some(p) = one(name) {
@@ -422,10 +520,27 @@ fn event(block: &Block, zones: &Zones, cancel: bool) -> Vec<ReadResult> {
         record.tags = tags;
         present.push(Field::Tags);
     }
+    // Attendees add to the event with its key, and never take away or change a participant
+    // stored (with an organization and a position given by hand, say); an event without a
+    // key (our export's `id-N@events`) has them in its record, as its whole list.
     let participants = attendees(&props);
-    if !participants.is_empty() {
-        record.participants = participants;
-        present.push(Field::Participants);
+    let mut added = Vec::new();
+    match &record.key {
+        Some(key) => {
+            for (line, participant) in participants {
+                added.push(Ok(Item::Participant {
+                    line,
+                    event: format!("{}{key}", crate::model::KEY_PREFIX),
+                    record: participant,
+                    by_person: true,
+                }));
+            }
+        }
+        None if !participants.is_empty() => {
+            record.participants = participants.into_iter().map(|(_, p)| p).collect();
+            present.push(Field::Participants);
+        }
+        None => {}
     }
 
     match dates(block, &props, zones) {
@@ -437,17 +552,20 @@ fn event(block: &Block, zones: &Zones, cancel: bool) -> Vec<ReadResult> {
     }
 
     if !problems.is_empty() {
-        return problems.into_iter().map(Err).collect();
+        return (problems.into_iter().map(Err).collect(), Vec::new());
     }
     let absent = Field::ALL
         .into_iter()
         .filter(|f| *f != Field::Id && !present.contains(f))
         .collect();
-    vec![Ok(Item::Event {
-        line: block.line,
-        record: Box::new(record),
-        absent,
-    })]
+    (
+        vec![Ok(Item::Event {
+            line: block.line,
+            record: Box::new(record),
+            absent,
+        })],
+        added,
+    )
 }
 
 /// The key a UID gives. Our own export's UIDs (`key-KEY@events`) give back KEY (and
@@ -546,8 +664,9 @@ fn text_list(value: &str) -> Vec<String> {
 /// address), a room or resource (CUTYPE), a NON-PARTICIPANT (for information), one who
 /// DECLINED, and a name given twice. ORGANIZER is not read: it is the mailbox the
 /// invitation came from, most often, rather than someone who took part.
-fn attendees(props: &[Prop]) -> Vec<ParticipantRecord> {
-    let mut out: Vec<ParticipantRecord> = Vec::new();
+fn attendees(props: &[Prop]) -> Vec<(u64, ParticipantRecord)> {
+    let mut out: Vec<(u64, ParticipantRecord)> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in props.iter().filter(|p| p.name == "ATTENDEE") {
         let Some(name) = p.param("CN").map(str::trim).filter(|n| !n.is_empty()) else {
             continue;
@@ -563,17 +682,20 @@ fn attendees(props: &[Prop]) -> Vec<ParticipantRecord> {
             || upper("CUTYPE").is_some_and(|c| c == "ROOM" || c == "RESOURCE")
             || upper("ROLE").is_some_and(|r| r == "NON-PARTICIPANT")
             || upper("PARTSTAT").is_some_and(|s| s == "DECLINED")
-            || out.iter().any(|o| name_key(&o.name) == name_key(name))
+            || !seen.insert(name_key(name))
         {
             continue;
         }
-        out.push(ParticipantRecord {
-            name: name.to_string(),
-            role: upper("ROLE")
-                .filter(|r| r == "CHAIR")
-                .map(|_| "chair".to_string()),
-            ..ParticipantRecord::default()
-        });
+        out.push((
+            p.line,
+            ParticipantRecord {
+                name: name.to_string(),
+                role: upper("ROLE")
+                    .filter(|r| r == "CHAIR")
+                    .map(|_| "chair".to_string()),
+                ..ParticipantRecord::default()
+            },
+        ));
     }
     out
 }
@@ -696,7 +818,8 @@ fn dates(
         }
     };
     let start_local = local(&start);
-    let overflow = |p: &Prop| p.problem("gives an end after the year 9999");
+    let overflow =
+        |p: &Prop| p.problem("gives an end after 9999-12-31, the last date an event can have");
     let end_local = match end {
         End::None => match start {
             When::Date(d) => d.and_time(NaiveTime::MIN) + Days::new(1),
@@ -723,8 +846,8 @@ fn dates(
                 }
             };
             match end {
-                Some(end) => end,
-                None => return Err(vec![overflow(p)]),
+                Some(end) if end.year() <= 9999 => end,
+                _ => return Err(vec![overflow(p)]),
             }
         }
     };
@@ -757,13 +880,14 @@ struct Dur {
 }
 
 /// `P2D`, `PT1H30M`, `P1W`, `P1DT2H` (a leading `+` too); `None` if it is not one, or is
-/// negative.
+/// negative. One too long for any date (`P99999999W`) is one all the same, whose end comes
+/// after 9999-12-31.
 fn parse_duration(value: &str) -> Option<Dur> {
     let value = value.trim();
     let value = value.strip_prefix('+').unwrap_or(value);
     let mut rest = value.strip_prefix(['P', 'p'])?;
     let mut days: u64 = 0;
-    let mut seconds: i64 = 0;
+    let mut seconds: u64 = 0;
     let mut in_time = false;
     let mut any = false;
     while !rest.is_empty() {
@@ -776,10 +900,11 @@ fn parse_duration(value: &str) -> Option<Dur> {
             continue;
         }
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 || digits > 9 {
+        if digits == 0 {
             return None;
         }
-        let n: u64 = rest[..digits].parse().ok()?;
+        // A number too large for any date is still a duration: one no end can come of.
+        let n: u64 = rest[..digits].parse().unwrap_or(u64::MAX);
         let unit = rest[digits..].chars().next()?;
         rest = &rest[digits + unit.len_utf8()..];
         any = true;
@@ -791,13 +916,11 @@ fn parse_duration(value: &str) -> Option<Dur> {
             (true, 'S') => (0, 1),
             _ => return None,
         };
-        days = days.checked_add(n * days_per)?;
-        seconds = seconds.checked_add(i64::try_from(n * seconds_per).ok()?)?;
+        days = days.saturating_add(n.saturating_mul(days_per));
+        seconds = seconds.saturating_add(n.saturating_mul(seconds_per));
     }
-    // Beyond any date there is: no end can come of it.
-    if days > 4_000_000 || seconds > 400_000_000_000 {
-        return None;
-    }
+    // Beyond any date there is (some 12,700 years): the end it gives is after 9999-12-31.
+    let seconds = i64::try_from(seconds.min(400_000_000_000)).ok()?;
     any.then_some(Dur {
         days,
         time: Duration::try_seconds(seconds)?,
@@ -812,7 +935,7 @@ fn parse_duration(value: &str) -> Option<Dur> {
 enum Zone {
     Utc,
     Iana(chrono_tz::Tz),
-    /// Defined by a VTIMEZONE of the file (its TZID not an IANA name).
+    /// Defined by a VTIMEZONE of the file.
     Defined(std::rc::Rc<Defined>),
 }
 
@@ -1064,25 +1187,22 @@ impl Zones {
         let calendar = calendar
             .lines
             .iter()
-            .filter(|l| {
-                l.text
-                    .get(..14)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("X-WR-TIMEZONE:"))
-            })
-            .find_map(parse_line);
+            .filter_map(parse_line)
+            .find(|p| p.name == "X-WR-TIMEZONE");
         Zones { defined, calendar }
     }
 
-    /// The zone a TZID names: an IANA name; else the VTIMEZONE of the file with that TZID;
-    /// else a Windows name (Outlook's) of a zone; else the IANA name it ends with
+    /// The zone a TZID names: the VTIMEZONE of the file with that TZID (RFC 5545 makes it
+    /// the definition, even of a name chrono-tz knows, such as `EST`); else an IANA name (case
+    /// aside); else a Windows name (Outlook's) of a zone; else the IANA name it ends with
     /// (`/mozilla.org/20050126_1/Asia/Tashkent`).
     fn find(&self, tzid: &str) -> Option<Zone> {
         let tzid = tzid.trim();
-        if let Some(zone) = iana(tzid) {
-            return Some(zone);
-        }
         if let Some(d) = self.defined.iter().find(|d| d.tzid == tzid) {
             return Some(Zone::Defined(d.clone()));
+        }
+        if let Some(zone) = iana(tzid) {
+            return Some(zone);
         }
         if let Some(name) = WINDOWS_ZONES
             .iter()
@@ -1113,7 +1233,15 @@ fn iana(name: &str) -> Option<Zone> {
     if name.eq_ignore_ascii_case("UTC") || name.eq_ignore_ascii_case("GMT") {
         return Some(Zone::Utc);
     }
-    name.parse::<chrono_tz::Tz>().ok().map(Zone::Iana)
+    name.parse::<chrono_tz::Tz>()
+        .ok()
+        .or_else(|| {
+            chrono_tz::TZ_VARIANTS
+                .iter()
+                .find(|tz| tz.name().eq_ignore_ascii_case(name))
+                .copied()
+        })
+        .map(Zone::Iana)
 }
 
 /// `+0500`, `-0430`, `+053000` as seconds east of UTC.
@@ -1273,6 +1401,8 @@ mod tests {
         assert!(parse_duration("P").is_none());
         assert!(parse_duration("PT").is_none());
         assert!(parse_duration("P1H").is_none());
+        assert!(parse_duration("P99999999W").is_some());
+        assert!(parse_duration("PT99999999999999999999999H").is_some());
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub enum Item {
         line: u64,
         event: String,
         record: ParticipantRecord,
+        /// A calendar's ATTENDEE: added unless its person is a participant of the event
+        /// already, whatever the details stored with them (a participants CSV's row is added
+        /// unless the very same participation is there).
+        by_person: bool,
     },
     /// A record the file holds but that is not imported, and why (a calendar's cancelled
     /// event): said after the import. `key` is the key it would have had.

@@ -712,6 +712,33 @@ impl<'a> Import<'a> {
         Ok(Some(outcome))
     }
 
+    /// Adds a calendar's attendee to an existing event unless its person (under any of their
+    /// names) is a participant of the event already, whatever is recorded with them: an
+    /// attendee adds, and never changes or doubles what is there. `Ok(None)` when there is no
+    /// such event.
+    pub fn apply_attendee(
+        &mut self,
+        event_ref: &EventRef,
+        p: &NewParticipant,
+        line: u64,
+    ) -> Result<Option<Outcome>> {
+        self.preloaded.take();
+        let Some(event_id) = self.txn.resolve_event(event_ref)? else {
+            return Ok(None);
+        };
+        let person = name_key(&self.own_name(EntityKind::Person, &p.name)?);
+        let stored = self.load(event_id)?;
+        if stored
+            .participants
+            .iter()
+            .any(|s| name_key(&s.name) == person)
+        {
+            self.stats.unchanged += 1;
+            return Ok(Some(Outcome::Unchanged));
+        }
+        self.apply_participant(event_ref, p, line)
+    }
+
     /// A head of a delegation from a participants file, where the stored delegation may have
     /// one already: `Invalid` (naming the head there) when it has another; `Unchanged` when it
     /// is this very participation; `Updated` when the same participation is there but not as
