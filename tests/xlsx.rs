@@ -467,6 +467,48 @@ fn a_participant_of_no_event_names_the_participants_sheet() {
 }
 
 #[test]
+fn the_participants_of_a_refused_event_are_counted_not_listed() {
+    let Some(env) = Env::new() else { return };
+    let mut book = Workbook::new();
+    let events = book.add_worksheet().set_name("Events").unwrap();
+    for (col, text) in ["key", "title", "start"].iter().enumerate() {
+        events.write_string(0, col as u16, *text).unwrap();
+    }
+    for (col, text) in ["k1", "Bad", "2021-13-01"].iter().enumerate() {
+        events.write_string(1, col as u16, *text).unwrap();
+    }
+    let participants = book.add_worksheet().set_name("Participants").unwrap();
+    participants.write_string(0, 0, "event").unwrap();
+    participants.write_string(0, 1, "name").unwrap();
+    for row in 1..=3 {
+        participants.write_string(row, 0, "k1").unwrap();
+        participants
+            .write_string(row, 1, format!("Person {row}"))
+            .unwrap();
+    }
+    let path = env.dir.path().join("refused.xlsx");
+    book.save(&path).unwrap();
+    let path = path.to_str().unwrap();
+    let err = env.fails(1, &["import", path]);
+    assert!(
+        err.contains(&format!("{path}: Events row 2: start \"2021-13-01\": ")),
+        "{err}"
+    );
+    assert!(!err.contains("no event has this key"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{path}: and 3 rows of Participants whose events were not written, because of \
+             the problems of the Events sheet above"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("1 problem in {path}; nothing was imported")),
+        "{err}"
+    );
+}
+
+#[test]
 fn what_is_not_a_workbook_is_said() {
     let Some(env) = Env::new() else { return };
     let path = env.file("fake.xlsx", "title,start\nA,2021-01-01\n");

@@ -122,6 +122,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     };
     // What a workbook's events did, told apart from what its participants did.
     let mut events_stats = None;
+    // A workbook's Participants rows of events its Events sheet could not write: counted, not
+    // listed each as "no event has this key" (the events' own problems say why).
+    let mut events_refused = false;
+    let mut of_unwritten = 0u64;
     let mut skipped: Vec<Skipped> = Vec::new();
 
     // One thread reads and validates records while this one writes them: the two halves
@@ -335,6 +339,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         // A workbook's events were all read before its participants, and a
                         // calendar's before its attendees.
                         events_stats = Some(import.stats());
+                        events_refused = problems.count > 0;
                     }
                     kind = "participants";
                     match participant {
@@ -356,6 +361,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                             } else if outcome.is_none() && by_person {
                                 // A calendar's attendee of an event of the file that was not
                                 // written: the event's own problem says why.
+                            } else if outcome.is_none() && events_refused {
+                                of_unwritten += 1;
                             } else if outcome.is_none() {
                                 // The hint looks through every key: only for problems that
                                 // will be shown, not for each of 100,000 rows of a wrong file.
@@ -396,6 +403,15 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             eprintln!(
                 "... and {more} more {}",
                 plural(more, "problem", "problems")
+            );
+        }
+        if of_unwritten > 0 {
+            eprintln!(
+                "{}",
+                escape(&format!(
+                    "{name}: and {of_unwritten} {} of Participants whose events were not written, because of the problems of the Events sheet above",
+                    plural(of_unwritten, "row", "rows")
+                ))
             );
         }
         bail!(
