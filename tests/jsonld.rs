@@ -131,10 +131,18 @@ fn modes_give_places_and_attendance_modes() {
         &["--mode", "virtual", "--location", "Zoom"],
     );
     add(&env, "Unknown", "2021-04-01", "2021-04-01", &[]);
+    add(
+        &env,
+        "Twice",
+        "2021-05-01",
+        "2021-05-01",
+        &["--kind", "workshop", "--tag", "Workshop", "--tag", "SALW"],
+    );
     let all = export(&env, &[]);
-    let [in_person, hybrid, online, unknown] = all.as_array().unwrap().as_slice() else {
+    let [in_person, hybrid, online, unknown, twice] = all.as_array().unwrap().as_slice() else {
         panic!("{all}")
     };
+    assert_eq!(twice["keywords"], json!(["workshop", "SALW"]));
     assert_eq!(
         in_person["eventAttendanceMode"],
         "https://schema.org/OfflineEventAttendanceMode"

@@ -65,7 +65,13 @@ pub fn event(e: &Event) -> Value {
         o.insert("about".into(), json!({"@type": "Project", "name": project}));
     }
     // The kind too: schema.org has no property for it (`additionalType` wants a URL).
-    let keywords: Vec<&str> = e.kind.iter().chain(&e.tags).map(String::as_str).collect();
+    // Each once, whatever the case (a kind "workshop" and a tag "Workshop").
+    let mut keywords: Vec<&str> = Vec::new();
+    for word in e.kind.iter().chain(&e.tags) {
+        if !keywords.iter().any(|k| name_key(k) == name_key(word)) {
+            keywords.push(word);
+        }
+    }
     if !keywords.is_empty() {
         o.insert("keywords".into(), keywords.into());
     }
