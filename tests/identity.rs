@@ -575,16 +575,11 @@ fn ics_at_the_end_of_time_and_without_a_description() {
     assert!(!ics.contains("DESCRIPTION:\r\n"), "{ics}");
 
     // Read by an independent implementation, when it is there (CI installs it).
-    let has_icalendar = std::process::Command::new("python3")
-        .args(["-c", "import icalendar"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_icalendar {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Python's icalendar"
-        );
-        eprintln!("skipped: `pip install icalendar` to check the iCalendar export");
+    if !crate::util::outside_tool(
+        &["python3", "-c", "import icalendar"],
+        "CI must install Python's icalendar",
+        "`pip install icalendar` to check the iCalendar export",
+    ) {
         return;
     }
     let path = env.file("cal.ics", &ics);

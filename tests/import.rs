@@ -513,16 +513,11 @@ fn formulas_are_neutralized_in_csv() {
 fn ics_export_is_valid_icalendar() {
     // CI installs icalendar (.ci/run) and must run this; a newcomer with only Rust may not
     // have it, and is told so rather than failed.
-    let has_icalendar = std::process::Command::new("python3")
-        .args(["-c", "import icalendar"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_icalendar {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Python's icalendar (see .ci/run)"
-        );
-        eprintln!("skipped: `pip install icalendar` to check the iCalendar export");
+    if !crate::util::outside_tool(
+        &["python3", "-c", "import icalendar"],
+        "CI must install Python's icalendar (see .ci/run)",
+        "`pip install icalendar` to check the iCalendar export",
+    ) {
         return;
     }
     let Some(env) = Env::new() else { return };

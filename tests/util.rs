@@ -646,3 +646,19 @@ pub fn without_last_change(table: &str) -> String {
     }
     out
 }
+
+/// Whether an outside program that an independent check needs is here: `command` runs and
+/// succeeds. Under CI it must be (`.ci/run` installs it): a missing one fails the test with
+/// `ci_message`, never skips it; elsewhere the test is skipped, saying `skipped` (how to
+/// install it).
+pub fn outside_tool(command: &[&str], ci_message: &str, skipped: &str) -> bool {
+    let here = std::process::Command::new(command[0])
+        .args(&command[1..])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !here {
+        assert!(std::env::var_os("CI").is_none(), "{ci_message}");
+        eprintln!("skipped: {skipped}");
+    }
+    here
+}

@@ -24,7 +24,7 @@ use rust_xlsxwriter::{
 use super::csv::{EVENT_COLUMNS, Kind, PARTICIPANT_COLUMNS, Table};
 use super::{Item, Problem, ReadResult};
 use crate::dates::iso;
-use crate::model::{AliasRecord, Event, EventFilter, key_reference, name_key};
+use crate::model::{AliasRecord, Event, EventFilter, key_reference, name_key, organization_roles};
 use crate::store::Store;
 
 pub const EVENTS: &str = "Events";
@@ -342,34 +342,19 @@ fn count_links(
     orgs: &mut HashMap<String, OrgCounts>,
     people: &mut HashMap<String, i64>,
 ) {
-    let mut any: HashSet<String> = HashSet::new();
-    for name in &e.organizers {
-        let key = name_key(name);
-        any.insert(key.clone());
-        orgs.entry(key).or_default().organizer += 1;
+    for roles in organization_roles(e) {
+        let counts = orgs.entry(roles.key).or_default();
+        counts.events += 1;
+        counts.organizer += i64::from(roles.organizer);
+        counts.partner += i64::from(roles.partner);
+        counts.participant += i64::from(roles.participant);
     }
-    for name in &e.partners {
-        let key = name_key(name);
-        any.insert(key.clone());
-        orgs.entry(key).or_default().partner += 1;
-    }
-    let mut represented = HashSet::new();
     let mut seen_people = HashSet::new();
     for p in &e.participants {
-        if let Some(org) = &p.organization {
-            let key = name_key(org);
-            any.insert(key.clone());
-            if represented.insert(key.clone()) {
-                orgs.entry(key).or_default().participant += 1;
-            }
-        }
         let person = name_key(&p.name);
         if seen_people.insert(person.clone()) {
             *people.entry(person).or_default() += 1;
         }
-    }
-    for key in any {
-        orgs.entry(key).or_default().events += 1;
     }
 }
 

@@ -61,6 +61,56 @@ pub fn delegations(participants: &[Participant]) -> Vec<(Option<&str>, Vec<&Part
     groups
 }
 
+/// The roles one organization had in one event: organizer, partner, or sending someone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRoles<'a> {
+    /// As the event first names it.
+    pub name: &'a str,
+    /// Its [`name_key`].
+    pub key: String,
+    pub organizer: bool,
+    pub partner: bool,
+    pub participant: bool,
+}
+
+/// Each organization of `event` once, with its roles there, in the order the event first
+/// names them: organizers, partners, then the participants' organizations.
+pub fn organization_roles(event: &Event) -> Vec<OrgRoles<'_>> {
+    let mut out: Vec<OrgRoles<'_>> = Vec::new();
+    let named = (event.organizers.iter().map(|o| (o, 0)))
+        .chain(event.partners.iter().map(|o| (o, 1)))
+        .chain(
+            event
+                .participants
+                .iter()
+                .filter_map(|p| p.organization.as_ref())
+                .map(|o| (o, 2)),
+        );
+    for (name, role) in named {
+        let key = name_key(name);
+        let at = match out.iter().position(|r| r.key == key) {
+            Some(at) => at,
+            None => {
+                out.push(OrgRoles {
+                    name,
+                    key,
+                    organizer: false,
+                    partner: false,
+                    participant: false,
+                });
+                out.len() - 1
+            }
+        };
+        let roles = &mut out[at];
+        match role {
+            0 => roles.organizer = true,
+            1 => roles.partner = true,
+            _ => roles.participant = true,
+        }
+    }
+    out
+}
+
 /// One organization as `events orgs` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrgSummary {

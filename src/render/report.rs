@@ -23,7 +23,9 @@ use std::fmt::{self, Write as _};
 use askama::Template;
 use chrono::{Datelike as _, NaiveDate};
 
-use crate::model::{Event, EventFilter, LinkRole, Participant, delegations, name_key};
+use crate::model::{
+    Event, EventFilter, LinkRole, Participant, delegations, name_key, organization_roles,
+};
 use crate::render::text::escape;
 
 /// What the report says about the filters that chose its events, in words; the command
@@ -317,8 +319,6 @@ pub struct Report {
 #[derive(Default)]
 struct OrgCount {
     name: String,
-    /// The index of the last event counted, so that each event counts once.
-    last_event: Option<usize>,
     events: u64,
     organizer: u64,
     partner: u64,
@@ -379,21 +379,8 @@ impl ReportBuilder {
         }
     }
 
-    fn count_org(&mut self, name: &str, index: usize, role: fn(&mut OrgCount)) {
-        let entry = self.orgs.entry(name_key(name)).or_insert_with(|| OrgCount {
-            name: plain(name),
-            ..OrgCount::default()
-        });
-        if entry.last_event != Some(index) {
-            entry.last_event = Some(index);
-            entry.events += 1;
-        }
-        role(entry);
-    }
-
     /// Takes in one event (in the order they are to be shown).
     pub fn add(&mut self, e: &Event) {
-        let index = self.events.len();
         self.first = Some(self.first.map_or(e.start, |f| f.min(e.start)));
         self.last = Some(self.last.map_or(e.end, |l| l.max(e.end)));
         let days = (e.end - e.start).num_days() + 1;
@@ -406,42 +393,18 @@ impl ReportBuilder {
         ));
 
         // Each organization counts once per event in each role it had there.
-        let mut seen: Vec<(String, u8)> = Vec::new();
-        let mut once = |name: &str, role: u8| {
-            let key = (name_key(name), role);
-            if seen.contains(&key) {
-                false
-            } else {
-                seen.push(key);
-                true
-            }
-        };
-        let mut roles: Vec<(String, u8)> = Vec::new();
-        for o in &e.organizers {
-            if once(o, 0) {
-                roles.push((o.clone(), 0));
-            }
-        }
-        for o in &e.partners {
-            if once(o, 1) {
-                roles.push((o.clone(), 1));
-            }
+        for roles in organization_roles(e) {
+            let entry = self.orgs.entry(roles.key).or_insert_with(|| OrgCount {
+                name: plain(roles.name),
+                ..OrgCount::default()
+            });
+            entry.events += 1;
+            entry.organizer += u64::from(roles.organizer);
+            entry.partner += u64::from(roles.partner);
+            entry.delegation += u64::from(roles.participant);
         }
         for p in &e.participants {
-            if let Some(o) = &p.organization
-                && once(o, 2)
-            {
-                roles.push((o.clone(), 2));
-            }
             self.people.insert(name_key(&p.name));
-        }
-        for (name, role) in roles {
-            let add: fn(&mut OrgCount) = match role {
-                0 => |c| c.organizer += 1,
-                1 => |c| c.partner += 1,
-                _ => |c| c.delegation += 1,
-            };
-            self.count_org(&name, index, add);
         }
 
         let mut delegation_views = Vec::new();
