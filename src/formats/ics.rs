@@ -86,7 +86,7 @@ impl<W: Write> CalendarWriter<W> {
         if !description.trim().is_empty() {
             write_line(out, &format!("DESCRIPTION:{description}"))?;
         }
-        if let Some(url) = e.source.as_deref().filter(|s| is_url(s)) {
+        if let Some(url) = e.source.as_deref().filter(|s| super::is_web_address(s)) {
             write_line(out, &format!("URL:{}", strip_controls(url)))?;
         }
         write_line(out, "END:VEVENT")
@@ -96,10 +96,6 @@ impl<W: Write> CalendarWriter<W> {
         write_line(&mut self.out, "END:VCALENDAR")?;
         Ok(self.out)
     }
-}
-
-fn is_url(s: &str) -> bool {
-    (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
 }
 
 /// The event in prose: its description, then who organized it and who took part, as what.

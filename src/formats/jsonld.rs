@@ -76,7 +76,7 @@ pub fn event(e: &Event) -> Value {
         o.insert("keywords".into(), keywords.into());
     }
     match e.source.as_deref() {
-        Some(url) if is_url(url) => {
+        Some(url) if super::is_web_address(url) => {
             o.insert("url".into(), url.into());
         }
         Some(source) => {
@@ -96,10 +96,6 @@ pub fn event(e: &Event) -> Value {
         o.insert("subEvent".into(), sessions.into());
     }
     Value::Object(o)
-}
-
-fn is_url(s: &str) -> bool {
-    (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
 }
 
 fn location(e: &Event) -> Option<Value> {

@@ -14,6 +14,12 @@ use std::io::{self, BufRead};
 
 use crate::model::{AliasRecord, EventRecord, Field, FieldError, ParticipantRecord};
 
+/// Whether a source is a web address (http or https, no white space): what iCalendar's URL,
+/// schema.org's `url` and the report's links take.
+pub fn is_web_address(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
+}
+
 /// The longest record (a JSON element, an NDJSON line) an import accepts, so that a file with
 /// no line breaks cannot make `events` hold it whole.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;

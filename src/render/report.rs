@@ -482,11 +482,8 @@ impl ReportBuilder {
         let source = plain_opt(e.source.as_deref());
         let source_url = source
             .as_deref()
-            .filter(|s| {
-                (s.starts_with("https://") || s.starts_with("http://"))
-                    && !s.contains(char::is_whitespace)
-                    && !s.contains('\\')
-            })
+            // Not one whose control characters `plain` wrote as escapes.
+            .filter(|s| crate::formats::is_web_address(s) && !s.contains('\\'))
             .map(str::to_string);
         self.events.push(EventView {
             title: plain(&e.title),
