@@ -673,3 +673,54 @@ fn check_finds_a_summary_that_differs_from_a_count() {
         out.stdout
     );
 }
+
+/// An import into an empty database counts the summaries as it writes, until it changes a
+/// record it wrote: one that merges organizations and people (alias records naming others'
+/// names); one of a workbook, whose Participants sheet adds participants to the events it
+/// created; and one into a database with people but no events. The summaries hold after
+/// each, and after the undo.
+#[test]
+fn summaries_hold_when_an_import_changes_what_it_wrote() {
+    let Some(env) = Env::new() else { return };
+    let lines = [
+        r#"{"title": "Border seminar", "start": "2021-03-16", "end": "2021-03-18", "organizers": ["UNODC", "UNOCT"], "participants": [{"name": "A. Rahimov", "organization": "RATS SCO", "position": "Deputy Director", "head": true}, {"name": "B. Lee", "organization": "OSCE"}]}"#,
+        r#"{"title": "Later forum", "start": "2022-05-02", "partners": ["UN Office on Drugs and Crime"], "participants": [{"name": "Alisher Rahimov", "organization": "OSCE", "position": "Director"}]}"#,
+        r#"{"organization": "UNODC", "aliases": ["UN Office on Drugs and Crime"]}"#,
+        r#"{"person": "A. Rahimov", "aliases": ["Alisher Rahimov"]}"#,
+        r#"{"title": "Border seminar follow-up", "start": "2021-03-19", "organizers": ["UNODC"], "partners": ["UNRCCA"], "participants": [{"name": "A. Rahimov", "organization": "RATS SCO", "position": "Deputy Director", "head": true}, {"name": "C. Diaz", "organization": "UNRCCA"}]}"#,
+    ];
+    let file = env.file("changes.ndjson", lines.join("\n") + "\n");
+    env.ok(&["import", &file]);
+    assert_summaries_hold(&env, "after an import that changed what it wrote");
+    env.ok(&["check"]);
+    let workbook = env.dir.path().join("changes.xlsx");
+    let workbook = workbook.to_str().expect("UTF-8 path");
+    env.ok(&["export", "--output", workbook]);
+    env.ok(&["undo"]);
+    assert_summaries_hold(&env, "after its undo");
+
+    let Some(into) = Env::new() else { return };
+    into.ok(&["import", workbook]);
+    assert_summaries_hold(&into, "after a workbook's import");
+    into.ok(&["check"]);
+
+    let Some(env) = Env::new() else { return };
+    env.ok(&[
+        "add-event",
+        "--title",
+        "Kept",
+        "--start",
+        "2020-01-01",
+        "--organizer",
+        "OSCE",
+    ]);
+    env.ok(&["add-participant", "1", "--name", "B. Lee", "--org", "OSCE"]);
+    env.ok(&["remove-event", "1", "--yes"]);
+    let file = env.file("after.ndjson", lines[..2].join("\n") + "\n");
+    env.ok(&["import", &file]);
+    assert_summaries_hold(
+        &env,
+        "after an import into a database with people but no events",
+    );
+    env.ok(&["check"]);
+}

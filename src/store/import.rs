@@ -239,6 +239,11 @@ pub struct Import<'a> {
     /// Keys of names of organizations found as they are, while the initialisms are not read:
     /// a name met again is not looked up again. Bounded: past a limit, it starts afresh.
     org_names: std::collections::HashSet<String>,
+    /// Names of organizations, as written, that are no abbreviation of another's: either
+    /// not written like one or, once the initialisms are read, that none fits (forgotten
+    /// when the initialisms change). Most names of a large import are met again and again:
+    /// each is then one hash away. Bounded as `org_names`.
+    plain: std::collections::HashSet<String, foldhash::fast::RandomState>,
 }
 
 /// How many organization names [`Import::org_reference`] remembers.
@@ -296,6 +301,7 @@ impl<'a> Import<'a> {
             initialisms: None,
             read_as: ReadAs::default(),
             org_names: std::collections::HashSet::new(),
+            plain: Default::default(),
         }
     }
 
@@ -314,14 +320,26 @@ impl<'a> Import<'a> {
         &mut self,
         name: &str,
     ) -> Result<std::result::Result<Option<String>, Vec<String>>> {
-        let Some(key) = abbreviation_key(name) else {
-            return Ok(Ok(None));
-        };
-        if let Some(index) = &self.initialisms
-            && index.get(&key).1.is_empty()
-        {
+        if self.plain.contains(name) {
             return Ok(Ok(None));
         }
+        let key = match abbreviation_key(name) {
+            Some(key)
+                if !self
+                    .initialisms
+                    .as_ref()
+                    .is_some_and(|index| index.get(&key).1.is_empty()) =>
+            {
+                key
+            }
+            _ => {
+                if self.plain.len() >= KNOWN_ORG_NAMES {
+                    self.plain.clear();
+                }
+                self.plain.insert(name.to_string());
+                return Ok(Ok(None));
+            }
+        };
         // A name stays a name for the rest of the import (a merge moves it, never drops it).
         let known = name_key(name);
         if self.org_names.contains(&known) {
@@ -871,6 +889,7 @@ impl<'a> Import<'a> {
                     && let Some(index) = &mut self.initialisms
                 {
                     index.merged(id, owner.id);
+                    self.plain.clear();
                 }
                 // It is not a new one of the import's after all.
                 self.created[slot(kind)].remove(owner.id);
@@ -896,6 +915,8 @@ impl<'a> Import<'a> {
             for alias in &record.aliases {
                 index.add(id, alias);
             }
+            // A name none fitted may fit one now.
+            self.plain.clear();
         }
         Ok(added
             .map(|added| self.stats.aliases_added += added)

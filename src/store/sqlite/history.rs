@@ -721,7 +721,7 @@ pub(super) struct ImportLog {
     reread: BTreeSet<(RecordKind, i64)>,
     /// The organizations the events in the log link to (for `log --org`): a hash set, as
     /// each event of the import adds its nine or so (sorted once, at the end).
-    organizations: HashSet<i64>,
+    organizations: HashSet<i64, foldhash::fast::RandomState>,
     /// Where an event's JSON is written, again and again.
     json: Vec<u8>,
     /// What the import changed that the summaries depend on, refreshed at the end: the
@@ -957,8 +957,14 @@ impl ImportLog {
 
     /// Completes the operation: the states after of what changed since it was written or
     /// first changed, the changes of the journal, the organizations, the summary and the
-    /// time. Nothing when nothing changed.
-    pub(super) fn finish(mut self, conn: &Connection, mut journal: Journal) -> Result<()> {
+    /// time. Nothing when nothing changed. `counted`: every summary, if the import counted them as it wrote (see
+    /// [`summary::Counting`]).
+    pub(super) fn finish(
+        mut self,
+        conn: &Connection,
+        mut journal: Journal,
+        counted: Option<summary::Recount>,
+    ) -> Result<()> {
         self.write_pending(conn)?;
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
         if self.created > 0 {
@@ -1075,7 +1081,7 @@ impl ImportLog {
         }
         self.dirty.organizations.extend(organizations);
         self.dirty.people.extend(people);
-        summary::refresh(conn, &std::mem::take(&mut self.dirty))?;
+        summary::refresh_counted(conn, &std::mem::take(&mut self.dirty), counted)?;
         let Some(op) = self.op else {
             return Ok(());
         };

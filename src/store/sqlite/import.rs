@@ -16,6 +16,7 @@ use super::lookup::{Keys, event_with_key, keys_like, resolve_event, same_events}
 use super::names::{Names, Sessions};
 use super::read::get_event;
 use super::schema::FTS_FILL;
+use super::summary::Counting;
 use super::write::{
     insert_event, insert_participant, now, participant_refs, refresh_search, replace_event_orgs,
     replace_event_tags, same_participation, touch_event, update_event_row, update_participation,
@@ -50,6 +51,10 @@ pub(super) struct SqliteImport<'a> {
     deferred_indexes: Vec<(String, String)>,
     /// Whether this is such a bulk load, whose search index is built at the end too.
     bulk: bool,
+    /// Into a database with no events, organizations or people, every summary counted as
+    /// the import writes (rather than read back and counted at the end), as long as it only
+    /// creates: the first change to a record there (the import's own) stops the count.
+    counted: Option<Counting>,
 }
 
 /// The index that finds a record without a key: built as soon as one comes.
@@ -96,8 +101,12 @@ impl SqliteStore {
         }
         let armed = self.staged.is_none();
         let tx = self.write()?;
-        let empty: bool =
-            tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM event)", [], |r| r.get(0))?;
+        let (empty, nothing): (bool, bool) = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM event),
+                    NOT EXISTS (SELECT 1 FROM organization) AND NOT EXISTS (SELECT 1 FROM person)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut deferred_indexes = Vec::new();
         if empty {
             let mut stmt = tx.prepare(
@@ -131,6 +140,7 @@ impl SqliteStore {
             stamp: now(),
             deferred_indexes,
             bulk: empty,
+            counted: (empty && nothing).then(Counting::default),
             touched: BTreeSet::new(),
         })
         .and_then(|import| {
@@ -228,6 +238,9 @@ impl ImportTxn for SqliteImport<'_> {
         // The event, then what its links created (as on PostgreSQL).
         self.log.event_created(&self.tx, &self.journal, &state)?;
         self.log_created()?;
+        if let Some(counting) = &mut self.counted {
+            counting.event(&state);
+        }
         Ok(state.id)
     }
 
@@ -365,7 +378,8 @@ impl ImportTxn for SqliteImport<'_> {
         }
         self.log_created()?;
         let journal = std::mem::replace(&mut self.journal, crate::store::Journal::new(""));
-        std::mem::take(&mut self.log).finish(&self.tx, journal)?;
+        let counted = self.counted.take().map(Counting::finish);
+        std::mem::take(&mut self.log).finish(&self.tx, journal, counted)?;
         self.tx.execute_batch("DROP TABLE temp.import_line")?;
         if self.armed {
             // From here, an interruption may come after the commit.
@@ -394,6 +408,7 @@ impl OnConnection for SqliteImport<'_> {
 impl SqliteImport<'_> {
     /// A record about to be changed, for the log.
     fn touch(&mut self, kind: RecordKind, id: i64) -> Result<()> {
+        self.counted = None;
         self.reading_events()?;
         self.log.touch(&self.tx, &mut self.journal, kind, id)
     }
@@ -403,6 +418,12 @@ impl SqliteImport<'_> {
         for (kind, named) in &self.names.created[self.logged_created..] {
             self.log
                 .entity_created(&self.tx, &self.journal, *kind, named, &self.stamp)?;
+            if let Some(counting) = &mut self.counted {
+                match kind {
+                    EntityKind::Organization => counting.organization(named.id, &named.name),
+                    EntityKind::Person => counting.person(named.id, &named.name),
+                }
+            }
         }
         self.logged_created = self.names.created.len();
         Ok(())

@@ -12,9 +12,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::RandomState;
+
 use rusqlite::{Connection, params};
 
-use crate::model::name_key;
+use crate::model::{EventState, name_key};
 use crate::store::fold::sort_key;
 use crate::store::summary::Dirty;
 
@@ -132,10 +134,22 @@ const PERSON_COUNTED: &str = "
 
 /// Brings the summaries up to date with what one write changed, in its transaction.
 pub(super) fn refresh(conn: &Connection, dirty: &Dirty) -> rusqlite::Result<()> {
+    refresh_counted(conn, dirty, None)
+}
+
+/// [`refresh`], given every summary when the write counted them itself (an import into an
+/// empty database: see [`Counting`]).
+pub(super) fn refresh_counted(
+    conn: &Connection,
+    dirty: &Dirty,
+    counted: Option<Recount>,
+) -> rusqlite::Result<()> {
     if dirty.is_empty() {
         return Ok(());
     }
-    if is_large(conn, dirty)? {
+    if let Some(recount) = counted {
+        write_recount(conn, &recount)?;
+    } else if is_large(conn, dirty)? {
         write_recount(conn, &Recount::everything(conn)?)?;
     } else {
         let mut delete =
@@ -273,53 +287,336 @@ struct PersonRow {
 /// Every summary counted from the records, in one pass over every link of every event, in
 /// event order (no sort: the links are read in the order of their indexes by event).
 #[derive(Debug, Default)]
-struct Recount {
+pub(super) struct Recount {
     organizations: BTreeMap<i64, OrgRow>,
     people: BTreeMap<i64, PersonRow>,
 }
 
-/// A person's summary as it is being counted: the row, the event last counted for them (a
-/// person's participations in one event count one event), and the participation their
-/// position is taken from so far (whether it records one, its event's start, its id: the
-/// greatest wins).
+/// How an organization takes part in an event, as [`Counting::link`] is told.
+#[derive(Clone, Copy)]
+enum LinkRole {
+    Organizer = 0,
+    Partner = 1,
+    Participant = 2,
+}
+
+/// A date as [`Counting`] keeps it: `YYYYMMDD` as a number for a date written `YYYY-MM-DD`
+/// (every date the records hold, in the same order as their text); any other text (a
+/// database edited by hand) is [`ODD`] plus its place in [`Dates::odd`].
+type DateId = u32;
+
+/// Where the ids of dates not written `YYYY-MM-DD` start.
+const ODD: DateId = 100_000_000;
+
+/// The dates met, compared in the order of their text, without touching memory for most.
 #[derive(Default)]
-struct PersonCount {
-    row: PersonRow,
+struct Dates {
+    odd: Vec<String>,
+}
+
+impl Dates {
+    fn id(&mut self, date: &str) -> DateId {
+        let b = date.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            b[range].iter().try_fold(0, |n: DateId, &d| {
+                d.is_ascii_digit().then(|| n * 10 + DateId::from(d - b'0'))
+            })
+        };
+        if b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+        {
+            return y * 10_000 + m * 100 + d;
+        }
+        let at = match self.odd.iter().position(|o| o == date) {
+            Some(at) => at,
+            None => {
+                self.odd.push(date.to_string());
+                self.odd.len() - 1
+            }
+        };
+        // Fewer odd dates than four thousand million.
+        ODD.saturating_add(DateId::try_from(at).unwrap_or(DateId::MAX))
+    }
+
+    fn text(&self, id: DateId) -> String {
+        if id < ODD {
+            format!("{:04}-{:02}-{:02}", id / 10_000, id / 100 % 100, id % 100)
+        } else {
+            self.odd
+                .get((id - ODD) as usize)
+                .cloned()
+                .unwrap_or_default()
+        }
+    }
+
+    fn cmp(&self, a: DateId, b: DateId) -> std::cmp::Ordering {
+        if a < ODD && b < ODD {
+            a.cmp(&b)
+        } else {
+            self.text(a).cmp(&self.text(b))
+        }
+    }
+}
+
+/// The first and latest start dates of someone's events so far.
+#[derive(Default, Clone, Copy)]
+struct Span(Option<(DateId, DateId)>);
+
+/// An organization's counts so far (its names are kept apart: they are not touched while
+/// counting, and counting touches a tally for every link of every event).
+#[derive(Default)]
+struct OrgTally {
+    events: i64,
+    as_organizer: i64,
+    as_partner: i64,
+    as_participant: i64,
+    headed: i64,
+    span: Span,
+}
+
+/// A person's counts so far: the event last counted for them (a person's participations in
+/// one event count one event), and the participation their position is taken from so far
+/// (whether it records one, its event's start, its id: the greatest wins), with its
+/// position and organization.
+#[derive(Default)]
+struct PersonTally {
+    events: i64,
+    span: Span,
     last_event: Option<i64>,
-    latest: Option<(bool, String, i64)>,
+    latest: Option<(bool, DateId, i64)>,
+    position: Option<String>,
+    organization: Option<i64>,
+}
+
+/// Every summary, counted from the records given to it one at a time: each organization and
+/// person, then each link of each event, an event's links one after the other. What
+/// [`Recount::everything`] reads is given to it; so is what an import into an empty database
+/// writes, as it writes it ([`Counting::event`]), so that the import need not read it all
+/// back to count it.
+///
+/// Made to be fed millions of links: a tally is small and holds no text but a position, and
+/// dates are kept once each ([`Counting::dates`], compared as text), so that each link
+/// touches little memory.
+#[derive(Default)]
+pub(super) struct Counting {
+    organizations: HashMap<i64, OrgTally, RandomState>,
+    people: HashMap<i64, PersonTally, RandomState>,
+    /// Every organization and person, by id and own name, as given.
+    names: [Vec<(i64, String)>; 2],
+    dates: Dates,
+    /// The event being counted and its start, and the organizations it links to with how
+    /// they took part: organizer, partner, participant.
+    event: Option<(i64, DateId)>,
+    links: Vec<(i64, [bool; 3])>,
+}
+
+impl Counting {
+    /// An organization, with no events yet.
+    pub(super) fn organization(&mut self, id: i64, name: &str) {
+        self.organizations.insert(id, OrgTally::default());
+        self.names[0].push((id, name.to_string()));
+    }
+
+    /// A person, with no events yet.
+    pub(super) fn person(&mut self, id: i64, name: &str) {
+        self.people.insert(id, PersonTally::default());
+        self.names[1].push((id, name.to_string()));
+    }
+
+    /// An event as written: every link it has. Its organizations and people are counted
+    /// already.
+    pub(super) fn event(&mut self, state: &EventState) {
+        for (role, orgs) in [
+            (LinkRole::Organizer, &state.organizers),
+            (LinkRole::Partner, &state.partners),
+        ] {
+            for org in orgs {
+                self.link(state.id, &state.start, role, Some(org.id), false, None);
+            }
+        }
+        for p in &state.participants {
+            let person = Some((p.person.id, p.position.as_deref(), p.id));
+            let org = p.organization.as_ref().map(|o| o.id);
+            self.link(
+                state.id,
+                &state.start,
+                LinkRole::Participant,
+                org,
+                p.head,
+                person,
+            );
+        }
+    }
+
+    /// One link of the event `event_id`, which starts on `start`: an organization's (as
+    /// organizer, partner, or the one a participant represented, heading its delegation or
+    /// not) and a participant's (person, position, participation).
+    fn link(
+        &mut self,
+        event_id: i64,
+        start: &str,
+        role: LinkRole,
+        organization: Option<i64>,
+        head: bool,
+        person: Option<(i64, Option<&str>, i64)>,
+    ) {
+        let date = match self.event {
+            Some((id, date)) if id == event_id => date,
+            _ => {
+                self.end_event();
+                let date = self.dates.id(start);
+                self.event = Some((event_id, date));
+                date
+            }
+        };
+        if let Some(org) = organization {
+            let i = match self.links.iter().position(|(o, _)| *o == org) {
+                Some(i) => i,
+                None => {
+                    self.links.push((org, [false; 3]));
+                    self.links.len() - 1
+                }
+            };
+            self.links[i].1[role as usize] = true;
+            if head && let Some(o) = self.organizations.get_mut(&org) {
+                o.headed += 1;
+            }
+        }
+        let Some((person, position, id)) = person else {
+            return;
+        };
+        let Some(p) = self.people.get_mut(&person) else {
+            return;
+        };
+        let dates = &self.dates;
+        if p.last_event != Some(event_id) {
+            p.last_event = Some(event_id);
+            p.events += 1;
+            p.span.widen(dates, date);
+        }
+        if position.is_some() || organization.is_some() {
+            let later = match p.latest {
+                None => true,
+                Some((has, at, pid)) => position
+                    .is_some()
+                    .cmp(&has)
+                    .then(dates.cmp(date, at))
+                    .then(id.cmp(&pid))
+                    .is_gt(),
+            };
+            if later {
+                p.latest = Some((position.is_some(), date, id));
+                p.position = position.map(str::to_string);
+                p.organization = organization;
+            }
+        }
+    }
+
+    /// Counts the event being counted in the summaries of the organizations it links to.
+    fn end_event(&mut self) {
+        let Some((_, date)) = self.event.take() else {
+            return;
+        };
+        for (org, [organizer, partner, participant]) in self.links.drain(..) {
+            let Some(o) = self.organizations.get_mut(&org) else {
+                continue;
+            };
+            o.events += 1;
+            o.as_organizer += i64::from(organizer);
+            o.as_partner += i64::from(partner);
+            o.as_participant += i64::from(participant);
+            o.span.widen(&self.dates, date);
+        }
+    }
+
+    /// Every summary counted.
+    pub(super) fn finish(mut self) -> Recount {
+        self.end_event();
+        let [org_names, person_names] = std::mem::take(&mut self.names);
+        let span = |span: Span| -> (Option<String>, Option<String>) {
+            match span.0 {
+                None => (None, None),
+                Some((first, last)) => (Some(self.dates.text(first)), Some(self.dates.text(last))),
+            }
+        };
+        let mut organizations = BTreeMap::new();
+        for (id, name) in org_names {
+            let Some(o) = self.organizations.get(&id) else {
+                continue;
+            };
+            let (first, last) = span(o.span);
+            let row = OrgRow {
+                sort_key: sort_key(&name),
+                name_key: name_key(&name),
+                events: o.events,
+                as_organizer: o.as_organizer,
+                as_partner: o.as_partner,
+                as_participant: o.as_participant,
+                headed: o.headed,
+                first,
+                last,
+            };
+            organizations.insert(id, row);
+        }
+        let mut people = BTreeMap::new();
+        for (id, name) in person_names {
+            let Some(p) = self.people.remove(&id) else {
+                continue;
+            };
+            let (first, last) = span(p.span);
+            let row = PersonRow {
+                sort_key: sort_key(&name),
+                name_key: name_key(&name),
+                events: p.events,
+                first,
+                last,
+                position: p.position,
+                organization: p.organization,
+            };
+            people.insert(id, row);
+        }
+        Recount {
+            organizations,
+            people,
+        }
+    }
+}
+
+impl Span {
+    /// Widens the span to take in `date`.
+    fn widen(&mut self, dates: &Dates, date: DateId) {
+        self.0 = Some(match self.0 {
+            None => (date, date),
+            Some((first, last)) => (
+                if dates.cmp(date, first).is_lt() {
+                    date
+                } else {
+                    first
+                },
+                if dates.cmp(date, last).is_gt() {
+                    date
+                } else {
+                    last
+                },
+            ),
+        });
+    }
 }
 
 impl Recount {
     fn everything(conn: &Connection) -> rusqlite::Result<Recount> {
-        let mut organizations: HashMap<i64, OrgRow> = HashMap::new();
+        let mut counting = Counting::default();
         let mut stmt = conn.prepare("SELECT id, name FROM organization")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let name = r.get_ref(1)?.as_str()?;
-            let row = OrgRow {
-                sort_key: sort_key(name),
-                name_key: name_key(name),
-                ..OrgRow::default()
-            };
-            organizations.insert(r.get(0)?, row);
+            counting.organization(r.get(0)?, r.get_ref(1)?.as_str()?);
         }
-        let mut people: HashMap<i64, PersonCount> = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name FROM person")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let name = r.get_ref(1)?.as_str()?;
-            let row = PersonRow {
-                sort_key: sort_key(name),
-                name_key: name_key(name),
-                ..PersonRow::default()
-            };
-            people.insert(
-                r.get(0)?,
-                PersonCount {
-                    row,
-                    ..PersonCount::default()
-                },
-            );
+            counting.person(r.get(0)?, r.get_ref(1)?.as_str()?);
         }
         // Each link with its event's start; an event's links one after the other (the two
         // kinds merged by event, each read in the order of an index by event).
@@ -334,100 +631,26 @@ impl Recount {
              ORDER BY 1",
         )?;
         let mut rows = stmt.query([])?;
-        // The event being read, and the organizations it links to with how they took part:
-        // organizer, partner, participant.
-        let mut event: Option<(i64, String)> = None;
-        let mut links: Vec<(i64, [bool; 3])> = Vec::new();
         while let Some(r) = rows.next()? {
-            let event_id: i64 = r.get(0)?;
-            let start = match &mut event {
-                Some((id, start)) if *id == event_id => start,
-                _ => {
-                    if let Some((_, start)) = &event {
-                        count_links(&mut organizations, start, &mut links);
-                    }
-                    &mut event.insert((event_id, r.get(1)?)).1
-                }
+            let role = match r.get::<_, i64>(2)? {
+                0 => LinkRole::Organizer,
+                1 => LinkRole::Partner,
+                _ => LinkRole::Participant,
             };
-            let role: i64 = r.get(2)?;
-            let organization: Option<i64> = r.get(3)?;
-            if let Some(org) = organization {
-                let i = match links.iter().position(|(o, _)| *o == org) {
-                    Some(i) => i,
-                    None => {
-                        links.push((org, [false; 3]));
-                        links.len() - 1
-                    }
-                };
-                links[i].1[role.clamp(0, 2) as usize] = true;
-                if r.get::<_, bool>(4)?
-                    && let Some(o) = organizations.get_mut(&org)
-                {
-                    o.headed += 1;
-                }
-            }
-            let Some(person) = r.get::<_, Option<i64>>(5)? else {
-                continue;
+            let person = match r.get::<_, Option<i64>>(5)? {
+                Some(person) => Some((person, r.get_ref(6)?.as_str_or_null()?, r.get(7)?)),
+                None => None,
             };
-            let Some(p) = people.get_mut(&person) else {
-                continue;
-            };
-            if p.last_event != Some(event_id) {
-                p.last_event = Some(event_id);
-                p.row.events += 1;
-                widen(&mut p.row.first, &mut p.row.last, start);
-            }
-            let position = r.get_ref(6)?.as_str_or_null()?;
-            if position.is_some() || organization.is_some() {
-                let id: i64 = r.get(7)?;
-                let later = match &p.latest {
-                    None => true,
-                    Some((has, date, pid)) => {
-                        (position.is_some(), start.as_str(), id) > (*has, date.as_str(), *pid)
-                    }
-                };
-                if later {
-                    p.latest = Some((position.is_some(), start.clone(), id));
-                    p.row.position = position.map(str::to_string);
-                    p.row.organization = organization;
-                }
-            }
+            counting.link(
+                r.get(0)?,
+                r.get_ref(1)?.as_str()?,
+                role,
+                r.get(3)?,
+                r.get(4)?,
+                person,
+            );
         }
-        if let Some((_, start)) = &event {
-            count_links(&mut organizations, start, &mut links);
-        }
-        Ok(Recount {
-            organizations: organizations.into_iter().collect(),
-            people: people.into_iter().map(|(id, p)| (id, p.row)).collect(),
-        })
-    }
-}
-
-/// Counts one event in the summaries of the organizations it links to, and forgets them.
-fn count_links(
-    organizations: &mut HashMap<i64, OrgRow>,
-    start: &str,
-    links: &mut Vec<(i64, [bool; 3])>,
-) {
-    for (org, [organizer, partner, participant]) in links.drain(..) {
-        let Some(o) = organizations.get_mut(&org) else {
-            continue;
-        };
-        o.events += 1;
-        o.as_organizer += i64::from(organizer);
-        o.as_partner += i64::from(partner);
-        o.as_participant += i64::from(participant);
-        widen(&mut o.first, &mut o.last, start);
-    }
-}
-
-/// Widens a span of dates to take in `date`.
-fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &str) {
-    if first.as_deref().is_none_or(|f| date < f) {
-        *first = Some(date.to_string());
-    }
-    if last.as_deref().is_none_or(|l| date > l) {
-        *last = Some(date.to_string());
+        Ok(counting.finish())
     }
 }
 
@@ -586,5 +809,26 @@ fn compare<T: PartialEq>(
     }
     for id in stored.keys().filter(|id| !counted.contains_key(id)) {
         findings.push(format!("summary: {kind} {id} is no more, and has one"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Dates compare as their texts do, and give their texts back, whatever the text
+        /// (a date, nearly one, or anything a database edited by hand may hold).
+        #[test]
+        fn dates_compare_as_their_text(
+            a in "([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{0,11}|.{0,12})",
+            b in "([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{0,11}|.{0,12})",
+        ) {
+            let mut dates = Dates::default();
+            let (x, y) = (dates.id(&a), dates.id(&b));
+            proptest::prop_assert_eq!(dates.cmp(x, y), a.cmp(&b));
+            proptest::prop_assert_eq!(dates.text(x), a);
+            proptest::prop_assert_eq!(dates.text(y), b);
+        }
     }
 }

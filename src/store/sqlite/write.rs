@@ -12,7 +12,7 @@ use crate::model::{
     name_key,
 };
 use crate::store::error::{Result, StoreError};
-use crate::store::plan::{OnceEach, ParticipantRefs, Sameness};
+use crate::store::plan::{ParticipantRefs, Sameness};
 
 pub(super) use crate::store::now;
 
@@ -181,33 +181,28 @@ pub(super) fn insert_links(
     for name in &event.sessions {
         sessions.id(conn, event_id, name)?;
     }
-    let mut once = OnceEach::default();
+    let mut once = Once::default();
     // The names of each row of `once`, index for index.
     let mut named: Vec<Refs> = Vec::with_capacity(event.participants.len());
     for p in &event.participants {
         let refs = participant_named(conn, names, &mut sessions, event_id, p, stamp)?;
-        once.add(Sameness::new(refs.ids, p), p);
+        once.add(refs.ids, p);
         if once.rows.len() > named.len() {
             named.push(refs);
         }
     }
-    let rows: Vec<(ParticipantRefs, NewParticipant)> = once
-        .rows
-        .into_iter()
-        .map(|(same, p)| (same.refs, p))
-        .collect();
-    let first = insert_participations(conn, event_id, &rows, stamp)?;
-    let mut participants = Vec::with_capacity(rows.len());
-    for ((id, (_, p)), refs) in (first..).zip(rows).zip(named) {
+    let first = insert_participations(conn, event_id, &once.rows, stamp)?;
+    let mut participants = Vec::with_capacity(once.rows.len());
+    for ((id, (_, p, head)), refs) in (first..).zip(once.rows).zip(named) {
         participants.push(ParticipationState {
             id,
             person: refs.person,
             organization: refs.organization,
-            position: p.position,
-            role: p.role,
+            position: p.position.clone(),
+            role: p.role.clone(),
             session: refs.session,
-            contribution: p.contribution,
-            head: p.head,
+            contribution: p.contribution.clone(),
+            head,
             created_at: stamp.to_string(),
         });
     }
@@ -217,6 +212,28 @@ pub(super) fn insert_links(
         sessions: sessions.names(),
         participants,
     })
+}
+
+/// The participations of a new event, each recorded once, as [`OnceEach`](crate::store::plan::OnceEach) keeps them, but
+/// borrowed, and comparing their texts' keys only for an earlier row of the same person,
+/// organization and session: rare, where making the keys of every participant of an import
+/// is not. Each kept with whether it heads its delegation.
+#[derive(Default)]
+struct Once<'a> {
+    rows: Vec<(ParticipantRefs, &'a NewParticipant, bool)>,
+}
+
+impl<'a> Once<'a> {
+    fn add(&mut self, refs: ParticipantRefs, p: &'a NewParticipant) {
+        let same = self
+            .rows
+            .iter_mut()
+            .find(|(r, kept, _)| *r == refs && Sameness::new(*r, kept) == Sameness::new(refs, p));
+        match same {
+            Some((_, _, head)) => *head |= p.head,
+            None => self.rows.push((refs, p, p.head)),
+        }
+    }
 }
 
 /// At most this many rows go in one `INSERT` of an event's links: one statement run instead
@@ -595,13 +612,13 @@ pub(super) fn update_participation(
 fn insert_participations(
     conn: &Connection,
     event_id: i64,
-    rows: &[(ParticipantRefs, NewParticipant)],
+    rows: &[(ParticipantRefs, &NewParticipant, bool)],
     stamp: &str,
 ) -> Result<i64> {
     let mut first = None;
     for rows in rows.chunks(ROWS_PER_INSERT) {
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 9);
-        for (refs, p) in rows {
+        for (refs, p, head) in rows {
             values.extend([
                 &event_id as &dyn ToSql,
                 &refs.person,
@@ -611,7 +628,7 @@ fn insert_participations(
                 &refs.session,
                 &p.contribution,
                 &stamp,
-                &p.head,
+                head,
             ]);
         }
         match insert_rows(
@@ -627,8 +644,12 @@ fn insert_participations(
             // Refused (a second head of a delegation, say): none of these rows was written;
             // one at a time, the row refused says why.
             Err(e) => {
-                for (refs, p) in rows {
-                    insert_participation(conn, event_id, *refs, p, stamp)?;
+                for (refs, p, head) in rows {
+                    let p = NewParticipant {
+                        head: *head,
+                        ..(*p).clone()
+                    };
+                    insert_participation(conn, event_id, *refs, &p, stamp)?;
                 }
                 return Err(e.into());
             }
