@@ -731,9 +731,10 @@ pub(super) struct ImportLog {
     /// The organizations and people the created events link to, as met (many, for a large
     /// import): dirty too.
     created_links: (Vec<i64>, Vec<i64>),
-    /// The rows of created events not written yet (place, id, label): written several a
-    /// statement, and all before the log is read.
-    pending: Vec<(i64, i64, String)>,
+    /// The rows of created records not written yet (place, kind, id, label, state after:
+    /// an event's is read at the end, an organization's or person's is its first): written
+    /// several a statement, and all before the log is read.
+    pending: Vec<(i64, &'static str, i64, String, Option<String>)>,
 }
 
 /// How many created events' rows [`ImportLog`] writes at a time.
@@ -830,16 +831,20 @@ impl ImportLog {
         self.operation(conn, journal.command())?;
         let seq = self.place();
         self.note_organizations(state);
-        self.pending.push((seq, state.id, state.title.clone()));
-        if self.pending.len() >= PENDING_ROWS {
-            self.write_pending(conn)?;
-        }
+        let row = (
+            seq,
+            RecordKind::Event.as_str(),
+            state.id,
+            state.title.clone(),
+            None,
+        );
+        self.pend(conn, row)?;
         self.created += 1;
         Ok(())
     }
 
     /// An organization or person the import created, as it created it: written to the log
-    /// now (an import may create tens of thousands).
+    /// with the next few (an import may create tens of thousands).
     pub(super) fn entity_created(
         &mut self,
         conn: &Connection,
@@ -848,7 +853,7 @@ impl ImportLog {
         named: &Named,
         created_at: &str,
     ) -> Result<()> {
-        let op = self.operation(conn, journal.command())?;
+        self.operation(conn, journal.command())?;
         let seq = self.place();
         if kind == EntityKind::Organization {
             self.organizations.insert(named.id);
@@ -859,35 +864,46 @@ impl ImportLog {
             aliases: Vec::new(),
             created_at: created_at.to_string(),
         });
-        conn.prepare_cached(INSERT_CHANGE)?.execute(params![
-            op,
+        let row = (
             seq,
             RecordKind::from(kind).as_str(),
             named.id,
-            named.name,
-            None::<&str>,
-            state.to_json(),
-        ])?;
+            named.name.clone(),
+            Some(state.to_json()),
+        );
+        self.pend(conn, row)?;
         self.entities_created[entity_slot(kind)] += 1;
         // Its summary is made at the end (with no events, if none links to it).
         self.dirty.entity(kind.into(), named.id);
         Ok(())
     }
 
-    /// Writes the rows of created events that wait.
+    /// A created record's row, to be written with the next few.
+    fn pend(
+        &mut self,
+        conn: &Connection,
+        row: (i64, &'static str, i64, String, Option<String>),
+    ) -> Result<()> {
+        self.pending.push(row);
+        if self.pending.len() >= PENDING_ROWS {
+            self.write_pending(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows of created records that wait.
     fn write_pending(&mut self, conn: &Connection) -> Result<()> {
         let (Some(op), false) = (self.op, self.pending.is_empty()) else {
             return Ok(());
         };
-        let kind = RecordKind::Event.as_str();
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(self.pending.len() * 5);
-        for (seq, id, label) in &self.pending {
-            values.extend([&op as &dyn ToSql, seq, &kind, id, label]);
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(self.pending.len() * 6);
+        for (seq, kind, id, label, after) in &self.pending {
+            values.extend([&op as &dyn ToSql, seq, kind, id, label, after]);
         }
         insert_rows(
             conn,
-            "INSERT INTO operation_change (operation, seq, kind, record, label)",
-            5,
+            "INSERT INTO operation_change (operation, seq, kind, record, label, after)",
+            6,
             &values,
         )?;
         self.pending.clear();
