@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::entity::{Entity, ORGANIZATION, PERSON, find_by_key};
+use super::write::insert_rows;
 
 use crate::model::{EntityKind, Named, name_key};
 use crate::store::error::Result;
@@ -140,12 +141,40 @@ pub(super) struct Sessions {
 }
 
 impl Sessions {
-    /// The sessions of an event just inserted, which has none yet.
-    pub(super) fn of_new_event() -> Sessions {
-        Sessions {
-            met: Vec::new(),
-            new_event: true,
+    /// The sessions of an event just inserted, which has none yet: those `names` names
+    /// (each once, whatever its case and spacing), created now, several a statement, in
+    /// the order named.
+    pub(super) fn of_new_event<'a>(
+        conn: &Connection,
+        event_id: i64,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Sessions> {
+        let mut met: Vec<(String, i64, String)> = Vec::new();
+        for name in names {
+            let key = name_key(name);
+            if !met.iter().any(|(k, _, _)| *k == key) {
+                met.push((key, 0, name.to_string()));
+            }
         }
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(met.len() * 3);
+        for (key, _, name) in &met {
+            values.extend([&event_id as &dyn ToSql, name, key]);
+        }
+        if !met.is_empty() {
+            let first = insert_rows(
+                conn,
+                "INSERT INTO session (event_id, name, name_key)",
+                3,
+                &values,
+            )?;
+            for (id, (_, at, _)) in (first..).zip(&mut met) {
+                *at = id;
+            }
+        }
+        Ok(Sessions {
+            met,
+            new_event: true,
+        })
     }
 
     /// The session of the event called `name`, created if new.

@@ -177,10 +177,14 @@ pub(super) fn insert_links(
         stamp,
         &organizer_ids,
     )?;
-    let mut sessions = Sessions::of_new_event();
-    for name in &event.sessions {
-        sessions.id(conn, event_id, name)?;
-    }
+    // Its sessions, then those its participants name, in that order.
+    let named_sessions = event.sessions.iter().map(String::as_str).chain(
+        event
+            .participants
+            .iter()
+            .filter_map(|p| p.session.as_deref()),
+    );
+    let mut sessions = Sessions::of_new_event(conn, event_id, named_sessions)?;
     let mut once = Once::default();
     // The names of each row of `once`, index for index.
     let mut named: Vec<Refs> = Vec::with_capacity(event.participants.len());
