@@ -10,10 +10,7 @@
 
 use std::borrow::Cow;
 
-use comfy_table::{
-    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
-    Width as ComfyWidth, presets,
-};
+use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Terminal;
@@ -710,9 +707,6 @@ pub type Rows<'a> =
 /// lines); more go to a temporary file.
 const KEPT_BYTES: usize = 16 << 20;
 
-/// How many rows are drawn at a time.
-const CHUNK: usize = 256;
-
 /// Writes the rows of `rows` (see [`Rows`]) under a header as [`render`] draws a [`Grid`] of
 /// them (then a newline), byte for byte, without holding them all. A table must see every row
 /// to size its columns: it reads them once, measuring them and keeping their cells (in
@@ -829,76 +823,138 @@ fn write_rows_keeping(
             Ok(())
         })?;
     }
-    // Drawn a chunk at a time, each chunk a table of its own with the columns as wide as the
-    // whole table's: its top border, header and the rule below it left out but the first's,
-    // its bottom border but the last's.
-    let header_lines = columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| match &widths {
-            Some(widths) if column.fit != Fit::Fixed => wrap(column.header, widths[i]),
-            _ => column.header.to_string(),
-        })
-        .map(|header| header.split('\n').count())
-        .max()
-        .unwrap_or(1);
-    let mut first = true;
-    let mut chunk = Grid {
-        columns: columns.clone(),
-        header: true,
-        rows: Vec::with_capacity(CHUNK),
-        group_first: false,
-        ruled: false,
+    // Drawn a row at a time, line by line, as comfy-table draws the whole table (see
+    // [`Frame`]): the columns as wide as the whole table's.
+    let frame = Frame {
+        columns: &columns,
+        drawn: &drawn,
+        widths: widths.as_deref(),
     };
-    let mut bottom = String::new();
-    let mut draw = |chunk: &mut Grid, out: &mut dyn std::io::Write| -> anyhow::Result<()> {
-        let mut table = comfy(chunk, term, widths.as_deref());
-        for (i, width) in drawn.iter().enumerate() {
-            let padded = u16::try_from(width + 2).unwrap_or(u16::MAX);
-            if let Some(column) = table.column_mut(i) {
-                column.set_constraint(ColumnConstraint::Absolute(ComfyWidth::Fixed(padded)));
-            }
-        }
-        let above = if first { 0 } else { header_lines + 2 };
-        first = false;
-        let mut lines = table.lines().skip(above).peekable();
-        while let Some(line) = lines.next() {
-            if lines.peek().is_none() {
-                bottom = line;
-                break;
-            }
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
-        chunk.rows.clear();
-        Ok(())
-    };
-    // The last reading: the rows given away, their cells moved into the chunk.
+    let mut text = String::new();
+    frame.rule(&mut text, TOP);
+    frame.row(
+        &mut text,
+        columns.iter().map(|c| c.header),
+        Some(term.color),
+    );
+    frame.rule(&mut text, BELOW_HEADER);
+    out.write_all(text.as_bytes())?;
+    // The last reading: each row drawn as it comes.
     let mut add = |row: Vec<String>| -> anyhow::Result<()> {
-        let row = if shown.len() == row.len() {
-            row
+        text.clear();
+        if shown.len() == row.len() {
+            frame.row(&mut text, row.iter().map(String::as_str), None);
         } else {
-            row.into_iter()
-                .enumerate()
-                .filter(|(i, _)| shown.contains(i))
-                .map(|(_, cell)| cell)
-                .collect()
-        };
-        chunk.rows.push(row);
-        if chunk.rows.len() == CHUNK {
-            draw(&mut chunk, out)?;
+            frame.row(&mut text, shown.iter().map(|&i| row[i].as_str()), None);
         }
+        out.write_all(text.as_bytes())?;
         Ok(())
     };
     if !kept.drain(&mut add)? {
         rows(&mut add)?;
     }
-    if !chunk.rows.is_empty() {
-        draw(&mut chunk, out)?;
-    }
-    out.write_all(bottom.as_bytes())?;
-    out.write_all(b"\n")?;
+    text.clear();
+    frame.rule(&mut text, BOTTOM);
+    out.write_all(text.as_bytes())?;
     Ok(count)
+}
+
+/// The characters of a horizontal line of the table: left, fill, junction, right.
+type Rule = [char; 4];
+const TOP: Rule = ['╭', '─', '┬', '╮'];
+const BELOW_HEADER: Rule = ['╞', '═', '╪', '╡'];
+const BOTTOM: Rule = ['╰', '─', '┴', '╯'];
+
+/// A table's lines drawn as [`comfy`] has comfy-table draw them (its condensed UTF-8 style
+/// with rounded corners, no wrapping of its own), byte for byte, at fixed widths: without
+/// building a table of cells for each few rows, only the text of each line.
+struct Frame<'a> {
+    columns: &'a [Column],
+    /// The width of each column's text, as comfy-table measures it (see [`drawn_width`]).
+    drawn: &'a [usize],
+    /// Where the text columns wrap, if they do.
+    widths: Option<&'a [usize]>,
+}
+
+impl Frame<'_> {
+    /// A horizontal line, ended.
+    fn rule(&self, out: &mut String, [left, fill, junction, right]: Rule) {
+        out.push(left);
+        for (i, width) in self.drawn.iter().enumerate() {
+            if i > 0 {
+                out.push(junction);
+            }
+            out.extend(std::iter::repeat_n(fill, width + 2));
+        }
+        out.push(right);
+        out.push('\n');
+    }
+
+    /// One row of cells, as many lines as its tallest cell, each ended. The header (`Some`
+    /// of whether it is in bold) is aligned left in every column.
+    fn row<'c>(
+        &self,
+        out: &mut String,
+        cells: impl Iterator<Item = &'c str>,
+        header: Option<bool>,
+    ) {
+        let bold = header == Some(true);
+        let cells: Vec<Cow<'c, str>> = cells
+            .enumerate()
+            .map(|(i, text)| match self.widths {
+                Some(widths) if self.columns[i].fit != Fit::Fixed => fitted(text, widths[i]),
+                _ => Cow::Borrowed(text),
+            })
+            .collect();
+        let height = cells
+            .iter()
+            .map(|c| c.bytes().filter(|&b| b == b'\n').count() + 1)
+            .max()
+            .unwrap_or(1);
+        let mut lines: Vec<std::str::Split<'_, char>> =
+            cells.iter().map(|c| c.split('\n')).collect();
+        for _ in 0..height {
+            out.push('│');
+            for (i, line) in lines.iter_mut().enumerate() {
+                if i > 0 {
+                    out.push('┆');
+                }
+                let width = self.drawn[i];
+                let Some(line) = line.next() else {
+                    // A cell shorter than its row: blank, never styled.
+                    out.extend(std::iter::repeat_n(' ', width + 2));
+                    continue;
+                };
+                let spare = width.saturating_sub(UnicodeWidthStr::width(line));
+                let (before, after) = if self.columns[i].right && header.is_none() {
+                    (spare, 0)
+                } else {
+                    (0, spare)
+                };
+                if bold {
+                    out.push_str("\x1b[1m");
+                }
+                out.extend(std::iter::repeat_n(' ', before + 1));
+                out.push_str(line);
+                out.extend(std::iter::repeat_n(' ', after + 1));
+                if bold {
+                    out.push_str("\x1b[0m");
+                }
+            }
+            out.push('│');
+            out.push('\n');
+        }
+    }
+}
+
+/// `text` wrapped at `width` ([`wrap`]), borrowed when no line of it is wider: wrapping
+/// such a text gives it back as it is.
+fn fitted(text: &str, width: usize) -> Cow<'_, str> {
+    if longest_line(text) <= width.max(1) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(wrap(text, width))
+    }
 }
 
 /// How wide comfy-table finds a cell: its widest line as `unicode-width` measures it, at
