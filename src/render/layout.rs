@@ -311,9 +311,78 @@ impl Needs {
     }
 
     fn add(&mut self, cell: &str) {
+        if let Some(plain) = Plain::of(cell) {
+            self.add_plain(&plain);
+            return;
+        }
         self.natural = self.natural.max(longest_line(cell));
         self.word = self.word.max(longest_whole_word(cell));
         self.piece = self.piece.max(longest_piece(cell));
+    }
+}
+
+/// What [`Needs::add`] and [`drawn_width`] measure of a cell of printable ASCII (and line
+/// ends), in one pass over its bytes: each character is one column wide, for the wrapping's
+/// measure and comfy-table's alike, and is a cluster of its own. Most cells are such.
+struct Plain {
+    /// Its longest line ([`longest_line`]).
+    line: usize,
+    /// Its longest word no wider than [`LONGEST_WHOLE_WORD`] ([`longest_whole_word`]).
+    word: usize,
+    /// Its longest piece of a word ([`longest_piece`]).
+    piece: usize,
+}
+
+impl Plain {
+    fn of(cell: &str) -> Option<Plain> {
+        let mut plain = Plain {
+            line: 0,
+            word: 0,
+            piece: 0,
+        };
+        let keep = |longest: &mut usize, w: usize| {
+            if w <= LONGEST_WHOLE_WORD {
+                *longest = (*longest).max(w);
+            }
+        };
+        let (mut line, mut word, mut piece) = (0, 0, 0);
+        for b in cell.bytes() {
+            match b {
+                b'\n' | b' ' => {
+                    keep(&mut plain.word, word);
+                    keep(&mut plain.piece, piece);
+                    (word, piece) = (0, 0);
+                    if b == b'\n' {
+                        plain.line = plain.line.max(line);
+                        line = 0;
+                    } else {
+                        line += 1;
+                    }
+                }
+                0x21..=0x7e => {
+                    (line, word, piece) = (line + 1, word + 1, piece + 1);
+                    // A hyphen ends a piece, with it.
+                    if b == b'-' {
+                        keep(&mut plain.piece, piece);
+                        piece = 0;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        keep(&mut plain.word, word);
+        keep(&mut plain.piece, piece);
+        plain.line = plain.line.max(line);
+        Some(plain)
+    }
+}
+
+impl Needs {
+    /// [`Needs::add`] of a cell measured as [`Plain`].
+    fn add_plain(&mut self, plain: &Plain) {
+        self.natural = self.natural.max(plain.line);
+        self.word = self.word.max(plain.word);
+        self.piece = self.piece.max(plain.piece);
     }
 }
 
@@ -711,8 +780,8 @@ const KEPT_BYTES: usize = 16 << 20;
 /// them (then a newline), byte for byte, without holding them all. A table must see every row
 /// to size its columns: it reads them once, measuring them and keeping their cells (in
 /// memory while they are few, then in a temporary file: see [`Kept`]); then it measures them
-/// wrapped at the widths found, and as drawn, and draws them a few at a time, each time from
-/// what it kept (or, when no file could be written, reading them again from `rows`). Returns
+/// wrapped at the widths found, and as drawn, and draws them line by line, from what it
+/// kept (or, when no file could be written, reading them again from `rows`). Returns
 /// how many rows there were; writes nothing when there were none.
 pub fn write_rows(
     out: &mut dyn std::io::Write,
@@ -745,9 +814,19 @@ fn write_rows_keeping(
     rows(&mut |row| {
         count += 1;
         for i in 0..n {
-            needs[i].add(&row[i]);
-            filled[i] |= !row[i].is_empty();
-            drawn[i] = drawn[i].max(drawn_width(&row[i]));
+            let cell = row[i].as_str();
+            filled[i] |= !cell.is_empty();
+            let width = match Plain::of(cell) {
+                Some(plain) => {
+                    needs[i].add_plain(&plain);
+                    plain.line.max(1)
+                }
+                None => {
+                    needs[i].add(cell);
+                    drawn_width(cell)
+                }
+            };
+            drawn[i] = drawn[i].max(width);
         }
         kept.push(row);
         Ok(())
@@ -1102,6 +1181,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A cell of printable ASCII is measured in one pass as the general measures find it.
+    #[test]
+    fn plain_cells_measure_as_any_cell() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut cells: Vec<String> = (0..2000).map(|_| cell(&mut seed)).collect();
+        cells.extend(
+            [
+                "",
+                " ",
+                "-",
+                "a--b",
+                "UN Counter-Terrorism Centre\n(also UNCCT)",
+                "x\n\ny",
+                "Under-Secretary-General, of-the-twenty-five-words-long-thing",
+                "abcdefghijklmnopqrstuvwxyz0123456789 a",
+                " lead  and trail ",
+            ]
+            .map(String::from),
+        );
+        let mut plain = 0;
+        for cell in &cells {
+            let Some(measured) = Plain::of(cell) else {
+                assert!(
+                    !cell
+                        .bytes()
+                        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
+                );
+                continue;
+            };
+            plain += 1;
+            assert_eq!(
+                (measured.line, measured.word, measured.piece),
+                (
+                    longest_line(cell),
+                    longest_whole_word(cell),
+                    longest_piece(cell)
+                ),
+                "{cell:?}"
+            );
+            assert_eq!(measured.line.max(1), drawn_width(cell), "{cell:?}");
+        }
+        assert!(plain > 100, "{plain}");
     }
 
     #[test]
