@@ -13,7 +13,9 @@ pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
     let mut orgs = store.organizations(args.search.as_deref())?;
     if !orgs.is_empty() {
         // Shown only where `--org` with it would name this organization.
-        let abbreviations = store.abbreviations()?;
+        // Without `--search`, every organization is listed.
+        let all = if args.search.is_none() { orgs.len() } else { 0 };
+        let abbreviations = store.abbreviations(all)?;
         for o in &mut orgs {
             o.initialisms = abbreviations.shown(&o.name, &o.aliases);
         }

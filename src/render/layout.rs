@@ -321,9 +321,11 @@ impl Needs {
     }
 }
 
-/// What [`Needs::add`] and [`drawn_width`] measure of a cell of printable ASCII (and line
-/// ends), in one pass over its bytes: each character is one column wide, for the wrapping's
-/// measure and comfy-table's alike, and is a cluster of its own. Most cells are such.
+/// What [`Needs::add`] and [`drawn_width`] measure of a plain cell, in one pass over it: one
+/// of printable ASCII, line ends, and the letters and signs of Latin text that stand alone
+/// (accented letters written as one character, the no-break space and dashes of a date
+/// range), every character of which is one column wide for the wrapping's measure and
+/// comfy-table's alike, and a cluster of its own. Most cells are such; `None` for others.
 struct Plain {
     /// Its longest line ([`longest_line`]).
     line: usize,
@@ -346,23 +348,24 @@ impl Plain {
             }
         };
         let (mut line, mut word, mut piece) = (0, 0, 0);
-        for b in cell.bytes() {
-            match b {
-                b'\n' | b' ' => {
+        for c in cell.chars() {
+            match c {
+                '\n' | ' ' => {
                     keep(&mut plain.word, word);
                     keep(&mut plain.piece, piece);
                     (word, piece) = (0, 0);
-                    if b == b'\n' {
+                    if c == '\n' {
                         plain.line = plain.line.max(line);
                         line = 0;
                     } else {
                         line += 1;
                     }
                 }
-                0x21..=0x7e => {
+                // Not the soft hyphen (U+00AD), nor the hyphen U+2010 that ends a piece.
+                '!'..='~' | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{24f}' | '–' | '—' => {
                     (line, word, piece) = (line + 1, word + 1, piece + 1);
                     // A hyphen ends a piece, with it.
-                    if b == b'-' {
+                    if c == '-' {
                         keep(&mut plain.piece, piece);
                         piece = 0;
                     }
@@ -1183,7 +1186,7 @@ mod tests {
         }
     }
 
-    /// A cell of printable ASCII is measured in one pass as the general measures find it.
+    /// A plain cell is measured in one pass as the general measures find it.
     #[test]
     fn plain_cells_measure_as_any_cell() {
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
@@ -1199,6 +1202,10 @@ mod tests {
                 "Under-Secretary-General, of-the-twenty-five-words-long-thing",
                 "abcdefghijklmnopqrstuvwxyz0123456789 a",
                 " lead  and trail ",
+                "2021-03-16\u{a0}– 2021-03-18",
+                "Régional Œuvre — ß ÿ ǿ ¡ © ± ¼ ×",
+                "soft\u{ad}hyphen",
+                "hy\u{2010}phen",
             ]
             .map(String::from),
         );
@@ -1212,6 +1219,8 @@ mod tests {
                 );
                 continue;
             };
+            // One column a character, as both measures count.
+            assert!(cell.chars().all(|c| c == '\n' || c.width() == Some(1)));
             plain += 1;
             assert_eq!(
                 (measured.line, measured.word, measured.piece),

@@ -256,6 +256,16 @@ impl Owners {
 }
 
 impl Abbreviations {
+    /// Room for the names of `organizations` organizations, so that the maps are not
+    /// rehashed, each key hashed again, as they grow.
+    pub(crate) fn with_capacity(organizations: usize) -> Abbreviations {
+        Abbreviations {
+            names: HashMap::with_capacity(organizations),
+            written: HashMap::new(),
+            derived: HashMap::with_capacity(organizations),
+        }
+    }
+
     pub(crate) fn add(&mut self, id: i64, name: &str) {
         let abbreviation = abbreviation_key(name);
         let initialism = initialism(name);
