@@ -16,7 +16,8 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// Whether `word` (as written) is one an initialism skips.
 pub fn is_function_word(word: &str) -> bool {
-    FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
+    // None is longer than four letters: most words need no comparing.
+    word.len() <= 4 && FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 
 /// The text without its parenthesized parts: "Office (UNODC) of X" is "Office of X".

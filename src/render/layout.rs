@@ -1004,10 +1004,10 @@ impl Frame<'_> {
                 let width = self.drawn[i];
                 let Some(line) = line.next() else {
                     // A cell shorter than its row: blank, never styled.
-                    out.extend(std::iter::repeat_n(' ', width + 2));
+                    push_spaces(out, width + 2);
                     continue;
                 };
-                let spare = width.saturating_sub(UnicodeWidthStr::width(line));
+                let spare = width.saturating_sub(drawn_line_width(line));
                 let (before, after) = if self.columns[i].right && header.is_none() {
                     (spare, 0)
                 } else {
@@ -1016,9 +1016,9 @@ impl Frame<'_> {
                 if bold {
                     out.push_str("\x1b[1m");
                 }
-                out.extend(std::iter::repeat_n(' ', before + 1));
+                push_spaces(out, before + 1);
                 out.push_str(line);
-                out.extend(std::iter::repeat_n(' ', after + 1));
+                push_spaces(out, after + 1);
                 if bold {
                     out.push_str("\x1b[0m");
                 }
@@ -1029,6 +1029,16 @@ impl Frame<'_> {
     }
 }
 
+/// Adds `n` spaces to `out`, many at a time.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let some = n.min(SPACES.len());
+        out.push_str(&SPACES[..some]);
+        n -= some;
+    }
+}
+
 /// `text` wrapped at `width` ([`wrap`]), borrowed when no line of it is wider: wrapping
 /// such a text gives it back as it is.
 fn fitted(text: &str, width: usize) -> Cow<'_, str> {
@@ -1036,6 +1046,15 @@ fn fitted(text: &str, width: usize) -> Cow<'_, str> {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(wrap(text, width))
+    }
+}
+
+/// How wide comfy-table finds one line of a cell (as `unicode-width` measures it): one
+/// column a character for a line of the characters [`Plain`] takes.
+fn drawn_line_width(line: &str) -> usize {
+    match Plain::of(line) {
+        Some(plain) => plain.line,
+        None => UnicodeWidthStr::width(line),
     }
 }
 
