@@ -6,7 +6,6 @@ use anyhow::Result;
 
 use crate::Context;
 use crate::cli::OrgsArgs;
-use crate::model::abbrev::derived_initialisms;
 use crate::render::tables;
 
 pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
@@ -14,10 +13,11 @@ pub fn run(ctx: &Context, args: &OrgsArgs) -> Result<()> {
     let mut orgs = store.organizations(args.search.as_deref())?;
     if !orgs.is_empty() {
         // Shown only where `--org` with it would name this organization.
-        let abbreviations = store.abbreviations()?;
+        // Without `--search`, every organization is listed.
+        let all = if args.search.is_none() { orgs.len() } else { 0 };
+        let abbreviations = store.abbreviations(all)?;
         for o in &mut orgs {
-            o.initialisms =
-                abbreviations.reaching(&o.name, derived_initialisms(&o.name, &o.aliases));
+            o.initialisms = abbreviations.shown(&o.name, &o.aliases);
         }
     }
     // Closed once read: its page cache (up to 16 MB on SQLite) is then free for the table.

@@ -16,7 +16,8 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// Whether `word` (as written) is one an initialism skips.
 pub fn is_function_word(word: &str) -> bool {
-    FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
+    // None is longer than four letters: most words need no comparing.
+    word.len() <= 4 && FUNCTION_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f))
 }
 
 /// The text without its parenthesized parts: "Office (UNODC) of X" is "Office of X".
@@ -206,11 +207,27 @@ pub fn abbreviation_key(typed: &str) -> Option<String> {
 /// names, but those equal (as abbreviations are compared) to the name or an alias: what
 /// `orgs` shows as derived.
 pub fn derived_initialisms(name: &str, aliases: &[String]) -> Vec<String> {
-    let names = || std::iter::once(name).chain(aliases.iter().map(String::as_str));
-    let called: Vec<String> = names().filter_map(abbreviation_key).collect();
-    let mut out: Vec<String> = Vec::new();
-    for derived in names().filter_map(initialism) {
-        if !called.contains(&derived) && !out.contains(&derived) {
+    let keys: Vec<(Option<String>, Option<String>)> = std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .map(|n| (abbreviation_key(n), initialism(n)))
+        .collect();
+    let keys: Vec<(Option<&str>, Option<&str>)> = keys
+        .iter()
+        .map(|(called, derived)| (called.as_deref(), derived.as_deref()))
+        .collect();
+    derived_from(&keys)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`derived_initialisms`] from what each name gives, in the order of the names: its
+/// abbreviation key ([`abbreviation_key`]) and its initialism ([`initialism`]), for a caller
+/// that has them already.
+pub fn derived_from<'a>(keys: &[(Option<&'a str>, Option<&'a str>)]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for derived in keys.iter().filter_map(|&(_, derived)| derived) {
+        if !keys.iter().any(|&(called, _)| called == Some(derived)) && !out.contains(&derived) {
             out.push(derived);
         }
     }

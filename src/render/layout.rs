@@ -10,10 +10,7 @@
 
 use std::borrow::Cow;
 
-use comfy_table::{
-    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
-    Width as ComfyWidth, presets,
-};
+use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Terminal;
@@ -314,9 +311,81 @@ impl Needs {
     }
 
     fn add(&mut self, cell: &str) {
+        if let Some(plain) = Plain::of(cell) {
+            self.add_plain(&plain);
+            return;
+        }
         self.natural = self.natural.max(longest_line(cell));
         self.word = self.word.max(longest_whole_word(cell));
         self.piece = self.piece.max(longest_piece(cell));
+    }
+}
+
+/// What [`Needs::add`] and [`drawn_width`] measure of a plain cell, in one pass over it: one
+/// of printable ASCII, line ends, and the letters and signs of Latin text that stand alone
+/// (accented letters written as one character, the no-break space and dashes of a date
+/// range), every character of which is one column wide for the wrapping's measure and
+/// comfy-table's alike, and a cluster of its own. Most cells are such; `None` for others.
+struct Plain {
+    /// Its longest line ([`longest_line`]).
+    line: usize,
+    /// Its longest word no wider than [`LONGEST_WHOLE_WORD`] ([`longest_whole_word`]).
+    word: usize,
+    /// Its longest piece of a word ([`longest_piece`]).
+    piece: usize,
+}
+
+impl Plain {
+    fn of(cell: &str) -> Option<Plain> {
+        let mut plain = Plain {
+            line: 0,
+            word: 0,
+            piece: 0,
+        };
+        let keep = |longest: &mut usize, w: usize| {
+            if w <= LONGEST_WHOLE_WORD {
+                *longest = (*longest).max(w);
+            }
+        };
+        let (mut line, mut word, mut piece) = (0, 0, 0);
+        for c in cell.chars() {
+            match c {
+                '\n' | ' ' => {
+                    keep(&mut plain.word, word);
+                    keep(&mut plain.piece, piece);
+                    (word, piece) = (0, 0);
+                    if c == '\n' {
+                        plain.line = plain.line.max(line);
+                        line = 0;
+                    } else {
+                        line += 1;
+                    }
+                }
+                // Not the soft hyphen (U+00AD), nor the hyphen U+2010 that ends a piece.
+                '!'..='~' | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{24f}' | '–' | '—' => {
+                    (line, word, piece) = (line + 1, word + 1, piece + 1);
+                    // A hyphen ends a piece, with it.
+                    if c == '-' {
+                        keep(&mut plain.piece, piece);
+                        piece = 0;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        keep(&mut plain.word, word);
+        keep(&mut plain.piece, piece);
+        plain.line = plain.line.max(line);
+        Some(plain)
+    }
+}
+
+impl Needs {
+    /// [`Needs::add`] of a cell measured as [`Plain`].
+    fn add_plain(&mut self, plain: &Plain) {
+        self.natural = self.natural.max(plain.line);
+        self.word = self.word.max(plain.word);
+        self.piece = self.piece.max(plain.piece);
     }
 }
 
@@ -710,15 +779,12 @@ pub type Rows<'a> =
 /// lines); more go to a temporary file.
 const KEPT_BYTES: usize = 16 << 20;
 
-/// How many rows are drawn at a time.
-const CHUNK: usize = 256;
-
 /// Writes the rows of `rows` (see [`Rows`]) under a header as [`render`] draws a [`Grid`] of
 /// them (then a newline), byte for byte, without holding them all. A table must see every row
 /// to size its columns: it reads them once, measuring them and keeping their cells (in
 /// memory while they are few, then in a temporary file: see [`Kept`]); then it measures them
-/// wrapped at the widths found, and as drawn, and draws them a few at a time, each time from
-/// what it kept (or, when no file could be written, reading them again from `rows`). Returns
+/// wrapped at the widths found, and as drawn, and draws them line by line, from what it
+/// kept (or, when no file could be written, reading them again from `rows`). Returns
 /// how many rows there were; writes nothing when there were none.
 pub fn write_rows(
     out: &mut dyn std::io::Write,
@@ -751,9 +817,19 @@ fn write_rows_keeping(
     rows(&mut |row| {
         count += 1;
         for i in 0..n {
-            needs[i].add(&row[i]);
-            filled[i] |= !row[i].is_empty();
-            drawn[i] = drawn[i].max(drawn_width(&row[i]));
+            let cell = row[i].as_str();
+            filled[i] |= !cell.is_empty();
+            let width = match Plain::of(cell) {
+                Some(plain) => {
+                    needs[i].add_plain(&plain);
+                    plain.line.max(1)
+                }
+                None => {
+                    needs[i].add(cell);
+                    drawn_width(cell)
+                }
+            };
+            drawn[i] = drawn[i].max(width);
         }
         kept.push(row);
         Ok(())
@@ -829,76 +905,157 @@ fn write_rows_keeping(
             Ok(())
         })?;
     }
-    // Drawn a chunk at a time, each chunk a table of its own with the columns as wide as the
-    // whole table's: its top border, header and the rule below it left out but the first's,
-    // its bottom border but the last's.
-    let header_lines = columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| match &widths {
-            Some(widths) if column.fit != Fit::Fixed => wrap(column.header, widths[i]),
-            _ => column.header.to_string(),
-        })
-        .map(|header| header.split('\n').count())
-        .max()
-        .unwrap_or(1);
-    let mut first = true;
-    let mut chunk = Grid {
-        columns: columns.clone(),
-        header: true,
-        rows: Vec::with_capacity(CHUNK),
-        group_first: false,
-        ruled: false,
+    // Drawn a row at a time, line by line, as comfy-table draws the whole table (see
+    // [`Frame`]): the columns as wide as the whole table's.
+    let frame = Frame {
+        columns: &columns,
+        drawn: &drawn,
+        widths: widths.as_deref(),
     };
-    let mut bottom = String::new();
-    let mut draw = |chunk: &mut Grid, out: &mut dyn std::io::Write| -> anyhow::Result<()> {
-        let mut table = comfy(chunk, term, widths.as_deref());
-        for (i, width) in drawn.iter().enumerate() {
-            let padded = u16::try_from(width + 2).unwrap_or(u16::MAX);
-            if let Some(column) = table.column_mut(i) {
-                column.set_constraint(ColumnConstraint::Absolute(ComfyWidth::Fixed(padded)));
-            }
-        }
-        let above = if first { 0 } else { header_lines + 2 };
-        first = false;
-        let mut lines = table.lines().skip(above).peekable();
-        while let Some(line) = lines.next() {
-            if lines.peek().is_none() {
-                bottom = line;
-                break;
-            }
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
-        chunk.rows.clear();
-        Ok(())
-    };
-    // The last reading: the rows given away, their cells moved into the chunk.
+    let mut text = String::new();
+    frame.rule(&mut text, TOP);
+    frame.row(
+        &mut text,
+        columns.iter().map(|c| c.header),
+        Some(term.color),
+    );
+    frame.rule(&mut text, BELOW_HEADER);
+    out.write_all(text.as_bytes())?;
+    // The last reading: each row drawn as it comes.
     let mut add = |row: Vec<String>| -> anyhow::Result<()> {
-        let row = if shown.len() == row.len() {
-            row
+        text.clear();
+        if shown.len() == row.len() {
+            frame.row(&mut text, row.iter().map(String::as_str), None);
         } else {
-            row.into_iter()
-                .enumerate()
-                .filter(|(i, _)| shown.contains(i))
-                .map(|(_, cell)| cell)
-                .collect()
-        };
-        chunk.rows.push(row);
-        if chunk.rows.len() == CHUNK {
-            draw(&mut chunk, out)?;
+            frame.row(&mut text, shown.iter().map(|&i| row[i].as_str()), None);
         }
+        out.write_all(text.as_bytes())?;
         Ok(())
     };
     if !kept.drain(&mut add)? {
         rows(&mut add)?;
     }
-    if !chunk.rows.is_empty() {
-        draw(&mut chunk, out)?;
-    }
-    out.write_all(bottom.as_bytes())?;
-    out.write_all(b"\n")?;
+    text.clear();
+    frame.rule(&mut text, BOTTOM);
+    out.write_all(text.as_bytes())?;
     Ok(count)
+}
+
+/// The characters of a horizontal line of the table: left, fill, junction, right.
+type Rule = [char; 4];
+const TOP: Rule = ['╭', '─', '┬', '╮'];
+const BELOW_HEADER: Rule = ['╞', '═', '╪', '╡'];
+const BOTTOM: Rule = ['╰', '─', '┴', '╯'];
+
+/// A table's lines drawn as [`comfy`] has comfy-table draw them (its condensed UTF-8 style
+/// with rounded corners, no wrapping of its own), byte for byte, at fixed widths: without
+/// building a table of cells for each few rows, only the text of each line.
+struct Frame<'a> {
+    columns: &'a [Column],
+    /// The width of each column's text, as comfy-table measures it (see [`drawn_width`]).
+    drawn: &'a [usize],
+    /// Where the text columns wrap, if they do.
+    widths: Option<&'a [usize]>,
+}
+
+impl Frame<'_> {
+    /// A horizontal line, ended.
+    fn rule(&self, out: &mut String, [left, fill, junction, right]: Rule) {
+        out.push(left);
+        for (i, width) in self.drawn.iter().enumerate() {
+            if i > 0 {
+                out.push(junction);
+            }
+            out.extend(std::iter::repeat_n(fill, width + 2));
+        }
+        out.push(right);
+        out.push('\n');
+    }
+
+    /// One row of cells, as many lines as its tallest cell, each ended. The header (`Some`
+    /// of whether it is in bold) is aligned left in every column.
+    fn row<'c>(
+        &self,
+        out: &mut String,
+        cells: impl Iterator<Item = &'c str>,
+        header: Option<bool>,
+    ) {
+        let bold = header == Some(true);
+        let cells: Vec<Cow<'c, str>> = cells
+            .enumerate()
+            .map(|(i, text)| match self.widths {
+                Some(widths) if self.columns[i].fit != Fit::Fixed => fitted(text, widths[i]),
+                _ => Cow::Borrowed(text),
+            })
+            .collect();
+        let height = cells
+            .iter()
+            .map(|c| c.bytes().filter(|&b| b == b'\n').count() + 1)
+            .max()
+            .unwrap_or(1);
+        let mut lines: Vec<std::str::Split<'_, char>> =
+            cells.iter().map(|c| c.split('\n')).collect();
+        for _ in 0..height {
+            out.push('│');
+            for (i, line) in lines.iter_mut().enumerate() {
+                if i > 0 {
+                    out.push('┆');
+                }
+                let width = self.drawn[i];
+                let Some(line) = line.next() else {
+                    // A cell shorter than its row: blank, never styled.
+                    push_spaces(out, width + 2);
+                    continue;
+                };
+                let spare = width.saturating_sub(drawn_line_width(line));
+                let (before, after) = if self.columns[i].right && header.is_none() {
+                    (spare, 0)
+                } else {
+                    (0, spare)
+                };
+                if bold {
+                    out.push_str("\x1b[1m");
+                }
+                push_spaces(out, before + 1);
+                out.push_str(line);
+                push_spaces(out, after + 1);
+                if bold {
+                    out.push_str("\x1b[0m");
+                }
+            }
+            out.push('│');
+            out.push('\n');
+        }
+    }
+}
+
+/// Adds `n` spaces to `out`, many at a time.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let some = n.min(SPACES.len());
+        out.push_str(&SPACES[..some]);
+        n -= some;
+    }
+}
+
+/// `text` wrapped at `width` ([`wrap`]), borrowed when no line of it is wider: wrapping
+/// such a text gives it back as it is.
+fn fitted(text: &str, width: usize) -> Cow<'_, str> {
+    if longest_line(text) <= width.max(1) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(wrap(text, width))
+    }
+}
+
+/// How wide comfy-table finds one line of a cell (as `unicode-width` measures it): one
+/// column a character for a line of the characters [`Plain`] takes.
+fn drawn_line_width(line: &str) -> usize {
+    match Plain::of(line) {
+        Some(plain) => plain.line,
+        None => UnicodeWidthStr::width(line),
+    }
 }
 
 /// How wide comfy-table finds a cell: its widest line as `unicode-width` measures it, at
@@ -1046,6 +1203,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A plain cell is measured in one pass as the general measures find it.
+    #[test]
+    fn plain_cells_measure_as_any_cell() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut cells: Vec<String> = (0..2000).map(|_| cell(&mut seed)).collect();
+        cells.extend(
+            [
+                "",
+                " ",
+                "-",
+                "a--b",
+                "UN Counter-Terrorism Centre\n(also UNCCT)",
+                "x\n\ny",
+                "Under-Secretary-General, of-the-twenty-five-words-long-thing",
+                "abcdefghijklmnopqrstuvwxyz0123456789 a",
+                " lead  and trail ",
+                "2021-03-16\u{a0}– 2021-03-18",
+                "Régional Œuvre — ß ÿ ǿ ¡ © ± ¼ ×",
+                "soft\u{ad}hyphen",
+                "hy\u{2010}phen",
+            ]
+            .map(String::from),
+        );
+        let mut plain = 0;
+        for cell in &cells {
+            let Some(measured) = Plain::of(cell) else {
+                assert!(
+                    !cell
+                        .bytes()
+                        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
+                );
+                continue;
+            };
+            // One column a character, as both measures count.
+            assert!(cell.chars().all(|c| c == '\n' || c.width() == Some(1)));
+            plain += 1;
+            assert_eq!(
+                (measured.line, measured.word, measured.piece),
+                (
+                    longest_line(cell),
+                    longest_whole_word(cell),
+                    longest_piece(cell)
+                ),
+                "{cell:?}"
+            );
+            assert_eq!(measured.line.max(1), drawn_width(cell), "{cell:?}");
+        }
+        assert!(plain > 100, "{plain}");
     }
 
     #[test]

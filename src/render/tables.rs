@@ -27,9 +27,12 @@ fn optional(value: Option<&str>) -> String {
 /// A name with its other names on a line below it.
 fn with_aliases(name: &str, aliases: &[String]) -> String {
     let mut cell = text(name);
+    for (i, alias) in aliases.iter().enumerate() {
+        cell.push_str(if i == 0 { "\n(also " } else { "; " });
+        cell.push_str(&text(alias));
+    }
     if !aliases.is_empty() {
-        let aliases: Vec<String> = aliases.iter().map(|a| text(a)).collect();
-        cell.push_str(&format!("\n(also {})", aliases.join("; ")));
+        cell.push(')');
     }
     cell
 }
@@ -229,7 +232,8 @@ fn organization_line(o: &OrgSummary) -> Vec<String> {
     if !o.initialisms.is_empty() {
         // Beside the aliases, marked as derived: no one wrote them.
         let derived = format!("(derived {})", o.initialisms.join("; "));
-        name.push_str(&format!("\n{}", text(&derived)));
+        name.push('\n');
+        name.push_str(&text(&derived));
     }
     vec![
         name,

@@ -192,7 +192,8 @@ pub fn shell_word(text: &str) -> Cow<'_, str> {
 
 /// Text for one line: every control character escaped, newlines too.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    // Printable ASCII, the most of what is shown, needs no look at each character's class.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~')) || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -408,9 +408,10 @@ impl dyn Store + '_ {
         Ok(found.pop())
     }
 
-    /// Which abbreviations reach which organization ([`Abbreviations`]), every name read once.
-    pub fn abbreviations(&mut self) -> Result<Abbreviations> {
-        let mut abbreviations = Abbreviations::default();
+    /// Which abbreviations reach which organization ([`Abbreviations`]), every name read once;
+    /// `organizations` is how many there are, if known (at least as many names), else 0.
+    pub fn abbreviations(&mut self, organizations: usize) -> Result<Abbreviations> {
+        let mut abbreviations = Abbreviations::with_capacity(organizations);
         self.each_name(EntityKind::Organization, &mut |id, name| {
             abbreviations.add(id, name)
         })?;

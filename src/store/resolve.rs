@@ -11,12 +11,15 @@
 //! up to date as it creates organizations and names, so that it never reads every name per
 //! record.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::error::StoreError;
 use super::fold::sort_key;
 use crate::model::EntityKind;
-use crate::model::abbrev::{PersonName, abbreviation_key, initialism, written_abbreviation};
+use crate::model::abbrev::{
+    PersonName, abbreviation_key, derived_from, initialism, written_abbreviation,
+};
 
 /// How a name that is no one's own or alias was found to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,34 +213,137 @@ impl Initialisms {
 
 /// Which abbreviations reach which organization, from every name read once: what `orgs`
 /// shows beside each organization are the initialisms its names give that `--org` would
-/// resolve to it, by the same steps ([`Initialisms`] after the exact names).
+/// resolve to it, by the same steps as [`Initialisms`] after the exact names. What each name
+/// gives is worked out once, as it is added, and kept with it for [`Self::shown`].
 #[derive(Default)]
 pub struct Abbreviations {
-    /// The organization each name (its key) is of: the exact step.
-    owner: HashMap<String, i64>,
-    index: Initialisms,
+    /// Each name, by key: the exact step, and what the name gives.
+    names: HashMap<String, Named>,
+    /// Abbreviation key -> the organizations with a name written so ([`Initialisms`]'s).
+    written: HashMap<String, Owners>,
+    /// Initialism -> the organizations whose names give it.
+    derived: HashMap<String, Owners>,
+}
+
+/// What a name gives: its abbreviation key and its initialism.
+type Given<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>);
+
+/// One name of an organization and what it gives.
+struct Named {
+    id: i64,
+    /// Its [`abbreviation_key`].
+    abbreviation: Option<String>,
+    /// Its [`initialism`].
+    initialism: Option<String>,
+}
+
+/// The organizations a key fits: all that [`Abbreviations::shown`] asks is whether another
+/// than one does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Owners {
+    One(i64),
+    Several,
+}
+
+impl Owners {
+    fn add(owners: Option<Owners>, id: i64) -> Owners {
+        match owners {
+            None => Owners::One(id),
+            Some(Owners::One(other)) if other == id => Owners::One(id),
+            Some(_) => Owners::Several,
+        }
+    }
 }
 
 impl Abbreviations {
-    pub(crate) fn add(&mut self, id: i64, name: &str) {
-        self.owner.insert(crate::model::name_key(name), id);
-        self.index.add(id, name);
+    /// Room for the names of `organizations` organizations, so that the maps are not
+    /// rehashed, each key hashed again, as they grow.
+    pub(crate) fn with_capacity(organizations: usize) -> Abbreviations {
+        Abbreviations {
+            names: HashMap::with_capacity(organizations),
+            written: HashMap::new(),
+            derived: HashMap::with_capacity(organizations),
+        }
     }
 
-    /// Those of `initialisms` that name the organization called `name`, and no other.
-    pub fn reaching(&self, name: &str, initialisms: Vec<String>) -> Vec<String> {
-        let Some(&id) = self.owner.get(&crate::model::name_key(name)) else {
+    pub(crate) fn add(&mut self, id: i64, name: &str) {
+        let abbreviation = abbreviation_key(name);
+        let initialism = initialism(name);
+        // As `written_abbreviation`: written in capitals, like an abbreviation otherwise.
+        let written = abbreviation
+            .as_ref()
+            .filter(|_| !name.chars().any(char::is_lowercase));
+        for (key, map) in [
+            (written, &mut self.written),
+            (initialism.as_ref(), &mut self.derived),
+        ] {
+            if let Some(key) = key {
+                match map.get_mut(key) {
+                    Some(owners) => *owners = Owners::add(Some(*owners), id),
+                    None => {
+                        map.insert(key.clone(), Owners::One(id));
+                    }
+                }
+            }
+        }
+        self.names.insert(
+            crate::model::name_key(name),
+            Named {
+                id,
+                abbreviation,
+                initialism,
+            },
+        );
+    }
+
+    /// What `orgs` shows beside the organization called `name` with `aliases`: the
+    /// initialisms its names give ([`crate::model::abbrev::derived_initialisms`]) that name it
+    /// and no other.
+    pub fn shown(&self, name: &str, aliases: &[String]) -> Vec<String> {
+        let Some(own) = self.names.get(&crate::model::name_key(name)) else {
             return Vec::new();
         };
-        initialisms
+        let id = own.id;
+        // What each name gives, as added (worked out again for a name not added).
+        let mut given: Vec<Given<'_>> = Vec::with_capacity(1 + aliases.len());
+        given.push((
+            own.abbreviation.as_deref().map(Cow::Borrowed),
+            own.initialism.as_deref().map(Cow::Borrowed),
+        ));
+        for alias in aliases {
+            given.push(match self.names.get(&crate::model::name_key(alias)) {
+                Some(named) => (
+                    named.abbreviation.as_deref().map(Cow::Borrowed),
+                    named.initialism.as_deref().map(Cow::Borrowed),
+                ),
+                None => (
+                    abbreviation_key(alias).map(Cow::Owned),
+                    initialism(alias).map(Cow::Owned),
+                ),
+            });
+        }
+        let keys: Vec<(Option<&str>, Option<&str>)> = given
+            .iter()
+            .map(|(called, derived)| (called.as_deref(), derived.as_deref()))
+            .collect();
+        derived_from(&keys)
             .into_iter()
-            .filter(|key| {
-                self.owner
-                    .get(&crate::model::name_key(key))
-                    .is_none_or(|&owner| owner == id)
-                    && self.index.get(key).1.iter().all(|&(other, _)| other == id)
-            })
+            .filter(|key| self.reaches(key, id))
+            .map(str::to_string)
             .collect()
+    }
+
+    /// Whether the initialism `key` resolves to organization `id` alone: it is no other's
+    /// name, and the organizations with a name written so, else those whose names give it,
+    /// are `id` only.
+    fn reaches(&self, key: &str, id: i64) -> bool {
+        self.names
+            .get(&crate::model::name_key(key))
+            .is_none_or(|named| named.id == id)
+            && match self.written.get(key).or_else(|| self.derived.get(key)) {
+                Some(&owners) => owners == Owners::One(id),
+                None => true,
+            }
     }
 }
 
@@ -264,10 +370,7 @@ mod tests {
         }
         let shown = |name: &str, aliases: &[&str]| {
             let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
-            reach.reaching(
-                name,
-                crate::model::abbrev::derived_initialisms(name, &aliases),
-            )
+            reach.shown(name, &aliases)
         };
         // Another's name, dots aside: that one wins.
         assert!(shown("United Nations Development Programme", &[]).is_empty());
