@@ -320,7 +320,9 @@ impl<'a> Import<'a> {
         &mut self,
         name: &str,
     ) -> Result<std::result::Result<Option<String>, Vec<String>>> {
-        if self.plain.contains(name) {
+        // Into a database that had no organizations, every name is a name.
+        let none_before = self.initialisms.as_ref().is_some_and(Initialisms::is_empty);
+        if none_before || self.plain.contains(name) {
             return Ok(Ok(None));
         }
         let key = match abbreviation_key(name) {

@@ -164,6 +164,11 @@ pub(crate) struct Initialisms {
 }
 
 impl Initialisms {
+    /// Whether no name is abbreviated here (none was there before an import, say).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.written.is_empty() && self.derived.is_empty()
+    }
+
     /// Adds one name of organization `id`.
     pub(crate) fn add(&mut self, id: i64, name: &str) {
         let keys = [

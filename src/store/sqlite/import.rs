@@ -237,7 +237,7 @@ impl ImportTxn for SqliteImport<'_> {
         if let Some(named) = self.names.known(kind, name) {
             return Ok(Some(Found {
                 id: named.id,
-                name: named.name.clone(),
+                name: named.name,
             }));
         }
         find(&self.tx, super::entity::of(kind), name)

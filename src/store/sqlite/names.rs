@@ -33,7 +33,24 @@ pub(super) struct Names {
 /// Names as written to what they name. Hashed with foldhash, several times faster than the
 /// standard library's SipHash on short strings (an import hashes about fifteen names an
 /// event); its seeds are random, per map.
-type NameCache = HashMap<String, Named, RandomState>;
+type NameCache = HashMap<String, Cached, RandomState>;
+
+/// What a name as written names: an id, and the entity's own name if it is not that name
+/// (most are: the name it was created with). So a name met again is read from the key just
+/// compared, not from a second string elsewhere in memory.
+struct Cached {
+    id: i64,
+    own: Option<String>,
+}
+
+impl Cached {
+    fn named(&self, name: &str) -> Named {
+        Named {
+            id: self.id,
+            name: self.own.as_deref().unwrap_or(name).to_string(),
+        }
+    }
+}
 
 /// Past this many remembered names, the cache starts afresh, so memory stays bounded.
 pub(super) const NAME_CACHE_LIMIT: usize = 200_000;
@@ -46,8 +63,8 @@ fn find_or_create(
     name: &str,
     stamp: &str,
 ) -> Result<(Named, bool)> {
-    if let Some(named) = cache.get(name) {
-        return Ok((named.clone(), false));
+    if let Some(cached) = cache.get(name) {
+        return Ok((cached.named(name), false));
     }
     let key = name_key(name);
     let (found, created) = match find_by_key(conn, entity, &key)? {
@@ -76,7 +93,8 @@ fn find_or_create(
     if cache.len() >= NAME_CACHE_LIMIT {
         cache.clear();
     }
-    cache.insert(name.to_string(), found.clone());
+    let own = (found.name != name).then(|| found.name.clone());
+    cache.insert(name.to_string(), Cached { id: found.id, own });
     Ok((found, created))
 }
 
@@ -88,11 +106,12 @@ impl Names {
     }
 
     /// The organization or person known by `name` as written, if this cache has met it.
-    pub(super) fn known(&self, kind: EntityKind, name: &str) -> Option<&Named> {
-        match kind {
-            EntityKind::Organization => self.orgs.get(name),
-            EntityKind::Person => self.people.get(name),
-        }
+    pub(super) fn known(&self, kind: EntityKind, name: &str) -> Option<Named> {
+        let cache = match kind {
+            EntityKind::Organization => &self.orgs,
+            EntityKind::Person => &self.people,
+        };
+        cache.get(name).map(|cached| cached.named(name))
     }
 
     /// The organization or person known by `name`, created if new; and whether this call
