@@ -46,8 +46,8 @@ use crate::store::{
 /// Past this many events (or participations) waiting, they are sent. (A few, in a debug
 /// build, as the tests run: so that what an import finds of its own records is found both
 /// among the rows waiting and among those sent.)
-const FLUSH_EVENTS: usize = if cfg!(debug_assertions) { 3 } else { 5_000 };
-const FLUSH_PARTICIPATIONS: usize = 50_000;
+const FLUSH_EVENTS: usize = if cfg!(debug_assertions) { 3 } else { 2_000 };
+const FLUSH_PARTICIPATIONS: usize = 20_000;
 /// Past this many remembered names of one kind, the name cache starts afresh (after a flush),
 /// so that memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
@@ -1577,6 +1577,16 @@ impl ImportTxn for PgImport<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
         self.restore()?;
+        // What answered the records' questions is not needed from here: freed before the
+        // log and the summaries are written (the summed summaries of the people met are sent
+        // then, while tens of thousands of names would be held for nothing).
+        self.names = Default::default();
+        self.own = Default::default();
+        self.keys = Hashed::default();
+        self.titles = Hashed::default();
+        self.lines = LineRuns::default();
+        self.ahead = HashMap::new();
+        self.stored_keys = HashMap::new();
         if !self.touched.is_empty() {
             let touched: Vec<i64> = self.touched.iter().copied().collect();
             self.tx.execute(

@@ -31,6 +31,9 @@ use crate::store::summary::Dirty;
 /// again when the dirty ones are more than a quarter.
 const FEW: usize = 1000;
 
+/// The most summaries written by one statement (see [`Added::apply`]).
+const CHUNK: usize = 10_000;
+
 /// Every organization's summary as counted now from its links (`$1`: only these ids; NULL:
 /// all): id, events, as organizer, as partner, as participant, headed, first and last
 /// start dates. Its links are made one row per event first (hashed, not sorted: a whole
@@ -356,53 +359,61 @@ impl Added {
     /// import created), the groups; the people it created are written as summed, those
     /// there before counted again (their latest participation may be an older one's).
     fn apply(&self, client: &mut impl GenericClient, orgs: &[i64], people: &[i64]) -> Result<()> {
-        let mut ids = Vec::new();
-        let (mut n, mut organizer, mut partner, mut participant, mut headed) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut first, mut last) = (Vec::new(), Vec::new());
-        for (id, o) in &self.organizations {
-            ids.push(*id);
-            n.push(o.events);
-            organizer.push(o.organizer);
-            partner.push(o.partner);
-            participant.push(o.participant);
-            headed.push(o.headed);
-            first.push(o.first);
-            last.push(o.last);
+        let added: Vec<(&i64, &OrgAdded)> = self.organizations.iter().collect();
+        for chunk in added.chunks(CHUNK) {
+            let mut ids = Vec::new();
+            let (mut n, mut organizer, mut partner, mut participant, mut headed) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut first, mut last) = (Vec::new(), Vec::new());
+            for (id, o) in chunk {
+                ids.push(**id);
+                n.push(o.events);
+                organizer.push(o.organizer);
+                partner.push(o.partner);
+                participant.push(o.participant);
+                headed.push(o.headed);
+                first.push(o.first);
+                last.push(o.last);
+            }
+            client.execute(
+                "INSERT INTO organization_summary (organization_id, events, as_organizer,
+                                                   as_partner, as_participant, headed,
+                                                   first_date, last_date)
+                 SELECT id, n, o, p, pa, h, f, l
+                   FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
+                               $5::bigint[], $6::bigint[], $7::date[], $8::date[])
+                        AS a(id, n, o, p, pa, h, f, l)
+                 ON CONFLICT (organization_id) DO UPDATE
+                    SET events = organization_summary.events + excluded.events,
+                        as_organizer = organization_summary.as_organizer + excluded.as_organizer,
+                        as_partner = organization_summary.as_partner + excluded.as_partner,
+                        as_participant = organization_summary.as_participant
+                                         + excluded.as_participant,
+                        headed = organization_summary.headed + excluded.headed,
+                        first_date = least(organization_summary.first_date, excluded.first_date),
+                        last_date = greatest(organization_summary.last_date, excluded.last_date)",
+                &[
+                    &ids,
+                    &n,
+                    &organizer,
+                    &partner,
+                    &participant,
+                    &headed,
+                    &first,
+                    &last,
+                ],
+            )?;
         }
-        client.execute(
-            "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
-                                               as_participant, headed, first_date, last_date)
-             SELECT id, n, o, p, pa, h, f, l
-               FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
-                           $6::bigint[], $7::date[], $8::date[]) AS a(id, n, o, p, pa, h, f, l)
-             ON CONFLICT (organization_id) DO UPDATE
-                SET events = organization_summary.events + excluded.events,
-                    as_organizer = organization_summary.as_organizer + excluded.as_organizer,
-                    as_partner = organization_summary.as_partner + excluded.as_partner,
-                    as_participant = organization_summary.as_participant + excluded.as_participant,
-                    headed = organization_summary.headed + excluded.headed,
-                    first_date = least(organization_summary.first_date, excluded.first_date),
-                    last_date = greatest(organization_summary.last_date, excluded.last_date)",
-            &[
-                &ids,
-                &n,
-                &organizer,
-                &partner,
-                &participant,
-                &headed,
-                &first,
-                &last,
-            ],
-        )?;
         // Those it created that no new event links to.
-        client.execute(
-            "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
-                                               as_participant, headed)
-             SELECT id, 0, 0, 0, 0, 0 FROM unnest($1::bigint[]) AS a(id)
-             ON CONFLICT (organization_id) DO NOTHING",
-            &[&orgs],
-        )?;
+        for chunk in orgs.chunks(CHUNK) {
+            client.execute(
+                "INSERT INTO organization_summary (organization_id, events, as_organizer,
+                                                   as_partner, as_participant, headed)
+                 SELECT id, 0, 0, 0, 0, 0 FROM unnest($1::bigint[]) AS a(id)
+                 ON CONFLICT (organization_id) DO NOTHING",
+                &[&chunk],
+            )?;
+        }
         // People: those it created as summed; those there before counted again.
         let created: HashSet<i64> = people.iter().copied().collect();
         let before: Vec<i64> = self
@@ -415,32 +426,36 @@ impl Added {
             roomy(client)?;
             recount_people(client, None)?;
         } else {
-            let (mut ids, mut n, mut first, mut last, mut position, mut organization) = (
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-            );
-            for id in people {
-                let p = self.people.get(id);
-                ids.push(*id);
-                n.push(p.map_or(0, |p| p.events));
-                first.push(p.and_then(|p| p.first));
-                last.push(p.and_then(|p| p.last));
-                let latest = p.and_then(|p| p.latest.as_ref());
-                position.push(latest.and_then(|(_, position, _)| position.as_deref()));
-                organization.push(latest.and_then(|(_, _, o)| *o));
+            // A chunk at a time: the statement's parameters are encoded whole, and an
+            // import meets tens of thousands of people.
+            for chunk in people.chunks(CHUNK) {
+                let (mut ids, mut n, mut first, mut last, mut position, mut organization) = (
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                );
+                for id in chunk {
+                    let p = self.people.get(id);
+                    ids.push(*id);
+                    n.push(p.map_or(0, |p| p.events));
+                    first.push(p.and_then(|p| p.first));
+                    last.push(p.and_then(|p| p.last));
+                    let latest = p.and_then(|p| p.latest.as_ref());
+                    position.push(latest.and_then(|(_, position, _)| position.as_deref()));
+                    organization.push(latest.and_then(|(_, _, o)| *o));
+                }
+                client.execute(
+                    "INSERT INTO person_summary (person_id, events, first_date, last_date,
+                                                 position, organization_id)
+                     SELECT id, n, f, l, p, o
+                       FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::date[],
+                                   $5::text[], $6::bigint[]) AS a(id, n, f, l, p, o)",
+                    &[&ids, &n, &first, &last, &position, &organization],
+                )?;
             }
-            client.execute(
-                "INSERT INTO person_summary (person_id, events, first_date, last_date, position,
-                                             organization_id)
-                 SELECT id, n, f, l, p, o
-                   FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::date[], $5::text[],
-                               $6::bigint[]) AS a(id, n, f, l, p, o)",
-                &[&ids, &n, &first, &last, &position, &organization],
-            )?;
             if !before.is_empty() {
                 recount_people(client, Some(&before))?;
             }
