@@ -233,9 +233,11 @@ pub(super) struct PgImport<'a> {
     pending: Pending,
     /// The events this import created, by the hash of their key, and of their start date
     /// and title key: 16 bytes an event, not its texts (a candidate found is checked
-    /// against the event's row; see [`PgImport::identities`]).
+    /// against the event's row; see [`PgImport::identities`]). The second only from the
+    /// first record matched by title and start date (one without a key, or any record when
+    /// the store held events): a file whose records all have keys never needs it.
     keys: Hashed,
-    titles: Hashed,
+    titles: Option<Hashed>,
     /// Events stored before the import, by key, as found (a participants file names each
     /// several times); bounded, and forgotten when an update changes a key.
     stored_keys: HashMap<String, i64>,
@@ -303,7 +305,7 @@ impl<'a> PgImport<'a> {
             ids: Default::default(),
             pending: Pending::default(),
             keys: Hashed::default(),
-            titles: Hashed::default(),
+            titles: None,
             stored_keys: HashMap::new(),
             ahead: HashMap::new(),
             ahead_size: 16,
@@ -653,6 +655,37 @@ impl<'a> PgImport<'a> {
         }
         found.sort_by_key(|(id, _)| *id);
         Ok(found)
+    }
+
+    /// The events this import created by start date and title key (see `titles`), made
+    /// when first asked for from the rows it sent, a block of ids at a time.
+    fn titles(&mut self) -> Result<&Hashed> {
+        if self.titles.is_none() {
+            self.flush()?;
+            let mut titles = Hashed::default();
+            let runs: Vec<(i64, i64)> = self.log.created_events().runs().collect();
+            for (first, last) in runs {
+                let mut from = first;
+                while from <= last {
+                    let to = last.min(from.saturating_add(9_999));
+                    for row in self.tx.query(
+                        "SELECT id, start_date, title_key FROM event
+                          WHERE id BETWEEN $1 AND $2",
+                        &[&from, &to],
+                    )? {
+                        let (id, start, title_key): (i64, NaiveDate, &str) =
+                            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                        titles.insert(hash_of(&(start, title_key)), id);
+                    }
+                    from = to.saturating_add(1);
+                    if to == i64::MAX {
+                        break;
+                    }
+                }
+            }
+            self.titles = Some(titles);
+        }
+        Ok(self.titles.get_or_insert_default())
     }
 
     /// The event this import created with `key`, if any.
@@ -1092,7 +1125,7 @@ impl ImportTxn for PgImport<'_> {
                 found.insert(row.get(0), row.get(1));
             }
         }
-        let candidates = self.titles.get(hash_of(&(start, title_key.as_str())));
+        let candidates = self.titles()?.get(hash_of(&(start, title_key.as_str())));
         if !candidates.is_empty() {
             for (id, e) in self.identities(&candidates)? {
                 if e.start == start && e.title_key == title_key {
@@ -1279,8 +1312,9 @@ impl ImportTxn for PgImport<'_> {
         self.log.created_event(state);
         let title_key = name_key(&event.title);
         self.keys.insert(hash_of(&key), id);
-        self.titles
-            .insert(hash_of(&(event.start, title_key.as_str())), id);
+        if let Some(titles) = &mut self.titles {
+            titles.insert(hash_of(&(event.start, title_key.as_str())), id);
+        }
         self.pending.identities.insert(
             id,
             Identified {
@@ -1341,8 +1375,9 @@ impl ImportTxn for PgImport<'_> {
         if let Some(key) = &event.key {
             self.keys.insert(hash_of(&key.as_str()), id);
         }
-        self.titles
-            .insert(hash_of(&(event.start, name_key(&event.title).as_str())), id);
+        if let Some(titles) = &mut self.titles {
+            titles.insert(hash_of(&(event.start, name_key(&event.title).as_str())), id);
+        }
         if changed(Field::Tags) {
             super::write::replace_event_tags(&mut self.tx, id, &event.tags)?;
         }
@@ -1583,7 +1618,7 @@ impl ImportTxn for PgImport<'_> {
         self.names = Default::default();
         self.own = Default::default();
         self.keys = Hashed::default();
-        self.titles = Hashed::default();
+        self.titles = None;
         self.lines = LineRuns::default();
         self.ahead = HashMap::new();
         self.stored_keys = HashMap::new();

@@ -589,6 +589,11 @@ impl ImportLog {
         Ok((Some(op), summaries))
     }
 
+    /// The events the import created so far.
+    pub(super) fn created_events(&self) -> &IdRuns {
+        self.created.of(RecordKind::Event)
+    }
+
     /// Gives the operation's id back if the import is rolled back (see
     /// `PgImport::give_back_ids`).
     pub(super) fn op(&self) -> Option<i64> {
