@@ -847,6 +847,23 @@ fn one_import_finds_its_own_records_by_key_and_by_title_and_start() {
     ] {
         assert!(stderr.contains(said), "{said}: {stderr}");
     }
+    // Records with keys first, then without: those are matched by title and start date to
+    // the events the first wrote (sent to the server by then, or waiting).
+    let mut lines: Vec<String> = (1..=5)
+        .map(|i| {
+            let key = format!(r#", "key": "p-{i}""#);
+            event_line(&format!("Panel {i}"), "2022-03-01", &key)
+        })
+        .collect();
+    lines.push(event_line("panel 2", "2022-03-01", ""));
+    lines.push(event_line("panel 5", "2022-03-01", ""));
+    let stderr = env.fails(1, &["import", &env.file("keyed.ndjson", lines.join("\n"))]);
+    for said in [
+        "the same title and start date are on line 2",
+        "the same title and start date are on line 5",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
     // A title of another title key but the same generated key: the next suffix, and the
     // record of the first's title again updates the first, not the second.
     let mut lines: Vec<String> = (1..=5)
