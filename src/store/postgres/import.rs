@@ -232,7 +232,7 @@ pub(super) struct PgImport<'a> {
     ids: [Ids; 5],
     pending: Pending,
     /// The events this import created, by the hash of their key, and of their start date
-    /// and title key: 16 bytes an event, not its texts (a candidate found is checked
+    /// and title key: 8 bytes an event, not its texts (a candidate found is checked
     /// against the event's row; see [`PgImport::identities`]). The second only from the
     /// first record matched by title and start date (one without a key, or any record when
     /// the store held events): a file whose records all have keys never needs it.

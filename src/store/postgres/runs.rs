@@ -166,6 +166,11 @@ impl Hasher for Prehashed {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+
+    fn write_u32(&mut self, n: u32) {
+        // Spread over the high bits too, which the table reads first.
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// The hash of a value, the same for the whole run of the program.
@@ -175,33 +180,37 @@ pub(super) fn hash_of(value: &impl Hash) -> u64 {
     hasher.finish()
 }
 
-/// Ids by the hash of a text: the first id given under each hash in one table (16 bytes an
-/// entry), the rare others (the same text for several ids, or two texts of one hash) aside.
+/// Ids by the hash of a text, 32 bits of it: the first id given under each in one table (8
+/// bytes an entry), the rare others aside (the same text for several ids, two texts of the
+/// same 32 bits: about one in 4,000 lookups at a million, each checked against its row by
+/// the caller; an id past 32 bits).
 #[derive(Default)]
 pub(super) struct Hashed {
-    first: HashMap<u64, i64, BuildHasherDefault<Prehashed>>,
-    more: HashMap<u64, Vec<i64>>,
+    first: HashMap<u32, u32, BuildHasherDefault<Prehashed>>,
+    more: HashMap<u32, Vec<i64>>,
 }
 
 impl Hashed {
     pub(super) fn insert(&mut self, hash: u64, id: i64) {
-        match self.first.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
+        let short = hash as u32;
+        match (self.first.entry(short), u32::try_from(id)) {
+            (std::collections::hash_map::Entry::Vacant(slot), Ok(id)) => {
                 slot.insert(id);
             }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.more.entry(hash).or_default().push(id);
-            }
+            _ => self.more.entry(short).or_default().push(id),
         }
     }
 
-    /// The ids given under `hash`, in the order given (none: no id has a text of that hash).
+    /// The ids given under `hash`, and perhaps others (none: no id has a text of that hash).
     pub(super) fn get(&self, hash: u64) -> Vec<i64> {
-        let Some(&first) = self.first.get(&hash) else {
-            return Vec::new();
-        };
-        let mut ids = vec![first];
-        if let Some(more) = self.more.get(&hash) {
+        let short = hash as u32;
+        let mut ids: Vec<i64> = self
+            .first
+            .get(&short)
+            .map(|&id| id.into())
+            .into_iter()
+            .collect();
+        if let Some(more) = self.more.get(&short) {
             ids.extend(more);
         }
         ids
@@ -268,8 +277,15 @@ mod tests {
         hashed.insert(hash_of(&"a"), 1);
         hashed.insert(hash_of(&"b"), 2);
         hashed.insert(hash_of(&"a"), 3);
+        hashed.insert(hash_of(&"d"), i64::from(u32::MAX) + 1);
         assert_eq!(hashed.get(hash_of(&"a")), vec![1, 3]);
         assert_eq!(hashed.get(hash_of(&"b")), vec![2]);
+        assert_eq!(hashed.get(hash_of(&"d")), vec![i64::from(u32::MAX) + 1]);
         assert!(hashed.get(hash_of(&"c")).is_empty());
+        // Two hashes of the same 32 bits: both ids are candidates.
+        let mut hashed = Hashed::default();
+        hashed.insert(7, 10);
+        hashed.insert(7 | (1 << 40), 11);
+        assert_eq!(hashed.get(7), vec![10, 11]);
     }
 }
