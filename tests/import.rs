@@ -821,3 +821,76 @@ fn an_import_into_an_empty_schema_leaves_its_keys_and_indexes_as_they_were() {
     assert_eq!(after_import, shape(added_url));
     assert!(imported.ok(&["check"]).contains("foreign keys: ok"));
 }
+
+#[test]
+fn one_import_finds_its_own_records_by_key_and_by_title_and_start() {
+    // Many records, so that on PostgreSQL those met again were sent to the server by then
+    // (a debug build sends every few) as well as still waiting.
+    let Some(env) = Env::new() else { return };
+    let mut lines: Vec<String> = (1..=9)
+        .map(|i| event_line(&format!("Talk {i}"), &format!("2021-01-0{i}"), ""))
+        .collect();
+    lines.push(event_line("Keyed", "2021-02-01", r#", "key": "k-1""#));
+    // The same as line 1 (by title and start), line 10 (by key) and line 9 (just before).
+    lines.push(event_line("talk  1", "2021-01-01", r#", "kind": "x""#));
+    lines.push(event_line("Other", "2021-02-02", r#", "key": "k-1""#));
+    lines.push(event_line("Talk 9", "2021-01-09", ""));
+    let file = env.file("twice.ndjson", lines.join("\n"));
+    let stderr = env.fails(1, &["import", &file]);
+    for said in [
+        "line 11",
+        "the same title and start date are on line 1",
+        "line 12",
+        "the same key is on line 10",
+        "line 13",
+        "the same title and start date are on line 9",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    // Records with keys first, then without: those are matched by title and start date to
+    // the events the first wrote (sent to the server by then, or waiting).
+    let mut lines: Vec<String> = (1..=5)
+        .map(|i| {
+            let key = format!(r#", "key": "p-{i}""#);
+            event_line(&format!("Panel {i}"), "2022-03-01", &key)
+        })
+        .collect();
+    lines.push(event_line("panel 2", "2022-03-01", ""));
+    lines.push(event_line("panel 5", "2022-03-01", ""));
+    let stderr = env.fails(1, &["import", &env.file("keyed.ndjson", lines.join("\n"))]);
+    for said in [
+        "the same title and start date are on line 2",
+        "the same title and start date are on line 5",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    // A title of another title key but the same generated key: the next suffix, and the
+    // record of the first's title again updates the first, not the second.
+    let mut lines: Vec<String> = (1..=5)
+        .map(|i| event_line(&format!("Talk {i}"), "2021-01-01", ""))
+        .collect();
+    lines.push(event_line("Talk: 1", "2021-01-01", ""));
+    lines.push(event_line("Talk - 1", "2021-01-01", ""));
+    let out = env.run_stdin(&["import"], lines.join("\n").as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["list", "--format", "json"])).unwrap();
+    let keys: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys[5..],
+        ["2021-01-01-talk-1-2", "2021-01-01-talk-1-3"],
+        "{keys:?}"
+    );
+    let again = event_line("Talk: 1", "2021-01-01", r#", "kind": "y""#);
+    let out = env.run_stdin(&["import"], again.as_bytes());
+    assert!(
+        out.stderr.contains("0 created, 1 updated"),
+        "{}",
+        out.stderr
+    );
+}

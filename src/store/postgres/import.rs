@@ -30,6 +30,7 @@ use chrono::NaiveDate;
 use postgres::Transaction;
 
 use super::import_log::ImportLog;
+use super::runs::{Hashed, LineRuns, hash_of};
 use super::{curate, entity, history, read, search};
 use crate::model::{
     EntityKind, Event, EventRef, EventState, Field, Identity, Mode, Named, NewEvent,
@@ -42,9 +43,11 @@ use crate::store::{
     AliasConflict, Found, ImportTxn, KeySpace, MergeReport, ParticipationPlan, Write,
 };
 
-/// Past this many events (or participations) waiting, they are sent.
-const FLUSH_EVENTS: usize = 5_000;
-const FLUSH_PARTICIPATIONS: usize = 50_000;
+/// Past this many events (or participations) waiting, they are sent. (A few, in a debug
+/// build, as the tests run: so that what an import finds of its own records is found both
+/// among the rows waiting and among those sent.)
+const FLUSH_EVENTS: usize = if cfg!(debug_assertions) { 3 } else { 2_000 };
+const FLUSH_PARTICIPATIONS: usize = 20_000;
 /// Past this many remembered names of one kind, the name cache starts afresh (after a flush),
 /// so that memory stays bounded.
 const NAME_CACHE_LIMIT: usize = 200_000;
@@ -81,6 +84,14 @@ struct Ids {
     reserved: i64,
 }
 
+/// An event as a record is matched to it: its key, start date and title key.
+#[derive(Clone)]
+struct Identified {
+    key: String,
+    start: NaiveDate,
+    title_key: String,
+}
+
 /// One name's entry in the cache: the organization or person it is a name of.
 type NameCache = HashMap<String, Found>;
 
@@ -98,6 +109,9 @@ struct Pending {
     participation: Vec<u8>,
     /// The events whose own rows wait.
     events: HashSet<i64>,
+    /// Of the events created whose rows wait: key, start date and title key (those sent
+    /// are read back by id; see [`PgImport::identities`]).
+    identities: HashMap<i64, Identified>,
     participations: usize,
     /// What the participations added by [`ImportTxn::add_participation`] that wait record,
     /// by event: a later identical one is found here.
@@ -193,6 +207,15 @@ impl<'a> Row<'a> {
     }
 }
 
+/// Writes `rows` to a `COPY` a piece at a time: the writer copies what it is given into its
+/// own buffer before sending it, and given a batch whole (megabytes) it would hold it twice.
+pub(super) fn write_chunked(writer: &mut impl std::io::Write, rows: &[u8]) -> std::io::Result<()> {
+    for chunk in rows.chunks(64 * 1024) {
+        writer.write_all(chunk)?;
+    }
+    Ok(())
+}
+
 /// An import in progress.
 pub(super) struct PgImport<'a> {
     tx: Transaction<'a>,
@@ -208,10 +231,13 @@ pub(super) struct PgImport<'a> {
     keys_elsewhere: bool,
     ids: [Ids; 5],
     pending: Pending,
-    /// The events this import created, by key (ordered: generated keys look up a range).
-    keys: BTreeMap<String, i64>,
-    /// The events this import created, by start date and title key.
-    titles: HashMap<(NaiveDate, String), Vec<(i64, String)>>,
+    /// The events this import created, by the hash of their key, and of their start date
+    /// and title key: 8 bytes an event, not its texts (a candidate found is checked
+    /// against the event's row; see [`PgImport::identities`]). The second only from the
+    /// first record matched by title and start date (one without a key, or any record when
+    /// the store held events): a file whose records all have keys never needs it.
+    keys: Hashed,
+    titles: Option<Hashed>,
     /// Events stored before the import, by key, as found (a participants file names each
     /// several times); bounded, and forgotten when an update changes a key.
     stored_keys: HashMap<String, i64>,
@@ -221,8 +247,8 @@ pub(super) struct PgImport<'a> {
     ahead_size: usize,
     /// How many the last read ahead found.
     ahead_read: usize,
-    /// Which line of the import wrote each event it wrote.
-    lines: HashMap<i64, u64>,
+    /// Which line of the import wrote each event it wrote (as runs: see `runs.rs`).
+    lines: LineRuns,
     /// Organizations, then people, by name key: the ones met (found or created) so far.
     names: [NameCache; 2],
     /// Whether the name cache of a kind holds every name of that kind: then a name it does
@@ -278,13 +304,13 @@ impl<'a> PgImport<'a> {
             keys_elsewhere: !began_empty || retired,
             ids: Default::default(),
             pending: Pending::default(),
-            keys: BTreeMap::new(),
-            titles: HashMap::new(),
+            keys: Hashed::default(),
+            titles: None,
             stored_keys: HashMap::new(),
             ahead: HashMap::new(),
             ahead_size: 16,
             ahead_read: 0,
-            lines: HashMap::new(),
+            lines: LineRuns::default(),
             names: Default::default(),
             names_complete: [false; 2],
             own: Default::default(),
@@ -539,6 +565,7 @@ impl<'a> PgImport<'a> {
         self.log.read_befores(&mut self.tx)?;
         if self.pending.is_empty() {
             self.pending.events.clear();
+            self.pending.identities.clear();
             return self.log.flush(&mut self.tx, &self.journal);
         }
         let pending = std::mem::take(&mut self.pending);
@@ -591,13 +618,87 @@ impl<'a> PgImport<'a> {
                 continue;
             }
             let mut writer = self.tx.copy_in(copy)?;
-            writer.write_all(rows)?;
+            write_chunked(&mut writer, rows)?;
             writer.finish()?;
         }
         // Sent, the sessions are found on the server.
         self.sessions.clear();
         // And the log's rows of what they created.
         self.log.flush(&mut self.tx, &self.journal)
+    }
+
+    /// Key, start date and title key of the events `ids`, which this import created: of
+    /// those whose rows wait, as kept; of the others, read by id (in one query).
+    fn identities(&mut self, ids: &[i64]) -> Result<Vec<(i64, Identified)>> {
+        let mut found = Vec::with_capacity(ids.len());
+        let mut sent = Vec::new();
+        for &id in ids {
+            match self.pending.identities.get(&id) {
+                Some(identified) => found.push((id, identified.clone())),
+                None => sent.push(id),
+            }
+        }
+        if !sent.is_empty() {
+            for row in self.tx.query(
+                "SELECT id, key, start_date, title_key FROM event WHERE id = ANY($1)",
+                &[&sent],
+            )? {
+                found.push((
+                    row.try_get(0)?,
+                    Identified {
+                        key: row.try_get(1)?,
+                        start: row.try_get(2)?,
+                        title_key: row.try_get(3)?,
+                    },
+                ));
+            }
+        }
+        found.sort_by_key(|(id, _)| *id);
+        Ok(found)
+    }
+
+    /// The events this import created by start date and title key (see `titles`), made
+    /// when first asked for from the rows it sent, a block of ids at a time.
+    fn titles(&mut self) -> Result<&Hashed> {
+        if self.titles.is_none() {
+            self.flush()?;
+            let mut titles = Hashed::default();
+            let runs: Vec<(i64, i64)> = self.log.created_events().runs().collect();
+            for (first, last) in runs {
+                let mut from = first;
+                while from <= last {
+                    let to = last.min(from.saturating_add(9_999));
+                    for row in self.tx.query(
+                        "SELECT id, start_date, title_key FROM event
+                          WHERE id BETWEEN $1 AND $2",
+                        &[&from, &to],
+                    )? {
+                        let (id, start, title_key): (i64, NaiveDate, &str) =
+                            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                        titles.insert(hash_of(&(start, title_key)), id);
+                    }
+                    from = to.saturating_add(1);
+                    if to == i64::MAX {
+                        break;
+                    }
+                }
+            }
+            self.titles = Some(titles);
+        }
+        Ok(self.titles.get_or_insert_default())
+    }
+
+    /// The event this import created with `key`, if any.
+    fn created_with_key(&mut self, key: &str) -> Result<Option<i64>> {
+        let candidates = self.keys.get(hash_of(&key));
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .identities(&candidates)?
+            .into_iter()
+            .find(|(_, e)| e.key == key)
+            .map(|(id, _)| id))
     }
 
     /// The transaction with everything this import wrote on the server and its indexes
@@ -954,7 +1055,7 @@ impl KeySpace for PgImport<'_> {
     type Error = StoreError;
 
     fn key_taken(&mut self, key: &str) -> Result<bool> {
-        if self.keys.contains_key(key) {
+        if self.created_with_key(key)?.is_some() {
             return Ok(true);
         }
         if !self.keys_elsewhere {
@@ -965,19 +1066,11 @@ impl KeySpace for PgImport<'_> {
     }
 
     fn suffixed_keys(&mut self, base: &str) -> Result<Vec<String>> {
-        let (from, to) = (format!("{base}-"), format!("{base}."));
-        let mut keys: Vec<String> = self
-            .keys
-            .range::<str, _>((
-                std::ops::Bound::Excluded(from.as_str()),
-                std::ops::Bound::Excluded(to.as_str()),
-            ))
-            .map(|(key, _)| key.clone())
-            .collect();
-        if self.keys_elsewhere {
-            keys.extend(super::write::Keys(&mut self.tx).suffixed_keys(base)?);
-        }
-        Ok(keys)
+        // Asked only when a generated key is taken already (the events of one title and
+        // date are matched, not given new keys): the server answers, this import's keys
+        // among the rest, once they are sent (they are not kept here: see `keys`).
+        self.flush()?;
+        super::write::Keys(&mut self.tx).suffixed_keys(base)
     }
 }
 
@@ -997,7 +1090,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn event_with_key(&mut self, key: &str) -> Result<Option<i64>> {
-        if let Some(&id) = self.keys.get(key) {
+        if let Some(id) = self.created_with_key(key)? {
             return Ok(Some(id));
         }
         if self.began_empty {
@@ -1032,9 +1125,12 @@ impl ImportTxn for PgImport<'_> {
                 found.insert(row.get(0), row.get(1));
             }
         }
-        if let Some(ids) = self.titles.get(&(start, title_key)) {
-            for (id, key) in ids.iter().take(5) {
-                found.insert(*id, key.clone());
+        let candidates = self.titles()?.get(hash_of(&(start, title_key.as_str())));
+        if !candidates.is_empty() {
+            for (id, e) in self.identities(&candidates)? {
+                if e.start == start && e.title_key == title_key {
+                    found.insert(id, e.key);
+                }
             }
         }
         Ok(found
@@ -1045,7 +1141,7 @@ impl ImportTxn for PgImport<'_> {
     }
 
     fn line_of(&mut self, event: i64) -> Result<Option<u64>> {
-        Ok(self.lines.get(&event).copied())
+        Ok(self.lines.get(event))
     }
 
     fn record_line(&mut self, event: i64, line: u64) -> Result<()> {
@@ -1214,11 +1310,19 @@ impl ImportTxn for PgImport<'_> {
             sessions,
         };
         self.log.created_event(state);
-        self.keys.insert(key.to_string(), id);
-        self.titles
-            .entry((event.start, name_key(&event.title)))
-            .or_default()
-            .push((id, key.to_string()));
+        let title_key = name_key(&event.title);
+        self.keys.insert(hash_of(&key), id);
+        if let Some(titles) = &mut self.titles {
+            titles.insert(hash_of(&(event.start, title_key.as_str())), id);
+        }
+        self.pending.identities.insert(
+            id,
+            Identified {
+                key: key.to_string(),
+                start: event.start,
+                title_key,
+            },
+        );
         self.maybe_flush()?;
         Ok(id)
     }
@@ -1266,6 +1370,14 @@ impl ImportTxn for PgImport<'_> {
         self.ahead.remove(&id);
         // A record without a key keeps the stored one.
         super::write::update_event_row(&mut self.tx, id, event, &self.stamp, true)?;
+        // Found from here on by its key and title as they are now (a candidate is checked
+        // against its row: what it no longer is finds nothing).
+        if let Some(key) = &event.key {
+            self.keys.insert(hash_of(&key.as_str()), id);
+        }
+        if let Some(titles) = &mut self.titles {
+            titles.insert(hash_of(&(event.start, name_key(&event.title).as_str())), id);
+        }
         if changed(Field::Tags) {
             super::write::replace_event_tags(&mut self.tx, id, &event.tags)?;
         }
@@ -1318,7 +1430,7 @@ impl ImportTxn for PgImport<'_> {
     fn resolve_event(&mut self, reference: &EventRef) -> Result<Option<i64>> {
         match reference {
             EventRef::Id(id) => {
-                if self.lines.contains_key(id) || self.pending.events.contains(id) {
+                if self.lines.contains(*id) || self.pending.events.contains(id) {
                     return Ok(Some(*id));
                 }
                 Ok(self
@@ -1500,6 +1612,16 @@ impl ImportTxn for PgImport<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
         self.restore()?;
+        // What answered the records' questions is not needed from here: freed before the
+        // log and the summaries are written (the summed summaries of the people met are sent
+        // then, while tens of thousands of names would be held for nothing).
+        self.names = Default::default();
+        self.own = Default::default();
+        self.keys = Hashed::default();
+        self.titles = None;
+        self.lines = LineRuns::default();
+        self.ahead = HashMap::new();
+        self.stored_keys = HashMap::new();
         if !self.touched.is_empty() {
             let touched: Vec<i64> = self.touched.iter().copied().collect();
             self.tx.execute(

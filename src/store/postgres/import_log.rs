@@ -17,13 +17,14 @@
 //!
 //! The changes are numbered (`seq`) in the order their records were first touched.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 
 use postgres::Transaction;
 
 use super::history::{self, states};
-use super::import::Row;
+use super::import::{Row, write_chunked};
+use super::runs::IdRuns;
 use super::summary::{Added, ImportSummaries};
 use crate::model::{EntityState, EventState, RecordKind, State};
 use crate::store::Journal;
@@ -33,15 +34,31 @@ use crate::store::summary::Dirty;
 /// Rows sent in one go: the log's rows waiting, the states after read and compared.
 const BATCH: usize = 1000;
 
-/// One record the import touched.
-struct Slot {
-    seq: i32,
-    /// Created by the import (else there before it).
-    created: bool,
-    /// A created record changed since its row was made: read again at the end.
-    dirty: bool,
-    /// A created record that is no more (merged into another).
-    gone: bool,
+/// The records the import created, of each kind, as runs of ids (see `runs.rs`): what an
+/// import of new records keeps of each stays the same size whatever the file's.
+#[derive(Default)]
+struct Created([IdRuns; 3]);
+
+impl Created {
+    fn slot(kind: RecordKind) -> usize {
+        match kind {
+            RecordKind::Event => 0,
+            RecordKind::Organization => 1,
+            RecordKind::Person => 2,
+        }
+    }
+
+    fn of(&self, kind: RecordKind) -> &IdRuns {
+        &self.0[Self::slot(kind)]
+    }
+
+    fn of_mut(&mut self, kind: RecordKind) -> &mut IdRuns {
+        &mut self.0[Self::slot(kind)]
+    }
+
+    fn contains(&self, kind: RecordKind, id: i64) -> bool {
+        self.of(kind).contains(id)
+    }
 }
 
 /// What an import logs, while it runs.
@@ -50,7 +67,15 @@ pub(super) struct ImportLog {
     /// The operation's id, once its row is written.
     op: Option<i64>,
     seq: i32,
-    slots: HashMap<(RecordKind, i64), Slot>,
+    /// The records it created: their rows carry their places, which nothing needs again
+    /// (a row is found by its record).
+    created: Created,
+    /// Created records changed since their rows were made: read again at the end.
+    again: HashSet<(RecordKind, i64)>,
+    /// Created records that are no more (merged into another).
+    gone: HashSet<(RecordKind, i64)>,
+    /// The records there before the import that it touched, with their places.
+    slots: HashMap<(RecordKind, i64), i32>,
     /// The records there before the import, in the order touched, with their place: their
     /// state before is in the log (or in `rows`), not kept here.
     existing: Vec<(RecordKind, i64, i32)>,
@@ -83,6 +108,16 @@ pub(super) struct ImportLog {
 impl ImportLog {
     /// Whether the record has been touched.
     pub(super) fn touched(&self, kind: RecordKind, id: i64) -> bool {
+        self.created.contains(kind, id) || self.slots.contains_key(&(kind, id))
+    }
+
+    /// Notes that a record is about to change: one it created is read again at the end.
+    /// Whether it was touched before (then nothing more is to be done).
+    fn again(&mut self, kind: RecordKind, id: i64) -> bool {
+        if self.created.contains(kind, id) {
+            self.again.insert((kind, id));
+            return true;
+        }
         self.slots.contains_key(&(kind, id))
     }
 
@@ -143,15 +178,7 @@ impl ImportLog {
                 self.next_seq()
             }
         };
-        self.slots.insert(
-            (kind, id),
-            Slot {
-                seq,
-                created: true,
-                dirty: false,
-                gone: false,
-            },
-        );
+        self.created.of_mut(kind).insert(id);
         self.waiting += 1;
         let row = Row::new(&mut self.rows)
             .int(seq.into())
@@ -227,10 +254,7 @@ impl ImportLog {
         id: i64,
         next: &[i64],
     ) -> Result<()> {
-        if let Some(slot) = self.slots.get_mut(&(kind, id)) {
-            if slot.created {
-                slot.dirty = true;
-            }
+        if self.again(kind, id) {
             return Ok(());
         }
         let before = match self.read.remove(&id).filter(|_| kind == RecordKind::Event) {
@@ -255,15 +279,7 @@ impl ImportLog {
         };
         self.note_organizations(kind, &before);
         let seq = self.next_seq();
-        self.slots.insert(
-            (kind, id),
-            Slot {
-                seq,
-                created: false,
-                dirty: false,
-                gone: false,
-            },
-        );
+        self.slots.insert((kind, id), seq);
         self.logs_before(kind, id, seq, &before);
         Ok(())
     }
@@ -291,22 +307,11 @@ impl ImportLog {
         let key = (RecordKind::Event, id);
         // Read again with the others, just before its rows are sent: as it is then.
         self.read.remove(&id);
-        if let Some(slot) = self.slots.get_mut(&key) {
-            if slot.created {
-                slot.dirty = true;
-            }
+        if self.again(key.0, key.1) {
             return;
         }
         let seq = self.next_seq();
-        self.slots.insert(
-            key,
-            Slot {
-                seq,
-                created: false,
-                dirty: false,
-                gone: false,
-            },
-        );
+        self.slots.insert(key, seq);
         self.lazy.push(id);
     }
 
@@ -321,7 +326,7 @@ impl ImportLog {
         for id in lazy {
             if let Some(before) = found.remove(&id) {
                 self.note_organizations(RecordKind::Event, &before);
-                let seq = self.slots[&(RecordKind::Event, id)].seq;
+                let seq = self.slots[&(RecordKind::Event, id)];
                 self.logs_before(RecordKind::Event, id, seq, &before);
             }
         }
@@ -330,10 +335,8 @@ impl ImportLog {
 
     /// A record the import created that is no more.
     pub(super) fn gone(&mut self, kind: RecordKind, id: i64) {
-        if let Some(slot) = self.slots.get_mut(&(kind, id))
-            && slot.created
-        {
-            slot.gone = true;
+        if self.created.contains(kind, id) {
+            self.gone.insert((kind, id));
         }
     }
 
@@ -371,7 +374,7 @@ impl ImportLog {
              FROM STDIN",
         )?;
         if with_op {
-            writer.write_all(&rows)?;
+            write_chunked(&mut writer, &rows)?;
         } else {
             // Each row ends with its operation, which is known only now.
             let suffix = format!("\t{op}\n");
@@ -395,48 +398,46 @@ impl ImportLog {
         journal: &Journal,
     ) -> Result<(Option<i64>, ImportSummaries)> {
         self.send(tx, journal)?;
+        // Those merged away are not logged at all.
+        for (kind, id) in &self.gone {
+            self.created.of_mut(*kind).remove(*id);
+        }
         // Only created records, each as it was created: their summaries are what they add.
         let only_created = self.lazy.is_empty()
-            && self
-                .slots
-                .values()
-                .all(|s| s.created && !s.dirty && !s.gone);
-        let created = |kind: RecordKind| -> Vec<i64> {
-            self.slots
-                .iter()
-                .filter(|((k, _), s)| *k == kind && s.created)
-                .map(|((_, id), _)| *id)
-                .collect()
-        };
+            && self.slots.is_empty()
+            && self.again.is_empty()
+            && self.gone.is_empty();
         let added = only_created.then(|| {
             (
                 std::mem::take(&mut self.added),
-                created(RecordKind::Organization),
-                created(RecordKind::Person),
+                self.created.of(RecordKind::Organization).iter().collect(),
+                self.created.of(RecordKind::Person).iter().collect(),
             )
         });
-        let mut created_events: Vec<i64> = Vec::new();
         let mut tally: HashMap<(RecordKind, &'static str), usize> = HashMap::new();
+        for kind in [
+            RecordKind::Event,
+            RecordKind::Organization,
+            RecordKind::Person,
+        ] {
+            let n = self.created.of(kind).len();
+            if n > 0 {
+                tally.insert((kind, "created"), n);
+            }
+        }
         // Created records read again.
         let mut again: HashMap<RecordKind, Vec<i64>> = HashMap::new();
-        let mut gone: Vec<i32> = Vec::new();
-        for ((kind, id), slot) in &self.slots {
-            if !slot.created {
-                continue;
-            }
-            if slot.gone {
-                gone.push(slot.seq);
-                continue;
-            }
-            *tally.entry((*kind, "created")).or_default() += 1;
-            if *kind == RecordKind::Event {
-                created_events.push(*id);
-            }
-            if slot.dirty {
+        for (kind, id) in &self.again {
+            if !self.gone.contains(&(*kind, *id)) {
                 again.entry(*kind).or_default().push(*id);
             }
         }
-        let mut seqs: Vec<i32> = Vec::new();
+        let mut gone: HashMap<RecordKind, Vec<i64>> = HashMap::new();
+        for (kind, id) in &self.gone {
+            gone.entry(*kind).or_default().push(*id);
+        }
+        let mut kinds: Vec<&str> = Vec::new();
+        let mut records: Vec<i64> = Vec::new();
         let mut labels: Vec<String> = Vec::new();
         let mut afters: Vec<Option<String>> = Vec::new();
         for (kind, ids) in &again {
@@ -447,7 +448,8 @@ impl ImportLog {
                     self.note_organizations(*kind, state);
                     self.note_links(*kind, state);
                 }
-                seqs.push(self.slots[&(*kind, *id)].seq);
+                kinds.push(kind.as_str());
+                records.push(*id);
                 labels.push(after.as_ref().map(State::label).unwrap_or_default());
                 // An event's state after stays unwritten (see `created`); its label is its
                 // title as the import leaves it.
@@ -534,18 +536,21 @@ impl ImportLog {
             return Ok((None, ImportSummaries::default()));
         }
         let op = self.operation(tx, journal)?;
-        if !gone.is_empty() {
+        // The rows of created records are found by their record (one a record in an
+        // operation): their places are not kept.
+        for (kind, ids) in &gone {
             tx.execute(
-                "DELETE FROM operation_change WHERE operation = $1 AND seq = ANY($2)",
-                &[&op, &gone],
+                "DELETE FROM operation_change
+                  WHERE operation = $1 AND kind = $2 AND record = ANY($3)",
+                &[&op, &kind.as_str(), ids],
             )?;
         }
-        if !seqs.is_empty() {
+        if !records.is_empty() {
             tx.execute(
                 "UPDATE operation_change c SET label = d.l, after = d.a
-                   FROM unnest($2::int[], $3::text[], $4::text[]) AS d(s, l, a)
-                  WHERE c.operation = $1 AND c.seq = d.s",
-                &[&op, &seqs, &labels, &afters],
+                   FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]) AS d(k, r, l, a)
+                  WHERE c.operation = $1 AND c.kind = d.k AND c.record = d.r",
+                &[&op, &kinds, &records, &labels, &afters],
             )?;
         }
         let summary = if total == 1 {
@@ -578,10 +583,15 @@ impl ImportLog {
         }
         let summaries = ImportSummaries {
             dirty: std::mem::take(&mut self.dirty),
-            created_events,
+            created_events: std::mem::take(self.created.of_mut(RecordKind::Event)),
             added,
         };
         Ok((Some(op), summaries))
+    }
+
+    /// The events the import created so far.
+    pub(super) fn created_events(&self) -> &IdRuns {
+        self.created.of(RecordKind::Event)
     }
 
     /// Gives the operation's id back if the import is rolled back (see

@@ -25,6 +25,7 @@ mod import_log;
 mod lookup;
 mod maintain;
 mod read;
+mod runs;
 mod schema;
 mod search;
 mod summary;

@@ -19,8 +19,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use postgres::GenericClient;
 
+use super::runs::IdRuns;
 use crate::model::EventState;
 use crate::store::error::Result;
 use crate::store::summary::Dirty;
@@ -28,6 +30,9 @@ use crate::store::summary::Dirty;
 /// Past this many ids, the refresh asks how many there are in all, and counts every one
 /// again when the dirty ones are more than a quarter.
 const FEW: usize = 1000;
+
+/// The most summaries written by one statement (see [`Added::apply`]).
+const CHUNK: usize = 10_000;
 
 /// Every organization's summary as counted now from its links (`$1`: only these ids; NULL:
 /// all): id, events, as organizer, as partner, as participant, headed, first and last
@@ -84,9 +89,26 @@ const COUNT_PEOPLE: &str = "
 /// The number of events of every group (`$1`: only the events of these ids; NULL: all):
 /// facet, value as spelt (NULL: none recorded; a year as four digits), events. An event
 /// counts in every year from its start to its end.
-const COUNT_FACETS: &str = "
-    WITH chosen AS (SELECT kind, mode, region, start_date, end_date FROM event
-                     WHERE $1::bigint[] IS NULL OR id = ANY($1))
+fn count_facets() -> String {
+    format!(
+        "WITH chosen AS (SELECT kind, mode, region, start_date, end_date FROM event
+                          WHERE $1::bigint[] IS NULL OR id = ANY($1))
+         {FACET_GROUPS}"
+    )
+}
+
+/// As [`count_facets`], of the events of ids `$1[i]` to `$2[i]` (runs of ids: an import's).
+fn count_facets_of_runs() -> String {
+    format!(
+        "WITH chosen AS (SELECT e.kind, e.mode, e.region, e.start_date, e.end_date
+                           FROM unnest($1::bigint[], $2::bigint[]) AS r(first, last)
+                           JOIN event e ON e.id BETWEEN r.first AND r.last)
+         {FACET_GROUPS}"
+    )
+}
+
+/// The groups of the events `chosen`, and how many each (see [`count_facets`]).
+const FACET_GROUPS: &str = "
     SELECT 'kind', kind, count(*) FROM chosen GROUP BY kind
     UNION ALL
     SELECT 'mode', mode, count(*) FROM chosen GROUP BY mode
@@ -184,11 +206,12 @@ fn add_to_facets(
 
 /// Counts the groups of the events `ids` as they are now and adds them: an import's created
 /// events, whose states it does not keep.
-fn add_events_to_facets(client: &mut impl GenericClient, ids: &[i64]) -> Result<()> {
+fn add_events_to_facets(client: &mut impl GenericClient, ids: &IdRuns) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let rows = client.query(COUNT_FACETS, &[&ids])?;
+    let (firsts, lasts): (Vec<i64>, Vec<i64>) = ids.runs().unzip();
+    let rows = client.query(&count_facets_of_runs(), &[&firsts, &lasts])?;
     let facets: Vec<&str> = rows.iter().map(|r| r.get(0)).collect();
     let values: Vec<Option<&str>> = rows.iter().map(|r| r.get(1)).collect();
     let deltas: Vec<i64> = rows.iter().map(|r| r.get(2)).collect();
@@ -201,8 +224,9 @@ pub(super) struct ImportSummaries {
     /// The organizations and people to count again; the groups of the events there before,
     /// by difference.
     pub(super) dirty: Dirty,
-    /// The events the import created, whose groups are counted from their rows.
-    pub(super) created_events: Vec<i64>,
+    /// The events the import created, whose groups are counted from their rows: as runs of
+    /// ids (an import's are drawn in blocks), not one entry each.
+    pub(super) created_events: IdRuns,
     /// When the import only created records (no record there before changed, none it
     /// created changed again or merged away): what its events add, summed as it created
     /// them, and the organizations and people it created. Then nothing is counted again
@@ -215,7 +239,9 @@ impl ImportSummaries {
     /// quarter of all events, every group is counted again (one scan of the events) rather
     /// than its events by id.
     pub(super) fn refresh(&self, client: &mut impl GenericClient) -> Result<()> {
-        if let Some((added, orgs, people)) = &self.added {
+        if let Some((added, orgs, people)) = &self.added
+            && !added.unread
+        {
             return added.apply(client, orgs, people);
         }
         refresh_entities(client, &self.dirty)?;
@@ -228,7 +254,8 @@ impl ImportSummaries {
     }
 }
 
-/// An organization's summary as events add to it.
+/// An organization's summary as events add to it. (Dates as dates, not their text: one of
+/// these is kept for every organization and person an import meets, tens of thousands.)
 #[derive(Default)]
 struct OrgAdded {
     events: i64,
@@ -236,8 +263,8 @@ struct OrgAdded {
     partner: i64,
     participant: i64,
     headed: i64,
-    first: Option<String>,
-    last: Option<String>,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
 }
 
 /// A person's summary as events add to it; `latest`: the key (records a position, start,
@@ -245,14 +272,14 @@ struct OrgAdded {
 #[derive(Default)]
 struct PersonAdded {
     events: i64,
-    first: Option<String>,
-    last: Option<String>,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
     latest: Option<Latest>,
 }
 
 /// Which participation `people` shows: its key (records a position, its event's start, its
 /// id), its position and organization.
-type Latest = ((bool, String, i64), Option<String>, Option<i64>);
+type Latest = ((bool, NaiveDate, i64), Option<Box<str>>, Option<i64>);
 
 /// What new events add to the summaries, summed in memory as an import creates them (a
 /// new event adds to each count; first and last dates widen), so that an import of new
@@ -263,14 +290,17 @@ pub(super) struct Added {
     people: HashMap<i64, PersonAdded>,
     /// The groups of the new events.
     facets: Dirty,
+    /// An event's start was not a date as the log writes it (not expected): then what was
+    /// summed is not used, and the summaries are counted again instead.
+    unread: bool,
 }
 
-fn widen(first: &mut Option<String>, last: &mut Option<String>, date: &str) {
-    if first.as_deref().is_none_or(|f| date < f) {
-        *first = Some(date.to_string());
+fn widen(first: &mut Option<NaiveDate>, last: &mut Option<NaiveDate>, date: NaiveDate) {
+    if first.is_none_or(|f| date < f) {
+        *first = Some(date);
     }
-    if last.as_deref().is_none_or(|l| date > l) {
-        *last = Some(date.to_string());
+    if last.is_none_or(|l| date > l) {
+        *last = Some(date);
     }
 }
 
@@ -281,6 +311,10 @@ impl Added {
         // Only its groups are wanted of it (the links are summed below).
         self.facets.organizations.clear();
         self.facets.people.clear();
+        let Ok(start) = NaiveDate::parse_from_str(&e.start, "%Y-%m-%d") else {
+            self.unread = true;
+            return;
+        };
         let mut roles: HashMap<i64, [bool; 3]> = HashMap::new();
         for (i, list) in [&e.organizers, &e.partners].into_iter().enumerate() {
             for o in list {
@@ -298,14 +332,14 @@ impl Added {
             let added = self.people.entry(p.person.id).or_default();
             if people.insert(p.person.id) {
                 added.events += 1;
-                widen(&mut added.first, &mut added.last, &e.start);
+                widen(&mut added.first, &mut added.last, start);
             }
             if p.position.is_some() || p.organization.is_some() {
-                let key = (p.position.is_some(), e.start.clone(), p.id);
+                let key = (p.position.is_some(), start, p.id);
                 if added.latest.as_ref().is_none_or(|(k, _, _)| *k < key) {
                     added.latest = Some((
                         key,
-                        p.position.clone(),
+                        p.position.as_deref().map(Box::from),
                         p.organization.as_ref().map(|o| o.id),
                     ));
                 }
@@ -317,7 +351,7 @@ impl Added {
             added.organizer += i64::from(organizer);
             added.partner += i64::from(partner);
             added.participant += i64::from(participant);
-            widen(&mut added.first, &mut added.last, &e.start);
+            widen(&mut added.first, &mut added.last, start);
         }
     }
 
@@ -325,53 +359,61 @@ impl Added {
     /// import created), the groups; the people it created are written as summed, those
     /// there before counted again (their latest participation may be an older one's).
     fn apply(&self, client: &mut impl GenericClient, orgs: &[i64], people: &[i64]) -> Result<()> {
-        let mut ids = Vec::new();
-        let (mut n, mut organizer, mut partner, mut participant, mut headed) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut first, mut last) = (Vec::new(), Vec::new());
-        for (id, o) in &self.organizations {
-            ids.push(*id);
-            n.push(o.events);
-            organizer.push(o.organizer);
-            partner.push(o.partner);
-            participant.push(o.participant);
-            headed.push(o.headed);
-            first.push(o.first.as_deref());
-            last.push(o.last.as_deref());
+        let added: Vec<(&i64, &OrgAdded)> = self.organizations.iter().collect();
+        for chunk in added.chunks(CHUNK) {
+            let mut ids = Vec::new();
+            let (mut n, mut organizer, mut partner, mut participant, mut headed) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut first, mut last) = (Vec::new(), Vec::new());
+            for (id, o) in chunk {
+                ids.push(**id);
+                n.push(o.events);
+                organizer.push(o.organizer);
+                partner.push(o.partner);
+                participant.push(o.participant);
+                headed.push(o.headed);
+                first.push(o.first);
+                last.push(o.last);
+            }
+            client.execute(
+                "INSERT INTO organization_summary (organization_id, events, as_organizer,
+                                                   as_partner, as_participant, headed,
+                                                   first_date, last_date)
+                 SELECT id, n, o, p, pa, h, f, l
+                   FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
+                               $5::bigint[], $6::bigint[], $7::date[], $8::date[])
+                        AS a(id, n, o, p, pa, h, f, l)
+                 ON CONFLICT (organization_id) DO UPDATE
+                    SET events = organization_summary.events + excluded.events,
+                        as_organizer = organization_summary.as_organizer + excluded.as_organizer,
+                        as_partner = organization_summary.as_partner + excluded.as_partner,
+                        as_participant = organization_summary.as_participant
+                                         + excluded.as_participant,
+                        headed = organization_summary.headed + excluded.headed,
+                        first_date = least(organization_summary.first_date, excluded.first_date),
+                        last_date = greatest(organization_summary.last_date, excluded.last_date)",
+                &[
+                    &ids,
+                    &n,
+                    &organizer,
+                    &partner,
+                    &participant,
+                    &headed,
+                    &first,
+                    &last,
+                ],
+            )?;
         }
-        client.execute(
-            "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
-                                               as_participant, headed, first_date, last_date)
-             SELECT id, n, o, p, pa, h, f::date, l::date
-               FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
-                           $6::bigint[], $7::text[], $8::text[]) AS a(id, n, o, p, pa, h, f, l)
-             ON CONFLICT (organization_id) DO UPDATE
-                SET events = organization_summary.events + excluded.events,
-                    as_organizer = organization_summary.as_organizer + excluded.as_organizer,
-                    as_partner = organization_summary.as_partner + excluded.as_partner,
-                    as_participant = organization_summary.as_participant + excluded.as_participant,
-                    headed = organization_summary.headed + excluded.headed,
-                    first_date = least(organization_summary.first_date, excluded.first_date),
-                    last_date = greatest(organization_summary.last_date, excluded.last_date)",
-            &[
-                &ids,
-                &n,
-                &organizer,
-                &partner,
-                &participant,
-                &headed,
-                &first,
-                &last,
-            ],
-        )?;
         // Those it created that no new event links to.
-        client.execute(
-            "INSERT INTO organization_summary (organization_id, events, as_organizer, as_partner,
-                                               as_participant, headed)
-             SELECT id, 0, 0, 0, 0, 0 FROM unnest($1::bigint[]) AS a(id)
-             ON CONFLICT (organization_id) DO NOTHING",
-            &[&orgs],
-        )?;
+        for chunk in orgs.chunks(CHUNK) {
+            client.execute(
+                "INSERT INTO organization_summary (organization_id, events, as_organizer,
+                                                   as_partner, as_participant, headed)
+                 SELECT id, 0, 0, 0, 0, 0 FROM unnest($1::bigint[]) AS a(id)
+                 ON CONFLICT (organization_id) DO NOTHING",
+                &[&chunk],
+            )?;
+        }
         // People: those it created as summed; those there before counted again.
         let created: HashSet<i64> = people.iter().copied().collect();
         let before: Vec<i64> = self
@@ -384,32 +426,36 @@ impl Added {
             roomy(client)?;
             recount_people(client, None)?;
         } else {
-            let (mut ids, mut n, mut first, mut last, mut position, mut organization) = (
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-            );
-            for id in people {
-                let p = self.people.get(id);
-                ids.push(*id);
-                n.push(p.map_or(0, |p| p.events));
-                first.push(p.and_then(|p| p.first.as_deref()));
-                last.push(p.and_then(|p| p.last.as_deref()));
-                let latest = p.and_then(|p| p.latest.as_ref());
-                position.push(latest.and_then(|(_, position, _)| position.as_deref()));
-                organization.push(latest.and_then(|(_, _, o)| *o));
+            // A chunk at a time: the statement's parameters are encoded whole, and an
+            // import meets tens of thousands of people.
+            for chunk in people.chunks(CHUNK) {
+                let (mut ids, mut n, mut first, mut last, mut position, mut organization) = (
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                );
+                for id in chunk {
+                    let p = self.people.get(id);
+                    ids.push(*id);
+                    n.push(p.map_or(0, |p| p.events));
+                    first.push(p.and_then(|p| p.first));
+                    last.push(p.and_then(|p| p.last));
+                    let latest = p.and_then(|p| p.latest.as_ref());
+                    position.push(latest.and_then(|(_, position, _)| position.as_deref()));
+                    organization.push(latest.and_then(|(_, _, o)| *o));
+                }
+                client.execute(
+                    "INSERT INTO person_summary (person_id, events, first_date, last_date,
+                                                 position, organization_id)
+                     SELECT id, n, f, l, p, o
+                       FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::date[],
+                                   $5::text[], $6::bigint[]) AS a(id, n, f, l, p, o)",
+                    &[&ids, &n, &first, &last, &position, &organization],
+                )?;
             }
-            client.execute(
-                "INSERT INTO person_summary (person_id, events, first_date, last_date, position,
-                                             organization_id)
-                 SELECT id, n, f::date, l::date, p, o
-                   FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
-                               $6::bigint[]) AS a(id, n, f, l, p, o)",
-                &[&ids, &n, &first, &last, &position, &organization],
-            )?;
             if !before.is_empty() {
                 recount_people(client, Some(&before))?;
             }
@@ -474,7 +520,10 @@ fn recount_facets(client: &mut impl GenericClient) -> Result<()> {
     client.execute("DELETE FROM event_facet", &[])?;
     let none: Option<Vec<i64>> = None;
     client.execute(
-        &format!("INSERT INTO event_facet (facet, value, events) {COUNT_FACETS}"),
+        &format!(
+            "INSERT INTO event_facet (facet, value, events) {}",
+            count_facets()
+        ),
         &[&none],
     )?;
     Ok(())
@@ -564,12 +613,13 @@ pub(super) fn check(client: &mut impl GenericClient, problems: &mut Vec<String>)
         problems.push(finding(&row, "person", person_said, 4, 9)?);
     }
     let facets = format!(
-        "WITH counted (facet, value, events) AS ({COUNT_FACETS})
+        "WITH counted (facet, value, events) AS ({})
          SELECT coalesce(s.facet, c.facet), coalesce(s.value, c.value), s.events, c.events
            FROM event_facet s
            FULL JOIN counted c ON c.facet = s.facet AND c.value IS NOT DISTINCT FROM s.value
           WHERE s.events IS DISTINCT FROM c.events
-          ORDER BY 1, 2"
+          ORDER BY 1, 2",
+        count_facets()
     );
     for row in client.query(&facets, &[&none])? {
         let facet: String = row.try_get(0)?;
