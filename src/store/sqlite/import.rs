@@ -439,10 +439,11 @@ impl SqliteImport<'_> {
         if !self.unchecked_keys {
             return Ok(());
         }
-        self.unchecked_keys = false;
         check_keys(&self.tx)?;
         self.tx.execute_batch("COMMIT")?;
         self.tx.pragma_update(None, "foreign_keys", true)?;
+        // Only now: a failure before leaves the import to turn them on as it ends.
+        self.unchecked_keys = false;
         self.tx.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
     }
@@ -450,10 +451,11 @@ impl SqliteImport<'_> {
     /// Ends the transaction with `sql` (`COMMIT` or `ROLLBACK`), and checks foreign keys
     /// again on the connection if they went unchecked.
     fn end(self: Box<Self>, sql: &str) -> Result<()> {
-        self.tx.execute_batch(sql)?;
+        let ended = self.tx.execute_batch(sql);
         if self.unchecked_keys {
             self.tx.pragma_update(None, "foreign_keys", true)?;
         }
+        ended?;
         // No transaction is left for `tx` to end.
         Ok(())
     }
