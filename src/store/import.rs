@@ -694,6 +694,11 @@ impl<'a> Import<'a> {
         let Some(event_id) = self.txn.resolve_event(event_ref)? else {
             return Ok(None);
         };
+        self.add_participant(event_id, p, line).map(Some)
+    }
+
+    /// [`Import::apply_participant`] once its event is found.
+    fn add_participant(&mut self, event_id: i64, p: &NewParticipant, line: u64) -> Result<Outcome> {
         let resolved;
         let p = match &p.organization {
             None => p,
@@ -707,18 +712,18 @@ impl<'a> Import<'a> {
                     &resolved
                 }
                 Err(names) => {
-                    return Ok(Some(Outcome::AmbiguousName(AmbiguousName {
+                    return Ok(Outcome::AmbiguousName(AmbiguousName {
                         field: "organization".to_string(),
                         name: name.clone(),
                         names,
-                    })));
+                    }));
                 }
             },
         };
         if p.head
             && let Some(outcome) = self.apply_head(event_id, p, line)?
         {
-            return Ok(Some(outcome));
+            return Ok(outcome);
         }
         let outcome = if self.txn.has_participation(event_id, p)? {
             self.stats.unchanged += 1;
@@ -729,7 +734,7 @@ impl<'a> Import<'a> {
             self.stats.created += 1;
             Outcome::Created
         };
-        Ok(Some(outcome))
+        Ok(outcome)
     }
 
     /// Adds a calendar's attendee to an existing event unless its person (under any of their
@@ -756,7 +761,8 @@ impl<'a> Import<'a> {
             self.stats.unchanged += 1;
             return Ok(Some(Outcome::Unchanged));
         }
-        self.apply_participant(event_ref, p, line)
+        // The event is found: not looked up a second time.
+        self.add_participant(event_id, p, line).map(Some)
     }
 
     /// A head of a delegation from a participants file, where the stored delegation may have

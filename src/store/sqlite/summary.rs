@@ -543,7 +543,7 @@ impl Counting {
         };
         let mut organizations = BTreeMap::new();
         for (id, name) in org_names {
-            let Some(o) = self.organizations.get(&id) else {
+            let Some(o) = self.organizations.remove(&id) else {
                 continue;
             };
             let (first, last) = span(o.span);
