@@ -902,7 +902,7 @@ impl ImportLog {
         }
         insert_rows(
             conn,
-            "INSERT INTO operation_change (operation, seq, kind, record, label, after)",
+            "operation_change (operation, seq, kind, record, label, after)",
             6,
             &values,
         )?;

@@ -180,12 +180,7 @@ impl Sessions {
             values.extend([&event_id as &dyn ToSql, name, key]);
         }
         if !met.is_empty() {
-            let first = insert_rows(
-                conn,
-                "INSERT INTO session (event_id, name, name_key)",
-                3,
-                &values,
-            )?;
+            let first = insert_rows(conn, "session (event_id, name, name_key)", 3, &values)?;
             for (id, (_, at, _)) in (first..).zip(&mut met) {
                 *at = id;
             }
