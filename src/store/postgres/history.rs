@@ -52,7 +52,7 @@ const EVENT_PARTICIPANTS: &str =
       WHERE p.event_id = ANY($1) ORDER BY p.event_id, p.id";
 
 fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::dates::iso(d)
 }
 
 fn missing(what: String) -> StoreError {

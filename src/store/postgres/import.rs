@@ -198,7 +198,8 @@ impl<'a> Row<'a> {
 
     fn date(mut self, value: NaiveDate) -> Self {
         self.sep();
-        let _ = write!(self.0, "{}", value.format("%Y-%m-%d"));
+        self.0
+            .extend_from_slice(crate::dates::iso(value).as_bytes());
         self
     }
 
@@ -1263,8 +1264,8 @@ impl ImportTxn for PgImport<'_> {
             key: Some(key.to_string()),
             title: event.title.clone(),
             kind: event.kind.clone(),
-            start: event.start.format("%Y-%m-%d").to_string(),
-            end: event.end.format("%Y-%m-%d").to_string(),
+            start: crate::dates::iso(event.start),
+            end: crate::dates::iso(event.end),
             mode: event.mode.map(|m| m.as_str().to_string()),
             location: event.location.clone(),
             region: event.region.clone(),

@@ -7,6 +7,7 @@ use super::lookup::{organization_id, person_id};
 use super::names::{Names, Sessions, session_id};
 use super::schema::FTS_FILL_ONE;
 
+use crate::dates::iso;
 use crate::model::{
     EntityKind, EventState, Mode, Named, NewEvent, NewParticipant, OrgRole, ParticipationState,
     name_key,
@@ -26,6 +27,8 @@ pub(super) fn insert_event(
     key: &str,
     stamp: &str,
 ) -> Result<EventState> {
+    // Formatted once: written, then kept in the state.
+    let (start, end) = (iso(event.start), iso(event.end));
     write_event_row(
         conn,
         "INSERT INTO event (id, key, title, kind, start_date, end_date, mode, location, region,
@@ -34,6 +37,7 @@ pub(super) fn insert_event(
         None,
         Some(key),
         event,
+        (&start, &end),
         stamp,
     )?;
     let id = conn.last_insert_rowid();
@@ -43,9 +47,8 @@ pub(super) fn insert_event(
         key: Some(key.to_string()),
         title: event.title.clone(),
         kind: event.kind.clone(),
-        // As rusqlite writes a date.
-        start: event.start.format("%F").to_string(),
-        end: event.end.format("%F").to_string(),
+        start,
+        end,
         mode: event.mode.map(|m| m.as_str().to_string()),
         location: event.location.clone(),
         region: event.region.clone(),
@@ -108,18 +111,27 @@ pub(super) fn update_event_row(
                 description = ?11, source = ?12, updated_at = ?13, title_key = ?14
           WHERE id = ?1"
     };
-    write_event_row(conn, sql, Some(id), event.key.as_deref(), event, stamp)
+    write_event_row(
+        conn,
+        sql,
+        Some(id),
+        event.key.as_deref(),
+        event,
+        (&iso(event.start), &iso(event.end)),
+        stamp,
+    )
 }
 
 /// Runs an INSERT or UPDATE of an event's own fields, whose parameters are `?1` the id (none
 /// for a new event), then its fields in table order (`?2` is `key`, which stands for the
-/// event's), `?13` the time and `?14` the title key.
+/// event's, and `?5`, `?6` its dates, as written), `?13` the time and `?14` the title key.
 fn write_event_row(
     conn: &Connection,
     sql: &str,
     id: Option<i64>,
     key: Option<&str>,
     event: &NewEvent,
+    (start, end): (&str, &str),
     stamp: &str,
 ) -> Result<()> {
     conn.prepare_cached(sql)?.execute(params![
@@ -127,8 +139,8 @@ fn write_event_row(
         key,
         event.title,
         event.kind,
-        event.start,
-        event.end,
+        start,
+        end,
         event.mode.map(Mode::as_str),
         event.location,
         event.region,
