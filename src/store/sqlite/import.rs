@@ -17,7 +17,7 @@ use super::lookup::{Keys, event_with_key, keys_like, resolve_event, same_events}
 use super::names::{Names, Sessions};
 use super::read::get_event;
 use super::schema::FTS_FILL;
-use super::summary::Counting;
+use super::summary::CountingAside;
 use super::write::{
     insert_event, insert_participant, now, participant_refs, refresh_search, replace_event_orgs,
     replace_event_tags, same_participation, touch_event, update_event_row, update_participation,
@@ -55,7 +55,7 @@ pub(super) struct SqliteImport<'a> {
     /// Into a database with no events, organizations or people, every summary counted as
     /// the import writes (rather than read back and counted at the end), as long as it only
     /// creates: the first change to a record there (the import's own) stops the count.
-    counted: Option<Counting>,
+    counted: Option<CountingAside>,
     /// Whether foreign keys go unchecked as rows are written: into a database built aside,
     /// they are checked at the end instead, all at once ([`check_keys`]), as long as the
     /// import only creates (see [`SqliteImport::enforce_keys`]).
@@ -153,7 +153,11 @@ impl SqliteStore {
             stamp: now(),
             deferred_indexes,
             bulk: empty,
-            counted: (empty && nothing).then(Counting::default),
+            counted: if empty && nothing {
+                CountingAside::start()
+            } else {
+                None
+            },
             unchecked_keys,
             touched: BTreeSet::new(),
         })
@@ -252,10 +256,11 @@ impl ImportTxn for SqliteImport<'_> {
         // The event, then what its links created (as on PostgreSQL).
         self.log.event_created(&self.tx, &self.journal, &state)?;
         self.log_created()?;
+        let id = state.id;
         if let Some(counting) = &mut self.counted {
-            counting.event(&state);
+            counting.event(state);
         }
-        Ok(state.id)
+        Ok(id)
     }
 
     /// Writes the `fields` that changed: the event's own fields, and each list that changed.
@@ -376,6 +381,12 @@ impl ImportTxn for SqliteImport<'_> {
     // reads what changed, with every index there), then the commit.
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.log_created()?;
+        // Every record is written: the summaries are made while the indexes are built.
+        // (Nothing is created from here on; were anything, the count would be lost, and
+        // everything counted again.)
+        if let Some(counting) = &mut self.counted {
+            counting.close();
+        }
         // No name is looked up from here on: the memory goes to building the indexes.
         self.names = Names::default();
         // A second thread sorts while the first reads (the reading thread is done by now).
@@ -392,7 +403,7 @@ impl ImportTxn for SqliteImport<'_> {
         }
         self.log_created()?;
         let journal = std::mem::replace(&mut self.journal, crate::store::Journal::new(""));
-        let counted = self.counted.take().map(Counting::finish);
+        let counted = self.counted.take().and_then(CountingAside::finish);
         std::mem::take(&mut self.log).finish(&self.tx, journal, counted)?;
         self.tx.execute_batch("DROP TABLE temp.import_line")?;
         if self.unchecked_keys {

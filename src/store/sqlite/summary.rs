@@ -390,6 +390,123 @@ struct PersonTally {
     organization: Option<i64>,
 }
 
+/// What [`CountingAside`] is told, in order.
+enum Count {
+    Organization(i64, String),
+    Person(i64, String),
+    Event(EventState),
+}
+
+/// [`Counting`] on a thread of its own, fed as the import writes: the writing thread, the
+/// import's slowest, only hands each created record over (in batches, through a bounded
+/// channel, so memory stays bounded), and the count, then the summaries' rows, are made
+/// beside it, on the core the reading thread leaves idle for half the time, and during the
+/// commit's index builds. Measured (perf, 100,000 events): the count was a tenth of the
+/// writing thread's time.
+pub(super) struct CountingAside {
+    batch: Vec<Count>,
+    /// `None` once closed.
+    sender: Option<std::sync::mpsc::SyncSender<Vec<Count>>>,
+    thread: Option<std::thread::JoinHandle<Recount>>,
+    /// Whether a record went uncounted (the thread stopped, or the count was closed): the
+    /// count is then no one's.
+    lost: bool,
+}
+
+/// How many records [`CountingAside`] hands over at a time, and how many batches may wait.
+const COUNT_BATCH: usize = 256;
+const COUNT_BATCHES_WAITING: usize = 16;
+
+impl CountingAside {
+    /// Starts the counting thread; `None` if the system will not start one (the import
+    /// counts everything at the end instead).
+    pub(super) fn start() -> Option<Self> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Count>>(COUNT_BATCHES_WAITING);
+        let thread = std::thread::Builder::new()
+            .name("events-count".into())
+            .spawn(move || {
+                crate::store::not_in_this_thread();
+                let mut counting = Counting::default();
+                for batch in receiver {
+                    for count in batch {
+                        match count {
+                            Count::Organization(id, name) => counting.organization(id, &name),
+                            Count::Person(id, name) => counting.person(id, &name),
+                            Count::Event(state) => counting.event(&state),
+                        }
+                    }
+                }
+                counting.finish()
+            })
+            .ok()?;
+        Some(CountingAside {
+            batch: Vec::with_capacity(COUNT_BATCH),
+            sender: Some(sender),
+            thread: Some(thread),
+            lost: false,
+        })
+    }
+
+    fn send(&mut self, count: Count) {
+        self.batch.push(count);
+        if self.batch.len() >= COUNT_BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(COUNT_BATCH));
+        match &self.sender {
+            Some(sender) if sender.send(batch).is_ok() => {}
+            _ => self.lost = true,
+        }
+    }
+
+    /// An organization, with no events yet.
+    pub(super) fn organization(&mut self, id: i64, name: &str) {
+        self.send(Count::Organization(id, name.to_string()));
+    }
+
+    /// A person, with no events yet.
+    pub(super) fn person(&mut self, id: i64, name: &str) {
+        self.send(Count::Person(id, name.to_string()));
+    }
+
+    /// An event as written (see [`Counting::event`]).
+    pub(super) fn event(&mut self, state: EventState) {
+        self.send(Count::Event(state));
+    }
+
+    /// Tells the thread that everything was given: it counts what waits, then makes the
+    /// summaries' rows while the caller goes on.
+    pub(super) fn close(&mut self) {
+        self.flush();
+        self.sender = None;
+    }
+
+    /// Every summary, once counted; `None` if a record went uncounted (the caller counts
+    /// them all again).
+    pub(super) fn finish(mut self) -> Option<Recount> {
+        self.close();
+        let recount = self.thread.take()?.join().ok();
+        recount.filter(|_| !self.lost)
+    }
+}
+
+impl Drop for CountingAside {
+    /// A count given up (the import changed a record, or failed): the thread is told to
+    /// stop and is waited for, so that none outlives its import.
+    fn drop(&mut self) {
+        self.sender = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// Every summary, counted from the records given to it one at a time: each organization and
 /// person, then each link of each event, an event's links one after the other. What
 /// [`Recount::everything`] reads is given to it; so is what an import into an empty database
