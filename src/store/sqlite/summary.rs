@@ -394,7 +394,7 @@ struct PersonTally {
 enum Count {
     Organization(i64, String),
     Person(i64, String),
-    Event(EventState),
+    Event(Box<EventState>),
 }
 
 /// [`Counting`] on a thread of its own, fed as the import writes: the writing thread, the
@@ -408,6 +408,8 @@ pub(super) struct CountingAside {
     /// `None` once closed.
     sender: Option<std::sync::mpsc::SyncSender<Vec<Count>>>,
     thread: Option<std::thread::JoinHandle<Recount>>,
+    /// Set when the count is given up: the thread stops without making the rows.
+    given_up: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Whether a record went uncounted (the thread stopped, or the count was closed): the
     /// count is then no one's.
     lost: bool,
@@ -421,13 +423,19 @@ impl CountingAside {
     /// Starts the counting thread; `None` if the system will not start one (the import
     /// counts everything at the end instead).
     pub(super) fn start() -> Option<Self> {
+        use std::sync::atomic::Ordering;
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Count>>(COUNT_BATCHES_WAITING);
+        let given_up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = given_up.clone();
         let thread = std::thread::Builder::new()
             .name("events-count".into())
             .spawn(move || {
                 crate::store::not_in_this_thread();
                 let mut counting = Counting::default();
                 for batch in receiver {
+                    if stop.load(Ordering::Relaxed) {
+                        return Recount::default();
+                    }
                     for count in batch {
                         match count {
                             Count::Organization(id, name) => counting.organization(id, &name),
@@ -436,6 +444,9 @@ impl CountingAside {
                         }
                     }
                 }
+                if stop.load(Ordering::Relaxed) {
+                    return Recount::default();
+                }
                 counting.finish()
             })
             .ok()?;
@@ -443,6 +454,7 @@ impl CountingAside {
             batch: Vec::with_capacity(COUNT_BATCH),
             sender: Some(sender),
             thread: Some(thread),
+            given_up,
             lost: false,
         })
     }
@@ -477,7 +489,7 @@ impl CountingAside {
 
     /// An event as written (see [`Counting::event`]).
     pub(super) fn event(&mut self, state: EventState) {
-        self.send(Count::Event(state));
+        self.send(Count::Event(Box::new(state)));
     }
 
     /// Tells the thread that everything was given: it counts what waits, then makes the
@@ -500,6 +512,8 @@ impl Drop for CountingAside {
     /// A count given up (the import changed a record, or failed): the thread is told to
     /// stop and is waited for, so that none outlives its import.
     fn drop(&mut self) {
+        self.given_up
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         self.sender = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
