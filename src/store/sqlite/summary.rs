@@ -415,9 +415,10 @@ pub(super) struct CountingAside {
     lost: bool,
 }
 
-/// How many records [`CountingAside`] hands over at a time, and how many batches may wait.
-const COUNT_BATCH: usize = 256;
-const COUNT_BATCHES_WAITING: usize = 16;
+/// How many records [`CountingAside`] hands over at a time, and how many batches may wait:
+/// a few hundred events' states at most in flight (each with its texts).
+const COUNT_BATCH: usize = 64;
+const COUNT_BATCHES_WAITING: usize = 4;
 
 impl CountingAside {
     /// Starts the counting thread; `None` if the system will not start one (the import

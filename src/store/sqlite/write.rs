@@ -551,6 +551,12 @@ pub(super) fn check_head(
     }
 }
 
+/// Whether an error is a constraint's refusal of a row (the transaction goes on).
+fn is_constraint(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
 /// Whether an error is the database refusing a second head of one delegation (the partial
 /// unique index `participation_head`): the checks before writing missed it.
 fn is_second_head(e: &rusqlite::Error) -> bool {
@@ -667,8 +673,9 @@ fn insert_participations(
             }
             // Refused (a second head of a delegation, say): the rows before the one refused
             // were written (`insert_rows`); taken back, then written again one at a time, so
-            // that the row refused says why.
-            Err(e) => {
+            // that the row refused says why. (Any other failure, a full disk say, may have
+            // ended the transaction: said as it is.)
+            Err(e) if is_constraint(&e) && !conn.is_autocommit() => {
                 conn.prepare_cached("DELETE FROM participation WHERE event_id = ?1 AND id > ?2")?
                     .execute(params![event_id, last])?;
                 for (refs, p, head) in rows {
@@ -680,6 +687,7 @@ fn insert_participations(
                 }
                 return Err(e.into());
             }
+            Err(e) => return Err(e.into()),
         }
     }
     // No rows: no id (the caller numbers none).
