@@ -822,6 +822,8 @@ mod tests {
             head,
         };
         let (y, x, z) = (p("Y", false), p("X", true), p("Z", true));
+        // As every write runs: in a transaction.
+        store.conn.execute_batch("BEGIN").unwrap();
         let err = insert_participations(
             &store.conn,
             id,
