@@ -190,17 +190,24 @@ pub(super) struct Sameness {
 }
 
 /// The participations of a new event, each recorded once: one identical to an earlier one
-/// (see [`Sameness`]) is that one, which heads its delegation if either does.
+/// (see [`Sameness`]) is that one, which heads its delegation if either does. Each row is
+/// borrowed, with whether it heads its delegation; the keys of its texts are made only to
+/// compare it with an earlier row of the same person, organization and session (rare),
+/// not for every participant of an import.
 #[derive(Debug, Default)]
-pub(super) struct OnceEach {
-    pub rows: Vec<(Sameness, NewParticipant)>,
+pub(super) struct OnceEach<'a> {
+    pub rows: Vec<(ParticipantRefs, &'a NewParticipant, bool)>,
 }
 
-impl OnceEach {
-    pub(super) fn add(&mut self, same: Sameness, p: &NewParticipant) {
-        match self.rows.iter_mut().find(|(s, _)| *s == same) {
-            Some((_, kept)) => kept.head |= p.head,
-            None => self.rows.push((same, p.clone())),
+impl<'a> OnceEach<'a> {
+    pub(super) fn add(&mut self, refs: ParticipantRefs, p: &'a NewParticipant) {
+        let same = self
+            .rows
+            .iter_mut()
+            .find(|(r, kept, _)| *r == refs && Sameness::new(*r, kept) == Sameness::new(refs, p));
+        match same {
+            Some((_, _, head)) => *head |= p.head,
+            None => self.rows.push((refs, p, p.head)),
         }
     }
 }

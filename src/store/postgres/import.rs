@@ -900,6 +900,11 @@ impl<'a> PgImport<'a> {
 
     /// The person, organization and session a participation refers to, created if new.
     fn participant_refs(&mut self, event: i64, p: &NewParticipant) -> Result<Sameness> {
+        Ok(Sameness::new(self.participant_ids(event, p)?, p))
+    }
+
+    /// The ids a participation refers to: person, organization, session.
+    fn participant_ids(&mut self, event: i64, p: &NewParticipant) -> Result<ParticipantRefs> {
         let person = self.entity_id(EntityKind::Person, &p.name)?.0;
         let organization = match &p.organization {
             Some(name) => Some(self.entity_id(EntityKind::Organization, name)?.0),
@@ -909,14 +914,11 @@ impl<'a> PgImport<'a> {
             Some(name) => Some(self.session_for(event, name)?),
             None => None,
         };
-        Ok(Sameness::new(
-            ParticipantRefs {
-                person,
-                organization,
-                session,
-            },
-            p,
-        ))
+        Ok(ParticipantRefs {
+            person,
+            organization,
+            session,
+        })
     }
 
     /// A participation's row, waiting.
@@ -1198,9 +1200,15 @@ impl ImportTxn for PgImport<'_> {
             {
                 sessions.push(name.clone());
             }
-            once.add(self.participant_refs(id, p)?, p);
+            once.add(self.participant_ids(id, p)?, p);
         }
-        let participations = once.rows;
+        // As written: with the keys of their texts, each heading its delegation if one of
+        // its repeats did.
+        let participations: Vec<(Sameness, NewParticipant)> = once
+            .rows
+            .into_iter()
+            .map(|(refs, p, head)| (Sameness::new(refs, p), NewParticipant { head, ..p.clone() }))
+            .collect();
         let document = search::document(
             &event.title,
             event.description.as_deref(),

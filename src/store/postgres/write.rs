@@ -516,10 +516,11 @@ pub(super) fn insert_links(
     let mut once = OnceEach::default();
     for p in &event.participants {
         let refs = participant_refs(tx, names, &mut sessions, event_id, p, stamp)?;
-        once.add(Sameness::new(refs, p), p);
+        once.add(refs, p);
     }
-    for (same, p) in &once.rows {
-        insert_participation(tx, event_id, same.refs, p, stamp)?;
+    for (refs, p, head) in once.rows {
+        let p = NewParticipant { head, ..p.clone() };
+        insert_participation(tx, event_id, refs, &p, stamp)?;
     }
     Ok(())
 }

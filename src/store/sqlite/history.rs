@@ -973,8 +973,8 @@ impl ImportLog {
 
     /// Completes the operation: the states after of what changed since it was written or
     /// first changed, the changes of the journal, the organizations, the summary and the
-    /// time. Nothing when nothing changed. `counted`: every summary, if the import counted them as it wrote (see
-    /// [`summary::Counting`]).
+    /// time. Nothing when nothing changed. `counted`: every summary, if the import counted
+    /// them as it wrote (see [`summary::Counting`]).
     pub(super) fn finish(
         mut self,
         conn: &Connection,

@@ -488,10 +488,7 @@ impl SqliteImport<'_> {
             self.log
                 .entity_created(&self.tx, &self.journal, *kind, named, &self.stamp)?;
             if let Some(counting) = &mut self.counted {
-                match kind {
-                    EntityKind::Organization => counting.organization(named.id, &named.name),
-                    EntityKind::Person => counting.person(named.id, &named.name),
-                }
+                counting.entity(*kind, named);
             }
         }
         self.logged_created = self.names.created.len();

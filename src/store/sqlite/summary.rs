@@ -16,7 +16,7 @@ use foldhash::fast::RandomState;
 
 use rusqlite::{Connection, params};
 
-use crate::model::{EventState, name_key};
+use crate::model::{EntityKind, EventState, Named, name_key};
 use crate::store::fold::sort_key;
 use crate::store::summary::Dirty;
 
@@ -392,8 +392,7 @@ struct PersonTally {
 
 /// What [`CountingAside`] is told, in order.
 enum Count {
-    Organization(i64, String),
-    Person(i64, String),
+    Entity(EntityKind, i64, String),
     Event(Box<EventState>),
 }
 
@@ -439,8 +438,12 @@ impl CountingAside {
                     }
                     for count in batch {
                         match count {
-                            Count::Organization(id, name) => counting.organization(id, &name),
-                            Count::Person(id, name) => counting.person(id, &name),
+                            Count::Entity(EntityKind::Organization, id, name) => {
+                                counting.organization(id, &name)
+                            }
+                            Count::Entity(EntityKind::Person, id, name) => {
+                                counting.person(id, &name)
+                            }
                             Count::Event(state) => counting.event(&state),
                         }
                     }
@@ -478,14 +481,9 @@ impl CountingAside {
         }
     }
 
-    /// An organization, with no events yet.
-    pub(super) fn organization(&mut self, id: i64, name: &str) {
-        self.send(Count::Organization(id, name.to_string()));
-    }
-
-    /// A person, with no events yet.
-    pub(super) fn person(&mut self, id: i64, name: &str) {
-        self.send(Count::Person(id, name.to_string()));
+    /// An organization or person, with no events yet.
+    pub(super) fn entity(&mut self, kind: EntityKind, named: &Named) {
+        self.send(Count::Entity(kind, named.id, named.name.clone()));
     }
 
     /// An event as written (see [`Counting::event`]).

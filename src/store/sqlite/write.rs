@@ -13,7 +13,7 @@ use crate::model::{
     name_key,
 };
 use crate::store::error::{Result, StoreError};
-use crate::store::plan::{ParticipantRefs, Sameness};
+use crate::store::plan::{OnceEach, ParticipantRefs, Sameness};
 
 pub(super) use crate::store::now;
 
@@ -197,7 +197,7 @@ pub(super) fn insert_links(
             .filter_map(|p| p.session.as_deref()),
     );
     let mut sessions = Sessions::of_new_event(conn, event_id, named_sessions)?;
-    let mut once = Once::default();
+    let mut once = OnceEach::default();
     // The names of each row of `once`, index for index.
     let mut named: Vec<Refs> = Vec::with_capacity(event.participants.len());
     for p in &event.participants {
@@ -228,28 +228,6 @@ pub(super) fn insert_links(
         sessions: sessions.names(),
         participants,
     })
-}
-
-/// The participations of a new event, each recorded once, as [`OnceEach`](crate::store::plan::OnceEach) keeps them, but
-/// borrowed, and comparing their texts' keys only for an earlier row of the same person,
-/// organization and session: rare, where making the keys of every participant of an import
-/// is not. Each kept with whether it heads its delegation.
-#[derive(Default)]
-struct Once<'a> {
-    rows: Vec<(ParticipantRefs, &'a NewParticipant, bool)>,
-}
-
-impl<'a> Once<'a> {
-    fn add(&mut self, refs: ParticipantRefs, p: &'a NewParticipant) {
-        let same = self
-            .rows
-            .iter_mut()
-            .find(|(r, kept, _)| *r == refs && Sameness::new(*r, kept) == Sameness::new(refs, p));
-        match same {
-            Some((_, _, head)) => *head |= p.head,
-            None => self.rows.push((refs, p, p.head)),
-        }
-    }
 }
 
 /// At most this many rows go in one `INSERT` of an event's links: one statement run instead
